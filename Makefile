@@ -1,0 +1,48 @@
+# Begegnungsatlas Magdeburg – the two commands a newcomer needs:
+#   make run    set up (once) and start the app on the Magdeburg data package
+#   make test   set up (once, incl. Chromium) and run all checks and tests
+# Data package: BEGEGNUNGSATLAS_DATA (default ../shared/data/magdeburg).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test setup setup-test lint unit e2e bench clean
+
+run: setup
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: setup-test lint unit e2e
+
+setup: $(VENV)/.installed static/vendor/.installed
+
+setup-test: setup
+	scripts/install_chromium.sh
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test,bench]"
+	touch $@
+
+static/vendor/.installed: package.json package-lock.json maps/assets.py $(VENV)/.installed
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m maps.assets install
+	touch $@
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit:
+	$(BIN)/pytest -n 2 -m "not e2e"
+
+e2e:
+	$(BIN)/pytest -m e2e
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor test-artifacts .pytest_cache .ruff_cache

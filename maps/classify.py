@@ -1,0 +1,192 @@
+"""Class breaks and colour-blind-safe palettes for choropleth maps."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from indicators.format import format_number
+
+#: ColorBrewer sequential palettes (colour-blind safe), 3 to 7 classes.
+PALETTES: dict[str, dict[int, tuple[str, ...]]] = {
+    "YlOrRd": {
+        3: ("#ffeda0", "#feb24c", "#f03b20"),
+        4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
+        5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+        6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
+        7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    },
+    "YlGnBu": {
+        3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
+        4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
+        5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+        6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
+        7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
+    },
+}
+#: Fill for areas without a value.
+MISSING_COLOR = "#d9d9d9"
+MISSING_LABEL = "keine Angabe"
+#: Fill for infinite values (e.g. seniors but no meeting place).
+INFINITE_COLOR = "#54278f"
+#: Classification methods with their German names.
+METHODS = {
+    "quantile": "Quantile (gleich viele Stadtteile je Klasse)",
+    "jenks": "Natürliche Brüche (Fisher-Jenks)",
+    "equal": "Gleiche Intervalle",
+}
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Result of :func:`classify`.
+
+    Attributes
+    ----------
+    breaks : tuple of float
+        Class edges, ``len(colors) + 1`` values, ascending.
+    colors : tuple of str
+        Fill colour per class.
+    labels : tuple of str
+        German legend label per class (``"12,3 – 15,0"``).
+    codes : pandas.Series
+        Class index per area; -1 for missing, ``len(colors)`` for infinite values.
+    infinite_label : str
+        Legend label for infinite values.
+    """
+
+    breaks: tuple[float, ...]
+    colors: tuple[str, ...]
+    labels: tuple[str, ...]
+    codes: pd.Series
+    infinite_label: str = "∞"
+
+    def color_of(self, code: int) -> str:
+        """Fill colour for a class code (missing and infinite included)."""
+        if code < 0:
+            return MISSING_COLOR
+        if code >= len(self.colors):
+            return INFINITE_COLOR
+        return self.colors[code]
+
+    def fill_colors(self) -> pd.Series:
+        """Fill colour per area (same index as :attr:`codes`)."""
+        return self.codes.map(self.color_of)
+
+    def legend(self) -> list[tuple[str, str]]:
+        """``(colour, label)`` entries, including missing/infinite only if present."""
+        entries = list(zip(self.colors, self.labels, strict=True))
+        if (self.codes >= len(self.colors)).any():
+            entries.append((INFINITE_COLOR, self.infinite_label))
+        if (self.codes < 0).any():
+            entries.append((MISSING_COLOR, MISSING_LABEL))
+        return entries
+
+
+def _jenks_breaks(values: np.ndarray, k: int) -> list[float]:
+    """Fisher-Jenks optimal breaks by dynamic programming (fine for a few hundred areas)."""
+    x = np.sort(values)
+    n = len(x)
+    prefix = np.concatenate([[0.0], np.cumsum(x)])
+    prefix2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def sse(i: int, j: int) -> float:  # sum of squared deviations of x[i:j]
+        s, s2, m = prefix[j] - prefix[i], prefix2[j] - prefix2[i], j - i
+        return s2 - s * s / m
+
+    cost = np.full((k + 1, n + 1), np.inf)
+    split = np.zeros((k + 1, n + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for c in range(1, k + 1):
+        for j in range(c, n + 1):
+            for i in range(c - 1, j):
+                val = cost[c - 1, i] + sse(i, j)
+                if val < cost[c, j]:
+                    cost[c, j], split[c, j] = val, i
+    edges, j = [], n
+    for c in range(k, 0, -1):
+        i = split[c, j]
+        edges.append(x[i])
+        j = i
+    return [*sorted(edges), x[-1]]
+
+
+def _breaks(values: np.ndarray, k: int, method: str) -> list[float]:
+    if method == "quantile":
+        edges = np.quantile(values, np.linspace(0, 1, k + 1)).tolist()
+    elif method == "equal":
+        edges = np.linspace(values.min(), values.max(), k + 1).tolist()
+    elif method == "jenks":
+        edges = _jenks_breaks(values, k)
+    else:
+        raise ValueError(f"Unbekannte Klassifizierung {method!r}. Erlaubt: {', '.join(METHODS)}.")
+    # Ties (e.g. many zeros) collapse classes: keep distinct edges only.
+    return sorted(set(edges))
+
+
+def classify(
+    values: pd.Series,
+    k: int = 5,
+    method: str = "quantile",
+    palette: str = "YlOrRd",
+    decimals: int = 1,
+    infinite_label: str = "∞",
+) -> Classes:
+    """Put values into ``k`` classes for a choropleth map.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        One value per area; NaN is "missing", +inf gets its own top class.
+    k : int
+        Number of classes (3–7). Fewer are used when there are fewer distinct values.
+    method : {"quantile", "jenks", "equal"}
+        How the breaks are chosen.
+    palette : str
+        Key of :data:`PALETTES`.
+    decimals : int
+        Decimals in the legend labels.
+    infinite_label : str
+        Legend label for +inf values.
+
+    Returns
+    -------
+    Classes
+        Breaks, colours, labels and a class code per area.
+
+    Raises
+    ------
+    ValueError
+        On an unknown method or palette, or ``k`` outside 3–7.
+    """
+    if palette not in PALETTES:
+        raise ValueError(f"Unbekannte Farbpalette {palette!r}. Erlaubt: {', '.join(PALETTES)}.")
+    if not 3 <= k <= 7:
+        raise ValueError(f"Die Klassenzahl muss zwischen 3 und 7 liegen (nicht {k}).")
+    vals = values.astype("float64")
+    finite = vals[np.isfinite(vals)].to_numpy()
+    codes = pd.Series(-1, index=values.index, dtype=int)
+    codes[np.isposinf(vals)] = 99  # replaced below once the class count is known
+    if len(finite) == 0:
+        return Classes((), (), (), codes.where(codes < 0, 0), infinite_label)
+    edges = _breaks(finite, min(k, len(np.unique(finite))), method)
+    if len(edges) == 1:  # all values equal: one class
+        edges = [edges[0], edges[0]]
+    n_classes = len(edges) - 1
+    colors = (
+        PALETTES[palette][max(3, n_classes)][-n_classes:]
+        if n_classes < 3
+        else PALETTES[palette][n_classes]
+    )
+    inner = np.asarray(edges[1:-1])
+    mask = np.isfinite(vals)
+    codes[mask] = np.searchsorted(inner, vals[mask].to_numpy(), side="right")
+    codes[np.isposinf(vals)] = n_classes
+    labels = tuple(
+        f"{format_number(lo, decimals)} – {format_number(hi, decimals)}"
+        for lo, hi in itertools.pairwise(edges)
+    )
+    return Classes(tuple(edges), tuple(colors), labels, codes, infinite_label)

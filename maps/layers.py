@@ -1,0 +1,210 @@
+"""Map layers: Stadtteil choropleth and facility markers."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import to_wgs84
+from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
+from indicators.format import format_number
+from maps.base import esc
+from maps.classify import MISSING_COLOR
+
+#: CSS class of Stadtteil polygons (browser tests count these paths).
+STADTTEIL_CLASS = "ba-stadtteil"
+#: Okabe-Ito colours (colour-blind safe) and Font Awesome icons per facility category.
+CATEGORY_STYLE: dict[str, tuple[str, str]] = {
+    "senioren_begegnung": ("#0072B2", "fa-people-group"),
+    "generationen": ("#009E73", "fa-house-user"),
+    "kinder_jugend": ("#E69F00", "fa-child"),
+    "pflege": ("#CC79A7", "fa-bed"),
+}
+
+
+def add_choropleth(
+    m: folium.Map,
+    areas: gpd.GeoDataFrame,
+    colors: pd.Series,
+    tooltip: pd.DataFrame,
+    *,
+    name: str = "Stadtteile",
+    highlight: str | None = None,
+    fill_opacity: float = 0.75,
+) -> None:
+    """Draw classed area polygons with tooltips.
+
+    Parameters
+    ----------
+    m : folium.Map
+        Target map.
+    areas : geopandas.GeoDataFrame
+        Polygons indexed by area id (any CRS).
+    colors : pandas.Series
+        Fill colour per area id (see :meth:`maps.classify.Classes.fill_colors`).
+    tooltip : pandas.DataFrame
+        Rows per area id, columns = German labels, cells = preformatted text (escaped here).
+    name : str
+        Layer name.
+    highlight : str, optional
+        Area id drawn with a thick outline (the selected Stadtteil).
+    fill_opacity : float
+        Fill opacity (lower lets the basemap show through).
+    """
+    wgs = to_wgs84(areas)
+    labels = list(tooltip.columns)
+    features = []
+    for area_id, geom in zip(wgs.index, wgs.geometry, strict=True):
+        props = {"area_id": esc(area_id), "fill": colors.get(area_id, MISSING_COLOR)}
+        row = tooltip.loc[area_id] if area_id in tooltip.index else None
+        for i, label in enumerate(labels):
+            props[f"f{i}"] = esc(row[label]) if row is not None else ""
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": geom.__geo_interface__}
+        )
+
+    def style(feature: dict) -> dict:
+        selected = feature["properties"]["area_id"] == highlight
+        return {
+            "fillColor": feature["properties"]["fill"],
+            "fillOpacity": fill_opacity,
+            "color": "#111" if selected else "#555",
+            "weight": 4 if selected else 1,
+            # Per-area class lets browser tests (and CSS) address one Stadtteil.
+            "className": f"{STADTTEIL_CLASS} ba-area-{feature['properties']['area_id']}",
+        }
+
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=style,
+        highlight_function=lambda _f: {"weight": 3, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=[f"f{i}" for i in range(len(labels))],
+            aliases=[esc(label) for label in labels],
+            sticky=True,
+        ),
+        zoom_on_click=False,
+    ).add_to(m)
+
+
+def facility_popup_html(row: pd.Series) -> str:
+    """Popup content for one facility; every value is escaped.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        One facility row.
+
+    Returns
+    -------
+    str
+        HTML fragment.
+    """
+
+    def line(label: str, value: object) -> str:
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        return f"<tr><th>{esc(label)}</th><td>{esc(text) or '–'}</td></tr>" if text else ""
+
+    accuracy = row.get("lage_genauigkeit_m")
+    lage = LAGE_METHODE.get(row.get("lage_methode", ""), row.get("lage_methode", ""))
+    if accuracy is not None and not pd.isna(accuracy):
+        lage = f"{lage}, Lage ± {format_number(accuracy)} m"
+    status = IN_BETRIEB.get(row.get("in_betrieb", ""), "")
+    if row.get("in_betrieb_grund"):
+        status = f"{status} – {row['in_betrieb_grund']}"
+    url = str(row.get("quelle_url") or "")
+    link = (
+        f'<tr><th>Quelle</th><td><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
+        f"Webseite</a></td></tr>"
+        if url.startswith(("https://", "http://"))
+        else ""
+    )
+    rows = "".join(
+        [
+            line("Art", row.get("typ")),
+            line("Träger", row.get("traeger")),
+            line("Adresse", row.get("strasse_hausnr")),
+            line("Stadtteil", row.get("stadtteil_name") or row.get("stadtteil")),
+            line("Kategorie", CATEGORIES.get(row.get("kategorie", ""), row.get("kategorie"))),
+            line("Zugang", OEFFENTLICH.get(row.get("oeffentlich", ""), "")),
+            line("Betrieb", status),
+            line("Lage", lage),
+            line("Stand", row.get("stand")),
+        ]
+    )
+    return (
+        f'<div style="font-size:13px"><b>{esc(row.get("name"))}</b>'
+        f'<table style="margin-top:4px;border-spacing:4px 1px">{rows}{link}</table></div>'
+    )
+
+
+def add_facilities(
+    m: folium.Map,
+    facilities: gpd.GeoDataFrame,
+    *,
+    name: str = "Einrichtungen",
+    show_precision: bool = True,
+) -> None:
+    """Draw facility markers (colour and icon by category) with popups.
+
+    Dashed outline: operation unclear; faded: closed. With ``show_precision`` a dashed
+    circle shows the stated position accuracy (``Lage ± r m``).
+
+    Parameters
+    ----------
+    m : folium.Map
+        Target map.
+    facilities : geopandas.GeoDataFrame
+        Facilities with a position (rows without one are skipped).
+    name : str
+        Layer name.
+    show_precision : bool
+        Draw the accuracy circles.
+    """
+    located = facilities[facilities.geometry.notna() & ~facilities.geometry.is_empty]
+    if located.empty:
+        return
+    wgs = to_wgs84(located)
+    group = folium.FeatureGroup(name=name)
+    if show_precision:
+        for (_, row), point in zip(wgs.iterrows(), wgs.geometry, strict=True):
+            radius = row.get("lage_genauigkeit_m")
+            if radius is None or pd.isna(radius):
+                continue
+            color = CATEGORY_STYLE.get(row["kategorie"], ("#555", ""))[0]
+            folium.Circle(
+                [point.y, point.x],
+                radius=float(radius),
+                color=color,
+                weight=1,
+                dash_array="4 4",
+                fill=True,
+                fill_opacity=0.05,
+                interactive=False,
+            ).add_to(group)
+    for (_, row), point in zip(wgs.iterrows(), wgs.geometry, strict=True):
+        color, icon = CATEGORY_STYLE.get(row["kategorie"], ("#555555", "fa-circle"))
+        status = esc(row.get("in_betrieb", ""))
+        accuracy = row.get("lage_genauigkeit_m")
+        hint = (
+            f" (Lage ± {format_number(accuracy)} m)"
+            if accuracy is not None and not pd.isna(accuracy)
+            else ""
+        )
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=(
+                    f'<div class="ba-pin {status}" style="background:{color};width:24px;height:24px">'
+                    f'<i class="fa-solid {icon}"></i></div>'
+                ),
+                icon_size=(24, 24),
+                icon_anchor=(12, 12),
+                class_name="ba-pin-icon",
+            ),
+            tooltip=esc(f"{row.get('name')}{hint}"),
+            popup=folium.Popup(facility_popup_html(row), max_width=340),
+        ).add_to(group)
+    group.add_to(m)

@@ -1,0 +1,99 @@
+"""Einrichtungen: facility map by category, table, and the facilities without a location."""
+
+import pandas as pd
+import streamlit as st
+
+from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH, located
+from maps.builders import facility_map
+from ui import components, data, router, state
+
+router.ensure_routed()
+pkg = data.package()
+facilities = pkg.einrichtungen
+present = [c for c in CATEGORIES if c in set(facilities["kategorie"])]
+
+st.title("Einrichtungen")
+st.caption(
+    "Begegnungsstätten, generationenübergreifende Treffs, Kinder- und Jugendeinrichtungen und "
+    "Pflegeeinrichtungen laut Datenpaket. Alle Lagen sind ungefähr: Der Radius je Eintrag gibt "
+    "an, in welchem Umkreis die Einrichtung nach den Belegen liegt (Lage ± r m). Die Liste ist "
+    "laut Datenpaket nicht vollständig."
+)
+
+if st.session_state[state.FACILITY_CATEGORIES] is None:
+    st.session_state[state.FACILITY_CATEGORIES] = present
+filter_col, option_col = st.columns([3, 2])
+filter_col.multiselect(
+    "Kategorien", present, **state.bind(state.FACILITY_CATEGORIES), format_func=CATEGORIES.get
+)
+with option_col:
+    st.toggle("Nur öffentlich zugängliche", **state.bind(state.ONLY_PUBLIC))
+    st.toggle("Geschlossene ausblenden", **state.bind(state.HIDE_CLOSED))
+    st.toggle("Lagegenauigkeit als Kreis zeigen", **state.bind(state.SHOW_PRECISION))
+
+shown = facilities[facilities["kategorie"].isin(st.session_state[state.FACILITY_CATEGORIES])]
+if st.session_state[state.ONLY_PUBLIC]:
+    shown = shown[shown["oeffentlich"] == "ja"]
+if st.session_state[state.HIDE_CLOSED]:
+    shown = shown[shown["in_betrieb"] != "nein"]
+if shown.empty:
+    st.info(
+        "Keine Einrichtung entspricht der Auswahl. Bitte Filter erweitern.",
+        icon=":material/filter_alt_off:",
+    )
+    st.stop()
+
+with_position = located(shown)
+m = facility_map(
+    pkg.stadtteile,
+    with_position,
+    basemap=st.session_state[state.BASEMAP],
+    labels=st.session_state[state.LABELS],
+    show_precision=st.session_state[state.SHOW_PRECISION],
+)
+components.show_map(m, key="karte_einrichtungen")
+components.attribution()
+
+names = pkg.stadtteile["stadtteil"]
+table = pd.DataFrame(
+    {
+        "Name": shown["name"],
+        "Art": shown["typ"],
+        "Kategorie": shown["kategorie"].map(CATEGORIES),
+        "Träger": shown["traeger"],
+        "Adresse": shown["strasse_hausnr"],
+        "Stadtteil": shown["stadtteil_nr"].map(names),
+        "Zugang": shown["oeffentlich"].map(OEFFENTLICH),
+        "Betrieb": shown["in_betrieb"].map(IN_BETRIEB),
+        "Lage ± m": shown["lage_genauigkeit_m"],
+        "Lage ermittelt über": shown["lage_methode"].map(LAGE_METHODE),
+        "Stand": shown.get("stand"),
+        "Quelle": shown.get("quelle_url"),
+    }
+)
+st.subheader(f"Liste ({len(table)} Einrichtungen, {len(with_position)} mit Lage)")
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Lage ± m": st.column_config.NumberColumn(format="%d m"),
+        "Quelle": st.column_config.LinkColumn(display_text="Webseite"),
+    },
+)
+
+unplaced = shown[shown.geometry.isna() | shown.geometry.is_empty]
+st.subheader(f"Einrichtungen ohne bekannte Lage ({len(unplaced)})")
+if unplaced.empty:
+    st.caption("Alle ausgewählten Einrichtungen haben eine (ungefähre) Lage.")
+else:
+    st.warning(
+        "Diese Einrichtungen fehlen auf der Karte und in allen Entfernungsrechnungen, weil ihre "
+        "Lage nicht belegt ist. Die Stadtteilzählung nutzt den in der Quelle genannten Stadtteil.",
+        icon=":material/location_off:",
+    )
+    st.dataframe(
+        table.loc[unplaced.index, ["Name", "Art", "Adresse", "Stadtteil", "Betrieb"]],
+        hide_index=True,
+        width="stretch",
+    )

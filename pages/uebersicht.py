@@ -1,0 +1,64 @@
+"""Übersicht: key figures, map of the share of seniors with the meeting places, Datenstand."""
+
+import streamlit as st
+
+from indicators.format import format_value
+from indicators.registry import INDICATORS
+from maps.builders import classify_indicator, indicator_map
+from ui import components, data, router, state
+
+router.ensure_routed()
+pkg = data.package()
+year = st.session_state[state.YEAR]
+table = data.indicator_table(pkg, year)
+city = data.city_indicators(pkg, year)
+
+st.title("Begegnungsatlas Magdeburg")
+st.markdown(
+    "Wo leben ältere Menschen, wo sind Begegnungsstätten – und wo fehlen sie? "
+    f"Die {len(pkg.stadtteile)} Stadtteile im Überblick, Stand 31.12.{year}."
+)
+
+figures = ["einwohner", "senioren_65plus", "anteil_65plus", "begegnungsstaetten"]
+for column, indicator_id in zip(st.columns(len(figures)), figures, strict=True):
+    indicator = INDICATORS[indicator_id]
+    column.metric(
+        indicator.label,
+        format_value(indicator, city[indicator_id]),
+        help=indicator.definition,
+        border=True,
+    )
+
+share = INDICATORS["anteil_65plus"]
+places = data.meeting_places(pkg)
+classes = classify_indicator(table[share.id], share)
+m = indicator_map(
+    pkg.stadtteile,
+    table,
+    share,
+    classes,
+    facilities=places,
+    basemap=st.session_state[state.BASEMAP],
+    labels=st.session_state[state.LABELS],
+    title=f"{share.label_with_unit} {year}",
+    note="Punkte: offene Begegnungsstätten (Lage ungefähr). Klassen: Quantile.",
+)
+st.subheader(f"Anteil der Einwohner 65+ und offene Begegnungsstätten {year}")
+components.show_map(m, key="karte_uebersicht")
+components.attribution()
+
+without = table[(table["begegnungsstaetten"] == 0) & (table["senioren_65plus"] > 0)]
+top = without.sort_values("senioren_65plus", ascending=False).head(5)
+if not top.empty:
+    names = ", ".join(
+        f"{row.stadtteil} ({format_value(INDICATORS['senioren_65plus'], row.senioren_65plus)})"
+        for row in top.itertuples()
+    )
+    st.info(
+        f"{len(without)} Stadtteile mit Einwohnern 65+ haben keine offene Begegnungsstätte. "
+        f"Die meisten Älteren leben davon in: {names}.",
+        icon=":material/info:",
+    )
+
+st.divider()
+components.datenstand(pkg)

@@ -1,0 +1,49 @@
+"""Shared fixtures: the synthetic package (always) and the real Magdeburg package."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geo.config import data_dir
+from geo.package import DataPackage, load_package
+from tests.synthetic import write_package
+
+_TEMPLATE: Path | None = None
+
+
+@pytest.fixture
+def synthetic_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """A fresh, writable copy of the synthetic package (tests may edit it)."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        _TEMPLATE = write_package(tmp_path_factory.mktemp("synthetic_template"))
+    target = tmp_path / "paket"
+    shutil.copytree(_TEMPLATE, target)
+    return target
+
+
+@pytest.fixture
+def synthetic(synthetic_dir: Path) -> DataPackage:
+    """The synthetic package, loaded."""
+    return load_package(synthetic_dir)
+
+
+def real_data_dir() -> Path:
+    """The real package; skipped when absent locally, a failure under CI=true."""
+    path = data_dir()
+    if not (path / "statistik_stadtteile.csv").is_file():
+        message = f"Echtes Datenpaket nicht gefunden unter {path} (BEGEGNUNGSATLAS_DATA setzen)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def real() -> DataPackage:
+    """The real Magdeburg package, loaded once per session."""
+    return load_package(real_data_dir())

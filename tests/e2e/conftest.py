@@ -1,0 +1,176 @@
+"""Browser tests: a real Streamlit server and Debian's headless Chromium, fully offline.
+
+Every request that does not go to the local server is aborted, so the tests prove the maps
+draw without internet. Screenshots go to ``test-artifacts/e2e/``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geo.config import DATA_ENV, PROJECT_ROOT
+from tests.conftest import real_data_dir
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "e2e"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _require(condition: bool, message: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """A Streamlit server on the real package; yields its base URL."""
+    data = real_data_dir()
+    port = _free_port()
+    env = {**os.environ, DATA_ENV: str(data)}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / "server.log"
+    log = log_path.open("w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.headless", "true", "--server.address", "127.0.0.1",
+            "--server.port", str(port), "--browser.gatherUsageStats", "false",
+        ],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail(f"Streamlit-Server startete nicht (siehe {log_path})")
+        time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    _require(CHROMIUM.is_file(), f"{CHROMIUM} fehlt (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh tab with a tall viewport; every non-local request is aborted (offline)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 2200}, locale="de-DE")
+    blocked: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    tab = context.new_page()
+    tab.blocked_requests = blocked
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.page_errors = errors
+    yield tab
+    context.close()
+
+
+def screenshot(tab, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    # Let Streamlit finish the run and the data grids paint their canvases.
+    tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    tab.wait_for_load_state("networkidle")
+    tab.wait_for_timeout(1500)
+    tab.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_stadtteile(tab, expected: int = 40, timeout: float = 60_000):
+    """Wait until Leaflet has drawn ``expected`` Stadtteil polygons; return the map frame."""
+    tab.wait_for_selector(MAP_FRAME, timeout=timeout)
+    frame = tab.frame_locator(MAP_FRAME).first
+    frame.locator("path.ba-stadtteil").first.wait_for(timeout=timeout)
+    tab.wait_for_function(
+        """([sel, n]) => {
+            const f = document.querySelector(sel);
+            return f && f.contentDocument &&
+                f.contentDocument.querySelectorAll('path.ba-stadtteil').length === n;
+        }""",
+        arg=[MAP_FRAME, expected],
+        timeout=timeout,
+    )
+    return frame
+
+
+_INTERIOR_POINT = """(path) => {
+    // A point of the polygon that is really on top there (not under a label or marker).
+    const box = path.getBoundingClientRect();
+    const doc = path.ownerDocument;
+    for (let i = 1; i < 12; i++) {
+        for (let j = 1; j < 12; j++) {
+            const x = box.left + box.width * i / 12, y = box.top + box.height * j / 12;
+            if (doc.elementFromPoint(x, y) === path) { return [x, y]; }
+        }
+    }
+    return null;
+}"""
+
+
+def click_area(tab, frame, area_id: str) -> None:
+    """Click inside a Stadtteil polygon with the real mouse (like a planner would)."""
+    path = frame.locator(f"path.ba-area-{area_id}")
+    point = path.evaluate(_INTERIOR_POINT)
+    assert point, f"Stadtteil {area_id} ist auf der Karte nicht sichtbar"
+    box = tab.locator(MAP_FRAME).first.bounding_box()
+    tab.mouse.click(box["x"] + point[0], box["y"] + point[1])

@@ -1,0 +1,74 @@
+"""The app in headless Chromium: maps draw offline, a click reaches Python, screenshots."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import MAP_FRAME, click_area, screenshot, wait_for_stadtteile
+
+pytestmark = pytest.mark.e2e
+
+PAGES = {"uebersicht": "", "bevoelkerung": "bevoelkerung", "einrichtungen": "einrichtungen"}
+
+
+def _no_app_errors(tab) -> None:
+    assert tab.locator('[data-testid="stException"]').count() == 0
+    assert not tab.page_errors
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_draws_forty_stadtteile_offline(page, server, name):
+    page.goto(f"{server}/{PAGES[name]}")
+    frame = wait_for_stadtteile(page)
+    # Leaflet itself came from the local server.
+    src = page.locator(MAP_FRAME).first.get_attribute("src")
+    assert src
+    assert frame.locator(".leaflet-control-scale").count() == 1
+    _no_app_errors(page)
+    # Nothing outside localhost was fetched: only the (blocked) OSM tiles were tried.
+    foreign = {url.split("/")[2] for url in page.blocked_requests}
+    assert foreign <= {"tile.openstreetmap.org"}, foreign
+    screenshot(page, f"seite-{name}")
+
+
+def test_offline_basemap_degrades_to_plain_background(page, server):
+    page.goto(server)
+    frame = wait_for_stadtteile(page)
+    frame.get_by_text("Hintergrundkarte nicht erreichbar").wait_for(timeout=30_000)
+
+
+def test_click_on_stadtteil_opens_its_profile(page, server):
+    sent: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{server}/bevoelkerung")
+    frame = wait_for_stadtteile(page)
+    page.wait_for_timeout(1000)
+
+    before = len(sent)
+    click_area(page, frame, "06")
+    page.get_by_text("Profil: Neue Neustadt").wait_for(timeout=30_000)
+    assert len(sent) > before  # the click reached Python
+    seniors = page.locator('[data-testid="stMetricValue"]', has_text="3.313")
+    expect(seniors).to_have_count(1)  # Einwohner 65+ of Neue Neustadt, 2025
+    _no_app_errors(page)
+    screenshot(page, "profil-neue-neustadt")
+
+
+def test_pan_and_zoom_do_not_rerun_the_app(page, server):
+    sent: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{server}/bevoelkerung")
+    frame = wait_for_stadtteile(page)
+    page.wait_for_timeout(1500)
+    before = len(sent)
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 60, steps=8)
+    page.mouse.up()
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(2000)
+    assert len(sent) == before

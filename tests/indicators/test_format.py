@@ -1,0 +1,35 @@
+"""German number format."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.format import MISSING_TEXT, format_number, format_value
+from indicators.registry import INDICATORS
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (1234.5, 1, "1.234,5"),
+        (1234567, 0, "1.234.567"),
+        (0.04, 1, "0,0"),
+        (-0.04, 1, "0,0"),  # no "−0,0"
+        (-1234.56, 1, "−1.234,6"),
+        (3313, 0, "3.313"),
+        (float("nan"), 1, MISSING_TEXT),
+        (None, 0, MISSING_TEXT),
+        (float("inf"), 0, "∞"),
+        (12, 2, "12,00"),
+    ],
+)
+def test_format_number(value, decimals, expected):
+    assert format_number(value, decimals) == expected
+
+
+def test_format_value_appends_unit_but_not_to_missing():
+    share = INDICATORS["anteil_65plus"]
+    assert format_value(share, 24.573) == "24,6 %"
+    assert format_value(share, float("nan")) == MISSING_TEXT
+    assert format_value(INDICATORS["einwohner"], 245834) == "245.834"
+    assert format_value(INDICATORS["senioren_je_begegnungsstaette"], float("inf")) == "∞"
