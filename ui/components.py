@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.areas import stadtteil_at
 from geo.facilities import stand_range
-from geo.package import DataPackage, stadtteil_at
+from geo.package import DataPackage
 from indicators.format import format_number
 from ui import state
 
