@@ -36,6 +36,14 @@ page = st.navigation(
             st.Page("pages/bevoelkerung.py", title="Bevölkerung", icon=":material/groups:"),
             st.Page("pages/einrichtungen.py", title="Einrichtungen", icon=":material/location_on:"),
         ],
+        "Analyse": [
+            st.Page(
+                "pages/erreichbarkeit.py", title="Erreichbarkeit", icon=":material/directions_walk:"
+            ),
+            st.Page(
+                "pages/unterversorgung.py", title="Unterversorgung", icon=":material/crisis_alert:"
+            ),
+        ],
     }
 )
 

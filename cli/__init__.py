@@ -9,10 +9,10 @@ import argparse
 import os
 import sys
 
-from cli import indicators
+from cli import coverage, indicators, rank
 from geo.package import DataPackageError
 
-COMMANDS = [indicators]
+COMMANDS = [indicators, coverage, rank]
 
 
 def build_parser() -> argparse.ArgumentParser:

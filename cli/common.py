@@ -72,3 +72,73 @@ class _stdout:  # noqa: N801 - context manager that leaves sys.stdout open
 
     def __exit__(self, *exc: object) -> None:
         sys.stdout.flush()
+
+
+def add_access_options(parser: argparse.ArgumentParser) -> None:
+    """Year, target group, facility selection and walking assumptions."""
+    from geo.access import THRESHOLDS_M, WalkParams
+    from geo.demand import TARGET_GROUPS
+    from geo.facilities import CATEGORIES
+
+    defaults = WalkParams()
+    parser.add_argument("--year", type=int, default=None, help="Jahr (Standard: jüngstes)")
+    parser.add_argument(
+        "--target", choices=list(TARGET_GROUPS), default="senioren", help="Zielgruppe"
+    )
+    parser.add_argument(
+        "--max-walk-m",
+        type=float,
+        default=defaults.max_walk_m,
+        help=f"Gehdistanz in m (Luftlinie × Umwegfaktor), üblich {', '.join(map(str, THRESHOLDS_M))}",
+    )
+    parser.add_argument("--detour", type=float, default=defaults.detour, help="Umwegfaktor")
+    parser.add_argument("--speed", type=float, default=defaults.speed_mps, help="Gehtempo in m/s")
+    parser.add_argument(
+        "--catchment-m", type=float, default=defaults.catchment_m, help="Einzugsbereich E2SFCA in m"
+    )
+    parser.add_argument(
+        "--categories",
+        default=None,
+        help=f"Einrichtungskategorien, kommagetrennt ({', '.join(CATEGORIES)}); Standard je Zielgruppe",
+    )
+    parser.add_argument(
+        "--include-restricted",
+        action="store_true",
+        help="auch eingeschränkt zugängliche Einrichtungen zählen",
+    )
+    parser.add_argument(
+        "--exclude-unclear",
+        action="store_true",
+        help="Einrichtungen mit unklarem Betrieb nicht zählen",
+    )
+
+
+def access_from(args: argparse.Namespace, package: DataPackage):
+    """``(year, target, params, selection)`` from the options of :func:`add_access_options`."""
+    from geo.access import WalkParams
+    from geo.accessibility import SiteSelection
+    from geo.demand import get_target_group
+
+    year = args.year if args.year is not None else max(package.years)
+    if year not in package.years:
+        raise ValueError(
+            f"Jahr {year} ist nicht wählbar. Verfügbar: {', '.join(map(str, package.years))}."
+        )
+    target = get_target_group(args.target)
+    params = WalkParams(
+        max_walk_m=args.max_walk_m,
+        detour=args.detour,
+        speed_mps=args.speed,
+        catchment_m=args.catchment_m,
+    )
+    categories = (
+        tuple(c.strip() for c in args.categories.split(",") if c.strip())
+        if args.categories
+        else target.categories
+    )
+    selection = SiteSelection(
+        categories=categories,
+        include_restricted=args.include_restricted,
+        include_unclear=not args.exclude_unclear,
+    )
+    return year, target, params, selection

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -66,20 +68,71 @@ def classify_indicator(
     )
 
 
+def area_map(
+    areas: gpd.GeoDataFrame,
+    colors: pd.Series,
+    tooltip: pd.DataFrame,
+    legend_title: str,
+    legend: list[tuple[str, str]],
+    *,
+    note: str | None = None,
+    highlight: Collection[str] = (),
+    labels: bool = True,
+    facilities: gpd.GeoDataFrame | None = None,
+    basemap: bool = True,
+    layer_name: str = "Stadtteile",
+) -> folium.Map:
+    """Areas filled with given colours, with tooltip, legend and optional facility markers.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Area polygons.
+    colors : pandas.Series
+        Fill colour per area id.
+    tooltip : pandas.DataFrame
+        Tooltip rows per area id (German labels as columns, preformatted text).
+    legend_title : str
+        Legend heading.
+    legend : list of (colour, label)
+        Legend entries.
+    note : str, optional
+        Small print in the legend (method, approximations).
+    highlight : collection of str
+        Area ids to outline.
+    labels : bool
+        Write the area names.
+    facilities : geopandas.GeoDataFrame, optional
+        Meeting places to draw on top.
+    basemap : bool
+        Show the OpenStreetMap basemap.
+    layer_name : str
+        Name of the area layer.
+
+    Returns
+    -------
+    folium.Map
+    """
+    m = base_map(bounds_lonlat(areas), basemap=basemap)
+    add_choropleth(m, areas, colors, tooltip, name=layer_name, highlight=highlight)
+    if labels:
+        add_labels(m, areas)
+    if facilities is not None:
+        add_facilities(m, facilities, name="Begegnungsstätten", show_precision=False)
+    add_legend(m, legend_title, legend, note)
+    return m
+
+
 def indicator_map(
     areas: gpd.GeoDataFrame,
     table: pd.DataFrame,
     indicator: Indicator,
     classes: Classes,
     *,
-    facilities: gpd.GeoDataFrame | None = None,
-    basemap: bool = True,
-    labels: bool = True,
-    highlight: str | None = None,
     title: str | None = None,
-    note: str | None = None,
+    **options: object,
 ) -> folium.Map:
-    """Choropleth of one indicator per area, optionally with facility markers.
+    """Choropleth of one indicator per area.
 
     Parameters
     ----------
@@ -91,24 +144,16 @@ def indicator_map(
         The indicator to map.
     classes : Classes
         Its classification.
-    facilities : geopandas.GeoDataFrame, optional
-        Meeting places to draw on top.
-    basemap : bool
-        Show the OpenStreetMap basemap.
-    labels : bool
-        Write the area names.
-    highlight : str, optional
-        Area id to outline.
     title : str, optional
         Legend title (defaults to the indicator label with unit).
-    note : str, optional
-        Small print in the legend.
+    **options
+        Passed to :func:`area_map` (``facilities``, ``basemap``, ``labels``,
+        ``highlight``, ``note``).
 
     Returns
     -------
     folium.Map
     """
-    m = base_map(bounds_lonlat(areas), basemap=basemap)
     tooltip = pd.DataFrame(
         {
             "Stadtteil": table["stadtteil"].astype(str),
@@ -119,15 +164,15 @@ def indicator_map(
     if "senioren_65plus" in table and indicator.id != "senioren_65plus":
         seniors = INDICATORS["senioren_65plus"]
         tooltip[seniors.label] = [format_value(seniors, v) for v in table["senioren_65plus"]]
-    add_choropleth(
-        m, areas, classes.fill_colors(), tooltip, name=indicator.label, highlight=highlight
+    return area_map(
+        areas,
+        classes.fill_colors(),
+        tooltip,
+        title or indicator.label_with_unit,
+        classes.legend(),
+        layer_name=indicator.label,
+        **options,
     )
-    if labels:
-        add_labels(m, areas)
-    if facilities is not None:
-        add_facilities(m, facilities, name="Begegnungsstätten", show_precision=False)
-    add_legend(m, title or indicator.label_with_unit, classes.legend(), note)
-    return m
 
 
 def facility_map(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -30,7 +32,7 @@ def add_choropleth(
     tooltip: pd.DataFrame,
     *,
     name: str = "Stadtteile",
-    highlight: str | None = None,
+    highlight: Collection[str] = (),
     fill_opacity: float = 0.75,
 ) -> None:
     """Draw classed area polygons with tooltips.
@@ -47,13 +49,14 @@ def add_choropleth(
         Rows per area id, columns = German labels, cells = preformatted text (escaped here).
     name : str
         Layer name.
-    highlight : str, optional
-        Area id drawn with a thick outline (the selected Stadtteil).
+    highlight : collection of str
+        Area ids drawn with a thick outline (the selected Stadtteil, the top ranks).
     fill_opacity : float
         Fill opacity (lower lets the basemap show through).
     """
     wgs = to_wgs84(areas)
     labels = list(tooltip.columns)
+    marked = {esc(a) for a in highlight}
     features = []
     for area_id, geom in zip(wgs.index, wgs.geometry, strict=True):
         props = {"area_id": esc(area_id), "fill": colors.get(area_id, MISSING_COLOR)}
@@ -65,7 +68,7 @@ def add_choropleth(
         )
 
     def style(feature: dict) -> dict:
-        selected = feature["properties"]["area_id"] == highlight
+        selected = feature["properties"]["area_id"] in marked
         return {
             "fillColor": feature["properties"]["fill"],
             "fillOpacity": fill_opacity,

@@ -58,7 +58,7 @@ with map_col:
         classes,
         basemap=st.session_state[state.BASEMAP],
         labels=st.session_state[state.LABELS],
-        highlight=selected,
+        highlight=[selected] if selected else (),
         title=f"{indicator.label_with_unit} {year}",
         note=f"Klassen: {METHODS[st.session_state[state.CLASS_METHOD]].split(' (')[0]}",
     )

@@ -128,3 +128,85 @@ def age_chart(ages: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+
+
+#: Under-served class colours (same as the map).
+_CLASS_SCALE = alt.Scale(
+    domain=["sehr hoch", "hoch", "mittel", "gering"],
+    range=["#cb181d", "#fb6a4a", "#fcae91", "#fee5d9"],
+)
+
+
+def rank_interval_chart(ranking: pd.DataFrame, selected: str | None) -> alt.Chart:
+    """Rank of every ranked Stadtteil with its 5–95 % interval under weight perturbations."""
+    ranked = ranking[ranking["gerankt"]].copy()
+    df = pd.DataFrame(
+        {
+            "Stadtteil": ranked["stadtteil"].astype(str),
+            "Rang": ranked["rang"].astype(float),
+            "von": ranked["rang_p05"],
+            "bis": ranked["rang_p95"],
+            "Index": ranked["index"],
+            "Klasse": ranked["klasse_text"],
+            "Auswahl": ranked.index == selected,
+        }
+    )
+    order = df.sort_values("Rang")["Stadtteil"].tolist()
+    base = alt.Chart(df)
+    y = alt.Y(
+        "Stadtteil:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)
+    )
+    rule = base.mark_rule(strokeWidth=2, color="#777").encode(
+        y=y,
+        x=alt.X(
+            "von:Q",
+            title="Rang (1 = am stärksten unterversorgt)",
+            scale=alt.Scale(domain=[0, len(df) + 1]),
+        ),
+        x2="bis:Q",
+    )
+    points = base.mark_point(filled=True, size=110, stroke="#111").encode(
+        y=y,
+        x="Rang:Q",
+        color=alt.Color(
+            "Klasse:N",
+            scale=_CLASS_SCALE,
+            legend=alt.Legend(orient="bottom", title="Unterversorgung"),
+        ),
+        strokeWidth=alt.condition("datum.Auswahl", alt.value(2.5), alt.value(0.5)),
+        tooltip=[
+            alt.Tooltip("Stadtteil:N"),
+            alt.Tooltip("Rang:Q", format=".0f"),
+            alt.Tooltip("von:Q", title="Rang bei anderen Gewichten: von", format=".0f"),
+            alt.Tooltip("bis:Q", title="bis", format=".0f"),
+            alt.Tooltip("Index:Q", format=",.1f"),
+        ],
+    )
+    return german(alt.layer(rule, points).properties(height=max(240, 21 * len(df))))
+
+
+def contribution_chart(parts: pd.DataFrame) -> alt.Chart:
+    """Points each component adds to one Stadtteil's index."""
+    return german(
+        alt.Chart(parts, height=36 * len(parts))
+        .mark_bar()
+        .encode(
+            x=alt.X("Punkte:Q", title="Beitrag zum Index (Punkte)", axis=alt.Axis(format=",.0f")),
+            y=alt.Y(
+                "Komponente:N",
+                sort=None,
+                title=None,
+                axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            ),
+            color=alt.Color(
+                "Gruppe:N",
+                scale=alt.Scale(domain=["Bedarf", "Versorgung"], range=["#E69F00", "#0072B2"]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=[
+                alt.Tooltip("Komponente:N"),
+                alt.Tooltip("Punkte:Q", format=",.1f"),
+                alt.Tooltip("Wert:N", title="Wert im Stadtteil"),
+            ],
+        )
+    )

@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.access import WalkParams
 from geo.areas import stadtteil_at
+from geo.demand import TargetGroup
 from geo.facilities import stand_range
 from geo.package import DataPackage
 from indicators.format import format_number
@@ -117,3 +119,68 @@ def german_table(df: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
     for column, places in decimals.items():
         out[column] = [format_number(v, places, missing="–") for v in df[column]]
     return out
+
+
+def coverage_tooltip(coverage: pd.DataFrame, walk: WalkParams) -> pd.DataFrame:
+    """Tooltip rows of the coverage map."""
+    return pd.DataFrame(
+        {
+            "Stadtteil": coverage["stadtteil"].astype(str),
+            f"bis {format_number(walk.max_walk_m)} m": [
+                f"{format_number(s, 1)} % (Spanne {format_number(lo)}–{format_number(hi)})"
+                if pd.notna(s)
+                else "keine Angabe"
+                for s, lo, hi in zip(
+                    coverage["anteil_versorgt"],
+                    coverage["versorgt_min"],
+                    coverage["versorgt_max"],
+                    strict=True,
+                )
+            ],
+            "nicht versorgt": [format_number(v, missing="–") for v in coverage["unversorgt"]],
+            "Median Gehweg": [
+                f"{format_number(v, missing='–')} m" if pd.notna(v) else "–"
+                for v in coverage["median_gehweg_m"]
+            ],
+        },
+        index=coverage.index,
+    )
+
+
+def coverage_table(coverage: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
+    """The coverage table with German headings and number format."""
+    table = german_table(
+        coverage,
+        {
+            "zielgruppe": 0,
+            "versorgt": 0,
+            "unversorgt": 0,
+            "anteil_versorgt": 1,
+            "versorgt_min": 0,
+            "versorgt_max": 0,
+            "median_gehweg_m": 0,
+            "median_gehzeit_min": 0,
+            "einrichtungen": 0,
+            "je_einrichtung": 0,
+            "e2sfca_je_1000": 2,
+        },
+    )
+    table["spanne"] = table["versorgt_min"] + " – " + table["versorgt_max"]
+    return table.reset_index(names="Nr.")[
+        ["Nr.", "stadtteil", "zielgruppe", "versorgt", "anteil_versorgt", "spanne", "unversorgt",
+         "median_gehweg_m", "median_gehzeit_min", "einrichtungen", "je_einrichtung", "e2sfca_je_1000"]
+    ].rename(
+        columns={
+            "stadtteil": "Stadtteil",
+            "zielgruppe": group.label,
+            "versorgt": "versorgt",
+            "anteil_versorgt": "Anteil versorgt (%)",
+            "spanne": "Spanne versorgt",
+            "unversorgt": "nicht versorgt",
+            "median_gehweg_m": "Median Gehweg (m)",
+            "median_gehzeit_min": "Median Gehzeit (min)",
+            "einrichtungen": "Einrichtungen",
+            "je_einrichtung": "je Einrichtung",
+            "e2sfca_je_1000": "E2SFCA je 1.000",
+        }
+    )  # fmt: skip

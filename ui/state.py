@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.access import WalkParams
+from indicators.composite import DEFAULT_WEIGHTS
+from indicators.composite import MIN_PEOPLE as MIN_PEOPLE_DEFAULT
 from maps.classify import METHODS
 
 # Shared sidebar controls (rendered by app.py on every page).
@@ -28,6 +31,19 @@ FACILITY_CATEGORIES = "einrichtung_kategorien"
 ONLY_PUBLIC = "nur_oeffentlich"
 HIDE_CLOSED = "geschlossene_ausblenden"
 SHOW_PRECISION = "lagegenauigkeit_zeigen"
+# Accessibility assumptions (sidebar on the analysis pages).
+TARGET = "zielgruppe"
+SITE_CATEGORIES = "einrichtungsarten"  # None = the target group's default categories
+INCLUDE_RESTRICTED = "eingeschraenkte_mitzaehlen"
+INCLUDE_UNCLEAR = "unklare_mitzaehlen"
+MAX_WALK = "gehdistanz_m"
+DETOUR = "umwegfaktor"
+SPEED = "gehtempo"
+CATCHMENT = "einzugsbereich_m"
+# Erreichbarkeit page.
+SHOW_RINGS = "einzugsringe"
+# Unterversorgung page: one weight per index component (see weight_key).
+MIN_PEOPLE = "mindestzahl"
 # Internal: last map click already applied (a click is applied once, not on every rerun).
 LAST_CLICK = "_letzter_kartenklick"
 
@@ -42,8 +58,37 @@ DEFAULTS: dict[str, object] = {
     ONLY_PUBLIC: False,
     HIDE_CLOSED: False,
     SHOW_PRECISION: True,
+    TARGET: "senioren",
+    SITE_CATEGORIES: None,
+    INCLUDE_RESTRICTED: False,
+    INCLUDE_UNCLEAR: True,
+    MAX_WALK: int(WalkParams().max_walk_m),
+    DETOUR: WalkParams().detour,
+    SPEED: WalkParams().speed_mps,
+    CATCHMENT: int(WalkParams().catchment_m),
+    SHOW_RINGS: True,
+    MIN_PEOPLE: MIN_PEOPLE_DEFAULT,
     LAST_CLICK: None,
 }
+
+
+def weight_key(component: str) -> str:
+    """State key of an index component's weight."""
+    return f"gewicht_{component}"
+
+
+DEFAULTS.update({weight_key(k): v for k, v in DEFAULT_WEIGHTS.items()})
+
+
+def weights() -> dict[str, float]:
+    """The current index weights."""
+    return {k: float(st.session_state[weight_key(k)]) for k in DEFAULT_WEIGHTS}
+
+
+def reset_weights() -> None:
+    """Callback: all weights back to the documented defaults."""
+    for k, v in DEFAULT_WEIGHTS.items():
+        st.session_state[weight_key(k)] = v
 
 
 def init(years: list[int]) -> None:
@@ -70,8 +115,22 @@ def _store(key: str) -> None:
     st.session_state[key] = st.session_state[widget_key(key)]
 
 
-def bind(key: str) -> dict:
+def _store_and_reset(key: str, reset: tuple[str, ...]) -> None:
+    _store(key)
+    for other in reset:
+        st.session_state[other] = DEFAULTS[other]
+
+
+def bind(key: str, reset: tuple[str, ...] = ()) -> dict:
     """Keyword arguments that tie a widget to the stored value ``key``.
+
+    Parameters
+    ----------
+    key : str
+        Stored value.
+    reset : tuple of str
+        Keys set back to their defaults when this widget changes (e.g. the facility
+        categories when the target group changes).
 
     Returns
     -------
@@ -79,4 +138,6 @@ def bind(key: str) -> dict:
         ``key``, ``on_change`` and ``args`` for any Streamlit input widget.
     """
     st.session_state[widget_key(key)] = st.session_state[key]
+    if reset:
+        return {"key": widget_key(key), "on_change": _store_and_reset, "args": (key, reset)}
     return {"key": widget_key(key), "on_change": _store, "args": (key,)}

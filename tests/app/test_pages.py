@@ -8,7 +8,13 @@ from indicators.registry import INDICATORS
 from tests.conftest import real_data_dir
 from ui import state
 
-PAGES = ["pages/uebersicht.py", "pages/bevoelkerung.py", "pages/einrichtungen.py"]
+PAGES = [
+    "pages/uebersicht.py",
+    "pages/bevoelkerung.py",
+    "pages/einrichtungen.py",
+    "pages/erreichbarkeit.py",
+    "pages/unterversorgung.py",
+]
 
 
 def _texts(at) -> str:

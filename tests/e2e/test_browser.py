@@ -9,7 +9,13 @@ from tests.e2e.conftest import MAP_FRAME, click_area, screenshot, wait_for_stadt
 
 pytestmark = pytest.mark.e2e
 
-PAGES = {"uebersicht": "", "bevoelkerung": "bevoelkerung", "einrichtungen": "einrichtungen"}
+PAGES = {
+    "uebersicht": "",
+    "bevoelkerung": "bevoelkerung",
+    "einrichtungen": "einrichtungen",
+    "erreichbarkeit": "erreichbarkeit",
+    "unterversorgung": "unterversorgung",
+}
 
 
 def _no_app_errors(tab) -> None:
@@ -72,3 +78,21 @@ def test_pan_and_zoom_do_not_rerun_the_app(page, server):
     page.mouse.wheel(0, -300)
     page.wait_for_timeout(2000)
     assert len(sent) == before
+
+
+def test_walking_time_grid_draws_every_populated_cell(page, server):
+    page.goto(f"{server}/erreichbarkeit")
+    frame = wait_for_stadtteile(page)
+    # 4,531 populated cells, drawn as SVG paths besides the 40 Stadtteil outlines.
+    expect(frame.locator("path.ba-cell")).to_have_count(4531, timeout=60_000)
+    _no_app_errors(page)
+
+
+def test_click_on_class_map_explains_the_stadtteil(page, server):
+    page.goto(f"{server}/unterversorgung")
+    frame = wait_for_stadtteile(page)
+    click_area(page, frame, "06")
+    page.get_by_text("Warum? Neue Neustadt").wait_for(timeout=30_000)
+    expect(page.locator('[data-testid="stMetricValue"]', has_text="sehr hoch")).to_have_count(1)
+    _no_app_errors(page)
+    screenshot(page, "warum-neue-neustadt")

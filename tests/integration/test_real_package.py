@@ -78,3 +78,35 @@ def test_cli_prints_forty_rows_matching_the_statistics(real):
     pd.testing.assert_series_equal(
         df["senioren_65plus"].astype(float), stats["alter_65plus"], check_names=False
     )
+
+
+def test_demand_grid_reconciles_with_official_seniors(real):
+    from geo.demand import TARGET_GROUPS, demand_grid
+
+    grid = demand_grid(real.zensus, real.statistik, 2025, TARGET_GROUPS["senioren"])
+    official = real.statistik.query("jahr == 2025").set_index("stadtteil_nr")["alter_65plus"]
+    sums = grid.groupby("stadtteil_nr")["nachfrage"].sum(min_count=1)
+    published = official.dropna()
+    np.testing.assert_allclose(sums.reindex(published.index).fillna(0), published, rtol=1e-9)
+    assert grid["nachfrage"].sum() == pytest.approx(published.sum())
+
+
+def test_coverage_and_ranking_regression(real):
+    from geo.access import WalkParams
+    from geo.accessibility import analyse
+    from geo.demand import TARGET_GROUPS
+    from indicators.composite import index_input, underserved
+
+    result = analyse(real, 2025, TARGET_GROUPS["senioren"], WalkParams())
+    assert result.city["zielgruppe"] == 60337
+    assert result.city["versorgt"] == pytest.approx(9290, abs=5)  # 15.4 % within 500 m
+    cov = result.coverage
+    # The plan's districts without a meeting place: nobody within 500 m, from the data alone.
+    for nr in ("06", "02", "52", "54"):
+        assert cov.at[nr, "versorgt"] == 0
+        assert cov.at[nr, "einrichtungen"] == 0
+    table = indicator_table(real, 2025)
+    ranking = underserved(index_input(table, cov, table["einwohner"]))
+    assert ranking["gerankt"].sum() == 30
+    assert ranking.loc["06", "klasse_text"] == "sehr hoch"
+    assert ranking.loc["02", "klasse"] <= 2

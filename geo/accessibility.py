@@ -1,0 +1,221 @@
+"""Accessibility analysis on the data package (adapter over :mod:`geo.access`/:mod:`geo.coverage`).
+
+Builds the arrays the core functions need from GeoDataFrames and returns tables that the
+pages, the CLI and the report share. A scenario passes its own ``sites`` (an overlay of the
+base facilities); the package itself is never modified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.access import WalkParams
+from geo.coverage import cell_access, coverage_by_area
+from geo.demand import TargetGroup, demand_grid, unplaced
+from geo.facilities import count_by_stadtteil, located, select_meeting_places
+from geo.package import DataPackage
+
+CITY_ID = "gesamt"
+
+
+@dataclass(frozen=True)
+class SiteSelection:
+    """Which facilities count as meeting places for the analysis.
+
+    Attributes
+    ----------
+    categories : tuple of str
+        Facility categories.
+    include_restricted : bool
+        Also count places mainly for residents of one building.
+    include_unclear : bool
+        Count places whose operation is not confirmed.
+    """
+
+    categories: tuple[str, ...] = ("senioren_begegnung",)
+    include_restricted: bool = False
+    include_unclear: bool = True
+
+    def select(self, einrichtungen: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """The counted facilities (with and without position)."""
+        return select_meeting_places(
+            einrichtungen,
+            self.categories,
+            include_restricted=self.include_restricted,
+            include_unclear=self.include_unclear,
+        )
+
+
+@dataclass(frozen=True)
+class AccessResult:
+    """Result of :func:`analyse`.
+
+    Attributes
+    ----------
+    cells : geopandas.GeoDataFrame
+        Grid cells with ``nachfrage`` and the access columns of
+        :func:`geo.coverage.cell_access`.
+    coverage : pandas.DataFrame
+        Per Stadtteil (index ``stadtteil_nr``): ``stadtteil`` and the coverage columns.
+    city : pandas.Series
+        The same figures for the whole city.
+    sites : geopandas.GeoDataFrame
+        The located sites used (row order = ``naechste`` index of the cells).
+    unlocated : geopandas.GeoDataFrame
+        Counted sites without position (not in distances).
+    unplaced : pandas.Series
+        Official counts of Stadtteile without populated cells.
+    params : WalkParams
+        Assumptions.
+    target : TargetGroup
+        Target group.
+    year : int
+        Year of the statistics.
+    """
+
+    cells: gpd.GeoDataFrame
+    coverage: pd.DataFrame
+    city: pd.Series
+    sites: gpd.GeoDataFrame
+    unlocated: gpd.GeoDataFrame
+    unplaced: pd.Series
+    params: WalkParams
+    target: TargetGroup
+    year: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def site_arrays(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``(m, 2)`` coordinates and ``(m,)`` uncertainty radii of located sites.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Located sites in EPSG:25832 with ``lage_genauigkeit_m`` (missing -> 0).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+    """
+    xy = np.column_stack([sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()])
+    radius = pd.to_numeric(sites.get("lage_genauigkeit_m", 0.0), errors="coerce")
+    return xy.reshape(-1, 2), np.nan_to_num(np.asarray(radius, dtype=float).reshape(-1), nan=0.0)
+
+
+def analyse_cells(
+    demand: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, params: WalkParams
+) -> gpd.GeoDataFrame:
+    """Add the access columns to a demand grid.
+
+    Parameters
+    ----------
+    demand : geopandas.GeoDataFrame
+        Output of :func:`geo.demand.demand_grid`.
+    sites : geopandas.GeoDataFrame
+        Located sites.
+    params : WalkParams
+        Assumptions.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame: ``demand`` plus the columns of :func:`geo.coverage.cell_access`.
+    """
+    cells_xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
+    sites_xy, radius = site_arrays(sites)
+    access = cell_access(cells_xy, demand["nachfrage"].to_numpy(), sites_xy, radius, params)
+    out = demand.copy()
+    for column in access.columns:
+        out[column] = access[column].to_numpy()
+    return out
+
+
+def analyse(
+    package: DataPackage,
+    year: int,
+    target: TargetGroup,
+    params: WalkParams,
+    selection: SiteSelection | None = None,
+    sites: gpd.GeoDataFrame | None = None,
+    demand: gpd.GeoDataFrame | None = None,
+) -> AccessResult:
+    """Walking access of a target group to its meeting places.
+
+    Parameters
+    ----------
+    package : geo.package.DataPackage
+        The data package.
+    year : int
+        Year of the official counts.
+    target : TargetGroup
+        Whose demand.
+    params : WalkParams
+        Threshold, detour, pace, catchment.
+    selection : SiteSelection, optional
+        Which facilities count (default: the target group's categories).
+    sites : geopandas.GeoDataFrame, optional
+        Counted facilities to use instead of ``selection`` (a scenario overlay).
+    demand : geopandas.GeoDataFrame, optional
+        Precomputed :func:`geo.demand.demand_grid` (saves time in the UI).
+
+    Returns
+    -------
+    AccessResult
+    """
+    if sites is None:
+        selection = selection or SiteSelection(categories=target.categories)
+        sites = selection.select(package.einrichtungen)
+    if demand is None:
+        demand = demand_grid(package.zensus, package.statistik, year, target)
+    placed_sites = located(sites).reset_index(drop=True)
+    cells = analyse_cells(demand, placed_sites, params)
+    official = package.statistik[package.statistik["jahr"] == year].set_index("stadtteil_nr")[
+        target.column
+    ]
+    official = official.reindex(package.stadtteile.index)
+    counts = count_by_stadtteil(sites, package.stadtteile.index)
+    coverage = coverage_by_area(cells, params, official, counts)
+    coverage.insert(0, "stadtteil", package.stadtteile["stadtteil"])
+    city_cells = cells.assign(stadtteil_nr=CITY_ID)
+    city_official = pd.Series({CITY_ID: official.sum(min_count=1)})
+    city = coverage_by_area(
+        city_cells, params, city_official, pd.Series({CITY_ID: float(counts.sum())})
+    ).iloc[0]
+    missing = unplaced(demand, package.statistik, year, target)
+    notes = []
+    if len(missing):
+        names = package.stadtteile["stadtteil"]
+        listed = ", ".join(f"{names[nr]} ({int(v)})" for nr, v in missing.items())
+        notes.append(
+            f"Nicht im Gitter verortbar (keine bewohnte Zensus-Zelle): {listed}. Diese "
+            f"{target.noun} fehlen in den Erreichbarkeitswerten."
+        )
+    unpublished = coverage.index[coverage["zielgruppe"].isna()]
+    grid_people = cells.loc[cells["stadtteil_nr"].isin(unpublished), "einwohner"].sum()
+    if grid_people > 0:
+        notes.append(
+            f"In {len(unpublished)} Stadtteilen ist die Zahl der {target.noun} nicht "
+            f"veröffentlicht; ihre {grid_people:.0f} Einwohner im Gitter bleiben unberücksichtigt."
+        )
+    unlocated = sites[sites.geometry.isna() | sites.geometry.is_empty]
+    if len(unlocated):
+        notes.append(
+            f"{len(unlocated)} gezählte Einrichtung(en) ohne bekannte Lage gehen nicht in die "
+            f"Entfernungen ein: {', '.join(unlocated['name'].astype(str))}."
+        )
+    return AccessResult(
+        cells=cells,
+        coverage=coverage,
+        city=city,
+        sites=placed_sites,
+        unlocated=unlocated,
+        unplaced=missing,
+        params=params,
+        target=target,
+        year=year,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,260 @@
+"""Maps of the accessibility analysis: walking time on the 100 m grid, under-served classes."""
+
+from __future__ import annotations
+
+import itertools
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.access import WalkParams
+from geo.crs import ZENSUS_CRS, to_wgs84
+from indicators.composite import CLASS_LABELS
+from indicators.format import format_number
+from maps.base import add_labels, add_legend, base_map, esc
+from maps.builders import area_map, bounds_lonlat
+from maps.classify import MISSING_COLOR
+from maps.layers import STADTTEIL_CLASS, add_facilities
+
+#: Upper bounds (minutes) of the walking-time classes; the last class is open.
+TIME_BREAKS_MIN = (5, 10, 15, 20, 30)
+#: ColorBrewer YlOrRd, 6 classes: short walk light, long walk dark.
+TIME_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+#: Under-served classes 1 (sehr hoch) … 4 (gering): ColorBrewer Reds, darkest = most need.
+CLASS_COLORS = ("#cb181d", "#fb6a4a", "#fcae91", "#fee5d9")
+
+
+def time_class_labels() -> list[str]:
+    """Legend labels of the walking-time classes."""
+    inner = [f"{lo}–{hi} min" for lo, hi in itertools.pairwise(TIME_BREAKS_MIN)]
+    return [f"bis {TIME_BREAKS_MIN[0]} min", *inner, f"über {TIME_BREAKS_MIN[-1]} min"]
+
+
+def time_colors(minutes: np.ndarray) -> np.ndarray:
+    """Class colour per walking time (NaN/inf beyond the last class)."""
+    idx = np.searchsorted(np.asarray(TIME_BREAKS_MIN, dtype=float), minutes, side="left")
+    return np.asarray(TIME_COLORS)[np.clip(idx, 0, len(TIME_COLORS) - 1)]
+
+
+def cell_squares(cells: pd.DataFrame) -> gpd.GeoSeries:
+    """The 100 m squares of grid cells (from their EPSG:3035 bounds) in WGS84.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Cells with ``xmin``, ``ymin``, ``xmax``, ``ymax`` in EPSG:3035.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        Polygons in EPSG:4326 (coordinates rounded to 1e-5°), same index.
+    """
+    boxes = shapely.box(cells["xmin"], cells["ymin"], cells["xmax"], cells["ymax"])
+    wgs = gpd.GeoSeries(boxes, index=cells.index, crs=ZENSUS_CRS).to_crs(4326)
+    # 5 decimals of a degree ≈ 1 m: plenty for 100 m cells, and half the map payload.
+    return gpd.GeoSeries(shapely.set_precision(wgs.values, 1e-5), index=wgs.index, crs=wgs.crs)
+
+
+def add_outlines(m: folium.Map, areas: gpd.GeoDataFrame) -> None:
+    """Stadtteil boundaries as thin lines that do not catch the mouse."""
+    wgs = to_wgs84(areas)
+    features = [
+        {"type": "Feature", "properties": {"area_id": esc(i)}, "geometry": g.__geo_interface__}
+        for i, g in zip(wgs.index, wgs.geometry, strict=True)
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Stadtteilgrenzen",
+        style_function=lambda f: {
+            "fill": False,
+            "color": "#333",
+            "weight": 1.2,
+            "className": f"{STADTTEIL_CLASS} ba-area-{f['properties']['area_id']}",
+        },
+        interactive=False,
+    ).add_to(m)
+
+
+def walk_time_map(
+    areas: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    squares: gpd.GeoSeries,
+    sites: gpd.GeoDataFrame,
+    params: WalkParams,
+    noun: str,
+    *,
+    basemap: bool = True,
+    labels: bool = True,
+    rings: bool = True,
+    show_precision: bool = False,
+) -> folium.Map:
+    """Walking time from every populated 100 m cell to the nearest meeting place.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Stadtteil polygons (outlines).
+    cells : geopandas.GeoDataFrame
+        Cells with ``nachfrage``, ``gehweg_m``, ``gehzeit_min``, ``gehweg_min_m``,
+        ``gehweg_max_m`` (see :func:`geo.accessibility.analyse`).
+    squares : geopandas.GeoSeries
+        The cells' squares in WGS84 (:func:`cell_squares`), same index.
+    sites : geopandas.GeoDataFrame
+        Located meeting places.
+    params : WalkParams
+        Threshold (for the catchment rings), detour and pace (for the legend).
+    noun : str
+        Target group in the tooltip ("Älteren (65+)").
+    basemap, labels : bool
+        Basemap and Stadtteil names.
+    rings : bool
+        Draw the walking catchment (threshold) around each site.
+    show_precision : bool
+        Draw each site's position uncertainty.
+
+    Returns
+    -------
+    folium.Map
+    """
+    m = base_map(bounds_lonlat(areas), basemap=basemap)
+    colors = time_colors(cells["gehzeit_min"].to_numpy())
+    features = []
+    rows = zip(
+        cells["nachfrage"], cells["gehweg_m"], cells["gehzeit_min"], cells["gehweg_min_m"],
+        cells["gehweg_max_m"], colors, squares.reindex(cells.index), strict=True,
+    )  # fmt: skip
+    for people, walk, minutes, lower, upper, color, square in rows:
+        reachable = np.isfinite(walk)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "fill": MISSING_COLOR if pd.isna(people) else color,
+                    "weg": (
+                        f"≈ {format_number(walk)} m ({format_number(minutes)} min)"
+                        if reachable
+                        else "keine Einrichtung"
+                    ),
+                    "spanne": f"{format_number(lower)}–{format_number(upper)} m"
+                    if reachable
+                    else "–",
+                    "personen": f"ca. {format_number(people, 1)}",
+                },
+                "geometry": shapely.geometry.mapping(square),
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Gehzeit im 100-m-Gitter",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.8,
+            "stroke": False,
+            "className": "ba-cell",
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["weg", "spanne", "personen"],
+            aliases=["Gehweg", "Spanne (Lage ± r)", esc(noun)],
+            sticky=True,
+        ),
+    ).add_to(m)
+    add_outlines(m, areas)
+    if labels:
+        add_labels(m, areas)
+    if rings and len(sites):
+        group = folium.FeatureGroup(name="Einzugsbereiche")
+        for point in to_wgs84(sites).geometry:
+            folium.Circle(
+                [point.y, point.x],
+                radius=params.max_straight_m,
+                color="#0072B2",
+                weight=2,
+                fill=False,
+                dash_array="6 4",
+                interactive=False,
+            ).add_to(group)
+        group.add_to(m)
+    add_facilities(m, sites, name="Begegnungsstätten", show_precision=show_precision)
+    entries = list(zip(TIME_COLORS, time_class_labels(), strict=True))
+    entries.append((MISSING_COLOR, "Zahl nicht veröffentlicht"))
+    note = (
+        f"Gehweg = Luftlinie × Umwegfaktor {format_number(params.detour, 1)}, Gehtempo "
+        f"{format_number(params.speed_mps, 1)} m/s. Kreise: {format_number(params.max_walk_m)} m "
+        f"Gehweg (≈ {format_number(params.max_straight_m)} m Luftlinie). Einrichtungslagen ungefähr."
+    )
+    add_legend(m, "Gehzeit zur nächsten Einrichtung", entries, note)
+    return m
+
+
+def class_map(
+    areas: gpd.GeoDataFrame,
+    ranking: pd.DataFrame,
+    *,
+    top: int = 5,
+    selected: str | None = None,
+    sites: gpd.GeoDataFrame | None = None,
+    basemap: bool = True,
+    labels: bool = True,
+) -> folium.Map:
+    """Under-served classes per Stadtteil; the ``top`` ranks are outlined.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Stadtteil polygons.
+    ranking : pandas.DataFrame
+        Output of :func:`indicators.composite.underserved`.
+    top : int
+        How many of the most under-served Stadtteile to outline.
+    selected : str, optional
+        Also outline this Stadtteil.
+    sites : geopandas.GeoDataFrame, optional
+        Meeting places to show.
+    basemap, labels : bool
+        Basemap and names.
+
+    Returns
+    -------
+    folium.Map
+    """
+    klasse = ranking["klasse"].reindex(areas.index)
+    colors = pd.Series(
+        [CLASS_COLORS[int(k) - 1] if pd.notna(k) else MISSING_COLOR for k in klasse],
+        index=areas.index,
+    )
+    r = ranking.reindex(areas.index)
+    tooltip = pd.DataFrame(
+        {
+            "Stadtteil": areas["stadtteil"].astype(str),
+            "Rang": [
+                f"{int(v)} ({format_number(lo)}–{format_number(hi)})"
+                if pd.notna(v)
+                else "nicht gerankt"
+                for v, lo, hi in zip(r["rang"], r["rang_p05"], r["rang_p95"], strict=True)
+            ],
+            "Unterversorgung": [t or g for t, g in zip(r["klasse_text"], r["grund"], strict=True)],
+            "Index": [format_number(v, 1, missing="–") for v in r["index"]],
+        },
+        index=areas.index,
+    )
+    ranked = ranking[ranking["gerankt"]].sort_values("rang")
+    marked = set(ranked.index[:top]) | ({selected} if selected else set())
+    legend = list(zip(CLASS_COLORS, CLASS_LABELS, strict=True))
+    if (~ranking["gerankt"]).any():
+        legend.append((MISSING_COLOR, "nicht gerankt"))
+    return area_map(
+        areas,
+        colors,
+        tooltip,
+        "Unterversorgung (Klasse)",
+        legend,
+        note=f"Dick umrandet: die {top} am stärksten unterversorgten Stadtteile. Klassen: Viertel der Rangfolge.",
+        highlight=marked,
+        labels=labels,
+        facilities=sites,
+        basemap=basemap,
+        layer_name="Unterversorgung",
+    )

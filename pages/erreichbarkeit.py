@@ -1,0 +1,104 @@
+"""Erreichbarkeit: walking time on the 100 m grid, catchments, coverage per Stadtteil."""
+
+import streamlit as st
+
+from indicators.format import format_number
+from maps.access_maps import walk_time_map
+from maps.builders import area_map
+from maps.classify import classify
+from ui import analysis, components, data, router, state
+
+router.ensure_routed()
+pkg = data.package()
+analysis.sidebar_controls()
+result = analysis.result(pkg)
+walk, group, city = result.params, result.target, result.city
+
+st.title("Erreichbarkeit")
+st.caption(
+    f"Wie weit ist es von jeder bewohnten 100-m-Zelle zur nächsten Einrichtung? Zielgruppe: "
+    f"{group.label}, Stand 31.12.{result.year}. Gehweg = Luftlinie × Umwegfaktor "
+    f"{format_number(walk.detour, 2)}, Gehtempo {format_number(walk.speed_mps, 2)} m/s – eine "
+    "Näherung ohne Wegenetz."
+)
+if not len(result.sites):
+    st.info(
+        "Keine verortete Einrichtung entspricht der Auswahl. Bitte Einrichtungsarten in der Seitenleiste erweitern.",
+        icon=":material/location_off:",
+    )
+    st.stop()
+
+cols = st.columns(4)
+cols[0].metric(group.label, format_number(city["zielgruppe"]), border=True)
+cols[1].metric(
+    f"bis {format_number(walk.max_walk_m)} m Gehweg",
+    f"{format_number(city['anteil_versorgt'], 1)} %",
+    help=f"Spanne wegen ungefährer Einrichtungslagen: {format_number(city['versorgt_min'])} bis {format_number(city['versorgt_max'])} Personen",
+    border=True,
+)
+cols[2].metric("nicht fußläufig versorgt", format_number(city["unversorgt"]), border=True)
+cols[3].metric("Median Gehzeit", f"{format_number(city['median_gehzeit_min'])} min", border=True)
+for note in result.notes:
+    st.caption(f"Hinweis: {note}")
+
+grid_tab, coverage_tab = st.tabs(["Gehzeit im 100-m-Gitter", "Versorgung je Stadtteil"])
+with grid_tab:
+    left, right = st.columns(2)
+    left.toggle("Einzugsbereiche als Kreise", **state.bind(state.SHOW_RINGS))
+    right.toggle("Lagegenauigkeit der Einrichtungen", **state.bind(state.SHOW_PRECISION))
+    m = walk_time_map(
+        pkg.stadtteile,
+        result.cells,
+        analysis.squares(pkg),
+        result.sites,
+        walk,
+        group.noun,
+        basemap=st.session_state[state.BASEMAP],
+        labels=st.session_state[state.LABELS],
+        rings=st.session_state[state.SHOW_RINGS],
+        show_precision=st.session_state[state.SHOW_PRECISION],
+    )
+    components.show_map(m, key="karte_gehzeit", height=680)
+    components.attribution()
+
+with coverage_tab:
+    coverage = result.coverage
+    share = coverage["anteil_versorgt"]
+    classes = classify(share, k=5, method="quantile", palette="YlGnBu", decimals=1)
+    tooltip = components.coverage_tooltip(coverage, walk)
+    m = area_map(
+        pkg.stadtteile,
+        classes.fill_colors(),
+        tooltip,
+        f"Anteil bis {format_number(walk.max_walk_m)} m Gehweg (%)",
+        classes.legend(),
+        note="Klassen: Quantile. Gehweg = Luftlinie × Umwegfaktor.",
+        facilities=result.sites,
+        basemap=st.session_state[state.BASEMAP],
+        labels=st.session_state[state.LABELS],
+    )
+    components.show_map(m, key="karte_versorgung")
+    components.attribution()
+    st.dataframe(components.coverage_table(coverage, group), hide_index=True, width="stretch")
+    st.caption(
+        "Spanne: Versorgte, wenn jede Einrichtung am ungünstigsten bzw. günstigsten Punkt ihres "
+        "Lageradius läge. E2SFCA: Einrichtungen je 1.000 Personen der Zielgruppe im Einzugsbereich, "
+        "mit Gauß-Gewichtung nach Entfernung und Konkurrenz der Nachfrage."
+    )
+
+with st.expander("Methode"):
+    st.markdown(
+        f"""
+- **Nachfrage im Gitter:** Einwohner jeder bewohnten 100-m-Zelle (Zensus 2022) × Anteil der
+  Zielgruppe im Stadtteil ({result.year}), so skaliert, dass die Zellen jedes Stadtteils genau
+  die amtliche Zahl ergeben. Zellen gehören zum Stadtteil, in dem ihr Mittelpunkt liegt.
+- **Gehweg:** Luftlinie vom Zellmittelpunkt zur nächsten Einrichtung × Umwegfaktor
+  {format_number(walk.detour, 2)}; Gehzeit bei {format_number(walk.speed_mps, 2)} m/s.
+- **Versorgt:** Gehweg höchstens {format_number(walk.max_walk_m)} m.
+- **E2SFCA:** Angebot je Einrichtung geteilt durch die entfernungsgewichtete Nachfrage in
+  ihrem Einzugsbereich ({format_number(walk.catchment_m)} m Gehweg), dann je Zelle summiert;
+  Gewichtung W(d) = (exp(−½·(d/d₀)²) − exp(−½)) / (1 − exp(−½)).
+- **Ungenaue Lagen:** Jede Einrichtung liegt laut Datenpaket innerhalb eines Radius um ihren
+  Punkt; die Spanne der Versorgung rechnet mit dem ungünstigsten und günstigsten Fall.
+"""
+    )

@@ -1,0 +1,149 @@
+"""Unterversorgung: weighted index of need and supply, ranking with intervals, Warum-card."""
+
+import streamlit as st
+
+from indicators.composite import COMPONENTS, explain
+from indicators.format import format_number
+from maps.access_maps import class_map
+from ui import analysis, charts, components, data, router, state
+
+router.ensure_routed()
+pkg = data.package()
+analysis.sidebar_controls()
+result = analysis.result(pkg)
+group = result.target
+
+st.title("Unterversorgung")
+st.caption(
+    f"Wo ist der Bedarf der Zielgruppe „{group.label}“ hoch und die fußläufige Versorgung schwach? "
+    "Ein gewichteter Index aus Bedarf und Versorgung, 0 = günstigster, 100 = ungünstigster Stadtteil."
+)
+
+with st.expander("Gewichte der Komponenten", expanded=False):
+    need_col, supply_col = st.columns(2)
+    for comp in COMPONENTS:
+        column = need_col if comp.group == "Bedarf" else supply_col
+        column.slider(
+            f"{comp.group}: {comp.label}",
+            0.0,
+            1.0,
+            step=0.05,
+            **state.bind(state.weight_key(comp.key)),
+        )
+    left, right = st.columns([1, 2])
+    left.button("Standardgewichte", on_click=state.reset_weights)
+    right.number_input(
+        "Mindestzahl der Zielgruppe für einen Rang",
+        0,
+        2000,
+        step=50,
+        **state.bind(state.MIN_PEOPLE),
+    )
+    st.caption(
+        "Gewichte sind relativ: nur ihr Verhältnis zählt. Fehlt eine Komponente, werden die übrigen neu gewichtet."
+    )
+
+weights = state.weights()
+try:
+    ranking = analysis.ranking(pkg, result)
+except ValueError as error:  # e.g. all weights 0
+    st.info(str(error), icon=":material/tune:")
+    st.stop()
+
+ranked = ranking[ranking["gerankt"]]
+if ranked.empty:
+    st.info(
+        "Kein Stadtteil erreicht die Mindestzahl. Bitte die Mindestzahl senken.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+map_col, chart_col = st.columns([3, 2])
+with map_col:
+    m = class_map(
+        pkg.stadtteile,
+        ranking,
+        top=5,
+        selected=st.session_state[state.STADTTEIL],
+        sites=result.sites,
+        basemap=st.session_state[state.BASEMAP],
+        labels=st.session_state[state.LABELS],
+    )
+    clicked = components.show_map(m, key="karte_unterversorgung", clickable=True)
+    components.attribution()
+with chart_col:
+    st.markdown(
+        "**Rangfolge** – Linie: Spanne des Rangs bei zufällig um ±50 % veränderten Gewichten (5.–95. Perzentil, 1.000 Ziehungen)"
+    )
+    st.altair_chart(
+        charts.rank_interval_chart(ranking, st.session_state[state.STADTTEIL]), width="stretch"
+    )
+
+not_ranked = ranking[~ranking["gerankt"]]
+if len(not_ranked):
+    st.caption(
+        "Nicht gerankt: "
+        + "; ".join(f"{r.stadtteil} ({r.grund})" for r in not_ranked.itertuples())
+        + "."
+    )
+
+components.select_clicked_stadtteil(pkg, clicked)
+st.divider()
+st.selectbox(
+    "Warum? – Stadtteil erklären",
+    list(pkg.stadtteile.index),
+    index=None,
+    placeholder="Stadtteil wählen oder auf der Karte anklicken …",
+    format_func=components.stadtteil_label(pkg),
+    **state.bind(state.STADTTEIL),
+)
+nr = st.session_state[state.STADTTEIL]
+if nr is None or nr not in ranked.index:
+    if nr is not None:
+        st.info(
+            f"{pkg.stadtteile.at[nr, 'stadtteil']} ist nicht gerankt: {ranking.at[nr, 'grund']}."
+        )
+    st.stop()
+
+row = ranking.loc[nr]
+st.subheader(f"Warum? {row['stadtteil']}")
+cols = st.columns(4)
+cols[0].metric("Rang", f"{row['rang']} von {len(ranked)}", border=True)
+cols[1].metric("Index", format_number(row["index"], 1), border=True)
+cols[2].metric("Unterversorgung", row["klasse_text"], border=True)
+cols[3].metric(
+    "Rang bei anderen Gewichten",
+    f"{format_number(row['rang_p05'])}–{format_number(row['rang_p95'])}",
+    help="5.–95. Perzentil bei zufällig veränderten Gewichten: eine schmale Spanne heißt, das Ergebnis ist stabil.",
+    border=True,
+)
+parts = explain(ranking, analysis.index_inputs(pkg, result), nr, weights)
+left, right = st.columns([2, 3])
+with left:
+    st.altair_chart(charts.contribution_chart(parts), width="stretch")
+with right:
+    st.dataframe(
+        components.german_table(parts, {"Score": 2, "Gewicht": 0, "Punkte": 1}).rename(
+            columns={"Median": "Median aller gerankten", "Gewicht": "Gewicht (%)"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+if row["unvollstaendig"]:
+    st.caption(
+        "Hinweis: Für diesen Stadtteil fehlt mindestens eine Komponente; die übrigen wurden neu gewichtet."
+    )
+
+with st.expander("Methode des Index"):
+    st.markdown(
+        """
+1. **Komponenten** je Stadtteil, so ausgerichtet, dass ein höherer Wert mehr Bedarf bedeutet:
+   Bedarf – Zahl und Anteil der Zielgruppe, Anteil Einpersonenhaushalte, Wohngeldquote;
+   Versorgung – nicht fußläufig Versorgte, Anteil Versorgter (umgekehrt), E2SFCA-Angebot (umgekehrt).
+2. **Normierung:** Min-Max über die gerankten Stadtteile, 0 = günstigster, 1 = ungünstigster.
+3. **Index:** gewichteter Mittelwert der vorhandenen Scores × 100.
+4. **Rang und Klasse:** Rang 1 = am stärksten unterversorgt; vier Klassen nach Vierteln der Rangfolge.
+5. **Robustheit:** 1.000 zufällige Gewichtungen (jedes Gewicht × Faktor zwischen 0,5 und 1,5,
+   fester Startwert); gezeigt wird der Bereich, in dem der Rang in 90 % der Fälle liegt.
+"""
+    )
