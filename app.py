@@ -7,7 +7,24 @@ import streamlit as st
 from geo.config import DATA_ENV
 from geo.package import DataPackageError
 from maps import assets
-from ui import data, router, state
+from ui import data, router, simulation, state
+
+#: Navigation: group -> (file, title, Material icon).
+PAGES = {
+    "Überblick": [
+        ("pages/uebersicht.py", "Übersicht", "home"),
+        ("pages/bevoelkerung.py", "Bevölkerung", "groups"),
+        ("pages/einrichtungen.py", "Einrichtungen", "location_on"),
+    ],
+    "Analyse": [
+        ("pages/erreichbarkeit.py", "Erreichbarkeit", "directions_walk"),
+        ("pages/unterversorgung.py", "Unterversorgung", "crisis_alert"),
+    ],
+    "Planung": [
+        ("pages/standortsimulation.py", "Standortsimulation", "add_location_alt"),
+        ("pages/szenarien.py", "Szenarien", "folder_open"),
+    ],
+}
 
 st.set_page_config(
     page_title="Begegnungsatlas Magdeburg",
@@ -28,22 +45,20 @@ except DataPackageError as error:
     st.stop()
 
 state.init(pkg.years)
+link_error = simulation.load_from_link(pkg.years)
 
 page = st.navigation(
     {
-        "Überblick": [
-            st.Page("pages/uebersicht.py", title="Übersicht", icon=":material/home:", default=True),
-            st.Page("pages/bevoelkerung.py", title="Bevölkerung", icon=":material/groups:"),
-            st.Page("pages/einrichtungen.py", title="Einrichtungen", icon=":material/location_on:"),
-        ],
-        "Analyse": [
+        group: [
             st.Page(
-                "pages/erreichbarkeit.py", title="Erreichbarkeit", icon=":material/directions_walk:"
-            ),
-            st.Page(
-                "pages/unterversorgung.py", title="Unterversorgung", icon=":material/crisis_alert:"
-            ),
-        ],
+                path,
+                title=title,
+                icon=f":material/{icon}:",
+                default=(path == "pages/uebersicht.py"),
+            )
+            for path, title, icon in pages
+        ]
+        for group, pages in PAGES.items()
     }
 )
 
@@ -61,6 +76,8 @@ with st.sidebar:
             "dann die App neu starten."
         )
     st.caption(f"Datenpaket: Version {pkg.version} · Umgebungsvariable {DATA_ENV}")
+    if link_error:
+        st.error(link_error)
 
 router.mark_routed()
 page.run()

@@ -9,10 +9,10 @@ import argparse
 import os
 import sys
 
-from cli import coverage, indicators, rank
+from cli import coverage, indicators, optimize, rank
 from geo.package import DataPackageError
 
-COMMANDS = [indicators, coverage, rank]
+COMMANDS = [indicators, coverage, rank, optimize]
 
 
 def build_parser() -> argparse.ArgumentParser:

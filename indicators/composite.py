@@ -244,7 +244,7 @@ def rank_intervals(
     weights : dict
         Central weights.
     n_draws : int
-        Number of random weight sets.
+        Number of random weight sets (0 skips the analysis: all NaN).
     spread : float
         Each weight is multiplied by a factor uniform in ``[1 − spread, 1 + spread]``.
     seed : int
@@ -257,6 +257,9 @@ def rank_intervals(
     """
     if not 0 <= spread < 1:
         raise ValueError("Die Streuung der Gewichte muss zwischen 0 und 1 liegen.")
+    columns = ["rang_p05", "rang_median", "rang_p95"]
+    if n_draws <= 0:
+        return pd.DataFrame(np.nan, index=scores.index, columns=columns)
     keys = [c.key for c in COMPONENTS]
     w = np.array([weights[k] for k in keys])
     rng = np.random.default_rng(seed)
@@ -268,7 +271,7 @@ def rank_intervals(
     with np.errstate(invalid="ignore", divide="ignore"):
         index = np.where(denom > 0, numer / denom, np.nan).T  # (draws, stadtteile)
     valid = ~np.isnan(index[0])
-    out = pd.DataFrame(np.nan, index=scores.index, columns=["rang_p05", "rang_median", "rang_p95"])
+    out = pd.DataFrame(np.nan, index=scores.index, columns=columns)
     if valid.any():
         ranks = ranks_of(index[:, valid])
         out.loc[valid, "rang_p05"] = np.percentile(ranks, 5, axis=0)

@@ -24,7 +24,11 @@ if st.session_state[state.FACILITY_CATEGORIES] is None:
     st.session_state[state.FACILITY_CATEGORIES] = present
 filter_col, option_col = st.columns([3, 2])
 filter_col.multiselect(
-    "Kategorien", present, **state.bind(state.FACILITY_CATEGORIES), format_func=CATEGORIES.get
+    "Kategorien",
+    present,
+    format_func=CATEGORIES.get,
+    placeholder="Kategorien wählen …",
+    **state.bind(state.FACILITY_CATEGORIES),
 )
 with option_col:
     st.toggle("Nur öffentlich zugängliche", **state.bind(state.ONLY_PUBLIC))

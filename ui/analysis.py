@@ -56,6 +56,7 @@ def sidebar_controls() -> None:
             "Einrichtungen, die zählen",
             list(CATEGORIES),
             format_func=CATEGORIES.get,
+            placeholder="Kategorien wählen …",
             **state.bind(state.SITE_CATEGORIES),
         )
         st.checkbox(
@@ -94,8 +95,13 @@ def _analyse(
     sites: SiteSelection,
 ) -> AccessResult:
     group = TARGET_GROUPS[target_id]
-    demand = _demand(_package, version, year, target_id)
-    return analyse(_package, year, group, walk, selection=sites, demand=demand)
+    grid = _demand(_package, version, year, target_id)
+    return analyse(_package, year, group, walk, selection=sites, demand=grid)
+
+
+def demand(pkg: DataPackage, year: int, target_id: str) -> gpd.GeoDataFrame:
+    """The demand grid of a year and target group (cached)."""
+    return _demand(pkg, pkg.version, year, target_id)
 
 
 def result(pkg: DataPackage) -> AccessResult:

@@ -210,3 +210,31 @@ def contribution_chart(parts: pd.DataFrame) -> alt.Chart:
             ],
         )
     )
+
+
+def gain_curve(proposal) -> alt.Chart:
+    """Objective for k = 1 … k: how much each further site adds (diminishing returns)."""
+    curve = list(proposal.result.curve)
+    coverage = proposal.objective == "abdeckung"
+    df = pd.DataFrame(
+        {
+            "k": range(1, len(curve) + 1),
+            "Wert": curve,
+            "Zuwachs": [curve[0], *np.diff(curve)] if coverage else [np.nan] * len(curve),
+        }
+    )
+    title = "zusätzlich versorgt (Personen)" if coverage else "mittlerer Gehweg (m)"
+    line = (
+        alt.Chart(df, height=220, title="Optimum je Zahl neuer Standorte")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("k:O", title="Zahl neuer Standorte", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("Wert:Q", title=title, axis=alt.Axis(format=",.0f")),
+            tooltip=[
+                alt.Tooltip("k:O"),
+                alt.Tooltip("Wert:Q", format=",.0f"),
+                alt.Tooltip("Zuwachs:Q", format=",.0f", title="Zuwachs durch diesen Standort"),
+            ],
+        )
+    )
+    return german(line)

@@ -12,8 +12,10 @@ from geo.areas import stadtteil_at
 from geo.demand import TargetGroup
 from geo.facilities import stand_range
 from geo.package import DataPackage
+from geo.scenario import Scenario, stamped
 from indicators.format import format_number
-from ui import state
+from scenarios.evaluate import Proposal
+from ui import data, simulation, state
 
 #: Attribution required wherever maps or figures are published.
 ATTRIBUTION = (
@@ -184,3 +186,131 @@ def coverage_table(coverage: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
             "e2sfca_je_1000": "E2SFCA je 1.000",
         }
     )  # fmt: skip
+
+
+def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
+    """Scenario effect per Stadtteil with German headings and numbers."""
+    out = german_table(
+        table,
+        {"zielgruppe": 0, "versorgt_vorher": 0, "versorgt_nachher": 0, "neu_versorgt": 0,
+         "anteil_vorher": 1, "anteil_nachher": 1},
+    )  # fmt: skip
+    for column in ["rang_vorher", "rang_nachher"]:
+        out[column] = [str(v) if pd.notna(v) else "–" for v in table[column]]
+    return out.reset_index(names="Nr.").rename(
+        columns={
+            "stadtteil": "Stadtteil",
+            "zielgruppe": group.label,
+            "versorgt_vorher": "versorgt vorher",
+            "versorgt_nachher": "versorgt nachher",
+            "neu_versorgt": "neu versorgt",
+            "anteil_vorher": "Anteil vorher (%)",
+            "anteil_nachher": "Anteil nachher (%)",
+            "rang_vorher": "Rang vorher",
+            "rang_nachher": "Rang nachher",
+            "klasse_vorher": "Klasse vorher",
+            "klasse_nachher": "Klasse nachher",
+        }
+    )
+
+
+def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
+    """Chosen sites, solver report and alternatives of an optimiser run."""
+    result = proposal.result
+    gained = proposal.covered_after - proposal.covered_before
+    cols = st.columns(4)
+    if proposal.objective == "abdeckung":
+        cols[0].metric("zusätzlich versorgt", format_number(gained), border=True)
+    else:
+        cols[0].metric(
+            "mittlerer Gehweg danach", f"{format_number(result.objective)} m", border=True
+        )
+    cols[1].metric("Status", result.status, border=True)
+    gap = "–" if pd.isna(result.gap) else f"{format_number(result.gap * 100, 2)} %"
+    cols[2].metric("Optimalitätslücke", gap, border=True)
+    cols[3].metric("Rechenzeit", f"{format_number(result.seconds, 2)} s", border=True)
+    st.caption(
+        f"Verfahren: {result.method}. Gehweg = Luftlinie × Umwegfaktor; bestehende Standorte bleiben."
+    )
+    sites = proposal.sites
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Nr.": range(1, len(sites) + 1),
+                "Standort": sites["name"],
+                "Stadtteil": sites["stadtteil"],
+                "Breite": [format_number(v, 5) for v in sites["lat"]],
+                "Länge": [format_number(v, 5) for v in sites["lon"]],
+                f"zusätzlich {group.noun}": [format_number(v) for v in sites["gewinn"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if len(proposal.alternatives):
+        st.markdown(
+            "**Gleichwertige Alternativen** (mindestens 95 % des Optimums, räumlich getrennt)"
+        )
+        alts = german_table(
+            proposal.alternatives, {"versorgt": 0, "anteil_optimum": 1, "abstand_m": 0}
+        )
+        st.dataframe(
+            alts[
+                ["ersetzt", "alternative", "stadtteil", "versorgt", "anteil_optimum", "abstand_m"]
+            ].rename(
+                columns={
+                    "ersetzt": "statt",
+                    "alternative": "Alternative",
+                    "stadtteil": "Stadtteil",
+                    "versorgt": "zusätzlich versorgt",
+                    "anteil_optimum": "% des Optimums",
+                    "abstand_m": "Abstand (m)",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def save_and_share(scenario: Scenario) -> None:
+    """Save the scenario under a name and offer a link."""
+    st.subheader("Szenario speichern und teilen")
+    name_col, button_col = st.columns([3, 1])
+    name_col.text_input(
+        "Name", **state.bind(state.SCENARIO_NAME), placeholder="z. B. Neue Neustadt + Werder"
+    )
+    overwrite = name_col.checkbox("vorhandenes Szenario gleichen Namens überschreiben")
+    if button_col.button("Speichern", disabled=scenario.is_empty):
+        try:
+            named = stamped(scenario, st.session_state[state.SCENARIO_NAME], data.package().version)
+            simulation.store().save(named, overwrite=overwrite)
+            simulation.set_scenario(named)
+            st.success(f"Gespeichert: „{named.name}“ (Seite Szenarien).")
+        except ValueError as error:
+            st.error(str(error))
+    if button_col.button("Link erzeugen", disabled=scenario.is_empty):
+        st.code(simulation.share_link(scenario), language=None)
+        st.caption(
+            "Der Link steht jetzt auch in der Adresszeile des Browsers; er enthält das ganze Szenario."
+        )
+
+
+def comparison_table(diff: pd.DataFrame) -> pd.DataFrame:
+    """Two scenarios per Stadtteil with German headings and numbers."""
+    out = german_table(
+        diff, {"versorgt_a": 0, "versorgt_b": 0, "differenz": 0, "anteil_a": 1, "anteil_b": 1}
+    )
+    for column in ["rang_a", "rang_b"]:
+        out[column] = [str(v) if pd.notna(v) else "–" for v in diff[column]]
+    return out.reset_index(names="Nr.").rename(
+        columns={
+            "stadtteil": "Stadtteil",
+            "versorgt_a": "versorgt A",
+            "versorgt_b": "versorgt B",
+            "differenz": "B − A",
+            "anteil_a": "Anteil A (%)",
+            "anteil_b": "Anteil B (%)",
+            "rang_a": "Rang A",
+            "rang_b": "Rang B",
+        }
+    )

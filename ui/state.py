@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.access import WalkParams
+from geo.scenario import Scenario
 from indicators.composite import DEFAULT_WEIGHTS
 from indicators.composite import MIN_PEOPLE as MIN_PEOPLE_DEFAULT
 from maps.classify import METHODS
@@ -44,8 +45,23 @@ CATCHMENT = "einzugsbereich_m"
 SHOW_RINGS = "einzugsringe"
 # Unterversorgung page: one weight per index component (see weight_key).
 MIN_PEOPLE = "mindestzahl"
+# Standortsimulation: the current scenario (a geo.scenario.Scenario) and the optimiser.
+SCENARIO = "szenario"
+CLICK_ADDS = "klick_setzt_standort"
+SHOW_CANDIDATES = "kandidaten_zeigen"
+OPT_K = "vorschlag_k"
+OPT_KIND = "vorschlag_kandidaten"
+OPT_OBJECTIVE = "vorschlag_ziel"
+OPT_STADTTEILE = "vorschlag_stadtteile"
+PROPOSAL = "vorschlag"  # last scenarios.evaluate.Proposal with its inputs
+# Szenarien page.
+SCENARIO_NAME = "szenario_name"
+COMPARE_A = "vergleich_a"
+COMPARE_B = "vergleich_b"
 # Internal: last map click already applied (a click is applied once, not on every rerun).
 LAST_CLICK = "_letzter_kartenklick"
+# Internal: the shared-link scenario already loaded from the URL.
+APPLIED_LINK = "_geladener_link"
 
 DEFAULTS: dict[str, object] = {
     BASEMAP: True,
@@ -68,7 +84,19 @@ DEFAULTS: dict[str, object] = {
     CATCHMENT: int(WalkParams().catchment_m),
     SHOW_RINGS: True,
     MIN_PEOPLE: MIN_PEOPLE_DEFAULT,
+    SCENARIO: Scenario(),
+    CLICK_ADDS: True,
+    SHOW_CANDIDATES: False,
+    OPT_K: 3,
+    OPT_KIND: "grid",
+    OPT_OBJECTIVE: "abdeckung",
+    OPT_STADTTEILE: (),
+    PROPOSAL: None,
+    SCENARIO_NAME: "",
+    COMPARE_A: None,
+    COMPARE_B: None,
     LAST_CLICK: None,
+    APPLIED_LINK: None,
 }
 
 

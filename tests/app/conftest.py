@@ -6,8 +6,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.config import DATA_ENV, PROJECT_ROOT
+from scenarios.store import STORE_ENV
 
 APP = str(PROJECT_ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _private_scenario_store(tmp_path, monkeypatch):
+    """Pages never write into the project's data/ folder during tests."""
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "szenarien-test"))
 
 
 @pytest.fixture

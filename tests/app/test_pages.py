@@ -14,6 +14,8 @@ PAGES = [
     "pages/einrichtungen.py",
     "pages/erreichbarkeit.py",
     "pages/unterversorgung.py",
+    "pages/standortsimulation.py",
+    "pages/szenarien.py",
 ]
 
 

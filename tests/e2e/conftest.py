@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from geo.config import DATA_ENV, PROJECT_ROOT
+from scenarios.store import STORE_ENV
 from tests.conftest import real_data_dir
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,7 +55,7 @@ def server() -> Iterator[str]:
     """A Streamlit server on the real package; yields its base URL."""
     data = real_data_dir()
     port = _free_port()
-    env = {**os.environ, DATA_ENV: str(data)}
+    env = {**os.environ, DATA_ENV: str(data), STORE_ENV: str(ARTIFACTS / "szenarien")}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / "server.log"
     log = log_path.open("w", encoding="utf-8")
@@ -154,13 +155,19 @@ def wait_for_stadtteile(tab, expected: int = 40, timeout: float = 60_000):
 
 
 _INTERIOR_POINT = """(path) => {
-    // A point of the polygon that is really on top there (not under a label or marker).
+    // A visible point inside the polygon that no marker or control covers.
     const box = path.getBoundingClientRect();
     const doc = path.ownerDocument;
-    for (let i = 1; i < 12; i++) {
-        for (let j = 1; j < 12; j++) {
-            const x = box.left + box.width * i / 12, y = box.top + box.height * j / 12;
-            if (doc.elementFromPoint(x, y) === path) { return [x, y]; }
+    const svg = path.ownerSVGElement;
+    const toSvg = svg.getScreenCTM().inverse();
+    for (let i = 1; i < 16; i++) {
+        for (let j = 1; j < 16; j++) {
+            const x = box.left + box.width * i / 16, y = box.top + box.height * j / 16;
+            const p = new DOMPoint(x, y).matrixTransform(toSvg);
+            if (!path.isPointInFill(p)) { continue; }
+            const top = doc.elementFromPoint(x, y);
+            if (!top || top.closest('.leaflet-marker-icon, .leaflet-control')) { continue; }
+            return [x, y];
         }
     }
     return null;

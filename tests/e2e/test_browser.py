@@ -15,6 +15,7 @@ PAGES = {
     "einrichtungen": "einrichtungen",
     "erreichbarkeit": "erreichbarkeit",
     "unterversorgung": "unterversorgung",
+    "standortsimulation": "standortsimulation",
 }
 
 
@@ -96,3 +97,20 @@ def test_click_on_class_map_explains_the_stadtteil(page, server):
     expect(page.locator('[data-testid="stMetricValue"]', has_text="sehr hoch")).to_have_count(1)
     _no_app_errors(page)
     screenshot(page, "warum-neue-neustadt")
+
+
+def test_click_on_the_map_places_a_site_and_the_numbers_change(page, server):
+    page.goto(f"{server}/standortsimulation")
+    frame = wait_for_stadtteile(page)
+    newly = page.locator('[data-testid="stMetric"]', has_text="neu fußläufig versorgt")
+    expect(newly.locator('[data-testid="stMetricValue"]')).to_have_text("0")
+    click_area(page, frame, "06")  # somewhere in Neue Neustadt, which has no meeting place
+    expect(page.locator('[data-testid="stMetricValue"]', has_text="1 / 0")).to_have_count(
+        1, timeout=30_000
+    )
+    value = newly.locator('[data-testid="stMetricValue"]').inner_text()
+    assert int(value.replace(".", "")) > 0
+    frame = wait_for_stadtteile(page)
+    expect(frame.locator(".ba-new")).to_have_count(1)
+    _no_app_errors(page)
+    screenshot(page, "standortsimulation-neuer-standort")

@@ -1,0 +1,108 @@
+"""``begegnungsatlas optimize``: propose where new meeting places should go."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from cli.common import access_from, add_access_options, add_data_option, package_from, write_table
+from geo.accessibility import analyse
+from geo.siting import MAX_K
+from scenarios.evaluate import CANDIDATE_KINDS, OBJECTIVES, Proposal, propose
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the sub-command."""
+    parser = sub.add_parser(
+        "optimize",
+        help="neue Standorte vorschlagen (MCLP/p-Median)",
+        description=(
+            "Wählt k neue Standorte, die möglichst viele zusätzliche Personen der Zielgruppe in "
+            "Gehdistanz bringen (bestehende Einrichtungen bleiben); exakt als MILP (HiGHS)."
+        ),
+    )
+    add_access_options(parser)
+    parser.add_argument("--k", type=int, default=3, help=f"Zahl neuer Standorte (1–{MAX_K})")
+    parser.add_argument(
+        "--candidates", choices=list(CANDIDATE_KINDS), default="grid", help="Kandidaten"
+    )
+    parser.add_argument("--objective", choices=list(OBJECTIVES), default="abdeckung", help="Ziel")
+    parser.add_argument(
+        "--stadtteile", default=None, help="nur Kandidaten in diesen Stadtteilen, z. B. 06,02"
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.05,
+        help="Alternativen bis zu diesem Abstand vom Optimum",
+    )
+    add_data_option(parser)
+    parser.add_argument("--format", choices=["json", "csv"], default="json", help="Ausgabeformat")
+    parser.add_argument(
+        "--output", "-o", type=Path, default=None, help="Datei statt Standardausgabe"
+    )
+    parser.set_defaults(run=run)
+
+
+def report(proposal: Proposal, target_prefix: str) -> dict:
+    """The JSON report of a proposal."""
+    result = proposal.result
+    sites = [
+        {
+            "lon": round(float(row.lon), 6),
+            "lat": round(float(row.lat), 6),
+            "stadtteil_nr": row.stadtteil_nr,
+            "stadtteil": row.stadtteil,
+            "ref": row.ref,
+            "name": row.name,
+            "zusaetzlich_versorgt": round(float(row.gewinn), 1),
+        }
+        for row in proposal.sites.itertuples()
+    ]
+    return {
+        "standorte": sites,
+        f"{target_prefix}_versorgt_vorher": round(proposal.covered_before, 1),
+        f"{target_prefix}_versorgt_nachher": round(proposal.covered_after, 1),
+        "zusaetzlich_versorgt": round(proposal.covered_after - proposal.covered_before, 1),
+        "ziel": proposal.objective,
+        "zielwert": round(result.objective, 2),
+        "kurve": [round(v, 2) for v in result.curve],
+        "status": result.status,
+        "optimalitaetsluecke": None if pd.isna(result.gap) else result.gap,
+        "sekunden": round(result.seconds, 4),
+        "verfahren": result.method,
+        "alternativen": proposal.alternatives.round(6).to_dict(orient="records"),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the proposal."""
+    package = package_from(args)
+    year, target, params, selection = access_from(args, package)
+    result = analyse(package, year, target, params, selection=selection)
+    stadtteile = (
+        [s.strip().zfill(2) for s in args.stadtteile.split(",")] if args.stadtteile else None
+    )
+    proposal = propose(
+        package, result, args.k, args.candidates, stadtteile, args.objective, args.tolerance
+    )
+    if args.format == "csv":
+        table = proposal.sites.drop(columns="geometry").rename(
+            columns={"gewinn": "zusaetzlich_versorgt"}
+        )
+        write_table(
+            pd.DataFrame(table),
+            "csv",
+            None if args.output is None else __import__("pathlib").Path(args.output),
+        )
+        return 0
+    text = json.dumps(report(proposal, target.prefix), ensure_ascii=False, indent=2, default=float)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0

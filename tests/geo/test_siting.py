@@ -1,0 +1,145 @@
+"""Siting: tiny instances whose optimum is known by hand or by brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.access import WalkParams
+from geo.siting import SitingProblem, alternatives, greedy_mclp, pmedian, solve_mclp
+
+
+def line_problem() -> SitingProblem:
+    """Six demand points on a line and four candidates; greedy is not optimal for k = 2.
+
+    Weights 15, 10, 10, 10, 10, 15. Candidate 0 covers the middle four (40), candidate 1 the
+    left three (35), candidate 2 the right three (35), candidate 3 nothing. Greedy takes 0 and
+    then adds 15; the best pair is 1 + 2 with 70.
+    """
+    weights = np.array([15.0, 10.0, 10.0, 10.0, 10.0, 15.0])
+    cover = np.array(
+        [
+            # c0 c1 c2 c3
+            [0, 1, 0, 0],
+            [1, 1, 0, 0],
+            [1, 1, 0, 0],
+            [1, 0, 1, 0],
+            [1, 0, 1, 0],
+            [0, 0, 1, 0],
+        ]
+    )
+    return SitingProblem(
+        weights, sp.csc_matrix(cover.astype(float)), np.arange(8.0).reshape(4, 2) * 1000
+    )
+
+
+def brute_force(problem: SitingProblem, k: int) -> float:
+    return max(
+        problem.value(list(c)) for c in itertools.combinations(range(problem.n_candidates), k)
+    )
+
+
+def test_greedy_is_beaten_by_the_exact_solution():
+    problem = line_problem()
+    chosen, values = greedy_mclp(problem, 2)
+    assert chosen[0] == 0  # 40 people alone, the best single site
+    assert values[-1] == 55  # then c1 or c2 adds only 15
+    exact = solve_mclp(problem, 2)
+    assert exact.objective == 70
+    assert set(exact.chosen) == {1, 2}
+    assert exact.status == "optimal"
+    assert exact.gap == 0
+    assert exact.curve == (40.0, 70.0)
+
+
+def test_covered_demand_does_not_count_again():
+    problem = line_problem()
+    covered = np.array([True, False, False, False, False, True])
+    reduced = SitingProblem.from_cost_matrix(
+        np.where(problem.cover.toarray() > 0, 0.0, 9_999.0),
+        problem.weights,
+        500,
+        problem.candidate_xy,
+        covered,
+    )
+    assert solve_mclp(reduced, 1).objective == 40
+    assert solve_mclp(reduced, 2).objective == 40  # the ends are covered already
+    assert reduced.weights.tolist() == [0, 10, 10, 10, 10, 0]
+
+
+def test_from_points_uses_walking_distance():
+    demand = np.array([[0.0, 0.0], [380.0, 0.0], [400.0, 0.0]])
+    problem = SitingProblem.from_points(
+        demand, np.ones(3), np.array([[0.0, 0.0]]), WalkParams(max_walk_m=500, detour=1.3)
+    )
+    # 500 m walking = 384.6 m straight: the point at 400 m is out.
+    assert problem.cover.toarray().ravel().tolist() == [1, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("k", "message"), [(0, "1 bis 5"), (6, "1 bis 5"), (5, "Nur 4 Kandidaten")]
+)
+def test_invalid_k(k, message):
+    with pytest.raises(ValueError, match=message):
+        solve_mclp(line_problem(), k)
+
+
+def test_alternatives_are_near_optimal_and_distinct():
+    problem = line_problem()
+    alts = alternatives(problem, (1, 2), tolerance=0.5, min_separation_m=100)
+    for alt in alts:
+        assert alt.share >= 0.5
+        assert alt.candidate not in (1, 2)
+    assert any(a.replaces == 1 and a.candidate == 0 for a in alts)  # c0 + c2 = 55 ≥ 35
+
+
+instances = st.integers(min_value=0, max_value=10_000)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=instances, k=st.integers(1, 3))
+def test_exact_equals_brute_force_and_bounds_greedy(seed, k):
+    rng = np.random.default_rng(seed)
+    n, m = rng.integers(4, 14), rng.integers(3, 9)
+    cover = (rng.random((n, m)) < 0.3).astype(float)
+    problem = SitingProblem(
+        rng.integers(0, 20, n).astype(float), sp.csc_matrix(cover), rng.random((m, 2)) * 5000
+    )
+    if m < k:
+        return
+    exact = solve_mclp(problem, k)
+    assert exact.objective == pytest.approx(brute_force(problem, k))
+    assert problem.value(list(exact.chosen)) == pytest.approx(exact.objective)
+    _, greedy = greedy_mclp(problem, k)
+    assert greedy[-1] <= exact.objective + 1e-9  # greedy never beats exact
+    # The optimum for k + 1 is never below the one for k.
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(exact.curve))
+
+
+def test_pmedian_exact_matches_brute_force():
+    rng = np.random.default_rng(3)
+    demand = rng.random((30, 2)) * 3000
+    weights = rng.integers(1, 10, 30).astype(float)
+    current = np.full(30, 4000.0)
+    candidates = rng.random((7, 2)) * 3000
+    result = pmedian(demand, weights, current, candidates, 2, detour=1.3)
+    assert result.method.startswith("exakt")
+
+    def mean(combo):
+        d = (
+            np.hypot(*(demand[:, None, :] - candidates[None, list(combo), :]).transpose(2, 0, 1))
+            * 1.3
+        )
+        return (weights * np.minimum(current, d.min(axis=1))).sum() / weights.sum()
+
+    best = min(mean(c) for c in itertools.combinations(range(7), 2))
+    assert result.objective == pytest.approx(best)
+    heuristic = pmedian(demand, weights, current, candidates, 2, detour=1.3, exact_limit=0)
+    assert heuristic.method.startswith("Heuristik")
+    assert heuristic.objective >= best - 1e-9
+    assert result.curve[1] <= result.curve[0]
