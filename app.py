@@ -7,7 +7,7 @@ import streamlit as st
 from geo.config import DATA_ENV
 from geo.package import DataPackageError
 from maps import assets
-from ui import data, router, simulation, state
+from ui import data, presentation, router, simulation, state
 
 #: Navigation: group -> (file, title, Material icon).
 PAGES = {
@@ -24,6 +24,11 @@ PAGES = {
         ("pages/standortsimulation.py", "Standortsimulation", "add_location_alt"),
         ("pages/szenarien.py", "Szenarien", "folder_open"),
     ],
+    "Ausgabe und Daten": [
+        ("pages/regionen.py", "Regionen", "hub"),
+        ("pages/bericht.py", "Bericht und Karten", "picture_as_pdf"),
+        ("pages/daten.py", "Daten", "database"),
+    ],
 }
 
 st.set_page_config(
@@ -34,7 +39,7 @@ st.set_page_config(
 )
 
 try:
-    pkg = data.package()
+    data.base_package()  # validate the package on disk first
 except DataPackageError as error:
     # One clear page instead of a traceback: where we looked and how to point elsewhere.
     st.session_state["_ladefehler"] = error
@@ -44,7 +49,9 @@ except DataPackageError as error:
     ).run()
     st.stop()
 
+pkg = data.package()
 state.init(pkg.years)
+presentation.sync_with_url()
 link_error = simulation.load_from_link(pkg.years)
 
 page = st.navigation(
@@ -70,6 +77,11 @@ with st.sidebar:
         help="Benötigt Internet; ohne Verbindung zeichnet die Karte auf neutralem Grund.",
     )
     st.toggle("Stadtteilnamen auf Karten", **state.bind(state.LABELS))
+    st.toggle(
+        "Präsentationsmodus",
+        **state.bind(state.PRESENTATION, then=presentation.toggled),
+        help="Große Schrift, ohne Seitenleiste und Bearbeitungselemente. Auch per Link ?praesentation=1.",
+    )
     if assets.missing():
         st.error(
             "Kartenbibliotheken fehlen (static/vendor). Einmal `make setup` ausführen, "
@@ -79,5 +91,6 @@ with st.sidebar:
     if link_error:
         st.error(link_error)
 
+presentation.apply()
 router.mark_routed()
 page.run()

@@ -9,10 +9,10 @@ import argparse
 import os
 import sys
 
-from cli import coverage, indicators, optimize, rank
+from cli import coverage, indicators, optimize, rank, report, validate
 from geo.package import DataPackageError
 
-COMMANDS = [indicators, coverage, rank, optimize]
+COMMANDS = [indicators, coverage, rank, optimize, report, validate]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,7 @@ See :mod:`geo.readers` for the per-file checks. Everything is in EPSG:25832.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -186,3 +186,82 @@ def _content_hash(root: Path) -> str:
         digest.update(name.encode())
         digest.update((root / name).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def with_uploads(
+    package: DataPackage,
+    *,
+    facilities: gpd.GeoDataFrame | None = None,
+    replace_facilities: bool = False,
+    statistics: pd.DataFrame | None = None,
+    tag: str = "",
+) -> DataPackage:
+    """A session overlay of the package with validated uploads (the package is not changed).
+
+    Parameters
+    ----------
+    package : DataPackage
+        The package as loaded.
+    facilities : geopandas.GeoDataFrame, optional
+        Validated facilities (:func:`geo.uploads.validate_facilities`).
+    replace_facilities : bool
+        Replace the facility list instead of extending it.
+    statistics : pandas.DataFrame, optional
+        Validated statistics (:func:`geo.uploads.validate_statistics`); provided cells
+        replace the package's, new years or Stadtteile are added.
+    tag : str
+        Short content hash of the uploads (appended to the version, so caches differ).
+
+    Returns
+    -------
+    DataPackage
+    """
+    notes = list(package.notes)
+    einrichtungen = package.einrichtungen
+    if facilities is not None:
+        if replace_facilities:
+            einrichtungen = facilities.reset_index(drop=True)
+            notes.append(f"Einrichtungsliste durch Upload ersetzt ({len(facilities)} Einträge).")
+        else:
+            einrichtungen = pd.concat([package.einrichtungen, facilities], ignore_index=True)
+            notes.append(f"{len(facilities)} Einrichtung(en) per Upload ergänzt.")
+    statistik = package.statistik
+    if statistics is not None:
+        statistik = merge_statistics(package.statistik, statistics, package.stadtteile["stadtteil"])
+        notes.append(f"Statistik per Upload aktualisiert ({len(statistics)} Zeilen).")
+    return replace(
+        package,
+        einrichtungen=gpd.GeoDataFrame(
+            einrichtungen, geometry="geometry", crs=package.einrichtungen.crs
+        ),
+        statistik=statistik,
+        version=f"{package.version}+{tag}" if tag else package.version,
+        notes=tuple(notes),
+    )
+
+
+def merge_statistics(base: pd.DataFrame, update: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """Statistics with the uploaded cells replacing the base (suppressed stays missing).
+
+    Parameters
+    ----------
+    base : pandas.DataFrame
+        The package's long statistics table.
+    update : pandas.DataFrame
+        ``jahr``, ``stadtteil_nr`` and the uploaded columns.
+    names : pandas.Series
+        Stadtteil name per number (for added rows).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new long table, sorted by year and Stadtteil.
+    """
+    key = ["jahr", "stadtteil_nr"]
+    merged = base.set_index(key)
+    upd = update.set_index(key)
+    columns = [c for c in upd.columns if c in merged.columns and c != "stadtteil"]
+    merged = merged.reindex(merged.index.union(upd.index))
+    merged.loc[upd.index, columns] = upd[columns].to_numpy()
+    merged["stadtteil"] = [names.get(nr, nr) for _, nr in merged.index]
+    return derive_zero_residents(merged.reset_index().sort_values(key).reset_index(drop=True))

@@ -88,6 +88,7 @@ def walk_time_map(
     *,
     basemap: bool = True,
     labels: bool = True,
+    large: bool = False,
     rings: bool = True,
     show_precision: bool = False,
 ) -> folium.Map:
@@ -108,8 +109,8 @@ def walk_time_map(
         Threshold (for the catchment rings), detour and pace (for the legend).
     noun : str
         Target group in the tooltip ("Älteren (65+)").
-    basemap, labels : bool
-        Basemap and Stadtteil names.
+    basemap, labels, large : bool
+        Basemap, Stadtteil names, larger type.
     rings : bool
         Draw the walking catchment (threshold) around each site.
     show_precision : bool
@@ -119,7 +120,7 @@ def walk_time_map(
     -------
     folium.Map
     """
-    m = base_map(bounds_lonlat(areas), basemap=basemap)
+    m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     colors = time_colors(cells["gehzeit_min"].to_numpy())
     features = []
     rows = zip(
@@ -198,6 +199,7 @@ def class_map(
     sites: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
     labels: bool = True,
+    large: bool = False,
 ) -> folium.Map:
     """Under-served classes per Stadtteil; the ``top`` ranks are outlined.
 
@@ -213,8 +215,8 @@ def class_map(
         Also outline this Stadtteil.
     sites : geopandas.GeoDataFrame, optional
         Meeting places to show.
-    basemap, labels : bool
-        Basemap and names.
+    basemap, labels, large : bool
+        Basemap, names, larger type.
 
     Returns
     -------
@@ -256,5 +258,6 @@ def class_map(
         labels=labels,
         facilities=sites,
         basemap=basemap,
+        large=large,
         layer_name="Unterversorgung",
     )

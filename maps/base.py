@@ -50,6 +50,18 @@ _CSS = f"""
 </style>
 """
 
+#: Larger type for projection (presentation mode).
+_LARGE_CSS = """
+<style>
+.ba-legend { font-size: 17px; line-height: 24px; max-width: 340px; }
+.ba-legend h4 { font-size: 18px; }
+.ba-legend .sw { width: 22px; height: 16px; }
+.ba-legend .note { font-size: 14px; }
+.ba-label { font-size: 15px; }
+.leaflet-tooltip { font-size: 16px; }
+</style>
+"""
+
 _OFFLINE_NOTICE = Template(
     """
 {% macro script(this, kwargs) %}
@@ -130,6 +142,7 @@ def base_map(
     bounds_lonlat: tuple[float, float, float, float],
     *,
     basemap: bool = True,
+    large: bool = False,
 ) -> folium.Map:
     """An empty map fitted to ``bounds_lonlat`` with scale bar and attribution.
 
@@ -140,6 +153,8 @@ def base_map(
     basemap : bool
         Add the OpenStreetMap tile layer. Without internet the tiles fail quietly, a small
         note appears and the map keeps drawing on a plain background.
+    large : bool
+        Larger legend, labels and tooltips (presentation mode).
 
     Returns
     -------
@@ -154,6 +169,8 @@ def base_map(
         zoom_snap=0.25,
     )
     m.get_root().header.add_child(Element(_CSS))
+    if large:
+        m.get_root().header.add_child(Element(_LARGE_CSS))
     m.add_child(
         _Script(_MAP_SETUP, images_url=LEAFLET_IMAGES_URL, attribution=esc(DATA_ATTRIBUTION))
     )

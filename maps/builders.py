@@ -80,6 +80,7 @@ def area_map(
     labels: bool = True,
     facilities: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
+    large: bool = False,
     layer_name: str = "Stadtteile",
 ) -> folium.Map:
     """Areas filled with given colours, with tooltip, legend and optional facility markers.
@@ -106,6 +107,8 @@ def area_map(
         Meeting places to draw on top.
     basemap : bool
         Show the OpenStreetMap basemap.
+    large : bool
+        Larger type (presentation mode).
     layer_name : str
         Name of the area layer.
 
@@ -113,7 +116,7 @@ def area_map(
     -------
     folium.Map
     """
-    m = base_map(bounds_lonlat(areas), basemap=basemap)
+    m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     add_choropleth(m, areas, colors, tooltip, name=layer_name, highlight=highlight)
     if labels:
         add_labels(m, areas)
@@ -147,7 +150,7 @@ def indicator_map(
     title : str, optional
         Legend title (defaults to the indicator label with unit).
     **options
-        Passed to :func:`area_map` (``facilities``, ``basemap``, ``labels``,
+        Passed to :func:`area_map` (``facilities``, ``basemap``, ``labels``, ``large``,
         ``highlight``, ``note``).
 
     Returns
@@ -181,6 +184,7 @@ def facility_map(
     *,
     basemap: bool = True,
     labels: bool = True,
+    large: bool = False,
     show_precision: bool = True,
 ) -> folium.Map:
     """Facilities by category over light Stadtteil outlines.
@@ -195,6 +199,8 @@ def facility_map(
         Show the OpenStreetMap basemap.
     labels : bool
         Write the Stadtteil names.
+    large : bool
+        Larger type (presentation mode).
     show_precision : bool
         Draw accuracy circles (``Lage ± r m``).
 
@@ -202,7 +208,7 @@ def facility_map(
     -------
     folium.Map
     """
-    m = base_map(bounds_lonlat(areas), basemap=basemap)
+    m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     add_choropleth(
         m,
         areas,

@@ -190,3 +190,50 @@ def classify(
         for lo, hi in itertools.pairwise(edges)
     )
     return Classes(tuple(edges), tuple(colors), labels, codes, infinite_label)
+
+
+#: Fixed classes for shares of people within walking distance (percent).
+COVERAGE_EDGES = (0.0, 10.0, 25.0, 50.0, 75.0, 100.0)
+
+
+def classify_fixed(
+    values: pd.Series, edges: tuple[float, ...], palette: str = "YlGnBu", unit: str = "%"
+) -> Classes:
+    """Classes with fixed, meaningful breaks (e.g. coverage shares), the same for every map.
+
+    The first class holds exactly the lowest edge (e.g. "0 %": nobody covered); the others
+    are half-open intervals ``(lo, hi]``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Values per area (NaN = missing).
+    edges : tuple of float
+        Ascending class edges, 4 to 8 values.
+    palette : str
+        Key of :data:`PALETTES`.
+    unit : str
+        Appended to the legend labels.
+
+    Returns
+    -------
+    Classes
+    """
+    if not 4 <= len(edges) <= 8 or list(edges) != sorted(edges):
+        raise ValueError("Feste Klassengrenzen: 4 bis 8 aufsteigende Werte.")
+    vals = values.astype("float64")
+    n = len(edges)  # classes: the lowest edge itself, then n - 1 intervals
+    codes = pd.Series(-1, index=values.index, dtype=int)
+    finite = vals.notna()
+    codes[finite] = np.searchsorted(np.asarray(edges[1:]), vals[finite].to_numpy(), side="left") + 1
+    codes[finite & (vals <= edges[0])] = 0
+    codes = codes.clip(upper=n - 1).where(finite, -1)
+    first = f"{format_number(edges[0])} {unit}".strip()
+    labels = (
+        first,
+        *(
+            f"über {format_number(lo)} bis {format_number(hi)} {unit}".strip()
+            for lo, hi in itertools.pairwise(edges)
+        ),
+    )
+    return Classes(tuple(edges), PALETTES[palette][n], labels, codes)

@@ -48,6 +48,7 @@ def scenario_map(
     candidates: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
     labels: bool = True,
+    large: bool = False,
 ) -> folium.Map:
     """Cells that are covered before and after, new and removed places with catchments.
 
@@ -67,14 +68,14 @@ def scenario_map(
         Threshold (ring radius) and detour.
     candidates : geopandas.GeoDataFrame, optional
         Candidate places to show as small dots.
-    basemap, labels : bool
-        Basemap and Stadtteil names.
+    basemap, labels, large : bool
+        Basemap, Stadtteil names, larger type.
 
     Returns
     -------
     folium.Map
     """
-    m = base_map(bounds_lonlat(areas), basemap=basemap)
+    m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     state = change_classes(cells_before["versorgt"].to_numpy(), cells_after["versorgt"].to_numpy())
     shown = np.flatnonzero(state != "")
     features = [

@@ -8,7 +8,7 @@ from indicators.profile import age_structure, profile_table
 from indicators.registry import INDICATORS
 from maps.builders import classify_indicator, indicator_map
 from maps.classify import METHODS
-from ui import charts, components, data, router, state
+from ui import charts, components, data, presentation, router, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -18,17 +18,19 @@ city = data.city_indicators(pkg, year)
 
 st.title("Bevölkerung und Indikatoren")
 
-left, middle, right = st.columns([3, 2, 1])
+left, right = st.columns([3, 3])
 left.selectbox(
     "Indikator",
     list(INDICATORS),
     **state.bind(state.INDICATOR),
     format_func=lambda i: f"{INDICATORS[i].group} · {INDICATORS[i].label_with_unit}",
 )
-middle.selectbox(
-    "Klassenbildung", list(METHODS), **state.bind(state.CLASS_METHOD), format_func=METHODS.get
-)
-right.slider("Klassen", 3, 7, **state.bind(state.N_CLASSES))
+with right, presentation.editing("klassen"):
+    method_col, count_col = st.columns([2, 1])
+    method_col.selectbox(
+        "Klassenbildung", list(METHODS), **state.bind(state.CLASS_METHOD), format_func=METHODS.get
+    )
+    count_col.slider("Klassen", 3, 7, **state.bind(state.N_CLASSES))
 
 indicator = INDICATORS[st.session_state[state.INDICATOR]]
 st.caption(f"**{indicator.label}:** {indicator.definition}")
@@ -56,8 +58,7 @@ with map_col:
         table,
         indicator,
         classes,
-        basemap=st.session_state[state.BASEMAP],
-        labels=st.session_state[state.LABELS],
+        **components.map_options(),
         highlight=[selected] if selected else (),
         title=f"{indicator.label_with_unit} {year}",
         note=f"Klassen: {METHODS[st.session_state[state.CLASS_METHOD]].split(' (')[0]}",
@@ -72,10 +73,10 @@ with rank_col:
     infinite = table.loc[np.isposinf(values), "stadtteil"].tolist()
     missing = table.loc[values.isna(), "stadtteil"].tolist()
     if infinite:
-        st.caption(f"Ohne Begegnungsstätte (∞): {', '.join(infinite)}.")
+        st.caption(f"Ohne Begegnungsstätte (∞): {components.md(', '.join(infinite))}.")
     if missing:
         st.caption(
-            f"Keine Angabe (nicht veröffentlicht oder keine Einwohner): {', '.join(missing)}."
+            f"Keine Angabe (nicht veröffentlicht oder keine Einwohner): {components.md(', '.join(missing))}."
         )
 
 # A new click selects its Stadtteil; this must happen before the select box below exists.
@@ -100,7 +101,7 @@ if nr is None:
     st.stop()
 
 name = pkg.stadtteile.at[nr, "stadtteil"]
-st.header(f"Profil: {name}", anchor="profil")
+st.header(f"Profil: {components.md(name)}", anchor="profil")
 row = table.loc[nr]
 for column, indicator_id in zip(
     st.columns(4),

@@ -51,8 +51,7 @@ with_position = located(shown)
 m = facility_map(
     pkg.stadtteile,
     with_position,
-    basemap=st.session_state[state.BASEMAP],
-    labels=st.session_state[state.LABELS],
+    **components.map_options(),
     show_precision=st.session_state[state.SHOW_PRECISION],
 )
 components.show_map(m, key="karte_einrichtungen")

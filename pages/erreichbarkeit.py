@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.format import format_number
 from maps.access_maps import walk_time_map
 from maps.builders import area_map
-from maps.classify import classify
+from maps.classify import COVERAGE_EDGES, classify_fixed
 from ui import analysis, components, data, router, state
 
 router.ensure_routed()
@@ -39,7 +39,7 @@ cols[1].metric(
 cols[2].metric("nicht fußläufig versorgt", format_number(city["unversorgt"]), border=True)
 cols[3].metric("Median Gehzeit", f"{format_number(city['median_gehzeit_min'])} min", border=True)
 for note in result.notes:
-    st.caption(f"Hinweis: {note}")
+    st.caption(f"Hinweis: {components.md(note)}")
 
 grid_tab, coverage_tab = st.tabs(["Gehzeit im 100-m-Gitter", "Versorgung je Stadtteil"])
 with grid_tab:
@@ -53,8 +53,7 @@ with grid_tab:
         result.sites,
         walk,
         group.noun,
-        basemap=st.session_state[state.BASEMAP],
-        labels=st.session_state[state.LABELS],
+        **components.map_options(),
         rings=st.session_state[state.SHOW_RINGS],
         show_precision=st.session_state[state.SHOW_PRECISION],
     )
@@ -64,7 +63,7 @@ with grid_tab:
 with coverage_tab:
     coverage = result.coverage
     share = coverage["anteil_versorgt"]
-    classes = classify(share, k=5, method="quantile", palette="YlGnBu", decimals=1)
+    classes = classify_fixed(share, COVERAGE_EDGES)
     tooltip = components.coverage_tooltip(coverage, walk)
     m = area_map(
         pkg.stadtteile,
@@ -72,10 +71,9 @@ with coverage_tab:
         tooltip,
         f"Anteil bis {format_number(walk.max_walk_m)} m Gehweg (%)",
         classes.legend(),
-        note="Klassen: Quantile. Gehweg = Luftlinie × Umwegfaktor.",
+        note="Gehweg = Luftlinie × Umwegfaktor.",
         facilities=result.sites,
-        basemap=st.session_state[state.BASEMAP],
-        labels=st.session_state[state.LABELS],
+        **components.map_options(),
     )
     components.show_map(m, key="karte_versorgung")
     components.attribution()

@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.format import format_number
 from scenarios.evaluate import compare
 from scenarios.exchange import from_file, to_geojson, to_json
-from ui import analysis, components, data, router, simulation
+from ui import analysis, components, data, presentation, router, simulation
 
 router.ensure_routed()
 pkg = data.package()
@@ -44,22 +44,23 @@ else:
 
 names = [s.name for s in saved]
 if names:
-    chosen = st.selectbox("Szenario", names)
-    load_col, rename_col, delete_col = st.columns(3)
-    if load_col.button("Laden und anzeigen", type="primary"):
-        simulation.apply(store.load(chosen), pkg.years)
-        st.switch_page("pages/standortsimulation.py")
-    new_name = rename_col.text_input("Neuer Name", key="neuer_name")
-    if rename_col.button("Umbenennen"):
-        try:
-            store.rename(chosen, new_name)
+    with presentation.editing("verwalten"):
+        chosen = st.selectbox("Szenario", names)
+        load_col, rename_col, delete_col = st.columns(3)
+        if load_col.button("Laden und anzeigen", type="primary"):
+            simulation.apply(store.load(chosen), pkg.years)
+            st.switch_page("pages/standortsimulation.py")
+        new_name = rename_col.text_input("Neuer Name", key="neuer_name")
+        if rename_col.button("Umbenennen"):
+            try:
+                store.rename(chosen, new_name)
+                st.rerun()
+            except ValueError as error:
+                rename_col.error(str(error))
+        sure = delete_col.checkbox("wirklich löschen")
+        if delete_col.button("Löschen", disabled=not sure):
+            store.delete(chosen)
             st.rerun()
-        except ValueError as error:
-            rename_col.error(str(error))
-    sure = delete_col.checkbox("wirklich löschen")
-    if delete_col.button("Löschen", disabled=not sure):
-        store.delete(chosen)
-        st.rerun()
 
 st.subheader("Zwei Szenarien vergleichen")
 options = ["(aktuelles Szenario)", *names]
@@ -90,26 +91,27 @@ diff = compare(ea, eb)
 st.dataframe(components.comparison_table(diff), hide_index=True, width="stretch")
 
 st.subheader("Teilen, exportieren, importieren")
-link_col, export_col, import_col = st.columns(3)
-if link_col.button("Link zum aktuellen Szenario", disabled=current.is_empty):
-    link_col.code(simulation.share_link(current), language=None)
-file_name = (current.name or "szenario").replace(" ", "_")
-export_col.download_button(
-    "GeoJSON (QGIS)",
-    to_geojson(current),
-    f"{file_name}.geojson",
-    "application/geo+json",
-    disabled=current.is_empty,
-)
-export_col.download_button(
-    "JSON", to_json(current), f"{file_name}.json", "application/json", disabled=current.is_empty
-)
-upload = import_col.file_uploader(
-    "Szenario importieren (.json, .geojson)", type=["json", "geojson"]
-)
-if upload is not None and import_col.button("Import übernehmen"):
-    try:
-        simulation.apply(from_file(upload.getvalue()), pkg.years)
-        st.switch_page("pages/standortsimulation.py")
-    except ValueError as error:
-        import_col.error(f"Import nicht möglich: {error}")
+with presentation.editing("austausch"):
+    link_col, export_col, import_col = st.columns(3)
+    if link_col.button("Link zum aktuellen Szenario", disabled=current.is_empty):
+        link_col.code(simulation.share_link(current), language=None)
+    file_name = (current.name or "szenario").replace(" ", "_")
+    export_col.download_button(
+        "GeoJSON (QGIS)",
+        to_geojson(current),
+        f"{file_name}.geojson",
+        "application/geo+json",
+        disabled=current.is_empty,
+    )
+    export_col.download_button(
+        "JSON", to_json(current), f"{file_name}.json", "application/json", disabled=current.is_empty
+    )
+    upload = import_col.file_uploader(
+        "Szenario importieren (.json, .geojson)", type=["json", "geojson"]
+    )
+    if upload is not None and import_col.button("Import übernehmen"):
+        try:
+            simulation.apply(from_file(upload.getvalue()), pkg.years)
+            st.switch_page("pages/standortsimulation.py")
+        except ValueError as error:
+            import_col.error(f"Import nicht möglich: {error}")

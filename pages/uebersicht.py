@@ -38,8 +38,7 @@ m = indicator_map(
     share,
     classes,
     facilities=places,
-    basemap=st.session_state[state.BASEMAP],
-    labels=st.session_state[state.LABELS],
+    **components.map_options(),
     title=f"{share.label_with_unit} {year}",
     note="Punkte: offene Begegnungsstätten (Lage ungefähr). Klassen: Quantile.",
 )
@@ -51,7 +50,7 @@ without = table[(table["begegnungsstaetten"] == 0) & (table["senioren_65plus"] >
 top = without.sort_values("senioren_65plus", ascending=False).head(5)
 if not top.empty:
     names = ", ".join(
-        f"{row.stadtteil} ({format_value(INDICATORS['senioren_65plus'], row.senioren_65plus)})"
+        f"{components.md(row.stadtteil)} ({format_value(INDICATORS['senioren_65plus'], row.senioren_65plus)})"
         for row in top.itertuples()
     )
     st.info(

@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.composite import COMPONENTS, explain
 from indicators.format import format_number
 from maps.access_maps import class_map
-from ui import analysis, charts, components, data, router, state
+from ui import analysis, charts, components, data, presentation, router, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -19,7 +19,7 @@ st.caption(
     "Ein gewichteter Index aus Bedarf und Versorgung, 0 = günstigster, 100 = ungünstigster Stadtteil."
 )
 
-with st.expander("Gewichte der Komponenten", expanded=False):
+with presentation.editing("gewichte"), st.expander("Gewichte der Komponenten", expanded=False):
     need_col, supply_col = st.columns(2)
     for comp in COMPONENTS:
         column = need_col if comp.group == "Bedarf" else supply_col
@@ -66,8 +66,7 @@ with map_col:
         top=5,
         selected=st.session_state[state.STADTTEIL],
         sites=result.sites,
-        basemap=st.session_state[state.BASEMAP],
-        labels=st.session_state[state.LABELS],
+        **components.map_options(),
     )
     clicked = components.show_map(m, key="karte_unterversorgung", clickable=True)
     components.attribution()
@@ -83,7 +82,7 @@ not_ranked = ranking[~ranking["gerankt"]]
 if len(not_ranked):
     st.caption(
         "Nicht gerankt: "
-        + "; ".join(f"{r.stadtteil} ({r.grund})" for r in not_ranked.itertuples())
+        + "; ".join(f"{components.md(r.stadtteil)} ({r.grund})" for r in not_ranked.itertuples())
         + "."
     )
 
@@ -106,7 +105,7 @@ if nr is None or nr not in ranked.index:
     st.stop()
 
 row = ranking.loc[nr]
-st.subheader(f"Warum? {row['stadtteil']}")
+st.subheader(f"Warum? {components.md(row['stadtteil'])}")
 cols = st.columns(4)
 cols[0].metric("Rang", f"{row['rang']} von {len(ranked)}", border=True)
 cols[1].metric("Index", format_number(row["index"], 1), border=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -15,7 +17,7 @@ from geo.package import DataPackage
 from geo.scenario import Scenario, stamped
 from indicators.format import format_number
 from scenarios.evaluate import Proposal
-from ui import data, simulation, state
+from ui import data, presentation, simulation, state
 
 #: Attribution required wherever maps or figures are published.
 ATTRIBUTION = (
@@ -24,6 +26,23 @@ ATTRIBUTION = (
     "(CC BY 4.0)"
 )
 MAP_HEIGHT = 640
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Text from data, safe to put into Streamlit markdown (no links, markup or LaTeX)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def map_options() -> dict:
+    """Basemap, labels and type size for the map builders, from the sidebar and mode."""
+    return {
+        "basemap": st.session_state[state.BASEMAP],
+        "labels": st.session_state[state.LABELS],
+        "large": presentation.active(),
+    }
 
 
 def show_map(
@@ -50,7 +69,7 @@ def show_map(
     return st_folium(
         m,
         key=key,
-        height=height,
+        height=presentation.map_height(height),
         use_container_width=True,
         returned_objects=["last_clicked"] if clickable else [],
     )
@@ -107,7 +126,7 @@ def datenstand(pkg: DataPackage) -> None:
     if pkg.notes:
         with st.expander(f"Hinweise zur Datenqualität ({len(pkg.notes)})"):
             for note in pkg.notes:
-                st.markdown(f"- {note}")
+                st.markdown(f"- {md(note)}")
 
 
 def attribution() -> None:
@@ -285,7 +304,7 @@ def save_and_share(scenario: Scenario) -> None:
             named = stamped(scenario, st.session_state[state.SCENARIO_NAME], data.package().version)
             simulation.store().save(named, overwrite=overwrite)
             simulation.set_scenario(named)
-            st.success(f"Gespeichert: „{named.name}“ (Seite Szenarien).")
+            st.success(f"Gespeichert: „{md(named.name)}“ (Seite Szenarien).")
         except ValueError as error:
             st.error(str(error))
     if button_col.button("Link erzeugen", disabled=scenario.is_empty):

@@ -12,9 +12,11 @@ import streamlit as st
 
 from geo.config import data_dir
 from geo.facilities import located, select_meeting_places
-from geo.package import DataPackage, load_package, package_signature
-from indicators.table import base_frame, city_row, compute_indicators, indicator_history
+from geo.package import DataPackage, load_package, package_signature, with_uploads
+from indicators import table as tables
+from indicators.table import city_row, compute_indicators, indicator_history
 from indicators.table import meeting_place_counts as _meeting_place_counts
+from ui import state
 
 
 @st.cache_data(show_spinner="Datenpaket wird geladen und geprüft …", max_entries=4)
@@ -22,8 +24,8 @@ def _load(path: str, signature: str) -> DataPackage:  # signature: cache key onl
     return load_package(path)
 
 
-def package() -> DataPackage:
-    """The validated data package (loaded once per file version).
+def base_package() -> DataPackage:
+    """The validated data package as loaded from disk (once per file version).
 
     Raises
     ------
@@ -34,9 +36,36 @@ def package() -> DataPackage:
     return _load(str(path), package_signature(path))
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _overlay(
+    _base: DataPackage, base_version: str, tag: str, _facilities, replace: bool, _statistics
+) -> DataPackage:
+    return with_uploads(
+        _base, facilities=_facilities, replace_facilities=replace, statistics=_statistics, tag=tag
+    )
+
+
+def package() -> DataPackage:
+    """The package this session works with: the base plus validated uploads (if any)."""
+    base = base_package()
+    facilities = st.session_state.get(state.UPLOADED_FACILITIES)
+    statistics = st.session_state.get(state.UPLOADED_STATISTICS)
+    if facilities is None and statistics is None:
+        return base
+    f_data, replace, f_tag = facilities or (None, False, "")
+    s_data, s_tag = statistics or (None, "")
+    tag = "-".join(t for t in (f_tag, s_tag) if t)
+    return _overlay(base, base.version, tag, f_data, replace, s_data)
+
+
 @st.cache_data(max_entries=16)
 def _base(_package: DataPackage, version: str, year: int) -> pd.DataFrame:
-    return base_frame(_package.statistik, year, _meeting_place_counts(_package))
+    return tables.base_frame(_package.statistik, year, _meeting_place_counts(_package))
+
+
+def base_frame(pkg: DataPackage, year: int) -> pd.DataFrame:
+    """Summable raw counts per Stadtteil for ``year`` (for regional aggregation)."""
+    return _base(pkg, pkg.version, year)
 
 
 def indicator_table(pkg: DataPackage, year: int) -> pd.DataFrame:

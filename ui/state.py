@@ -58,6 +58,18 @@ PROPOSAL = "vorschlag"  # last scenarios.evaluate.Proposal with its inputs
 SCENARIO_NAME = "szenario_name"
 COMPARE_A = "vergleich_a"
 COMPARE_B = "vergleich_b"
+# Presentation mode (also ?praesentation=1).
+PRESENTATION = "praesentation"
+# Daten page: validated uploads applied to this session (see ui.data.package).
+UPLOADED_FACILITIES = "upload_einrichtungen"  # (GeoDataFrame, replace: bool, tag) or None
+UPLOADED_STATISTICS = "upload_statistik"  # (DataFrame, tag) or None
+REGIONS = "regionen"  # DataFrame stadtteil_nr -> region, or None
+FACILITY_MODE = "upload_modus"
+# Bericht page.
+AUDIENCE = "bericht_publikum"
+REPORT_SCENARIO = "bericht_szenario"
+SHEET_KIND = "einzelkarte"
+PAPER = "papier"
 # Internal: last map click already applied (a click is applied once, not on every rerun).
 LAST_CLICK = "_letzter_kartenklick"
 # Internal: the shared-link scenario already loaded from the URL.
@@ -95,6 +107,15 @@ DEFAULTS: dict[str, object] = {
     SCENARIO_NAME: "",
     COMPARE_A: None,
     COMPARE_B: None,
+    PRESENTATION: False,
+    UPLOADED_FACILITIES: None,
+    UPLOADED_STATISTICS: None,
+    REGIONS: None,
+    FACILITY_MODE: "ergaenzen",
+    AUDIENCE: "seniorenbeirat",
+    REPORT_SCENARIO: None,
+    SHEET_KIND: "unterversorgung",
+    PAPER: "A4",
     LAST_CLICK: None,
     APPLIED_LINK: None,
 }
@@ -143,13 +164,15 @@ def _store(key: str) -> None:
     st.session_state[key] = st.session_state[widget_key(key)]
 
 
-def _store_and_reset(key: str, reset: tuple[str, ...]) -> None:
+def _store_and_reset(key: str, reset: tuple[str, ...], then) -> None:
     _store(key)
     for other in reset:
         st.session_state[other] = DEFAULTS[other]
+    if then is not None:
+        then()
 
 
-def bind(key: str, reset: tuple[str, ...] = ()) -> dict:
+def bind(key: str, reset: tuple[str, ...] = (), then=None) -> dict:
     """Keyword arguments that tie a widget to the stored value ``key``.
 
     Parameters
@@ -159,6 +182,8 @@ def bind(key: str, reset: tuple[str, ...] = ()) -> dict:
     reset : tuple of str
         Keys set back to their defaults when this widget changes (e.g. the facility
         categories when the target group changes).
+    then : callable, optional
+        Called after the value is stored (e.g. to update the URL).
 
     Returns
     -------
@@ -166,6 +191,6 @@ def bind(key: str, reset: tuple[str, ...] = ()) -> dict:
         ``key``, ``on_change`` and ``args`` for any Streamlit input widget.
     """
     st.session_state[widget_key(key)] = st.session_state[key]
-    if reset:
-        return {"key": widget_key(key), "on_change": _store_and_reset, "args": (key, reset)}
+    if reset or then is not None:
+        return {"key": widget_key(key), "on_change": _store_and_reset, "args": (key, reset, then)}
     return {"key": widget_key(key), "on_change": _store, "args": (key,)}

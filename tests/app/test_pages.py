@@ -16,6 +16,9 @@ PAGES = [
     "pages/unterversorgung.py",
     "pages/standortsimulation.py",
     "pages/szenarien.py",
+    "pages/regionen.py",
+    "pages/bericht.py",
+    "pages/daten.py",
 ]
 
 

@@ -16,6 +16,7 @@ PAGES = {
     "erreichbarkeit": "erreichbarkeit",
     "unterversorgung": "unterversorgung",
     "standortsimulation": "standortsimulation",
+    "praesentation": "?praesentation=1",
 }
 
 
@@ -114,3 +115,59 @@ def test_click_on_the_map_places_a_site_and_the_numbers_change(page, server):
     expect(frame.locator(".ba-new")).to_have_count(1)
     _no_app_errors(page)
     screenshot(page, "standortsimulation-neuer-standort")
+
+
+def _upload(page, name: str, content: bytes) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        {"name": name, "mimeType": "text/csv", "buffer": content}
+    )
+
+
+def test_upload_bad_then_good_facility_file(page, server):
+    page.goto(f"{server}/daten")
+    page.get_by_text("Eigene Dateien hochladen").wait_for(timeout=60_000)
+    _upload(page, "falsch.csv", b"name;lat;lon\nVertauscht;11.635;52.155\n")
+    page.get_by_text("wird nicht übernommen").wait_for(timeout=30_000)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
+    assert page.get_by_role("button", name="Übernehmen").count() == 0
+    screenshot(page, "upload-fehlerbericht")
+
+    _upload(
+        page, "neu.csv", "name;lat;lon\nNeuer Treff Neustadt;52,1556;11,6350\n".encode("cp1252")
+    )
+    page.get_by_text("Gültig: 1 Zeilen").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Übernehmen").click()
+    page.get_by_text("In dieser Sitzung aktiv: Einrichtungen aus Upload").wait_for(timeout=30_000)
+    _no_app_errors(page)
+
+    page.goto(f"{server}/einrichtungen")  # a new session: uploads are per session
+    wait_for_stadtteile(page)
+
+
+def test_report_pdf_is_exported(page, server, tmp_path):
+    import pypdf
+
+    page.goto(f"{server}/bericht")
+    page.get_by_role("button", name="Bericht erstellen").click()
+    button = page.get_by_role("button", name="Bericht herunterladen (PDF)")
+    button.wait_for(timeout=90_000)
+    with page.expect_download() as info:
+        button.click()
+    target = tmp_path / "bericht.pdf"
+    info.value.save_as(target)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF")
+    reader = pypdf.PdfReader(target)
+    assert len(reader.pages) == 6
+    assert "Neue Neustadt" in reader.pages[3].extract_text()
+    screenshot(page, "bericht")
+
+
+def test_presentation_mode_hides_sidebar_and_keeps_the_map(page, server):
+    page.goto(f"{server}/unterversorgung?praesentation=1")
+    wait_for_stadtteile(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.get_by_role("button", name="Präsentation beenden")).to_be_visible()
+    expect(page.get_by_text("Gewichte der Komponenten")).to_be_hidden()  # editing controls
+    _no_app_errors(page)
+    screenshot(page, "praesentation-unterversorgung")

@@ -1,0 +1,233 @@
+"""Validating uploaded Stadtteil statistics (long table or a KISS-MD export)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.readers import STAT_COLUMNS
+from geo.uploads.files import TABLE_SUFFIXES, parse_numbers, read_table
+from geo.uploads.report import Problem, StopReadingError, UploadResult
+
+#: Codes the city uses for rows of the whole city in Stadtteil tables (AGS, "Gesamt").
+CITY_TOTAL_CODES = {"15003", "15003000", "gesamt", "stadt", "magdeburg", "insgesamt"}
+#: KISS-MD export tables (column codes ``<table>_varN``) → statistics columns.
+KISS_TABLES: dict[str, dict[str, str]] = {
+    "K3_T35": {"var3": "einwohner"},
+    "K3_T33": {"var3": "flaeche_ha", "var4": "einwohner_wohnberechtigt", "var6": "einwohner"},
+    "K3_T34": {
+        "var3": "alter_0_6", "var4": "alter_7_17", "var5": "alter_18_44", "var6": "alter_45_64",
+        "var7": "alter_65plus", "var8": "einwohner",
+    },
+    "K3_T36": {
+        "var3": "einwohner", "var4": "frauen", "var5": "auslaender", "var6": "auslaender_pct",
+        "var8": "jugendquote", "var9": "altenquote", "var10": "durchschnittsalter",
+    },
+    "K3_T35_1": {
+        "var3": "haushalte", "var4": "haushaltsgroesse_mittel", "var5": "haushalte_1p",
+        "var6": "haushalte_2p", "var7": "haushalte_3p", "var8": "haushalte_4plus",
+    },
+    "K6_T35": {"var3": "wohngeld_haushalte"},
+}  # fmt: skip
+
+#: Accepted column names (lower case, without spaces) → canonical name.
+
+
+def validate_statistics(name: str, content: bytes, stadtteile: gpd.GeoDataFrame) -> UploadResult:
+    """Validate uploaded Stadtteil statistics (long table or a KISS-MD export).
+
+    Long table: ``jahr``, ``stadtteil_nr`` and any of the package's statistics columns.
+    KISS-MD export: the city's columns ``<Tabelle>_var1`` (year), ``_var2`` (Stadtteil
+    number) and the values, with ``.`` for suppressed values (see :data:`KISS_TABLES`).
+
+    Returns
+    -------
+    UploadResult
+        ``data``: long table (``jahr``, ``stadtteil_nr`` and the provided columns).
+    """
+    result = UploadResult("statistics")
+    errors, warnings = result.errors, result.warnings
+    try:
+        if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
+            errors.append(
+                Problem(
+                    "Statistik bitte als CSV oder XLSX hochladen.",
+                    "Datei als CSV oder XLSX speichern.",
+                )
+            )
+            raise StopReadingError
+        frame = read_table(name, content, errors, warnings)
+        frame = (
+            _from_kiss_md(frame, errors, warnings)
+            if _is_kiss_md(frame)
+            else _long_table(frame, errors, warnings)
+        )
+    except StopReadingError:
+        return result
+    nr = frame["stadtteil_nr"].astype("string").str.strip().fillna("")
+    totals = nr.str.casefold().isin(CITY_TOTAL_CODES)
+    if totals.any():
+        warnings.append(
+            Problem(
+                f"{int(totals.sum())} Zeile(n) für die Gesamtstadt übersprungen.",
+                "–",
+                column="stadtteil_nr",
+            )
+        )
+        # Keep the original index: reported row numbers must match the file.
+        frame, nr = frame[~totals], nr[~totals]
+    nr = nr.where(~nr.str.fullmatch(r"\d"), "0" + nr)  # "6" -> "06"
+    known = set(stadtteile.index)
+    for pos in np.flatnonzero(~nr.isin(list(known)).to_numpy()):
+        errors.append(
+            Problem(
+                f"Unbekannte Stadtteilnummer {nr.iloc[pos]!r}.",
+                "Zweistellige Nummern wie in stadtteile.geojson (z. B. 06).",
+                int(frame.index[pos]) + 2,
+                "stadtteil_nr",
+            )
+        )
+    years = parse_numbers(frame["jahr"], "jahr", errors)
+    for pos in np.flatnonzero(
+        ((years < 1990) | (years > 2100) | (years % 1 != 0)).fillna(False).to_numpy()
+    ):
+        errors.append(
+            Problem(
+                f"Ungültiges Jahr {years.iloc[pos]}.",
+                "Vierstellige Jahreszahl (Stichtag 31.12.).",
+                int(frame.index[pos]) + 2,
+                "jahr",
+            )
+        )
+    for pos in np.flatnonzero(years.isna().to_numpy()):
+        errors.append(Problem("Jahr fehlt.", "Jahr eintragen.", int(frame.index[pos]) + 2, "jahr"))
+    out = pd.DataFrame({"jahr": years, "stadtteil_nr": nr})
+    value_columns = [c for c in frame.columns if c in STAT_COLUMNS]
+    for column in value_columns:
+        out[column] = parse_numbers(
+            frame[column], column, errors, allow_negative=column == "bevoelkerung_veraenderung"
+        )
+    if not value_columns:
+        errors.append(
+            Problem(
+                "Keine bekannte Statistikspalte gefunden.",
+                f"Spalten wie {', '.join(STAT_COLUMNS[:6])} … verwenden.",
+            )
+        )
+    # Exact repeats (the city's exports list some rows twice, as "1" and "01") are merged;
+    # repeats with different values are an error.
+    same = out.duplicated(keep="first") & out["jahr"].notna()
+    if same.any():
+        warnings.append(
+            Problem(
+                f"{int(same.sum())} doppelte Zeile(n) mit gleichen Werten zusammengefasst.", "–"
+            )
+        )
+        out, frame = out[~same], frame[~same]
+    dup = out.duplicated(["jahr", "stadtteil_nr"], keep=False) & out["jahr"].notna()
+    for pos in np.flatnonzero(dup.to_numpy()):
+        errors.append(
+            Problem(
+                f"Widersprüchliche Zeilen für {out['jahr'].iloc[pos]:.0f}/{out['stadtteil_nr'].iloc[pos]}.",
+                "Je Jahr und Stadtteil nur eine Zeile.",
+                int(frame.index[pos]) + 2,
+                "stadtteil_nr",
+            )
+        )
+    _plausibility(out, warnings)
+    if errors:
+        return result
+    out["jahr"] = out["jahr"].astype(int)
+    result.data = out.reset_index(drop=True)
+    return result
+
+
+def _is_kiss_md(frame: pd.DataFrame) -> bool:
+    return any(re.fullmatch(r"K\d+_T[\d_]+_var\d+", str(c)) for c in frame.columns)
+
+
+def _from_kiss_md(
+    frame: pd.DataFrame, errors: list[Problem], warnings: list[Problem]
+) -> pd.DataFrame:
+    codes = {
+        re.sub(r"_var\d+$", "", str(c))
+        for c in frame.columns
+        if re.fullmatch(r"K\d+_T[\d_]+_var\d+", str(c))
+    }
+    if len(codes) != 1:
+        errors.append(
+            Problem(
+                f"Mehrere KISS-MD-Tabellen in einer Datei: {', '.join(sorted(codes))}.",
+                "Je Tabelle eine Datei hochladen.",
+            )
+        )
+        raise StopReadingError
+    code = codes.pop()
+    if code not in KISS_TABLES:
+        errors.append(
+            Problem(
+                f"KISS-MD-Tabelle {code} enthält keine hier verwendeten Stadtteilwerte.",
+                f"Eine dieser Tabellen exportieren: {', '.join(KISS_TABLES)}.",
+            )
+        )
+        raise StopReadingError
+    mapping = {f"{code}_var1": "jahr", f"{code}_var2": "stadtteil_nr"}
+    mapping.update({f"{code}_{var}": column for var, column in KISS_TABLES[code].items()})
+    missing = [c for c in mapping if c not in frame.columns]
+    if missing:
+        errors.append(
+            Problem(
+                f"Spalte(n) fehlen im KISS-MD-Export: {', '.join(missing)}.",
+                "Den vollständigen Export hochladen.",
+            )
+        )
+        raise StopReadingError
+    warnings.append(Problem(f"KISS-MD-Export erkannt (Tabelle {code}).", "–"))
+    out = frame[list(mapping)].rename(columns=mapping)
+    return out.loc[:, ~out.columns.duplicated()]
+
+
+def _long_table(
+    frame: pd.DataFrame, errors: list[Problem], warnings: list[Problem]
+) -> pd.DataFrame:
+    frame = frame.rename(columns={c: str(c).strip().lower() for c in frame.columns})
+    missing = [c for c in ("jahr", "stadtteil_nr") if c not in frame.columns]
+    if missing:
+        errors.append(
+            Problem(
+                f"Spalte(n) fehlen: {', '.join(missing)}.",
+                "Spalten jahr und stadtteil_nr ergänzen (wie statistik_stadtteile.csv).",
+            )
+        )
+        raise StopReadingError
+    ignored = [
+        c for c in frame.columns if c not in ("jahr", "stadtteil_nr", "stadtteil", *STAT_COLUMNS)
+    ]
+    if ignored:
+        warnings.append(
+            Problem(
+                f"Unbekannte Spalte(n) werden ignoriert: {', '.join(ignored[:10])}.",
+                "Spaltennamen wie in statistik_stadtteile.csv verwenden.",
+            )
+        )
+    return frame
+
+
+def _plausibility(out: pd.DataFrame, warnings: list[Problem]) -> None:
+    ages = ["alter_0_6", "alter_7_17", "alter_18_44", "alter_45_64", "alter_65plus"]
+    if set(ages) <= set(out.columns) and "einwohner" in out.columns:
+        complete = out[[*ages, "einwohner"]].notna().all(axis=1)
+        diff = (out[ages].sum(axis=1) - out["einwohner"]).abs()
+        for pos in np.flatnonzero((complete & (diff > 0.5)).to_numpy()):
+            warnings.append(
+                Problem(
+                    "Altersgruppen ergeben nicht die Einwohnerzahl.",
+                    "Werte prüfen.",
+                    pos + 2,
+                    "einwohner",
+                )
+            )

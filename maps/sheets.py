@@ -1,0 +1,232 @@
+"""Print sheets for the app's maps: indicator, coverage, under-served classes, scenario.
+
+Each function returns the figure of one map sheet (see :mod:`maps.static`); the page or the
+report turns it into PNG/PDF bytes.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from geo.access import WalkParams
+from geo.facilities import stand_range
+from geo.package import DataPackage
+from indicators.composite import CLASS_LABELS
+from indicators.format import format_number
+from indicators.registry import Indicator
+from maps.access_maps import CLASS_COLORS, TIME_COLORS, cell_squares, time_class_labels, time_colors
+from maps.classify import COVERAGE_EDGES, MISSING_COLOR, Classes, classify_fixed
+from maps.scenario_maps import CHANGE_STYLE, NEW_SITE_COLOR, REMOVED_COLOR, change_classes
+from maps.static import Layer, Sheet, sheet_figure
+
+SITE_COLOR = "#0072B2"
+WALK_NOTE = "Gehweg = Luftlinie × Umwegfaktor (kein Wegenetz); Einrichtungslagen ungefähr (± Radius je Eintrag)."
+
+
+def datenstand(package: DataPackage, year: int) -> str:
+    """Short Datenstand for the stamp: statistics year, Zensus, facilities, package version."""
+    span = stand_range(package.einrichtungen.get("stand", pd.Series(dtype=str)))
+    facilities = f"Einrichtungen {span[0]}–{span[1]}" if span else "Einrichtungen o. J."
+    return f"Statistik 31.12.{year}; Zensus 2022; {facilities}; Datenpaket {package.version}"
+
+
+def _sites_layer(sites: gpd.GeoDataFrame, label: str = "offene Begegnungsstätte") -> list[Layer]:
+    placed = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
+    return [Layer(placed, SITE_COLOR, "points", 36, label=label, zorder=7)] if len(placed) else []
+
+
+def indicator_sheet(
+    package: DataPackage,
+    table: pd.DataFrame,
+    indicator: Indicator,
+    classes: Classes,
+    year: int,
+    *,
+    sites: gpd.GeoDataFrame | None = None,
+    paper: str = "A4",
+) -> Figure:
+    """Choropleth of one indicator."""
+    sheet = Sheet(
+        title=indicator.label,
+        subtitle=f"Stadtteile, 31.12.{year}",
+        legend_title=indicator.label_with_unit,
+        legend=classes.legend(),
+        datenstand=datenstand(package, year),
+        notes=(indicator.definition, "Klassen: Quantile." if len(classes.colors) else ""),
+        paper=paper,
+    )
+    return sheet_figure(
+        package.stadtteile,
+        classes.fill_colors(),
+        sheet,
+        layers=_sites_layer(sites) if sites is not None else (),
+    )
+
+
+def coverage_sheet(
+    package: DataPackage,
+    coverage: pd.DataFrame,
+    sites: gpd.GeoDataFrame,
+    params: WalkParams,
+    target_label: str,
+    year: int,
+    *,
+    paper: str = "A4",
+) -> Figure:
+    """Share of the target group within walking distance per Stadtteil."""
+    classes = classify_fixed(coverage["anteil_versorgt"], COVERAGE_EDGES)
+    sheet = Sheet(
+        title=f"Fußläufige Versorgung bis {format_number(params.max_walk_m)} m",
+        subtitle=f"{target_label}, 31.12.{year}",
+        legend_title="Anteil versorgt (%)",
+        legend=classes.legend(),
+        datenstand=datenstand(package, year),
+        notes=(WALK_NOTE, f"Umwegfaktor {format_number(params.detour, 2)}."),
+        paper=paper,
+    )
+    return sheet_figure(
+        package.stadtteile, classes.fill_colors(), sheet, layers=_sites_layer(sites)
+    )
+
+
+def underserved_sheet(
+    package: DataPackage,
+    ranking: pd.DataFrame,
+    sites: gpd.GeoDataFrame,
+    target_label: str,
+    year: int,
+    *,
+    top: int = 5,
+    paper: str = "A4",
+) -> Figure:
+    """Under-served classes; the ``top`` ranks outlined."""
+    klasse = ranking["klasse"].reindex(package.stadtteile.index)
+    colors = pd.Series(
+        [CLASS_COLORS[int(k) - 1] if pd.notna(k) else MISSING_COLOR for k in klasse],
+        index=package.stadtteile.index,
+    )
+    legend = list(zip(CLASS_COLORS, CLASS_LABELS, strict=True))
+    if (~ranking["gerankt"]).any():
+        legend.append((MISSING_COLOR, "nicht gerankt"))
+    ranked = ranking[ranking["gerankt"]].sort_values("rang")
+    sheet = Sheet(
+        title="Unterversorgung mit Begegnungsstätten",
+        subtitle=f"{target_label}, 31.12.{year}; dick umrandet: die {top} am stärksten unterversorgten Stadtteile",
+        legend_title="Unterversorgung (Klasse)",
+        legend=legend,
+        datenstand=datenstand(package, year),
+        notes=(
+            "Index aus Bedarf (Zahl und Anteil der Zielgruppe, Einpersonenhaushalte, Wohngeld) und "
+            "Versorgung (fußläufig Versorgte, E2SFCA); Klassen: Viertel der Rangfolge.",
+            WALK_NOTE,
+        ),
+        paper=paper,
+    )
+    return sheet_figure(
+        package.stadtteile,
+        colors,
+        sheet,
+        layers=_sites_layer(sites),
+        highlight=list(ranked.index[:top]),
+    )
+
+
+def scenario_sheet(
+    package: DataPackage,
+    cells_before: pd.DataFrame,
+    cells_after: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    removed: gpd.GeoDataFrame,
+    params: WalkParams,
+    title: str,
+    year: int,
+    *,
+    paper: str = "A4",
+) -> Figure:
+    """Before/after: cells covered before, newly covered and no longer covered."""
+    state = change_classes(cells_before["versorgt"].to_numpy(), cells_after["versorgt"].to_numpy())
+    squares = cell_squares(cells_after)
+    layers = []
+    for key, (color, label) in CHANGE_STYLE.items():
+        mask = state == key
+        if mask.any():
+            layers.append(
+                Layer(
+                    gpd.GeoDataFrame(geometry=squares[mask]), color, "fill", label=label, zorder=2
+                )
+            )
+    new = sites[sites["id"].astype(str).str.startswith("NEU-")]
+    old = sites[~sites.index.isin(new.index)]
+    layers += _sites_layer(old, "bestehende Begegnungsstätte")
+    if len(new):
+        layers.append(Layer(new, NEW_SITE_COLOR, "rings", params.max_straight_m, zorder=8))
+        layers.append(
+            Layer(new, NEW_SITE_COLOR, "points", 90, edge="black", label="neuer Standort", zorder=9)
+        )
+    placed_removed = removed[removed.geometry.notna()]
+    if len(placed_removed):
+        layers.append(
+            Layer(
+                placed_removed,
+                REMOVED_COLOR,
+                "points",
+                60,
+                edge="black",
+                label="geschlossen",
+                zorder=9,
+            )
+        )
+    sheet = Sheet(
+        title=title,
+        subtitle=f"Szenario, 31.12.{year}: Versorgung bis {format_number(params.max_walk_m)} m Gehweg vorher und nachher",
+        legend_title="100-m-Zellen",
+        legend=[],
+        datenstand=datenstand(package, year),
+        notes=(WALK_NOTE, "Kreise: Gehdistanz um neue Standorte."),
+        paper=paper,
+    )
+    return sheet_figure(
+        package.stadtteile,
+        pd.Series("#f2f2f2", index=package.stadtteile.index),
+        sheet,
+        layers=layers,
+    )
+
+
+def walk_time_sheet(
+    package: DataPackage,
+    cells: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    params: WalkParams,
+    target_label: str,
+    year: int,
+    *,
+    paper: str = "A4",
+) -> Figure:
+    """Walking time from every populated cell to the nearest meeting place."""
+    colors = np.where(
+        cells["nachfrage"].isna(), MISSING_COLOR, time_colors(cells["gehzeit_min"].to_numpy())
+    )
+    squares = gpd.GeoDataFrame(geometry=cell_squares(cells))
+    layers = [
+        Layer(squares, pd.Series(colors, index=squares.index), "fill", zorder=2),
+        *_sites_layer(sites),
+    ]
+    sheet = Sheet(
+        title="Gehzeit zur nächsten Begegnungsstätte",
+        subtitle=f"{target_label}, 31.12.{year}; Gehtempo {format_number(params.speed_mps, 1)} m/s",
+        legend_title="Gehzeit",
+        legend=list(zip(TIME_COLORS, time_class_labels(), strict=True)),
+        datenstand=datenstand(package, year),
+        notes=(WALK_NOTE,),
+        paper=paper,
+    )
+    return sheet_figure(
+        package.stadtteile,
+        pd.Series("#ffffff", index=package.stadtteile.index),
+        sheet,
+        layers=layers,
+    )

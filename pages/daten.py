@@ -1,0 +1,129 @@
+"""Daten: sources and licences, downloads (GeoPackage, CSV for Excel, XLSX), uploads."""
+
+import hashlib
+
+import streamlit as st
+
+from geo.uploads import KINDS, MAX_BYTES, validate
+from report.exports import excel_csv, geopackage, result_layers, result_tables, xlsx
+from ui import analysis, components, data, presentation, router, state
+
+router.ensure_routed()
+pkg = data.package()
+base = data.base_package()
+year = st.session_state[state.YEAR]
+
+st.title("Daten")
+components.datenstand(pkg)
+st.markdown(
+    """
+**Lizenzen und Namensnennung** (bei jeder Veröffentlichung von Karten oder Zahlen anzugeben):
+© OpenStreetMap-Mitwirkende (ODbL) · Zensus 2022 © Statistisches Bundesamt (dl-de/by-2-0) ·
+Landeshauptstadt Magdeburg, Amt für Statistik (KISS-MD) · Fahrplandaten NASA GmbH/MVB (CC BY 4.0)
+"""
+)
+
+st.subheader("Herunterladen")
+result = analysis.result(pkg)
+ranking = analysis.ranking(pkg, result)
+indicators = data.indicator_table(pkg, year)
+tables = result_tables(
+    indicators, result.coverage, ranking, pkg.einrichtungen.drop(columns="geometry")
+)
+st.caption(
+    f"Stand 31.12.{year}, Zielgruppe {result.target.label}, Gehdistanz {result.params.max_walk_m:.0f} m – "
+    "wie in der Seitenleiste der Analyseseiten eingestellt."
+)
+gpkg_col, xlsx_col = st.columns(2)
+if gpkg_col.button("GeoPackage für QGIS vorbereiten", icon=":material/layers:"):
+    layers = result_layers(
+        pkg.stadtteile,
+        pkg.stadtgrenze,
+        indicators,
+        result.coverage,
+        ranking,
+        pkg.einrichtungen,
+        result.cells,
+    )
+    st.session_state["_gpkg"] = geopackage(layers)
+if st.session_state.get("_gpkg"):
+    gpkg_col.download_button(
+        "begegnungsatlas.gpkg",
+        st.session_state["_gpkg"],
+        "begegnungsatlas.gpkg",
+        "application/geopackage+sqlite3",
+    )
+xlsx_col.download_button(
+    "Alle Tabellen als Excel (XLSX)",
+    xlsx(tables),
+    f"begegnungsatlas_{year}.xlsx",
+    icon=":material/table:",
+)
+st.markdown("**Einzelne Tabellen als CSV für Excel** (Semikolon, Dezimalkomma, UTF-8)")
+for column, (name, table) in zip(st.columns(len(tables)), tables.items(), strict=True):
+    column.download_button(name, excel_csv(table), f"{name.lower()}_{year}.csv", "text/csv")
+
+st.subheader("Eigene Dateien hochladen")
+st.caption(
+    f"Uploads gelten nur für diese Sitzung; das Datenpaket bleibt unverändert. Höchstens {MAX_BYTES // 2**20} MB. "
+    "Ungültige Dateien werden vollständig abgelehnt – nie teilweise übernommen."
+)
+with presentation.editing("uploads"):
+    kind = st.radio("Art der Datei", list(KINDS), format_func=KINDS.get, horizontal=True)
+    if kind == "facilities":
+        st.radio(
+            "Einrichtungen",
+            ["ergaenzen", "ersetzen"],
+            format_func={"ergaenzen": "ergänzen die Liste", "ersetzen": "ersetzen die Liste"}.get,
+            horizontal=True,
+            **state.bind(state.FACILITY_MODE),
+        )
+    hints = {
+        "facilities": "CSV/XLSX mit name und lat/lon (WGS84) oder x/y (EPSG:25832); GeoJSON, GeoPackage oder ZIP mit Shapefile (Punkte).",
+        "statistics": "CSV/XLSX mit jahr, stadtteil_nr und Spalten wie statistik_stadtteile.csv – oder ein KISS-MD-Export (Punkt = geheim).",
+        "areas": "CSV/XLSX mit stadtteil_nr (oder stadtteil) und region, z. B. Versorgungsgebiete oder Sozialregionen.",
+    }
+    st.caption(hints[kind])
+    upload = st.file_uploader(
+        "Datei",
+        type=["csv", "txt", "xlsx", "xls", "geojson", "json", "gpkg", "zip"],
+        key=f"datei_{kind}",
+    )
+    if upload is not None:
+        content = upload.getvalue()
+        replace = st.session_state[state.FACILITY_MODE] == "ersetzen"
+        check = validate(
+            kind, upload.name, content, base if replace or kind != "facilities" else pkg
+        )
+        if check.ok:
+            st.success(f"Gültig: {len(check.data)} Zeilen. Hinweise: {len(check.warnings)}.")
+        else:
+            st.error(
+                f"Die Datei hat {len(check.errors)} Problem(e) und wird nicht übernommen. Bitte korrigieren und erneut hochladen."
+            )
+        if check.errors or check.warnings:
+            st.dataframe(check.report(), hide_index=True, width="stretch")
+        if check.ok and st.button("Übernehmen", type="primary"):
+            tag = hashlib.sha256(content).hexdigest()[:8]
+            if kind == "facilities":
+                st.session_state[state.UPLOADED_FACILITIES] = (check.data, replace, tag)
+            elif kind == "statistics":
+                st.session_state[state.UPLOADED_STATISTICS] = (check.data, tag)
+            else:
+                st.session_state[state.REGIONS] = check.data
+            st.rerun()
+
+active = {
+    "Einrichtungen": st.session_state[state.UPLOADED_FACILITIES],
+    "Statistik": st.session_state[state.UPLOADED_STATISTICS],
+    "Regionen": st.session_state[state.REGIONS],
+}
+in_use = [name for name, value in active.items() if value is not None]
+if in_use:
+    st.info(
+        f"In dieser Sitzung aktiv: {', '.join(in_use)} aus Upload.", icon=":material/upload_file:"
+    )
+    if st.button("Uploads zurücksetzen"):
+        for key in (state.UPLOADED_FACILITIES, state.UPLOADED_STATISTICS, state.REGIONS):
+            st.session_state[key] = None
+        st.rerun()

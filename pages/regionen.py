@@ -1,0 +1,84 @@
+"""Regionen: indicators, coverage and ranking aggregated to uploaded regions."""
+
+import streamlit as st
+
+from geo.regions import region_coverage, region_polygons
+from indicators.composite import index_input, underserved
+from indicators.registry import INDICATORS
+from indicators.table import aggregate_indicators
+from maps.access_maps import class_map
+from maps.builders import classify_indicator, indicator_map
+from ui import analysis, components, data, router, state
+
+router.ensure_routed()
+pkg = data.package()
+analysis.sidebar_controls()
+mapping = st.session_state[state.REGIONS]
+
+st.title("Regionen")
+if mapping is None:
+    st.info(
+        "Noch keine Zuordnung Stadtteil → Region geladen (z. B. Versorgungsgebiete oder "
+        "Sozialregionen). Auf der Seite Daten als CSV/XLSX hochladen: Spalten stadtteil_nr und region.",
+        icon=":material/hub:",
+    )
+    st.stop()
+
+year = st.session_state[state.YEAR]
+groups = mapping.set_index("stadtteil_nr")["region"]
+polygons = region_polygons(pkg.stadtteile, mapping)
+table = aggregate_indicators(data.base_frame(pkg, year), groups, polygons["stadtteil"])
+result = analysis.result(pkg)
+coverage = region_coverage(result, mapping)
+st.caption(
+    f"{len(polygons)} Regionen aus {len(mapping)} Stadtteilen. Zahlen sind Summen bzw. Quoten aus "
+    "Summen der Stadtteile (nie Mittelwerte von Anteilen)."
+)
+
+indicator_tab, coverage_tab, rank_tab = st.tabs(["Indikatoren", "Versorgung", "Unterversorgung"])
+with indicator_tab:
+    indicator = INDICATORS[
+        st.selectbox(
+            "Indikator", list(INDICATORS), format_func=lambda i: INDICATORS[i].label_with_unit
+        )
+    ]
+    classes = classify_indicator(
+        table[indicator.id], indicator, k=min(5, max(3, len(polygons) - 1))
+    )
+    m = indicator_map(
+        polygons,
+        table,
+        indicator,
+        classes,
+        title=f"{indicator.label_with_unit} {year}",
+        **components.map_options(),
+    )
+    components.show_map(m, key="karte_regionen_indikator")
+    st.dataframe(
+        table.reset_index(names="Region").drop(columns="stadtteil"),
+        hide_index=True,
+        width="stretch",
+    )
+with coverage_tab:
+    st.dataframe(
+        components.coverage_table(coverage, result.target), hide_index=True, width="stretch"
+    )
+with rank_tab:
+    ranking = underserved(
+        index_input(table, coverage, table["einwohner"]),
+        state.weights(),
+        min_people=float(st.session_state[state.MIN_PEOPLE]),
+    )
+    m = class_map(
+        polygons, ranking, top=min(3, len(polygons)), sites=result.sites, **components.map_options()
+    )
+    components.show_map(m, key="karte_regionen_rang")
+    st.dataframe(
+        ranking[["stadtteil", "rang", "index", "klasse_text", "rang_p05", "rang_p95", "grund"]].rename(
+            columns={"stadtteil": "Region", "rang": "Rang", "index": "Index", "klasse_text": "Klasse",
+                     "rang_p05": "Rang von", "rang_p95": "Rang bis", "grund": "nicht gerankt, weil"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )  # fmt: skip
+components.attribution()

@@ -1,0 +1,1 @@
+"""Printed output: the PDF report (pure Python; nothing here imports streamlit)."""

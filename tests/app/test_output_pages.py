@@ -1,0 +1,66 @@
+"""Bericht, Daten, Regionen and presentation mode in AppTest."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from geo.config import DATA_ENV
+from tests.app.conftest import APP
+from ui import state
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_report_is_built_and_offered_for_download(app_for, synthetic_dir):
+    at = app_for(synthetic_dir, "pages/bericht.py")
+    assert not at.exception
+    assert at.get("image")  # preview of the single map
+    _button(at, "Bericht erstellen").click().run()
+    assert not at.exception
+    assert any(b.label == "Bericht herunterladen (PDF)" for b in at.get("download_button"))
+
+
+def test_every_single_map_renders(app_for, synthetic_dir):
+    at = app_for(synthetic_dir, "pages/bericht.py")
+    for kind in ["versorgung", "gehzeit", "indikator", "unterversorgung"]:
+        at.selectbox(key=state.widget_key(state.SHEET_KIND)).set_value(kind).run()
+        assert not at.exception, kind
+        assert at.get("image"), kind
+    at.selectbox(key=state.widget_key(state.SHEET_KIND)).set_value("szenario").run()
+    assert any("fehlt ein Szenario" in i.value for i in at.info)
+
+
+def test_data_page_offers_downloads(app_for, synthetic_dir):
+    at = app_for(synthetic_dir, "pages/daten.py")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Alle Tabellen als Excel (XLSX)" in labels
+    assert {"Indikatoren", "Versorgung", "Unterversorgung", "Einrichtungen"} <= set(labels)
+    _button(at, "GeoPackage für QGIS vorbereiten").click().run()
+    assert "begegnungsatlas.gpkg" in [b.label for b in at.get("download_button")]
+
+
+def test_regions_page_needs_a_table_then_aggregates(app_for, synthetic_dir):
+    at = app_for(synthetic_dir, "pages/regionen.py")
+    assert any("Noch keine Zuordnung" in i.value for i in at.info)
+    at.session_state[state.REGIONS] = pd.DataFrame(
+        {"stadtteil_nr": ["01", "02", "04"], "region": ["West", "West", "Ost"]}
+    )
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("Region")
+    assert table.loc["West", "einwohner"] == 1400
+
+
+def test_presentation_mode_from_url(synthetic_dir, monkeypatch):
+    monkeypatch.setenv(DATA_ENV, str(synthetic_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["praesentation"] = "1"
+    at.run()
+    assert not at.exception
+    assert at.session_state[state.PRESENTATION] is True
+    _button(at, "Präsentation beenden").click().run()
+    assert at.session_state[state.PRESENTATION] is False
+    assert "praesentation" not in at.query_params

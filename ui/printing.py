@@ -1,0 +1,102 @@
+"""Single print maps for the Bericht page (cached PNG and PDF bytes)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.package import DataPackage
+from indicators.registry import INDICATORS
+from maps.builders import classify_indicator
+from maps.sheets import (
+    coverage_sheet,
+    indicator_sheet,
+    scenario_sheet,
+    underserved_sheet,
+    walk_time_sheet,
+)
+from maps.static import figure_bytes
+from ui import analysis, data, simulation, state
+
+#: Printable maps.
+SHEETS = {
+    "unterversorgung": "Unterversorgung (Klassen)",
+    "versorgung": "Fußläufige Versorgung je Stadtteil",
+    "gehzeit": "Gehzeit im 100-m-Gitter",
+    "indikator": "Indikator der Seite Bevölkerung",
+    "szenario": "Aktuelles Szenario (vorher/nachher)",
+}
+
+
+@st.cache_data(max_entries=12, show_spinner="Karte wird gezeichnet …")
+def _render(_package: DataPackage, key: tuple, _build) -> tuple[bytes, bytes]:
+    figure = _build()
+    return figure_bytes(figure, "png", dpi=110), figure_bytes(figure, "pdf")
+
+
+def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None:
+    """PNG (preview resolution) and PDF bytes of a map sheet; None if it needs a scenario."""
+    year = st.session_state[state.YEAR]
+    result = analysis.result(pkg)
+    label = result.target.label
+    scenario = simulation.current()
+    key = (pkg.version, kind, paper, year, label, result.params, analysis.selection())
+    if kind == "unterversorgung":
+        ranking = analysis.ranking(pkg, result)
+        key += (tuple(sorted(state.weights().items())),)
+
+        def build():
+            return underserved_sheet(pkg, ranking, result.sites, label, year, paper=paper)
+    elif kind == "versorgung":
+
+        def build():
+            return coverage_sheet(
+                pkg, result.coverage, result.sites, result.params, label, year, paper=paper
+            )
+    elif kind == "gehzeit":
+
+        def build():
+            return walk_time_sheet(
+                pkg, result.cells, result.sites, result.params, label, year, paper=paper
+            )
+    elif kind == "indikator":
+        indicator = INDICATORS[st.session_state[state.INDICATOR]]
+        table = data.indicator_table(pkg, year)
+        classes = classify_indicator(
+            table[indicator.id],
+            indicator,
+            st.session_state[state.N_CLASSES],
+            st.session_state[state.CLASS_METHOD],
+        )
+        key += (
+            indicator.id,
+            st.session_state[state.N_CLASSES],
+            st.session_state[state.CLASS_METHOD],
+        )
+
+        def build():
+            return indicator_sheet(
+                pkg, table, indicator, classes, year, sites=data.meeting_places(pkg), paper=paper
+            )
+    elif kind == "szenario":
+        if scenario.is_empty:
+            return None
+        ev = simulation.evaluation(pkg, scenario)
+        removed = pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.removed)]
+        key += (scenario,)
+        title = f"Szenario „{scenario.name}“" if scenario.name else "Szenario"
+
+        def build():
+            return scenario_sheet(
+                pkg,
+                ev.before.cells,
+                ev.after.cells,
+                ev.after.sites,
+                removed,
+                result.params,
+                title,
+                year,
+                paper=paper,
+            )
+    else:
+        raise ValueError(f"Unbekannte Karte {kind!r}.")
+    return _render(pkg, key, build)
