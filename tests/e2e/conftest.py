@@ -129,10 +129,13 @@ def screenshot(tab, name: str) -> Path:
     """Save a full-page screenshot as a test artifact."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    # Let Streamlit finish the run and the data grids paint their canvases.
+    # Let Streamlit finish the run and the visible data grids paint their canvases.
     tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    tab.wait_for_load_state("networkidle")
-    tab.wait_for_timeout(1500)
+    tab.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+            .every(frame => frame.offsetParent === null || frame.querySelector('canvas'))"""
+    )
+    tab.wait_for_timeout(1000)
     tab.screenshot(path=str(path), full_page=True)
     return path
 
