@@ -18,6 +18,7 @@ PAGES = {
     ],
     "Analyse": [
         ("pages/erreichbarkeit.py", "Erreichbarkeit", "directions_walk"),
+        ("pages/oepnv.py", "Bus & Bahn", "directions_bus"),
         ("pages/unterversorgung.py", "Unterversorgung", "crisis_alert"),
     ],
     "Planung": [

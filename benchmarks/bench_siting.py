@@ -27,6 +27,7 @@ from benchmarks.common import package, table, timed
 from geo.access import WalkParams
 from geo.accessibility import SiteSelection, analyse, site_arrays
 from geo.coverage import cell_access
+from geo.crs import xy
 from geo.demand import TARGET_GROUPS
 from geo.siting import SitingProblem, solve_mclp
 
@@ -58,7 +59,7 @@ def main() -> None:
     params = WalkParams(max_walk_m=500)
     result = analyse(pkg, 2025, TARGET_GROUPS["senioren"], params, selection=SiteSelection())
     cells = result.cells
-    cells_xy = np.column_stack([cells.geometry.x, cells.geometry.y])
+    cells_xy = xy(cells)
     weights = cells["nachfrage"].fillna(0).to_numpy()
     sites_xy, radius = site_arrays(result.sites)
     base_covered = float(weights[cells["versorgt"].to_numpy()].sum())

@@ -9,10 +9,10 @@ import argparse
 import os
 import sys
 
-from cli import coverage, indicators, optimize, rank, report, validate
+from cli import coverage, indicators, optimize, rank, report, transit, validate
 from geo.package import DataPackageError
 
-COMMANDS = [indicators, coverage, rank, optimize, report, validate]
+COMMANDS = [indicators, coverage, rank, optimize, report, validate, transit]
 
 
 def build_parser() -> argparse.ArgumentParser:

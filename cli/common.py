@@ -142,3 +142,32 @@ def access_from(args: argparse.Namespace, package: DataPackage):
         include_unclear=not args.exclude_unclear,
     )
     return year, target, params, selection
+
+
+def add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    """``--scenario NAME`` and ``--scenario-dir DIR`` (a saved scenario of the store)."""
+    parser.add_argument("--scenario", default=None, help="Name eines gespeicherten Szenarios")
+    parser.add_argument(
+        "--scenario-dir",
+        type=Path,
+        default=None,
+        help="Szenario-Ordner (Standard: $BEGEGNUNGSATLAS_SZENARIEN)",
+    )
+
+
+def scenario_from(args: argparse.Namespace, package: DataPackage, access: tuple):
+    """``(scenario or None, year, target, params, selection)``.
+
+    A saved scenario brings its own assumptions (target group, walking, facility selection
+    and, if the package has it, year) instead of the options in ``access`` (see
+    :func:`access_from`).
+    """
+    from geo.demand import get_target_group
+    from scenarios.store import ScenarioStore, store_dir
+
+    if not args.scenario:
+        return (None, *access)
+    scenario = ScenarioStore(args.scenario_dir or store_dir()).load(args.scenario)
+    year = scenario.year if scenario.year in package.years else access[0]
+    target = get_target_group(scenario.target)
+    return scenario, year, target, scenario.params, scenario.selection

@@ -16,6 +16,8 @@ from cli.common import (
 )
 from cli.coverage import output_names
 from geo.accessibility import analyse
+from geo.gtfs import read_feed
+from geo.transit import TransitParams, transit_for, transit_table
 from indicators.composite import (
     DEFAULT_WEIGHTS,
     MIN_PEOPLE,
@@ -46,19 +48,49 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--draws", type=int, default=1000, help="Monte-Carlo-Ziehungen")
     parser.add_argument("--spread", type=float, default=0.5, help="Gewichtsstreuung ±")
     parser.add_argument("--seed", type=int, default=20251231, help="Zufallsstartwert")
+    parser.add_argument(
+        "--transit-minutes",
+        type=float,
+        default=20.0,
+        help="Schwelle der Komponente oepnv (Minuten)",
+    )
     add_data_option(parser)
     add_format_option(parser)
     parser.set_defaults(run=run)
 
 
+def transit_shares(package, result, max_minutes: float) -> pd.DataFrame:
+    """Transit coverage per Stadtteil (default window) for the optional index component."""
+    if package.gtfs_path is None:
+        raise ValueError("Gewicht oepnv > 0, aber das Datenpaket enthält keinen Fahrplan.")
+    params = TransitParams(
+        detour=result.params.detour, speed_mps=result.params.speed_mps, max_minutes=max_minutes
+    )
+    feed = read_feed(package.gtfs_path, package.stadtgrenze)
+    return transit_table(result, transit_for(feed, result, params))
+
+
 def rank_table(
-    package, year, target, params, selection, weights, min_people, draws, spread, seed
+    package,
+    year,
+    target,
+    params,
+    selection,
+    weights,
+    min_people,
+    draws,
+    spread,
+    seed,
+    transit_minutes=20.0,
 ) -> pd.DataFrame:
     """The rank table as printed (also used by tests)."""
     result = analyse(package, year, target, params, selection=selection)
     indicators = indicator_table(package, year)
+    by_transit = (
+        transit_shares(package, result, transit_minutes) if weights.get("oepnv", 0) > 0 else None
+    )
     table = underserved(
-        index_input(indicators, result.coverage, indicators["einwohner"]),
+        index_input(indicators, result.coverage, indicators["einwohner"], by_transit),
         weights,
         min_people=min_people,
         n_draws=draws,
@@ -95,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         args.draws,
         args.spread,
         args.seed,
+        args.transit_minutes,
     )
     write_table(table, args.format, args.output)
     return 0

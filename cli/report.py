@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cli.common import access_from, add_access_options, add_data_option, package_from
+from cli.common import (
+    access_from,
+    add_access_options,
+    add_data_option,
+    add_scenario_options,
+    package_from,
+    scenario_from,
+)
 from indicators.composite import parse_weights
 from report.pdf import AUDIENCES, ReportRequest, build_report
-from scenarios.store import ScenarioStore, store_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,13 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Deckblatt, Kennzahlen, Unterversorgung (Karte, Rangfolge), Versorgung, optional ein Szenario, Methode.",
     )
     add_access_options(parser)
-    parser.add_argument("--scenario", default=None, help="Name eines gespeicherten Szenarios")
-    parser.add_argument(
-        "--scenario-dir",
-        type=Path,
-        default=None,
-        help="Szenario-Ordner (Standard: $BEGEGNUNGSATLAS_SZENARIEN)",
-    )
+    add_scenario_options(parser)
     parser.add_argument("--weights", default=None, help="Gewichte des Index, z. B. unversorgt=0.4")
     parser.add_argument(
         "--audience", choices=list(AUDIENCES), default="seniorenbeirat", help="Zielpublikum"
@@ -38,16 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the report."""
     package = package_from(args)
-    year, target, params, selection = access_from(args, package)
-    scenario = None
-    if args.scenario:
-        scenario = ScenarioStore(args.scenario_dir or store_dir()).load(args.scenario)
-        # A saved scenario brings its own assumptions unless they were given explicitly.
-        target, params, selection = scenario.target, scenario.params, scenario.selection
-        year = scenario.year if scenario.year in package.years else year
+    scenario, year, target, params, selection = scenario_from(
+        args, package, access_from(args, package)
+    )
     request = ReportRequest(
         year=year,
-        target=target if isinstance(target, str) else target.id,
+        target=target.id,
         params=params,
         selection=selection,
         weights=parse_weights(args.weights),

@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo.access import WalkParams
 from geo.coverage import cell_access, coverage_by_area
+from geo.crs import xy
 from geo.demand import TargetGroup, demand_grid, unplaced
 from geo.facilities import count_by_stadtteil, located, select_meeting_places
 from geo.package import DataPackage
@@ -101,9 +102,10 @@ def site_arrays(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     -------
     tuple of numpy.ndarray
     """
-    xy = np.column_stack([sites.geometry.x.to_numpy(), sites.geometry.y.to_numpy()])
     radius = pd.to_numeric(sites.get("lage_genauigkeit_m", 0.0), errors="coerce")
-    return xy.reshape(-1, 2), np.nan_to_num(np.asarray(radius, dtype=float).reshape(-1), nan=0.0)
+    return xy(sites).reshape(-1, 2), np.nan_to_num(
+        np.asarray(radius, dtype=float).reshape(-1), nan=0.0
+    )
 
 
 def analyse_cells(
@@ -125,9 +127,8 @@ def analyse_cells(
     geopandas.GeoDataFrame
         A new frame: ``demand`` plus the columns of :func:`geo.coverage.cell_access`.
     """
-    cells_xy = np.column_stack([demand.geometry.x.to_numpy(), demand.geometry.y.to_numpy()])
     sites_xy, radius = site_arrays(sites)
-    access = cell_access(cells_xy, demand["nachfrage"].to_numpy(), sites_xy, radius, params)
+    access = cell_access(xy(demand), demand["nachfrage"].to_numpy(), sites_xy, radius, params)
     out = demand.copy()
     for column in access.columns:
         out[column] = access[column].to_numpy()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 
 #: All metric work (areas, distances, buffers) happens in ETRS89 / UTM zone 32N.
 METRIC_CRS = "EPSG:25832"
@@ -54,3 +55,20 @@ def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.crs is None:
         raise ValueError("Die Geodaten haben kein Koordinatenreferenzsystem (CRS).")
     return gdf.to_crs(WGS84)
+
+
+def xy(points: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
+    """``(n, 2)`` coordinates of a point layer (metres if it is in :data:`METRIC_CRS`).
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame or geopandas.GeoSeries
+        Point geometries.
+
+    Returns
+    -------
+    numpy.ndarray
+        Contiguous float array of x and y.
+    """
+    geometry = points.geometry
+    return np.column_stack([geometry.x.to_numpy(), geometry.y.to_numpy()]).astype(float)

@@ -31,6 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.spatial import cKDTree
 
 from geo.access import WalkParams
+from geo.crs import xy
 
 #: Maximum number of new sites the optimiser proposes at once.
 MAX_K = 5
@@ -190,9 +191,9 @@ class SitingProblem:
         if cells.crs != candidates.crs:
             raise ValueError("Zellen und Kandidaten müssen dasselbe Koordinatensystem haben.")
         return cls.from_points(
-            np.column_stack([cells.geometry.x, cells.geometry.y]),
+            xy(cells),
             cells["nachfrage"].to_numpy(),
-            np.column_stack([candidates.geometry.x, candidates.geometry.y]),
+            xy(candidates),
             params,
             covered=cells["versorgt"].to_numpy(),
         )

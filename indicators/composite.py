@@ -72,6 +72,8 @@ COMPONENTS: tuple[Component, ...] = (
     Component("unversorgt", "Nicht fußläufig versorgt (Personen)", "unversorgt", True, "Versorgung", 0.25),
     Component("anteil_versorgt", "Anteil fußläufig versorgt", "anteil_versorgt", False, "Versorgung", 0.15, "%", 1),
     Component("e2sfca", "Angebot je 1.000 (E2SFCA)", "e2sfca_je_1000", False, "Versorgung", 0.10, "", 2),
+    # Optional (weight 0 by default): share reaching a place within N minutes by Bus & Bahn.
+    Component("oepnv", "Anteil mit Bus & Bahn erreichbar", "anteil_oepnv", False, "Versorgung", 0.0, "%", 1),
 )  # fmt: skip
 DEFAULT_WEIGHTS: dict[str, float] = {c.key: c.weight for c in COMPONENTS}
 CLASS_LABELS = ("sehr hoch", "hoch", "mittel", "gering")
@@ -153,6 +155,9 @@ def component_scores(table: pd.DataFrame, ranked: pd.Series) -> pd.DataFrame:
     """
     scores = pd.DataFrame(index=table.index)
     for comp in COMPONENTS:
+        if comp.column not in table:  # optional component not computed: left out
+            scores[comp.key] = np.nan
+            continue
         raw = table[comp.column].astype(float).where(ranked)
         raw = raw if comp.higher_means_need else -raw
         lo, hi = raw.min(), raw.max()
@@ -343,7 +348,10 @@ def underserved(
 
 
 def index_input(
-    indicators: pd.DataFrame, coverage: pd.DataFrame, residents: pd.Series
+    indicators: pd.DataFrame,
+    coverage: pd.DataFrame,
+    residents: pd.Series,
+    transit: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The input table of :func:`underserved` from indicator and coverage tables.
 
@@ -356,6 +364,8 @@ def index_input(
         Coverage table per Stadtteil (:func:`geo.accessibility.analyse`).
     residents : pandas.Series
         Residents per Stadtteil (denominator of the target group's share).
+    transit : pandas.DataFrame, optional
+        Transit coverage per Stadtteil (``anteil_oepnv``) for the optional component.
 
     Returns
     -------
@@ -369,6 +379,8 @@ def index_input(
     out["anteil_zielgruppe"] = (out["zielgruppe"] / res.where(res > 0) * 100).astype(float)
     out["anteil_1p_haushalte"] = indicators["anteil_1p_haushalte"].reindex(out.index)
     out["wohngeld_je_1000_haushalte"] = indicators["wohngeld_je_1000_haushalte"].reindex(out.index)
+    if transit is not None:
+        out["anteil_oepnv"] = transit["anteil_oepnv"].reindex(out.index)
     return out
 
 
@@ -400,6 +412,8 @@ def explain(
     total = sum(weights.values())
     rows = []
     for comp in COMPONENTS:
+        if comp.column not in inputs:  # optional component not computed
+            continue
         unit = f" {comp.unit}" if comp.unit else ""
         rows.append(
             {

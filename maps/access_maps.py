@@ -58,6 +58,133 @@ def cell_squares(cells: pd.DataFrame) -> gpd.GeoSeries:
     return gpd.GeoSeries(shapely.set_precision(wgs.values, 1e-5), index=wgs.index, crs=wgs.crs)
 
 
+def add_cells(
+    m: folium.Map,
+    squares: gpd.GeoSeries,
+    fills: np.ndarray,
+    tooltip: dict[str, list[str]],
+    name: str,
+) -> None:
+    """Grid cells as filled squares with a tooltip table (labels → text per cell, escaped).
+
+    Parameters
+    ----------
+    m : folium.Map
+        Target map.
+    squares : geopandas.GeoSeries
+        Cell squares in WGS84 (:func:`cell_squares`).
+    fills : numpy.ndarray
+        Fill colour per cell.
+    tooltip : dict of str to list of str
+        Tooltip rows: label → one text per cell.
+    name : str
+        Layer name.
+    """
+    labels = list(tooltip)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "fill": fill,
+                **{f"f{k}": esc(tooltip[label][i]) for k, label in enumerate(labels)},
+            },
+            "geometry": shapely.geometry.mapping(square),
+        }
+        for i, (fill, square) in enumerate(zip(fills, squares, strict=True))
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.8,
+            "stroke": False,
+            "className": "ba-cell",
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=[f"f{k}" for k in range(len(labels))],
+            aliases=[esc(label) for label in labels],
+            sticky=True,
+        ),
+    ).add_to(m)
+
+
+def transit_time_map(
+    areas: gpd.GeoDataFrame,
+    cells: gpd.GeoDataFrame,
+    squares: gpd.GeoSeries,
+    minutes: np.ndarray,
+    walk_minutes: np.ndarray,
+    sites: gpd.GeoDataFrame,
+    stops: gpd.GeoDataFrame,
+    note: str,
+    *,
+    basemap: bool = True,
+    labels: bool = True,
+    large: bool = False,
+) -> folium.Map:
+    """Median door-to-door minutes by walking and tram/bus from every populated cell.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Stadtteil polygons (outlines).
+    cells : geopandas.GeoDataFrame
+        Cells with ``nachfrage``.
+    squares : geopandas.GeoSeries
+        Cell squares in WGS84.
+    minutes, walk_minutes : numpy.ndarray
+        Median minutes with Bus & Bahn, and walking only.
+    sites : geopandas.GeoDataFrame
+        Meeting places.
+    stops : geopandas.GeoDataFrame
+        Stops of the timetable (small grey dots).
+    note : str
+        Legend note (assumptions, day and window).
+    basemap, labels, large : bool
+        Basemap, names, larger type.
+
+    Returns
+    -------
+    folium.Map
+    """
+    m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
+    add_cells(
+        m,
+        squares.reindex(cells.index),
+        np.where(cells["nachfrage"].isna(), MISSING_COLOR, time_colors(minutes)),
+        {
+            "Bus & Bahn (Median)": [
+                f"{format_number(t)} min" if np.isfinite(t) else "nicht erreichbar" for t in minutes
+            ],
+            "nur zu Fuß": [
+                f"{format_number(t)} min" if np.isfinite(t) else "–" for t in walk_minutes
+            ],
+        },
+        "Reisezeit mit Bus & Bahn",
+    )
+    add_outlines(m, areas)
+    if labels:
+        add_labels(m, areas)
+    group = folium.FeatureGroup(name="Haltestellen")
+    for point in to_wgs84(stops).geometry:
+        folium.CircleMarker(
+            [point.y, point.x],
+            radius=2,
+            color="#555",
+            weight=1,
+            fill=True,
+            fill_opacity=0.8,
+            interactive=False,
+        ).add_to(group)
+    group.add_to(m)
+    add_facilities(m, sites, name="Begegnungsstätten", show_precision=False)
+    entries = list(zip(TIME_COLORS, time_class_labels(), strict=True))
+    entries.append((MISSING_COLOR, "Zahl nicht veröffentlicht"))
+    add_legend(m, "Reisezeit zur nächsten Einrichtung (zu Fuß + Bus & Bahn)", entries, note)
+    return m
+
+
 def add_outlines(m: folium.Map, areas: gpd.GeoDataFrame) -> None:
     """Stadtteil boundaries as thin lines that do not catch the mouse."""
     wgs = to_wgs84(areas)
@@ -122,46 +249,26 @@ def walk_time_map(
     """
     m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     colors = time_colors(cells["gehzeit_min"].to_numpy())
-    features = []
-    rows = zip(
-        cells["nachfrage"], cells["gehweg_m"], cells["gehzeit_min"], cells["gehweg_min_m"],
-        cells["gehweg_max_m"], colors, squares.reindex(cells.index), strict=True,
-    )  # fmt: skip
-    for people, walk, minutes, lower, upper, color, square in rows:
-        reachable = np.isfinite(walk)
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "fill": MISSING_COLOR if pd.isna(people) else color,
-                    "weg": (
-                        f"≈ {format_number(walk)} m ({format_number(minutes)} min)"
-                        if reachable
-                        else "keine Einrichtung"
-                    ),
-                    "spanne": f"{format_number(lower)}–{format_number(upper)} m"
-                    if reachable
-                    else "–",
-                    "personen": f"ca. {format_number(people, 1)}",
-                },
-                "geometry": shapely.geometry.mapping(square),
-            }
-        )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Gehzeit im 100-m-Gitter",
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.8,
-            "stroke": False,
-            "className": "ba-cell",
+    reachable = np.isfinite(cells["gehweg_m"].to_numpy())
+    add_cells(
+        m,
+        squares.reindex(cells.index),
+        np.where(cells["nachfrage"].isna(), MISSING_COLOR, colors),
+        {
+            "Gehweg": [
+                f"≈ {format_number(w)} m ({format_number(t)} min)" if ok else "keine Einrichtung"
+                for w, t, ok in zip(cells["gehweg_m"], cells["gehzeit_min"], reachable, strict=True)
+            ],
+            "Spanne (Lage ± r)": [
+                f"{format_number(lo)}–{format_number(hi)} m" if ok else "–"
+                for lo, hi, ok in zip(
+                    cells["gehweg_min_m"], cells["gehweg_max_m"], reachable, strict=True
+                )
+            ],
+            noun: [f"ca. {format_number(p, 1)}" for p in cells["nachfrage"]],
         },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["weg", "spanne", "personen"],
-            aliases=["Gehweg", "Spanne (Lage ± r)", esc(noun)],
-            sticky=True,
-        ),
-    ).add_to(m)
+        "Gehzeit im 100-m-Gitter",
+    )
     add_outlines(m, areas)
     if labels:
         add_labels(m, areas)

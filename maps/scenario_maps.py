@@ -11,7 +11,7 @@ import shapely
 from geo.access import WalkParams
 from geo.crs import to_wgs84
 from indicators.format import format_number
-from maps.access_maps import add_outlines
+from maps.access_maps import add_cells, add_outlines
 from maps.base import add_labels, add_legend, base_map, esc
 from maps.builders import bounds_lonlat
 from maps.layers import add_facilities
@@ -23,6 +23,7 @@ CHANGE_STYLE = {
     "verloren": ("#D55E00", "nicht mehr fußläufig versorgt"),
 }
 NEW_SITE_COLOR = "#CC79A7"
+TRANSIT_COLOR = "#F0E442"
 REMOVED_COLOR = "#666666"
 
 
@@ -46,6 +47,8 @@ def scenario_map(
     params: WalkParams,
     *,
     candidates: gpd.GeoDataFrame | None = None,
+    transit_gain: np.ndarray | None = None,
+    transit_label: str = "",
     basemap: bool = True,
     labels: bool = True,
     large: bool = False,
@@ -68,6 +71,11 @@ def scenario_map(
         Threshold (ring radius) and detour.
     candidates : geopandas.GeoDataFrame, optional
         Candidate places to show as small dots.
+    transit_gain : numpy.ndarray, optional
+        Cells that reach a place by Bus & Bahn within the threshold only with the scenario
+        (the transit catchment of the new places).
+    transit_label : str
+        Legend text of that layer.
     basemap, labels, large : bool
         Basemap, Stadtteil names, larger type.
 
@@ -76,6 +84,15 @@ def scenario_map(
     folium.Map
     """
     m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
+    if transit_gain is not None and transit_gain.any():
+        idx = np.flatnonzero(transit_gain)
+        add_cells(
+            m,
+            squares.iloc[idx],
+            np.full(len(idx), TRANSIT_COLOR),
+            {"": [transit_label] * len(idx)},
+            "Bus & Bahn: neu erreichbar",
+        )
     state = change_classes(cells_before["versorgt"].to_numpy(), cells_after["versorgt"].to_numpy())
     shown = np.flatnonzero(state != "")
     features = [
@@ -152,6 +169,8 @@ def scenario_map(
         (NEW_SITE_COLOR, "neuer Standort (Kreis: Gehdistanz)"),
         (REMOVED_COLOR, "geschlossen"),
     ]
+    if transit_gain is not None:
+        entries.append((TRANSIT_COLOR, transit_label))
     note = (
         f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg (Luftlinie × "
         f"{format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."

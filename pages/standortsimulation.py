@@ -43,12 +43,22 @@ cols[3].metric(
 )
 
 with presentation.editing("schalter"):
-    left, middle, right = st.columns(3)
-    left.toggle("Klick auf die Karte setzt Standort", **state.bind(state.CLICK_ADDS))
-    middle.toggle("Kandidaten (Häuser Dritter) zeigen", **state.bind(state.SHOW_CANDIDATES))
-    if right.button("Szenario leeren", disabled=scenario.is_empty):
+    click_col, candidate_col, transit_col, clear_col = st.columns(4)
+    click_col.toggle("Klick auf die Karte setzt Standort", **state.bind(state.CLICK_ADDS))
+    candidate_col.toggle("Kandidaten (Häuser Dritter) zeigen", **state.bind(state.SHOW_CANDIDATES))
+    transit_col.toggle("Bus & Bahn einbeziehen", **state.bind(state.SIM_TRANSIT))
+    if clear_col.button("Szenario leeren", disabled=scenario.is_empty):
         simulation.set_scenario(Scenario())
         st.rerun()
+
+gain = simulation.transit_gain(pkg, ev) if st.session_state[state.SIM_TRANSIT] else None
+if gain is not None:
+    st.metric(
+        f"neu in {format_number(gain[2])} min mit Bus & Bahn erreichbar",
+        format_number(gain[1]),
+        help="Median der Reisezeit (zu Fuß + Bus & Bahn) über die Abfahrten im Zeitraum der Seite Bus & Bahn.",
+        border=True,
+    )
 
 candidates = simulation.facility_candidates(pkg, scenario)
 removed = pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.removed)]
@@ -56,6 +66,8 @@ m = scenario_map(
     pkg.stadtteile, ev.before.cells, ev.after.cells, analysis.squares(pkg), ev.after.sites,
     removed[removed.geometry.notna()], walk,
     candidates=candidates if st.session_state[state.SHOW_CANDIDATES] else None,
+    transit_gain=None if gain is None else gain[0],
+    transit_label="" if gain is None else f"mit Bus & Bahn neu in {format_number(gain[2])} min",
     **components.map_options(),
 )  # fmt: skip
 clicked = components.show_map(m, key="karte_simulation", clickable=True, height=620)

@@ -40,7 +40,8 @@ with presentation.editing("gewichte"), st.expander("Gewichte der Komponenten", e
         **state.bind(state.MIN_PEOPLE),
     )
     st.caption(
-        "Gewichte sind relativ: nur ihr Verhältnis zählt. Fehlt eine Komponente, werden die übrigen neu gewichtet."
+        "Gewichte sind relativ: nur ihr Verhältnis zählt. Fehlt eine Komponente, werden die übrigen neu gewichtet. "
+        "Die Komponente „Bus & Bahn“ (Standard 0) nutzt die Annahmen der Seite Bus & Bahn."
     )
 
 weights = state.weights()

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo.accessibility import AccessResult, analyse
 from geo.areas import assign_stadtteil
-from geo.crs import to_wgs84
+from geo.crs import to_wgs84, xy
 from geo.demand import TARGET_GROUPS, demand_grid
 from geo.facilities import located
 from geo.package import DataPackage
@@ -312,13 +312,11 @@ def propose(
         gains = _marginal_gains(problem, solved.chosen)
         alts = alternatives(problem, solved.chosen, tolerance=tolerance)
     else:
-        xy = np.column_stack([cells.geometry.x, cells.geometry.y])
-        cand = np.column_stack([pool.geometry.x, pool.geometry.y])
         solved = pmedian(
-            xy,
+            xy(cells),
             cells["nachfrage"].to_numpy(),
             cells["gehweg_m"].to_numpy(),
-            cand,
+            xy(pool),
             k,
             result.params.detour,
         )

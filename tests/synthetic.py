@@ -188,6 +188,10 @@ def write_package(root: Path) -> Path:
     )
     pd.DataFrame(facility_rows()).to_csv(root / "einrichtungen.csv", index=False)
     grid_cells().to_file(root / "zensus2022_bevoelkerung_100m.geojson", driver="GeoJSON")
+    from tests.synthetic_gtfs import feed_zip  # imports this module's coordinates
+
+    (root / "gtfs").mkdir()
+    (root / "gtfs" / "mvb_gtfs.zip").write_bytes(feed_zip())
     return root
 
 

@@ -111,9 +111,14 @@ def result(pkg: DataPackage) -> AccessResult:
 
 
 def index_inputs(pkg: DataPackage, access: AccessResult) -> pd.DataFrame:
-    """Raw component values of the under-served index."""
+    """Raw component values of the under-served index (with Bus & Bahn if it is weighted)."""
     indicators = data.indicator_table(pkg, access.year)
-    return index_input(indicators, access.coverage, indicators["einwohner"])
+    by_transit = None
+    if state.weights()["oepnv"] > 0:
+        from ui import transit  # imported here: ui.transit builds on this module
+
+        by_transit = transit.stadtteil_coverage(pkg, access)
+    return index_input(indicators, access.coverage, indicators["einwohner"], by_transit)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -126,6 +131,10 @@ def _ranking(
 def ranking(pkg: DataPackage, access: AccessResult) -> pd.DataFrame:
     """The under-served index for the current assumptions and weights."""
     key = (pkg.version, access.year, target().id, params(), selection())
+    if state.weights()["oepnv"] > 0:
+        from ui import transit
+
+        key += (transit.params(),)
     weights = tuple(sorted(state.weights().items()))
     min_people = float(st.session_state[state.MIN_PEOPLE])
     return _ranking(index_inputs(pkg, access), key, weights, min_people)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 from geo.package import DataPackage
@@ -20,7 +21,7 @@ from scenarios.evaluate import (
 )
 from scenarios.exchange import from_url_param, to_url_param
 from scenarios.store import ScenarioStore, store_dir
-from ui import analysis, state
+from ui import analysis, state, transit
 
 LINK_PARAM = "szenario"
 
@@ -145,3 +146,23 @@ def load_from_link(years: list[int]) -> str | None:
     except ValueError as error:
         return f"Der Szenario-Link konnte nicht geladen werden: {error}"
     return None
+
+
+def transit_gain(pkg: DataPackage, ev: Evaluation) -> tuple[np.ndarray, float, float] | None:
+    """Cells that reach a place by Bus & Bahn within the threshold only with the scenario.
+
+    Returns
+    -------
+    tuple or None
+        ``(mask per cell, net change of people within reach, threshold minutes)`` – net like
+        the walking figure, so closures count against additions; None without a timetable.
+    """
+    cells = ev.after.cells
+    before, after = transit.access(pkg, ev.after, ev.before.sites), transit.access(pkg, ev.after)
+    if before is None or after is None:
+        return None
+    limit = after.params.max_minutes
+    reached_before, reached_after = before.minutes <= limit, after.minutes <= limit
+    people = cells["nachfrage"].to_numpy()
+    net = float(np.nansum(people * reached_after) - np.nansum(people * reached_before))
+    return reached_after & ~reached_before, net, limit

@@ -58,6 +58,14 @@ PROPOSAL = "vorschlag"  # last scenarios.evaluate.Proposal with its inputs
 SCENARIO_NAME = "szenario_name"
 COMPARE_A = "vergleich_a"
 COMPARE_B = "vergleich_b"
+# Bus & Bahn (GTFS) assumptions.
+TRANSIT_MINUTES = "oepnv_minuten"
+TRANSIT_WEEKDAY = "oepnv_wochentag"
+TRANSIT_WINDOW = "oepnv_zeitfenster"  # (start_min, end_min)
+TRANSIT_ACCESS = "oepnv_zugang_m"
+TRANSIT_PENALTY = "oepnv_umstieg_min"
+TRANSIT_WHEELCHAIR = "oepnv_rollstuhl"
+SIM_TRANSIT = "simulation_oepnv"
 # Presentation mode (also ?praesentation=1).
 PRESENTATION = "praesentation"
 # Daten page: validated uploads applied to this session (see ui.data.package).
@@ -107,6 +115,13 @@ DEFAULTS: dict[str, object] = {
     SCENARIO_NAME: "",
     COMPARE_A: None,
     COMPARE_B: None,
+    TRANSIT_MINUTES: 20,
+    TRANSIT_WEEKDAY: 1,
+    TRANSIT_WINDOW: (9 * 60, 12 * 60),
+    TRANSIT_ACCESS: 400,
+    TRANSIT_PENALTY: 5,
+    TRANSIT_WHEELCHAIR: False,
+    SIM_TRANSIT: False,
     PRESENTATION: False,
     UPLOADED_FACILITIES: None,
     UPLOADED_STATISTICS: None,

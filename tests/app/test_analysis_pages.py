@@ -44,7 +44,7 @@ def test_unterversorgung_weights_and_warum_card(app_for):
     assert not at.exception
     assert "Warum? Neue Neustadt" in [s.value for s in at.subheader]
     parts = at.dataframe[0].value
-    assert len(parts) == len(DEFAULT_WEIGHTS)
+    assert len(parts) == len(DEFAULT_WEIGHTS) - 1  # the optional transit share has weight 0
     # Only the number of seniors counts: Neue Neustadt has the 8th largest senior population.
     for key in DEFAULT_WEIGHTS:
         at.slider(key=state.widget_key(state.weight_key(key))).set_value(

@@ -13,6 +13,7 @@ PAGES = [
     "pages/bevoelkerung.py",
     "pages/einrichtungen.py",
     "pages/erreichbarkeit.py",
+    "pages/oepnv.py",
     "pages/unterversorgung.py",
     "pages/standortsimulation.py",
     "pages/szenarien.py",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from maps.scenario_maps import TRANSIT_COLOR
 from tests.e2e.conftest import MAP_FRAME, click_area, screenshot, wait_for_stadtteile
 
 pytestmark = pytest.mark.e2e
@@ -14,6 +15,7 @@ PAGES = {
     "bevoelkerung": "bevoelkerung",
     "einrichtungen": "einrichtungen",
     "erreichbarkeit": "erreichbarkeit",
+    "oepnv": "oepnv",
     "unterversorgung": "unterversorgung",
     "standortsimulation": "standortsimulation",
     "praesentation": "?praesentation=1",
@@ -115,6 +117,18 @@ def test_click_on_the_map_places_a_site_and_the_numbers_change(page, server):
     expect(frame.locator(".ba-new")).to_have_count(1)
     _no_app_errors(page)
     screenshot(page, "standortsimulation-neuer-standort")
+
+    # The same site by tram and bus: its transit catchment appears on the map.
+    page.get_by_text("Bus & Bahn einbeziehen").click()
+    by_transit = page.locator('[data-testid="stMetric"]', has_text="mit Bus & Bahn erreichbar")
+    expect(by_transit).to_have_count(1, timeout=60_000)
+    value = by_transit.locator('[data-testid="stMetricValue"]').inner_text()
+    assert int(value.replace(".", "")) > 0
+    frame = wait_for_stadtteile(page)
+    frame.get_by_text("mit Bus & Bahn neu in 20 min").wait_for(timeout=30_000)  # legend
+    assert frame.locator(f'path.ba-cell[fill="{TRANSIT_COLOR}"]').count() > 0
+    _no_app_errors(page)
+    screenshot(page, "standortsimulation-bus-und-bahn")
 
 
 def _upload(page, name: str, content: bytes) -> None:

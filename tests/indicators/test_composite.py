@@ -21,6 +21,8 @@ from indicators.composite import (
 )
 
 KEYS = [c.key for c in COMPONENTS]
+#: Components that are always computed (the transit share is optional).
+CORE = [c for c in COMPONENTS if c.key != "oepnv"]
 
 
 def table(n: int = 5) -> pd.DataFrame:
@@ -124,7 +126,7 @@ def test_rank_intervals_are_reproducible_and_collapse_without_spread():
 def test_explain_lists_every_component():
     result = underserved(table(), n_draws=20)
     parts = explain(result, table(), "05", DEFAULT_WEIGHTS)
-    assert parts["Komponente"].tolist() == [c.label for c in COMPONENTS]
+    assert parts["Komponente"].tolist() == [c.label for c in CORE]  # transit share not computed
     assert parts["Punkte"].sum() == pytest.approx(result.loc["05", "index"])
     assert parts["Gewicht"].sum() == pytest.approx(100)
     assert parts.loc[0, "Wert"] == "700"
@@ -137,10 +139,10 @@ values = st.floats(0, 1e4, allow_nan=False)
 @given(
     data=st.lists(st.tuples(*[values] * 7), min_size=2, max_size=12),
     factor=st.floats(0.01, 100),
-    raw=st.lists(st.floats(0, 1), min_size=7, max_size=7).filter(lambda w: sum(w) > 0.01),
+    raw=st.lists(st.floats(0, 1), min_size=8, max_size=8).filter(lambda w: sum(w[:7]) > 0.01),
 )
 def test_scaling_all_weights_leaves_the_ranking_unchanged(data, factor, raw):
-    t = pd.DataFrame(data, columns=[c.column for c in COMPONENTS])
+    t = pd.DataFrame(data, columns=[c.column for c in CORE])
     t["zielgruppe"] += 200
     t["stadtteil"] = "x"
     t.index = [f"{i:02d}" for i in range(len(t))]
@@ -150,3 +152,13 @@ def test_scaling_all_weights_leaves_the_ranking_unchanged(data, factor, raw):
     b = underserved(t, scaled, n_draws=5)
     np.testing.assert_allclose(a["index"], b["index"], rtol=1e-9, atol=1e-9)
     assert a["rang"].tolist() == b["rang"].tolist()
+
+
+def test_optional_transit_component_counts_only_when_given():
+    weights = {**DEFAULT_WEIGHTS, "oepnv": 1.0}
+    without = underserved(table(), weights, n_draws=5)
+    assert without["score_oepnv"].isna().all()
+    with_transit = table().assign(anteil_oepnv=[90.0, 80.0, 70.0, 60.0, 10.0])
+    result = underserved(with_transit, weights, n_draws=5)
+    assert result.loc["05", "score_oepnv"] == 1  # lowest share reachable by transit
+    assert result.loc["05", "beitrag_oepnv"] > 0

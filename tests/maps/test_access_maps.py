@@ -1,0 +1,56 @@
+"""Travel-time maps: every populated cell drawn, unreachable cells named, legend notes escaped."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from geo.access import WalkParams
+from geo.accessibility import analyse
+from geo.demand import TARGET_GROUPS
+from geo.scenario import NewSite, Scenario
+from maps.access_maps import cell_squares, transit_time_map
+from maps.scenario_maps import TRANSIT_COLOR, scenario_map
+from scenarios.evaluate import evaluate
+from tests.synthetic import X0, Y0, metric_point
+
+
+def _html(m) -> str:
+    """The rendered page with the JSON escapes of the legend script decoded."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda g: chr(int(g.group(1), 16)), m.get_root().render())
+
+
+def test_transit_time_map(synthetic):
+    result = analyse(synthetic, 2025, TARGET_GROUPS["senioren"], WalkParams())
+    cells = result.cells
+    minutes = np.linspace(3, 40, len(cells))
+    minutes[0] = np.inf
+    stops = synthetic.einrichtungen.dropna(subset=["lon"]).head(2).to_crs(25832)
+    m = transit_time_map(
+        synthetic.stadtteile, cells, cell_squares(synthetic.zensus), minutes, minutes + 5,
+        result.sites, stops, "Annahme <b>fett</b>",
+    )  # fmt: skip
+    html = _html(m)
+    assert html.count('"fill": "#') >= len(cells)  # one square per populated cell
+    assert "nicht erreichbar" in html
+    assert "Reisezeit zur nächsten Einrichtung (zu Fuß + Bus &amp; Bahn)" in html
+    assert "<b>fett</b>" not in html
+    assert "Annahme &lt;b&gt;fett&lt;/b&gt;" in html
+
+
+def test_scenario_map_shows_the_transit_catchment_only_when_given(synthetic):
+    site = NewSite("Neu", *metric_point(X0 + 500, Y0 + 1500))
+    ev = evaluate(synthetic, Scenario(year=2025, added=(site,)))
+    args = (
+        synthetic.stadtteile, ev.before.cells, ev.after.cells, cell_squares(synthetic.zensus),
+        ev.after.sites, ev.after.sites.iloc[:0], ev.after.params,
+    )  # fmt: skip
+    assert TRANSIT_COLOR not in _html(scenario_map(*args))
+    gain = np.zeros(len(ev.after.cells), dtype=bool)
+    gain[:2] = True
+    html = _html(
+        scenario_map(*args, transit_gain=gain, transit_label="mit Bus & Bahn neu in 20 min")
+    )
+    assert html.count(f'"fill": "{TRANSIT_COLOR}"') == 2
+    assert "mit Bus &amp; Bahn neu in 20 min" in html
