@@ -182,13 +182,7 @@ def weighted_index(scores: pd.DataFrame, weights: dict[str, float]) -> pd.Series
     pandas.Series
         Index 0–100 (NaN where no weighted component is available).
     """
-    w = np.array([weights[c.key] for c in COMPONENTS])
-    s = scores[[c.key for c in COMPONENTS]].to_numpy()
-    available = ~np.isnan(s)
-    total = (available * w).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(total > 0, np.nansum(s * w, axis=1) / total * 100, np.nan)
-    return pd.Series(value, index=scores.index)
+    return contributions(scores, weights).sum(axis=1, min_count=1)
 
 
 def contributions(scores: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:

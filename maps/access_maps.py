@@ -166,18 +166,15 @@ def transit_time_map(
     add_outlines(m, areas)
     if labels:
         add_labels(m, areas)
-    group = folium.FeatureGroup(name="Haltestellen")
-    for point in to_wgs84(stops).geometry:
-        folium.CircleMarker(
-            [point.y, point.x],
-            radius=2,
-            color="#555",
-            weight=1,
-            fill=True,
-            fill_opacity=0.8,
-            interactive=False,
-        ).add_to(group)
-    group.add_to(m)
+    # One GeoJSON layer instead of a marker per stop: a much smaller page.
+    points = [{"type": "Point", "coordinates": [round(p.x, 5), round(p.y, 5)]} for p in to_wgs84(stops).geometry]  # fmt: skip
+    folium.GeoJson(
+        {"type": "GeometryCollection", "geometries": points},
+        name="Haltestellen",
+        marker=folium.CircleMarker(
+            radius=2, color="#555", weight=1, fill=True, fill_opacity=0.8, interactive=False
+        ),
+    ).add_to(m)
     add_facilities(m, sites, name="Begegnungsstätten", show_precision=False)
     entries = list(zip(TIME_COLORS, time_class_labels(), strict=True))
     entries.append((MISSING_COLOR, "Zahl nicht veröffentlicht"))

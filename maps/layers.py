@@ -143,6 +143,19 @@ def facility_popup_html(row: pd.Series) -> str:
     )
 
 
+def pin_icon(color: str, icon: str, size: int, classes: str = "") -> folium.DivIcon:
+    """A round map pin with a Font Awesome symbol (``classes``: extra CSS classes, escaped)."""
+    return folium.DivIcon(
+        html=(
+            f'<div class="ba-pin {esc(classes)}" style="background:{color};width:{size}px;'
+            f'height:{size}px"><i class="fa-solid {icon}"></i></div>'
+        ),
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        class_name="ba-pin-icon",
+    )
+
+
 def add_facilities(
     m: folium.Map,
     facilities: gpd.GeoDataFrame,
@@ -189,7 +202,7 @@ def add_facilities(
             ).add_to(group)
     for (_, row), point in zip(wgs.iterrows(), wgs.geometry, strict=True):
         color, icon = CATEGORY_STYLE.get(row["kategorie"], ("#555555", "fa-circle"))
-        status = esc(row.get("in_betrieb", ""))
+        status = str(row.get("in_betrieb", ""))
         accuracy = row.get("lage_genauigkeit_m")
         hint = (
             f" (Lage ± {format_number(accuracy)} m)"
@@ -198,15 +211,7 @@ def add_facilities(
         )
         folium.Marker(
             [point.y, point.x],
-            icon=folium.DivIcon(
-                html=(
-                    f'<div class="ba-pin {status}" style="background:{color};width:24px;height:24px">'
-                    f'<i class="fa-solid {icon}"></i></div>'
-                ),
-                icon_size=(24, 24),
-                icon_anchor=(12, 12),
-                class_name="ba-pin-icon",
-            ),
+            icon=pin_icon(color, icon, 24, status),
             tooltip=esc(f"{row.get('name')}{hint}"),
             popup=folium.Popup(facility_popup_html(row), max_width=340),
         ).add_to(group)

@@ -14,7 +14,7 @@ from indicators.format import format_number
 from maps.access_maps import add_cells, add_outlines
 from maps.base import add_labels, add_legend, base_map, esc
 from maps.builders import bounds_lonlat
-from maps.layers import add_facilities
+from maps.layers import add_facilities, pin_icon
 
 #: Cell states of the before/after map (colour, legend label); Okabe-Ito colours.
 CHANGE_STYLE = {
@@ -137,12 +137,7 @@ def scenario_map(
         for name, point in zip(removed["name"], to_wgs84(removed).geometry, strict=True):
             folium.Marker(
                 [point.y, point.x],
-                icon=folium.DivIcon(
-                    html=f'<div class="ba-pin" style="background:{REMOVED_COLOR};width:22px;height:22px">'
-                    '<i class="fa-solid fa-xmark"></i></div>',
-                    icon_size=(22, 22),
-                    icon_anchor=(11, 11),
-                ),
+                icon=pin_icon(REMOVED_COLOR, "fa-xmark", 22),
                 tooltip=esc(f"geschlossen im Szenario: {name}"),
             ).add_to(group)
         group.add_to(m)
@@ -155,12 +150,7 @@ def scenario_map(
             ).add_to(group)  # fmt: skip
             folium.Marker(
                 [point.y, point.x],
-                icon=folium.DivIcon(
-                    html=f'<div class="ba-pin ba-new" style="background:{NEW_SITE_COLOR};width:26px;height:26px">'
-                    '<i class="fa-solid fa-star"></i></div>',
-                    icon_size=(26, 26),
-                    icon_anchor=(13, 13),
-                ),
+                icon=pin_icon(NEW_SITE_COLOR, "fa-star", 26, "ba-new"),
                 tooltip=esc(f"neu: {name}"),
             ).add_to(group)
         group.add_to(m)

@@ -79,19 +79,8 @@ with rank_col:
             f"Keine Angabe (nicht veröffentlicht oder keine Einwohner): {components.md(', '.join(missing))}."
         )
 
-# A new click selects its Stadtteil; this must happen before the select box below exists.
-components.select_clicked_stadtteil(pkg, clicked)
-
 st.divider()
-st.selectbox(
-    "Stadtteilprofil",
-    list(pkg.stadtteile.index),
-    **state.bind(state.STADTTEIL),
-    index=None,
-    placeholder="Stadtteil wählen oder auf der Karte anklicken …",
-    format_func=components.stadtteil_label(pkg),
-)
-nr = st.session_state[state.STADTTEIL]
+nr = components.stadtteil_picker(pkg, "Stadtteilprofil", clicked)
 
 if nr is None:
     st.altair_chart(
@@ -129,17 +118,16 @@ if facilities.empty:
     st.caption("Im Datenpaket ist keine Einrichtung in diesem Stadtteil verzeichnet.")
 else:
     st.dataframe(
-        facilities[
-            ["name", "typ", "traeger", "strasse_hausnr", "oeffentlich", "in_betrieb"]
-        ].rename(
-            columns={
+        components.labelled(
+            facilities,
+            {
                 "name": "Name",
                 "typ": "Art",
                 "traeger": "Träger",
                 "strasse_hausnr": "Adresse",
                 "oeffentlich": "öffentlich",
                 "in_betrieb": "in Betrieb",
-            }
+            },
         ),
         hide_index=True,
         width="stretch",

@@ -97,25 +97,17 @@ shown = components.german_table(
     },
 )
 st.dataframe(
-    shown.reset_index(names="Nr.")[
-        [
-            "Nr.",
-            "stadtteil",
-            "zielgruppe",
-            "versorgt_oepnv",
-            "anteil_oepnv",
-            "anteil_fuss",
-            "median_min_oepnv",
-        ]
-    ].rename(
-        columns={
+    components.labelled(
+        shown.reset_index(names="Nr."),
+        {
+            "Nr.": "Nr.",
             "stadtteil": "Stadtteil",
             "zielgruppe": result.target.label,
             "versorgt_oepnv": f"in {format_number(limit)} min",
             "anteil_oepnv": "Anteil mit Bus & Bahn (%)",
             "anteil_fuss": "Anteil nur zu Fuß (%)",
             "median_min_oepnv": "Median (min)",
-        }
+        },
     ),
     hide_index=True,
     width="stretch",

@@ -74,9 +74,10 @@ with rank_tab:
     )
     components.show_map(m, key="karte_regionen_rang")
     st.dataframe(
-        ranking[["stadtteil", "rang", "index", "klasse_text", "rang_p05", "rang_p95", "grund"]].rename(
-            columns={"stadtteil": "Region", "rang": "Rang", "index": "Index", "klasse_text": "Klasse",
-                     "rang_p05": "Rang von", "rang_p95": "Rang bis", "grund": "nicht gerankt, weil"}
+        components.labelled(
+            ranking,
+            {"stadtteil": "Region", "rang": "Rang", "index": "Index", "klasse_text": "Klasse",
+             "rang_p05": "Rang von", "rang_p95": "Rang bis", "grund": "nicht gerankt, weil"},
         ),
         hide_index=True,
         width="stretch",

@@ -87,17 +87,8 @@ if len(not_ranked):
         + "."
     )
 
-components.select_clicked_stadtteil(pkg, clicked)
 st.divider()
-st.selectbox(
-    "Warum? – Stadtteil erklären",
-    list(pkg.stadtteile.index),
-    index=None,
-    placeholder="Stadtteil wählen oder auf der Karte anklicken …",
-    format_func=components.stadtteil_label(pkg),
-    **state.bind(state.STADTTEIL),
-)
-nr = st.session_state[state.STADTTEIL]
+nr = components.stadtteil_picker(pkg, "Warum? – Stadtteil erklären", clicked)
 if nr is None or nr not in ranked.index:
     if nr is not None:
         st.info(

@@ -91,13 +91,28 @@ def new_click(result: dict | None) -> tuple[float, float] | None:
     return position
 
 
-def select_clicked_stadtteil(pkg: DataPackage, result: dict | None) -> None:
-    """Make a newly clicked Stadtteil the selected one (call before the select box)."""
-    position = new_click(result)
+def stadtteil_picker(pkg: DataPackage, label: str, clicked: dict | None) -> str | None:
+    """Select box of the Stadtteile, also set by a click on the map; returns the selection."""
+    position = new_click(clicked)
     if position is not None:
+        # Must happen before the select box exists in this run.
         nr = stadtteil_at(pkg.stadtteile, *position)
         if nr is not None:
             st.session_state[state.STADTTEIL] = nr
+    st.selectbox(
+        label,
+        list(pkg.stadtteile.index),
+        index=None,
+        placeholder="Stadtteil wählen oder auf der Karte anklicken …",
+        format_func=stadtteil_label(pkg),
+        **state.bind(state.STADTTEIL),
+    )
+    return st.session_state[state.STADTTEIL]
+
+
+def labelled(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The ``columns`` of ``df`` in that order, renamed to their (German) labels."""
+    return df[list(columns)].rename(columns=columns)
 
 
 def stadtteil_label(pkg: DataPackage):
@@ -187,11 +202,10 @@ def coverage_table(coverage: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
         },
     )
     table["spanne"] = table["versorgt_min"] + " – " + table["versorgt_max"]
-    return table.reset_index(names="Nr.")[
-        ["Nr.", "stadtteil", "zielgruppe", "versorgt", "anteil_versorgt", "spanne", "unversorgt",
-         "median_gehweg_m", "median_gehzeit_min", "einrichtungen", "je_einrichtung", "e2sfca_je_1000"]
-    ].rename(
-        columns={
+    return labelled(
+        table.reset_index(names="Nr."),
+        {
+            "Nr.": "Nr.",
             "stadtteil": "Stadtteil",
             "zielgruppe": group.label,
             "versorgt": "versorgt",
@@ -274,17 +288,16 @@ def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
             proposal.alternatives, {"versorgt": 0, "anteil_optimum": 1, "abstand_m": 0}
         )
         st.dataframe(
-            alts[
-                ["ersetzt", "alternative", "stadtteil", "versorgt", "anteil_optimum", "abstand_m"]
-            ].rename(
-                columns={
+            labelled(
+                alts,
+                {
                     "ersetzt": "statt",
                     "alternative": "Alternative",
                     "stadtteil": "Stadtteil",
                     "versorgt": "zusätzlich versorgt",
                     "anteil_optimum": "% des Optimums",
                     "abstand_m": "Abstand (m)",
-                }
+                },
             ),
             hide_index=True,
             width="stretch",
