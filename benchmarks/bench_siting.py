@@ -24,9 +24,9 @@ from scipy.spatial import distance_matrix
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import package, table, timed
-from geo.access import WalkParams
-from geo.accessibility import SiteSelection, analyse, site_arrays
-from geo.coverage import cell_access
+from geo.access_adapter import SiteSelection, analyse, site_arrays
+from geo.access_kernel import WalkParams
+from geo.coverage_kernel import cell_access
 from geo.crs import xy
 from geo.demand import TARGET_GROUPS
 from geo.siting import SitingProblem, solve_mclp

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import package, table, timed
 from benchmarks.reference_transit import TimeExpandedReference
-from geo.access import WalkParams
-from geo.accessibility import analyse
+from geo.access_adapter import analyse
+from geo.access_kernel import WalkParams
 from geo.crs import xy
 from geo.demand import TARGET_GROUPS
 from geo.gtfs import read_feed

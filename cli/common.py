@@ -76,7 +76,7 @@ class _stdout:  # noqa: N801 - context manager that leaves sys.stdout open
 
 def add_access_options(parser: argparse.ArgumentParser) -> None:
     """Year, target group, facility selection and walking assumptions."""
-    from geo.access import THRESHOLDS_M, WalkParams
+    from geo.access_kernel import THRESHOLDS_M, WalkParams
     from geo.demand import TARGET_GROUPS
     from geo.facilities import CATEGORIES
 
@@ -115,8 +115,8 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
 
 def access_from(args: argparse.Namespace, package: DataPackage):
     """``(year, target, params, selection)`` from the options of :func:`add_access_options`."""
-    from geo.access import WalkParams
-    from geo.accessibility import SiteSelection
+    from geo.access_adapter import SiteSelection
+    from geo.access_kernel import WalkParams
     from geo.demand import get_target_group
 
     year = args.year if args.year is not None else max(package.years)

@@ -14,7 +14,7 @@ from cli.common import (
     package_from,
     write_table,
 )
-from geo.accessibility import CITY_ID, AccessResult, analyse
+from geo.access_adapter import CITY_ID, AccessResult, analyse
 from geo.demand import TargetGroup
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from cli.common import access_from, add_access_options, add_data_option, package_from, write_table
-from geo.accessibility import analyse
+from geo.access_adapter import analyse
 from geo.siting import MAX_K
 from scenarios.evaluate import CANDIDATE_KINDS, OBJECTIVES, Proposal, propose
 

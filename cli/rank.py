@@ -15,7 +15,7 @@ from cli.common import (
     write_table,
 )
 from cli.coverage import output_names
-from geo.accessibility import analyse
+from geo.access_adapter import analyse
 from geo.gtfs import read_feed
 from geo.transit import TransitParams, transit_for, transit_table
 from indicators.composite import (

@@ -18,7 +18,7 @@ from cli.common import (
     scenario_from,
     write_table,
 )
-from geo.accessibility import analyse
+from geo.access_adapter import analyse
 from geo.gtfs import WEEKDAYS, read_feed
 from geo.transit import TransitParams, transit_for, transit_table
 from scenarios.evaluate import evaluate

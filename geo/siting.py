@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.spatial import cKDTree
 
-from geo.access import WalkParams
+from geo.access_kernel import WalkParams
 from geo.crs import xy
 
 #: Maximum number of new sites the optimiser proposes at once.
@@ -178,7 +178,7 @@ class SitingProblem:
         Parameters
         ----------
         cells : geopandas.GeoDataFrame
-            Output of :func:`geo.accessibility.analyse_cells` (EPSG:25832).
+            Output of :func:`geo.access_adapter.analyse_cells` (EPSG:25832).
         candidates : geopandas.GeoDataFrame
             Candidate points (EPSG:25832).
         params : WalkParams

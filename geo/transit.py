@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from geo.access import grouped_weighted_median
-from geo.accessibility import CITY_ID, AccessResult
+from geo.access_adapter import CITY_ID, AccessResult
+from geo.access_kernel import grouped_weighted_median
 from geo.crs import xy
 from geo.gtfs import WEEKDAYS, Feed
 
@@ -578,7 +578,7 @@ def transit_table(result: AccessResult, travel: TransitResult, total: bool = Fal
     travel : TransitResult
         From :func:`transit_for`.
     total : bool
-        Append a row :data:`geo.accessibility.CITY_ID` for the whole city.
+        Append a row :data:`geo.access_adapter.CITY_ID` for the whole city.
 
     Returns
     -------

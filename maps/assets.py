@@ -3,7 +3,7 @@
 The setup step installs the npm packages listed in ``package.json`` and runs
 ``python -m maps.assets install``, which copies the files below from ``node_modules`` to
 ``static/vendor`` (Streamlit serves ``static/`` at ``/app/static``; nothing is committed).
-:func:`configure_folium` points folium at those URLs instead of its CDNs.
+:class:`maps.base.LocalMap` loads them from those URLs instead of folium's CDNs.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import argparse
 import shutil
 import sys
 from pathlib import Path
-
-import folium
 
 from geo.config import PROJECT_ROOT
 
@@ -43,14 +41,10 @@ CSS = [
 LEAFLET_IMAGES_URL = f"{URL_PREFIX}/leaflet/images/"
 
 
-def configure_folium() -> None:
-    """Make every ``folium.Map`` load Leaflet from the local server, not from CDNs.
-
-    Bootstrap and the glyphicon CSS that folium loads by default are dropped: the maps
-    here use neither.
-    """
-    folium.Map.default_js = [(name, f"{URL_PREFIX}/{path}") for name, path in JS]
-    folium.Map.default_css = [(name, f"{URL_PREFIX}/{path}") for name, path in CSS]
+#: Script and style URLs of :class:`maps.base.LocalMap` (Bootstrap and glyphicons, which
+#: folium loads by default, are dropped: the maps here use neither).
+LOCAL_JS = [(name, f"{URL_PREFIX}/{path}") for name, path in JS]
+LOCAL_CSS = [(name, f"{URL_PREFIX}/{path}") for name, path in CSS]
 
 
 def missing(vendor_dir: Path = VENDOR_DIR) -> list[str]:

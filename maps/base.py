@@ -15,9 +15,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.crs import to_wgs84
-from maps.assets import LEAFLET_IMAGES_URL, configure_folium
-
-configure_folium()
+from maps.assets import LEAFLET_IMAGES_URL, LOCAL_CSS, LOCAL_JS
 
 #: Attribution required by the data licences (short form for the map corner).
 DATA_ATTRIBUTION = (
@@ -138,6 +136,17 @@ def esc(text: object) -> str:
     return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
+class LocalMap(folium.Map):
+    """A ``folium.Map`` that loads Leaflet and its assets from the local server (offline).
+
+    A subclass instead of patching ``folium.Map.default_js`` globally: other folium users in
+    the same process keep their defaults.
+    """
+
+    default_js = LOCAL_JS
+    default_css = LOCAL_CSS
+
+
 def base_map(
     bounds_lonlat: tuple[float, float, float, float],
     *,
@@ -161,7 +170,7 @@ def base_map(
     folium.Map
     """
     west, south, east, north = bounds_lonlat
-    m = folium.Map(
+    m = LocalMap(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=12,
         tiles=None,

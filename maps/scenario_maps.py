@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.access import WalkParams
+from geo.access_kernel import WalkParams
 from geo.crs import to_wgs84
 from indicators.format import format_number
 from maps.access_maps import add_cells, add_outlines

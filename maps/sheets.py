@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from geo.access import WalkParams
+from geo.access_kernel import WalkParams
 from geo.facilities import stand_range
 from geo.package import DataPackage
 from indicators.composite import CLASS_LABELS

@@ -8,7 +8,18 @@ from indicators.profile import age_structure, profile_table
 from indicators.registry import INDICATORS
 from maps.builders import classify_indicator, indicator_map
 from maps.classify import METHODS
-from ui import charts, components, data, presentation, router, state
+from ui import (
+    charts,
+    data,
+    map_widget,
+    markup,
+    pickers,
+    presentation,
+    router,
+    sources,
+    state,
+    tables,
+)
 
 router.ensure_routed()
 pkg = data.package()
@@ -58,13 +69,13 @@ with map_col:
         table,
         indicator,
         classes,
-        **components.map_options(),
+        **map_widget.map_options(),
         highlight=[selected] if selected else (),
         title=f"{indicator.label_with_unit} {year}",
         note=f"Klassen: {METHODS[st.session_state[state.CLASS_METHOD]].split(' (')[0]}",
     )
-    clicked = components.show_map(m, key="karte_bevoelkerung", clickable=True)
-    components.attribution()
+    clicked = map_widget.show_map(m, key="karte_bevoelkerung", clickable=True)
+    sources.attribution()
     st.caption("Stadtteil anklicken, um sein Profil zu öffnen.")
 with rank_col:
     st.markdown(f"**Rangfolge {year}** (höchster Wert oben)")
@@ -73,14 +84,14 @@ with rank_col:
     infinite = table.loc[np.isposinf(values), "stadtteil"].tolist()
     missing = table.loc[values.isna(), "stadtteil"].tolist()
     if infinite:
-        st.caption(f"Ohne Begegnungsstätte (∞): {components.md(', '.join(infinite))}.")
+        st.caption(f"Ohne Begegnungsstätte (∞): {markup.md(', '.join(infinite))}.")
     if missing:
         st.caption(
-            f"Keine Angabe (nicht veröffentlicht oder keine Einwohner): {components.md(', '.join(missing))}."
+            f"Keine Angabe (nicht veröffentlicht oder keine Einwohner): {markup.md(', '.join(missing))}."
         )
 
 st.divider()
-nr = components.stadtteil_picker(pkg, "Stadtteilprofil", clicked)
+nr = pickers.stadtteil_picker(pkg, "Stadtteilprofil", clicked)
 
 if nr is None:
     st.altair_chart(
@@ -90,7 +101,7 @@ if nr is None:
     st.stop()
 
 name = pkg.stadtteile.at[nr, "stadtteil"]
-st.header(f"Profil: {components.md(name)}", anchor="profil")
+st.header(f"Profil: {markup.md(name)}", anchor="profil")
 row = table.loc[nr]
 for column, indicator_id in zip(
     st.columns(4),
@@ -118,7 +129,7 @@ if facilities.empty:
     st.caption("Im Datenpaket ist keine Einrichtung in diesem Stadtteil verzeichnet.")
 else:
     st.dataframe(
-        components.labelled(
+        tables.labelled(
             facilities,
             {
                 "name": "Name",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.uploads import KINDS, MAX_BYTES, validate
 from report.exports import excel_csv, geopackage, result_layers, result_tables, xlsx
-from ui import analysis, components, data, presentation, router, state
+from ui import analysis, data, presentation, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -14,7 +14,7 @@ base = data.base_package()
 year = st.session_state[state.YEAR]
 
 st.title("Daten")
-components.datenstand(pkg)
+sources.datenstand(pkg)
 st.markdown(
     """
 **Lizenzen und Namensnennung** (bei jeder Veröffentlichung von Karten oder Zahlen anzugeben):

@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH, located
 from maps.builders import facility_map
-from ui import components, data, router, state
+from ui import data, map_widget, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -51,11 +51,11 @@ with_position = located(shown)
 m = facility_map(
     pkg.stadtteile,
     with_position,
-    **components.map_options(),
+    **map_widget.map_options(),
     show_precision=st.session_state[state.SHOW_PRECISION],
 )
-components.show_map(m, key="karte_einrichtungen")
-components.attribution()
+map_widget.show_map(m, key="karte_einrichtungen")
+sources.attribution()
 
 names = pkg.stadtteile["stadtteil"]
 table = pd.DataFrame(

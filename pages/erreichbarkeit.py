@@ -6,7 +6,7 @@ from indicators.format import format_number
 from maps.access_maps import walk_time_map
 from maps.builders import area_map
 from maps.classify import COVERAGE_EDGES, classify_fixed
-from ui import analysis, components, data, router, state
+from ui import analysis, data, map_widget, markup, router, sources, state, tables
 
 router.ensure_routed()
 pkg = data.package()
@@ -39,7 +39,7 @@ cols[1].metric(
 cols[2].metric("nicht fußläufig versorgt", format_number(city["unversorgt"]), border=True)
 cols[3].metric("Median Gehzeit", f"{format_number(city['median_gehzeit_min'])} min", border=True)
 for note in result.notes:
-    st.caption(f"Hinweis: {components.md(note)}")
+    st.caption(f"Hinweis: {markup.md(note)}")
 
 grid_tab, coverage_tab = st.tabs(["Gehzeit im 100-m-Gitter", "Versorgung je Stadtteil"])
 with grid_tab:
@@ -53,18 +53,18 @@ with grid_tab:
         result.sites,
         walk,
         group.noun,
-        **components.map_options(),
+        **map_widget.map_options(),
         rings=st.session_state[state.SHOW_RINGS],
         show_precision=st.session_state[state.SHOW_PRECISION],
     )
-    components.show_map(m, key="karte_gehzeit", height=680)
-    components.attribution()
+    map_widget.show_map(m, key="karte_gehzeit", height=680)
+    sources.attribution()
 
 with coverage_tab:
     coverage = result.coverage
     share = coverage["anteil_versorgt"]
     classes = classify_fixed(share, COVERAGE_EDGES)
-    tooltip = components.coverage_tooltip(coverage, walk)
+    tooltip = tables.coverage_tooltip(coverage, walk)
     m = area_map(
         pkg.stadtteile,
         classes.fill_colors(),
@@ -73,11 +73,11 @@ with coverage_tab:
         classes.legend(),
         note="Gehweg = Luftlinie × Umwegfaktor.",
         facilities=result.sites,
-        **components.map_options(),
+        **map_widget.map_options(),
     )
-    components.show_map(m, key="karte_versorgung")
-    components.attribution()
-    st.dataframe(components.coverage_table(coverage, group), hide_index=True, width="stretch")
+    map_widget.show_map(m, key="karte_versorgung")
+    sources.attribution()
+    st.dataframe(tables.coverage_table(coverage, group), hide_index=True, width="stretch")
     st.caption(
         "Spanne: Versorgte, wenn jede Einrichtung am ungünstigsten bzw. günstigsten Punkt ihres "
         "Lageradius läge. E2SFCA: Einrichtungen je 1.000 Personen der Zielgruppe im Einzugsbereich, "

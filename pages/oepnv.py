@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from geo.accessibility import CITY_ID
+from geo.access_adapter import CITY_ID
 from geo.gtfs import WEEKDAYS
 from geo.transit import transit_table
 from indicators.format import format_number
 from maps.access_maps import transit_time_map
-from ui import analysis, components, data, presentation, router, transit
+from ui import analysis, data, map_widget, markup, presentation, router, sources, tables, transit
 
 router.ensure_routed()
 pkg = data.package()
@@ -65,7 +65,7 @@ st.caption(
     f"{WEEKDAYS[travel.params.weekday]} mit den meisten Fahrten in den ersten 12 Wochen des "
     f"Fahrplans ({timetable.start:%d.%m.%Y}–{timetable.end:%d.%m.%Y}), damit kein ausgedünnter "
     "Ferien- oder Feiertagsfahrplan zählt. "
-    + " ".join(f"Hinweis: {components.md(note)}" for note in timetable.notes)
+    + " ".join(f"Hinweis: {markup.md(note)}" for note in timetable.notes)
 )
 if travel.params.wheelchair_only and not (timetable.stops["wheelchair"] == 1).any():
     st.warning(
@@ -80,13 +80,13 @@ note = (
 )
 m = transit_time_map(
     pkg.stadtteile, result.cells, analysis.squares(pkg), travel.minutes, travel.walk_minutes,
-    result.sites, timetable.stops, note, **components.map_options(),
+    result.sites, timetable.stops, note, **map_widget.map_options(),
 )  # fmt: skip
-components.show_map(m, key="karte_oepnv", height=680)
-components.attribution()
+map_widget.show_map(m, key="karte_oepnv", height=680)
+sources.attribution()
 
 table.insert(0, "stadtteil", result.coverage["stadtteil"])
-shown = components.german_table(
+shown = tables.german_table(
     table,
     {
         "zielgruppe": 0,
@@ -97,7 +97,7 @@ shown = components.german_table(
     },
 )
 st.dataframe(
-    components.labelled(
+    tables.labelled(
         shown.reset_index(names="Nr."),
         {
             "Nr.": "Nr.",

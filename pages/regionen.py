@@ -8,7 +8,7 @@ from indicators.registry import INDICATORS
 from indicators.table import aggregate_indicators
 from maps.access_maps import class_map
 from maps.builders import classify_indicator, indicator_map
-from ui import analysis, components, data, router, state
+from ui import analysis, data, map_widget, router, sources, state, tables
 
 router.ensure_routed()
 pkg = data.package()
@@ -51,18 +51,16 @@ with indicator_tab:
         indicator,
         classes,
         title=f"{indicator.label_with_unit} {year}",
-        **components.map_options(),
+        **map_widget.map_options(),
     )
-    components.show_map(m, key="karte_regionen_indikator")
+    map_widget.show_map(m, key="karte_regionen_indikator")
     st.dataframe(
         table.reset_index(names="Region").drop(columns="stadtteil"),
         hide_index=True,
         width="stretch",
     )
 with coverage_tab:
-    st.dataframe(
-        components.coverage_table(coverage, result.target), hide_index=True, width="stretch"
-    )
+    st.dataframe(tables.coverage_table(coverage, result.target), hide_index=True, width="stretch")
 with rank_tab:
     ranking = underserved(
         index_input(table, coverage, table["einwohner"]),
@@ -70,11 +68,11 @@ with rank_tab:
         min_people=float(st.session_state[state.MIN_PEOPLE]),
     )
     m = class_map(
-        polygons, ranking, top=min(3, len(polygons)), sites=result.sites, **components.map_options()
+        polygons, ranking, top=min(3, len(polygons)), sites=result.sites, **map_widget.map_options()
     )
-    components.show_map(m, key="karte_regionen_rang")
+    map_widget.show_map(m, key="karte_regionen_rang")
     st.dataframe(
-        components.labelled(
+        tables.labelled(
             ranking,
             {"stadtteil": "Region", "rang": "Rang", "index": "Index", "klasse_text": "Klasse",
              "rang_p05": "Rang von", "rang_p95": "Rang bis", "grund": "nicht gerankt, weil"},
@@ -82,4 +80,4 @@ with rank_tab:
         hide_index=True,
         width="stretch",
     )  # fmt: skip
-components.attribution()
+sources.attribution()

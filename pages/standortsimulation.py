@@ -2,10 +2,21 @@
 
 import streamlit as st
 
-from geo.scenario import NewSite, Scenario
 from indicators.format import format_number
 from maps.scenario_maps import scenario_map
-from ui import analysis, components, data, presentation, router, simulation, siting_panels, state
+from scenarios.model import NewSite, Scenario
+from ui import (
+    analysis,
+    data,
+    map_widget,
+    presentation,
+    router,
+    simulation,
+    siting_panels,
+    sources,
+    state,
+    tables,
+)
 
 router.ensure_routed()
 pkg = data.package()
@@ -68,11 +79,11 @@ m = scenario_map(
     candidates=candidates if st.session_state[state.SHOW_CANDIDATES] else None,
     transit_gain=None if gain is None else gain[0],
     transit_label="" if gain is None else f"mit Bus & Bahn neu in {format_number(gain[2])} min",
-    **components.map_options(),
+    **map_widget.map_options(),
 )  # fmt: skip
-clicked = components.show_map(m, key="karte_simulation", clickable=True, height=620)
-components.attribution()
-position = components.new_click(clicked)
+clicked = map_widget.show_map(m, key="karte_simulation", clickable=True, height=620)
+sources.attribution()
+position = map_widget.new_click(clicked)
 if position is not None and st.session_state[state.CLICK_ADDS] and not presentation.active():
     try:
         simulation.add_site(
@@ -95,9 +106,9 @@ table = (
         | (ev.table["rang_vorher"] != ev.table["rang_nachher"])
     ]
 )
-st.dataframe(components.difference_table(table, group), hide_index=True, width="stretch")
+st.dataframe(tables.difference_table(table, group), hide_index=True, width="stretch")
 
 with presentation.editing("vorschlag"):
     siting_panels.proposal_panel(pkg, scenario, group)
 with presentation.editing("speichern"):
-    components.save_and_share(scenario)
+    siting_panels.save_and_share(scenario)

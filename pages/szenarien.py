@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.format import format_number
 from scenarios.evaluate import compare
 from scenarios.exchange import from_file, to_geojson, to_json
-from ui import analysis, components, data, presentation, router, simulation
+from ui import analysis, data, presentation, router, simulation, tables
 
 router.ensure_routed()
 pkg = data.package()
@@ -88,7 +88,7 @@ cols[0].metric("A: neu versorgt", format_number(ea.newly_covered), border=True)
 cols[1].metric("B: neu versorgt", format_number(eb.newly_covered), border=True)
 cols[2].metric("B − A", format_number(eb.newly_covered - ea.newly_covered), border=True)
 diff = compare(ea, eb)
-st.dataframe(components.comparison_table(diff), hide_index=True, width="stretch")
+st.dataframe(tables.comparison_table(diff), hide_index=True, width="stretch")
 
 st.subheader("Teilen, exportieren, importieren")
 with presentation.editing("austausch"):

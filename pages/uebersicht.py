@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.format import format_value
 from indicators.registry import INDICATORS
 from maps.builders import classify_indicator, indicator_map
-from ui import components, data, router, state
+from ui import data, map_widget, markup, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -38,19 +38,19 @@ m = indicator_map(
     share,
     classes,
     facilities=places,
-    **components.map_options(),
+    **map_widget.map_options(),
     title=f"{share.label_with_unit} {year}",
     note="Punkte: offene Begegnungsstätten (Lage ungefähr). Klassen: Quantile.",
 )
 st.subheader(f"Anteil der Einwohner 65+ und offene Begegnungsstätten {year}")
-components.show_map(m, key="karte_uebersicht")
-components.attribution()
+map_widget.show_map(m, key="karte_uebersicht")
+sources.attribution()
 
 without = table[(table["begegnungsstaetten"] == 0) & (table["senioren_65plus"] > 0)]
 top = without.sort_values("senioren_65plus", ascending=False).head(5)
 if not top.empty:
     names = ", ".join(
-        f"{components.md(row.stadtteil)} ({format_value(INDICATORS['senioren_65plus'], row.senioren_65plus)})"
+        f"{markup.md(row.stadtteil)} ({format_value(INDICATORS['senioren_65plus'], row.senioren_65plus)})"
         for row in top.itertuples()
     )
     st.info(
@@ -60,4 +60,4 @@ if not top.empty:
     )
 
 st.divider()
-components.datenstand(pkg)
+sources.datenstand(pkg)

@@ -5,7 +5,19 @@ import streamlit as st
 from indicators.composite import COMPONENTS, explain
 from indicators.format import format_number
 from maps.access_maps import class_map
-from ui import analysis, charts, components, data, presentation, router, state
+from ui import (
+    analysis,
+    charts,
+    data,
+    map_widget,
+    markup,
+    pickers,
+    presentation,
+    router,
+    sources,
+    state,
+    tables,
+)
 
 router.ensure_routed()
 pkg = data.package()
@@ -67,10 +79,10 @@ with map_col:
         top=5,
         selected=st.session_state[state.STADTTEIL],
         sites=result.sites,
-        **components.map_options(),
+        **map_widget.map_options(),
     )
-    clicked = components.show_map(m, key="karte_unterversorgung", clickable=True)
-    components.attribution()
+    clicked = map_widget.show_map(m, key="karte_unterversorgung", clickable=True)
+    sources.attribution()
 with chart_col:
     st.markdown(
         "**Rangfolge** – Linie: Spanne des Rangs bei zufällig um ±50 % veränderten Gewichten (5.–95. Perzentil, 1.000 Ziehungen)"
@@ -83,12 +95,12 @@ not_ranked = ranking[~ranking["gerankt"]]
 if len(not_ranked):
     st.caption(
         "Nicht gerankt: "
-        + "; ".join(f"{components.md(r.stadtteil)} ({r.grund})" for r in not_ranked.itertuples())
+        + "; ".join(f"{markup.md(r.stadtteil)} ({r.grund})" for r in not_ranked.itertuples())
         + "."
     )
 
 st.divider()
-nr = components.stadtteil_picker(pkg, "Warum? – Stadtteil erklären", clicked)
+nr = pickers.stadtteil_picker(pkg, "Warum? – Stadtteil erklären", clicked)
 if nr is None or nr not in ranked.index:
     if nr is not None:
         st.info(
@@ -97,7 +109,7 @@ if nr is None or nr not in ranked.index:
     st.stop()
 
 row = ranking.loc[nr]
-st.subheader(f"Warum? {components.md(row['stadtteil'])}")
+st.subheader(f"Warum? {markup.md(row['stadtteil'])}")
 cols = st.columns(4)
 cols[0].metric("Rang", f"{row['rang']} von {len(ranked)}", border=True)
 cols[1].metric("Index", format_number(row["index"], 1), border=True)
@@ -114,7 +126,7 @@ with left:
     st.altair_chart(charts.contribution_chart(parts), width="stretch")
 with right:
     st.dataframe(
-        components.german_table(parts, {"Score": 2, "Gewicht": 0, "Punkte": 1}).rename(
+        tables.german_table(parts, {"Score": 2, "Gewicht": 0, "Punkte": 1}).rename(
             columns={"Median": "Median aller gerankten", "Gewicht": "Gewicht (%)"}
         ),
         hide_index=True,

@@ -16,17 +16,17 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from geo.access import WalkParams
-from geo.accessibility import SiteSelection
+from geo.access_adapter import SiteSelection
+from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
 from geo.package import DataPackage
-from geo.scenario import Scenario
 from indicators.composite import DEFAULT_WEIGHTS
 from indicators.format import format_number
 from indicators.table import base_frame, city_row, meeting_place_counts
 from maps.sheets import coverage_sheet, datenstand, scenario_sheet, underserved_sheet
 from maps.static import PAPER, SOURCE_STAMP
 from scenarios.evaluate import Evaluation, evaluate, ranking_for
+from scenarios.model import Scenario
 
 AUDIENCES = {
     "seniorenbeirat": "Bericht für den Seniorenbeirat",

@@ -11,16 +11,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.accessibility import AccessResult, analyse
+from geo.access_adapter import AccessResult, analyse
 from geo.areas import assign_stadtteil
 from geo.crs import to_wgs84, xy
 from geo.demand import TARGET_GROUPS, demand_grid
 from geo.facilities import located
 from geo.package import DataPackage
-from geo.scenario import NewSite, Scenario, scenario_sites
 from geo.siting import Alternative, SitingProblem, SitingResult, alternatives, pmedian, solve_mclp
 from indicators.composite import index_input, underserved
 from indicators.table import indicator_table
+from scenarios.model import NewSite, Scenario, scenario_sites
 
 #: Facility categories whose places could host senior offers (the candidate pool).
 HOST_CATEGORIES = ("generationen", "kinder_jugend", "senioren_begegnung")

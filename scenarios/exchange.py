@@ -7,7 +7,7 @@ import binascii
 import json
 import zlib
 
-from geo.scenario import MAX_ADDED, SCHEMA, Scenario, scenario_from_dict
+from scenarios.model import MAX_ADDED, SCHEMA, Scenario, scenario_from_dict
 
 #: Largest accepted import (bytes) and URL parameter (characters).
 MAX_FILE_BYTES = 512_000

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.config import PROJECT_ROOT
-from geo.scenario import MAX_NAME, Scenario, scenario_from_dict
+from scenarios.model import MAX_NAME, Scenario, scenario_from_dict
 
 STORE_ENV = "BEGEGNUNGSATLAS_SZENARIEN"
 DEFAULT_DIR = PROJECT_ROOT / "data" / "szenarien"

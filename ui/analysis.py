@@ -6,8 +6,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.access import THRESHOLDS_M, WalkParams
-from geo.accessibility import AccessResult, SiteSelection, analyse
+from geo.access_adapter import AccessResult, SiteSelection, analyse
+from geo.access_kernel import THRESHOLDS_M, WalkParams
 from geo.demand import TARGET_GROUPS, TargetGroup, demand_grid
 from geo.facilities import CATEGORIES
 from geo.package import DataPackage

@@ -9,7 +9,6 @@ import numpy as np
 import streamlit as st
 
 from geo.package import DataPackage
-from geo.scenario import NewSite, Scenario
 from scenarios.evaluate import (
     Evaluation,
     Proposal,
@@ -20,6 +19,7 @@ from scenarios.evaluate import (
     propose,
 )
 from scenarios.exchange import from_url_param, to_url_param
+from scenarios.model import NewSite, Scenario
 from scenarios.store import ScenarioStore, store_dir
 from ui import analysis, state, transit
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from geo.crs import to_wgs84
 from geo.demand import TargetGroup
 from geo.package import DataPackage
-from geo.scenario import NewSite, Scenario
 from geo.siting import MAX_K
-from scenarios.evaluate import CANDIDATE_KINDS, OBJECTIVES, Evaluation
-from ui import charts, components, simulation, state
+from indicators.format import format_number
+from scenarios.evaluate import CANDIDATE_KINDS, OBJECTIVES, Evaluation, Proposal
+from scenarios.model import NewSite, Scenario, stamped
+from ui import charts, data, pickers, simulation, state
+from ui.markup import md
+from ui.tables import german_table, labelled
 
 
 def places_panel(scenario: Scenario, ev: Evaluation, candidates: gpd.GeoDataFrame) -> None:
@@ -23,7 +27,7 @@ def places_panel(scenario: Scenario, ev: Evaluation, candidates: gpd.GeoDataFram
         st.markdown("**Neue Standorte**")
         for i, site in enumerate(scenario.added):
             text, button = st.columns([4, 1])
-            text.write(f"{components.md(site.name)} ({site.lat:.5f}, {site.lon:.5f})")
+            text.write(f"{md(site.name)} ({site.lat:.5f}, {site.lon:.5f})")
             if button.button("entfernen", key=f"entfernen_{i}"):
                 simulation.set_scenario(scenario.without_site(i))
                 st.rerun()
@@ -73,7 +77,7 @@ def proposal_panel(pkg: DataPackage, scenario: Scenario, group: TargetGroup) -> 
         st.multiselect(
             "nur in diesen Stadtteilen (leer = alle)",
             list(pkg.stadtteile.index),
-            format_func=components.stadtteil_label(pkg),
+            format_func=pickers.stadtteil_label(pkg),
             placeholder="alle Stadtteile",
             **state.bind(state.OPT_STADTTEILE),
         )
@@ -86,9 +90,89 @@ def proposal_panel(pkg: DataPackage, scenario: Scenario, group: TargetGroup) -> 
         except ValueError as error:
             st.error(str(error))
             return
-        components.proposal_report(proposal, group)
+        proposal_report(proposal, group)
         st.altair_chart(charts.gain_curve(proposal), width="stretch")
         if st.button("Vorschlag ins Szenario übernehmen"):
             for site in proposal.as_new_sites():
                 simulation.add_site(site)
             st.rerun()
+
+
+def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
+    """Chosen sites, solver report and alternatives of an optimiser run."""
+    result = proposal.result
+    gained = proposal.covered_after - proposal.covered_before
+    cols = st.columns(4)
+    if proposal.objective == "abdeckung":
+        cols[0].metric("zusätzlich versorgt", format_number(gained), border=True)
+    else:
+        cols[0].metric(
+            "mittlerer Gehweg danach", f"{format_number(result.objective)} m", border=True
+        )
+    cols[1].metric("Status", result.status, border=True)
+    gap = "–" if pd.isna(result.gap) else f"{format_number(result.gap * 100, 2)} %"
+    cols[2].metric("Optimalitätslücke", gap, border=True)
+    cols[3].metric("Rechenzeit", f"{format_number(result.seconds, 2)} s", border=True)
+    st.caption(
+        f"Verfahren: {result.method}. Gehweg = Luftlinie × Umwegfaktor; bestehende Standorte bleiben."
+    )
+    sites = proposal.sites
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Nr.": range(1, len(sites) + 1),
+                "Standort": sites["name"],
+                "Stadtteil": sites["stadtteil"],
+                "Breite": [format_number(v, 5) for v in sites["lat"]],
+                "Länge": [format_number(v, 5) for v in sites["lon"]],
+                f"zusätzlich {group.noun}": [format_number(v) for v in sites["gewinn"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if len(proposal.alternatives):
+        st.markdown(
+            "**Gleichwertige Alternativen** (mindestens 95 % des Optimums, räumlich getrennt)"
+        )
+        alts = german_table(
+            proposal.alternatives, {"versorgt": 0, "anteil_optimum": 1, "abstand_m": 0}
+        )
+        st.dataframe(
+            labelled(
+                alts,
+                {
+                    "ersetzt": "statt",
+                    "alternative": "Alternative",
+                    "stadtteil": "Stadtteil",
+                    "versorgt": "zusätzlich versorgt",
+                    "anteil_optimum": "% des Optimums",
+                    "abstand_m": "Abstand (m)",
+                },
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def save_and_share(scenario: Scenario) -> None:
+    """Save the scenario under a name and offer a link."""
+    st.subheader("Szenario speichern und teilen")
+    name_col, button_col = st.columns([3, 1])
+    name_col.text_input(
+        "Name", **state.bind(state.SCENARIO_NAME), placeholder="z. B. Neue Neustadt + Werder"
+    )
+    overwrite = name_col.checkbox("vorhandenes Szenario gleichen Namens überschreiben")
+    if button_col.button("Speichern", disabled=scenario.is_empty):
+        try:
+            named = stamped(scenario, st.session_state[state.SCENARIO_NAME], data.package().version)
+            simulation.store().save(named, overwrite=overwrite)
+            simulation.set_scenario(named)
+            st.success(f"Gespeichert: „{md(named.name)}“ (Seite Szenarien).")
+        except ValueError as error:
+            st.error(str(error))
+    if button_col.button("Link erzeugen", disabled=scenario.is_empty):
+        st.code(simulation.share_link(scenario), language=None)
+        st.caption(
+            "Der Link steht jetzt auch in der Adresszeile des Browsers; er enthält das ganze Szenario."
+        )

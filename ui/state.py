@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.access import WalkParams
-from geo.scenario import Scenario
+from geo.access_kernel import WalkParams
 from indicators.composite import DEFAULT_WEIGHTS
 from indicators.composite import MIN_PEOPLE as MIN_PEOPLE_DEFAULT
 from maps.classify import METHODS
+from scenarios.model import Scenario
 
 # Shared sidebar controls (rendered by app.py on every page).
 YEAR = "jahr"
@@ -45,7 +45,7 @@ CATCHMENT = "einzugsbereich_m"
 SHOW_RINGS = "einzugsringe"
 # Unterversorgung page: one weight per index component (see weight_key).
 MIN_PEOPLE = "mindestzahl"
-# Standortsimulation: the current scenario (a geo.scenario.Scenario) and the optimiser.
+# Standortsimulation: the current scenario (a scenarios.model.Scenario) and the optimiser.
 SCENARIO = "szenario"
 CLICK_ADDS = "klick_setzt_standort"
 SHOW_CANDIDATES = "kandidaten_zeigen"

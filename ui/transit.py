@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.accessibility import AccessResult
+from geo.access_adapter import AccessResult
 from geo.crs import xy
 from geo.gtfs import WEEKDAYS, Feed, read_feed
 from geo.package import DataPackage

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.synthetic import edit_csv, edit_geojson
-from ui.components import md
+from ui.markup import md
 
 
 def test_md_escapes_markdown_links_and_html():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.scenario import NewSite, Scenario
 from scenarios.exchange import to_url_param
+from scenarios.model import NewSite, Scenario
 from scenarios.store import STORE_ENV
 from tests.synthetic import X0, Y0, metric_point
 from ui import state

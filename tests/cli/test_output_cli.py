@@ -7,7 +7,7 @@ import io
 import pypdf
 
 from cli import main
-from geo.scenario import NewSite, Scenario, stamped
+from scenarios.model import NewSite, Scenario, stamped
 from scenarios.store import ScenarioStore
 from tests.synthetic import X0, Y0, metric_point
 

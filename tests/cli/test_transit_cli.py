@@ -84,7 +84,7 @@ def test_rank_with_the_transit_component(synthetic_dir, capsys):
 
 
 def test_saved_scenario_reports_who_is_newly_within_reach(synthetic_dir, tmp_path, capsys):
-    from geo.scenario import NewSite, Scenario, stamped
+    from scenarios.model import NewSite, Scenario, stamped
     from scenarios.store import ScenarioStore
     from tests.synthetic import X0, Y0, metric_point
 

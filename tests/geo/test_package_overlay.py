@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from geo.access import WalkParams
-from geo.accessibility import analyse
+from geo.access_adapter import analyse
+from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
 from geo.package import with_uploads
 from geo.regions import region_coverage, region_polygons

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.access import WalkParams
+from geo.access_kernel import WalkParams
 from geo.siting import SitingProblem, alternatives, greedy_mclp, pmedian, solve_mclp
 
 

@@ -92,8 +92,8 @@ def test_demand_grid_reconciles_with_official_seniors(real):
 
 
 def test_coverage_and_ranking_regression(real):
-    from geo.access import WalkParams
-    from geo.accessibility import analyse
+    from geo.access_adapter import analyse
+    from geo.access_kernel import WalkParams
     from geo.demand import TARGET_GROUPS
     from indicators.composite import index_input, underserved
 

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.access import WalkParams
-from geo.accessibility import analyse
+from geo.access_adapter import analyse
+from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
 from geo.gtfs import read_feed
 from geo.transit import TransitParams, transit_for, transit_table

@@ -6,13 +6,13 @@ import re
 
 import numpy as np
 
-from geo.access import WalkParams
-from geo.accessibility import analyse
+from geo.access_adapter import analyse
+from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
-from geo.scenario import NewSite, Scenario
 from maps.access_maps import cell_squares, transit_time_map
 from maps.scenario_maps import TRANSIT_COLOR, scenario_map
 from scenarios.evaluate import evaluate
+from scenarios.model import NewSite, Scenario
 from tests.synthetic import X0, Y0, metric_point
 
 

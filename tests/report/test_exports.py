@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pyogrio
 
-from geo.access import WalkParams
-from geo.accessibility import analyse
+from geo.access_adapter import analyse
+from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
 from indicators.composite import index_input, underserved
 from indicators.table import indicator_table

@@ -7,8 +7,8 @@ import io
 import pypdf
 import pytest
 
-from geo.scenario import NewSite, Scenario
 from report.pdf import ReportRequest, build_report
+from scenarios.model import NewSite, Scenario
 from tests.synthetic import X0, Y0, metric_point
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geo.scenario import NewSite, Scenario
 from scenarios.evaluate import access_for, candidate_pool, compare, evaluate, propose
+from scenarios.model import NewSite, Scenario
 from tests.synthetic import X0, Y0, metric_point
 
 

@@ -8,9 +8,9 @@ import zlib
 
 import pytest
 
-from geo.access import WalkParams
-from geo.scenario import NewSite, Scenario
+from geo.access_kernel import WalkParams
 from scenarios.exchange import from_file, from_url_param, to_geojson, to_json, to_url_param
+from scenarios.model import NewSite, Scenario
 
 SCENARIO = Scenario(
     name="Plan A",

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from geo.scenario import NewSite, Scenario, stamped
+from scenarios.model import NewSite, Scenario, stamped
 from scenarios.store import STORE_ENV, ScenarioStore, store_dir
 
 

@@ -5,7 +5,7 @@ walking time divides it by a senior walking pace. Facility positions are approxi
 site carries a radius within which it lies (``Lage ± r m``), and :func:`walk_bounds` turns
 that into a best and a worst case for every cell.
 
-The core functions take plain arrays; :mod:`geo.accessibility` builds them from the data
+The core functions take plain arrays; :mod:`geo.access_adapter` builds them from the data
 package.
 """
 

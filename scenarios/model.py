@@ -15,8 +15,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.access import WalkParams
-from geo.accessibility import SiteSelection
+from geo.access_adapter import SiteSelection
+from geo.access_kernel import WalkParams
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
 from geo.demand import TARGET_GROUPS

@@ -1,6 +1,6 @@
 """Coverage of a target group by walking access, per cell and per area.
 
-Core functions work on plain arrays and DataFrames; :mod:`geo.accessibility` assembles them
+Core functions work on plain arrays and DataFrames; :mod:`geo.access_adapter` assembles them
 from the data package.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.access import WalkParams, e2sfca, grouped_weighted_median, nearest_walk, walk_bounds
+from geo.access_kernel import WalkParams, e2sfca, grouped_weighted_median, nearest_walk, walk_bounds
 
 #: Per-area coverage columns (German names, as in CLI output and UI tables).
 COVERAGE_COLUMNS = [

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from geo.access import WalkParams
-from geo.scenario import MAX_ADDED, NewSite, Scenario, scenario_from_dict, scenario_sites, stamped
+from geo.access_kernel import WalkParams
+from scenarios.model import (
+    MAX_ADDED,
+    NewSite,
+    Scenario,
+    scenario_from_dict,
+    scenario_sites,
+    stamped,
+)
 from tests.synthetic import X0, Y0, metric_point
 
 NORD = metric_point(X0 + 500, Y0 + 1500)

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.access import WalkParams
-from geo.accessibility import SiteSelection, analyse
-from geo.coverage import COVERAGE_COLUMNS, coverage_by_area
+from geo.access_adapter import SiteSelection, analyse
+from geo.access_kernel import WalkParams
+from geo.coverage_kernel import COVERAGE_COLUMNS, coverage_by_area
 from geo.demand import TARGET_GROUPS
 from geo.facilities import located, select_meeting_places
 

@@ -1,4 +1,4 @@
-"""Accessibility analysis on the data package (adapter over :mod:`geo.access`/:mod:`geo.coverage`).
+"""Accessibility analysis on the data package (adapter over :mod:`geo.access_kernel`/:mod:`geo.coverage_kernel`).
 
 Builds the arrays the core functions need from GeoDataFrames and returns tables that the
 pages, the CLI and the report share. A scenario passes its own ``sites`` (an overlay of the
@@ -13,8 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.access import WalkParams
-from geo.coverage import cell_access, coverage_by_area
+from geo.access_kernel import WalkParams
+from geo.coverage_kernel import cell_access, coverage_by_area
 from geo.crs import xy
 from geo.demand import TargetGroup, demand_grid, unplaced
 from geo.facilities import count_by_stadtteil, located, select_meeting_places
@@ -59,7 +59,7 @@ class AccessResult:
     ----------
     cells : geopandas.GeoDataFrame
         Grid cells with ``nachfrage`` and the access columns of
-        :func:`geo.coverage.cell_access`.
+        :func:`geo.coverage_kernel.cell_access`.
     coverage : pandas.DataFrame
         Per Stadtteil (index ``stadtteil_nr``): ``stadtteil`` and the coverage columns.
     city : pandas.Series
@@ -125,7 +125,7 @@ def analyse_cells(
     Returns
     -------
     geopandas.GeoDataFrame
-        A new frame: ``demand`` plus the columns of :func:`geo.coverage.cell_access`.
+        A new frame: ``demand`` plus the columns of :func:`geo.coverage_kernel.cell_access`.
     """
     sites_xy, radius = site_arrays(sites)
     access = cell_access(xy(demand), demand["nachfrage"].to_numpy(), sites_xy, radius, params)
