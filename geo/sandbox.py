@@ -1,0 +1,200 @@
+"""Parse untrusted input in a separate worker process with hard limits.
+
+A file or link from a user can be crafted to burn CPU (a quadratic parser), memory (a sheet
+that claims 16,384 columns) or to make a library read something it should not. Whatever a
+parser does, it must not freeze or exhaust the server that all planners share. So every
+parser of untrusted input runs through :func:`run_limited`:
+
+* in a fresh child of a *forkserver* (a clean, single-threaded process that has the parsing
+  libraries imported already, so a child starts in milliseconds and never inherits the
+  server's threads or locks);
+* with ``RLIMIT_AS`` (address space: the child's size at start plus a budget) and
+  ``RLIMIT_CPU``;
+* with a wall-clock timeout after which the child is killed;
+* returning at most ``max_output_bytes`` of pickled result.
+
+The parent only waits on a pipe (the GIL is released), so the server keeps answering other
+sessions while a worker runs. Failures of the worker itself come back as
+:class:`SandboxError` with a German message; the function's own ``ValueError`` messages are
+passed through unchanged.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import pickle
+import resource
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+#: Modules the forkserver imports once, so workers start without import cost.
+PRELOAD = ["geo.uploads", "scenarios.exchange"]
+
+_CONTEXT: mp.context.ForkServerContext | None = None
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one worker run.
+
+    Attributes
+    ----------
+    memory_mb : int
+        Address space the worker may add to its size at start (MiB).
+    cpu_seconds : int
+        CPU time of the worker (the kernel stops it after that).
+    wall_seconds : float
+        Wall-clock time after which the worker is killed.
+    max_output_bytes : int
+        Largest pickled result accepted from the worker.
+    """
+
+    memory_mb: int = 400
+    cpu_seconds: int = 8
+    wall_seconds: float = 10.0
+    max_output_bytes: int = 64 * 1024 * 1024
+
+
+class SandboxError(ValueError):
+    """The worker could not finish (limit reached or crashed); German message."""
+
+
+def _context() -> mp.context.ForkServerContext:
+    global _CONTEXT
+    with _LOCK:
+        if _CONTEXT is None:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(PRELOAD)
+            _CONTEXT = ctx
+        return _CONTEXT
+
+
+def warm_up() -> None:
+    """Start the forkserver now (it imports the parsers once, ~2–4 s), e.g. at app start."""
+    from multiprocessing import forkserver
+
+    _context()
+    forkserver.ensure_running()
+
+
+def _address_space_now() -> int:
+    """Current virtual size of this process in bytes (Linux), 0 if unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limits) -> None:
+    # Limits first, before any byte of the input is looked at.
+    budget = limits.memory_mb * 1024 * 1024
+    base = _address_space_now()
+    if base:
+        resource.setrlimit(resource.RLIMIT_AS, (base + budget, base + budget))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    try:
+        payload = ("ok", func(*args))
+    except ValueError as error:  # the parser's own German message
+        payload = ("error", str(error))
+    except MemoryError:
+        payload = ("limit", "memory")
+    except RecursionError:
+        payload = ("limit", "nesting")
+    except Exception:  # noqa: BLE001 - report any parser bug as a German message, log details
+        traceback.print_exc(file=sys.stderr)
+        payload = ("crash", "")
+    try:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        data = pickle.dumps(("limit", "memory"))
+    if len(data) > limits.max_output_bytes:
+        data = pickle.dumps(("limit", "output"))
+    conn.send_bytes(data)
+    conn.close()
+
+
+_MESSAGES = {
+    "memory": "Das Lesen braucht zu viel Arbeitsspeicher (mehr als {memory} MB).",
+    "nesting": "Die Daten sind zu tief verschachtelt.",
+    "output": "Das Ergebnis ist zu groß.",
+    "time": "Das Lesen dauert zu lange (mehr als {seconds} s).",
+    "crash": "Die Datei konnte nicht verarbeitet werden (interner Fehler beim Lesen).",
+}
+_FIX = "Eine kleinere oder einfachere Datei verwenden (siehe Grenzen im README)."
+
+
+def _fail(kind: str, what: str, limits: Limits) -> SandboxError:
+    message = _MESSAGES[kind].format(
+        memory=limits.memory_mb, seconds=f"{limits.wall_seconds:g}".replace(".", ",")
+    )
+    return SandboxError(f"{what}: {message} Lösung: {_FIX}")
+
+
+def run_limited(
+    func: Callable[..., Any], *args: Any, what: str = "Eingabe", limits: Limits | None = None
+) -> Any:
+    """Run ``func(*args)`` in a limited worker process and return its result.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function (it is pickled by reference).
+    *args
+        Picklable arguments (e.g. the file name and its bytes).
+    what : str
+        What is parsed, for messages (e.g. ``"Datei liste.csv"``).
+    limits : Limits, optional
+        Resource limits (defaults of :class:`Limits`).
+
+    Returns
+    -------
+    object
+        What ``func`` returned.
+
+    Raises
+    ------
+    ValueError
+        The function's own ``ValueError`` (its message unchanged).
+    SandboxError
+        The worker hit a limit or crashed (German message naming ``what`` and the fix).
+    """
+    limits = limits or Limits()
+    ctx = _context()
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(sender, func, args, limits), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(limits.wall_seconds):
+            raise _fail("time", what, limits)
+        try:
+            data = receiver.recv_bytes(limits.max_output_bytes + 1024)
+        except (EOFError, OSError):
+            # The child died without answering: killed by RLIMIT_CPU/AS or a crash.
+            process.join(1)
+            cpu = process.exitcode in (-signal.SIGXCPU, -signal.SIGKILL)
+            raise _fail("time" if cpu else "memory", what, limits) from None
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join(2)
+    status, value = pickle.loads(data)  # noqa: S301 - produced by our own worker
+    if status == "ok":
+        return value
+    if status == "error":
+        raise ValueError(value)
+    if status == "limit":
+        raise _fail(value, what, limits)
+    raise _fail("crash", what, limits)

@@ -1,0 +1,60 @@
+"""The worker sandbox: results, German errors, and every limit enforced."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from geo.sandbox import Limits, SandboxError, run_limited
+from tests.sandbox_targets import (
+    allocate,
+    burn_cpu,
+    crash,
+    echo,
+    huge_output,
+    reject,
+    sleep_forever,
+    too_deep,
+)
+
+FAST = Limits(memory_mb=200, cpu_seconds=2, wall_seconds=3.0, max_output_bytes=1_000_000)
+
+
+def test_result_comes_back():
+    assert run_limited(echo, {"a": [1, 2]}, limits=FAST) == {"a": [1, 2]}
+
+
+def test_value_error_message_passes_through():
+    with pytest.raises(ValueError, match="^Spalte fehlt") as info:
+        run_limited(reject, "Spalte fehlt", limits=FAST)
+    assert not isinstance(info.value, SandboxError)
+
+
+@pytest.mark.parametrize(
+    ("target", "args", "message"),
+    [
+        (allocate, (2_000,), "zu viel Arbeitsspeicher"),
+        (burn_cpu, (), "dauert zu lange"),
+        (sleep_forever, (), "dauert zu lange"),
+        (huge_output, (), "Ergebnis ist zu groß"),
+        (too_deep, (), "zu tief verschachtelt"),
+        (crash, (), "interner Fehler"),
+    ],
+)
+def test_limits_give_german_messages(target, args, message):
+    start = time.monotonic()
+    with pytest.raises(SandboxError, match=message) as info:
+        run_limited(target, *args, what="Datei x.csv", limits=FAST)
+    assert str(info.value).startswith("Datei x.csv: ")
+    assert "Lösung:" in str(info.value)
+    # Generous bound (shared CI cores): the limit ends the worker, not a hang.
+    assert time.monotonic() - start < 30
+
+
+def test_worker_does_not_change_parent_limits():
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    run_limited(echo, 1, limits=FAST)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
