@@ -26,7 +26,7 @@ def test_result_comes_back():
 
 
 def test_value_error_message_passes_through():
-    with pytest.raises(ValueError, match="^Spalte fehlt") as info:
+    with pytest.raises(ValueError, match=r"^Spalte fehlt") as info:
         run_limited(reject, "Spalte fehlt", limits=FAST)
     assert not isinstance(info.value, SandboxError)
 
