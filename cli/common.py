@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -75,10 +77,15 @@ class _stdout:  # noqa: N801 - context manager that leaves sys.stdout open
 
 
 def add_access_options(parser: argparse.ArgumentParser) -> None:
-    """Year, target group, facility selection and walking assumptions."""
+    """The assumptions of an analysis: year, target group, facilities, walking, index, Bus & Bahn.
+
+    Every analysis command takes all of them (and ``--scenario``), so any figure of the app
+    can be reproduced with one command line.
+    """
     from geo.access_kernel import THRESHOLDS_M, WalkParams
     from geo.demand import TARGET_GROUPS
     from geo.facilities import CATEGORIES
+    from indicators.composite import DEFAULT_WEIGHTS, MIN_PEOPLE
 
     defaults = WalkParams()
     parser.add_argument("--year", type=int, default=None, help="Jahr (Standard: jüngstes)")
@@ -111,42 +118,85 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="Einrichtungen mit unklarem Betrieb nicht zählen",
     )
+    parser.add_argument(
+        "--weights",
+        default=None,
+        help="Gewichte des Index, z. B. unversorgt=0.4,oepnv=0.2 (relativ; Schlüssel: "
+        + ", ".join(DEFAULT_WEIGHTS)
+        + ")",
+    )
+    parser.add_argument(
+        "--min-people", type=float, default=MIN_PEOPLE, help="kleinere Stadtteile nicht ranken"
+    )
+    add_transit_options(parser)
+    add_scenario_options(parser)
 
 
-def access_from(args: argparse.Namespace, package: DataPackage):
-    """``(year, target, params, selection)`` from the options of :func:`add_access_options`."""
-    from geo.access_adapter import SiteSelection
-    from geo.access_kernel import WalkParams
-    from geo.demand import get_target_group
+def add_transit_options(parser: argparse.ArgumentParser) -> None:
+    """Bus & Bahn assumptions (used by ``transit``, the index component ``oepnv`` and reports)."""
+    parser.add_argument(
+        "--max-minutes",
+        "--transit-minutes",
+        dest="max_minutes",
+        type=float,
+        default=20.0,
+        help="Bus & Bahn: Schwelle in Minuten",
+    )
+    parser.add_argument(
+        "--weekday", default="Dienstag", help="Bus & Bahn: Wochentag (Name oder 0–6, 0 = Montag)"
+    )
+    parser.add_argument(
+        "--window", default="09:00-12:00", help="Bus & Bahn: Abfahrtszeitraum HH:MM-HH:MM"
+    )
+    parser.add_argument(
+        "--date", default=None, help="Bus & Bahn: bestimmtes Datum JJJJ-MM-TT statt Wochentag"
+    )
+    parser.add_argument(
+        "--max-access-m", type=float, default=400.0, help="Bus & Bahn: Weg zur/von der Haltestelle"
+    )
+    parser.add_argument(
+        "--transfer-penalty", type=float, default=5.0, help="Bus & Bahn: Umstiegszuschlag in min"
+    )
+    parser.add_argument(
+        "--wheelchair", action="store_true", help="Bus & Bahn: nur barrierefreie Haltestellen"
+    )
 
-    year = args.year if args.year is not None else max(package.years)
-    if year not in package.years:
-        raise ValueError(
-            f"Jahr {year} ist nicht wählbar. Verfügbar: {', '.join(map(str, package.years))}."
-        )
-    target = get_target_group(args.target)
-    params = WalkParams(
-        max_walk_m=args.max_walk_m,
-        detour=args.detour,
-        speed_mps=args.speed,
-        catchment_m=args.catchment_m,
-    )
-    categories = (
-        tuple(c.strip() for c in args.categories.split(",") if c.strip())
-        if args.categories
-        else target.categories
-    )
-    selection = SiteSelection(
-        categories=categories,
-        include_restricted=args.include_restricted,
-        include_unclear=not args.exclude_unclear,
-    )
-    return year, target, params, selection
+
+def _weekday(text: str) -> int:
+    from geo.gtfs import WEEKDAYS
+
+    names = [w.lower() for w in WEEKDAYS]
+    if text.strip().lower() in names:
+        return names.index(text.strip().lower())
+    if text.strip().isdigit() and 0 <= int(text) <= 6:
+        return int(text)
+    raise ValueError(f"Unbekannter Wochentag {text!r}: Name ({', '.join(WEEKDAYS)}) oder 0–6.")
+
+
+def _window(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text)
+    if not match:
+        raise ValueError(f"Zeitraum {text!r} bitte als HH:MM-HH:MM angeben.")
+    h1, m1, h2, m2 = map(int, match.groups())
+    return h1 * 60 + m1, h2 * 60 + m2
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"Datum {text!r} bitte als JJJJ-MM-TT angeben.") from None
 
 
 def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     """``--scenario NAME`` and ``--scenario-dir DIR`` (a saved scenario of the store)."""
-    parser.add_argument("--scenario", default=None, help="Name eines gespeicherten Szenarios")
+    parser.add_argument(
+        "--scenario",
+        default=None,
+        help="Name eines gespeicherten Szenarios (bringt seine eigenen Annahmen mit)",
+    )
     parser.add_argument(
         "--scenario-dir",
         type=Path,
@@ -155,19 +205,105 @@ def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def scenario_from(args: argparse.Namespace, package: DataPackage, access: tuple):
-    """``(scenario or None, year, target, params, selection)``.
+def scenario_from(args: argparse.Namespace, package: DataPackage):
+    """The scenario to compute: a saved one (with its own assumptions) or the options.
 
-    A saved scenario brings its own assumptions (target group, walking, facility selection
-    and, if the package has it, year) instead of the options in ``access`` (see
-    :func:`access_from`).
+    A saved scenario is computed exactly as saved – the same figures as the app shows for
+    it; the assumption options are then ignored.
+
+    Returns
+    -------
+    scenarios.model.Scenario
     """
+    from geo.access_adapter import SiteSelection
+    from geo.access_kernel import WalkParams
     from geo.demand import get_target_group
+    from geo.transit import TransitParams
+    from indicators.composite import parse_weights
+    from scenarios.model import Scenario
     from scenarios.store import ScenarioStore, store_dir
 
-    if not args.scenario:
-        return (None, *access)
-    scenario = ScenarioStore(args.scenario_dir or store_dir()).load(args.scenario)
-    year = scenario.year if scenario.year in package.years else access[0]
-    target = get_target_group(scenario.target)
-    return scenario, year, target, scenario.params, scenario.selection
+    if args.scenario:
+        return ScenarioStore(args.scenario_dir or store_dir()).load(args.scenario)
+    year = args.year if args.year is not None else max(package.years)
+    if year not in package.years:
+        raise ValueError(
+            f"Jahr {year} ist nicht wählbar. Verfügbar: {', '.join(map(str, package.years))}."
+        )
+    target = get_target_group(args.target)
+    categories = (
+        tuple(c.strip() for c in args.categories.split(",") if c.strip())
+        if args.categories
+        else target.categories
+    )
+    start, end = _window(args.window)
+    return Scenario(
+        year=year,
+        target=target.id,
+        params=WalkParams(
+            max_walk_m=args.max_walk_m,
+            detour=args.detour,
+            speed_mps=args.speed,
+            catchment_m=args.catchment_m,
+        ),
+        selection=SiteSelection(
+            categories=categories,
+            include_restricted=args.include_restricted,
+            include_unclear=not args.exclude_unclear,
+        ),
+        weights=tuple(parse_weights(args.weights).items()),
+        min_people=args.min_people,
+        transit=TransitParams(
+            weekday=_weekday(args.weekday),
+            start_min=start,
+            end_min=end,
+            max_access_m=args.max_access_m,
+            transfer_penalty_min=args.transfer_penalty,
+            max_minutes=args.max_minutes,
+            wheelchair_only=args.wheelchair,
+            day=_date(args.date),
+        ),
+    )
+
+
+def feed_for(package: DataPackage, wanted: bool, *, required: bool = False):
+    """The package's timetable if ``wanted`` (None when the package has none).
+
+    Raises
+    ------
+    ValueError
+        If ``required`` but the package has no timetable.
+    """
+    from geo.gtfs import read_feed
+
+    if package.gtfs_path is None:
+        if required:
+            raise ValueError("Das Datenpaket enthält keinen Fahrplan (gtfs/mvb_gtfs.zip).")
+        return None
+    return read_feed(package.gtfs_path, package.stadtgrenze) if wanted or required else None
+
+
+def compute_for(args: argparse.Namespace, *, transit: bool = False, draws: int | None = None):
+    """Package, scenario and its :class:`scenarios.result.Result` for the options in ``args``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options of :func:`add_access_options` and :func:`add_data_option`.
+    transit : bool
+        Compute Bus & Bahn figures (a timetable is then required).
+    draws : int, optional
+        Monte Carlo draws of the rank intervals (default as in the app).
+
+    Returns
+    -------
+    tuple
+        ``(package, scenario, result)``.
+    """
+    from scenarios.result import DRAWS, compute
+
+    package = package_from(args)
+    scenario = scenario_from(args, package)
+    feed = feed_for(package, scenario.weight_map["oepnv"] > 0, required=transit)
+    result = compute(package, scenario, feed, draws=DRAWS if draws is None else draws)
+    return package, result.scenario, result

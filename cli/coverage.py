@@ -7,14 +7,13 @@ import argparse
 import pandas as pd
 
 from cli.common import (
-    access_from,
     add_access_options,
     add_data_option,
     add_format_option,
-    package_from,
+    compute_for,
     write_table,
 )
-from geo.access_adapter import CITY_ID, AccessResult, analyse
+from geo.access_adapter import CITY_ID, AccessResult
 from geo.demand import TargetGroup
 
 
@@ -67,8 +66,6 @@ def coverage_output(result: AccessResult, total: bool = False) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Print the table."""
-    package = package_from(args)
-    year, target, params, selection = access_from(args, package)
-    result = analyse(package, year, target, params, selection=selection)
-    write_table(coverage_output(result, args.total), args.format, args.output)
+    _, _, result = compute_for(args, draws=0)
+    write_table(coverage_output(result.after, args.total), args.format, args.output)
     return 0

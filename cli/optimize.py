@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cli.common import access_from, add_access_options, add_data_option, package_from, write_table
-from geo.access_adapter import analyse
+from cli.common import add_access_options, add_data_option, compute_for, write_table
 from geo.siting import MAX_K
-from scenarios.evaluate import CANDIDATE_KINDS, OBJECTIVES, Proposal, propose
+from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal, propose
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,9 +80,8 @@ def report(proposal: Proposal, target_prefix: str) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     """Print the proposal."""
-    package = package_from(args)
-    year, target, params, selection = access_from(args, package)
-    result = analyse(package, year, target, params, selection=selection)
+    package, _, computed = compute_for(args, draws=0)
+    result, target = computed.after, computed.after.target
     stadtteile = (
         [s.strip().zfill(2) for s in args.stadtteile.split(",")] if args.stadtteile else None
     )

@@ -5,15 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cli.common import (
-    access_from,
-    add_access_options,
-    add_data_option,
-    add_scenario_options,
-    package_from,
-    scenario_from,
-)
-from indicators.composite import parse_weights
+from cli.common import add_access_options, add_data_option, feed_for, package_from, scenario_from
 from report.pdf import AUDIENCES, ReportRequest, build_report
 
 
@@ -22,11 +14,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "report",
         help="PDF-Bericht (Seniorenbeirat/Fachgespräch)",
-        description="Deckblatt, Kennzahlen, Unterversorgung (Karte, Rangfolge), Versorgung, optional ein Szenario, Methode.",
+        description=(
+            "Deckblatt, Kennzahlen, Unterversorgung (Karte, Rangfolge), Versorgung, optional ein "
+            "Szenario, Methode – dasselbe PDF wie auf der Seite Bericht und Karten."
+        ),
     )
     add_access_options(parser)
-    add_scenario_options(parser)
-    parser.add_argument("--weights", default=None, help="Gewichte des Index, z. B. unversorgt=0.4")
     parser.add_argument(
         "--audience", choices=list(AUDIENCES), default="seniorenbeirat", help="Zielpublikum"
     )
@@ -38,18 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the report."""
     package = package_from(args)
-    scenario, year, target, params, selection = scenario_from(
-        args, package, access_from(args, package)
-    )
-    request = ReportRequest(
-        year=year,
-        target=target.id,
-        params=params,
-        selection=selection,
-        weights=parse_weights(args.weights),
-        scenario=scenario,
-        audience=args.audience,
-    )
-    args.out.write_bytes(build_report(package, request))
+    request = ReportRequest(scenario=scenario_from(args, package), audience=args.audience)
+    args.out.write_bytes(build_report(package, request, feed_for(package, True)))
     print(f"Bericht geschrieben: {args.out}")
     return 0

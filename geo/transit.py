@@ -58,6 +58,8 @@ class TransitParams:
         How long after the window journeys may still arrive.
     wheelchair_only : bool
         Board and alight only at stops marked wheelchair-accessible.
+    day : datetime.date or None
+        A specific day of travel instead of the feed's typical ``weekday``.
     """
 
     weekday: int = 1
@@ -72,6 +74,7 @@ class TransitParams:
     max_minutes: float = 20.0
     horizon_min: int = 120
     wheelchair_only: bool = False
+    day: date | None = None
 
     def __post_init__(self) -> None:
         checks = [
@@ -460,7 +463,7 @@ def transit_access(
     -------
     TransitResult
     """
-    day = day or feed.typical_day(params.weekday)
+    day = day or params.day or feed.typical_day(params.weekday)
     if not feed.start <= day <= feed.end:
         raise ValueError(
             f"Der {day:%d.%m.%Y} liegt außerhalb der Fahrplangültigkeit ({feed.start:%d.%m.%Y}–{feed.end:%d.%m.%Y})."

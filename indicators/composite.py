@@ -12,6 +12,10 @@ Method (also shown in the UI and README):
    (only their proportions matter); a missing component is left out and the remaining
    weights are rescaled, and the Stadtteil is flagged.
 4. Rank 1 = most under-served; four classes by quartiles of the rank.
+   A changed situation (a scenario) is scored on the *scale of the status quo*
+   (:class:`IndexScale`): the same min–max ranges and the same index value at each class
+   boundary. So a Stadtteil whose own figures do not change keeps its index and its class;
+   only its rank can move, because ranks are relative.
 5. Stadtteile with fewer than ``min_people`` members of the target group (default 200) or
    without a coverage value are not ranked.
 
@@ -138,7 +142,65 @@ def check_weights(weights: dict[str, float]) -> dict[str, float]:
     return full
 
 
-def component_scores(table: pd.DataFrame, ranked: pd.Series) -> pd.DataFrame:
+@dataclass(frozen=True)
+class IndexScale:
+    """The yardstick of a ranking: min–max range per component and the class boundaries.
+
+    Computed from the status quo and reused for a changed situation, so index values and
+    classes stay comparable (see the module docstring).
+
+    Attributes
+    ----------
+    ranges : tuple of (str, float, float)
+        ``(key, lo, hi)`` per component, on the need-oriented raw scale.
+    class_floor : tuple of float
+        Lowest index of classes 1, 2 and 3 in the status quo; an index at or above
+        ``class_floor[k]`` belongs to class ``k + 1`` (or higher need).
+    """
+
+    ranges: tuple[tuple[str, float, float], ...]
+    class_floor: tuple[float, ...]
+
+    def range_of(self, key: str) -> tuple[float, float]:
+        """``(lo, hi)`` of a component (NaN if it was not computed)."""
+        for k, lo, hi in self.ranges:
+            if k == key:
+                return lo, hi
+        return np.nan, np.nan
+
+
+def _oriented(table: pd.DataFrame, comp: Component, ranked: pd.Series) -> pd.Series:
+    raw = table[comp.column].astype(float).where(ranked)
+    return raw if comp.higher_means_need else -raw
+
+
+def component_ranges(table: pd.DataFrame, ranked: pd.Series) -> tuple:
+    """``(key, lo, hi)`` of every component over the ranked Stadtteile (need-oriented).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per Stadtteil with the component columns.
+    ranked : pandas.Series
+        Boolean: which rows are ranked.
+
+    Returns
+    -------
+    tuple of (str, float, float)
+    """
+    out = []
+    for comp in COMPONENTS:
+        if comp.column not in table:
+            out.append((comp.key, np.nan, np.nan))
+            continue
+        raw = _oriented(table, comp, ranked)
+        out.append((comp.key, float(raw.min()), float(raw.max())))
+    return tuple(out)
+
+
+def component_scores(
+    table: pd.DataFrame, ranked: pd.Series, scale: IndexScale | None = None
+) -> pd.DataFrame:
     """Min–max scores (0 = most favourable, 1 = least) over the ranked Stadtteile.
 
     Parameters
@@ -147,23 +209,27 @@ def component_scores(table: pd.DataFrame, ranked: pd.Series) -> pd.DataFrame:
         One row per Stadtteil with every component column.
     ranked : pandas.Series
         Boolean: which rows are ranked (the others get NaN scores).
+    scale : IndexScale, optional
+        Ranges of the status quo; values beyond them are clipped to 0 or 1. Default: the
+        ranges of ``table`` itself.
 
     Returns
     -------
     pandas.DataFrame
         One column per component key.
     """
+    ranges = {k: (lo, hi) for k, lo, hi in (scale or IndexScale((), ())).ranges}
+    own = {k: (lo, hi) for k, lo, hi in component_ranges(table, ranked)}
     scores = pd.DataFrame(index=table.index)
     for comp in COMPONENTS:
         if comp.column not in table:  # optional component not computed: left out
             scores[comp.key] = np.nan
             continue
-        raw = table[comp.column].astype(float).where(ranked)
-        raw = raw if comp.higher_means_need else -raw
-        lo, hi = raw.min(), raw.max()
+        raw = _oriented(table, comp, ranked)
+        lo, hi = ranges.get(comp.key, own[comp.key]) if scale else own[comp.key]
         span = hi - lo
         # All equal: the component does not differentiate; score 0 for everyone.
-        scores[comp.key] = (raw - lo) / span if span > 0 else raw * 0.0
+        scores[comp.key] = ((raw - lo) / span).clip(0.0, 1.0) if span > 0 else raw * 0.0
     return scores
 
 
@@ -279,6 +345,33 @@ def rank_intervals(
     return out
 
 
+def class_floors(index: pd.Series, klasse: pd.Series) -> tuple[float, ...]:
+    """Lowest index of classes 1–3 (the boundaries a later situation is classed by).
+
+    Parameters
+    ----------
+    index, klasse : pandas.Series
+        Index and class (1–4) of the ranked Stadtteile.
+
+    Returns
+    -------
+    tuple of float
+        Three values; NaN where a class is empty.
+    """
+    return tuple(
+        float(index[klasse == k].min()) if (klasse == k).any() else np.nan for k in (1, 2, 3)
+    )
+
+
+def _classes_by_floor(index: pd.Series, floors: tuple[float, ...]) -> pd.Series:
+    klasse = pd.Series(4, index=index.index, dtype="Int64")
+    for k in (3, 2, 1):
+        floor = floors[k - 1]
+        if not np.isnan(floor):
+            klasse[index >= floor - 1e-9] = k
+    return klasse.where(index.notna())
+
+
 def underserved(
     table: pd.DataFrame,
     weights: dict[str, float] | None = None,
@@ -286,6 +379,7 @@ def underserved(
     n_draws: int = 1000,
     spread: float = 0.5,
     seed: int = 20251231,
+    scale: IndexScale | None = None,
 ) -> pd.DataFrame:
     """Index, rank, class, scores, contributions and rank intervals per Stadtteil.
 
@@ -299,6 +393,9 @@ def underserved(
         Stadtteile with fewer people of the target group are not ranked.
     n_draws, spread, seed
         Monte Carlo settings of :func:`rank_intervals`.
+    scale : IndexScale, optional
+        The status quo's yardstick (:func:`index_scale`): scores use its ranges and classes
+        its boundaries. Default: this table is the status quo (classes by rank quartiles).
 
     Returns
     -------
@@ -316,7 +413,7 @@ def underserved(
     reason[(reason == "") & table["anteil_versorgt"].isna()] = "keine Erreichbarkeitswerte"
     ranked = reason == ""
 
-    scores = component_scores(table, ranked)
+    scores = component_scores(table, ranked, scale)
     index = weighted_index(scores, weights)
     out = pd.DataFrame(index=table.index)
     out["stadtteil"] = table["stadtteil"]
@@ -327,8 +424,11 @@ def underserved(
     rank[ranked] = ranks_of(index[ranked].to_numpy())
     out["rang"] = rank.astype("Int64")
     n = int(ranked.sum())
-    # Quartiles of the rank: class 1 = the quarter with the highest index.
-    out["klasse"] = (np.ceil(rank / n * 4)).clip(1, 4).astype("Int64") if n else pd.NA
+    if scale is None:
+        # Quartiles of the rank: class 1 = the quarter with the highest index.
+        out["klasse"] = (np.ceil(rank / n * 4)).clip(1, 4).astype("Int64") if n else pd.NA
+    else:
+        out["klasse"] = _classes_by_floor(out["index"].where(ranked), scale.class_floor)
     out["klasse_text"] = out["klasse"].map(lambda k: CLASS_LABELS[k - 1] if pd.notna(k) else "")
     weighted_keys = [c.key for c in COMPONENTS if weights[c.key] > 0]
     out["unvollstaendig"] = ranked & scores[weighted_keys].isna().any(axis=1)
@@ -339,6 +439,28 @@ def underserved(
     intervals = rank_intervals(scores.where(ranked, np.nan), weights, n_draws, spread, seed)
     out = out.join(intervals)
     return out.sort_values(["gerankt", "rang"], ascending=[False, True], na_position="last")
+
+
+def index_scale(table: pd.DataFrame, ranking: pd.DataFrame) -> IndexScale:
+    """The yardstick of a status-quo ranking (to score changed situations on).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The input table the ranking was computed from.
+    ranking : pandas.DataFrame
+        Output of :func:`underserved` without ``scale``.
+
+    Returns
+    -------
+    IndexScale
+    """
+    ranked = ranking["gerankt"].reindex(table.index).fillna(False).astype(bool)
+    classes = ranking.loc[ranking["gerankt"], "klasse"]
+    return IndexScale(
+        component_ranges(table, ranked),
+        class_floors(ranking.loc[classes.index, "index"], classes),
+    )
 
 
 def index_input(

@@ -15,15 +15,10 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.crs import to_wgs84
+from geo.sources import ATTRIBUTION
 from maps.assets import LEAFLET_IMAGES_URL, LOCAL_CSS, LOCAL_JS
 
-#: Attribution required by the data licences (short form for the map corner).
-DATA_ATTRIBUTION = (
-    "Zensus 2022 © Statistisches Bundesamt; Landeshauptstadt Magdeburg, Amt für Statistik (KISS-MD)"
-)
-OSM_ATTRIBUTION = (
-    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap-Mitwirkende</a> (ODbL)'
-)
+OSM_ATTRIBUTION = 'Hintergrund: <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 #: Plain background when no basemap is shown or it cannot be loaded.
 BACKGROUND = "#f4f3ef"
@@ -180,9 +175,7 @@ def base_map(
     m.get_root().header.add_child(Element(_CSS))
     if large:
         m.get_root().header.add_child(Element(_LARGE_CSS))
-    m.add_child(
-        _Script(_MAP_SETUP, images_url=LEAFLET_IMAGES_URL, attribution=esc(DATA_ATTRIBUTION))
-    )
+    m.add_child(_Script(_MAP_SETUP, images_url=LEAFLET_IMAGES_URL, attribution=esc(ATTRIBUTION)))
     if basemap:
         tiles = folium.TileLayer(
             tiles=OSM_TILES,

@@ -19,15 +19,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
 from geo.crs import METRIC_CRS
+from geo.sources import ATTRIBUTION
 from indicators.format import format_number
 
 #: Paper sizes in inches (landscape).
 PAPER = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}
 #: Stamp required by the licences, printed on every sheet.
-SOURCE_STAMP = (
-    "Quellen: © OpenStreetMap-Mitwirkende (ODbL); Zensus 2022 © Statistisches Bundesamt "
-    "(dl-de/by-2-0); Landeshauptstadt Magdeburg, Amt für Statistik (KISS-MD)"
-)
+SOURCE_STAMP = f"Quellen: {ATTRIBUTION}"
 FONT = "DejaVu Sans"  # ships with matplotlib: umlauts everywhere, no system fonts needed
 
 # Figures are built with the object API (no pyplot state), so rendering is thread-safe.

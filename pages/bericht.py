@@ -3,7 +3,7 @@
 import streamlit as st
 
 from report.pdf import AUDIENCES, ReportRequest, build_report
-from ui import analysis, data, printing, router, simulation, state
+from ui import analysis, data, printing, router, simulation, state, transit
 
 router.ensure_routed()
 pkg = data.package()
@@ -37,27 +37,30 @@ right.selectbox(
 )
 
 name = st.session_state[state.REPORT_SCENARIO]
-scenario = None if not name else current if name == "(aktuell)" else store.load(name)
-request = ReportRequest(
-    year=year,
-    target=analysis.target().id,
-    params=analysis.params(),
-    selection=analysis.selection(),
-    weights=state.weights(),
-    scenario=scenario,
-    audience=st.session_state[state.AUDIENCE],
-)
+if not name:
+    scenario = analysis.assumptions()
+elif name == "(aktuell)":
+    scenario = current
+else:
+    scenario = store.load(name)
+    st.caption(
+        "Ein gespeichertes Szenario bringt seine eigenen Annahmen mit (Jahr, Zielgruppe, Gehdistanz, "
+        "Gewichte, Bus & Bahn); der Bericht rechnet mit diesen, nicht mit der Seitenleiste – wie "
+        "`begegnungsatlas report --scenario`."
+    )
+request = ReportRequest(scenario=scenario, audience=st.session_state[state.AUDIENCE])
 if st.button("Bericht erstellen", type="primary", icon=":material/picture_as_pdf:"):
     try:
         with st.spinner("Bericht wird erstellt …"):
-            st.session_state["_bericht_pdf"] = (request, build_report(pkg, request))
+            pdf = build_report(pkg, request, transit.feed(pkg))
+            st.session_state["_bericht_pdf"] = (request, pkg.version, pdf)
     except ValueError as error:
         st.error(f"Der Bericht konnte nicht erstellt werden: {error}")
 made = st.session_state.get("_bericht_pdf")
-if made and made[0] == request:
+if made and made[:2] == (request, pkg.version):
     st.download_button(
         "Bericht herunterladen (PDF)",
-        made[1],
+        made[2],
         file_name=f"begegnungsatlas_bericht_{year}.pdf",
         mime="application/pdf",
         icon=":material/download:",

@@ -4,9 +4,10 @@ import hashlib
 
 import streamlit as st
 
+from geo.sources import ATTRIBUTION
 from geo.uploads import KINDS, MAX_BYTES, validate
 from report.exports import excel_csv, geopackage, result_layers, result_tables, xlsx
-from ui import analysis, data, presentation, router, sources, state
+from ui import analysis, data, markup, presentation, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -16,16 +17,13 @@ year = st.session_state[state.YEAR]
 st.title("Daten")
 sources.datenstand(pkg)
 st.markdown(
-    """
-**Lizenzen und Namensnennung** (bei jeder Veröffentlichung von Karten oder Zahlen anzugeben):
-© OpenStreetMap-Mitwirkende (ODbL) · Zensus 2022 © Statistisches Bundesamt (dl-de/by-2-0) ·
-Landeshauptstadt Magdeburg, Amt für Statistik (KISS-MD) · Fahrplandaten NASA GmbH/MVB (CC BY 4.0)
-"""
+    "**Lizenzen und Namensnennung** (bei jeder Veröffentlichung von Karten oder Zahlen anzugeben):  \n"
+    + markup.md(ATTRIBUTION)
 )
 
 st.subheader("Herunterladen")
-result = analysis.result(pkg)
-ranking = analysis.ranking(pkg, result)
+res = analysis.result(pkg)
+result, ranking = res.before, res.ranking_before
 indicators = data.indicator_table(pkg, year)
 tables = result_tables(
     indicators, result.coverage, ranking, pkg.einrichtungen.drop(columns="geometry")

@@ -11,7 +11,7 @@ from ui import analysis, data, map_widget, markup, router, sources, state, table
 router.ensure_routed()
 pkg = data.package()
 analysis.sidebar_controls()
-result = analysis.result(pkg)
+result = analysis.result(pkg).before
 walk, group, city = result.params, result.target, result.city
 
 st.title("Erreichbarkeit")

@@ -4,7 +4,6 @@ import streamlit as st
 
 from geo.access_adapter import CITY_ID
 from geo.gtfs import WEEKDAYS
-from geo.transit import transit_table
 from indicators.format import format_number
 from maps.access_maps import transit_time_map
 from ui import analysis, data, map_widget, markup, presentation, router, sources, tables, transit
@@ -32,16 +31,15 @@ st.caption(
 with presentation.editing("oepnv"):
     transit.controls()
 
-result = analysis.result(pkg)
 try:
-    travel = transit.access(pkg, result)
+    res = analysis.result(pkg, with_transit=True)
 except ValueError as error:
     st.error(f"Die Reisezeiten können nicht berechnet werden: {error}")
     st.stop()
+result, travel = res.before, res.travel_before
 limit = travel.params.max_minutes
-table = transit_table(result, travel, total=True)
-city = table.loc[CITY_ID]
-table = table.drop(CITY_ID)
+city = res.transit_before.loc[CITY_ID]
+table = res.transit_before.drop(CITY_ID)
 
 cols = st.columns(3)
 cols[0].metric(

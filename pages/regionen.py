@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from geo.regions import region_coverage, region_polygons
-from indicators.composite import index_input, underserved
 from indicators.registry import INDICATORS
-from indicators.table import aggregate_indicators
 from maps.access_maps import class_map
 from maps.builders import classify_indicator, indicator_map
+from scenarios.result import region_figures
 from ui import analysis, data, map_widget, router, sources, state, tables
 
 router.ensure_routed()
@@ -25,11 +23,10 @@ if mapping is None:
     st.stop()
 
 year = st.session_state[state.YEAR]
-groups = mapping.set_index("stadtteil_nr")["region"]
-polygons = region_polygons(pkg.stadtteile, mapping)
-table = aggregate_indicators(data.base_frame(pkg, year), groups, polygons["stadtteil"])
-result = analysis.result(pkg)
-coverage = region_coverage(result, mapping)
+res = analysis.result(pkg)
+regions = region_figures(pkg, res, mapping)
+polygons, table, coverage = regions.polygons, regions.indicators, regions.coverage
+result = res.before
 st.caption(
     f"{len(polygons)} Regionen aus {len(mapping)} Stadtteilen. Zahlen sind Summen bzw. Quoten aus "
     "Summen der Stadtteile (nie Mittelwerte von Anteilen)."
@@ -62,11 +59,7 @@ with indicator_tab:
 with coverage_tab:
     st.dataframe(tables.coverage_table(coverage, result.target), hide_index=True, width="stretch")
 with rank_tab:
-    ranking = underserved(
-        index_input(table, coverage, table["einwohner"]),
-        state.weights(),
-        min_people=float(st.session_state[state.MIN_PEOPLE]),
-    )
+    ranking = regions.ranking
     m = class_map(
         polygons, ranking, top=min(3, len(polygons)), sites=result.sites, **map_widget.map_options()
     )

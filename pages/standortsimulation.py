@@ -5,6 +5,7 @@ import streamlit as st
 from indicators.format import format_number
 from maps.scenario_maps import scenario_map
 from scenarios.model import NewSite, Scenario
+from scenarios.result import RANK_NOTE, transit_gain_cells
 from ui import (
     analysis,
     data,
@@ -47,8 +48,13 @@ cols[1].metric(
     else f"{format_number(ev.after.city['anteil_versorgt'] - ev.before.city['anteil_versorgt'], 1)} Prozentpunkte",
     border=True,
 )
-changed = ev.table[ev.table["klasse_vorher"] != ev.table["klasse_nachher"]]
-cols[2].metric("Stadtteile mit neuer Klasse", format_number(len(changed)), border=True)
+changed = ev.changed()
+cols[2].metric(
+    "Stadtteile mit neuer Klasse",
+    format_number(int(ev.table["klasse_geaendert"].sum())),
+    help=RANK_NOTE,
+    border=True,
+)
 cols[3].metric(
     "Standorte neu / geschlossen", f"{len(scenario.added)} / {len(scenario.removed)}", border=True
 )
@@ -62,11 +68,12 @@ with presentation.editing("schalter"):
         simulation.set_scenario(Scenario())
         st.rerun()
 
-gain = simulation.transit_gain(pkg, ev) if st.session_state[state.SIM_TRANSIT] else None
+gain = transit_gain_cells(ev)
+limit = ev.scenario.transit.max_minutes
 if gain is not None:
     st.metric(
-        f"neu in {format_number(gain[2])} min mit Bus & Bahn erreichbar",
-        format_number(gain[1]),
+        f"neu in {format_number(limit)} min mit Bus & Bahn erreichbar",
+        format_number(ev.newly_by_transit),
         help="Median der Reisezeit (zu Fuß + Bus & Bahn) über die Abfahrten im Zeitraum der Seite Bus & Bahn.",
         border=True,
     )
@@ -77,8 +84,8 @@ m = scenario_map(
     pkg.stadtteile, ev.before.cells, ev.after.cells, analysis.squares(pkg), ev.after.sites,
     removed[removed.geometry.notna()], walk,
     candidates=candidates if st.session_state[state.SHOW_CANDIDATES] else None,
-    transit_gain=None if gain is None else gain[0],
-    transit_label="" if gain is None else f"mit Bus & Bahn neu in {format_number(gain[2])} min",
+    transit_gain=gain,
+    transit_label=f"mit Bus & Bahn neu in {format_number(limit)} min",
     **map_widget.map_options(),
 )  # fmt: skip
 clicked = map_widget.show_map(m, key="karte_simulation", clickable=True, height=620)
@@ -98,15 +105,9 @@ with presentation.editing("orte"):
 
 st.subheader("Wirkung je Stadtteil")
 show_all = st.toggle("alle Stadtteile zeigen", value=False)
-table = (
-    ev.table
-    if show_all
-    else ev.table[
-        (ev.table["neu_versorgt"].abs() > 0.05)
-        | (ev.table["rang_vorher"] != ev.table["rang_nachher"])
-    ]
-)
+table = ev.table if show_all else changed
 st.dataframe(tables.difference_table(table, group), hide_index=True, width="stretch")
+st.caption(RANK_NOTE)
 
 with presentation.editing("vorschlag"):
     siting_panels.proposal_panel(pkg, scenario, group)

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from indicators.format import format_number
-from scenarios.evaluate import compare
 from scenarios.exchange import from_file, to_geojson, to_json
+from scenarios.result import compare
 from ui import analysis, data, presentation, router, simulation, tables
 
 router.ensure_routed()

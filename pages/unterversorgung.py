@@ -22,8 +22,7 @@ from ui import (
 router.ensure_routed()
 pkg = data.package()
 analysis.sidebar_controls()
-result = analysis.result(pkg)
-group = result.target
+group = analysis.target()
 
 st.title("Unterversorgung")
 st.caption(
@@ -58,10 +57,11 @@ with presentation.editing("gewichte"), st.expander("Gewichte der Komponenten", e
 
 weights = state.weights()
 try:
-    ranking = analysis.ranking(pkg, result)
+    res = analysis.result(pkg)
 except ValueError as error:  # e.g. all weights 0
     st.info(str(error), icon=":material/tune:")
     st.stop()
+result, ranking = res.before, res.ranking_before
 
 ranked = ranking[ranking["gerankt"]]
 if ranked.empty:
@@ -120,7 +120,7 @@ cols[3].metric(
     help="5.–95. Perzentil bei zufällig veränderten Gewichten: eine schmale Spanne heißt, das Ergebnis ist stabil.",
     border=True,
 )
-parts = explain(ranking, analysis.index_inputs(pkg, result), nr, weights)
+parts = explain(ranking, res.inputs_before, nr, res.scenario.weight_map)
 left, right = st.columns([2, 3])
 with left:
     st.altair_chart(charts.contribution_chart(parts), width="stretch")

@@ -16,17 +16,16 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from geo.access_adapter import SiteSelection
-from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
+from geo.gtfs import Feed
 from geo.package import DataPackage
-from indicators.composite import DEFAULT_WEIGHTS
+from geo.sources import SOURCES
 from indicators.format import format_number
 from indicators.table import base_frame, city_row, meeting_place_counts
 from maps.sheets import coverage_sheet, datenstand, scenario_sheet, underserved_sheet
 from maps.static import PAPER, SOURCE_STAMP
-from scenarios.evaluate import Evaluation, evaluate, ranking_for
 from scenarios.model import Scenario
+from scenarios.result import Result, compute
 
 AUDIENCES = {
     "seniorenbeirat": "Bericht für den Seniorenbeirat",
@@ -40,28 +39,14 @@ class ReportRequest:
 
     Attributes
     ----------
-    year : int
-        Year of the statistics.
-    target : str
-        Target group id.
-    params : WalkParams
-        Walking assumptions.
-    selection : SiteSelection
-        Facilities that count.
-    weights : dict
-        Index weights.
-    scenario : Scenario or None
-        Scenario to include (with before/after).
+    scenario : Scenario
+        Assumptions (year, target group, walking, facilities, weights, Bus & Bahn) and, if
+        it changes anything, the scenario shown with before/after.
     audience : str
         Key of :data:`AUDIENCES`.
     """
 
-    year: int
-    target: str = "senioren"
-    params: WalkParams = field(default_factory=WalkParams)
-    selection: SiteSelection = field(default_factory=SiteSelection)
-    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    scenario: Scenario | None = None
+    scenario: Scenario = field(default_factory=Scenario)
     audience: str = "seniorenbeirat"
 
 
@@ -106,29 +91,25 @@ def _table(
             cell.set_text_props(weight="bold")
 
 
-def _cover(package: DataPackage, request: ReportRequest, group_label: str) -> Figure:
+def _cover(package: DataPackage, request: ReportRequest, res: Result, group_label: str) -> Figure:
     fig = Figure(figsize=PAPER["A4"])
     fig.text(0.08, 0.70, "Begegnungsatlas Magdeburg", fontsize=34, weight="bold")
     fig.text(0.08, 0.62, AUDIENCES.get(request.audience, AUDIENCES["seniorenbeirat"]), fontsize=20)
     lines = [
         f"Zielgruppe: {group_label}",
-        f"Stand der Statistik: 31.12.{request.year}",
+        f"Stand der Statistik: 31.12.{res.year}",
         f"Erstellt am {date.today().strftime('%d.%m.%Y')}",
-        f"Datenstand: {datenstand(package, request.year)}",
+        f"Datenstand: {datenstand(package, res.year)}",
     ]
-    if request.scenario is not None and not request.scenario.is_empty:
+    if not request.scenario.is_empty:
         lines.insert(1, f"Szenario: {request.scenario.name or 'ohne Namen'}")
     fig.text(0.08, 0.50, "\n".join(lines), fontsize=13, va="top", linespacing=1.6)
     fig.text(0.08, 0.08, SOURCE_STAMP, fontsize=8, color="#333333")
     return fig
 
 
-def _key_figures(
-    package: DataPackage, request: ReportRequest, ev: Evaluation, ranking: pd.DataFrame
-) -> Figure:
-    city = city_row(
-        base_frame(package.statistik, request.year, meeting_place_counts(package))
-    ).iloc[0]
+def _key_figures(package: DataPackage, ev: Result, ranking: pd.DataFrame) -> Figure:
+    city = city_row(base_frame(package.statistik, ev.year, meeting_place_counts(package))).iloc[0]
     cov = ev.before.city
     fig = _page("Kennzahlen und Befunde")
     figures = pd.DataFrame(
@@ -138,7 +119,7 @@ def _key_figures(
                 f"{ev.before.target.label}",
                 "Anteil 65+ an allen Einwohnern",
                 "Offene Begegnungsstätten (gezählt)",
-                f"bis {format_number(request.params.max_walk_m)} m Gehweg versorgt",
+                f"bis {format_number(ev.scenario.params.max_walk_m)} m Gehweg versorgt",
                 "nicht fußläufig versorgt",
                 "Median des Gehwegs zur nächsten Einrichtung",
             ],
@@ -154,9 +135,7 @@ def _key_figures(
         }
     )
     _table(fig, figures, top=0.86, bottom=0.52, size=11)
-    coverage = ev.before.coverage
-    without = coverage[(coverage["einrichtungen"] == 0) & (coverage["zielgruppe"] > 0)]
-    without = without.sort_values("zielgruppe", ascending=False).head(6)
+    without = ev.without_places().head(5)
     top = ranking[ranking["gerankt"]].sort_values("rang").head(5)
     findings = [
         "Stadtteile ohne offene Begegnungsstätte mit den meisten Personen der Zielgruppe: "
@@ -207,7 +186,7 @@ def _ranking_table(ranking: pd.DataFrame, coverage: pd.DataFrame, group_label: s
     return fig
 
 
-def _scenario_numbers(ev: Evaluation, scenario: Scenario) -> Figure:
+def _scenario_numbers(ev: Result, scenario: Scenario) -> Figure:
     fig = _page(f"Szenario „{scenario.name or 'ohne Namen'}“: Wirkung")
     lines = [
         f"Neue Standorte: {', '.join(s.name for s in scenario.added) or 'keine'}.",
@@ -216,10 +195,7 @@ def _scenario_numbers(ev: Evaluation, scenario: Scenario) -> Figure:
         f"{format_number(ev.before.city['anteil_versorgt'], 1)} % → {format_number(ev.after.city['anteil_versorgt'], 1)} %.",
     ]
     y = _paragraphs(fig, lines, top=0.86, size=12)
-    table = ev.table
-    changed = table[
-        (table["neu_versorgt"].abs() > 0.05) | (table["klasse_vorher"] != table["klasse_nachher"])
-    ]
+    changed = ev.changed()
     frame = pd.DataFrame(
         {
             "Stadtteil": changed["stadtteil"],
@@ -237,9 +213,9 @@ def _scenario_numbers(ev: Evaluation, scenario: Scenario) -> Figure:
     return fig
 
 
-def _method(request: ReportRequest, notes: tuple[str, ...]) -> Figure:
+def _method(scenario: Scenario, notes: tuple[str, ...]) -> Figure:
     fig = _page("Methode und Datengrundlage")
-    p = request.params
+    p = scenario.params
     items = [
         "Nachfrage: Einwohner jeder bewohnten 100-m-Zelle (Zensus 2022) × Anteil der Zielgruppe im "
         "Stadtteil, so skaliert, dass jeder Stadtteil seine amtliche Zahl ergibt (Näherung: keine "
@@ -252,27 +228,29 @@ def _method(request: ReportRequest, notes: tuple[str, ...]) -> Figure:
         f"E2SFCA: Angebot je 1.000 Personen im Einzugsbereich ({format_number(p.catchment_m)} m) mit "
         "Gauß-Gewichtung nach Entfernung.",
         "Unterversorgungsindex: Min-Max-normierte Komponenten, gewichteter Mittelwert × 100; Gewichte "
-        + ", ".join(f"{k} {format_number(v, 2)}" for k, v in request.weights.items())
+        + ", ".join(f"{k} {format_number(v, 2)}" for k, v in scenario.weight_map.items())
         + ". Robustheit: 1.000 zufällige Gewichtungen (±50 %).",
         "Nicht veröffentlichte (geheim gehaltene) Werte bleiben leer und werden nie als 0 gezählt.",
         *notes,
-        "Quellen und Lizenzen: Stadtteilgrenzen © OpenStreetMap-Mitwirkende (ODbL); Zensus 2022 © "
-        "Statistisches Bundesamt (dl-de/by-2-0); Statistik: Landeshauptstadt Magdeburg, Amt für "
-        "Statistik (KISS-MD); Fahrplandaten NASA GmbH/MVB (CC BY 4.0).",
+        "Quellen und Lizenzen: "
+        + "; ".join(f"{data}: {source} ({licence})" for data, source, licence in SOURCES)
+        + ".",
     ]
     _paragraphs(fig, items, top=0.86, size=10.5, width=130)
     return fig
 
 
-def build_report(package: DataPackage, request: ReportRequest) -> bytes:
+def build_report(package: DataPackage, request: ReportRequest, feed: Feed | None = None) -> bytes:
     """Assemble the PDF report.
 
     Parameters
     ----------
     package : geo.package.DataPackage
-        The data package (a session overlay with uploads is fine).
+        The data package (with the effective facility list).
     request : ReportRequest
-        Year, assumptions, weights, optional scenario, audience.
+        The scenario (its assumptions and, if any, its changes) and the audience.
+    feed : geo.gtfs.Feed, optional
+        The timetable; with it the report includes the Bus & Bahn figures.
 
     Returns
     -------
@@ -284,40 +262,22 @@ def build_report(package: DataPackage, request: ReportRequest) -> bytes:
     ValueError
         If the year is not available or the scenario cannot be evaluated.
     """
-    if request.year not in package.years:
-        raise ValueError(
-            f"Jahr {request.year} ist nicht verfügbar ({', '.join(map(str, package.years))})."
-        )
-    group = TARGET_GROUPS[request.target]
-    scenario = request.scenario or Scenario()
-    scenario = Scenario(
-        name=scenario.name,
-        added=scenario.added,
-        removed=scenario.removed,
-        year=request.year,
-        target=request.target,
-        params=request.params,
-        selection=request.selection,
-    )
-    ev = evaluate(package, scenario, weights=request.weights)
-    ranking = ranking_for(package, ev.before, weights=request.weights)
+    ev = compute(package, request.scenario, feed)
+    scenario, year = ev.scenario, ev.year
+    group = TARGET_GROUPS[scenario.target]
+    ranking = ev.ranking_before
     buffer = io.BytesIO()
     with PdfPages(
         buffer,
         metadata={"Title": "Begegnungsatlas Magdeburg – Bericht", "Creator": "Begegnungsatlas"},
     ) as pdf:
         pages = [
-            _cover(package, request, group.label),
-            _key_figures(package, request, ev, ranking),
-            underserved_sheet(package, ranking, ev.before.sites, group.label, request.year),
+            _cover(package, request, ev, group.label),
+            _key_figures(package, ev, ranking),
+            underserved_sheet(package, ranking, ev.before.sites, group.label, year),
             _ranking_table(ranking, ev.before.coverage, group.label),
             coverage_sheet(
-                package,
-                ev.before.coverage,
-                ev.before.sites,
-                request.params,
-                group.label,
-                request.year,
+                package, ev.before.coverage, ev.before.sites, scenario.params, group.label, year
             ),
         ]
         if not scenario.is_empty:
@@ -329,13 +289,13 @@ def build_report(package: DataPackage, request: ReportRequest) -> bytes:
                     ev.after.cells,
                     ev.after.sites,
                     removed,
-                    request.params,
+                    scenario.params,
                     f"Szenario „{scenario.name or 'ohne Namen'}“",
-                    request.year,
+                    year,
                 )
             )
             pages.append(_scenario_numbers(ev, scenario))
-        pages.append(_method(request, ev.before.notes + package.notes))
+        pages.append(_method(scenario, ev.before.notes + package.notes))
         for page in pages:
             pdf.savefig(page)
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import geopandas as gpd
 import pandas as pd
@@ -20,6 +20,8 @@ from geo.access_kernel import WalkParams
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
 from geo.demand import TARGET_GROUPS
+from geo.transit import TransitParams
+from indicators.composite import DEFAULT_WEIGHTS, MIN_PEOPLE, check_weights
 
 #: Upper limits that keep a shared or imported scenario small.
 MAX_ADDED = 25
@@ -77,6 +79,12 @@ class Scenario:
         Walking assumptions.
     selection : SiteSelection
         Which facilities count.
+    weights : tuple of (str, float)
+        Weights of the under-served index (``(key, weight)`` pairs, see :attr:`weight_map`).
+    min_people : float
+        Stadtteile with fewer people of the target group are not ranked.
+    transit : TransitParams
+        Bus & Bahn assumptions (walking pace and detour always follow ``params``).
     package_version : str
         Version of the data package the scenario was made with.
     created : str
@@ -92,9 +100,22 @@ class Scenario:
     target: str = "senioren"
     params: WalkParams = field(default_factory=WalkParams)
     selection: SiteSelection = field(default_factory=SiteSelection)
+    weights: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
+    min_people: float = MIN_PEOPLE
+    transit: TransitParams = field(default_factory=TransitParams)
     package_version: str = ""
     created: str = ""
     note: str = ""
+
+    @property
+    def weight_map(self) -> dict[str, float]:
+        """The index weights as a dictionary (all components)."""
+        return check_weights(dict(self.weights))
+
+    @property
+    def transit_params(self) -> TransitParams:
+        """Bus & Bahn assumptions with the walking pace and detour of :attr:`params`."""
+        return replace(self.transit, speed_mps=self.params.speed_mps, detour=self.params.detour)
 
     @property
     def is_empty(self) -> bool:
@@ -118,6 +139,8 @@ class Scenario:
         data["added"] = [asdict(s) for s in self.added]
         data["removed"] = list(self.removed)
         data["selection"]["categories"] = list(self.selection.categories)
+        data["weights"] = dict(self.weights)
+        data["transit"]["day"] = self.transit.day.isoformat() if self.transit.day else None
         return data
 
 
@@ -207,6 +230,7 @@ def scenario_from_dict(data: dict) -> Scenario:
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
         raise ValueError("selection.categories muss eine Liste von Kategorien sein.")
     return Scenario(
+        **_analysis_settings(data),
         name=_text(data.get("name"), "name", MAX_NAME),
         added=tuple(added),
         removed=tuple(_text(r, "removed", 80) for r in removed),
@@ -229,6 +253,47 @@ def scenario_from_dict(data: dict) -> Scenario:
         created=_text(data.get("created"), "created", 40),
         note=_text(data.get("note"), "note", 2000),
     )
+
+
+def _analysis_settings(data: dict) -> dict:
+    """Index weights, minimum size and Bus & Bahn settings of a scenario dictionary."""
+    out: dict = {}
+    weights = data.get("weights")
+    if weights is not None:
+        if not isinstance(weights, dict) or len(weights) > len(DEFAULT_WEIGHTS):
+            raise ValueError("weights muss ein Objekt Komponente → Gewicht sein.")
+        numbers = {
+            _text(k, "weights", 40): _number(v, f"weights.{k}", 0, 100) for k, v in weights.items()
+        }
+        out["weights"] = tuple(check_weights(numbers).items())
+    if data.get("min_people") is not None:
+        out["min_people"] = _number(data["min_people"], "min_people", 0, 100_000)
+    transit = data.get("transit")
+    if transit is not None:
+        if not isinstance(transit, dict):
+            raise ValueError("transit muss ein Objekt mit den Bus-&-Bahn-Annahmen sein.")
+        defaults = TransitParams()
+        limits = {
+            "weekday": (0, 6), "start_min": (0, 1800), "end_min": (0, 1800), "step_min": (1, 60),
+            "max_access_m": (50, 2000), "transfer_penalty_min": (0, 30),
+            "transfer_walk_m": (0, 2000), "max_minutes": (1, 120), "horizon_min": (0, 600),
+        }  # fmt: skip
+        values = {
+            key: _number(transit.get(key, getattr(defaults, key)), f"transit.{key}", lo, hi)
+            for key, (lo, hi) in limits.items()
+        }
+        ints = ("weekday", "start_min", "end_min", "step_min", "horizon_min")
+        day = transit.get("day")
+        try:
+            day = None if day in (None, "") else date.fromisoformat(_text(day, "transit.day", 10))
+        except ValueError:
+            raise ValueError(f"transit.day: kein Datum (JJJJ-MM-TT): {day!r}.") from None
+        out["transit"] = TransitParams(
+            **{k: int(v) if k in ints else v for k, v in values.items()},
+            wheelchair_only=bool(transit.get("wheelchair_only", False)),
+            day=day,
+        )
+    return out
 
 
 def new_sites_frame(scenario: Scenario, category: str) -> gpd.GeoDataFrame:

@@ -1,19 +1,31 @@
-"""The accessibility analysis for the pages: assumptions from the session, cached results."""
+"""The analysis for the pages: assumptions from the session, one cached :class:`Result`.
+
+Every page reads its figures from :func:`result` – the same :func:`scenarios.result.compute`
+that the PDF, the downloads and the CLI use – so a figure never differs between them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
-from geo.access_adapter import AccessResult, SiteSelection, analyse
+from geo.access_adapter import AccessResult, SiteSelection
 from geo.access_kernel import THRESHOLDS_M, WalkParams
 from geo.demand import TARGET_GROUPS, TargetGroup, demand_grid
 from geo.facilities import CATEGORIES
 from geo.package import DataPackage
-from indicators.composite import index_input, underserved
+from indicators.format import format_number
 from maps.access_maps import cell_squares
-from ui import data, state
+from scenarios.model import Scenario
+from scenarios.result import Result, access_for, base_of, compute
+from ui import data, state, transit
+
+#: Options of the sidebar's select sliders (a loaded scenario's own value is added).
+DETOURS = tuple(round(1.0 + 0.05 * i, 2) for i in range(21))
+SPEEDS = tuple(round(0.5 + 0.05 * i, 2) for i in range(21))
+CATCHMENTS = (500, 800, 1000, 1500, 2000)
 
 
 def target() -> TargetGroup:
@@ -41,6 +53,34 @@ def selection() -> SiteSelection:
     )
 
 
+def assumptions() -> Scenario:
+    """The session's assumptions as a scenario without changes (the status quo)."""
+    return Scenario(
+        year=st.session_state[state.YEAR],
+        target=target().id,
+        params=params(),
+        selection=selection(),
+        weights=tuple(state.weights().items()),
+        min_people=float(st.session_state[state.MIN_PEOPLE]),
+        transit=transit.params(),
+    )
+
+
+def options_with(options: tuple, key: str) -> list:
+    """``options`` plus the stored value of ``key`` (e.g. 600 m from a loaded scenario).
+
+    A select slider can only show one of its options; adding the stored value means a
+    loaded scenario is shown as it is instead of being silently replaced.
+    """
+    value = st.session_state[key]
+    return sorted({*options, value})
+
+
+def metres(value: float) -> str:
+    """``1.000 m``."""
+    return f"{format_number(value)} m"
+
+
 def sidebar_controls() -> None:
     """Assumptions of the analysis, shown in the sidebar of the analysis pages."""
     with st.sidebar.expander("Annahmen der Erreichbarkeit", expanded=True):
@@ -64,14 +104,28 @@ def sidebar_controls() -> None:
             **state.bind(state.INCLUDE_RESTRICTED),
         )
         st.checkbox("auch Betrieb unklar", **state.bind(state.INCLUDE_UNCLEAR))
-        st.select_slider("Gehdistanz (m)", options=list(THRESHOLDS_M), **state.bind(state.MAX_WALK))
-        st.slider(
-            "Umwegfaktor (Gehweg ÷ Luftlinie)", 1.0, 2.0, step=0.05, **state.bind(state.DETOUR)
-        )
-        st.slider("Gehtempo (m/s)", 0.5, 1.5, step=0.05, **state.bind(state.SPEED))
         st.select_slider(
-            "Einzugsbereich E2SFCA (m Gehweg)",
-            options=[500, 800, 1000, 1500, 2000],
+            "Gehdistanz",
+            options=options_with(THRESHOLDS_M, state.MAX_WALK),
+            format_func=metres,
+            **state.bind(state.MAX_WALK),
+        )
+        st.select_slider(
+            "Umwegfaktor (Gehweg ÷ Luftlinie)",
+            options=options_with(DETOURS, state.DETOUR),
+            format_func=lambda v: format_number(v, 2),
+            **state.bind(state.DETOUR),
+        )
+        st.select_slider(
+            "Gehtempo",
+            options=options_with(SPEEDS, state.SPEED),
+            format_func=lambda v: f"{format_number(v, 2)} m/s",
+            **state.bind(state.SPEED),
+        )
+        st.select_slider(
+            "Einzugsbereich E2SFCA (Gehweg)",
+            options=options_with(CATCHMENTS, state.CATCHMENT),
+            format_func=metres,
             **state.bind(state.CATCHMENT),
         )
         st.caption(
@@ -85,59 +139,54 @@ def _demand(_package: DataPackage, version: str, year: int, target_id: str) -> g
     return demand_grid(_package.zensus, _package.statistik, year, TARGET_GROUPS[target_id])
 
 
-@st.cache_data(max_entries=32, show_spinner="Erreichbarkeit wird berechnet …")
-def _analyse(
-    _package: DataPackage,
-    version: str,
-    year: int,
-    target_id: str,
-    walk: WalkParams,
-    sites: SiteSelection,
-) -> AccessResult:
-    group = TARGET_GROUPS[target_id]
-    grid = _demand(_package, version, year, target_id)
-    return analyse(_package, year, group, walk, selection=sites, demand=grid)
-
-
 def demand(pkg: DataPackage, year: int, target_id: str) -> gpd.GeoDataFrame:
     """The demand grid of a year and target group (cached)."""
     return _demand(pkg, pkg.version, year, target_id)
 
 
-def result(pkg: DataPackage) -> AccessResult:
-    """Accessibility for the current year, target group, selection and assumptions."""
-    year = st.session_state[state.YEAR]
-    return _analyse(pkg, pkg.version, year, target().id, params(), selection())
+@st.cache_data(max_entries=16, show_spinner="Erreichbarkeit wird berechnet …")
+def _status_quo(_package: DataPackage, version: str, base: Scenario) -> AccessResult:
+    return access_for(_package, base, demand(_package, base.year, base.target))
 
 
-def index_inputs(pkg: DataPackage, access: AccessResult) -> pd.DataFrame:
-    """Raw component values of the under-served index (with Bus & Bahn if it is weighted)."""
-    indicators = data.indicator_table(pkg, access.year)
-    by_transit = None
-    if state.weights()["oepnv"] > 0:
-        from ui import transit  # imported here: ui.transit builds on this module
-
-        by_transit = transit.stadtteil_coverage(pkg, access)
-    return index_input(indicators, access.coverage, indicators["einwohner"], by_transit)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _ranking(
-    _inputs: pd.DataFrame, key: tuple, weights: tuple[tuple[str, float], ...], min_people: float
-) -> pd.DataFrame:
-    return underserved(_inputs, dict(weights), min_people=min_people)
+@st.cache_data(max_entries=32, show_spinner="Auswertung wird berechnet …")
+def _result(_package: DataPackage, version: str, scenario: Scenario, with_transit: bool) -> Result:
+    base = base_of(scenario)
+    return compute(
+        _package,
+        scenario,
+        transit.feed(_package) if with_transit else None,
+        demand=demand(_package, scenario.year, scenario.target),
+        indicators=data.indicator_table(_package, scenario.year),
+        before=_status_quo(_package, version, base),
+    )
 
 
-def ranking(pkg: DataPackage, access: AccessResult) -> pd.DataFrame:
-    """The under-served index for the current assumptions and weights."""
-    key = (pkg.version, access.year, target().id, params(), selection())
-    if state.weights()["oepnv"] > 0:
-        from ui import transit
+def result(
+    pkg: DataPackage, scenario: Scenario | None = None, *, with_transit: bool = False
+) -> Result:
+    """All figures for a scenario (default: the sidebar's status quo), cached.
 
-        key += (transit.params(),)
-    weights = tuple(sorted(state.weights().items()))
-    min_people = float(st.session_state[state.MIN_PEOPLE])
-    return _ranking(index_inputs(pkg, access), key, weights, min_people)
+    Parameters
+    ----------
+    pkg : geo.package.DataPackage
+        The session's package.
+    scenario : Scenario, optional
+        Overlay and assumptions; default :func:`assumptions`.
+    with_transit : bool
+        Also compute Bus & Bahn (always done when the index weights it and a timetable
+        exists).
+
+    Raises
+    ------
+    ValueError
+        German message (e.g. a new place outside the city).
+    """
+    scenario = scenario or assumptions()
+    if scenario.year is None:
+        scenario = replace(scenario, year=max(pkg.years))
+    with_transit = (with_transit or scenario.weight_map["oepnv"] > 0) and pkg.gtfs_path is not None
+    return _result(pkg, pkg.version, scenario, with_transit)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

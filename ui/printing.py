@@ -36,13 +36,14 @@ def _render(_package: DataPackage, key: tuple, _build) -> tuple[bytes, bytes]:
 def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None:
     """PNG (preview resolution) and PDF bytes of a map sheet; None if it needs a scenario."""
     year = st.session_state[state.YEAR]
-    result = analysis.result(pkg)
+    res = analysis.result(pkg)
+    result = res.before
     label = result.target.label
     scenario = simulation.current()
     key = (pkg.version, kind, paper, year, label, result.params, analysis.selection())
     if kind == "unterversorgung":
-        ranking = analysis.ranking(pkg, result)
-        key += (tuple(sorted(state.weights().items())),)
+        ranking = res.ranking_before
+        key += (res.scenario.weights, res.scenario.min_people)
 
         def build():
             return underserved_sheet(pkg, ranking, result.sites, label, year, paper=paper)

@@ -5,23 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
 
 from geo.package import DataPackage
-from scenarios.evaluate import (
-    Evaluation,
-    Proposal,
-    access_for,
-    base_of,
-    candidate_pool,
-    evaluate,
-    propose,
-)
 from scenarios.exchange import from_url_param, to_url_param
 from scenarios.model import NewSite, Scenario
+from scenarios.proposals import Proposal, candidate_pool, propose
+from scenarios.result import Result, access_for
 from scenarios.store import ScenarioStore, store_dir
-from ui import analysis, state, transit
+from ui import analysis, state
 
 LINK_PARAM = "szenario"
 
@@ -29,13 +21,11 @@ LINK_PARAM = "szenario"
 def current() -> Scenario:
     """The session's scenario with the assumptions currently set in the sidebar."""
     scenario: Scenario = st.session_state[state.SCENARIO]
+    settings = analysis.assumptions()
     return replace(
-        scenario,
-        year=st.session_state[state.YEAR],
-        target=analysis.target().id,
-        params=analysis.params(),
-        selection=analysis.selection(),
-    )
+        settings, name=scenario.name, added=scenario.added, removed=scenario.removed,
+        note=scenario.note, created=scenario.created, package_version=scenario.package_version,
+    )  # fmt: skip
 
 
 def set_scenario(scenario: Scenario) -> None:
@@ -57,6 +47,16 @@ def apply(scenario: Scenario, years: list[int]) -> None:
     st.session_state[state.DETOUR] = scenario.params.detour
     st.session_state[state.SPEED] = scenario.params.speed_mps
     st.session_state[state.CATCHMENT] = int(scenario.params.catchment_m)
+    for key, weight in scenario.weight_map.items():
+        st.session_state[state.weight_key(key)] = weight
+    st.session_state[state.MIN_PEOPLE] = scenario.min_people
+    bus = scenario.transit
+    st.session_state[state.TRANSIT_MINUTES] = bus.max_minutes
+    st.session_state[state.TRANSIT_WEEKDAY] = bus.weekday
+    st.session_state[state.TRANSIT_WINDOW] = (bus.start_min, bus.end_min)
+    st.session_state[state.TRANSIT_ACCESS] = bus.max_access_m
+    st.session_state[state.TRANSIT_PENALTY] = bus.transfer_penalty_min
+    st.session_state[state.TRANSIT_WHEELCHAIR] = bus.wheelchair_only
     st.session_state[state.SCENARIO_NAME] = scenario.name
 
 
@@ -65,18 +65,9 @@ def add_site(site: NewSite) -> None:
     set_scenario(st.session_state[state.SCENARIO].with_site(site))
 
 
-@st.cache_data(max_entries=32, show_spinner="Szenario wird berechnet …")
-def _evaluate(
-    _package: DataPackage, version: str, scenario: Scenario, weights: tuple
-) -> Evaluation:
-    demand = analysis.demand(_package, scenario.year, scenario.target)
-    before = access_for(_package, base_of(scenario), demand)
-    return evaluate(_package, scenario, demand=demand, before=before, weights=dict(weights))
-
-
-def evaluation(pkg: DataPackage, scenario: Scenario) -> Evaluation:
-    """Base vs. scenario for the current weights (cached per scenario)."""
-    return _evaluate(pkg, pkg.version, scenario, tuple(sorted(state.weights().items())))
+def evaluation(pkg: DataPackage, scenario: Scenario) -> Result:
+    """Status quo vs. scenario (cached); with Bus & Bahn when the page asks for it."""
+    return analysis.result(pkg, scenario, with_transit=bool(st.session_state[state.SIM_TRANSIT]))
 
 
 @st.cache_data(max_entries=16, show_spinner="Optimale Standorte werden berechnet …")
@@ -146,23 +137,3 @@ def load_from_link(years: list[int]) -> str | None:
     except ValueError as error:
         return f"Der Szenario-Link konnte nicht geladen werden: {error}"
     return None
-
-
-def transit_gain(pkg: DataPackage, ev: Evaluation) -> tuple[np.ndarray, float, float] | None:
-    """Cells that reach a place by Bus & Bahn within the threshold only with the scenario.
-
-    Returns
-    -------
-    tuple or None
-        ``(mask per cell, net change of people within reach, threshold minutes)`` – net like
-        the walking figure, so closures count against additions; None without a timetable.
-    """
-    cells = ev.after.cells
-    before, after = transit.access(pkg, ev.after, ev.before.sites), transit.access(pkg, ev.after)
-    if before is None or after is None:
-        return None
-    limit = after.params.max_minutes
-    reached_before, reached_after = before.minutes <= limit, after.minutes <= limit
-    people = cells["nachfrage"].to_numpy()
-    net = float(np.nansum(people * reached_after) - np.nansum(people * reached_before))
-    return reached_after & ~reached_before, net, limit

@@ -13,14 +13,15 @@ from geo.demand import TargetGroup
 from geo.package import DataPackage
 from geo.siting import MAX_K
 from indicators.format import format_number
-from scenarios.evaluate import CANDIDATE_KINDS, OBJECTIVES, Evaluation, Proposal
 from scenarios.model import NewSite, Scenario, stamped
+from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
+from scenarios.result import Result
 from ui import charts, data, pickers, simulation, state
 from ui.markup import md
 from ui.tables import german_table, labelled
 
 
-def places_panel(scenario: Scenario, ev: Evaluation, candidates: gpd.GeoDataFrame) -> None:
+def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -> None:
     """List/remove new places, add a candidate, switch existing places off."""
     edit_col, close_col = st.columns(2)
     with edit_col:

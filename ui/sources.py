@@ -7,15 +7,9 @@ import streamlit as st
 
 from geo.facilities import stand_range
 from geo.package import DataPackage
+from geo.sources import ATTRIBUTION
 from indicators.format import format_number
 from ui.markup import md
-
-#: Attribution required wherever maps or figures are published.
-ATTRIBUTION = (
-    "© OpenStreetMap-Mitwirkende (ODbL); Zensus 2022 © Statistisches Bundesamt; "
-    "Landeshauptstadt Magdeburg, Amt für Statistik (KISS-MD); Fahrplandaten NASA GmbH/MVB "
-    "(CC BY 4.0)"
-)
 
 
 def datenstand(pkg: DataPackage) -> None:

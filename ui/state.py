@@ -53,7 +53,7 @@ OPT_K = "vorschlag_k"
 OPT_KIND = "vorschlag_kandidaten"
 OPT_OBJECTIVE = "vorschlag_ziel"
 OPT_STADTTEILE = "vorschlag_stadtteile"
-PROPOSAL = "vorschlag"  # last scenarios.evaluate.Proposal with its inputs
+PROPOSAL = "vorschlag"  # last scenarios.proposals.Proposal with its inputs
 # Szenarien page.
 SCENARIO_NAME = "szenario_name"
 COMPARE_A = "vergleich_a"

@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "e2e"
+#: Every wait of the browser tests (CI shares 2 cores; a 5 s default fails under load).
+WAIT_MS = 60_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
@@ -94,8 +96,9 @@ def server() -> Iterator[str]:
 def browser():
     """Debian's Chromium driven by Playwright (no browser download)."""
     _require(CHROMIUM.is_file(), f"{CHROMIUM} fehlt (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -117,6 +120,7 @@ def page(browser, server):
 
     context.route("**/*", only_local)
     tab = context.new_page()
+    tab.set_default_timeout(WAIT_MS)
     tab.blocked_requests = blocked
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from maps.scenario_maps import TRANSIT_COLOR
-from tests.e2e.conftest import MAP_FRAME, click_area, screenshot, wait_for_stadtteile
+from tests.e2e.conftest import MAP_FRAME, WAIT_MS, click_area, screenshot, wait_for_stadtteile
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +45,7 @@ def test_page_draws_forty_stadtteile_offline(page, server, name):
 def test_offline_basemap_degrades_to_plain_background(page, server):
     page.goto(server)
     frame = wait_for_stadtteile(page)
-    frame.get_by_text("Hintergrundkarte nicht erreichbar").wait_for(timeout=30_000)
+    frame.get_by_text("Hintergrundkarte nicht erreichbar").wait_for(timeout=WAIT_MS)
 
 
 def test_click_on_stadtteil_opens_its_profile(page, server):
@@ -57,7 +57,7 @@ def test_click_on_stadtteil_opens_its_profile(page, server):
 
     before = len(sent)
     click_area(page, frame, "06")
-    page.get_by_text("Profil: Neue Neustadt").wait_for(timeout=30_000)
+    page.get_by_text("Profil: Neue Neustadt").wait_for(timeout=WAIT_MS)
     assert len(sent) > before  # the click reached Python
     seniors = page.locator('[data-testid="stMetricValue"]', has_text="3.313")
     expect(seniors).to_have_count(1)  # Einwohner 65+ of Neue Neustadt, 2025
@@ -88,7 +88,7 @@ def test_walking_time_grid_draws_every_populated_cell(page, server):
     page.goto(f"{server}/erreichbarkeit")
     frame = wait_for_stadtteile(page)
     # 4,531 populated cells, drawn as SVG paths besides the 40 Stadtteil outlines.
-    expect(frame.locator("path.ba-cell")).to_have_count(4531, timeout=60_000)
+    expect(frame.locator("path.ba-cell")).to_have_count(4531, timeout=WAIT_MS)
     _no_app_errors(page)
 
 
@@ -96,7 +96,7 @@ def test_click_on_class_map_explains_the_stadtteil(page, server):
     page.goto(f"{server}/unterversorgung")
     frame = wait_for_stadtteile(page)
     click_area(page, frame, "06")
-    page.get_by_text("Warum? Neue Neustadt").wait_for(timeout=30_000)
+    page.get_by_text("Warum? Neue Neustadt").wait_for(timeout=WAIT_MS)
     expect(page.locator('[data-testid="stMetricValue"]', has_text="sehr hoch")).to_have_count(1)
     _no_app_errors(page)
     screenshot(page, "warum-neue-neustadt")
@@ -109,7 +109,7 @@ def test_click_on_the_map_places_a_site_and_the_numbers_change(page, server):
     expect(newly.locator('[data-testid="stMetricValue"]')).to_have_text("0")
     click_area(page, frame, "06")  # somewhere in Neue Neustadt, which has no meeting place
     expect(page.locator('[data-testid="stMetricValue"]', has_text="1 / 0")).to_have_count(
-        1, timeout=30_000
+        1, timeout=WAIT_MS
     )
     value = newly.locator('[data-testid="stMetricValue"]').inner_text()
     assert int(value.replace(".", "")) > 0
@@ -121,11 +121,11 @@ def test_click_on_the_map_places_a_site_and_the_numbers_change(page, server):
     # The same site by tram and bus: its transit catchment appears on the map.
     page.get_by_text("Bus & Bahn einbeziehen").click()
     by_transit = page.locator('[data-testid="stMetric"]', has_text="mit Bus & Bahn erreichbar")
-    expect(by_transit).to_have_count(1, timeout=60_000)
+    expect(by_transit).to_have_count(1, timeout=WAIT_MS)
     value = by_transit.locator('[data-testid="stMetricValue"]').inner_text()
     assert int(value.replace(".", "")) > 0
     frame = wait_for_stadtteile(page)
-    frame.get_by_text("mit Bus & Bahn neu in 20 min").wait_for(timeout=30_000)  # legend
+    frame.get_by_text("mit Bus & Bahn neu in 20 min").wait_for(timeout=WAIT_MS)  # legend
     assert frame.locator(f'path.ba-cell[fill="{TRANSIT_COLOR}"]').count() > 0
     _no_app_errors(page)
     screenshot(page, "standortsimulation-bus-und-bahn")
@@ -139,9 +139,9 @@ def _upload(page, name: str, content: bytes) -> None:
 
 def test_upload_bad_then_good_facility_file(page, server):
     page.goto(f"{server}/daten")
-    page.get_by_text("Eigene Dateien hochladen").wait_for(timeout=60_000)
+    page.get_by_text("Eigene Dateien hochladen").wait_for(timeout=WAIT_MS)
     _upload(page, "falsch.csv", b"name;lat;lon\nVertauscht;11.635;52.155\n")
-    page.get_by_text("wird nicht übernommen").wait_for(timeout=30_000)
+    page.get_by_text("wird nicht übernommen").wait_for(timeout=WAIT_MS)
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
     assert page.get_by_role("button", name="Übernehmen").count() == 0
     screenshot(page, "upload-fehlerbericht")
@@ -149,9 +149,9 @@ def test_upload_bad_then_good_facility_file(page, server):
     _upload(
         page, "neu.csv", "name;lat;lon\nNeuer Treff Neustadt;52,1556;11,6350\n".encode("cp1252")
     )
-    page.get_by_text("Gültig: 1 Zeilen").wait_for(timeout=30_000)
+    page.get_by_text("Gültig: 1 Zeilen").wait_for(timeout=WAIT_MS)
     page.get_by_role("button", name="Übernehmen").click()
-    page.get_by_text("In dieser Sitzung aktiv: Einrichtungen aus Upload").wait_for(timeout=30_000)
+    page.get_by_text("In dieser Sitzung aktiv: Einrichtungen aus Upload").wait_for(timeout=WAIT_MS)
     _no_app_errors(page)
 
     page.goto(f"{server}/einrichtungen")  # a new session: uploads are per session

@@ -11,8 +11,8 @@ from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
 from maps.access_maps import cell_squares, transit_time_map
 from maps.scenario_maps import TRANSIT_COLOR, scenario_map
-from scenarios.evaluate import evaluate
 from scenarios.model import NewSite, Scenario
+from scenarios.result import compute
 from tests.synthetic import X0, Y0, metric_point
 
 
@@ -41,7 +41,7 @@ def test_transit_time_map(synthetic):
 
 def test_scenario_map_shows_the_transit_catchment_only_when_given(synthetic):
     site = NewSite("Neu", *metric_point(X0 + 500, Y0 + 1500))
-    ev = evaluate(synthetic, Scenario(year=2025, added=(site,)))
+    ev = compute(synthetic, Scenario(year=2025, added=(site,)))
     args = (
         synthetic.stadtteile, ev.before.cells, ev.after.cells, cell_squares(synthetic.zensus),
         ev.after.sites, ev.after.sites.iloc[:0], ev.after.params,

@@ -17,11 +17,7 @@ def _pages(pdf: bytes) -> list[str]:
 
 
 def test_report_without_scenario(synthetic):
-    pages = _pages(
-        build_report(
-            synthetic, ReportRequest(year=2025, weights={}) if False else ReportRequest(year=2025)
-        )
-    )
+    pages = _pages(build_report(synthetic, ReportRequest(Scenario(year=2025))))
     assert len(pages) == 6  # cover, key figures, class map, ranking, coverage map, method
     assert "Bericht für den Seniorenbeirat" in pages[0]
     assert "Kennzahlen" in pages[1]
@@ -36,11 +32,11 @@ def test_report_without_scenario(synthetic):
 
 def test_report_with_scenario_adds_two_pages(synthetic):
     scenario = Scenario(
-        name="Nord-Treff", added=(NewSite("Treff <b>Nord</b>", *metric_point(X0 + 500, Y0 + 1500)),)
+        name="Nord-Treff",
+        year=2025,
+        added=(NewSite("Treff <b>Nord</b>", *metric_point(X0 + 500, Y0 + 1500)),),
     )
-    pdf = build_report(
-        synthetic, ReportRequest(year=2025, scenario=scenario, audience="fachgespraech")
-    )
+    pdf = build_report(synthetic, ReportRequest(scenario, audience="fachgespraech"))
     pages = _pages(pdf)
     assert len(pages) == 8
     assert "Unterlage für das Fachgespräch" in pages[0]
@@ -53,4 +49,4 @@ def test_report_with_scenario_adds_two_pages(synthetic):
 
 def test_unknown_year(synthetic):
     with pytest.raises(ValueError, match="Jahr 2030"):
-        build_report(synthetic, ReportRequest(year=2030))
+        build_report(synthetic, ReportRequest(Scenario(year=2030)))

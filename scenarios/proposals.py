@@ -1,26 +1,24 @@
-"""Evaluate scenarios against the base data and propose new sites.
+"""Candidate sites and proposals of the optimiser for a scenario.
 
-Everything here works on overlays: the package is read, never changed.
+Everything here works on overlays: the package is read, never changed. The figures of a
+scenario itself come from :func:`scenarios.result.compute`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.access_adapter import AccessResult, analyse
+from geo.access_adapter import AccessResult
 from geo.areas import assign_stadtteil
 from geo.crs import to_wgs84, xy
-from geo.demand import TARGET_GROUPS, demand_grid
 from geo.facilities import located
 from geo.package import DataPackage
 from geo.siting import Alternative, SitingProblem, SitingResult, alternatives, pmedian, solve_mclp
-from indicators.composite import index_input, underserved
-from indicators.table import indicator_table
-from scenarios.model import NewSite, Scenario, scenario_sites
+from scenarios.model import NewSite
 
 #: Facility categories whose places could host senior offers (the candidate pool).
 HOST_CATEGORIES = ("generationen", "kinder_jugend", "senioren_begegnung")
@@ -29,133 +27,6 @@ OBJECTIVES = {
     "abdeckung": "möglichst viele zusätzlich fußläufig versorgt (MCLP)",
     "wege": "möglichst kurze mittlere Wege (p-Median)",
 }
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """A scenario next to the base situation.
-
-    Attributes
-    ----------
-    before, after : AccessResult
-        Base and scenario accessibility.
-    ranking_before, ranking_after : pandas.DataFrame
-        Under-served index for both.
-    table : pandas.DataFrame
-        Per Stadtteil: coverage and rank before/after and the differences.
-    """
-
-    before: AccessResult
-    after: AccessResult
-    ranking_before: pd.DataFrame
-    ranking_after: pd.DataFrame
-    table: pd.DataFrame
-
-    @property
-    def newly_covered(self) -> float:
-        """People of the target group newly within walking distance (city)."""
-        return float(self.after.city["versorgt"] - self.before.city["versorgt"])
-
-
-def base_of(scenario: Scenario) -> Scenario:
-    """The same parameters without any added or removed place."""
-    return replace(scenario, added=(), removed=())
-
-
-def access_for(
-    package: DataPackage, scenario: Scenario, demand: gpd.GeoDataFrame | None = None
-) -> AccessResult:
-    """Accessibility with the scenario's places and parameters."""
-    year = scenario.year or max(package.years)
-    group = TARGET_GROUPS[scenario.target]
-    sites = scenario_sites(scenario, package.einrichtungen, package.stadtteile)
-    if demand is None:
-        demand = demand_grid(package.zensus, package.statistik, year, group)
-    return analyse(package, year, group, scenario.params, sites=sites, demand=demand)
-
-
-def ranking_for(package: DataPackage, result: AccessResult, **kwargs) -> pd.DataFrame:
-    """The under-served index for an accessibility result (kwargs go to ``underserved``)."""
-    indicators = indicator_table(package, result.year)
-    return underserved(index_input(indicators, result.coverage, indicators["einwohner"]), **kwargs)
-
-
-def difference_table(
-    before: AccessResult, after: AccessResult, rank_before: pd.DataFrame, rank_after: pd.DataFrame
-) -> pd.DataFrame:
-    """Per Stadtteil: covered people, share, rank and class before and after.
-
-    Parameters
-    ----------
-    before, after : AccessResult
-        The two situations.
-    rank_before, rank_after : pandas.DataFrame
-        Their rankings.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``stadtteil_nr``.
-    """
-    b, a = before.coverage, after.coverage
-    out = pd.DataFrame(index=b.index)
-    out["stadtteil"] = b["stadtteil"]
-    out["zielgruppe"] = b["zielgruppe"]
-    out["versorgt_vorher"] = b["versorgt"]
-    out["versorgt_nachher"] = a["versorgt"]
-    out["neu_versorgt"] = a["versorgt"] - b["versorgt"]
-    out["anteil_vorher"] = b["anteil_versorgt"]
-    out["anteil_nachher"] = a["anteil_versorgt"]
-    out["rang_vorher"] = rank_before["rang"].reindex(out.index)
-    out["rang_nachher"] = rank_after["rang"].reindex(out.index)
-    out["klasse_vorher"] = rank_before["klasse_text"].reindex(out.index)
-    out["klasse_nachher"] = rank_after["klasse_text"].reindex(out.index)
-    return out
-
-
-def evaluate(
-    package: DataPackage,
-    scenario: Scenario,
-    demand: gpd.GeoDataFrame | None = None,
-    before: AccessResult | None = None,
-    weights: dict[str, float] | None = None,
-) -> Evaluation:
-    """Compare a scenario with the base situation (same parameters, no changes).
-
-    Parameters
-    ----------
-    package : geo.package.DataPackage
-        The data package.
-    scenario : Scenario
-        Added/removed places and parameters.
-    demand : geopandas.GeoDataFrame, optional
-        Precomputed demand grid for the scenario's year and target group.
-    before : AccessResult, optional
-        Precomputed base result.
-    weights : dict, optional
-        Index weights.
-
-    Returns
-    -------
-    Evaluation
-    """
-    year = scenario.year or max(package.years)
-    if demand is None:
-        demand = demand_grid(
-            package.zensus, package.statistik, year, TARGET_GROUPS[scenario.target]
-        )
-    before = before or access_for(package, base_of(scenario), demand)
-    after = access_for(package, scenario, demand)
-    options = {"weights": weights, "n_draws": 0}
-    rank_before = ranking_for(package, before, **options)
-    rank_after = ranking_for(package, after, **options)
-    return Evaluation(
-        before,
-        after,
-        rank_before,
-        rank_after,
-        difference_table(before, after, rank_before, rank_after),
-    )
 
 
 def candidate_pool(
@@ -371,29 +242,3 @@ def _alternatives_table(alts: list[Alternative], pool: gpd.GeoDataFrame) -> pd.D
             "lat": [wgs.geometry.iloc[a.candidate].y for a in alts],
         }
     )
-
-
-def compare(a: Evaluation, b: Evaluation) -> pd.DataFrame:
-    """Two scenarios side by side per Stadtteil (B − A differences).
-
-    Parameters
-    ----------
-    a, b : Evaluation
-        Evaluations of two scenarios (same package).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``versorgt_a``, ``versorgt_b``, ``differenz``, ``anteil_a``, ``anteil_b``, ``rang_a``,
-        ``rang_b`` per Stadtteil.
-    """
-    out = pd.DataFrame(index=a.table.index)
-    out["stadtteil"] = a.table["stadtteil"]
-    out["versorgt_a"] = a.table["versorgt_nachher"]
-    out["versorgt_b"] = b.table["versorgt_nachher"]
-    out["differenz"] = out["versorgt_b"] - out["versorgt_a"]
-    out["anteil_a"] = a.table["anteil_nachher"]
-    out["anteil_b"] = b.table["anteil_nachher"]
-    out["rang_a"] = a.table["rang_nachher"]
-    out["rang_b"] = b.table["rang_nachher"]
-    return out

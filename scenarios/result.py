@@ -1,0 +1,382 @@
+"""One truth for every figure: a data package plus a scenario gives one :class:`Result`.
+
+A :class:`~scenarios.model.Scenario` carries everything a figure depends on: the overlay
+(added and closed places) and the assumptions (year, target group, walking, which
+facilities count, index weights, minimum size, Bus & Bahn). :func:`compute` turns it into
+the status quo (*before*), the situation with the overlay (*after*), both rankings and the
+per-Stadtteil differences. Pages, the simulation, the PDF, the downloads and the CLI all
+read their numbers from a :class:`Result`, so the same question gets the same answer
+everywhere. Everything here is pure: the package is read, never changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.access_adapter import CITY_ID, AccessResult, analyse
+from geo.demand import TARGET_GROUPS, demand_grid
+from geo.gtfs import Feed
+from geo.package import DataPackage
+from geo.regions import region_coverage, region_polygons
+from geo.transit import TransitResult, transit_coverage, transit_for, transit_table
+from indicators.composite import IndexScale, index_input, index_scale, underserved
+from indicators.table import aggregate_indicators, base_frame, indicator_table, meeting_place_counts
+from scenarios.model import Scenario, scenario_sites
+
+#: Monte Carlo draws of the rank intervals (see :func:`indicators.composite.rank_intervals`).
+DRAWS = 1000
+#: Change in covered people below which a Stadtteil counts as unchanged (rounding noise).
+CHANGE_TOLERANCE = 0.05
+#: One sentence on why ranks move although classes stay (UI and PDF).
+RANK_NOTE = (
+    "Ränge sind relativ: Wird ein Stadtteil besser versorgt, rücken andere im Rang auf, ohne "
+    "dass sich bei ihnen etwas ändert. Index und Klasse messen dagegen am Ist-Zustand – sie "
+    "ändern sich nur, wo sich die Versorgung selbst ändert."
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Every figure of one scenario (before/after, rankings, Bus & Bahn).
+
+    Attributes
+    ----------
+    scenario : Scenario
+        What was computed (its assumptions and overlay).
+    indicators : pandas.DataFrame
+        Indicator table of the scenario's year.
+    before, after : AccessResult
+        Walking access of the status quo and with the overlay (the same object when the
+        scenario changes nothing).
+    ranking_before, ranking_after : pandas.DataFrame
+        Under-served index; *after* is scored on the status quo's :attr:`scale`.
+    inputs_before, inputs_after : pandas.DataFrame
+        Raw component values of the index (for the "Warum?" explanation).
+    scale : IndexScale
+        Ranges and class boundaries of the status quo.
+    table : pandas.DataFrame
+        Per Stadtteil: coverage, rank and class before and after (see :func:`differences`).
+    travel_before, travel_after : TransitResult or None
+        Bus & Bahn travel times (only when a timetable was given).
+    transit_before, transit_after : pandas.DataFrame or None
+        Bus & Bahn coverage per Stadtteil plus a row :data:`CITY_ID` for the city.
+    """
+
+    scenario: Scenario
+    indicators: pd.DataFrame
+    before: AccessResult
+    after: AccessResult
+    ranking_before: pd.DataFrame
+    ranking_after: pd.DataFrame
+    inputs_before: pd.DataFrame
+    inputs_after: pd.DataFrame
+    scale: IndexScale
+    table: pd.DataFrame
+    travel_before: TransitResult | None = None
+    travel_after: TransitResult | None = None
+    transit_before: pd.DataFrame | None = None
+    transit_after: pd.DataFrame | None = None
+
+    @property
+    def year(self) -> int:
+        """Year of the statistics."""
+        return self.before.year
+
+    @property
+    def newly_covered(self) -> float:
+        """People of the target group newly within walking distance (city, net)."""
+        return float(self.after.city["versorgt"] - self.before.city["versorgt"])
+
+    @property
+    def newly_by_transit(self) -> float | None:
+        """People newly within the Bus & Bahn threshold (city, net); None without timetable."""
+        if self.transit_before is None or self.transit_after is None:
+            return None
+        return float(
+            self.transit_after.at[CITY_ID, "versorgt_oepnv"]
+            - self.transit_before.at[CITY_ID, "versorgt_oepnv"]
+        )
+
+    def changed(self) -> pd.DataFrame:
+        """Stadtteile whose coverage or class the scenario changes (one rule everywhere)."""
+        t = self.table
+        return t[(t["neu_versorgt"].abs() > CHANGE_TOLERANCE) | t["klasse_geaendert"]]
+
+    def without_places(self) -> pd.DataFrame:
+        """Stadtteile with people of the target group but no counted place, most people first.
+
+        Places without a known position count in the Stadtteil their source names, as in
+        the indicator ``begegnungsstaetten``.
+        """
+        cov = self.before.coverage
+        out = cov[(cov["einrichtungen"] == 0) & (cov["zielgruppe"] > 0)]
+        return out.sort_values("zielgruppe", ascending=False)
+
+
+def base_of(scenario: Scenario) -> Scenario:
+    """The same assumptions without any added or closed place."""
+    return replace(scenario, added=(), removed=())
+
+
+def access_for(
+    package: DataPackage, scenario: Scenario, demand: gpd.GeoDataFrame | None = None
+) -> AccessResult:
+    """Walking access with the scenario's places and assumptions.
+
+    Parameters
+    ----------
+    package : geo.package.DataPackage
+        The data package.
+    scenario : Scenario
+        Overlay and assumptions.
+    demand : geopandas.GeoDataFrame, optional
+        Precomputed demand grid of the scenario's year and target group.
+
+    Returns
+    -------
+    AccessResult
+    """
+    year = scenario_year(package, scenario)
+    group = TARGET_GROUPS[scenario.target]
+    sites = scenario_sites(scenario, package.einrichtungen, package.stadtteile)
+    if demand is None:
+        demand = demand_grid(package.zensus, package.statistik, year, group)
+    return analyse(package, year, group, scenario.params, sites=sites, demand=demand)
+
+
+def scenario_year(package: DataPackage, scenario: Scenario) -> int:
+    """The scenario's year, or the latest year of the package when it has none.
+
+    Raises
+    ------
+    ValueError
+        If the year has no statistics in the package.
+    """
+    year = scenario.year or max(package.years)
+    if year not in package.years:
+        raise ValueError(
+            f"Jahr {year} ist nicht wählbar. Verfügbar: {', '.join(map(str, package.years))}."
+        )
+    return year
+
+
+def differences(
+    before: AccessResult, after: AccessResult, rank_before: pd.DataFrame, rank_after: pd.DataFrame
+) -> pd.DataFrame:
+    """Per Stadtteil: covered people, share, rank and class before and after.
+
+    Parameters
+    ----------
+    before, after : AccessResult
+        The two situations.
+    rank_before, rank_after : pandas.DataFrame
+        Their rankings (*after* on the scale of *before*).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``stadtteil_nr``; ``klasse_geaendert`` is True where the class differs.
+    """
+    b, a = before.coverage, after.coverage
+    out = pd.DataFrame(index=b.index)
+    out["stadtteil"] = b["stadtteil"]
+    out["zielgruppe"] = b["zielgruppe"]
+    out["versorgt_vorher"] = b["versorgt"]
+    out["versorgt_nachher"] = a["versorgt"]
+    out["neu_versorgt"] = a["versorgt"] - b["versorgt"]
+    out["anteil_vorher"] = b["anteil_versorgt"]
+    out["anteil_nachher"] = a["anteil_versorgt"]
+    out["rang_vorher"] = rank_before["rang"].reindex(out.index)
+    out["rang_nachher"] = rank_after["rang"].reindex(out.index)
+    out["klasse_vorher"] = rank_before["klasse_text"].reindex(out.index)
+    out["klasse_nachher"] = rank_after["klasse_text"].reindex(out.index)
+    out["klasse_geaendert"] = out["klasse_vorher"].fillna("") != out["klasse_nachher"].fillna("")
+    return out
+
+
+def compute(
+    package: DataPackage,
+    scenario: Scenario,
+    feed: Feed | None = None,
+    *,
+    demand: gpd.GeoDataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    before: AccessResult | None = None,
+    draws: int = DRAWS,
+) -> Result:
+    """All figures of a scenario – the one function every page, report and command uses.
+
+    Parameters
+    ----------
+    package : geo.package.DataPackage
+        The data package (with the effective facility list).
+    scenario : Scenario
+        Overlay and assumptions (an empty overlay gives the status quo twice).
+    feed : geo.gtfs.Feed, optional
+        The validated timetable. With it, Bus & Bahn figures are computed; it is required
+        when the index weights Bus & Bahn.
+    demand, indicators, before : optional
+        Precomputed demand grid, indicator table and status-quo access for the same
+        assumptions (callers cache them; the figures are the same either way).
+    draws : int
+        Monte Carlo draws of the rank intervals (0 skips them).
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    ValueError
+        German message: year not available, a new place outside the city, Bus & Bahn
+        weighted without a timetable.
+    """
+    year = scenario_year(package, scenario)
+    weights = scenario.weight_map
+    if weights["oepnv"] > 0 and feed is None:
+        raise ValueError(
+            "Die Komponente „Bus & Bahn“ hat ein Gewicht, aber es liegt kein Fahrplan vor "
+            "(gtfs/mvb_gtfs.zip im Datenpaket). Gewicht auf 0 setzen oder Fahrplan ergänzen."
+        )
+    scenario = replace(scenario, year=year)
+    group = TARGET_GROUPS[scenario.target]
+    if demand is None:
+        demand = demand_grid(package.zensus, package.statistik, year, group)
+    if indicators is None:
+        indicators = indicator_table(package, year)
+    if before is None:
+        before = access_for(package, base_of(scenario), demand)
+    after = before if scenario.is_empty else access_for(package, scenario, demand)
+
+    travel_before = travel_after = transit_before = transit_after = None
+    if feed is not None:
+        params = scenario.transit_params
+        travel_before = transit_for(feed, before, params)
+        travel_after = travel_before if after is before else transit_for(feed, after, params)
+        transit_before = transit_table(before, travel_before, total=True)
+        transit_after = transit_table(after, travel_after, total=True)
+
+    def inputs(access: AccessResult, transit: pd.DataFrame | None) -> pd.DataFrame:
+        by_transit = None if transit is None else transit.drop(index=CITY_ID)
+        return index_input(indicators, access.coverage, indicators["einwohner"], by_transit)
+
+    options = {"weights": weights, "min_people": scenario.min_people, "n_draws": draws}
+    inputs_before = inputs(before, transit_before)
+    ranking_before = underserved(inputs_before, **options)
+    scale = index_scale(inputs_before, ranking_before)
+    inputs_after = inputs_before if after is before else inputs(after, transit_after)
+    ranking_after = (
+        ranking_before if after is before else underserved(inputs_after, **options, scale=scale)
+    )
+    return Result(
+        scenario=scenario,
+        indicators=indicators,
+        before=before,
+        after=after,
+        ranking_before=ranking_before,
+        ranking_after=ranking_after,
+        inputs_before=inputs_before,
+        inputs_after=inputs_after,
+        scale=scale,
+        table=differences(before, after, ranking_before, ranking_after),
+        travel_before=travel_before,
+        travel_after=travel_after,
+        transit_before=transit_before,
+        transit_after=transit_after,
+    )
+
+
+def compare(a: Result, b: Result) -> pd.DataFrame:
+    """Two scenarios side by side per Stadtteil (B − A differences).
+
+    Parameters
+    ----------
+    a, b : Result
+        Results of two scenarios (same package).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``versorgt_a``, ``versorgt_b``, ``differenz``, ``anteil_a``, ``anteil_b``, ``rang_a``,
+        ``rang_b`` per Stadtteil.
+    """
+    out = pd.DataFrame(index=a.table.index)
+    out["stadtteil"] = a.table["stadtteil"]
+    out["versorgt_a"] = a.table["versorgt_nachher"]
+    out["versorgt_b"] = b.table["versorgt_nachher"]
+    out["differenz"] = out["versorgt_b"] - out["versorgt_a"]
+    out["anteil_a"] = a.table["anteil_nachher"]
+    out["anteil_b"] = b.table["anteil_nachher"]
+    out["rang_a"] = a.table["rang_nachher"]
+    out["rang_b"] = b.table["rang_nachher"]
+    return out
+
+
+def transit_gain_cells(result: Result) -> np.ndarray | None:
+    """Cells that reach a place within the Bus & Bahn threshold only with the scenario."""
+    if result.travel_before is None or result.travel_after is None:
+        return None
+    limit = result.scenario.transit.max_minutes
+    return (result.travel_after.minutes <= limit) & ~(result.travel_before.minutes <= limit)
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """Indicators, coverage and ranking of uploaded regions (e.g. Versorgungsgebiete).
+
+    Attributes
+    ----------
+    polygons : geopandas.GeoDataFrame
+        Region polygons dissolved from their Stadtteile (index = region name).
+    indicators, coverage, ranking : pandas.DataFrame
+        Per region; sums and ratios of sums of the member Stadtteile.
+    """
+
+    polygons: gpd.GeoDataFrame
+    indicators: pd.DataFrame
+    coverage: pd.DataFrame
+    ranking: pd.DataFrame
+
+
+def region_figures(package: DataPackage, result: Result, mapping: pd.DataFrame) -> RegionFigures:
+    """The status quo of a :class:`Result` aggregated to regions.
+
+    Parameters
+    ----------
+    package : geo.package.DataPackage
+        The data package.
+    result : Result
+        Figures per Stadtteil (its assumptions and weights are used).
+    mapping : pandas.DataFrame
+        ``stadtteil_nr`` → ``region``.
+
+    Returns
+    -------
+    RegionFigures
+    """
+    groups = mapping.set_index("stadtteil_nr")["region"]
+    polygons = region_polygons(package.stadtteile, mapping)
+    frame = base_frame(package.statistik, result.year, meeting_place_counts(package))
+    indicators = aggregate_indicators(frame, groups, polygons["stadtteil"])
+    coverage = region_coverage(result.before, mapping)
+    transit = None
+    if result.travel_before is not None:
+        cells = result.before.cells
+        transit = transit_coverage(
+            cells["stadtteil_nr"].map(groups).to_numpy(),
+            cells["nachfrage"].to_numpy(),
+            result.travel_before.minutes,
+            coverage["zielgruppe"],
+            result.scenario.transit.max_minutes,
+        )
+    scenario = result.scenario
+    ranking = underserved(
+        index_input(indicators, coverage, indicators["einwohner"], transit),
+        scenario.weight_map,
+        min_people=scenario.min_people,
+    )
+    return RegionFigures(polygons, indicators, coverage, ranking)
