@@ -167,7 +167,10 @@ def scenario_from(args: argparse.Namespace, package: DataPackage, access: tuple)
 
     if not args.scenario:
         return (None, *access)
-    scenario = ScenarioStore(args.scenario_dir or store_dir()).load(args.scenario)
+    store = ScenarioStore(args.scenario_dir or store_dir())
+    if store.notice:  # a damaged store was set aside: say so, then report the missing name
+        print(f"Hinweis: {store.notice}", file=sys.stderr)
+    scenario = store.load(args.scenario).scenario
     year = scenario.year if scenario.year in package.years else access[0]
     target = get_target_group(scenario.target)
     return scenario, year, target, scenario.params, scenario.selection

@@ -37,7 +37,7 @@ right.selectbox(
 )
 
 name = st.session_state[state.REPORT_SCENARIO]
-scenario = None if not name else current if name == "(aktuell)" else store.load(name)
+scenario = None if not name else current if name == "(aktuell)" else store.load(name).scenario
 request = ReportRequest(
     year=year,
     target=analysis.target().id,

@@ -15,6 +15,12 @@ from indicators.composite import index_input, underserved
 from maps.access_maps import cell_squares
 from ui import data, state
 
+#: Choices of the sidebar controls; a loaded scenario is fitted to them (ui.simulation.apply).
+WALK_OPTIONS = list(THRESHOLDS_M)
+DETOUR_RANGE = (1.0, 2.0)
+SPEED_RANGE = (0.5, 1.5)
+CATCHMENT_OPTIONS = [500, 800, 1000, 1500, 2000]
+
 
 def target() -> TargetGroup:
     """The chosen target group."""
@@ -64,14 +70,14 @@ def sidebar_controls() -> None:
             **state.bind(state.INCLUDE_RESTRICTED),
         )
         st.checkbox("auch Betrieb unklar", **state.bind(state.INCLUDE_UNCLEAR))
-        st.select_slider("Gehdistanz (m)", options=list(THRESHOLDS_M), **state.bind(state.MAX_WALK))
+        st.select_slider("Gehdistanz (m)", options=WALK_OPTIONS, **state.bind(state.MAX_WALK))
         st.slider(
-            "Umwegfaktor (Gehweg ÷ Luftlinie)", 1.0, 2.0, step=0.05, **state.bind(state.DETOUR)
+            "Umwegfaktor (Gehweg ÷ Luftlinie)", *DETOUR_RANGE, step=0.05, **state.bind(state.DETOUR)
         )
-        st.slider("Gehtempo (m/s)", 0.5, 1.5, step=0.05, **state.bind(state.SPEED))
+        st.slider("Gehtempo (m/s)", *SPEED_RANGE, step=0.05, **state.bind(state.SPEED))
         st.select_slider(
             "Einzugsbereich E2SFCA (m Gehweg)",
-            options=[500, 800, 1000, 1500, 2000],
+            options=CATCHMENT_OPTIONS,
             **state.bind(state.CATCHMENT),
         )
         st.caption(
