@@ -128,13 +128,13 @@ def _message(error: Exception) -> str:
         )
     if isinstance(error, MemoryError):
         return "Zu wenig Arbeitsspeicher für diese Auswertung."
-    if isinstance(error, ValueError) and _raised_by_us(error):
-        return str(error)
     if isinstance(error, UnicodeError):
         return (
             "Eine Datei hat nicht den erwarteten Zeichensatz (UTF-8). Lösung: die Datei als "
             "UTF-8 speichern."
         )
+    if isinstance(error, ValueError) and _raised_by_us(error):
+        return str(error)
     raise error  # unexpected: handled by main()
 
 
@@ -156,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             if _debug():
                 raise
             message = (
-                f"Interner Fehler ({type(error).__name__}). Bitte mit dem Aufruf melden; "
-                f"{DEBUG_ENV}=1 zeigt die Einzelheiten."
+                f"Interner Fehler. Bitte mit dem Aufruf melden; {DEBUG_ENV}=1 zeigt die "
+                "Einzelheiten."
             )
         print(f"Fehler: {message}", file=sys.stderr)
         return 1
