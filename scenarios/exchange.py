@@ -35,7 +35,7 @@ MAX_NUMBER_CHARS = 40
 LIMITS = Limits(memory_mb=256, cpu_seconds=5, wall_seconds=8.0, max_output_bytes=4_000_000)
 
 #: Generous limits of the very first worker of a process, see :func:`_worker_ready`.
-_START_LIMITS = Limits(memory_mb=64, cpu_seconds=5, wall_seconds=120.0, max_output_bytes=1024)
+_START_LIMITS = Limits(memory_mb=256, cpu_seconds=5, wall_seconds=120.0, max_output_bytes=1024)
 _started = False
 
 LINK_LABEL = "Szenario-Link (?szenario=…)"

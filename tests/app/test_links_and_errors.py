@@ -235,3 +235,37 @@ def test_link_too_large_offers_the_file(new_app, store_dir):
     assert "szenario" not in at.query_params
     downloads = at.get("download_button")
     assert any("Szenario als Datei (JSON)" in str(d.proto) for d in downloads)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"params": "x"}', "Szenario-Datei „plan.json“: params muss ein Objekt"),
+        (b"[" * 100_000 + b"]" * 100_000, "zu tief verschachtelt"),
+        (b'{"added": [{"lon": 13.4, "lat": 52.5}]}', "außerhalb des Stadtgebiets"),
+    ],
+)
+def test_hostile_import_is_refused_on_the_scenario_page(new_app, store_dir, content, message):
+    at = new_app()
+    at.run()
+    at.switch_page("pages/szenarien.py").run()
+    at.file_uploader[0].upload("plan.json", content, "application/json").run()
+    _button(at, "Import übernehmen").click().run()
+    assert not at.exception
+    shown = " ".join(_errors(at)).replace("\\", "")
+    assert "Import nicht möglich" in shown
+    assert message in shown
+    assert at.session_state[state.SCENARIO] == Scenario()
+
+
+def test_valid_import_becomes_the_current_scenario(new_app, store_dir):
+    from scenarios.exchange import to_geojson
+
+    scenario = Scenario(added=(NewSite("Importiert", *INSIDE),), year=2025)
+    at = new_app()
+    at.run()
+    at.switch_page("pages/szenarien.py").run()
+    at.file_uploader[0].upload("plan.geojson", to_geojson(scenario).encode()).run()
+    _button(at, "Import übernehmen").click().run()
+    assert not at.exception
+    assert at.session_state[state.SCENARIO].added[0].name == "Importiert"
