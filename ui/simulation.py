@@ -20,7 +20,7 @@ from scenarios.evaluate import (
     evaluate,
     propose,
 )
-from scenarios.exchange import read_link, to_url_param
+from scenarios.exchange import LINK_LABEL, read_link, to_url_param
 from scenarios.model import NewSite, Scenario, scenario_sites
 from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, state, transit
@@ -264,8 +264,8 @@ def load_from_link(pkg: DataPackage) -> None:
     del st.query_params[LINK_PARAM]
     notify(
         "error",
-        f"Der Szenario-Link konnte nicht geladen werden; er wurde aus der Adresse entfernt. "
-        f"{problem}",
+        "Der Szenario-Link konnte nicht geladen werden; er wurde aus der Adresse entfernt. "
+        + problem.removeprefix(f"{LINK_LABEL}: "),
     )
 
 

@@ -34,15 +34,21 @@ def _status(server: str, query: str, segment: int = 1448) -> str:
     ).encode()
     with socket.create_connection((host.hostname, host.port), timeout=30) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        for start in range(0, len(head), segment):
-            sock.sendall(head[start : start + segment])
-            time.sleep(0.002)
+        try:
+            for start in range(0, len(head), segment):
+                sock.sendall(head[start : start + segment])
+                time.sleep(0.002)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed before the whole request was sent
         data = b""
-        while b"\r\n" not in data:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            data += chunk
+        try:
+            while b"\r\n" not in data:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except ConnectionResetError:
+            pass
     return data.split(b"\r\n", 1)[0].decode("ascii", "replace")
 
 
