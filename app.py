@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo import sandbox
 from geo.config import DATA_ENV
 from geo.package import DataPackageError
 from maps import assets
-from ui import data, presentation, router, simulation, state
+from scenarios.store import StoreError
+from ui import data, errors, presentation, router, simulation, state
 
 #: Navigation: group -> (file, title, Material icon).
 PAGES = {
@@ -39,59 +41,89 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-try:
-    data.base_package()  # validate the package on disk first
-except DataPackageError as error:
-    # One clear page instead of a traceback: where we looked and how to point elsewhere.
-    st.session_state["_ladefehler"] = error
-    router.mark_routed()
-    st.navigation(
-        [st.Page("pages/datenpaket_fehlt.py", title="Datenpaket fehlt", icon=":material/error:")]
-    ).run()
-    st.stop()
 
-pkg = data.package()
-state.init(pkg.years)
-presentation.sync_with_url()
-link_error = simulation.load_from_link(pkg.years)
+@st.cache_resource(show_spinner=False)
+def _start_workers() -> bool:
+    """Start the worker pool for uploads and links once per server (imports in the background)."""
+    sandbox.warm_up()
+    return True
 
-page = st.navigation(
-    {
-        group: [
-            st.Page(
-                path,
-                title=title,
-                icon=f":material/{icon}:",
-                default=(path == "pages/uebersicht.py"),
-            )
-            for path, title, icon in pages
-        ]
-        for group, pages in PAGES.items()
-    }
-)
 
-with st.sidebar:
-    st.selectbox("Jahr der Statistik (31.12.)", pkg.years, **state.bind(state.YEAR))
-    st.toggle(
-        "Hintergrundkarte (OpenStreetMap)",
-        **state.bind(state.BASEMAP),
-        help="Benötigt Internet; ohne Verbindung zeichnet die Karte auf neutralem Grund.",
+def _navigation():
+    return st.navigation(
+        {
+            group: [
+                st.Page(
+                    path,
+                    title=title,
+                    icon=f":material/{icon}:",
+                    default=(path == "pages/uebersicht.py"),
+                )
+                for path, title, icon in pages
+            ]
+            for group, pages in PAGES.items()
+        }
     )
-    st.toggle("Stadtteilnamen auf Karten", **state.bind(state.LABELS))
-    st.toggle(
-        "Präsentationsmodus",
-        **state.bind(state.PRESENTATION, then=presentation.toggled),
-        help="Große Schrift, ohne Seitenleiste und Bearbeitungselemente. Auch per Link ?praesentation=1.",
-    )
-    if assets.missing():
-        st.error(
-            "Kartenbibliotheken fehlen (static/vendor). Einmal `make setup` ausführen, "
-            "dann die App neu starten."
+
+
+def _sidebar(pkg) -> None:
+    with st.sidebar:
+        st.selectbox("Jahr der Statistik (31.12.)", pkg.years, **state.bind(state.YEAR))
+        st.toggle(
+            "Hintergrundkarte (OpenStreetMap)",
+            **state.bind(state.BASEMAP),
+            help="Benötigt Internet; ohne Verbindung zeichnet die Karte auf neutralem Grund.",
         )
-    st.caption(f"Datenpaket: Version {pkg.version} · Umgebungsvariable {DATA_ENV}")
-    if link_error:
-        st.error(link_error)
+        st.toggle("Stadtteilnamen auf Karten", **state.bind(state.LABELS))
+        st.toggle(
+            "Präsentationsmodus",
+            **state.bind(state.PRESENTATION, then=presentation.toggled),
+            help="Große Schrift, ohne Seitenleiste und Bearbeitungselemente. Auch per Link ?praesentation=1.",
+        )
+        if assets.missing():
+            st.error(
+                "Kartenbibliotheken fehlen (static/vendor). Einmal `make setup` ausführen, "
+                "dann die App neu starten."
+            )
+        st.caption(f"Datenpaket: Version {pkg.version} · Umgebungsvariable {DATA_ENV}")
 
-presentation.apply()
-router.mark_routed()
-page.run()
+
+def main() -> None:
+    """Route to the selected page; no exception of a page reaches the browser as a traceback."""
+    try:
+        data.base_package()  # validate the package on disk first
+    except DataPackageError as error:
+        # One clear page instead of a traceback: where we looked and how to point elsewhere.
+        st.session_state["_ladefehler"] = error
+        router.mark_routed()
+        st.navigation(
+            [
+                st.Page(
+                    "pages/datenpaket_fehlt.py", title="Datenpaket fehlt", icon=":material/error:"
+                )
+            ]
+        ).run()
+        st.stop()
+
+    _start_workers()
+    pkg = data.package()
+    state.init(pkg.years)
+    presentation.sync_with_url()
+    simulation.load_from_link(pkg)  # a bad link becomes a message, never an exception
+    page = _navigation()
+    _sidebar(pkg)
+    presentation.apply()
+    router.mark_routed()
+    simulation.show_notices()
+    try:
+        page.run()
+    except (StoreError, DataPackageError) as error:  # our own German message, not caught
+        errors.known_error(error)
+    except Exception as error:  # st.stop and st.rerun are BaseException: they pass
+        errors.internal_error(error, page.title)
+
+
+try:
+    main()
+except Exception as error:
+    errors.internal_error(error, "app.py")

@@ -1,24 +1,74 @@
 """``begegnungsatlas`` command line: every figure the app shows, reproducible and scriptable.
 
 Each sub-command lives in its own module and registers itself in :data:`COMMANDS`.
+
+Every failure ends with a German message on stderr and exit code 1, never a Python
+traceback: our own errors (data package, input, store, worker limits) print their message;
+missing or unreadable files, database problems, Ctrl+C and errors raised inside other
+libraries get a German text of their own. ``BEGEGNUNGSATLAS_DEBUG=1`` shows the traceback
+of unexpected errors instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
+import sqlite3
 import sys
+import traceback
+from pathlib import Path
+from typing import NoReturn
 
 from cli import coverage, indicators, optimize, rank, report, transit, validate
+from geo.config import PROJECT_ROOT
 from geo.package import DataPackageError
+from geo.sandbox import SandboxError
+from scenarios.store import StoreError
 
 COMMANDS = [indicators, coverage, rank, optimize, report, validate, transit]
+#: Set to 1 to see the traceback of an unexpected error (same variable as the app).
+DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"
+PROG = "begegnungsatlas"
+
+#: argparse's messages (Python 3.11) -> German.
+_USAGE_MESSAGES = [
+    (r"the following arguments are required: (.*)", "Es fehlt die Angabe {0}."),
+    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", "{0}: {1} ist nicht möglich; erlaubt: {2}."),
+    (r"argument (.*?): invalid (\w+) value: (.*)", "{0}: {2} ist kein gültiger Wert ({1})."),
+    (r"argument (.*?): expected one argument", "{0}: Es fehlt der Wert."),
+    (r"argument (.*?): expected (.*) arguments?", "{0}: Es fehlen Werte."),
+    (r"argument (.*?): not allowed with argument (.*)", "{0} und {1} gehen nicht zusammen."),
+    (r"argument (.*?): ignored explicit argument (.*)", "{0}: unerwarteter Wert {1}."),
+    (r"unrecognized arguments: (.*)", "Unbekannte Angaben: {0}."),
+    (r"ambiguous option: (.*?) could match (.*)", "{0} ist mehrdeutig (passt zu {1})."),
+]  # fmt: skip
+_TYPE_NAMES = {"int": "ganze Zahl", "float": "Zahl", "Path": "Pfad"}
+
+
+class GermanArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one German line and exit code 1."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the German message and exit with 1 (argparse would print English and 2)."""
+        print(f"Fehler: {_german_usage(message)} Hilfe: {self.prog} --help", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def _german_usage(message: str) -> str:
+    for pattern, german in _USAGE_MESSAGES:
+        match = re.fullmatch(pattern, message)
+        if match:
+            parts = [_TYPE_NAMES.get(p, p) for p in match.groups()]
+            return german.format(*parts)
+    return "Ungültiger Aufruf."
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with all sub-commands."""
-    parser = argparse.ArgumentParser(
-        prog="begegnungsatlas",
+    parser = GermanArgumentParser(
+        prog=PROG,
         description="Begegnungsatlas Magdeburg – Auswertungen ohne Oberfläche.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
@@ -27,17 +77,90 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _debug() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "nein")
+
+
+def _raised_by_us(error: BaseException) -> bool:
+    """True if ``error`` was raised in this project's code (so its message is German)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return True
+    path = Path(frames[-1].filename).resolve()
+    return (
+        path.is_relative_to(PROJECT_ROOT)
+        and ".venv" not in path.parts
+        and "site-packages" not in path.parts
+    )
+
+
+_OS_REASONS = {
+    errno.ENOENT: "nicht gefunden",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "keine Berechtigung",
+    errno.EISDIR: "ist ein Ordner, keine Datei",
+    errno.ENOTDIR: "ein Teil des Pfads ist kein Ordner",
+    errno.ENOSPC: "kein Platz mehr auf dem Datenträger",
+    errno.EROFS: "schreibgeschütztes Dateisystem",
+    errno.ENAMETOOLONG: "Name zu lang",
+}
+
+
+def _os_message(error: OSError) -> str:
+    target = error.filename if error.filename is not None else "Datei"
+    reason = _OS_REASONS.get(error.errno, f"Betriebssystemfehler {error.errno}")
+    return (
+        f"{target}: {reason}. Lösung: Pfad und Rechte prüfen (bei --output/--out den Ordner, "
+        "bei --data das Datenpaket)."
+    )
+
+
+def _message(error: Exception) -> str:
+    """The German message for a failure of a sub-command."""
+    if isinstance(error, DataPackageError | SandboxError | StoreError):
+        return str(error)
+    if isinstance(error, OSError):
+        return _os_message(error)
+    if isinstance(error, sqlite3.Error):
+        return (
+            "Der Szenario-Speicher kann nicht gelesen werden (SQLite-Fehler). Lösung: "
+            "BEGEGNUNGSATLAS_SZENARIEN bzw. --scenario-dir prüfen."
+        )
+    if isinstance(error, MemoryError):
+        return "Zu wenig Arbeitsspeicher für diese Auswertung."
+    if isinstance(error, UnicodeError):
+        return (
+            "Eine Datei hat nicht den erwarteten Zeichensatz (UTF-8). Lösung: die Datei als "
+            "UTF-8 speichern."
+        )
+    if isinstance(error, ValueError) and _raised_by_us(error):
+        return str(error)
+    raise error  # unexpected: handled by main()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 invalid input or data)."""
+    """Run the command line; returns the exit code (0 ok, 1 any failure)."""
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (DataPackageError, ValueError) as error:
-        print(f"Fehler: {error}", file=sys.stderr)
-        return 1
     except BrokenPipeError:  # output piped into e.g. `head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        print("Abgebrochen (Strg+C).", file=sys.stderr)
+        return 1
+    except Exception as error:
+        try:
+            message = _message(error)
+        except Exception:
+            if _debug():
+                raise
+            message = (
+                f"Interner Fehler. Bitte mit dem Aufruf melden; {DEBUG_ENV}=1 zeigt die "
+                "Einzelheiten."
+            )
+        print(f"Fehler: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

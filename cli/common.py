@@ -224,7 +224,10 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
     from scenarios.store import ScenarioStore, store_dir
 
     if args.scenario:
-        return ScenarioStore(args.scenario_dir or store_dir()).load(args.scenario)
+        store = ScenarioStore(args.scenario_dir or store_dir())
+        if store.notice:  # a damaged store was set aside: say so, then report the missing name
+            print(f"Hinweis: {store.notice}", file=sys.stderr)
+        return store.load(args.scenario).scenario
     year = args.year if args.year is not None else max(package.years)
     if year not in package.years:
         raise ValueError(

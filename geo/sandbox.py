@@ -21,7 +21,9 @@ passed through unchanged.
 
 from __future__ import annotations
 
+import io
 import multiprocessing as mp
+import os
 import pickle
 import resource
 import signal
@@ -30,7 +32,9 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import forkserver, popen_forkserver, spawn, util
 from multiprocessing.connection import Connection
+from multiprocessing.context import reduction, set_spawning_popen
 from typing import Any
 
 #: Modules the forkserver imports once, so workers start without import cost.
@@ -74,6 +78,41 @@ def _context() -> mp.context.ForkServerContext:
             ctx.set_forkserver_preload(PRELOAD)
             _CONTEXT = ctx
         return _CONTEXT
+
+
+class _Popen(popen_forkserver.Popen):
+    """Start a worker without running the parent's ``__main__`` again.
+
+    Streamlit (and AppTest) execute app.py as the module ``__main__``; multiprocessing
+    would run that script once more in every worker, before the limits apply (loading the
+    data package, starting servers). The worker needs only the module-level function it
+    is given, which is pickled by reference. Same steps as the standard ``_launch``
+    (CPython 3.11) without the instruction to re-run the main script.
+    """
+
+    def _launch(self, process_obj: mp.process.BaseProcess) -> None:
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        prep_data.pop("init_main_from_path", None)
+        prep_data.pop("init_main_from_name", None)
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _Process(mp.context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: mp.process.BaseProcess) -> _Popen:  # noqa: N802 - stdlib name
+        return _Popen(process_obj)
 
 
 def warm_up() -> None:
@@ -172,7 +211,7 @@ def run_limited(
     limits = limits or Limits()
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(sender, func, args, limits), daemon=True)
+    process = _Process(target=_child, args=(sender, func, args, limits), daemon=True)
     process.start()
     sender.close()
     try:

@@ -42,7 +42,7 @@ if not name:
 elif name == "(aktuell)":
     scenario = current
 else:
-    scenario = store.load(name)
+    scenario = store.load(name).scenario
     st.caption(
         "Ein gespeichertes Szenario bringt seine eigenen Annahmen mit (Jahr, Zielgruppe, Gehdistanz, "
         "Gewichte, Bus & Bahn); der Bericht rechnet mit diesen, nicht mit der Seitenleiste – wie "

@@ -4,20 +4,30 @@ import pandas as pd
 import streamlit as st
 
 from indicators.format import format_number
-from scenarios.exchange import from_file, to_geojson, to_json
+from scenarios.exchange import read_file, to_geojson, to_json
 from scenarios.result import compare
-from ui import analysis, data, presentation, router, simulation, tables
+from scenarios.store import StoreError
+from ui import analysis, data, presentation, router, simulation, state, tables
+from ui.markup import md
 
 router.ensure_routed()
 pkg = data.package()
 analysis.sidebar_controls()
-store = simulation.store()
 current = simulation.current()
 
 st.title("Szenarien")
-st.caption(f"Gespeichert in `{store.path}`. Jedes Speichern ist eine einzelne Transaktion.")
-
-saved = store.list()
+try:
+    store = simulation.store()
+    saved = store.list()
+except StoreError as error:
+    st.error(md(error), icon=":material/error:")
+    st.stop()
+st.caption(
+    f"Gespeichert in `{store.path.name}` im Szenario-Ordner. Jedes Speichern ist eine einzelne "
+    "Transaktion; wer ein inzwischen geändertes Szenario überschreiben will, bekommt einen Hinweis."
+)
+if store.notice:
+    st.warning(md(store.notice), icon=":material/warning:")
 if saved:
     st.dataframe(
         pd.DataFrame(
@@ -43,24 +53,34 @@ else:
     )
 
 names = [s.name for s in saved]
+versions = {s.name: s.version for s in saved}
 if names:
     with presentation.editing("verwalten"):
         chosen = st.selectbox("Szenario", names)
         load_col, rename_col, delete_col = st.columns(3)
         if load_col.button("Laden und anzeigen", type="primary"):
-            simulation.apply(store.load(chosen), pkg.years)
-            st.switch_page("pages/standortsimulation.py")
+            try:
+                loaded = store.load(chosen)
+                simulation.admit(pkg, loaded.scenario, loaded)
+                st.switch_page("pages/standortsimulation.py")
+            except ValueError as error:
+                load_col.error(md(error))
         new_name = rename_col.text_input("Neuer Name", key="neuer_name")
         if rename_col.button("Umbenennen"):
             try:
-                store.rename(chosen, new_name)
+                version = store.rename(chosen, new_name, expected_version=versions[chosen])
+                if (st.session_state[state.STORED_VERSION] or ("",))[0] == chosen:
+                    st.session_state[state.STORED_VERSION] = (" ".join(new_name.split()), version)
                 st.rerun()
             except ValueError as error:
-                rename_col.error(str(error))
+                rename_col.error(md(error))
         sure = delete_col.checkbox("wirklich löschen")
         if delete_col.button("Löschen", disabled=not sure):
-            store.delete(chosen)
-            st.rerun()
+            try:
+                store.delete(chosen, expected_version=versions[chosen])
+                st.rerun()
+            except ValueError as error:
+                delete_col.error(md(error))
 
 st.subheader("Zwei Szenarien vergleichen")
 options = ["(aktuelles Szenario)", *names]
@@ -70,14 +90,14 @@ b_name = b_col.selectbox("Szenario B", options, index=min(1, len(options) - 1))
 
 
 def _evaluation(name):
-    scenario = current if name == options[0] else store.load(name)
+    scenario = current if name == options[0] else store.load(name).scenario
     return scenario, simulation.evaluation(pkg, scenario)
 
 
 try:
     (sa, ea), (sb, eb) = _evaluation(a_name), _evaluation(b_name)
 except ValueError as error:
-    st.error(f"Vergleich nicht möglich: {error}")
+    st.error(md(f"Vergleich nicht möglich: {error}"))
     st.stop()
 if sa.params != sb.params or sa.target != sb.target or sa.year != sb.year:
     st.warning(
@@ -94,7 +114,10 @@ st.subheader("Teilen, exportieren, importieren")
 with presentation.editing("austausch"):
     link_col, export_col, import_col = st.columns(3)
     if link_col.button("Link zum aktuellen Szenario", disabled=current.is_empty):
-        link_col.code(simulation.share_link(current), language=None)
+        try:
+            link_col.code(simulation.share_link(current), language=None)
+        except ValueError as error:  # too large for a link: the file buttons are next to it
+            link_col.warning(md(error))
     file_name = (current.name or "szenario").replace(" ", "_")
     export_col.download_button(
         "GeoJSON (QGIS)",
@@ -111,7 +134,7 @@ with presentation.editing("austausch"):
     )
     if upload is not None and import_col.button("Import übernehmen"):
         try:
-            simulation.apply(from_file(upload.getvalue()), pkg.years)
+            simulation.admit(pkg, read_file(upload.getvalue(), upload.name))
             st.switch_page("pages/standortsimulation.py")
         except ValueError as error:
-            import_col.error(f"Import nicht möglich: {error}")
+            import_col.error(md(f"Import nicht möglich: {error}"))

@@ -8,6 +8,7 @@ new ones. Scenarios are plain, immutable values that round-trip through JSON.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 
@@ -20,8 +21,10 @@ from geo.access_kernel import WalkParams
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
 from geo.demand import TARGET_GROUPS
+from geo.facilities import CATEGORIES
 from geo.transit import TransitParams
 from indicators.composite import DEFAULT_WEIGHTS, MIN_PEOPLE, check_weights
+from indicators.format import format_number
 
 #: Upper limits that keep a shared or imported scenario small.
 MAX_ADDED = 25
@@ -144,45 +147,196 @@ class Scenario:
         return data
 
 
-def stamped(scenario: Scenario, name: str, package_version: str) -> Scenario:
-    """The scenario with a validated name, the package version and the current time."""
+def clean_name(name: object) -> str:
+    """A scenario name with runs of white space collapsed; German ValueError if unusable."""
     clean = " ".join(str(name).split())
     if not clean:
         raise ValueError("Bitte einen Namen für das Szenario angeben.")
     if len(clean) > MAX_NAME:
         raise ValueError(f"Der Name ist zu lang (höchstens {MAX_NAME} Zeichen).")
+    if _UNPRINTABLE.search(clean):
+        raise ValueError("Der Name enthält Steuerzeichen; bitte nur druckbaren Text verwenden.")
+    return clean
+
+
+def stamped(scenario: Scenario, name: str, package_version: str) -> Scenario:
+    """The scenario with a validated name, the package version and the current time."""
+    clean = clean_name(name)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     return replace(scenario, name=clean, package_version=package_version, created=now)
 
 
-def _number(value: object, label: str, lo: float, hi: float) -> float:
+# ----------------------------------------------------------------------------------------
+# Validation of untrusted scenario data (imports, links, store payloads)
+# ----------------------------------------------------------------------------------------
+
+#: Fields of a scenario, of a new site, of ``params`` and of ``selection``.
+_TOP_FIELDS = {
+    "schema", "name", "added", "removed", "year", "target", "params", "selection",
+    "weights", "min_people", "transit", "package_version", "created", "note",
+}  # fmt: skip
+#: ``transit`` field -> (lowest, highest); integers where :class:`TransitParams` wants them.
+_TRANSIT_RANGES = {
+    "weekday": (0, 6), "start_min": (0, 1800), "end_min": (0, 1800), "step_min": (1, 60),
+    "max_access_m": (50, 2000), "transfer_penalty_min": (0, 30), "transfer_walk_m": (0, 2000),
+    "speed_mps": (0.2, 2.5), "detour": (1.0, 3.0), "max_minutes": (1, 120),
+    "horizon_min": (0, 600),
+}  # fmt: skip
+_TRANSIT_INTEGERS = {"weekday", "start_min", "end_min", "step_min", "horizon_min"}
+_SITE_FIELDS = {"name", "lon", "lat", "source", "ref"}
+_SELECTION_FIELDS = {"categories", "include_restricted", "include_unclear"}
+#: ``params`` field -> (lowest, highest, default); the same ranges as :class:`WalkParams`.
+_PARAM_RANGES = {
+    "max_walk_m": (1.0, 10_000.0, 500.0),
+    "detour": (1.0, 3.0, 1.3),
+    "speed_mps": (0.2, 2.5, 1.0),
+    "catchment_m": (1.0, 10_000.0, 1000.0),
+}
+#: Most facility ids that can be switched off in one scenario.
+MAX_REMOVED = 500
+MAX_ID = 80
+MAX_NOTE = 2000
+YEAR_RANGE = (1900, 2100)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def printable(text: str, limit: int = 30) -> str:
+    """``text`` shortened and without control characters or lone surrogates, for messages."""
+    short = text if len(text) <= limit else text[:limit] + "…"
+    return _UNPRINTABLE.sub("?", short)
+
+
+def _found(value: object) -> str:
+    """Short German description of a JSON value for messages (never the whole value)."""
+    if value is None:
+        return "leer (null)"
+    if isinstance(value, bool):
+        return "Wahrheitswert " + ("true" if value else "false")
+    if isinstance(value, int | float):
+        text = repr(value)
+        return f"Zahl {text if len(text) <= 24 else text[:20] + '…'}"
+    if isinstance(value, str):
+        return f"Text „{printable(value)}“"
+    if isinstance(value, list):
+        return f"Liste mit {len(value)} Einträgen"
+    if isinstance(value, dict):
+        return "Objekt"
+    return type(value).__name__
+
+
+def _number(value: object, field: str, lo: float, hi: float) -> float:
+    """A finite JSON number (not a bool, not a text) within ``[lo, hi]``."""
+    span = f"zwischen {format_number(lo, _decimals(lo))} und {format_number(hi, _decimals(hi))}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{field} muss eine Zahl {span} sein (gefunden: {_found(value)}).")
     try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{label}: keine Zahl ({value!r}).") from None
+        number = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        number = math.inf
     if not math.isfinite(number) or not lo <= number <= hi:
-        raise ValueError(f"{label}: {number} liegt nicht zwischen {lo} und {hi}.")
+        raise ValueError(f"{field} muss {span} liegen (gefunden: {_found(value)}).")
     return number
 
 
-def _text(value: object, label: str, limit: int = 200) -> str:
+def _decimals(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
+
+
+def _integer(value: object, field: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ValueError(
+            f"{field} muss eine ganze Zahl zwischen {lo} und {hi} sein (gefunden: {_found(value)})."
+        )
+    return value
+
+
+def _text(value: object, field: str, limit: int, *, multiline: bool = False) -> str:
+    """A JSON string of at most ``limit`` characters without control characters."""
     if value is None:
         return ""
-    if not isinstance(value, str | int | float):
-        raise ValueError(f"{label}: Text erwartet.")
-    text = str(value).strip()
+    if not isinstance(value, str):
+        raise ValueError(f"{field} muss ein Text sein (gefunden: {_found(value)}).")
+    text = value
     if len(text) > limit:
-        raise ValueError(f"{label}: zu lang (höchstens {limit} Zeichen).")
+        raise ValueError(f"{field} ist zu lang ({len(text)} Zeichen, höchstens {limit}).")
+    if (_CONTROL if multiline else _CONTROL_IN_LINE).search(text):
+        raise ValueError(f"{field} enthält Steuerzeichen; bitte nur druckbaren Text verwenden.")
+    if _SURROGATE.search(text):
+        raise ValueError(f"{field} enthält ungültige Unicode-Zeichen (einzelne Surrogate).")
     return text
 
 
-def scenario_from_dict(data: dict) -> Scenario:
+def _flag(value: object, field: str, default: bool) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ValueError(f"{field} muss true oder false sein (gefunden: {_found(value)}).")
+    return value
+
+
+def _object(value: object, field: str, allowed: set[str]) -> dict:
+    """A JSON object with only the ``allowed`` keys (``None`` counts as empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{field} muss ein Objekt {{…}} sein (gefunden: {_found(value)}).")
+    unknown = sorted(str(k) for k in value if k not in allowed)
+    if unknown:
+        shown = ", ".join(printable(k) for k in unknown[:5])
+        raise ValueError(
+            f"{field} enthält unbekannte Felder ({shown}); erlaubt sind {', '.join(sorted(allowed))}."
+        )
+    return value
+
+
+def _list(value: object, field: str, limit: int, what: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{field} muss eine Liste von {what} sein (gefunden: {_found(value)}).")
+    if len(value) > limit:
+        raise ValueError(f"{field} hat {len(value)} Einträge, höchstens {limit} sind möglich.")
+    return value
+
+
+def _site(item: object, i: int) -> NewSite:
+    field = f"added[{i}] (neuer Standort {i + 1})"
+    item = _object(item, field, _SITE_FIELDS)
+    if not item:
+        raise ValueError(f"{field} muss ein Objekt mit lon und lat sein.")
+    source = _text(item.get("source"), f"{field}.source", 20) or "import"
+    if source not in SOURCES:
+        raise ValueError(
+            f"{field}.source: unbekannte Herkunft {_found(source)}; erlaubt sind "
+            f"{', '.join(SOURCES)}."
+        )
+    for key in ("lon", "lat"):
+        if key not in item:
+            raise ValueError(f"{field}.{key} fehlt (Längen-/Breitengrad in WGS84).")
+    return NewSite(
+        name=_text(item.get("name"), f"{field}.name", MAX_NAME) or f"Neuer Standort {i + 1}",
+        lon=_number(item["lon"], f"{field}.lon", -180, 180),
+        lat=_number(item["lat"], f"{field}.lat", -90, 90),
+        source=source,
+        ref=_text(item.get("ref"), f"{field}.ref", MAX_ID),
+    )
+
+
+def scenario_from_dict(data: object) -> Scenario:
     """Validate and build a scenario from :meth:`Scenario.to_dict` output (e.g. an import).
+
+    The schema is strict: every field is checked for its JSON type and range, unknown
+    fields are rejected, lists are capped (:data:`MAX_ADDED`, :data:`MAX_REMOVED`) and
+    numbers must be finite. Missing fields take their defaults.
 
     Parameters
     ----------
-    data : dict
-        Parsed JSON.
+    data : object
+        Parsed JSON (bounded in size and depth by the caller, see
+        :func:`scenarios.exchange.parse_json`).
 
     Returns
     -------
@@ -191,108 +345,112 @@ def scenario_from_dict(data: dict) -> Scenario:
     Raises
     ------
     ValueError
-        With a German message naming the field that is wrong.
+        With a German message naming the field, what is wrong and what is allowed.
     """
     if not isinstance(data, dict):
-        raise ValueError("Das Szenario muss ein JSON-Objekt sein.")
-    if data.get("schema", SCHEMA) != SCHEMA:
-        raise ValueError(f"Unbekanntes Szenarioformat {data.get('schema')!r} (erwartet {SCHEMA}).")
-    added_raw = data.get("added", [])
-    if not isinstance(added_raw, list) or len(added_raw) > MAX_ADDED:
-        raise ValueError(f"'added' muss eine Liste mit höchstens {MAX_ADDED} Standorten sein.")
-    added = []
-    for i, item in enumerate(added_raw, start=1):
-        if not isinstance(item, dict):
-            raise ValueError(f"Neuer Standort {i}: Objekt erwartet.")
-        source = _text(item.get("source", "import"), f"Standort {i}, source", 20) or "import"
-        if source not in SOURCES:
-            raise ValueError(f"Standort {i}: unbekannte Herkunft {source!r}.")
-        added.append(
-            NewSite(
-                name=_text(item.get("name"), f"Standort {i}, name", MAX_NAME)
-                or f"Neuer Standort {i}",
-                lon=_number(item.get("lon"), f"Standort {i}, lon", -180, 180),
-                lat=_number(item.get("lat"), f"Standort {i}, lat", -90, 90),
-                source=source,
-                ref=_text(item.get("ref"), f"Standort {i}, ref", 80),
-            )
+        raise ValueError(
+            f"Das Szenario muss ein JSON-Objekt {{…}} sein (gefunden: {_found(data)})."
         )
-    removed = data.get("removed", [])
-    if not isinstance(removed, list) or len(removed) > 500:
-        raise ValueError("'removed' muss eine Liste von Einrichtungs-ids sein.")
-    params_raw = data.get("params", {}) or {}
-    selection_raw = data.get("selection", {}) or {}
-    target = _text(data.get("target", "senioren"), "target", 20)
+    schema = data.get("schema", SCHEMA)
+    if schema != SCHEMA:
+        raise ValueError(
+            f"schema: unbekanntes Szenarioformat {_found(schema)} (erwartet „{SCHEMA}“)."
+        )
+    data = _object(data, "Das Szenario", _TOP_FIELDS)
+    added = tuple(
+        _site(item, i)
+        for i, item in enumerate(_list(data.get("added"), "added", MAX_ADDED, "Standorten"))
+    )
+    removed = tuple(
+        _text(r, f"removed[{i}]", MAX_ID)
+        for i, r in enumerate(
+            _list(data.get("removed"), "removed", MAX_REMOVED, "Einrichtungs-ids")
+        )
+    )
+    if any(not r for r in removed):
+        raise ValueError("removed enthält eine leere Einrichtungs-id.")
+    target = _text(data.get("target"), "target", 20) or "senioren"
     if target not in TARGET_GROUPS:
-        raise ValueError(f"Unbekannte Zielgruppe {target!r}.")
+        raise ValueError(
+            f"target: unbekannte Zielgruppe {_found(target)}; erlaubt sind "
+            f"{', '.join(TARGET_GROUPS)}."
+        )
     year = data.get("year")
-    categories = selection_raw.get("categories", list(TARGET_GROUPS[target].categories))
-    if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-        raise ValueError("selection.categories muss eine Liste von Kategorien sein.")
+    params_raw = _object(data.get("params"), "params", set(_PARAM_RANGES))
+    params = {
+        key: _number(params_raw.get(key, default), f"params.{key}", lo, hi)
+        for key, (lo, hi, default) in _PARAM_RANGES.items()
+    }
+    selection_raw = _object(data.get("selection"), "selection", _SELECTION_FIELDS)
+    categories = _list(
+        selection_raw.get("categories", list(TARGET_GROUPS[target].categories)),
+        "selection.categories",
+        len(CATEGORIES),
+        "Kategorien",
+    )
+    for i, category in enumerate(categories):
+        if not isinstance(category, str) or category not in CATEGORIES:
+            raise ValueError(
+                f"selection.categories[{i}]: unbekannte Kategorie {_found(category)}; erlaubt "
+                f"sind {', '.join(CATEGORIES)}."
+            )
+    if len(set(categories)) != len(categories):
+        raise ValueError("selection.categories enthält eine Kategorie mehrfach.")
     return Scenario(
         **_analysis_settings(data),
         name=_text(data.get("name"), "name", MAX_NAME),
-        added=tuple(added),
-        removed=tuple(_text(r, "removed", 80) for r in removed),
-        year=None if year is None else int(_number(year, "year", 1900, 2100)),
+        added=added,
+        removed=removed,
+        year=None if year is None else _integer(year, "year", *YEAR_RANGE),
         target=target,
-        params=WalkParams(
-            max_walk_m=_number(params_raw.get("max_walk_m", 500), "params.max_walk_m", 1, 10_000),
-            detour=_number(params_raw.get("detour", 1.3), "params.detour", 1, 3),
-            speed_mps=_number(params_raw.get("speed_mps", 1.0), "params.speed_mps", 0.2, 2.5),
-            catchment_m=_number(
-                params_raw.get("catchment_m", 1000), "params.catchment_m", 1, 10_000
-            ),
-        ),
+        params=WalkParams(**params),
         selection=SiteSelection(
             categories=tuple(categories),
-            include_restricted=bool(selection_raw.get("include_restricted", False)),
-            include_unclear=bool(selection_raw.get("include_unclear", True)),
+            include_restricted=_flag(
+                selection_raw.get("include_restricted"), "selection.include_restricted", False
+            ),
+            include_unclear=_flag(
+                selection_raw.get("include_unclear"), "selection.include_unclear", True
+            ),
         ),
         package_version=_text(data.get("package_version"), "package_version", 40),
         created=_text(data.get("created"), "created", 40),
-        note=_text(data.get("note"), "note", 2000),
+        note=_text(data.get("note"), "note", MAX_NOTE, multiline=True),
     )
 
 
 def _analysis_settings(data: dict) -> dict:
-    """Index weights, minimum size and Bus & Bahn settings of a scenario dictionary."""
+    """Index weights, minimum size and Bus & Bahn assumptions of a scenario dictionary."""
     out: dict = {}
-    weights = data.get("weights")
-    if weights is not None:
-        if not isinstance(weights, dict) or len(weights) > len(DEFAULT_WEIGHTS):
-            raise ValueError("weights muss ein Objekt Komponente → Gewicht sein.")
-        numbers = {
-            _text(k, "weights", 40): _number(v, f"weights.{k}", 0, 100) for k, v in weights.items()
-        }
+    if data.get("weights") is not None:
+        raw = _object(data["weights"], "weights", set(DEFAULT_WEIGHTS))
+        numbers = {key: _number(value, f"weights.{key}", 0, 100) for key, value in raw.items()}
         out["weights"] = tuple(check_weights(numbers).items())
     if data.get("min_people") is not None:
         out["min_people"] = _number(data["min_people"], "min_people", 0, 100_000)
-    transit = data.get("transit")
-    if transit is not None:
-        if not isinstance(transit, dict):
-            raise ValueError("transit muss ein Objekt mit den Bus-&-Bahn-Annahmen sein.")
+    if data.get("transit") is not None:
+        raw = _object(data["transit"], "transit", {*_TRANSIT_RANGES, "wheelchair_only", "day"})
         defaults = TransitParams()
-        limits = {
-            "weekday": (0, 6), "start_min": (0, 1800), "end_min": (0, 1800), "step_min": (1, 60),
-            "max_access_m": (50, 2000), "transfer_penalty_min": (0, 30),
-            "transfer_walk_m": (0, 2000), "max_minutes": (1, 120), "horizon_min": (0, 600),
-        }  # fmt: skip
-        values = {
-            key: _number(transit.get(key, getattr(defaults, key)), f"transit.{key}", lo, hi)
-            for key, (lo, hi) in limits.items()
-        }
-        ints = ("weekday", "start_min", "end_min", "step_min", "horizon_min")
-        day = transit.get("day")
+        values = {}
+        for key, (lo, hi) in _TRANSIT_RANGES.items():
+            value = raw.get(key, getattr(defaults, key))
+            label = f"transit.{key}"
+            values[key] = (
+                _integer(value, label, lo, hi)
+                if key in _TRANSIT_INTEGERS
+                else _number(value, label, lo, hi)
+            )
+        day = _text(raw.get("day"), "transit.day", 10)
         try:
-            day = None if day in (None, "") else date.fromisoformat(_text(day, "transit.day", 10))
+            values["day"] = date.fromisoformat(day) if day else None
         except ValueError:
-            raise ValueError(f"transit.day: kein Datum (JJJJ-MM-TT): {day!r}.") from None
-        out["transit"] = TransitParams(
-            **{k: int(v) if k in ints else v for k, v in values.items()},
-            wheelchair_only=bool(transit.get("wheelchair_only", False)),
-            day=day,
+            raise ValueError(
+                f"transit.day muss ein Datum JJJJ-MM-TT sein (gefunden: „{day}“)."
+            ) from None
+        values["wheelchair_only"] = _flag(
+            raw.get("wheelchair_only"), "transit.wheelchair_only", False
         )
+        out["transit"] = TransitParams(**values)
     return out
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
 from geo.package import DataPackage
-from scenarios.exchange import from_url_param, to_url_param
-from scenarios.model import NewSite, Scenario
+from scenarios.exchange import LINK_LABEL, read_link, to_url_param
+from scenarios.model import NewSite, Scenario, scenario_sites
 from scenarios.proposals import Proposal, candidate_pool, propose
 from scenarios.result import Result, access_for
-from scenarios.store import ScenarioStore, store_dir
+from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, state
+from ui.markup import md
 
 LINK_PARAM = "szenario"
+LOGGER = logging.getLogger("begegnungsatlas")
 
 
 def current() -> Scenario:
@@ -34,19 +37,40 @@ def set_scenario(scenario: Scenario) -> None:
     st.session_state[state.PROPOSAL] = None
 
 
-def apply(scenario: Scenario, years: list[int]) -> None:
-    """Make a loaded scenario current, including its year, target group and assumptions."""
+def apply(scenario: Scenario, years: list[int]) -> list[str]:
+    """Make a loaded scenario current, including its year and all its assumptions.
+
+    The sidebar shows the scenario's own values (its select sliders add a value that is not
+    among their usual choices), so the figures stay those of the saved scenario – the same
+    as ``begegnungsatlas … --scenario``. Only a year the package lacks is replaced.
+
+    Returns
+    -------
+    list of str
+        German notes on every value that was replaced (empty if none).
+    """
+    notes = []
     set_scenario(scenario)
     if scenario.year in years:
         st.session_state[state.YEAR] = scenario.year
+    elif scenario.year is not None:
+        notes.append(
+            f"Das Jahr {scenario.year} ist im Datenpaket nicht enthalten; verwendet wird "
+            f"{st.session_state[state.YEAR]}."
+        )
+    walk = scenario.params
     st.session_state[state.TARGET] = scenario.target
     st.session_state[state.SITE_CATEGORIES] = list(scenario.selection.categories)
     st.session_state[state.INCLUDE_RESTRICTED] = scenario.selection.include_restricted
     st.session_state[state.INCLUDE_UNCLEAR] = scenario.selection.include_unclear
-    st.session_state[state.MAX_WALK] = int(scenario.params.max_walk_m)
-    st.session_state[state.DETOUR] = scenario.params.detour
-    st.session_state[state.SPEED] = scenario.params.speed_mps
-    st.session_state[state.CATCHMENT] = int(scenario.params.catchment_m)
+    st.session_state[state.MAX_WALK] = (
+        int(walk.max_walk_m) if walk.max_walk_m % 1 == 0 else walk.max_walk_m
+    )
+    st.session_state[state.DETOUR] = walk.detour
+    st.session_state[state.SPEED] = walk.speed_mps
+    st.session_state[state.CATCHMENT] = (
+        int(walk.catchment_m) if walk.catchment_m % 1 == 0 else walk.catchment_m
+    )
     for key, weight in scenario.weight_map.items():
         st.session_state[state.weight_key(key)] = weight
     st.session_state[state.MIN_PEOPLE] = scenario.min_people
@@ -58,6 +82,46 @@ def apply(scenario: Scenario, years: list[int]) -> None:
     st.session_state[state.TRANSIT_PENALTY] = bus.transfer_penalty_min
     st.session_state[state.TRANSIT_WHEELCHAIR] = bus.wheelchair_only
     st.session_state[state.SCENARIO_NAME] = scenario.name
+    st.session_state[state.STORED_VERSION] = None
+    return notes
+
+
+def check_fits(pkg: DataPackage, scenario: Scenario) -> None:
+    """Raise a German ValueError if the scenario cannot be used with this data package.
+
+    A new place outside every Stadtteil cannot be evaluated; such a scenario is refused
+    where it enters (link, import, store) instead of breaking the Standortsimulation.
+    """
+    scenario_sites(scenario, pkg.einrichtungen, pkg.stadtteile)
+
+
+def admit(pkg: DataPackage, scenario: Scenario, stored: Loaded | None = None) -> None:
+    """Check and apply a scenario from outside; the notes are shown on the next run.
+
+    Raises
+    ------
+    ValueError
+        If the scenario does not fit the package (German message); nothing is changed.
+    """
+    check_fits(pkg, scenario)
+    notes = apply(scenario, pkg.years)
+    if stored is not None:
+        st.session_state[state.STORED_VERSION] = (stored.scenario.name, stored.version)
+    if notes:
+        notify("warning", "Szenario geladen, mit Anpassungen: " + " ".join(notes))
+
+
+def notify(kind: str, text: str) -> None:
+    """Show ``text`` once at the top of the next page run (``kind``: error, warning, info)."""
+    st.session_state[state.NOTICES] = (*st.session_state[state.NOTICES], (kind, text))
+
+
+def show_notices() -> None:
+    """Show and forget the messages of :func:`notify` (called by app.py before the page)."""
+    notices = st.session_state.get(state.NOTICES) or ()
+    st.session_state[state.NOTICES] = ()
+    for kind, text in notices:
+        getattr(st, kind)(md(text), icon=":material/error:" if kind == "error" else None)
 
 
 def add_site(site: NewSite) -> None:
@@ -115,25 +179,57 @@ def _store(directory: str) -> ScenarioStore:
 
 
 def store() -> ScenarioStore:
-    """The scenario store (a shared handle per directory; each call opens its own connection)."""
+    """The scenario store (a shared handle per directory; each call opens its own connection).
+
+    Raises
+    ------
+    scenarios.store.StoreError
+        If the folder is unusable (German message).
+    """
     return _store(str(store_dir()))
 
 
 def share_link(scenario: Scenario) -> str:
-    """Put the scenario into the URL (``?szenario=…``) and return the query string."""
+    """Put the scenario into the URL (``?szenario=…``) and return the query string.
+
+    Raises
+    ------
+    ValueError
+        If the scenario is too large for a link (German message: share it as a file).
+    """
     value = to_url_param(scenario)
     st.query_params[LINK_PARAM] = value
+    st.session_state[state.APPLIED_LINK] = value
     return f"?{LINK_PARAM}={value}"
 
 
-def load_from_link(years: list[int]) -> str | None:
-    """Apply a scenario from ``?szenario=…`` once; returns an error text if it is invalid."""
+def load_from_link(pkg: DataPackage) -> None:
+    """Apply a scenario from ``?szenario=…`` once.
+
+    The link is parsed in a limited worker (:func:`scenarios.exchange.read_link`). A bad
+    link never raises: its German message is shown once (:func:`notify`), the parameter is
+    removed from the address, and the session keeps its scenario.
+    """
     value = st.query_params.get(LINK_PARAM)
     if not value or value == st.session_state[state.APPLIED_LINK]:
-        return None
-    st.session_state[state.APPLIED_LINK] = value
+        return
     try:
-        apply(from_url_param(value), years)
+        scenario = read_link(value)
+        check_fits(pkg, scenario)
     except ValueError as error:
-        return f"Der Szenario-Link konnte nicht geladen werden: {error}"
-    return None
+        problem = str(error)
+    except Exception:  # a bug must not lock the user out: log it, drop the link
+        LOGGER.exception("Szenario-Link konnte nicht gelesen werden")
+        problem = "Interner Fehler beim Lesen des Links (im Protokoll des Servers vermerkt)."
+    else:
+        st.session_state[state.APPLIED_LINK] = value
+        notes = apply(scenario, pkg.years)
+        if notes:
+            notify("warning", "Szenario aus dem Link geladen, mit Anpassungen: " + " ".join(notes))
+        return
+    del st.query_params[LINK_PARAM]
+    notify(
+        "error",
+        "Der Szenario-Link konnte nicht geladen werden; er wurde aus der Adresse entfernt. "
+        + problem.removeprefix(f"{LINK_LABEL}: "),
+    )

@@ -13,6 +13,7 @@ from geo.demand import TargetGroup
 from geo.package import DataPackage
 from geo.siting import MAX_K
 from indicators.format import format_number
+from scenarios.exchange import to_json
 from scenarios.model import NewSite, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
 from scenarios.result import Result
@@ -157,7 +158,7 @@ def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
 
 
 def save_and_share(scenario: Scenario) -> None:
-    """Save the scenario under a name and offer a link."""
+    """Save the scenario under a name and offer a link (or a file when it is too large)."""
     st.subheader("Szenario speichern und teilen")
     name_col, button_col = st.columns([3, 1])
     name_col.text_input(
@@ -167,13 +168,27 @@ def save_and_share(scenario: Scenario) -> None:
     if button_col.button("Speichern", disabled=scenario.is_empty):
         try:
             named = stamped(scenario, st.session_state[state.SCENARIO_NAME], data.package().version)
-            simulation.store().save(named, overwrite=overwrite)
+            # Overwriting the scenario this session loaded: only if nobody changed it since.
+            loaded = st.session_state[state.STORED_VERSION]
+            expected = loaded[1] if overwrite and loaded and loaded[0] == named.name else None
+            version = simulation.store().save(named, overwrite=overwrite, expected_version=expected)
             simulation.set_scenario(named)
-            st.success(f"Gespeichert: „{md(named.name)}“ (Seite Szenarien).")
+            st.session_state[state.STORED_VERSION] = (named.name, version)
+            st.success(f"Gespeichert: „{md(named.name)}“, Version {version} (Seite Szenarien).")
         except ValueError as error:
-            st.error(str(error))
+            st.error(md(error))
     if button_col.button("Link erzeugen", disabled=scenario.is_empty):
-        st.code(simulation.share_link(scenario), language=None)
-        st.caption(
-            "Der Link steht jetzt auch in der Adresszeile des Browsers; er enthält das ganze Szenario."
-        )
+        try:
+            st.code(simulation.share_link(scenario), language=None)
+            st.caption(
+                "Der Link steht jetzt auch in der Adresszeile des Browsers; er enthält das ganze "
+                "Szenario."
+            )
+        except ValueError as error:  # too large for a link: offer the file instead
+            st.warning(md(error))
+            st.download_button(
+                "Szenario als Datei (JSON)",
+                to_json(scenario),
+                f"{(scenario.name or 'szenario').replace(' ', '_')}.json",
+                "application/json",
+            )

@@ -82,6 +82,11 @@ PAPER = "papier"
 LAST_CLICK = "_letzter_kartenklick"
 # Internal: the shared-link scenario already loaded from the URL.
 APPLIED_LINK = "_geladener_link"
+# Internal: messages shown once at the top of the next page run, ((kind, text), …).
+NOTICES = "_hinweise_einmal"
+# Internal: (name, version) of the scenario last loaded from or saved to the store; an
+# overwrite of that name is a compare-and-set against this version.
+STORED_VERSION = "_gespeicherte_version"
 
 DEFAULTS: dict[str, object] = {
     BASEMAP: True,
@@ -133,6 +138,8 @@ DEFAULTS: dict[str, object] = {
     PAPER: "A4",
     LAST_CLICK: None,
     APPLIED_LINK: None,
+    NOTICES: (),
+    STORED_VERSION: None,
 }
 
 

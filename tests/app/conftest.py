@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.config import DATA_ENV, PROJECT_ROOT
 from scenarios.store import STORE_ENV
+from ui.errors import DEBUG_ENV
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -15,6 +16,12 @@ APP = str(PROJECT_ROOT / "app.py")
 def _private_scenario_store(tmp_path, monkeypatch):
     """Pages never write into the project's data/ folder during tests."""
     monkeypatch.setenv(STORE_ENV, str(tmp_path / "szenarien-test"))
+
+
+@pytest.fixture(autouse=True)
+def _bugs_raise(monkeypatch):
+    """A page bug raises (at.exception) instead of the user notice of ui/errors.py."""
+    monkeypatch.setenv(DEBUG_ENV, "1")
 
 
 @pytest.fixture

@@ -89,16 +89,3 @@ def test_shared_link_loads_the_scenario(app_for, synthetic_dir, store_dir, monke
     at.run()
     assert not at.exception
     assert at.session_state[state.SCENARIO].added[0].name == "Geteilt"
-
-
-def test_broken_link_is_reported_not_raised(app_for, synthetic_dir, store_dir, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.app.conftest import APP
-
-    monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["szenario"] = "kaputt!!"
-    at.run()
-    assert not at.exception
-    assert any("Szenario-Link" in e.value for e in at.sidebar.error)

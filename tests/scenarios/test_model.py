@@ -48,25 +48,93 @@ def test_scenario_is_limited_in_size():
         scenario.with_site(NewSite("zu viel", 11.6, 52.1))
 
 
+SITE = {"lon": 11.6, "lat": 52.1}
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ([], "JSON-Objekt"),
-        ({"schema": "anders/9"}, "Unbekanntes Szenarioformat"),
-        ({"added": [{"lon": "x", "lat": 52}]}, r"Standort 1, lon: keine Zahl"),
-        ({"added": [{"lon": 11.6, "lat": 95}]}, "lat: 95.0 liegt nicht zwischen"),
-        ({"added": [{"lon": 11.6, "lat": 52, "source": "hack"}]}, "unbekannte Herkunft"),
-        ({"added": [{"lon": 11.6, "lat": 52, "name": "x" * 500}]}, "zu lang"),
-        ({"added": "viele"}, "'added' muss eine Liste"),
-        ({"target": "hunde"}, "Unbekannte Zielgruppe"),
-        ({"params": {"detour": 9}}, "params.detour"),
-        ({"removed": "ASZ-1"}, "'removed' muss eine Liste"),
-        ({"added": [{"lon": 11.6, "lat": 52, "name": {"$gt": 1}}]}, "Text erwartet"),
+        ([], r"JSON-Objekt \{…\} sein \(gefunden: Liste mit 0 Einträgen\)"),
+        ("x", "JSON-Objekt"),
+        (None, r"gefunden: leer \(null\)"),
+        ({"schema": "anders/9"}, "schema: unbekanntes Szenarioformat Text „anders/9“"),
+        ({"schema": 1}, "unbekanntes Szenarioformat Zahl 1"),
+        ({"foo": 1, "bar": 2}, r"unbekannte Felder \(bar, foo\)"),
+        ({"name": 5}, r"^name muss ein Text sein \(gefunden: Zahl 5\)"),
+        ({"name": "x" * 81}, "name ist zu lang"),
+        ({"name": "a\nb"}, "name enthält Steuerzeichen"),
+        ({"name": "a\ud800"}, "Surrogate"),
+        ({"added": "viele"}, "added muss eine Liste von Standorten sein"),
+        ({"added": {"a": 1}}, r"added muss eine Liste .* \(gefunden: Objekt\)"),
+        ({"added": [SITE] * (MAX_ADDED + 1)}, f"added hat {MAX_ADDED + 1} Einträge"),
+        ({"added": [1]}, r"added\[0\] \(neuer Standort 1\) muss ein Objekt"),
+        ({"added": [{}]}, "muss ein Objekt mit lon und lat sein"),
+        ({"added": [{"lat": 52}]}, r"added\[0\] \(neuer Standort 1\)\.lon fehlt"),
+        ({"added": [{"lon": "x", "lat": 52}]}, r"\.lon muss eine Zahl zwischen −180 und 180"),
+        ({"added": [{"lon": True, "lat": 52}]}, "gefunden: Wahrheitswert true"),
+        ({"added": [{"lon": 11.6, "lat": 95}]}, r"\.lat muss zwischen −90 und 90 liegen"),
+        ({"added": [{"lon": 10**400, "lat": 52}]}, r"\.lon muss zwischen"),
+        ({"added": [{**SITE, "source": "hack"}]}, "unbekannte Herkunft"),
+        ({"added": [{**SITE, "source": 3}]}, r"\.source muss ein Text sein"),
+        ({"added": [{**SITE, "name": "x" * 500}]}, "zu lang"),
+        ({"added": [{**SITE, "name": {"$gt": 1}}]}, r"\.name muss ein Text sein"),
+        ({"added": [{**SITE, "ref": ["a"]}]}, r"\.ref muss ein Text sein"),
+        ({"added": [{**SITE, "extra": 1}]}, r"unbekannte Felder \(extra\)"),
+        ({"removed": "ASZ-1"}, "removed muss eine Liste von Einrichtungs-ids"),
+        ({"removed": [1, 2]}, r"removed\[0\] muss ein Text sein"),
+        ({"removed": [""]}, "leere Einrichtungs-id"),
+        ({"removed": ["a"] * 501}, "removed hat 501 Einträge, höchstens 500"),
+        ({"year": "2025"}, "year muss eine ganze Zahl"),
+        ({"year": 2025.0}, "year muss eine ganze Zahl"),
+        ({"year": True}, "year muss eine ganze Zahl"),
+        ({"year": 1800}, "zwischen 1900 und 2100"),
+        ({"target": "hunde"}, "target: unbekannte Zielgruppe Text „hunde“"),
+        ({"target": ["senioren"]}, "target muss ein Text sein"),
+        ({"params": "x"}, r"params muss ein Objekt \{…\} sein \(gefunden: Text „x“\)"),
+        ({"params": [1]}, "params muss ein Objekt"),
+        ({"params": {"detour": 9}}, "params.detour muss zwischen 1 und 3 liegen"),
+        (
+            {"params": {"max_walk_m": "500"}},
+            "params.max_walk_m muss eine Zahl zwischen 1 und 10.000",
+        ),
+        ({"params": {"speed_mps": None}}, r"params.speed_mps muss eine Zahl .*leer \(null\)"),
+        ({"params": {"catchment_m": 0}}, "params.catchment_m muss zwischen"),
+        ({"params": {"tempo": 1}}, r"params enthält unbekannte Felder \(tempo\)"),
+        ({"selection": [1, 2]}, r"selection muss ein Objekt .*Liste mit 2 Einträgen"),
+        ({"selection": {"categories": "pflege"}}, "selection.categories muss eine Liste"),
+        ({"selection": {"categories": ["hunde"]}}, r"selection.categories\[0\]: unbekannte"),
+        ({"selection": {"categories": [1]}}, r"selection.categories\[0\]: unbekannte .*Zahl 1"),
+        ({"selection": {"categories": ["pflege", "pflege"]}}, "mehrfach"),
+        ({"selection": {"include_unclear": "ja"}}, "include_unclear muss true oder false"),
+        ({"selection": {"include_restricted": 1}}, "include_restricted muss true oder false"),
+        ({"package_version": 3}, "package_version muss ein Text sein"),
+        ({"created": "x" * 41}, "created ist zu lang"),
+        ({"note": "x" * 2001}, "note ist zu lang"),
+        ({"note": "a\x00"}, "note enthält Steuerzeichen"),
     ],
 )
 def test_invalid_scenarios_are_rejected_with_the_field(data, message):
     with pytest.raises(ValueError, match=message):
         scenario_from_dict(data)
+
+
+def test_defaults_and_valid_fields_are_accepted():
+    scenario = scenario_from_dict(
+        {
+            "added": [{"lon": 11, "lat": 52, "name": "<b>Treff</b> [x](javascript:1)"}],
+            "selection": {"categories": [], "include_unclear": False},
+            "note": "Zeile 1\nZeile 2\tmit Tab",
+            "year": None,
+        }
+    )
+    assert scenario.added == (NewSite("<b>Treff</b> [x](javascript:1)", 11.0, 52.0, "import"),)
+    assert scenario.selection.categories == ()
+    assert scenario.selection.include_unclear is False
+    assert scenario.params == WalkParams()
+    assert scenario.target == "senioren"
+    assert scenario_from_dict({}) == Scenario(
+        selection=scenario_from_dict({}).selection
+    )  # defaults of the target group
 
 
 def test_stamped_needs_a_name():
@@ -76,3 +144,9 @@ def test_stamped_needs_a_name():
     assert named.name == "Mein Szenario"
     assert named.package_version == "abc"
     assert named.created.endswith("+00:00")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 81, "a\x00b"])
+def test_unusable_names_are_refused(name):
+    with pytest.raises(ValueError, match=r"Namen|zu lang|Steuerzeichen"):
+        stamped(Scenario(), name, "v")
