@@ -19,6 +19,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
+#: Positions a name tries (the most interior ones); a number may go anywhere inside.
+NAME_SPOTS = 15
 #: ``(x0, y0, x1, y1)`` of a text box.
 Box = tuple[float, float, float, float]
 
@@ -69,7 +71,7 @@ def _main_part(geometry: BaseGeometry) -> BaseGeometry:
     return max(parts, key=lambda p: p.area) if parts else geometry
 
 
-def candidates(geometry: BaseGeometry, n: int = 12) -> list[tuple[float, float]]:
+def candidates(geometry: BaseGeometry, n: int | None = None) -> list[tuple[float, float]]:
     """Label positions inside a polygon, best first.
 
     First the pole of inaccessibility (the interior point farthest from the boundary), the
@@ -80,8 +82,8 @@ def candidates(geometry: BaseGeometry, n: int = 12) -> list[tuple[float, float]]
     ----------
     geometry : shapely geometry
         Polygon or MultiPolygon (its largest part is labelled).
-    n : int
-        Number of grid points to add at most.
+    n : int, optional
+        Number of grid points to add at most (default: all 7 × 7 that lie inside).
 
     Returns
     -------
@@ -92,12 +94,10 @@ def candidates(geometry: BaseGeometry, n: int = 12) -> list[tuple[float, float]]
     part = _main_part(geometry)
     out: list[tuple[float, float]] = []
     span = max(part.bounds[2] - part.bounds[0], part.bounds[3] - part.bounds[1])
-    for point in (
-        polylabel(part, tolerance=span / 200) if part.geom_type == "Polygon" else None,
-        part.representative_point(),
-        part.centroid,
-    ):
-        if point is not None and part.contains(point):
+    with np.errstate(all="ignore"):  # slivers: the inscribed-circle search may overflow
+        pole = polylabel(part, tolerance=span / 200) if part.geom_type == "Polygon" else None
+    for point in (pole, part.representative_point(), part.centroid):
+        if point is not None and not point.is_empty and part.contains(point):
             out.append((point.x, point.y))
     xmin, ymin, xmax, ymax = part.bounds
     steps = 7
@@ -172,7 +172,8 @@ def place_labels(
     for key, name, geometry in items:
         spots = candidates(geometry)
         variants = [name] + [v for v in [two_lines(name)] if v]
-        hit = first_free(variants, spots)
+        # A name should sit well inside its area: the most interior positions only.
+        hit = first_free(variants, spots[:NAME_SPOTS])
         if hit is None:
             failed.append((key, name, spots))
             continue
