@@ -3,6 +3,11 @@
 Every sheet has a title, the map with Stadtteil labels, a legend with the class breaks, a
 scale bar, a north arrow and the source and licence stamp with the Datenstand. The map is
 drawn in EPSG:25832, so the scale bar measures true metres. No basemap tiles are fetched.
+
+Layout is measured, not guessed: the stamp is wrapped to the sheet width at the bottom, the
+map fills the left column above it, and title, subtitle, legend, number key and notes are
+stacked in the right column by their rendered extents. Labels never overprint each other
+(:mod:`maps.labels`).
 """
 
 from __future__ import annotations
@@ -183,6 +188,7 @@ def render(
     layers: Collection[Layer] = (),
     labels: bool = True,
     highlight: Collection[str] = (),
+    label_priority: pd.Series | None = None,
     fmt: str = "png",
     dpi: int = 200,
 ) -> bytes:
@@ -202,6 +208,8 @@ def render(
         Write area names.
     highlight : collection of str
         Area ids with a thick outline.
+    label_priority : pandas.Series, optional
+        Per area id: labels are placed in descending order (default: area).
     fmt : {"png", "pdf"}
         Output format.
     dpi : int
@@ -217,7 +225,15 @@ def render(
     ValueError
         On an unknown paper size or format.
     """
-    figure = sheet_figure(areas, colors, sheet, layers=layers, labels=labels, highlight=highlight)
+    figure = sheet_figure(
+        areas,
+        colors,
+        sheet,
+        layers=layers,
+        labels=labels,
+        highlight=highlight,
+        label_priority=label_priority,
+    )
     return figure_bytes(figure, fmt, dpi)
 
 

@@ -549,10 +549,10 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
     if scenario.note:
         flow.append(ctx.p(f"<i>Notiz:</i> {esc(scenario.note)}"))
     if added:
-        flow += [ctx.p("Neue Standorte:"), *ctx.bullets(added)]
+        flow += [ctx.p("<b>Neue Standorte:</b>"), *ctx.bullets(added)]
     if closed:
-        flow += [ctx.p("Gedanklich geschlossen:"), *ctx.bullets(closed)]
-    flow += [ctx.p("Wirkung:"), *ctx.bullets(numbers)]
+        flow += [ctx.p("<b>Gedanklich geschlossen:</b>"), *ctx.bullets(closed)]
+    flow += [ctx.p("<b>Wirkung:</b>"), *ctx.bullets(numbers)]
     removed = package.einrichtungen[package.einrichtungen["id"].isin(scenario.removed)]
     flow += [
         PageBreak(),
