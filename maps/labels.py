@@ -106,7 +106,8 @@ def candidates(geometry: BaseGeometry, n: int | None = None) -> list[tuple[float
     )
     grid = shapely.points(xs.ravel(), ys.ravel())
     grid = grid[shapely.contains(part, grid)]
-    depth = shapely.distance(grid, part.boundary)
+    with np.errstate(all="ignore"):
+        depth = shapely.distance(grid, part.boundary)
     for point in grid[np.argsort(-depth)][:n]:
         out.append((point.x, point.y))
     seen: set[tuple[float, float]] = set()
