@@ -14,11 +14,11 @@ from matplotlib.figure import Figure
 from geo.access_kernel import WalkParams
 from geo.facilities import stand_range
 from geo.package import DataPackage
-from indicators.composite import CLASS_LABELS
+from indicators.composite import CLASS_LABELS, COMPONENTS, check_weights
 from indicators.format import format_number
 from indicators.registry import Indicator
 from maps.access_maps import CLASS_COLORS, TIME_COLORS, cell_squares, time_class_labels, time_colors
-from maps.classify import COVERAGE_EDGES, MISSING_COLOR, Classes, classify_fixed
+from maps.classify import COVERAGE_EDGES, METHODS, MISSING_COLOR, Classes, classify_fixed
 from maps.scenario_maps import CHANGE_STYLE, NEW_SITE_COLOR, REMOVED_COLOR, change_classes
 from maps.static import Layer, Sheet, sheet_figure
 
@@ -26,11 +26,35 @@ SITE_COLOR = "#0072B2"
 WALK_NOTE = "Gehweg = Luftlinie × Umwegfaktor (kein Wegenetz); Einrichtungslagen ungefähr (± Radius je Eintrag)."
 
 
-def datenstand(package: DataPackage, year: int) -> str:
-    """Short Datenstand for the stamp: statistics year, Zensus, facilities, package version."""
+def datenstand(package: DataPackage, year: int, *, version: bool = True) -> str:
+    """Short Datenstand for the stamp: statistics year, Zensus, facilities, package version.
+
+    ``version=False`` leaves out the package's content hash (plain-language print).
+    """
     span = stand_range(package.einrichtungen.get("stand", pd.Series(dtype=str)))
-    facilities = f"Einrichtungen {span[0]}–{span[1]}" if span else "Einrichtungen o. J."
-    return f"Statistik 31.12.{year}; Zensus 2022; {facilities}; Datenpaket {package.version}"
+    if span:
+        facilities = f"Einrichtungen {span[0]}" + (f"–{span[1]}" if span[1] != span[0] else "")
+    else:
+        facilities = "Einrichtungen o. J."
+    text = f"Statistik 31.12.{year}; Zensus 2022; {facilities}"
+    return f"{text}; Datenpaket {package.version}" if version else text
+
+
+def residents(package: DataPackage, year: int) -> pd.Series:
+    """Residents per Stadtteil in ``year`` (label priority: populous Stadtteile first)."""
+    stat = package.statistik[package.statistik["jahr"] == year]
+    return stat.set_index("stadtteil_nr")["einwohner"].reindex(package.stadtteile.index)
+
+
+def index_note(weights: dict[str, float] | None = None) -> str:
+    """The components that enter the index with these weights, in words."""
+    weights = check_weights(weights or {})
+    groups = {}
+    for comp in COMPONENTS:
+        if weights[comp.key] > 0:
+            groups.setdefault(comp.group, []).append(comp.label)
+    parts = [f"{group} ({', '.join(labels)})" for group, labels in groups.items()]
+    return f"Index aus {' und '.join(parts)}; Klassen: Viertel der Rangfolge im Ist-Zustand."
 
 
 def _sites_layer(sites: gpd.GeoDataFrame, label: str = "offene Begegnungsstätte") -> list[Layer]:
@@ -46,7 +70,9 @@ def indicator_sheet(
     year: int,
     *,
     sites: gpd.GeoDataFrame | None = None,
+    method: str = "quantile",
     paper: str = "A4",
+    version: bool = True,
 ) -> Figure:
     """Choropleth of one indicator."""
     sheet = Sheet(
@@ -54,8 +80,11 @@ def indicator_sheet(
         subtitle=f"Stadtteile, 31.12.{year}",
         legend_title=indicator.label_with_unit,
         legend=classes.legend(),
-        datenstand=datenstand(package, year),
-        notes=(indicator.definition, "Klassen: Quantile." if len(classes.colors) else ""),
+        datenstand=datenstand(package, year, version=version),
+        notes=(
+            indicator.definition,
+            f"Klassen: {METHODS.get(method, method)}." if len(classes.colors) else "",
+        ),
         paper=paper,
     )
     return sheet_figure(
@@ -63,6 +92,7 @@ def indicator_sheet(
         classes.fill_colors(),
         sheet,
         layers=_sites_layer(sites) if sites is not None else (),
+        label_priority=residents(package, year),
     )
 
 
@@ -75,6 +105,7 @@ def coverage_sheet(
     year: int,
     *,
     paper: str = "A4",
+    version: bool = True,
 ) -> Figure:
     """Share of the target group within walking distance per Stadtteil."""
     classes = classify_fixed(coverage["anteil_versorgt"], COVERAGE_EDGES)
@@ -83,12 +114,16 @@ def coverage_sheet(
         subtitle=f"{target_label}, 31.12.{year}",
         legend_title="Anteil versorgt (%)",
         legend=classes.legend(),
-        datenstand=datenstand(package, year),
+        datenstand=datenstand(package, year, version=version),
         notes=(WALK_NOTE, f"Umwegfaktor {format_number(params.detour, 2)}."),
         paper=paper,
     )
     return sheet_figure(
-        package.stadtteile, classes.fill_colors(), sheet, layers=_sites_layer(sites)
+        package.stadtteile,
+        classes.fill_colors(),
+        sheet,
+        layers=_sites_layer(sites),
+        label_priority=residents(package, year),
     )
 
 
@@ -100,7 +135,9 @@ def underserved_sheet(
     year: int,
     *,
     top: int = 5,
+    weights: dict[str, float] | None = None,
     paper: str = "A4",
+    version: bool = True,
 ) -> Figure:
     """Under-served classes; the ``top`` ranks outlined."""
     klasse = ranking["klasse"].reindex(package.stadtteile.index)
@@ -117,12 +154,8 @@ def underserved_sheet(
         subtitle=f"{target_label}, 31.12.{year}; dick umrandet: die {top} am stärksten unterversorgten Stadtteile",
         legend_title="Unterversorgung (Klasse)",
         legend=legend,
-        datenstand=datenstand(package, year),
-        notes=(
-            "Index aus Bedarf (Zahl und Anteil der Zielgruppe, Einpersonenhaushalte, Wohngeld) und "
-            "Versorgung (fußläufig Versorgte, E2SFCA); Klassen: Viertel der Rangfolge.",
-            WALK_NOTE,
-        ),
+        datenstand=datenstand(package, year, version=version),
+        notes=(index_note(weights), WALK_NOTE),
         paper=paper,
     )
     return sheet_figure(
@@ -131,6 +164,7 @@ def underserved_sheet(
         sheet,
         layers=_sites_layer(sites),
         highlight=list(ranked.index[:top]),
+        label_priority=residents(package, year),
     )
 
 
@@ -145,6 +179,7 @@ def scenario_sheet(
     year: int,
     *,
     paper: str = "A4",
+    version: bool = True,
 ) -> Figure:
     """Before/after: cells covered before, newly covered and no longer covered."""
     state = change_classes(cells_before["versorgt"].to_numpy(), cells_after["versorgt"].to_numpy())
@@ -184,7 +219,7 @@ def scenario_sheet(
         subtitle=f"Szenario, 31.12.{year}: Versorgung bis {format_number(params.max_walk_m)} m Gehweg vorher und nachher",
         legend_title="100-m-Zellen",
         legend=[],
-        datenstand=datenstand(package, year),
+        datenstand=datenstand(package, year, version=version),
         notes=(WALK_NOTE, "Kreise: Gehdistanz um neue Standorte."),
         paper=paper,
     )
@@ -193,6 +228,7 @@ def scenario_sheet(
         pd.Series("#f2f2f2", index=package.stadtteile.index),
         sheet,
         layers=layers,
+        label_priority=residents(package, year),
     )
 
 
@@ -205,6 +241,7 @@ def walk_time_sheet(
     year: int,
     *,
     paper: str = "A4",
+    version: bool = True,
 ) -> Figure:
     """Walking time from every populated cell to the nearest meeting place."""
     colors = np.where(
@@ -220,7 +257,7 @@ def walk_time_sheet(
         subtitle=f"{target_label}, 31.12.{year}; Gehtempo {format_number(params.speed_mps, 1)} m/s",
         legend_title="Gehzeit",
         legend=list(zip(TIME_COLORS, time_class_labels(), strict=True)),
-        datenstand=datenstand(package, year),
+        datenstand=datenstand(package, year, version=version),
         notes=(WALK_NOTE,),
         paper=paper,
     )
@@ -229,4 +266,5 @@ def walk_time_sheet(
         pd.Series("#ffffff", index=package.stadtteile.index),
         sheet,
         layers=layers,
+        label_priority=residents(package, year),
     )

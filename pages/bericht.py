@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from report.pdf import AUDIENCES, ReportRequest, build_report
+from report.pdf import AUDIENCES, build_report, request_for
 from ui import analysis, data, printing, router, simulation, state, transit
 
 router.ensure_routed()
@@ -37,18 +37,19 @@ right.selectbox(
 )
 
 name = st.session_state[state.REPORT_SCENARIO]
-if not name:
-    scenario = analysis.assumptions()
-elif name == "(aktuell)":
-    scenario = current
-else:
-    scenario = store.load(name).scenario
+if name and name != "(aktuell)":
     st.caption(
         "Ein gespeichertes Szenario bringt seine eigenen Annahmen mit (Jahr, Zielgruppe, Gehdistanz, "
         "Gewichte, Bus & Bahn); der Bericht rechnet mit diesen, nicht mit der Seitenleiste – wie "
         "`begegnungsatlas report --scenario`."
     )
-request = ReportRequest(scenario=scenario, audience=st.session_state[state.AUDIENCE])
+request = request_for(
+    name,
+    st.session_state[state.AUDIENCE],
+    assumptions=analysis.assumptions(),
+    current=current,
+    load=lambda saved: store.load(saved).scenario,
+)
 if st.button("Bericht erstellen", type="primary", icon=":material/picture_as_pdf:"):
     try:
         with st.spinner("Bericht wird erstellt …"):
@@ -61,13 +62,15 @@ if made and made[:2] == (request, pkg.version):
     st.download_button(
         "Bericht herunterladen (PDF)",
         made[2],
-        file_name=f"begegnungsatlas_bericht_{year}.pdf",
+        file_name=f"begegnungsatlas_bericht_{request.audience}_{request.scenario.year or year}.pdf",
         mime="application/pdf",
         icon=":material/download:",
     )
     st.caption(
-        "Inhalt: Deckblatt, Kennzahlen und Befunde, Karte und Rangfolge der Unterversorgung, "
-        "fußläufige Versorgung, gegebenenfalls das Szenario mit Vorher/Nachher, Methode und Quellen."
+        "Inhalt: Deckblatt, das Wichtigste in Kürze, Karte und vollständige Rangfolge der "
+        "Unterversorgung, fußläufige Versorgung (Karte und Tabelle), Bus & Bahn, gegebenenfalls "
+        "das Szenario mit Vorher/Nachher, Methode und Quellen; für das Fachgespräch zusätzlich "
+        "ein technischer Anhang."
     )
 elif made:
     st.caption("Die Einstellungen haben sich geändert – bitte den Bericht neu erstellen.")

@@ -1,36 +1,62 @@
-"""The PDF report for the Seniorenbeirat or a Fachgespräch (A4 landscape, matplotlib only).
+"""The PDF report for the Seniorenbeirat or a Fachgespräch (A4 landscape, reportlab platypus).
 
-Pages: cover; key figures and findings; under-served map; ranking table; coverage map;
-optionally a scenario (before/after map and numbers); method and data notes. All text is
-printed literally (no markup), so names from data cannot inject anything.
+Contents: cover; the most important figures and findings; map and full ranking of the
+under-served index; walking coverage (map and table); Bus & Bahn (when a timetable is
+given); the scenario (when it changes anything); method, data notes and sources. The
+Fachgespräch version adds a technical annex (assumptions, weights, Bus & Bahn parameters,
+data notes with ids, facilities without position, method details).
+
+Every figure comes from one :class:`scenarios.result.Result` (:func:`scenarios.result.compute`),
+every label from the code path actually taken (e.g. Bus & Bahn only when computed). Text flows
+(:mod:`report.layout`): tables continue across pages with their header repeated, nothing is
+cut off, and names from data print literally.
 """
 
 from __future__ import annotations
 
-import io
-import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
+from geo.access_adapter import CITY_ID
 from geo.demand import TARGET_GROUPS
-from geo.gtfs import Feed
+from geo.facilities import CATEGORIES
+from geo.gtfs import WEEKDAYS, Feed
 from geo.package import DataPackage
-from geo.sources import SOURCES
-from indicators.format import format_number
+from geo.sources import ATTRIBUTION, SOURCES
+from indicators.composite import COMPONENTS
 from indicators.table import base_frame, city_row, meeting_place_counts
 from maps.sheets import coverage_sheet, datenstand, scenario_sheet, underserved_sheet
-from maps.static import PAPER, SOURCE_STAMP
+from report.layout import ReportDocument, esc, map_image, styles, table
+from report.wording import (
+    SITE_SOURCES,
+    data_notes,
+    num,
+    pct,
+    rank_range,
+    rank_span,
+    share_range,
+    signed,
+    unranked_reason,
+)
 from scenarios.model import Scenario
-from scenarios.result import Result, compute
+from scenarios.result import CHANGE_TOLERANCE, DRAWS, RANK_NOTE, Result, compute
 
 AUDIENCES = {
     "seniorenbeirat": "Bericht für den Seniorenbeirat",
     "fachgespraech": "Unterlage für das Fachgespräch",
 }
+#: The target group as subject of a sentence or after a number.
+WHO = {
+    "senioren": "ältere Menschen",
+    "kinder": "Kinder",
+    "jugendliche": "junge Menschen",
+    "alle": "Einwohner",
+}
+#: Body text size per audience (larger type for the Seniorenbeirat).
+BODY_SIZE = {"seniorenbeirat": 11.5, "fachgespraech": 10.0}
 
 
 @dataclass(frozen=True)
@@ -50,194 +76,763 @@ class ReportRequest:
     audience: str = "seniorenbeirat"
 
 
-def _page(title: str) -> Figure:
-    fig = Figure(figsize=PAPER["A4"])
-    fig.text(0.05, 0.93, title, fontsize=20, weight="bold", va="top")
-    fig.text(0.05, 0.035, SOURCE_STAMP, fontsize=7, color="#333333")
-    fig.text(0.95, 0.035, "Begegnungsatlas Magdeburg", fontsize=7, color="#333333", ha="right")
-    return fig
+def request_for(
+    choice: str,
+    audience: str,
+    *,
+    assumptions: Scenario,
+    current: Scenario,
+    load,
+) -> ReportRequest:
+    """The request the Bericht page builds from its choice (one function for page and tests).
+
+    Parameters
+    ----------
+    choice : str
+        ``""`` (status quo with the sidebar's assumptions), ``"(aktuell)"`` (the scenario of
+        the simulation page) or the name of a saved scenario.
+    audience : str
+        Key of :data:`AUDIENCES`.
+    assumptions, current : Scenario
+        The sidebar's assumptions and the current (unsaved) scenario.
+    load : callable
+        ``load(name) -> Scenario`` of the scenario store; a saved scenario brings its own
+        assumptions (as ``begegnungsatlas report --scenario`` uses them).
+
+    Returns
+    -------
+    ReportRequest
+    """
+    if not choice:
+        scenario = assumptions
+    elif choice == "(aktuell)":
+        scenario = current
+    else:
+        scenario = load(choice)
+    return ReportRequest(scenario=scenario, audience=audience)
 
 
-def _paragraphs(
-    fig: Figure, items: list[str], top: float = 0.84, size: float = 12, width: int = 110
-) -> float:
-    y = top
-    for item in items:
-        lines = textwrap.wrap(item, width) or [""]
-        fig.text(0.05, y, "\n".join(lines), fontsize=size, va="top", linespacing=1.35)
-        y -= 0.032 * len(lines) * size / 12 + 0.02
-    return y
+@dataclass
+class _Context:
+    """What every section needs: the package, the result and the audience's wording."""
+
+    package: DataPackage
+    request: ReportRequest
+    result: Result
+    st: dict
+    width: float
+    height: float
+
+    @property
+    def plain(self) -> bool:
+        return self.request.audience != "fachgespraech"
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.result.scenario
+
+    @property
+    def group(self):
+        return TARGET_GROUPS[self.scenario.target]
+
+    @property
+    def noun(self) -> str:
+        """The target group in sentences ("Älteren (65+)")."""
+        return self.group.noun
+
+    @property
+    def who(self) -> str:
+        """The target group as subject or after numbers ("ältere Menschen")."""
+        return WHO.get(self.scenario.target, "Personen")
+
+    @property
+    def place(self) -> tuple[str, str]:
+        """Singular and plural of the counted places."""
+        if self.scenario.target == "senioren":
+            return "Begegnungsstätte", "Begegnungsstätten"
+        return "Einrichtung", "Einrichtungen"
+
+    @property
+    def walk(self) -> str:
+        return num(self.scenario.params.max_walk_m)
+
+    def p(self, text: str, style: str = "body") -> Paragraph:
+        """A paragraph of our own markup (data must already be escaped)."""
+        return Paragraph(text, self.st[style])
+
+    def bullets(self, items: list[str]) -> list[Paragraph]:
+        return [Paragraph(item, self.st["bullet"], bulletText="•") for item in items]
+
+    def map(self, figure) -> Flowable:
+        """A map sheet filling the page (it carries its own title and legend)."""
+        return map_image(figure, self.width, self.height - 1)
 
 
-def _table(
-    fig: Figure, frame: pd.DataFrame, top: float, bottom: float = 0.08, size: float = 9
-) -> None:
-    ax = fig.add_axes((0.05, bottom, 0.90, top - bottom))
-    ax.set_axis_off()
-    table = ax.table(
-        cellText=frame.astype(str).to_numpy(),
-        colLabels=list(frame.columns),
-        loc="upper left",
-        cellLoc="left",
-        colLoc="left",
-    )
-    table.auto_set_font_size(False)
-    table.set_fontsize(size)
-    table.scale(1, 1.25)
-    for (row, _col), cell in table.get_celld().items():
-        cell.set_edgecolor("#bbbbbb")
-        if row == 0:
-            cell.set_facecolor("#e8eef5")
-            cell.set_text_props(weight="bold")
+def _toc(toc: list[str], text: str) -> Spacer:
+    """A contents entry for a page without heading (a map sheet has its own title)."""
+    toc.append(text)
+    return Spacer(1, 1)
 
 
-def _cover(package: DataPackage, request: ReportRequest, res: Result, group_label: str) -> Figure:
-    fig = Figure(figsize=PAPER["A4"])
-    fig.text(0.08, 0.70, "Begegnungsatlas Magdeburg", fontsize=34, weight="bold")
-    fig.text(0.08, 0.62, AUDIENCES.get(request.audience, AUDIENCES["seniorenbeirat"]), fontsize=20)
-    lines = [
-        f"Zielgruppe: {group_label}",
-        f"Stand der Statistik: 31.12.{res.year}",
-        f"Erstellt am {date.today().strftime('%d.%m.%Y')}",
-        f"Datenstand: {datenstand(package, res.year)}",
+def _h1(ctx: _Context, text: str, toc: list[str]) -> Paragraph:
+    toc.append(text)
+    return ctx.p(esc(text), "h1")
+
+
+def _cover(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    res, scenario = ctx.result, ctx.scenario
+    stand = datenstand(ctx.package, res.year, version=not ctx.plain)
+    facts = [
+        f"<b>Zielgruppe:</b> {esc(ctx.group.label)}",
+        f"<b>Stand der Statistik:</b> 31.12.{res.year}",
+        f"<b>Datenstand:</b> {esc(stand)}",
+        f"<b>Einrichtungen:</b> {esc(_facility_state(ctx.package))}",
+        f"<b>Erstellt am</b> {date.today().strftime('%d.%m.%Y')}",
     ]
-    if not request.scenario.is_empty:
-        lines.insert(1, f"Szenario: {request.scenario.name or 'ohne Namen'}")
-    fig.text(0.08, 0.50, "\n".join(lines), fontsize=13, va="top", linespacing=1.6)
-    fig.text(0.08, 0.08, SOURCE_STAMP, fontsize=8, color="#333333")
-    return fig
-
-
-def _key_figures(package: DataPackage, ev: Result, ranking: pd.DataFrame) -> Figure:
-    city = city_row(base_frame(package.statistik, ev.year, meeting_place_counts(package))).iloc[0]
-    cov = ev.before.city
-    fig = _page("Kennzahlen und Befunde")
-    figures = pd.DataFrame(
-        {
-            "Kennzahl": [
-                "Einwohner",
-                f"{ev.before.target.label}",
-                "Anteil 65+ an allen Einwohnern",
-                "Offene Begegnungsstätten (gezählt)",
-                f"bis {format_number(ev.scenario.params.max_walk_m)} m Gehweg versorgt",
-                "nicht fußläufig versorgt",
-                "Median des Gehwegs zur nächsten Einrichtung",
-            ],
-            "Wert": [
-                format_number(city["einwohner"]),
-                format_number(cov["zielgruppe"]),
-                f"{format_number(city['anteil_65plus'], 1)} %",
-                format_number(cov["einrichtungen"]),
-                f"{format_number(cov['anteil_versorgt'], 1)} % (Spanne {format_number(cov['versorgt_min'])}–{format_number(cov['versorgt_max'])} Personen)",
-                format_number(cov["unversorgt"]),
-                f"{format_number(cov['median_gehweg_m'])} m ({format_number(cov['median_gehzeit_min'])} min)",
-            ],
-        }
+    if not scenario.is_empty:
+        name = scenario.name or "aktuelles, nicht gespeichertes Szenario"
+        facts.insert(1, f"<b>Szenario:</b> {esc(name)}")
+    intro = (
+        f"Dieser Bericht zeigt, wo in Magdeburg {esc(ctx.who)} wohnen, wie weit sie zur nächsten "
+        f"{ctx.place[0]} gehen und welche Stadtteile am stärksten unterversorgt sind."
     )
-    _table(fig, figures, top=0.86, bottom=0.52, size=11)
-    without = ev.without_places().head(5)
-    top = ranking[ranking["gerankt"]].sort_values("rang").head(5)
-    findings = [
-        "Stadtteile ohne offene Begegnungsstätte mit den meisten Personen der Zielgruppe: "
-        + ", ".join(f"{r.stadtteil} ({format_number(r.zielgruppe)})" for r in without.itertuples())
-        + ".",
-        "Am stärksten unterversorgt (Rang, Spanne bei veränderten Gewichten): "
-        + "; ".join(
-            f"{int(r.rang)}. {r.stadtteil} ({format_number(r.rang_p05)}–{format_number(r.rang_p95)})"
-            for r in top.itertuples()
+    return [
+        ctx.p("Begegnungsatlas Magdeburg", "cover_title"),
+        ctx.p(esc(AUDIENCES[ctx.request.audience]), "cover_sub"),
+        *[ctx.p(fact, "line") for fact in facts],
+        Spacer(1, ctx.st["body"].fontSize),
+        ctx.p(intro),
+    ]
+
+
+def _facility_state(package: DataPackage) -> str:
+    """Where the facility list comes from (package or upload), from the package notes."""
+    notes = " ".join(package.notes)
+    if "Einrichtungsliste durch Upload ersetzt" in notes:
+        return "hochgeladene Liste (ersetzt die Liste des Datenpakets)"
+    base = "Liste des Datenpakets, aus öffentlichen Webseiten zusammengestellt (nicht vollständig)"
+    if "per Upload ergänzt" in notes:
+        return f"{base}, ergänzt per Upload"
+    return base
+
+
+def _city(ctx: _Context) -> pd.Series:
+    package, year = ctx.package, ctx.result.year
+    return city_row(base_frame(package.statistik, year, meeting_place_counts(package))).iloc[0]
+
+
+def _unlocated_text(n: int) -> str:
+    if not n:
+        return ""
+    return f"davon {'eine' if n == 1 else num(n)} ohne bekannte Lage (zählt im Stadtteil)"
+
+
+def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    res = ctx.result
+    cov = res.before.city
+    one, many = ctx.place
+    residents = _city(ctx)["einwohner"]
+    placed = cov["verortet"]
+    low = cov["versorgt_min"] / placed * 100 if placed else float("nan")
+    high = cov["versorgt_max"] / placed * 100 if placed else float("nan")
+    without = res.without_places()
+    n_unlocated = len(res.before.unlocated)
+    rows = [
+        ["Einwohner", num(residents), f"31.12.{res.year}"],
+        [
+            ctx.group.label,
+            num(cov["zielgruppe"]),
+            f"{pct(cov['zielgruppe'] / residents * 100)} aller Einwohner" if residents else "",
+        ],
+        [f"Gezählte offene {many}", num(cov["einrichtungen"]), _unlocated_text(n_unlocated)],
+        [
+            f"Höchstens {ctx.walk} m Fußweg zur nächsten {one}",
+            pct(cov["anteil_versorgt"]),
+            f"{num(cov['versorgt'])} Personen; {share_range(low, high)}",
+        ],
+        [f"Weiter als {ctx.walk} m entfernt", num(cov["unversorgt"]), "Personen"],
+        [
+            "Mittlerer Fußweg (Median)",
+            f"{num(cov['median_gehweg_m'])} m",
+            f"etwa {num(cov['median_gehzeit_min'])} Minuten; die Hälfte wohnt näher, die Hälfte "
+            "weiter entfernt",
+        ],
+        [f"Stadtteile ohne gezählte {one}", num(len(without)), f"in denen {ctx.who} wohnen"],
+    ]
+    transit = res.transit_before
+    if transit is not None:
+        minutes = num(ctx.scenario.transit.max_minutes)
+        rows.append(
+            [
+                f"In {minutes} Minuten mit Bus & Bahn",
+                pct(transit.at[CITY_ID, "anteil_oepnv"]),
+                f"zu Fuß allein in {minutes} Minuten: {pct(transit.at[CITY_ID, 'anteil_fuss'])}",
+            ]
         )
-        + ".",
+    flow: list[Flowable] = [
+        PageBreak(),
+        _h1(ctx, "Das Wichtigste in Kürze", toc),
+        table(["Kennzahl", "Wert", "Erläuterung"], rows, [3.2, 1.2, 5.6], ctx.st, right=[1]),
     ]
-    _paragraphs(fig, findings, top=0.45, size=12)
-    return fig
+    top = without.head(5)
+    if len(without):
+        listing = [f"{esc(r.stadtteil)} ({num(r.zielgruppe)})" for r in top.itertuples()]
+        listed = ", ".join(listing[:-1]) + " und " + listing[-1] if len(listing) > 1 else listing[0]
+        flow += [
+            ctx.p(f"Stadtteile ohne gezählte {esc(one)}", "h2"),
+            ctx.p(
+                f"In {num(len(without))} Stadtteilen, in denen {esc(ctx.who)} wohnen, gibt es keine "
+                f"gezählte {esc(one)}. Die meisten Betroffenen leben in {listed}."
+            ),
+        ]
+    ranked = res.ranking_before[res.ranking_before["gerankt"]].sort_values("rang").head(5)
+    flow += [
+        ctx.p("Am stärksten unterversorgt", "h2"),
+        ctx.p(
+            "Der Unterversorgungsindex verbindet den Bedarf mit der Versorgung (0 bis 100; höher "
+            "heißt stärker unterversorgt). Die fünf Stadtteile mit dem höchsten Index:"
+        ),
+        *ctx.bullets(
+            [
+                f"{int(r.rang)}. {esc(r.stadtteil)} – {rank_range(r.rang_p05, r.rang_p95)}"
+                for r in ranked.itertuples()
+            ]
+        ),
+    ]
+    return flow
 
 
-def _ranking_table(ranking: pd.DataFrame, coverage: pd.DataFrame, group_label: str) -> Figure:
-    fig = _page("Rangfolge der Unterversorgung")
+def _ranking(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    res = ctx.result
+    ranking = res.ranking_before
+    flow: list[Flowable] = [
+        PageBreak(),
+        _toc(toc, "Karte der Unterversorgung"),
+        ctx.map(
+            underserved_sheet(
+                ctx.package,
+                ranking,
+                res.before.sites,
+                ctx.group.label,
+                res.year,
+                weights=ctx.scenario.weight_map,
+                version=not ctx.plain,
+            )
+        ),
+        PageBreak(),
+        _h1(ctx, "Rangfolge der Unterversorgung", toc),
+        ctx.p(
+            "Rang 1 ist der am stärksten unterversorgte Stadtteil. Die Klassen teilen die "
+            "Rangfolge in Viertel. Die Spalte „bei anderen Gewichten“ zeigt, welche Ränge ein "
+            "Stadtteil erreicht, wenn die Gewichte der Bestandteile zufällig um bis zu die Hälfte "
+            "verändert werden (in 90 von 100 Fällen)."
+        ),
+    ]
     ranked = ranking[ranking["gerankt"]].sort_values("rang")
-    cov = coverage.reindex(ranked.index)
-    frame = pd.DataFrame(
-        {
-            "Rang": ranked["rang"].astype(int),
-            "Stadtteil": ranked["stadtteil"],
-            "Index": [format_number(v, 1) for v in ranked["index"]],
-            "Klasse": ranked["klasse_text"],
-            "Rang-Spanne": [
-                f"{format_number(a)}–{format_number(b)}"
-                for a, b in zip(ranked["rang_p05"], ranked["rang_p95"], strict=True)
-            ],
-            group_label: [format_number(v) for v in cov["zielgruppe"]],
-            "versorgt (%)": [format_number(v, 1) for v in cov["anteil_versorgt"]],
-            "nicht versorgt": [format_number(v) for v in cov["unversorgt"]],
-        }
+    cov = res.before.coverage.reindex(ranked.index)
+    incomplete = ranked["unvollstaendig"].astype(bool)
+    rows = [
+        [
+            num(r.rang),
+            r.stadtteil + (" *" if incomplete[nr] else ""),
+            num(r.index, 1),
+            r.klasse_text,
+            rank_span(r.rang_p05, r.rang_p95),
+            num(cov.at[nr, "zielgruppe"]),
+            pct(cov.at[nr, "anteil_versorgt"]),
+            num(cov.at[nr, "unversorgt"]),
+        ]
+        for nr, r in zip(ranked.index, ranked.itertuples(), strict=True)
+    ]
+    header = [
+        "Rang",
+        "Stadtteil",
+        "Index (0–100)",
+        "Klasse",
+        "bei anderen Gewichten",
+        ctx.group.label,
+        f"bis {ctx.walk} m versorgt",
+        f"nicht versorgt (weiter als {ctx.walk} m)",
+    ]
+    flow.append(
+        table(header, rows, [0.7, 2.6, 1.2, 1.3, 1.5, 1.4, 1.3, 1.7], ctx.st, right=[0, 2, 5, 6, 7])
     )
-    _table(fig, frame, top=0.88, bottom=0.07, size=7.5 if len(frame) > 25 else 9)
+    if incomplete.any():
+        flow.append(
+            ctx.p(
+                "* Für diesen Stadtteil fehlt ein Bestandteil des Index (nicht veröffentlicht); "
+                "der Index rechnet ohne ihn.",
+                "small",
+            )
+        )
     unranked = ranking[~ranking["gerankt"]]
     if len(unranked):
-        fig.text(
-            0.05,
-            0.055,
-            "Nicht gerankt: "
-            + "; ".join(f"{r.stadtteil} ({r.grund})" for r in unranked.itertuples()),
-            fontsize=7,
-            color="#333333",
-            wrap=True,
+        flow += [
+            ctx.p("Nicht in der Rangfolge", "h2"),
+            table(
+                ["Stadtteil", "Grund"],
+                [[r.stadtteil, unranked_reason(r.grund, ctx.who)] for r in unranked.itertuples()],
+                [3, 7],
+                ctx.st,
+            ),
+        ]
+    return flow
+
+
+def _coverage(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    res = ctx.result
+    one, many = ctx.place
+    cov = res.before.coverage.sort_values("stadtteil", key=lambda s: s.str.lower())
+    rows = []
+    for _nr, r in cov.iterrows():
+        placed = r["verortet"]
+        low = r["versorgt_min"] / placed * 100 if placed and placed > 0 else None
+        high = r["versorgt_max"] / placed * 100 if placed and placed > 0 else None
+        rows.append(
+            [
+                r["stadtteil"],
+                num(r["zielgruppe"]),
+                num(r["versorgt"]),
+                pct(r["anteil_versorgt"]),
+                f"{num(low, 1)} bis {num(high, 1)} %"
+                if low is not None and high is not None
+                else "",
+                num(r["median_gehweg_m"]),
+                num(r["einrichtungen"]),
+            ]
         )
-    return fig
-
-
-def _scenario_numbers(ev: Result, scenario: Scenario) -> Figure:
-    fig = _page(f"Szenario „{scenario.name or 'ohne Namen'}“: Wirkung")
-    lines = [
-        f"Neue Standorte: {', '.join(s.name for s in scenario.added) or 'keine'}.",
-        f"Geschlossen: {', '.join(scenario.removed) or 'keine'}.",
-        f"Zusätzlich fußläufig versorgt: {format_number(ev.newly_covered)} Personen; Anteil "
-        f"{format_number(ev.before.city['anteil_versorgt'], 1)} % → {format_number(ev.after.city['anteil_versorgt'], 1)} %.",
+    header = [
+        "Stadtteil",
+        ctx.group.label,
+        f"bis {ctx.walk} m versorgt",
+        "Anteil",
+        "Spanne wegen ungenauer Lage",
+        "mittlerer Fußweg (m)",
+        f"gezählte {many}",
     ]
-    y = _paragraphs(fig, lines, top=0.86, size=12)
-    changed = ev.changed()
-    frame = pd.DataFrame(
-        {
-            "Stadtteil": changed["stadtteil"],
-            "versorgt vorher": [format_number(v) for v in changed["versorgt_vorher"]],
-            "nachher": [format_number(v) for v in changed["versorgt_nachher"]],
-            "neu": [format_number(v) for v in changed["neu_versorgt"]],
-            "Rang vorher": [str(v) if pd.notna(v) else "–" for v in changed["rang_vorher"]],
-            "nachher ": [str(v) if pd.notna(v) else "–" for v in changed["rang_nachher"]],
-            "Klasse vorher": changed["klasse_vorher"],
-            "Klasse nachher": changed["klasse_nachher"],
-        }
+    return [
+        PageBreak(),
+        _toc(toc, "Karte der fußläufigen Versorgung"),
+        ctx.map(
+            coverage_sheet(
+                ctx.package,
+                res.before.coverage,
+                res.before.sites,
+                ctx.scenario.params,
+                ctx.group.label,
+                res.year,
+                version=not ctx.plain,
+            )
+        ),
+        PageBreak(),
+        _h1(ctx, "Fußläufige Versorgung je Stadtteil", toc),
+        ctx.p(
+            f"Versorgt heißt: höchstens {ctx.walk} m Fußweg bis zur nächsten {esc(one)}. Weil "
+            "die Lage mancher Einrichtungen nur ungefähr bekannt ist, zeigt die Spanne den "
+            "ungünstigsten und den günstigsten Fall. Leere Felder: Zahl nicht veröffentlicht "
+            "oder niemand gemeldet."
+        ),
+        table(header, rows, [2.6, 1.5, 1.4, 1.0, 1.8, 1.3, 1.2], ctx.st, right=[1, 2, 3, 4, 5, 6]),
+    ]
+
+
+def _day_text(ctx: _Context) -> str:
+    travel = ctx.result.travel_before
+    params = ctx.scenario.transit
+    day = travel.day if travel is not None else None
+
+    def hhmm(m: int) -> str:
+        return f"{m // 60:02d}:{m % 60:02d}"
+
+    when = f"{WEEKDAYS[day.weekday()]}, {day.strftime('%d.%m.%Y')}" if day else params.label
+    return f"{when}, Abfahrt zwischen {hhmm(params.start_min)} und {hhmm(params.end_min)} Uhr"
+
+
+def _transit(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    res = ctx.result
+    transit = res.transit_before
+    if transit is None:
+        return []
+    one, _many = ctx.place
+    minutes = num(ctx.scenario.transit.max_minutes)
+    city = transit.loc[CITY_ID]
+    by_area = transit.drop(index=CITY_ID).join(res.before.coverage["stadtteil"])
+    by_area = by_area.sort_values("stadtteil", key=lambda s: s.str.lower())
+    rows = [
+        [
+            r["stadtteil"],
+            num(r["zielgruppe"]),
+            pct(r["anteil_oepnv"]),
+            pct(r["anteil_fuss"]),
+            num(r["median_min_oepnv"]),
+        ]
+        for _nr, r in by_area.iterrows()
+    ]
+    text = [
+        f"Wie viele {esc(ctx.who)} erreichen die nächste {esc(one)} in höchstens {minutes} "
+        "Minuten – mit Bus &amp; Bahn (einschließlich der Fußwege zur und von der Haltestelle) "
+        "oder zu Fuß allein? Gerechnet nach dem Fahrplan für "
+        f"{esc(_day_text(ctx))}; gezeigt ist der mittlere Wert über alle Abfahrten.",
+        f"<b>Ganze Stadt:</b> mit Bus &amp; Bahn {pct(city['anteil_oepnv'])}, zu Fuß allein "
+        f"{pct(city['anteil_fuss'])}.",
+    ]
+    if ctx.scenario.transit.wheelchair_only:
+        text.append(
+            "Gerechnet nur mit Haltestellen, die im Fahrplan als barrierefrei markiert sind."
+        )
+    header = [
+        "Stadtteil",
+        ctx.group.label,
+        f"in {minutes} min mit Bus & Bahn",
+        f"in {minutes} min zu Fuß",
+        "mittlere Reisezeit (min)",
+    ]
+    return [
+        PageBreak(),
+        _h1(ctx, "Mit Bus & Bahn", toc),
+        *[ctx.p(t) for t in text],
+        table(header, rows, [3, 1.6, 1.8, 1.6, 1.6], ctx.st, right=[1, 2, 3, 4]),
+        ctx.p(
+            "Leere Felder: Zahl nicht veröffentlicht oder keine Verbindung im Zeitfenster.", "small"
+        ),
+    ]
+
+
+def _new_site_areas(res: Result) -> list[str]:
+    """Stadtteil of each new site, in the order of ``scenario.added`` (ids ``NEU-1`` …)."""
+    sites = res.after.sites.set_index(res.after.sites["id"].astype(str))
+    return [
+        str(sites.at[f"NEU-{i}", "stadtteil"]) if f"NEU-{i}" in sites.index else ""
+        for i in range(1, len(res.scenario.added) + 1)
+    ]
+
+
+def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    res, scenario, package = ctx.result, ctx.scenario, ctx.package
+    if scenario.is_empty:
+        return []
+    one, _many = ctx.place
+    name = scenario.name or "aktuelles Szenario"
+    areas = _new_site_areas(res)
+    added = [
+        f"{esc(site.name)} ({esc(areas[i])}; {SITE_SOURCES.get(site.source, 'neu')})"
+        for i, site in enumerate(scenario.added)
+    ]
+    names = package.einrichtungen.set_index("id")["name"].astype(str)
+    closed = [
+        esc(names.get(i, "eine Einrichtung, die im Datenpaket nicht mehr steht"))
+        for i in scenario.removed
+    ]
+    before, after = res.before.city, res.after.city
+    change = res.table["neu_versorgt"]
+    gained, lost = change[change > 0].sum(), -change[change < 0].sum()
+    numbers = []
+    if gained > CHANGE_TOLERANCE:
+        numbers.append(
+            f"Neu höchstens {ctx.walk} m von einer {esc(one)} entfernt: <b>{num(gained)}</b> "
+            f"{esc(ctx.who)}."
+        )
+    if lost > CHANGE_TOLERANCE:
+        numbers.append(
+            f"Nicht mehr höchstens {ctx.walk} m entfernt: <b>{num(lost)}</b> {esc(ctx.who)}."
+        )
+    numbers += [
+        f"Zusammen: {signed(res.newly_covered)} {esc(ctx.who)} mit höchstens {ctx.walk} m Fußweg; "
+        f"Anteil vorher {pct(before['anteil_versorgt'])}, nachher {pct(after['anteil_versorgt'])}.",
+    ]
+    if res.newly_by_transit is not None:
+        numbers.append(
+            f"In {num(scenario.transit.max_minutes)} Minuten mit Bus &amp; Bahn erreichbar: "
+            f"{signed(res.newly_by_transit)} {esc(ctx.who)}."
+        )
+    flow: list[Flowable] = [PageBreak(), _h1(ctx, f"Szenario „{name}“", toc)]
+    if scenario.note:
+        flow.append(ctx.p(f"<i>Notiz:</i> {esc(scenario.note)}"))
+    if added:
+        flow += [ctx.p("<b>Neue Standorte:</b>"), *ctx.bullets(added)]
+    if closed:
+        flow += [ctx.p("<b>Gedanklich geschlossen:</b>"), *ctx.bullets(closed)]
+    flow += [ctx.p("<b>Wirkung:</b>"), *ctx.bullets(numbers)]
+    removed = package.einrichtungen[package.einrichtungen["id"].isin(scenario.removed)]
+    flow += [
+        PageBreak(),
+        _toc(toc, f"Szenario „{name}“: Karte"),
+        ctx.map(
+            scenario_sheet(
+                package,
+                res.before.cells,
+                res.after.cells,
+                res.after.sites,
+                removed,
+                scenario.params,
+                f"Szenario „{name}“",
+                res.year,
+                version=not ctx.plain,
+            )
+        ),
+        PageBreak(),
+        _h1(ctx, f"Szenario „{name}“: veränderte Stadtteile", toc),
+    ]
+    changed = res.changed()
+    if changed.empty:
+        flow.append(
+            ctx.p(
+                "Das Szenario verändert in keinem Stadtteil die fußläufige Versorgung oder die "
+                "Klasse der Unterversorgung."
+            )
+        )
+    else:
+        rows = [
+            [
+                r.stadtteil,
+                num(r.versorgt_vorher),
+                num(r.versorgt_nachher),
+                num(r.neu_versorgt),
+                num(r.rang_vorher),
+                num(r.rang_nachher),
+                r.klasse_vorher or "",
+                r.klasse_nachher or "",
+            ]
+            for r in changed.itertuples()
+        ]
+        header = [
+            "Stadtteil",
+            "versorgt vorher",
+            "versorgt nachher",
+            "zusätzlich versorgt",
+            "Rang vorher",
+            "Rang nachher",
+            "Klasse vorher",
+            "Klasse nachher",
+        ]
+        flow.append(
+            table(header, rows, [2.6, 1.3, 1.3, 1.3, 1, 1, 1.3, 1.3], ctx.st, right=[1, 2, 3, 4, 5])
+        )
+    flow.append(ctx.p(esc(RANK_NOTE)))
+    return flow
+
+
+def _groups_in_words(weights: dict[str, float]) -> str:
+    groups: dict[str, list[str]] = {}
+    for comp in COMPONENTS:
+        if weights[comp.key] > 0:
+            groups.setdefault(comp.group, []).append(comp.label)
+    return "; ".join(f"{group}: {', '.join(labels)}" for group, labels in groups.items())
+
+
+def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    res, scenario = ctx.result, ctx.scenario
+    p, sel = scenario.params, scenario.selection
+    many = ctx.place[1]
+    minutes_walk = p.max_walk_m / p.speed_mps / 60
+    counted = "; ".join(CATEGORIES.get(c, c) for c in sel.categories)
+    restricted = (
+        "auch Häuser, die vor allem für ihre Bewohner da sind"
+        if sel.include_restricted
+        else "ohne Häuser, die vor allem für ihre Bewohner da sind"
     )
-    if len(frame):
-        _table(fig, frame.head(28), top=y - 0.02, size=8)
-    return fig
-
-
-def _method(scenario: Scenario, notes: tuple[str, ...]) -> Figure:
-    fig = _page("Methode und Datengrundlage")
-    p = scenario.params
+    unclear = (
+        "auch solche, deren Betrieb nicht aktuell bestätigt ist"
+        if sel.include_unclear
+        else "nur solche mit aktuell bestätigtem Betrieb"
+    )
     items = [
-        "Nachfrage: Einwohner jeder bewohnten 100-m-Zelle (Zensus 2022) × Anteil der Zielgruppe im "
-        "Stadtteil, so skaliert, dass jeder Stadtteil seine amtliche Zahl ergibt (Näherung: keine "
-        "Altersangaben im Gitter).",
-        f"Gehweg: Luftlinie × Umwegfaktor {format_number(p.detour, 2)} (kein Wegenetz); Gehtempo "
-        f"{format_number(p.speed_mps, 2)} m/s; versorgt bis {format_number(p.max_walk_m)} m Gehweg.",
-        "Einrichtungslagen sind ungefähr (Radius je Eintrag im Datenpaket); die Spanne der Versorgung "
-        "rechnet mit dem ungünstigsten und günstigsten Fall. Einrichtungen ohne Lage zählen im "
-        "Stadtteil, nicht in Entfernungen. Die Einrichtungsliste ist laut Datenpaket unvollständig.",
-        f"E2SFCA: Angebot je 1.000 Personen im Einzugsbereich ({format_number(p.catchment_m)} m) mit "
-        "Gauß-Gewichtung nach Entfernung.",
-        "Unterversorgungsindex: Min-Max-normierte Komponenten, gewichteter Mittelwert × 100; Gewichte "
-        + ", ".join(f"{k} {format_number(v, 2)}" for k, v in scenario.weight_map.items())
-        + ". Robustheit: 1.000 zufällige Gewichtungen (±50 %).",
-        "Nicht veröffentlichte (geheim gehaltene) Werte bleiben leer und werden nie als 0 gezählt.",
-        *notes,
-        "Quellen und Lizenzen: "
-        + "; ".join(f"{data}: {source} ({licence})" for data, source, licence in SOURCES)
-        + ".",
+        f"<b>Wo die {esc(ctx.noun)} wohnen:</b> Einwohner jeder bewohnten 100-m-Zelle des Zensus "
+        "2022, aufgeteilt nach dem Anteil der Zielgruppe im Stadtteil (das Gitter kennt kein "
+        "Alter); jeder Stadtteil ergibt so seine amtliche Zahl.",
+        f"<b>Wege:</b> Luftlinie × Umwegfaktor {num(p.detour, 2)} – es gibt kein Wegenetz; "
+        f"Gehtempo {num(p.speed_mps, 1)} m pro Sekunde. Versorgt heißt: höchstens {ctx.walk} m "
+        f"Fußweg (etwa {num(minutes_walk)} Minuten).",
+        f"<b>Gezählt werden</b> offene {esc(many)} der Art „{esc(counted)}“ – {restricted}, "
+        f"{unclear}.",
+        "<b>Lage der Einrichtungen:</b> oft nur ungefähr bekannt. Darum wird auch der "
+        "ungünstigste und der günstigste Fall gerechnet; daraus ergibt sich die Spanne.",
+        "<b>Unterversorgungsindex:</b> verbindet "
+        f"{esc(_groups_in_words(scenario.weight_map))}. Jede Größe wird zwischen dem "
+        "günstigsten (0) und dem ungünstigsten Stadtteil (1) eingeordnet; der Index ist ihr "
+        "gewichteter Mittelwert mal 100.",
+        f"Stadtteile mit weniger als {num(scenario.min_people)} {esc(ctx.who)} werden nicht "
+        "verglichen. Nicht veröffentlichte Zahlen bleiben leer und zählen nie als 0.",
     ]
-    _paragraphs(fig, items, top=0.86, size=10.5, width=130)
-    return fig
+    if res.transit_before is not None:
+        t = scenario.transit
+        items.append(
+            "<b>Bus &amp; Bahn:</b> Fahrplan der MVB; Fußweg zur und von der Haltestelle "
+            f"höchstens {num(t.max_access_m)} m, jedes Umsteigen kostet {num(t.transfer_penalty_min)} "
+            "Minuten zusätzlich."
+        )
+    if not scenario.is_empty:
+        items.append(f"<b>Szenario:</b> {esc(RANK_NOTE)}")
+    notes = data_notes(ctx.package.notes + res.before.notes, plain=True)
+    flow: list[Flowable] = [
+        PageBreak(),
+        _h1(ctx, "Wie gerechnet wurde", toc),
+        *ctx.bullets(items),
+    ]
+    if notes:
+        flow += [ctx.p("Hinweise zu den Daten", "h2"), *ctx.bullets([esc(n) for n in notes])]
+    flow += [
+        ctx.p("Quellen und Lizenzen", "h2"),
+        table(["Daten", "Quelle", "Lizenz"], [list(s) for s in SOURCES], [3, 5, 2], ctx.st),
+        Spacer(1, ctx.st["body"].fontSize * 0.6),
+        ctx.p(f"Bei Veröffentlichung bitte angeben: {esc(ATTRIBUTION)}."),
+    ]
+    return flow
+
+
+def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    """Technical annex of the Fachgespräch version."""
+    res, scenario, package = ctx.result, ctx.scenario, ctx.package
+    p, sel = scenario.params, scenario.selection
+
+    def yes(flag: bool) -> str:
+        return "ja" if flag else "nein"
+
+    assumptions = [
+        ["Jahr der Statistik", str(res.year)],
+        ["Zielgruppe", ctx.group.label],
+        ["Gezählte Kategorien", "; ".join(CATEGORIES.get(c, c) for c in sel.categories)],
+        ["Eingeschränkt zugängliche Einrichtungen mitgezählt", yes(sel.include_restricted)],
+        ["Einrichtungen mit unklarem Betrieb mitgezählt", yes(sel.include_unclear)],
+        ["Schwelle fußläufig (Gehweg)", f"{num(p.max_walk_m)} m"],
+        ["Umwegfaktor (Gehweg = Luftlinie × Faktor)", num(p.detour, 2)],
+        ["Gehtempo", f"{num(p.speed_mps, 2)} m/s"],
+        ["Einzugsbereich E2SFCA (Gauß-Gewichtung)", f"{num(p.catchment_m)} m"],
+        ["Mindestgröße für die Rangfolge", f"{num(scenario.min_people)} Personen"],
+        ["Robustheit der Ränge", f"{num(DRAWS)} Ziehungen, jedes Gewicht × 0,5 bis 1,5"],
+        ["Datenpaket (Version)", package.version],
+    ]
+    weights = scenario.weight_map
+    total = sum(weights.values())
+    weight_rows = [
+        [
+            comp.label,
+            comp.group,
+            pct(weights[comp.key] / total * 100) if weights[comp.key] > 0 else "nicht einbezogen",
+        ]
+        for comp in COMPONENTS
+    ]
+    flow: list[Flowable] = [
+        PageBreak(),
+        _h1(ctx, "Technischer Anhang", toc),
+        ctx.p("Annahmen", "h2"),
+        table(["Annahme", "Wert"], assumptions, [5, 5], ctx.st),
+        ctx.p("Gewichte des Unterversorgungsindex", "h2"),
+        table(
+            ["Bestandteil", "Gruppe", "Anteil am Index"],
+            weight_rows,
+            [5, 2.5, 2.5],
+            ctx.st,
+            right=[2],
+        ),
+        ctx.p("Bus &amp; Bahn", "h2"),
+    ]
+    if res.transit_before is None:
+        flow.append(ctx.p("Nicht berechnet: für diesen Bericht lag kein Fahrplan vor."))
+    else:
+        t = scenario.transit
+        travel = res.travel_before
+        transit_rows = [
+            ["Tag und Zeitfenster", _day_text(ctx)],
+            ["Abfahrten im Fenster", f"alle {num(t.step_min)} Minuten; Median über alle"],
+            ["Schwelle", f"{num(t.max_minutes)} Minuten"],
+            ["Fußweg zur und von der Haltestelle höchstens", f"{num(t.max_access_m)} m Gehweg"],
+            ["Umsteigezuschlag", f"{num(t.transfer_penalty_min)} Minuten"],
+            ["Umsteigen zu Fuß höchstens", f"{num(t.transfer_walk_m)} m"],
+            ["Ankunft nach dem Fenster höchstens", f"{num(t.horizon_min)} Minuten"],
+            ["Nur barrierefreie Haltestellen", yes(t.wheelchair_only)],
+            [
+                "Gehtempo und Umwegfaktor",
+                f"wie zu Fuß ({num(p.speed_mps, 2)} m/s; {num(p.detour, 2)})",
+            ],
+        ]
+        if travel is not None:
+            transit_rows.append(["Ausgewertete Fahrten-Abschnitte", num(travel.n_connections)])
+        flow.append(table(["Annahme", "Wert"], transit_rows, [5, 5], ctx.st))
+    flow += [
+        ctx.p("Methode im Detail", "h2"),
+        *ctx.bullets(
+            [
+                "Nachfrage je Zelle = Einwohner der Zelle × Anteil der Zielgruppe im Stadtteil, "
+                "je Stadtteil auf die amtliche Zahl skaliert; Zellen gehören zum Stadtteil ihres "
+                "Mittelpunkts.",
+                "Spanne: jede Einrichtung liegt innerhalb ihres Lage-Radius; gerechnet werden der "
+                "ungünstigste Fall (Radius vom Weg abgezogen) und der günstigste.",
+                "E2SFCA: Schritt 1 teilt jede Einrichtung durch die gewichtete Nachfrage im "
+                "Einzugsbereich, Schritt 2 summiert diese Verhältnisse um jede Zelle; Gewicht "
+                "W(d) = (exp(−½(d/d₀)²) − exp(−½)) / (1 − exp(−½)); je 1.000 Personen, als "
+                "nachfragegewichteter Mittelwert der Zellen eines Stadtteils.",
+                "Index: Min-Max-Normierung jedes Bestandteils über die gerankten Stadtteile "
+                "(0 = am günstigsten, 1 = am ungünstigsten), gewichteter Mittelwert der "
+                "vorhandenen Bestandteile × 100; fehlt einer, rechnet der Index ohne ihn "
+                "(markiert). Klassen: Viertel der Rangfolge.",
+                "Ein Szenario wird auf der Skala des Ist-Zustands bewertet (gleiche Spannweiten, "
+                f"gleiche Klassengrenzen). {esc(RANK_NOTE)}",
+            ]
+        ),
+    ]
+    notes = data_notes(package.notes + res.before.notes, plain=False)
+    if notes:
+        flow += [ctx.p("Hinweise zu den Daten", "h2"), *ctx.bullets([esc(n) for n in notes])]
+    einr = package.einrichtungen
+    no_position = einr[einr.geometry.isna() | einr.geometry.is_empty]
+    if len(no_position):
+        counted = set(res.before.unlocated["id"].astype(str))
+        rows = [
+            [
+                str(r["id"]),
+                str(r["name"]),
+                str(r.get("stadtteil", "") or ""),
+                CATEGORIES.get(str(r["kategorie"]), str(r["kategorie"])),
+                yes(str(r["id"]) in counted),
+            ]
+            for _i, r in no_position.iterrows()
+        ]
+        flow += [
+            ctx.p("Einrichtungen ohne bekannte Lage", "h2"),
+            table(
+                [
+                    "Kennung",
+                    "Name",
+                    "Stadtteil laut Quelle",
+                    "Kategorie",
+                    "in diesem Bericht gezählt",
+                ],
+                rows,
+                [1.2, 3.4, 2, 3.4, 1.4],
+                ctx.st,
+            ),
+        ]
+    if not scenario.is_empty:
+        areas = _new_site_areas(res)
+        rows = [
+            [
+                s.name,
+                areas[i],
+                SITE_SOURCES.get(s.source, s.source),
+                f"{num(s.lat, 5)} / {num(s.lon, 5)}",
+            ]
+            for i, s in enumerate(scenario.added)
+        ]
+        names = einr.set_index("id")["name"].astype(str)
+        rows += [[names.get(i, ""), "", f"geschlossen ({i})", ""] for i in scenario.removed]
+        flow += [
+            ctx.p("Szenario: Standorte", "h2"),
+            table(
+                ["Name", "Stadtteil", "Herkunft", "Breite / Länge (WGS84)"],
+                rows,
+                [3.4, 2, 3.4, 2],
+                ctx.st,
+            ),
+        ]
+    return flow
+
+
+def _contents(ctx: _Context, titles: list[str]) -> list[Flowable]:
+    return [
+        ctx.p("Inhalt", "h2"),
+        *[Paragraph(esc(t), ctx.st["toc"], bulletText="•") for t in titles],
+    ]
 
 
 def build_report(package: DataPackage, request: ReportRequest, feed: Feed | None = None) -> bytes:
@@ -260,42 +855,29 @@ def build_report(package: DataPackage, request: ReportRequest, feed: Feed | None
     Raises
     ------
     ValueError
-        If the year is not available or the scenario cannot be evaluated.
+        If the audience is unknown, the year is not available or the scenario cannot be
+        evaluated.
     """
-    ev = compute(package, request.scenario, feed)
-    scenario, year = ev.scenario, ev.year
-    group = TARGET_GROUPS[scenario.target]
-    ranking = ev.ranking_before
-    buffer = io.BytesIO()
-    with PdfPages(
-        buffer,
-        metadata={"Title": "Begegnungsatlas Magdeburg – Bericht", "Creator": "Begegnungsatlas"},
-    ) as pdf:
-        pages = [
-            _cover(package, request, ev, group.label),
-            _key_figures(package, ev, ranking),
-            underserved_sheet(package, ranking, ev.before.sites, group.label, year),
-            _ranking_table(ranking, ev.before.coverage, group.label),
-            coverage_sheet(
-                package, ev.before.coverage, ev.before.sites, scenario.params, group.label, year
-            ),
-        ]
-        if not scenario.is_empty:
-            removed = package.einrichtungen[package.einrichtungen["id"].isin(scenario.removed)]
-            pages.append(
-                scenario_sheet(
-                    package,
-                    ev.before.cells,
-                    ev.after.cells,
-                    ev.after.sites,
-                    removed,
-                    scenario.params,
-                    f"Szenario „{scenario.name or 'ohne Namen'}“",
-                    year,
-                )
-            )
-            pages.append(_scenario_numbers(ev, scenario))
-        pages.append(_method(scenario, ev.before.notes + package.notes))
-        for page in pages:
-            pdf.savefig(page)
-    return buffer.getvalue()
+    if request.audience not in AUDIENCES:
+        raise ValueError(
+            f"Unbekanntes Zielpublikum {request.audience!r}. Erlaubt: {', '.join(AUDIENCES)}."
+        )
+    result = compute(package, request.scenario, feed)
+    title = AUDIENCES[request.audience]
+    document = ReportDocument(f"Begegnungsatlas Magdeburg · {title}", date.today())
+    ctx = _Context(
+        package,
+        request,
+        result,
+        styles(BODY_SIZE[request.audience]),
+        document.frame_width,
+        document.frame_height,
+    )
+    toc: list[str] = []
+    body: list[Flowable] = []
+    for section in (_key_figures, _ranking, _coverage, _transit, _scenario, _method):
+        body += section(ctx, toc)
+    if not ctx.plain:
+        body += _annex(ctx, toc)
+    story = [*_cover(ctx, toc), *_contents(ctx, toc), *body]
+    return document.build(story, f"Begegnungsatlas Magdeburg – {title}")

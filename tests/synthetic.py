@@ -115,6 +115,16 @@ FACILITIES = [
 ]
 
 
+#: Names as a planner knows them (no ids: the plain-language report must not show ids).
+FACILITY_NAMES = {
+    "ASZ-1": "Alten- und Service-Zentrum Am Markt",
+    "BG-1": "Begegnungsstätte Lindenhof",
+    "OT-1": "Offener Treff Rosengarten",
+    "MGH-1": "Mehrgenerationenhaus Sonnenhof",
+    "OT-2": "Seniorentreff Kastanie",
+}
+
+
 def facility_rows() -> list[dict]:
     """Rows of einrichtungen.csv."""
     rows = []
@@ -124,7 +134,7 @@ def facility_rows() -> list[dict]:
             {
                 "id": fid,
                 "typ": fid.split("-")[0],
-                "name": f"Einrichtung {fid}",
+                "name": FACILITY_NAMES[fid],
                 "traeger": "Träger e.V.",
                 "strasse_hausnr": "Teststraße 1",
                 "plz": "",

@@ -46,7 +46,15 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None
         key += (res.scenario.weights, res.scenario.min_people)
 
         def build():
-            return underserved_sheet(pkg, ranking, result.sites, label, year, paper=paper)
+            return underserved_sheet(
+                pkg,
+                ranking,
+                result.sites,
+                label,
+                year,
+                weights=res.scenario.weight_map,
+                paper=paper,
+            )
     elif kind == "versorgung":
 
         def build():
@@ -76,7 +84,14 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None
 
         def build():
             return indicator_sheet(
-                pkg, table, indicator, classes, year, sites=data.meeting_places(pkg), paper=paper
+                pkg,
+                table,
+                indicator,
+                classes,
+                year,
+                sites=data.meeting_places(pkg),
+                method=st.session_state[state.CLASS_METHOD],
+                paper=paper,
             )
     elif kind == "szenario":
         if scenario.is_empty:

@@ -7,7 +7,7 @@ import pytest
 from scenarios.exchange import to_url_param
 from scenarios.model import NewSite, Scenario
 from scenarios.store import STORE_ENV
-from tests.synthetic import X0, Y0, metric_point
+from tests.synthetic import FACILITY_NAMES, X0, Y0, metric_point
 from ui import state
 
 
@@ -30,7 +30,7 @@ def test_candidate_adds_coverage_and_closing_removes_it(app_for, synthetic_dir, 
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     assert _metric(at, "neu fußläufig versorgt") == "0"
     picker = next(s for s in at.selectbox if s.label == "Kandidat hinzufügen")
-    bg = next(o for o in picker.options if "BG-1" in o)
+    bg = next(o for o in picker.options if FACILITY_NAMES["BG-1"] in o)
     picker.select(bg).run()
     _button(at, "Kandidat übernehmen").click().run()
     assert not at.exception

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.composite import DEFAULT_WEIGHTS
+from tests.synthetic import FACILITY_NAMES
 from ui import state
 
 
@@ -76,7 +77,7 @@ def test_simulation_shows_the_transit_catchment(app_for, synthetic_dir, candidat
     label = "neu in 20 min mit Bus & Bahn erreichbar"
     assert _metrics(at)[label] == "0"  # nothing changed yet
     picker = next(s for s in at.selectbox if s.label == "Kandidat hinzufügen")
-    picker.select(next(o for o in picker.options if candidate in o)).run()
+    picker.select(next(o for o in picker.options if FACILITY_NAMES[candidate] in o)).run()
     next(b for b in at.button if b.label == "Kandidat übernehmen").click().run()
     assert not at.exception
     assert _percent(_metrics(at)[label]) >= 0

@@ -172,8 +172,11 @@ def test_report_pdf_is_exported(page, server, tmp_path):
     data = target.read_bytes()
     assert data.startswith(b"%PDF")
     reader = pypdf.PdfReader(target)
-    assert len(reader.pages) == 6
-    assert "Neue Neustadt" in reader.pages[3].extract_text()
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Bericht für den Seniorenbeirat" in reader.pages[0].extract_text()
+    assert f"Seite 1 von {len(reader.pages)}" in reader.pages[0].extract_text()
+    assert "Rangfolge der Unterversorgung" in text
+    assert "Neue Neustadt" in text
     screenshot(page, "bericht")
 
 

@@ -1,52 +1,226 @@
-"""The PDF report: pages, size, text."""
+"""The PDF report: flow layout, audiences, Bus & Bahn, scenario, page path = CLI path."""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pypdf
 import pytest
 
-from report.pdf import ReportRequest, build_report
-from scenarios.model import NewSite, Scenario
-from tests.synthetic import X0, Y0, metric_point
+from cli import main
+from geo.gtfs import read_feed
+from geo.package import load_package
+from report.pdf import AUDIENCES, ReportRequest, build_report, request_for
+from scenarios.model import NewSite, Scenario, stamped
+from scenarios.result import RANK_NOTE, compute
+from scenarios.store import ScenarioStore
+from tests.report.pdftext import overlaps, page_text, pages, rows
+from tests.synthetic import X0, Y0, metric_point, write_package
+
+#: The A4 landscape media box in points.
+A4_LANDSCAPE = (842, 595)
 
 
-def _pages(pdf: bytes) -> list[str]:
-    return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
-
-
-def test_report_without_scenario(synthetic):
-    pages = _pages(build_report(synthetic, ReportRequest(Scenario(year=2025))))
-    assert len(pages) == 6  # cover, key figures, class map, ranking, coverage map, method
-    assert "Bericht für den Seniorenbeirat" in pages[0]
-    assert "Kennzahlen" in pages[1]
-    assert "1.410" in pages[1]  # Einwohner, German format
-    assert "Unterversorgung" in pages[2]
-    assert "Rangfolge" in pages[3]
-    assert "Nord" in pages[3]
-    assert "Methode" in pages[-1]
-    assert "Luftlinie × Umwegfaktor" in pages[-1]
-    assert all("OpenStreetMap" in page for page in pages)
-
-
-def test_report_with_scenario_adds_two_pages(synthetic):
-    scenario = Scenario(
+def _scenario() -> Scenario:
+    return Scenario(
         name="Nord-Treff",
         year=2025,
         added=(NewSite("Treff <b>Nord</b>", *metric_point(X0 + 500, Y0 + 1500)),),
+        removed=("ASZ-1",),
     )
-    pdf = build_report(synthetic, ReportRequest(scenario, audience="fachgespraech"))
-    pages = _pages(pdf)
-    assert len(pages) == 8
-    assert "Unterlage für das Fachgespräch" in pages[0]
-    assert "Szenario: Nord-Treff" in pages[0]
-    assert "Treff <b>Nord</b>" in pages[6]  # printed literally
-    assert "Zusätzlich fußläufig versorgt" in pages[6]
-    width = float(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
-    assert round(width) == 842  # A4 landscape
 
 
-def test_unknown_year(synthetic):
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    """The synthetic package, read-only here (the reports are built once per module)."""
+    return load_package(write_package(tmp_path_factory.mktemp("paket")))
+
+
+@pytest.fixture(scope="module")
+def report(package):
+    """``report(audience, scenario=False, feed=True)`` -> PDF bytes (built once each)."""
+    feed = read_feed(package.gtfs_path, package.stadtgrenze)
+    built: dict[tuple, bytes] = {}
+
+    def make(audience: str, scenario: bool = False, with_feed: bool = True) -> bytes:
+        key = (audience, scenario, with_feed)
+        if key not in built:
+            request = ReportRequest(_scenario() if scenario else Scenario(year=2025), audience)
+            built[key] = build_report(package, request, feed if with_feed else None)
+        return built[key]
+
+    return make
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page_text(p) for p in pages(pdf))
+
+
+def _section(all_pages, heading: str, until: str | None = None):
+    """Lines of the pages from the one with ``heading`` up to the one with ``until``."""
+    start = next(i for i, p in enumerate(all_pages) if heading in page_text(p).splitlines())
+    out = []
+    for page in all_pages[start:]:
+        if until and out and until in page_text(page).splitlines():
+            break
+        out.append(page)
+    return out
+
+
+@pytest.mark.parametrize("audience", list(AUDIENCES))
+def test_no_two_text_boxes_overlap_and_page_is_a4_landscape(report, audience):
+    pdf = report(audience, scenario=True)
+    for number, lines in enumerate(pages(pdf), start=1):
+        assert lines, f"Seite {number} ohne Text"
+        assert overlaps(lines) == [], f"Seite {number}"
+        assert f"Seite {number} von " in page_text(lines)
+        assert "Fahrplandaten NASA GmbH/MVB (CC BY 4.0)" in page_text(lines).replace("\n", " ")
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == A4_LANDSCAPE
+
+
+def test_overlap_check_can_fail():
+    line = ((0.0, 0.0, 100.0, 10.0), "a")
+    assert overlaps([line, ((50.0, 5.0, 150.0, 15.0), "b")]) == [("a", "b")]
+    assert overlaps([line, ((0.0, 10.0, 100.0, 20.0), "b")]) == []  # touching lines are fine
+
+
+def test_every_ranked_stadtteil_in_the_ranking_and_unranked_with_reason(package, report):
+    ranking = compute(package, Scenario(year=2025)).ranking_before
+    pdf = report("seniorenbeirat", with_feed=False)
+    section = _section(
+        pages(pdf), "Rangfolge der Unterversorgung", "Fußläufige Versorgung je Stadtteil"
+    )
+    table_rows = [row for page in section for row in rows(page)]
+    ranked = ranking[ranking["gerankt"]]
+    assert len(ranked) == 2  # Mitte and Nord; Ost's count is suppressed
+    for r in ranked.itertuples():
+        pattern = rf"^{int(r.rang)} {re.escape(r.stadtteil)}( \*)? "
+        assert any(re.match(pattern, row) for row in table_rows), r.stadtteil
+    assert any(re.match(r"^Ost Zahl nicht veröffentlicht", row) for row in table_rows)
+
+
+def test_key_figures_in_german_with_the_range_in_words(package, report):
+    result = compute(package, Scenario(year=2025))
+    text = _text(report("seniorenbeirat", with_feed=False))
+    assert "Das Wichtigste in Kürze" in text
+    assert "1.410" in text  # Einwohner, German format
+    city = result.before.city
+    low = city["versorgt_min"] / city["verortet"] * 100
+    high = city["versorgt_max"] / city["verortet"] * 100
+    words = f"zwischen {low:.1f} und {high:.1f} %".replace(".", ",")
+    assert words in text.replace("\n", " ")
+    for bad in ["nan", "inf", "None", "True", "False"]:
+        assert not re.search(rf"\b{bad}\b", text), bad
+
+
+def test_seniorenbeirat_shows_no_ids_but_the_fachgespraech_annex_does(package, report):
+    plain = _text(report("seniorenbeirat", scenario=True))
+    expert = _text(report("fachgespraech", scenario=True))
+    ids = [
+        "OT-2",  # facility without position (package note)
+        "ASZ-1",  # the closed facility of the scenario
+        "NEU-1",
+        "score_",
+        "beitrag_",
+        "zielgruppe 0,15",
+        "anteil_zielgruppe",
+        "einpersonenhaushalte",
+        "e2sfca_je_1000",
+        "max_walk_m",
+        "CRS3035",
+        "Hole lies",
+        package.version,
+    ]
+    for token in ids:
+        assert token not in plain, token
+    assert not re.search(r"\b0[124] (Mitte|Nord|Ost)\b", plain)  # no Stadtteil numbers
+    assert "Technischer Anhang" not in plain
+    # The same data do contain these ids: the Fachgespräch annex lists them.
+    assert "Technischer Anhang" in expert
+    assert "OT-2" in expert
+    assert "ASZ-1" in expert
+    assert package.version in expert
+    for label in [
+        "Zahl der Zielgruppe",
+        "Anteil Einpersonenhaushalte",
+        "Angebot je 1.000 (E2SFCA)",
+    ]:
+        assert label in expert  # German labels of the weights, as shares
+    assert "25,0 %" in expert  # "Nicht fußläufig versorgt": 0.25 of the default weights (sum 1)
+    assert RANK_NOTE[:40] in expert.replace("\n", " ")
+
+
+@pytest.mark.parametrize("audience", list(AUDIENCES))
+def test_bus_und_bahn_section_iff_a_feed_is_given(report, audience):
+    with_feed = _text(report(audience))
+    without = _text(report(audience, with_feed=False))
+    assert "Mit Bus & Bahn" in with_feed
+    assert "In 20 Minuten mit Bus & Bahn" in with_feed
+    assert "Mit Bus & Bahn" not in without
+    assert "In 20 Minuten mit Bus & Bahn" not in without
+    if audience == "fachgespraech":
+        assert "für diesen Bericht lag kein Fahrplan vor" in without
+        assert "für diesen Bericht lag kein Fahrplan vor" not in with_feed
+
+
+def test_scenario_section_with_names_printed_literally(report):
+    text = _text(report("seniorenbeirat", scenario=True))
+    assert "Szenario: Nord-Treff" in text
+    assert "Treff <b>Nord</b>" in text  # printed literally, not as markup
+    assert "Alten- und Service-Zentrum Am Markt" in text  # the closed place by name
+    assert "Szenario „Nord-Treff“: veränderte Stadtteile" in text
+    assert RANK_NOTE[:40] in text.replace("\n", " ")
+    assert "Szenario" not in _text(report("seniorenbeirat"))
+
+
+def test_coverage_table_lists_every_stadtteil(package, report):
+    # Pagination of long tables: tests/report/test_layout.py and the real package.
+    section = _section(
+        pages(report("seniorenbeirat", with_feed=False)),
+        "Fußläufige Versorgung je Stadtteil",
+        "Wie gerechnet wurde",
+    )
+    table_rows = [row for page in section for row in rows(page)]
+    for name in package.stadtteile["stadtteil"]:
+        assert any(row.startswith(f"{name} ") or row == name for row in table_rows), name
+
+
+def test_unknown_year_and_audience(package):
     with pytest.raises(ValueError, match="Jahr 2030"):
-        build_report(synthetic, ReportRequest(Scenario(year=2030)))
+        build_report(package, ReportRequest(Scenario(year=2030)))
+    with pytest.raises(ValueError, match="Zielpublikum"):
+        build_report(package, ReportRequest(Scenario(year=2025), "presse"))
+
+
+def test_saved_scenario_gives_the_same_pdf_on_the_page_and_in_the_cli(
+    synthetic_dir, tmp_path, monkeypatch
+):
+    store = ScenarioStore(tmp_path / "szenarien")
+    saved = Scenario(
+        added=(NewSite("Treff <b>Nord</b>", *metric_point(X0 + 500, Y0 + 1500)),),
+        year=2024,
+        weights=(("unversorgt", 0.5), ("wohngeld", 0.0)),
+    )
+    store.save(stamped(saved, "Plan Nord", "v1"))
+    # Page path: the calls pages/bericht.py makes (sidebar assumptions differ on purpose).
+    package = load_package(synthetic_dir)
+    request = request_for(
+        "Plan Nord",
+        "fachgespraech",
+        assumptions=Scenario(year=2025, target="alle"),
+        current=Scenario(),
+        load=lambda name: store.load(name).scenario,
+    )
+    page_pdf = build_report(package, request, read_feed(package.gtfs_path, package.stadtgrenze))
+    # CLI path.
+    out = tmp_path / "bericht.pdf"
+    args = ["report", "--scenario", "Plan Nord", "--scenario-dir", str(tmp_path / "szenarien")]
+    args += ["--audience", "fachgespraech", "--data", str(synthetic_dir), "--out", str(out)]
+    assert main(args) == 0
+    page_text_all, cli_text_all = _text(page_pdf), _text(out.read_bytes())
+    assert "Plan Nord" in page_text_all
+    assert "31.12.2024" in page_text_all
+    assert page_text_all == cli_text_all
