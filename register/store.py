@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -525,6 +526,27 @@ class RegisterStore:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (typ, anzahl, author, reason, source, now_utc()),
             )
+
+
+def apply_register(package: DataPackage, url: str | None = None) -> DataPackage:
+    """The package with the register's changes (the CLI's and the PDF's facility list).
+
+    Parameters
+    ----------
+    package : geo.package.DataPackage
+        The package as loaded.
+    url : str, optional
+        Register database (default :func:`register.db.database_url`). A SQLite register
+        that does not exist yet is not created: there are no changes.
+
+    Returns
+    -------
+    geo.package.DataPackage
+    """
+    url = url or database_url()
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return package
+    return RegisterStore(url).effective(package)
 
 
 def effective_table(facilities: gpd.GeoDataFrame, changes: Sequence[Change]) -> list[dict]:
