@@ -9,10 +9,10 @@ import argparse
 import os
 import sys
 
-from cli import coverage, indicators, optimize, rank, report, transit, validate
+from cli import coverage, einrichtungen, indicators, optimize, rank, report, transit, validate
 from geo.package import DataPackageError
 
-COMMANDS = [indicators, coverage, rank, optimize, report, validate, transit]
+COMMANDS = [indicators, coverage, rank, optimize, report, validate, transit, einrichtungen]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -449,3 +449,57 @@ def conflict_message(edit: Edit, latest: Change | None, current: Mapping | None)
         f"gespeichert, aber nicht verloren): {mine}. Version {stored_version} von {theirs}"
         f"{now} Bitte prüfen und Ihre Änderung auf Version {stored_version} erneut speichern."
     )
+
+
+def position_fields(
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    x: float | None = None,
+    y: float | None = None,
+    radius: float | None = None,
+    method: str = SET_BY_OFFICE,
+) -> dict:
+    """Fields of a new position from WGS84 ``lat``/``lon`` or EPSG:25832 ``x``/``y``.
+
+    Parameters
+    ----------
+    lat, lon : float, optional
+        Degrees (WGS84).
+    x, y : float, optional
+        Metres (EPSG:25832), instead of ``lat``/``lon``.
+    radius : float, optional
+        ``Lage ± m``: required with a position (a map click: :data:`CLICK_RADIUS_M`).
+    method : str
+        ``lage_methode`` (default: set by the office).
+
+    Returns
+    -------
+    dict
+        ``lat``, ``lon``, ``lage_genauigkeit_m``, ``lage_methode``; empty without position.
+
+    Raises
+    ------
+    ValueError
+        German message if a coordinate or the radius is missing.
+    """
+    if x is not None or y is not None:
+        if x is None or y is None:
+            raise ValueError("Lage: x und y beide angeben (EPSG:25832, Meter).")
+        point = gpd.GeoSeries([shapely.Point(x, y)], crs=METRIC_CRS).to_crs(WGS84).iloc[0]
+        lon, lat = point.x, point.y
+    if lat is None and lon is None:
+        return {}
+    if lat is None or lon is None:
+        raise ValueError("Lage: Breitengrad und Längengrad beide angeben (WGS84, Grad).")
+    if radius is None:
+        raise ValueError(
+            "Lage: bitte angeben, wie genau sie ist (Lage ± m; z. B. 10 bei einem Klick auf "
+            "der Karte an der Haustür)."
+        )
+    return {
+        "lat": round(float(lat), 7),
+        "lon": round(float(lon), 7),
+        "lage_genauigkeit_m": float(radius),
+        "lage_methode": method,
+    }
