@@ -114,7 +114,7 @@ def german_table(
             "Lage ermittelt über": facilities["lage_methode"].map(LAGE_METHODE),
             "Stand": facilities.get("stand"),
             "Quelle": facilities.get("quelle_url"),
-            "Zuletzt geändert": facilities["id"].map(last).fillna("Datenpaket"),
+            "Zuletzt geändert": [last.get(i, "Datenpaket") for i in facilities["id"]],
         }
     ).reset_index(drop=True)
 
@@ -179,7 +179,7 @@ def geopackage_with_style(facilities: gpd.GeoDataFrame, changes: Sequence[Change
     """
     layer = facilities.copy()
     last = last_changed(changes)
-    layer["zuletzt_geaendert"] = layer["id"].map(last).fillna("Datenpaket")
+    layer["zuletzt_geaendert"] = [last.get(i, "Datenpaket") for i in layer["id"]]
     data = geopackage({LAYER: layer.reset_index(drop=True)})
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "einrichtungen.gpkg"
