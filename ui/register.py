@@ -423,3 +423,34 @@ def export_panel(pkg: DataPackage, store: RegisterStore) -> None:
                       "einrichtungen_datenpaket.csv", "text/csv")  # fmt: skip
     st.caption("Die GeoPackage-Datei bringt einen QGIS-Stil mit (Farben nach Kategorie). "
                "„einrichtungen.csv (Datenpaket)“ hat die Spalten der Datei im Datenpaket.")  # fmt: skip
+
+
+def gap_caption(ranking: pd.DataFrame, gaps: pd.DataFrame) -> None:
+    """Under the ranking: the ranked Stadtteile flagged with a data gap, and why."""
+    ranked = ranking[ranking["gerankt"]]
+    flagged = gaps[gaps["datenluecke"] & gaps.index.isin(ranked.index)]
+    if flagged.empty:
+        return
+    parts = [
+        f"{markup.md(ranking.at[nr, 'stadtteil'])} (Rang {ranking.at[nr, 'rang']}: "
+        f"{markup.md(reason)})"
+        for nr, reason in flagged["datenluecke_grund"].items()
+    ]
+    st.caption(
+        f"⚠ Datenlücke bei {len(flagged)} Stadtteil(en) – ihre Versorgungswerte beruhen auf "
+        "Einrichtungen ohne Lage oder mit einer Lageunsicherheit über der Gehdistanz: "
+        + "; ".join(parts)
+        + ". Lagen auf der Seite „Einrichtungen pflegen“ ergänzen."
+    )
+
+
+def gap_warning(name: str, gap: pd.Series) -> None:
+    """In the "Warum?" card: the Stadtteil's data gap, if any."""
+    if not gap["datenluecke"]:
+        return
+    st.warning(
+        f"Datenlücke: Die Versorgungswerte von {markup.md(name)} beruhen auf unsicheren "
+        f"Einrichtungslagen ({markup.md(gap['datenluecke_grund'])}). Der Rang kann dadurch zu "
+        "hoch oder zu niedrig sein.",
+        icon=":material/warning:",
+    )

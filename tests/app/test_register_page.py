@@ -100,3 +100,21 @@ def test_expected_count_and_completeness(app_for, synthetic_dir):
     table = next(d.value for d in at.dataframe if "erwartet" in d.value.columns)
     row = table.set_index("Art").loc["OT"]
     assert (row["bekannt"], row["erwartet"], row["fehlen"]) == (1, "3", "2")
+
+
+def test_ranking_and_warum_card_flag_the_data_gap(app_for, synthetic, synthetic_dir):
+    from ui import state
+
+    at = app_for(synthetic_dir, "pages/unterversorgung.py")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Datenlücke bei 1 Stadtteil(en)" in captions
+    assert "Nord (Rang" in captions
+    assert "Einrichtung OT\\-2 ohne Lage" in captions
+    at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("02").run()
+    assert any("Datenlücke: Die Versorgungswerte von Nord" in w.value for w in at.warning)
+    RegisterStore().update(
+        synthetic, "OT-2", {"lat": LAT, "lon": LON, "lage_genauigkeit_m": 10}, 0, author="A",
+        reason="Tür", source="Begehung",
+    )  # fmt: skip
+    at.run()
+    assert not any("Datenlücke" in c.value for c in at.caption)
