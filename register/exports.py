@@ -236,6 +236,6 @@ def history_table(changes: Sequence[Change]) -> pd.DataFrame:
             "aenderung": [c.summary() for c in changes],
             "grund": [c.reason for c in changes],
             "quelle": [c.source for c in changes],
-            "rueckgaengig_durch": [cancelled.get(c.id) for c in changes],
+            "rueckgaengig_durch": pd.array([cancelled.get(c.id) for c in changes], dtype="Int64"),
         }
     )

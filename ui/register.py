@@ -69,11 +69,13 @@ def tasks(pkg: DataPackage) -> None:
 
 
 def choices(pkg: DataPackage) -> list[str | None]:
-    """None (new facility), then facilities without position, then all others by name."""
-    todo = set(unplaced(pkg)["id"])
-    ordered = pkg.einrichtungen.assign(_todo=~pkg.einrichtungen["id"].isin(todo)).sort_values(
-        ["_todo", "name"]
-    )
+    """Facility ids to edit: None (new), those without position (meeting places first), all."""
+    f = pkg.einrichtungen
+    order = {code: i for i, code in enumerate(CATEGORIES)}
+    ordered = f.assign(
+        _todo=~f["id"].isin(set(unplaced(pkg)["id"])),
+        _cat=f["kategorie"].map(order),
+    ).sort_values(["_todo", "_cat", "name"])
     return [None, *ordered["id"].astype(str)]
 
 
