@@ -22,10 +22,10 @@ st.caption(
     f"`{store.location}`."
 )
 for note in store.notes:
-    st.warning(note)
+    st.warning(markup.md(note))
 message = st.session_state[state.REG_MESSAGE]
 if message:
-    st.success(message, icon=":material/check_circle:")
+    st.success(markup.md(message), icon=":material/check_circle:")
     st.session_state[state.REG_MESSAGE] = None
 
 register.tasks(pkg)

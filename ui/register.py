@@ -188,6 +188,8 @@ def edit_form(
             values.update({n: st.session_state[k(n)] for n in POSITION})
     if values.get("lat") is None and values.get("lon") is None and not record.get("lat"):
         values.pop("lage_genauigkeit_m", None)
+    elif values.get("lat") is not None and values.get("lage_methode", "keine") == "keine":
+        values["lage_methode"] = SET_BY_OFFICE  # a position entered here is the office's
     meta = {
         "author": st.session_state[k("autor")],
         "reason": st.session_state[k("grund")],
@@ -213,7 +215,7 @@ def submit(store: RegisterStore, base: DataPackage, edit: Edit) -> None:
         st.session_state[state.REG_CONFLICT] = (str(conflict), conflict.edit)
         st.rerun()
     except ValueError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(markup.md(error), icon=":material/error:")
         return
     st.session_state[state.REG_AUTHOR] = change.author
     st.session_state[state.REG_FACILITY] = change.facility_id
@@ -261,7 +263,7 @@ def conflict_panel(store: RegisterStore, base: DataPackage) -> None:
     if not conflict:
         return
     message, edit = conflict
-    st.error(message, icon=":material/sync_problem:")
+    st.error(markup.md(message), icon=":material/sync_problem:")
     current = store.versions().get(edit.facility_id, 0)
     left, right = st.columns(2)
     if left.button(f"Meine Änderung auf Version {current} anwenden", type="primary"):
@@ -352,7 +354,7 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
         edits = plan.edits(chosen, author=author, reason=reason, source=plan.source)
         stored = store.submit(base, edits, batch=f"import:{plan.source}")
     except ValueError as error:  # conflicts included: nothing was stored
-        st.error(f"Nichts übernommen: {error}", icon=":material/error:")
+        st.error(f"Nichts übernommen: {markup.md(error)}", icon=":material/error:")
         return
     st.session_state[state.REG_AUTHOR] = author
     st.session_state[state.REG_MESSAGE] = (
@@ -404,7 +406,7 @@ def completeness_panel(pkg: DataPackage, store: RegisterStore, *, editable: bool
                     typ or "", int(count), author=author, reason=reason, source=source
                 )
             except ValueError as error:
-                st.error(str(error))
+                st.error(markup.md(error))
             else:
                 st.session_state[state.REG_MESSAGE] = f"Erwartete Anzahl für {typ}: {int(count)}."
                 st.rerun()

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 import shapely
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli import main
 from geo.access_adapter import SiteSelection
@@ -222,3 +224,27 @@ def test_cli_rank_and_coverage_use_the_register(synthetic, synthetic_dir, capsys
     main(["coverage", "--data", str(synthetic_dir), "--format", "json"])
     coverage = {r["stadtteil_nr"]: r for r in json.loads(capsys.readouterr().out)}
     assert coverage["02"]["senioren_versorgt"] > 0
+
+
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B"]),
+            st.sampled_from(["update", "delete"]),
+            st.text(min_size=1, max_size=3),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    pick=st.integers(min_value=0),
+)
+def test_undo_of_a_change_equals_never_having_made_it(edits, pick):
+    base = {"A": {"id": "A", "name": "a"}, "B": {"id": "B", "name": "b"}}
+    changes = [
+        change(i + 1, fid, kind, {"name": name} if kind == "update" else {})
+        for i, (fid, kind, name) in enumerate(edits)
+    ]
+    target = changes[pick % len(changes)]
+    undone = [*changes, change(len(changes) + 1, target.facility_id, "undo", target=target.id)]
+    without = [c for c in changes if c.id != target.id]
+    assert replay(base, undone) == replay(base, without)
