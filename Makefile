@@ -19,6 +19,7 @@ setup: $(VENV)/.installed static/vendor/.installed
 
 setup-test: setup
 	scripts/install_chromium.sh
+	scripts/install_postgres.sh
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)

@@ -17,6 +17,7 @@ PAGES = {
         ("pages/uebersicht.py", "Übersicht", "home"),
         ("pages/bevoelkerung.py", "Bevölkerung", "groups"),
         ("pages/einrichtungen.py", "Einrichtungen", "location_on"),
+        ("pages/einrichtungen_pflegen.py", "Einrichtungen pflegen", "edit_location_alt"),
     ],
     "Analyse": [
         ("pages/erreichbarkeit.py", "Erreichbarkeit", "directions_walk"),

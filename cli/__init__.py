@@ -21,13 +21,13 @@ import traceback
 from pathlib import Path
 from typing import NoReturn
 
-from cli import coverage, indicators, optimize, rank, report, transit, validate
+from cli import coverage, einrichtungen, indicators, optimize, rank, report, transit, validate
 from geo.config import PROJECT_ROOT
 from geo.package import DataPackageError
 from geo.sandbox import SandboxError
 from scenarios.store import StoreError
 
-COMMANDS = [indicators, coverage, rank, optimize, report, validate, transit]
+COMMANDS = [indicators, coverage, rank, optimize, report, validate, transit, einrichtungen]
 #: Set to 1 to see the traceback of an unexpected error (same variable as the app).
 DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"
 PROG = "begegnungsatlas"

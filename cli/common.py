@@ -36,8 +36,10 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
 
 
 def package_from(args: argparse.Namespace) -> DataPackage:
-    """Load the data package named by ``--data`` (or the default)."""
-    return load_package(args.data if args.data is not None else data_dir())
+    """Load the data package named by ``--data`` (or the default), with the register applied."""
+    from register.store import apply_register  # the planners' facility register (issue 11)
+
+    return apply_register(load_package(args.data if args.data is not None else data_dir()))
 
 
 def _plain(value: object) -> object:

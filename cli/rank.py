@@ -15,6 +15,7 @@ from cli.common import (
 )
 from cli.coverage import output_names
 from indicators.composite import DEFAULT_WEIGHTS
+from register.completeness import result_gaps
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,12 +38,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def rank_output(result) -> pd.DataFrame:
-    """The rank table as printed (the scenario's situation; the status quo without one)."""
+def rank_output(result, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rank table as printed (the scenario's situation; the status quo without one).
+
+    ``gaps`` (:func:`register.completeness.result_gaps`) adds ``datenluecke`` and
+    ``datenluecke_grund``: Stadtteile whose supply figures rest on facilities without
+    position or with a position radius above the walking threshold.
+    """
     target = result.after.target
     table = result.ranking_after
     coverage = result.after.coverage[["zielgruppe", "versorgt", "unversorgt", "anteil_versorgt"]]
     table = table.join(coverage.rename(columns=output_names(target)))
+    if gaps is not None:
+        table = table.join(gaps[["datenluecke", "datenluecke_grund"]])
     first = [
         "stadtteil", "rang", "index", "klasse", "klasse_text",
         target.count_name, f"{target.prefix}_versorgt", f"{target.prefix}_unversorgt", "anteil_versorgt",
@@ -57,6 +65,6 @@ def rank_output(result) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Print the table."""
-    _, _, result = compute_for(args, draws=args.draws)
-    write_table(rank_output(result), args.format, args.output)
+    package, _, result = compute_for(args, draws=args.draws)
+    write_table(rank_output(result, result_gaps(package, result)), args.format, args.output)
     return 0

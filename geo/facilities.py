@@ -34,6 +34,7 @@ LAGE_METHODE: dict[str, str] = {
     "hausnummer_interpolation": "Hausnummer interpoliert",
     "haltestelle": "nächste Haltestelle",
     "strassenlinie": "Mitte der Straße",
+    "amt_gesetzt": "vom Amt gesetzt",
     "keine": "Lage unbekannt",
 }
 #: The default selection: meeting places for seniors.

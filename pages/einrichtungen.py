@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH, located
 from maps.builders import facility_map
-from ui import data, map_widget, router, sources, state
+from ui import data, map_widget, register, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -18,6 +18,11 @@ st.caption(
     "Pflegeeinrichtungen laut Datenpaket. Alle Lagen sind ungefähr: Der Radius je Eintrag gibt "
     "an, in welchem Umkreis die Einrichtung nach den Belegen liegt (Lage ± r m). Die Liste ist "
     "laut Datenpaket nicht vollständig."
+)
+st.page_link(
+    "pages/einrichtungen_pflegen.py",
+    label="Fehlende Einrichtungen ergänzen, Lagen setzen, Korrekturen (Einrichtungsregister)",
+    icon=":material/edit_location_alt:",
 )
 
 if st.session_state[state.FACILITY_CATEGORIES] is None:
@@ -100,3 +105,9 @@ else:
         hide_index=True,
         width="stretch",
     )
+
+with st.expander("Vollständigkeit der Liste"):
+    try:
+        register.completeness_panel(pkg, data.register_store(), editable=False)
+    except Exception as error:  # any database failure: the page stays usable
+        st.info(f"Einrichtungsregister nicht erreichbar: {error}")

@@ -5,6 +5,7 @@ import streamlit as st
 from indicators.composite import COMPONENTS, explain
 from indicators.format import format_number
 from maps.access_maps import class_map
+from register.completeness import result_gaps
 from ui import (
     analysis,
     charts,
@@ -13,6 +14,7 @@ from ui import (
     markup,
     pickers,
     presentation,
+    register,
     router,
     sources,
     state,
@@ -91,6 +93,9 @@ with chart_col:
         charts.rank_interval_chart(ranking, st.session_state[state.STADTTEIL]), width="stretch"
     )
 
+gaps = result_gaps(pkg, res)  # supply figures resting on uncertain facility positions
+register.gap_caption(ranking, gaps)
+
 not_ranked = ranking[~ranking["gerankt"]]
 if len(not_ranked):
     st.caption(
@@ -132,6 +137,7 @@ with right:
         hide_index=True,
         width="stretch",
     )
+register.gap_warning(row["stadtteil"], gaps.loc[nr])
 if row["unvollstaendig"]:
     st.caption(
         "Hinweis: Für diesen Stadtteil fehlt mindestens eine Komponente; die übrigen wurden neu gewichtet."

@@ -10,9 +10,18 @@ import pytest
 
 from geo.config import data_dir
 from geo.package import DataPackage, load_package
+from register.db import DB_ENV
+from scenarios.store import STORE_ENV
 from tests.synthetic import write_package
 
 _TEMPLATE: Path | None = None
+
+
+@pytest.fixture(autouse=True)
+def _private_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets an empty facility register (never the developer's or a shared one)."""
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "szenarien-test"))
+    monkeypatch.delenv(DB_ENV, raising=False)
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ package itself is passed as ``_package`` so Streamlit does not hash the GeoDataF
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -16,6 +18,8 @@ from geo.package import DataPackage, load_package, package_signature, with_uploa
 from indicators import table as tables
 from indicators.table import city_row, compute_indicators, indicator_history
 from indicators.table import meeting_place_counts as _meeting_place_counts
+from register.db import database_url
+from register.store import RegisterStore
 from ui import state
 
 
@@ -36,6 +40,42 @@ def base_package() -> DataPackage:
     return _load(str(path), package_signature(path))
 
 
+@st.cache_resource(show_spinner=False)
+def _register(url: str) -> RegisterStore:
+    return RegisterStore(url)
+
+
+def register_store() -> RegisterStore:
+    """The facility register shared by all sessions (``BEGEGNUNGSATLAS_DB`` or SQLite).
+
+    Raises
+    ------
+    ValueError
+        German message if the database cannot be reached or is too new.
+    """
+    return _register(database_url())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _registered(_base: DataPackage, base_version: str, url: str, revision: str) -> DataPackage:
+    store = register_store()
+    store.refresh(_base)  # the table QGIS reads follows this package
+    return store.effective(_base)
+
+
+def registered_package() -> DataPackage:
+    """The package with the register's changes: the list every page computes on.
+
+    If the register cannot be read, the package alone – with a note saying so.
+    """
+    base = base_package()
+    try:
+        store = register_store()
+        return _registered(base, base.version, store.url, store.revision())
+    except Exception as error:  # any database failure: the analysis must stay usable
+        return replace(base, notes=(*base.notes, f"Einrichtungsregister nicht lesbar: {error}"))
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _overlay(
     _base: DataPackage, base_version: str, tag: str, _facilities, replace: bool, _statistics
@@ -46,8 +86,8 @@ def _overlay(
 
 
 def package() -> DataPackage:
-    """The package this session works with: the base plus validated uploads (if any)."""
-    base = base_package()
+    """The package this session works with: package + register + validated uploads (if any)."""
+    base = registered_package()
     facilities = st.session_state.get(state.UPLOADED_FACILITIES)
     statistics = st.session_state.get(state.UPLOADED_STATISTICS)
     if facilities is None and statistics is None:

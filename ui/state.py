@@ -78,6 +78,15 @@ AUDIENCE = "bericht_publikum"
 REPORT_SCENARIO = "bericht_szenario"
 SHEET_KIND = "einzelkarte"
 PAPER = "papier"
+# Einrichtungen pflegen (the facility register).
+REG_FACILITY = "register_einrichtung"  # id being edited; None = a new facility
+REG_OPENED = "register_geoeffnet"  # {id: version the planner opened} (None until first use)
+REG_AUTHOR = "register_autor"  # remembered for the next change of this session
+REG_CONFLICT = "register_konflikt"  # (message, Edit) of a change refused by a conflict
+REG_MESSAGE = "register_meldung"  # success message shown after the rerun
+REG_IMPORT = "register_import"  # (file hash, register revision, MergePlan) of the preview
+#: Prefix of the edit form's widget keys (one set per facility and version).
+REG_FORM = "register_formular"
 # Internal: last map click already applied (a click is applied once, not on every rerun).
 LAST_CLICK = "_letzter_kartenklick"
 # Internal: the shared-link scenario already loaded from the URL.
@@ -136,6 +145,12 @@ DEFAULTS: dict[str, object] = {
     REPORT_SCENARIO: None,
     SHEET_KIND: "unterversorgung",
     PAPER: "A4",
+    REG_FACILITY: "",  # not chosen yet: the first task
+    REG_OPENED: None,
+    REG_AUTHOR: "",
+    REG_CONFLICT: None,
+    REG_MESSAGE: None,
+    REG_IMPORT: None,
     LAST_CLICK: None,
     APPLIED_LINK: None,
     NOTICES: (),

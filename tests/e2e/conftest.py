@@ -7,6 +7,7 @@ draw without internet. Screenshots go to ``test-artifacts/e2e/``.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from geo.config import DATA_ENV, PROJECT_ROOT
+from register.db import DB_ENV
 from scenarios.store import STORE_ENV
 from tests.conftest import real_data_dir
 
@@ -33,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "e2e"
+#: Scenario store and facility register of the test server (emptied at session start).
+STORE_DIR = ARTIFACTS / "szenarien"
 #: Every wait of the browser tests (CI shares 2 cores; a 5 s default fails under load).
 WAIT_MS = 60_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -57,7 +61,9 @@ def server() -> Iterator[str]:
     """A Streamlit server on the real package; yields its base URL."""
     data = real_data_dir()
     port = _free_port()
-    env = {**os.environ, DATA_ENV: str(data), STORE_ENV: str(ARTIFACTS / "szenarien")}
+    shutil.rmtree(STORE_DIR, ignore_errors=True)  # a private, empty store and register
+    env = {**os.environ, DATA_ENV: str(data), STORE_ENV: str(STORE_DIR)}
+    env.pop(DB_ENV, None)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / "server.log"
     log = log_path.open("w", encoding="utf-8")

@@ -1,0 +1,300 @@
+"""``begegnungsatlas einrichtungen``: the facility register from the command line.
+
+Same store, checks and messages as the page "Einrichtungen pflegen". Every changing verb
+needs ``--author``, ``--reason`` and ``--source``; ``import`` only previews unless
+``--apply`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cli.common import add_data_option, write_table
+from geo.config import data_dir
+from geo.package import DataPackage, load_package
+from register.changes import FIELDS, Edit, position_fields
+from register.store import RegisterStore
+
+#: Options that set a field (option name → field).
+FIELD_OPTIONS = {
+    "name": "name", "typ": "typ", "kategorie": "kategorie", "oeffentlich": "oeffentlich",
+    "in_betrieb": "in_betrieb", "traeger": "traeger", "adresse": "strasse_hausnr", "plz": "plz",
+    "stadtteil": "stadtteil", "oeffnungstage": "oeffnungstage", "stand": "stand",
+    "quelle_url": "quelle_url", "hinweis": "hinweis", "betrieb_grund": "in_betrieb_grund",
+}  # fmt: skip
+EXPORTS = {"csv": "CSV für Excel", "xlsx": "XLSX", "gpkg": "GeoPackage mit QGIS-Stil",
+           "paket": "CSV in den Spalten von einrichtungen.csv"}  # fmt: skip
+
+
+def _meta(parser: argparse.ArgumentParser, source: bool = True) -> None:
+    parser.add_argument("--author", required=True, help="Name der bearbeitenden Person")
+    parser.add_argument("--reason", required=True, help="Grund der Änderung")
+    parser.add_argument(
+        "--source", required=source, default="", help="Beleg: URL oder Dokument (Pflicht)"
+    )
+
+
+def _fields(parser: argparse.ArgumentParser) -> None:
+    for option, field in FIELD_OPTIONS.items():
+        parser.add_argument(f"--{option.replace('_', '-')}", dest=option, help=FIELDS[field])
+    parser.add_argument("--lat", type=float, help="Breitengrad (WGS84)")
+    parser.add_argument("--lon", type=float, help="Längengrad (WGS84)")
+    parser.add_argument("--x", type=float, help="Rechtswert (EPSG:25832, m) statt --lon")
+    parser.add_argument("--y", type=float, help="Hochwert (EPSG:25832, m) statt --lat")
+    parser.add_argument("--genauigkeit", type=float, help="Lage ± m (Pflicht mit Koordinaten)")
+    parser.add_argument(
+        "--lage-methode", default="amt_gesetzt", help="wie die Lage ermittelt wurde"
+    )
+
+
+def _version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--version",
+        type=int,
+        default=None,
+        help="Version, auf der die Änderung beruht (Standard: die aktuelle)",
+    )
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the sub-command."""
+    parser = sub.add_parser(
+        "einrichtungen",
+        help="Einrichtungsregister: auflisten, ergänzen, korrigieren, importieren, exportieren",
+        description="Das Einrichtungsregister (Änderungen über dem Datenpaket, gespeichert in "
+        "$BEGEGNUNGSATLAS_DB oder im Szenario-Ordner).",
+    )
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="AKTION")
+
+    p = verbs.add_parser("list", help="die wirksame Liste")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--output", "-o", type=Path, default=None)
+    add_data_option(p)
+    p.set_defaults(run=run_list)
+
+    p = verbs.add_parser("add", help="Einrichtung aufnehmen")
+    p.add_argument("--id", default="", help="id (Standard: R-0001, R-0002 …)")
+    _fields(p)
+    _meta(p)
+    add_data_option(p)
+    p.set_defaults(run=run_add)
+
+    p = verbs.add_parser("update", help="Felder einer Einrichtung korrigieren")
+    p.add_argument("id")
+    _fields(p)
+    _version(p)
+    _meta(p)
+    add_data_option(p)
+    p.set_defaults(run=run_update)
+
+    for verb, text in (("close", "als geschlossen markieren"), ("delete", "aus der Liste löschen")):
+        p = verbs.add_parser(verb, help=text)
+        p.add_argument("id")
+        _version(p)
+        _meta(p)
+        add_data_option(p)
+        p.set_defaults(run=run_close if verb == "close" else run_delete)
+
+    p = verbs.add_parser("undo", help="eine Änderung rückgängig machen (als neue Änderung)")
+    p.add_argument("change", type=int, help="Nummer der Änderung (siehe history)")
+    _version(p)
+    _meta(p, source=False)
+    add_data_option(p)
+    p.set_defaults(run=run_undo)
+
+    p = verbs.add_parser("history", help="Änderungen einer Einrichtung (ohne ID: alle)")
+    p.add_argument("id", nargs="?", default=None)
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--output", "-o", type=Path, default=None)
+    p.set_defaults(run=run_history)
+
+    p = verbs.add_parser("import", help="Liste der Stadt abgleichen (Vorschau; --apply speichert)")
+    p.add_argument("file", type=Path, help="CSV oder XLSX (wie beim Upload)")
+    p.add_argument("--apply", action="store_true", help="Änderungen wirklich speichern")
+    p.add_argument("--rows", default=None, help="nur diese Dateizeilen übernehmen, z. B. 2,5,7")
+    _meta(p, source=False)
+    add_data_option(p)
+    p.set_defaults(run=run_import)
+
+    p = verbs.add_parser("export", help="die wirksame Liste als Datei")
+    p.add_argument("--format", choices=list(EXPORTS), required=True, help=", ".join(EXPORTS))
+    p.add_argument("--output", "-o", type=Path, required=True)
+    add_data_option(p)
+    p.set_defaults(run=run_export)
+
+    p = verbs.add_parser("soll", help="erwartete Anzahl je Art setzen (Vollständigkeit)")
+    p.add_argument("typ", help="Art, z. B. 'Offener Treff'")
+    p.add_argument("anzahl", help="erwartete Anzahl (oder 'keine' zum Entfernen)")
+    _meta(p)
+    p.set_defaults(run=run_soll)
+
+
+def _package(args: argparse.Namespace) -> DataPackage:
+    return load_package(args.data if args.data is not None else data_dir())
+
+
+def _field_values(args: argparse.Namespace) -> dict:
+    fields = {
+        FIELD_OPTIONS[o]: getattr(args, o) for o in FIELD_OPTIONS if getattr(args, o) is not None
+    }
+    fields.update(
+        position_fields(
+            lat=args.lat, lon=args.lon, x=args.x, y=args.y, radius=args.genauigkeit,
+            method=args.lage_methode,
+        )
+    )  # fmt: skip
+    return fields
+
+
+def _meta_of(args: argparse.Namespace) -> dict:
+    return {"author": args.author, "reason": args.reason, "source": args.source}
+
+
+def _base_version(store: RegisterStore, args: argparse.Namespace, fid: str) -> int:
+    return args.version if args.version is not None else store.versions().get(fid, 0)
+
+
+def _done(change) -> int:
+    print(f"Gespeichert: Änderung #{change.id} – {change.facility_id} {change.summary()} "
+          f"(Version {change.version}).")  # fmt: skip
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the effective list."""
+    from register.exports import package_table, raw_facilities
+
+    store = RegisterStore()
+    package = store.effective(_package(args))
+    table = package_table(package.einrichtungen, package.stadtteile, raw_facilities(package.root))
+    versions = store.versions()
+    table["version"] = [versions.get(fid, 0) for fid in table["id"]]
+    write_table(table, args.format, args.output)
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Add a facility."""
+    fields = _field_values(args)
+    change = RegisterStore().add(_package(args), fields, facility_id=args.id, **_meta_of(args))
+    return _done(change)
+
+
+def run_update(args: argparse.Namespace) -> int:
+    """Correct fields."""
+    store = RegisterStore()
+    fields = _field_values(args)
+    version = _base_version(store, args, args.id)
+    return _done(store.update(_package(args), args.id, fields, version, **_meta_of(args)))
+
+
+def run_close(args: argparse.Namespace) -> int:
+    """Mark closed."""
+    store = RegisterStore()
+    version = _base_version(store, args, args.id)
+    return _done(store.close(_package(args), args.id, version, **_meta_of(args)))
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """Delete from the list."""
+    store = RegisterStore()
+    version = _base_version(store, args, args.id)
+    return _done(store.delete(_package(args), args.id, version, **_meta_of(args)))
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    """Undo a change."""
+    store = RegisterStore()
+    target = next((c for c in store.changes() if c.id == args.change), None)
+    if target is None:
+        raise ValueError(f"Keine Änderung #{args.change} im Register (siehe history).")
+    version = _base_version(store, args, target.facility_id)
+    change = store.undo(
+        _package(args), args.change, version, author=args.author, reason=args.reason
+    )
+    return _done(change)
+
+
+def run_history(args: argparse.Namespace) -> int:
+    """Print the changes."""
+    from register.exports import history_table
+
+    store = RegisterStore()
+    changes = store.changes()
+    table = history_table(changes)
+    if args.id is not None:
+        table = table[table["einrichtung"] == args.id]
+    write_table(table.reset_index(drop=True), args.format, args.output)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Preview (and with ``--apply`` store) a merge of the city's list."""
+    from geo.uploads import validate
+    from register.merge import plan_import
+
+    if not args.file.is_file():
+        raise ValueError(f"Datei {args.file} nicht gefunden.")
+    store = RegisterStore()
+    base = _package(args)
+    package = store.effective(base)
+    check = validate("facilities", args.file.name, args.file.read_bytes(), package, True)
+    for problem in check.errors:
+        print(f"FEHLER  {problem.text()}", file=sys.stderr)
+    plan = plan_import(check, package, store.versions(), args.file.name)
+    print(f"Abgleich {args.file.name}: {plan.summary()}.")
+    for row in plan.rows:
+        if row.status != "unveraendert":
+            print(f"  Zeile {row.row}: {row.status:<11} {row.facility_id or '(neu)'} "
+                  f"{row.name} – {row.describe()}")  # fmt: skip
+    for note in plan.notes:
+        print(f"Hinweis: {note}")
+    if plan.not_in_file:
+        print(f"Nicht in der Datei (bleiben unverändert): {len(plan.not_in_file)} Einrichtung(en).")
+    if not args.apply:
+        print("Nichts gespeichert (Vorschau). Mit --apply übernehmen.")
+        return 0
+    rows = [int(r) for r in args.rows.split(",")] if args.rows else None
+    edits: list[Edit] = plan.edits(
+        rows, author=args.author, reason=args.reason, source=args.source or args.file.name
+    )
+    if not edits:
+        print("Keine Änderung zu übernehmen.")
+        return 0
+    stored = store.submit(base, edits, batch=f"import:{args.file.name}")
+    print(
+        f"Übernommen: {len(stored)} Änderung(en) in einem Schritt (#{stored[0].id}–#{stored[-1].id})."
+    )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the effective list."""
+    from register import exports
+
+    store = RegisterStore()
+    package = store.effective(_package(args))
+    facilities, stadtteile, changes = package.einrichtungen, package.stadtteile, store.changes()
+    raw = exports.raw_facilities(package.root)
+    data = {
+        "csv": lambda: exports.csv_for_excel(facilities, stadtteile, changes),
+        "xlsx": lambda: exports.xlsx_table(facilities, stadtteile, changes, raw),
+        "gpkg": lambda: exports.geopackage_with_style(facilities, changes),
+        "paket": lambda: exports.package_csv(facilities, stadtteile, raw),
+    }[args.format]()
+    args.output.write_bytes(data)
+    print(f"{EXPORTS[args.format]}: {len(facilities)} Einrichtungen → {args.output}")
+    return 0
+
+
+def run_soll(args: argparse.Namespace) -> int:
+    """Set an expected count."""
+    text = args.anzahl.strip().lower()
+    if text != "keine" and not text.isdigit():
+        raise ValueError("Anzahl: eine ganze Zahl angeben (oder 'keine' zum Entfernen).")
+    count = None if text == "keine" else int(text)
+    RegisterStore().set_expected(args.typ, count, **_meta_of(args))
+    print(f"Soll für {args.typ}: {count if count is not None else 'entfernt'}.")
+    return 0

@@ -1,0 +1,133 @@
+"""How far the results can be trusted: completeness of the list and data gaps per Stadtteil.
+
+Pure functions over the (effective) facility list. The data-gap flag marks every
+Stadtteil whose supply figures rest on a counted facility without position (it is counted
+in the Stadtteil but enters no distance: supply is underestimated) or on one whose position
+radius is larger than the walking threshold (whether its neighbours are covered is open).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.access_adapter import SiteSelection
+from geo.access_kernel import WalkParams
+from indicators.format import format_number
+
+#: Task text of a facility without position.
+NO_POSITION_TASK = "ohne Lage – Versorgung im Stadtteil unterschätzt"
+
+
+def _unplaced(facilities: gpd.GeoDataFrame) -> pd.Series:
+    return facilities.geometry.isna() | facilities.geometry.is_empty
+
+
+def completeness(facilities: gpd.GeoDataFrame, expected: Mapping[str, int]) -> pd.DataFrame:
+    """Known vs. expected facilities per type (``typ``).
+
+    Parameters
+    ----------
+    facilities : geopandas.GeoDataFrame
+        The effective list.
+    expected : mapping of str to int
+        Expected count per type, entered by the planners (e.g. ``{"Offener Treff": 12}``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per type (expected types first): ``typ``, ``bekannt`` (in the list, not
+        closed), ``mit_lage``, ``ohne_lage``, ``soll`` (NaN if not entered), ``fehlen``
+        (``soll − bekannt``, at least 0; NaN without ``soll``), ``vollstaendig_pct``.
+    """
+    open_ = facilities[facilities["in_betrieb"] != "nein"]
+    known = open_.groupby("typ").size()
+    unplaced = open_[_unplaced(open_)].groupby("typ").size()
+    types = list(dict.fromkeys([*expected, *sorted(known.index)]))
+    out = pd.DataFrame({"typ": types})
+    out["bekannt"] = [int(known.get(t, 0)) for t in types]
+    out["ohne_lage"] = [int(unplaced.get(t, 0)) for t in types]
+    out["mit_lage"] = out["bekannt"] - out["ohne_lage"]
+    out["soll"] = [float(expected[t]) if t in expected else np.nan for t in types]
+    out["fehlen"] = (out["soll"] - out["bekannt"]).clip(lower=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(out["soll"] > 0, out["bekannt"] / out["soll"] * 100, np.nan)
+    out["vollstaendig_pct"] = np.minimum(share, 100.0)
+    return out
+
+
+def unplaced_by_stadtteil(
+    facilities: gpd.GeoDataFrame, stadtteile: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Facilities without position per Stadtteil (the Stadtteil their source names).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``stadtteil_nr`` (only Stadtteile with such facilities, most first; ``–`` for
+        facilities without any Stadtteil): ``stadtteil``, ``anzahl``, ``einrichtungen``.
+    """
+    unplaced = facilities[_unplaced(facilities) & (facilities["in_betrieb"] != "nein")]
+    rows = []
+    for nr, group in unplaced.groupby(unplaced["stadtteil_nr"].fillna("–"), sort=True):
+        name = stadtteile["stadtteil"].get(nr, "Stadtteil unbekannt")
+        rows.append((nr, name, len(group), ", ".join(group["name"].astype(str))))
+    out = pd.DataFrame(rows, columns=["stadtteil_nr", "stadtteil", "anzahl", "einrichtungen"])
+    return out.set_index("stadtteil_nr").sort_values("anzahl", ascending=False, kind="stable")
+
+
+def data_gaps(
+    facilities: gpd.GeoDataFrame,
+    stadtteile: gpd.GeoDataFrame,
+    selection: SiteSelection,
+    params: WalkParams,
+) -> pd.DataFrame:
+    """Flag the Stadtteile whose supply figures rest on uncertain facilities.
+
+    Parameters
+    ----------
+    facilities : geopandas.GeoDataFrame
+        The effective list (EPSG:25832).
+    stadtteile : geopandas.GeoDataFrame
+        Stadtteil polygons (index ``stadtteil_nr``).
+    selection : SiteSelection
+        Which facilities count (as in the analysis).
+    params : WalkParams
+        Walking threshold and detour factor.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``stadtteil_nr`` (all Stadtteile): ``datenluecke`` (bool) and
+        ``datenluecke_grund`` (German, empty without a gap). A counted facility without
+        position flags the Stadtteil it is counted in; one with ``Lage ± r`` above the
+        walking threshold flags every Stadtteil within ``r`` + the straight-line walking
+        reach (threshold ÷ detour) of its point.
+    """
+    counted = selection.select(facilities)
+    reasons: dict[str, list[str]] = {nr: [] for nr in stadtteile.index}
+    unplaced = _unplaced(counted)
+    for row in counted[unplaced].itertuples():
+        if row.stadtteil_nr in reasons:
+            reasons[row.stadtteil_nr].append(f"{row.name} ohne Lage")
+    reach = params.max_walk_m / params.detour
+    radius = pd.to_numeric(counted["lage_genauigkeit_m"], errors="coerce")
+    vague = counted[~unplaced & (radius > params.max_walk_m)]
+    for row in vague.itertuples():
+        r = float(row.lage_genauigkeit_m)
+        near = stadtteile.geometry.distance(row.geometry) <= r + reach
+        for nr in stadtteile.index[near]:
+            reasons[nr].append(f"{row.name} Lage ± {format_number(r)} m")
+    out = pd.DataFrame(index=stadtteile.index)
+    out["datenluecke"] = [bool(reasons[nr]) for nr in out.index]
+    out["datenluecke_grund"] = ["; ".join(reasons[nr]) for nr in out.index]
+    return out
+
+
+def result_gaps(package, result) -> pd.DataFrame:
+    """:func:`data_gaps` for a computed :class:`scenarios.result.Result` (its assumptions)."""
+    scenario = result.scenario
+    return data_gaps(package.einrichtungen, package.stadtteile, scenario.selection, scenario.params)

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Debian's PostgreSQL with PostGIS for the register tests (tests/register start a private
+# cluster with initdb/pg_ctl in a temporary folder; nothing is configured system-wide).
+set -eu
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+    && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends postgresql postgresql-15-postgis-3 >/dev/null
+ls /usr/lib/postgresql/*/bin/initdb
