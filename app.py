@@ -67,7 +67,8 @@ page = st.navigation(
             for path, title, icon in pages
         ]
         for group, pages in PAGES.items()
-    }
+    },
+    position=presentation.menu_position(),
 )
 
 with st.sidebar:

@@ -50,6 +50,58 @@ def show_map(
     )
 
 
+def show_layered_map(
+    base: folium.Map,
+    layers: folium.FeatureGroup,
+    key: str,
+    *,
+    on_click=None,
+    height: int = MAP_HEIGHT,
+) -> dict | None:
+    """A map that is created once and then only updated: zoom and pan stay.
+
+    streamlit-folium re-creates the Leaflet map only when the base map's script changes
+    (its component key is a hash of it); ``layers`` are swapped in the open map
+    (``feature_group_to_add``). So the base holds what stays on the page and ``layers``
+    everything that follows the planner's work.
+
+    Parameters
+    ----------
+    base : folium.Map
+        The part that stays (same script on every run while nothing but the layers change).
+    layers : folium.FeatureGroup
+        Everything else.
+    key : str
+        Widget key; the component's return value is also stored under it.
+    on_click : callable, optional
+        Called before the rerun that a click starts, with ``(lon, lat)``; a click is
+        handled once, in the callback, so the page draws the new state in one run.
+    height : int
+        Height in pixels (in presentation mode the viewport decides, see
+        :mod:`ui.presentation`).
+
+    Returns
+    -------
+    dict or None
+        The component's value (``last_clicked``).
+    """
+
+    def clicked() -> None:
+        position = new_click(st.session_state.get(key))
+        if position is not None and on_click is not None:
+            on_click(*position)
+
+    return st_folium(
+        base,
+        key=key,
+        height=presentation.map_height(height),
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=layers,
+        on_change=clicked if on_click is not None else None,
+    )
+
+
 def new_click(result: dict | None) -> tuple[float, float] | None:
     """``(lon, lat)`` of a map click not handled before, else None.
 

@@ -53,7 +53,8 @@ OPT_K = "vorschlag_k"
 OPT_KIND = "vorschlag_kandidaten"
 OPT_OBJECTIVE = "vorschlag_ziel"
 OPT_STADTTEILE = "vorschlag_stadtteile"
-PROPOSAL = "vorschlag"  # last scenarios.proposals.Proposal with its inputs
+PROPOSAL = "vorschlag"  # (Proposal, added, removed) of the scenario it was computed for
+SIM_WARNINGS = "_simulation_hinweise"  # warnings of refused clicks, shown once
 # Szenarien page.
 SCENARIO_NAME = "szenario_name"
 COMPARE_A = "vergleich_a"
@@ -112,6 +113,7 @@ DEFAULTS: dict[str, object] = {
     OPT_OBJECTIVE: "abdeckung",
     OPT_STADTTEILE: (),
     PROPOSAL: None,
+    SIM_WARNINGS: (),
     SCENARIO_NAME: "",
     COMPARE_A: None,
     COMPARE_B: None,
