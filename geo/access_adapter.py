@@ -196,10 +196,13 @@ def analyse(
             cells[column] = access[column].to_numpy()
     else:
         cells = analyse_cells(demand, placed_sites, params)
-    official = package.statistik[package.statistik["jahr"] == year].set_index("stadtteil_nr")[
-        target.column
-    ]
-    official = official.reindex(package.stadtteile.index)
+    if extra is not None:  # the same official counts as the status quo
+        official = base.coverage["zielgruppe"]  # type: ignore[union-attr]
+    else:
+        official = package.statistik[package.statistik["jahr"] == year].set_index("stadtteil_nr")[
+            target.column
+        ]
+        official = official.reindex(package.stadtteile.index)
     counts = count_by_stadtteil(sites, package.stadtteile.index)
     coverage = coverage_by_area(cells, params, official, counts)
     coverage.insert(0, "stadtteil", package.stadtteile["stadtteil"])
@@ -211,6 +214,21 @@ def analyse(
     city = coverage_by_area(
         city_cells, params, city_official, pd.Series({CITY_ID: float(counts.sum())})
     ).iloc[0]
+    if extra is not None:
+        # Added places with exact positions change neither the people that cannot be placed
+        # nor the notes (they are about the grid and the counted places without position).
+        return AccessResult(
+            cells=cells,
+            coverage=coverage,
+            city=city,
+            sites=placed_sites,
+            unlocated=base.unlocated,  # type: ignore[union-attr]
+            unplaced=base.unplaced,  # type: ignore[union-attr]
+            params=params,
+            target=target,
+            year=year,
+            notes=base.notes,  # type: ignore[union-attr]
+        )
     missing = unplaced(demand, package.statistik, year, target)
     notes = []
     if len(missing):

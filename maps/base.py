@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import folium
 import geopandas as gpd
+import xyzservices
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.ops import polylabel
@@ -21,6 +23,11 @@ from maps.assets import LEAFLET_IMAGES_URL, LOCAL_CSS, LOCAL_JS
 
 OSM_ATTRIBUTION = 'Hintergrund: <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#: The tile source as a provider object: folium would otherwise search its whole provider
+#: catalogue for the URL on every map (milliseconds on each rerun).
+_OSM_PROVIDER = xyzservices.TileProvider(
+    name="OpenStreetMap", url=OSM_TILES, attribution="OpenStreetMap", max_zoom=19
+)
 #: Plain background when no basemap is shown or it cannot be loaded.
 BACKGROUND = "#f4f3ef"
 
@@ -41,6 +48,12 @@ _CSS = f"""
 .ba-label {{ position: absolute; transform: translate(-50%, -50%); font-size: 11px; font-weight: 600;
   color: #222; white-space: nowrap; text-align: center; pointer-events: none;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }}
+.ba-tooltip {{ font-size: 12px; border-collapse: collapse; }}
+.ba-tooltip th {{ text-align: left; padding-right: 8px; font-weight: 600; }}
+.ba-schmal .ba-legend {{ font-size: 11px; line-height: 15px; max-width: 190px; padding: 5px 7px; }}
+.ba-schmal .ba-legend h4 {{ font-size: 11px; }}
+.ba-schmal .ba-legend .sw {{ width: 12px; height: 10px; }}
+.ba-schmal .ba-legend .note {{ font-size: 10px; }}
 .ba-offline {{ background: rgba(255,255,255,.9); padding: 2px 6px; font-size: 11px; color: #555; }}
 .ba-pin-icon {{ background: none; border: none; }}
 .ba-pin {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
@@ -66,7 +79,9 @@ _CSS = f"""
 .ba-large .ba-legend .sw {{ width: 22px; height: 16px; }}
 .ba-large .ba-legend .note {{ font-size: 14px; }}
 .ba-large .ba-label {{ font-size: 15px; }}
-.ba-large .leaflet-tooltip {{ font-size: 16px; }}
+.ba-large .leaflet-tooltip, .ba-large .ba-tooltip {{ font-size: 16px; }}
+.ba-large.ba-schmal .ba-legend {{ font-size: 14px; line-height: 19px; max-width: 240px; }}
+.ba-large.ba-schmal .ba-legend h4 {{ font-size: 15px; }}
 </style>
 """
 
@@ -139,6 +154,29 @@ BA.{{ this.function }}({{ this.map_name() }}, {% if this.with_layer %}{{ this._p
 {% endmacro %}
 """
 )
+
+
+def _minified(css: str) -> str:
+    """Styles without comments and surplus blanks (they travel with every map update)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};:,>])\s*", r"\1", css).strip()
+
+
+_CSS = _minified(_CSS)
+
+#: Compiled templates of fixed markup (see :class:`_Static`).
+_STATIC_TEMPLATES: dict[str, Template] = {}
+
+
+class _Static(Element):
+    """Fixed markup (styles) whose template is compiled once, not for every map."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        if markup not in _STATIC_TEMPLATES:
+            _STATIC_TEMPLATES[markup] = Template(markup)
+        self._template = _STATIC_TEMPLATES[markup]
 
 
 class _Script(MacroElement):
@@ -243,9 +281,9 @@ def base_map(
         control_scale=False,  # a metric-only scale bar is added below
         zoom_snap=0.25,
     )
-    m.get_root().header.add_child(Element(_CSS))
+    m.get_root().header.add_child(_Static(_CSS))
     if large:  # the map fills its frame, whose height follows the screen (BA.fitFrame)
-        m.get_root().header.add_child(Element(_FILL_FRAME))
+        m.get_root().header.add_child(_Static(_FILL_FRAME))
     setup = _Script(_MAP_SETUP, images_url=LEAFLET_IMAGES_URL, attribution=esc(ATTRIBUTION))
     # Part of the map's script, not only of its header: switching presentation mode on
     # re-creates the map, so the type size is the same as with ?praesentation=1.
@@ -254,7 +292,7 @@ def base_map(
     m.add_child(setup)
     if basemap:
         tiles = folium.TileLayer(
-            tiles=OSM_TILES,
+            tiles=_OSM_PROVIDER,
             attr=OSM_ATTRIBUTION,
             name="OpenStreetMap",
             max_zoom=19,

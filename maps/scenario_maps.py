@@ -1,6 +1,6 @@
 """The Standortsimulation map: a base drawn once, and layers that follow the scenario.
 
-The base (:func:`simulation_base`) holds what never changes on the page: Stadtteil
+The base (:func:`layered_base`) holds what never changes on the page: Stadtteil
 boundaries and names, and the geometry of the 100 m grid in a compact form. Everything
 that depends on the scenario – which cells are covered before and after, existing, closed,
 new, candidate and proposed places, the legend – is one feature group
@@ -13,6 +13,7 @@ painted on one canvas above the Stadtteile and below the pins.
 from __future__ import annotations
 
 import base64
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import folium
@@ -119,8 +120,8 @@ def area_rings(areas: gpd.GeoDataFrame, tolerance_m: float = OUTLINE_TOLERANCE_M
 def grid_spec(cells: pd.DataFrame) -> dict:
     """The 100 m grid in compact form for the browser, in the order of ``cells``.
 
-    Cells are runs of neighbours in one row (``[row, first column, length]`` as 16-bit
-    integers); the browser turns the corners into lat/lon with a cubic polynomial fitted
+    Cells are runs of neighbours in one row (row step, column step and length as zigzag
+    varints, a few bytes per run); the browser turns the corners into lat/lon with a cubic polynomial fitted
     here to the exact transformation (error below :data:`GRID_TOLERANCE_M`).
 
     Parameters
@@ -155,12 +156,12 @@ def grid_spec(cells: pd.DataFrame) -> dict:
     starts = np.r_[True, (row[1:] != row[:-1]) | (col[1:] != col[:-1] + 1)]
     first = np.flatnonzero(starts)
     lengths = np.diff(np.r_[first, len(col)])
-    runs = np.column_stack([row[first], col[first], lengths]).astype("<u2")
+    runs = varints(_run_deltas(row[first], col[first], lengths))
     x1, y1 = x0 + (col.max() + 1) * step, y0 + (row.max() + 1) * step
     cx, cy, scale = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0, step) / 2
     lat, lon = _fit_cubic(x0, y0, x1, y1, cx, cy, scale)
     return {
-        "runs": base64.b64encode(runs.tobytes()).decode("ascii"),
+        "runs": base64.b64encode(runs).decode("ascii"),
         "x0": x0,
         "y0": y0,
         "step": step,
@@ -170,6 +171,25 @@ def grid_spec(cells: pd.DataFrame) -> dict:
         "lat": lat,
         "lon": lon,
     }
+
+
+def _run_deltas(rows: np.ndarray, cols: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Runs as zigzag deltas ``[row step, column step from the previous run's end, length]``."""
+    prev_row = np.r_[0, rows[:-1]]
+    prev_end = np.r_[0, (cols + lengths)[:-1]]
+    deltas = np.column_stack([rows - prev_row, cols - prev_end, lengths]).astype(np.int64).ravel()
+    return (deltas << 1) ^ (deltas >> 63)  # zigzag: small magnitudes, small numbers
+
+
+def varints(values: np.ndarray) -> bytes:
+    """Unsigned LEB128 encoding of non-negative integers (1 byte below 128)."""
+    out = bytearray()
+    for value in np.asarray(values, dtype=np.int64).tolist():
+        while value >= 0x80:
+            out.append((value & 0x7F) | 0x80)
+            value >>= 7
+        out.append(value)
+    return bytes(out)
 
 
 def _terms(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -211,8 +231,8 @@ class BaseData:
     ----------
     bounds : tuple of float
         ``(west, south, east, north)`` of the Stadtteile.
-    grid : dict
-        :func:`grid_spec` of the analysed cells.
+    grid : dict or None
+        :func:`grid_spec` of the analysed cells (None: a map of areas only).
     rings : list
         :func:`area_rings` of the Stadtteile.
     labels : list
@@ -220,32 +240,34 @@ class BaseData:
     """
 
     bounds: tuple[float, float, float, float]
-    grid: dict
+    grid: dict | None
     rings: list
     labels: list
 
 
-def base_data(areas: gpd.GeoDataFrame, cells: pd.DataFrame) -> BaseData:
+def base_data(areas: gpd.GeoDataFrame, cells: pd.DataFrame | None = None) -> BaseData:
     """Prepare the base of the simulation map (callers cache it per package).
 
     Parameters
     ----------
     areas : geopandas.GeoDataFrame
         Stadtteil polygons (index = ``stadtteil_nr``).
-    cells : pandas.DataFrame
-        The analysed cells (with their EPSG:3035 bounds), in analysis order.
+    cells : pandas.DataFrame, optional
+        The analysed cells (with their EPSG:3035 bounds), in analysis order; without them
+        the base holds the areas only (e.g. the class map of the under-served index).
 
     Returns
     -------
     BaseData
     """
-    return BaseData(bounds_lonlat(areas), grid_spec(cells), area_rings(areas), label_points(areas))
+    grid = None if cells is None else grid_spec(cells)
+    return BaseData(bounds_lonlat(areas), grid, area_rings(areas), label_points(areas))
 
 
-def simulation_base(
+def layered_base(
     data: BaseData, *, basemap: bool = True, labels: bool = True, large: bool = False
 ) -> folium.Map:
-    """The part of the simulation map that stays while the planner works.
+    """The part of a layered map that stays while the planner works (areas, names, grid).
 
     Parameters
     ----------
@@ -259,7 +281,8 @@ def simulation_base(
     folium.Map
     """
     m = base_map(data.bounds, basemap=basemap, large=large)
-    m.add_child(Call("setGrid", data.grid))
+    if data.grid is not None:
+        m.add_child(Call("setGrid", data.grid))
     m.add_child(Call("areas", {"areas": data.rings, "color": "#333", "weight": 1.2}))
     if labels:
         m.add_child(Call("labels", data.labels))
@@ -270,14 +293,26 @@ _TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 
 
 def _rows(frame: gpd.GeoDataFrame | None) -> list[dict]:
-    """Located rows as plain dicts with ``lat``/``lon`` (fast: no iterrows, one transform)."""
+    """Located rows as plain dicts with ``lat``/``lon`` (fast: no iterrows).
+
+    Facilities and new sites carry their WGS84 position in ``lat``/``lon``; other frames
+    are transformed once.
+    """
     if frame is None or not len(frame):
         return []
-    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    geom = frame.geometry
+    located = (
+        frame
+        if geom.notna().all() and not geom.is_empty.any()
+        else frame[geom.notna() & ~geom.is_empty]
+    )
     if not len(located):
         return []
-    metric = located.to_crs(METRIC_CRS) if located.crs != METRIC_CRS else located
-    lon, lat = _TO_WGS84.transform(metric.geometry.x.to_numpy(), metric.geometry.y.to_numpy())
+    if {"lat", "lon"} <= set(located.columns) and located[["lat", "lon"]].notna().all().all():
+        lat, lon = located["lat"].to_numpy(float), located["lon"].to_numpy(float)
+    else:
+        metric = located.to_crs(METRIC_CRS) if located.crs != METRIC_CRS else located
+        lon, lat = _TO_WGS84.transform(metric.geometry.x.to_numpy(), metric.geometry.y.to_numpy())
     columns = [c for c in ("name", "kategorie", "lage_genauigkeit_m", "gewinn") if c in located]
     rows = located[columns].to_dict("records")
     for row, y, x in zip(rows, lat, lon, strict=True):
@@ -289,7 +324,76 @@ def _pin(row: dict, kind: str, tooltip: str, color: str, symbol=None, label=None
     return [row["lat"], row["lon"], kind, tooltip, color, symbol, label]
 
 
-def simulation_layers(
+def existing_pins(sites: gpd.GeoDataFrame | None) -> list:
+    """Pins of existing places (colour and symbol by category, position accuracy named)."""
+    pins = []
+    for row in _rows(sites):
+        radius = row.get("lage_genauigkeit_m")
+        hint = f" (Lage ± {format_number(radius)} m)" if pd.notna(radius) and radius else ""
+        color, symbol = CATEGORY_STYLE.get(row.get("kategorie"), ("#555555", "fa-circle"))
+        pins.append(_pin(row, "bestand", f"{row['name']}{hint}", color, symbol))
+    return pins
+
+
+def fill_data(
+    colors: pd.Series,
+    tooltip: pd.DataFrame,
+    legend_title: str,
+    legend: list[tuple[str, str]],
+    *,
+    note: str | None = None,
+    highlight: Collection[str] = (),
+    facilities: gpd.GeoDataFrame | None = None,
+) -> dict:
+    """Layer data of areas filled by class (for a base of :func:`base_data` without grid).
+
+    Parameters
+    ----------
+    colors : pandas.Series
+        Fill colour per area id.
+    tooltip : pandas.DataFrame
+        Tooltip rows per area id (German labels as columns, text set as text).
+    legend_title : str
+        Legend heading.
+    legend : list of (colour, label)
+        Legend entries.
+    note : str, optional
+        Small print in the legend.
+    highlight : collection of str
+        Area ids outlined thick.
+    facilities : geopandas.GeoDataFrame, optional
+        Places drawn as pins.
+
+    Returns
+    -------
+    dict
+        Data for :func:`layers`.
+    """
+    marked = set(highlight)
+    labels = list(tooltip.columns)
+    fills = [
+        [
+            str(area_id),
+            str(color),
+            4 if area_id in marked else 1,
+            [[label, str(tooltip.at[area_id, label])] for label in labels]
+            if area_id in tooltip.index
+            else [],
+        ]
+        for area_id, color in colors.items()
+    ]
+    return {
+        "fills": fills,
+        "pins": existing_pins(facilities),
+        "legend": {
+            "title": legend_title,
+            "entries": [[color, label, ""] for color, label in legend],
+            "note": note or "",
+        },
+    }
+
+
+def layer_data(
     before: np.ndarray,
     after: np.ndarray,
     sites: gpd.GeoDataFrame,
@@ -301,8 +405,8 @@ def simulation_layers(
     proposal_taken: list[bool] | None = None,
     transit_gain: np.ndarray | None = None,
     transit_label: str = "",
-) -> folium.FeatureGroup:
-    """Everything on the simulation map that follows the scenario, as one feature group.
+) -> dict:
+    """The data of everything on the simulation map that follows the scenario.
 
     Parameters
     ----------
@@ -327,7 +431,8 @@ def simulation_layers(
 
     Returns
     -------
-    folium.FeatureGroup
+    dict
+        The JSON-ready data of :func:`layers` (cells as bit masks, pins, ring, legend).
     """
     state = change_classes(before, after)
     cells = [
@@ -340,12 +445,7 @@ def simulation_layers(
         cells.insert(0, {"bits": bits(transit_gain), "color": TRANSIT_COLOR, "opacity": 0.8})
         entries.append([TRANSIT_COLOR, transit_label, ""])
     new_mask = sites["id"].astype(str).str.startswith("NEU-").to_numpy()
-    pins = []
-    for row in _rows(sites[~new_mask]):
-        radius = row.get("lage_genauigkeit_m")
-        hint = f" (Lage ± {format_number(radius)} m)" if pd.notna(radius) and radius else ""
-        color, symbol = CATEGORY_STYLE.get(row.get("kategorie"), ("#555555", "fa-circle"))
-        pins.append(_pin(row, "bestand", f"{row['name']}{hint}", color, symbol))
+    pins = existing_pins(sites[~new_mask])
     for row in _rows(removed):
         text = f"geschlossen im Szenario: {row['name']}"
         pins.append(_pin(row, "geschlossen", text, REMOVED_COLOR, "fa-xmark"))
@@ -373,12 +473,24 @@ def simulation_layers(
         f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg (Luftlinie × "
         f"{format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."
     )
-    group = folium.FeatureGroup(name="Szenario", control=False)
-    data = {
+    return {
         "cells": cells,
         "pins": pins,
         "ring": round(params.max_straight_m, 1),
         "legend": {"title": "Szenario: vorher / nachher", "entries": entries, "note": note},
     }
+
+
+def layers(data: dict) -> folium.FeatureGroup:
+    """The feature group streamlit-folium swaps into the open map (from :func:`layer_data`)."""
+    group = folium.FeatureGroup(name="Szenario", control=False)
     group.add_child(Call("scenario", data, with_layer=True))
     return group
+
+
+def simulation_layers(*args, **kwargs) -> folium.FeatureGroup:
+    """Everything on the simulation map that follows the scenario, as one feature group.
+
+    ``layers(layer_data(...))``; see :func:`layer_data` for the parameters.
+    """
+    return layers(layer_data(*args, **kwargs))

@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.areas import assign_stadtteil
-from geo.crs import METRIC_CRS, WGS84
+from geo.crs import METRIC_CRS, lonlat_to_metric
 from geo.site_names import site_names, stop_labels
 from indicators.format import format_number
 from scenarios.model import MAX_ADDED, NewSite, Scenario
@@ -25,17 +25,15 @@ from scenarios.model import MAX_ADDED, NewSite, Scenario
 DUPLICATE_M = 25.0
 
 
-def to_metric_xy(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """``(n, 2)`` EPSG:25832 coordinates of WGS84 positions."""
-    points = gpd.GeoSeries.from_xy(np.atleast_1d(lon), np.atleast_1d(lat), crs=WGS84)
-    metric = points.to_crs(METRIC_CRS)
-    return np.column_stack([metric.x.to_numpy(), metric.y.to_numpy()])
+to_metric_xy = lonlat_to_metric
 
 
 def stadtteil_names(points_xy: np.ndarray, stadtteile: gpd.GeoDataFrame) -> list[str | None]:
     """Name of the Stadtteil containing each point (None outside all of them)."""
     xy = np.asarray(points_xy, dtype=float).reshape(-1, 2)
-    points = gpd.GeoSeries(shapely.points(xy), crs=METRIC_CRS).to_crs(stadtteile.crs)
+    points = gpd.GeoSeries(shapely.points(xy), crs=METRIC_CRS)
+    if not points.crs.equals(stadtteile.crs):
+        points = points.to_crs(stadtteile.crs)
     numbers = assign_stadtteil(points, stadtteile)
     names = stadtteile["stadtteil"]
     return [None if pd.isna(nr) else str(names[nr]) for nr in numbers]

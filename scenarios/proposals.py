@@ -87,6 +87,8 @@ def candidate_pool(
                 "ref": places["id"].astype(str),
                 "name": places["name"].astype(str),
                 "stadtteil_nr": assign_stadtteil(places.geometry, package.stadtteile),
+                # WGS84 as published (for maps and lists without a reprojection)
+                **{c: places[c].astype(float) for c in ("lon", "lat") if c in places},
             },
             geometry=places.geometry.values,
             crs=places.crs,

@@ -134,7 +134,10 @@ def sidebar_controls() -> None:
         )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+# The analysis caches hand out one shared object (st.cache_resource) instead of an unpickled
+# copy per run: results are read, never changed, and a click must not spend tens of
+# milliseconds re-creating grids and rankings it already has.
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _demand(_package: DataPackage, version: str, year: int, target_id: str) -> gpd.GeoDataFrame:
     return demand_grid(_package.zensus, _package.statistik, year, TARGET_GROUPS[target_id])
 
@@ -158,12 +161,12 @@ def access_key(scenario: Scenario) -> Scenario:
     )
 
 
-@st.cache_data(max_entries=16, show_spinner="Erreichbarkeit wird berechnet …")
+@st.cache_resource(max_entries=16, show_spinner="Erreichbarkeit wird berechnet …")
 def _status_quo(_package: DataPackage, version: str, key: Scenario) -> AccessResult:
     return access_for(_package, key, demand(_package, key.year, key.target))
 
 
-@st.cache_data(max_entries=16, show_spinner="Auswertung wird berechnet …")
+@st.cache_resource(max_entries=16, show_spinner="Auswertung wird berechnet …")
 def _base_result(_package: DataPackage, version: str, base: Scenario, with_transit: bool) -> Result:
     return compute(
         _package,
@@ -175,7 +178,7 @@ def _base_result(_package: DataPackage, version: str, base: Scenario, with_trans
     )
 
 
-@st.cache_data(max_entries=32, show_spinner="Auswertung wird berechnet …")
+@st.cache_resource(max_entries=32, show_spinner="Auswertung wird berechnet …")
 def _result(_package: DataPackage, version: str, scenario: Scenario, with_transit: bool) -> Result:
     # The status quo (access, ranking with its rank intervals, scale) is cached on its own;
     # a changed overlay computes only the situation after (scenarios.result.compute, base=).

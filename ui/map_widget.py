@@ -6,6 +6,8 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.package import DataPackage
+from maps.scenario_maps import BaseData, base_data
 from ui import presentation, state
 
 MAP_HEIGHT = 640
@@ -100,6 +102,16 @@ def show_layered_map(
         feature_group_to_add=layers,
         on_change=clicked if on_click is not None else None,
     )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _area_base(_package: DataPackage, version: str) -> BaseData:
+    return base_data(_package.stadtteile)
+
+
+def area_base(pkg: DataPackage) -> BaseData:
+    """Stadtteile and their names for a layered map, prepared once per package."""
+    return _area_base(pkg, pkg.version)
 
 
 def new_click(result: dict | None) -> tuple[float, float] | None:

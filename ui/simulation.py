@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import folium
+import geopandas as gpd
 import streamlit as st
 
 from geo.package import DataPackage
-from maps.scenario_maps import BaseData, base_data
+from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import from_url_param, to_url_param
 from scenarios.model import NewSite, Scenario
 from scenarios.placement import place
 from scenarios.proposals import Proposal, candidate_pool, package_stops, propose
-from scenarios.result import Result, access_for
+from scenarios.result import Result, access_for, transit_gain_cells
 from scenarios.store import ScenarioStore, store_dir
 from ui import analysis, data, state
 
@@ -67,6 +69,17 @@ def apply(scenario: Scenario, years: list[int]) -> None:
     st.session_state[state.SCENARIO_NAME] = scenario.name
 
 
+def remove_site(index: int) -> None:
+    """Callback of "entfernen": the new site at ``index`` leaves the scenario."""
+    set_scenario(st.session_state[state.SCENARIO].without_site(index))
+
+
+def close_places() -> None:
+    """Callback of the multiselect of places switched off in the scenario."""
+    closed = tuple(st.session_state[state.CLOSE_PICK])
+    set_scenario(replace(st.session_state[state.SCENARIO], removed=closed))
+
+
 def add_site(site: NewSite) -> None:
     """Add a place to the session's scenario, checked like a click (warning if refused)."""
     add(site.lon, site.lat, site.source, ref=site.ref, name=site.name)
@@ -89,7 +102,7 @@ def safe_evaluation(pkg: DataPackage, scenario: Scenario) -> tuple[Result, str |
         return evaluation(pkg, replace(scenario, added=(), removed=())), str(error)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _stops(_package: DataPackage, version: str):
     return package_stops(_package)
 
@@ -239,15 +252,20 @@ def drop_proposal() -> None:
     st.session_state[state.PROPOSAL] = None
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _candidates(_package: DataPackage, version: str, scenario: Scenario):
-    demand = analysis.demand(_package, scenario.year, scenario.target)
-    return candidate_pool(_package, access_for(_package, scenario, demand), "facilities")
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _candidates(_package: DataPackage, version: str, key: Scenario):
+    demand = analysis.demand(_package, key.year, key.target)
+    return candidate_pool(_package, access_for(_package, key, demand), "facilities")
 
 
 def facility_candidates(pkg: DataPackage, scenario: Scenario):
-    """Existing places of other operators that could host senior offers."""
-    return _candidates(pkg, pkg.version, scenario)
+    """Existing places of other operators that could host senior offers.
+
+    They depend on which places count and which are closed, not on the new ones: a click
+    never recomputes them.
+    """
+    key = replace(analysis.access_key(scenario), removed=scenario.removed)
+    return _candidates(pkg, pkg.version, key)
 
 
 @st.cache_resource
@@ -280,7 +298,7 @@ def load_from_link(years: list[int]) -> str | None:
     return None
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _map_base(_package: DataPackage, version: str) -> BaseData:
     return base_data(_package.stadtteile, _package.zensus)
 
@@ -288,3 +306,37 @@ def _map_base(_package: DataPackage, version: str) -> BaseData:
 def map_base(pkg: DataPackage) -> BaseData:
     """Stadtteile, names and the grid of the simulation map, prepared once per package."""
     return _map_base(pkg, pkg.version)
+
+
+def map_layers(
+    pkg: DataPackage, ev: Result, candidates: gpd.GeoDataFrame | None, transit_label: str
+) -> folium.FeatureGroup:
+    """The scenario's map layers (cells, places, candidates, proposal, legend).
+
+    Their data is kept while nothing on the map changes: a rerun for an index weight or a
+    table toggle neither rebuilds nor resends the map.
+    """
+    shown = shown_proposal()
+    scenario = ev.scenario
+    key = (
+        analysis.access_key(scenario), scenario.added, scenario.removed, scenario.transit,
+        ev.travel_after is not None, candidates is not None,
+        None if shown is None else (id(shown[0]), *shown[1]),
+    )  # fmt: skip
+    stored = st.session_state[state.SIM_LAYERS]
+    if stored is None or stored[0] != key:
+        data = layer_data(
+            ev.before.cells["versorgt"].to_numpy(),
+            ev.after.cells["versorgt"].to_numpy(),
+            ev.after.sites,
+            pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.removed)],
+            ev.after.params,
+            candidates=candidates,
+            proposal=None if shown is None else shown[0].sites,
+            proposal_taken=None if shown is None else shown[1],
+            transit_gain=transit_gain_cells(ev),
+            transit_label=transit_label,
+        )
+        stored = (key, data)
+        st.session_state[state.SIM_LAYERS] = stored
+    return layers(stored[1])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -31,9 +29,10 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
         for i, site in enumerate(scenario.added):
             text, button = st.columns([4, 1])
             text.write(f"**{i + 1}** · {md(site.name)}")
-            if button.button("entfernen", key=f"entfernen_{i}"):
-                simulation.set_scenario(scenario.without_site(i))
-                st.rerun()
+            # Callbacks, not st.rerun(): the change is drawn in the same (fragment) run.
+            button.button(
+                "entfernen", key=f"entfernen_{i}", on_click=simulation.remove_site, args=(i,)
+            )
         pick = st.selectbox(
             "Kandidat hinzufügen",
             list(candidates.index),
@@ -41,24 +40,27 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
             placeholder="Haus eines anderen Trägers wählen …",
             format_func=lambda i: f"{candidates.at[i, 'name']} – {candidates.at[i, 'stadtteil']}",
         )
-        if pick is not None and st.button("Kandidat übernehmen"):
+        if pick is not None:
             point = to_wgs84(candidates.loc[[pick]]).geometry.iloc[0]
             row = candidates.loc[pick]
-            simulation.add(point.x, point.y, "kandidat", ref=row["ref"], name=row["name"])
-            st.rerun()
+            st.button(
+                "Kandidat übernehmen",
+                on_click=simulation.add,
+                args=(point.x, point.y, "kandidat"),
+                kwargs={"ref": row["ref"], "name": row["name"]},
+            )
     with close_col:
         existing = ev.before.sites.set_index("id")["name"]
-        current = [r for r in scenario.removed if r in existing.index]
-        closed = st.multiselect(
+        # The widget shows the scenario as it is (also after "Szenario leeren" or a load).
+        st.session_state[state.CLOSE_PICK] = [r for r in scenario.removed if r in existing.index]
+        st.multiselect(
             "Bestehende Einrichtungen schließen (was wäre, wenn …)",
             list(existing.index),
-            default=current,
             format_func=lambda i: existing.get(i, i),
             placeholder="Einrichtungen wählen …",
+            key=state.CLOSE_PICK,
+            on_change=simulation.close_places,
         )
-        if closed != current:
-            simulation.set_scenario(replace(scenario, removed=tuple(closed)))
-            st.rerun()
 
 
 def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:

@@ -55,6 +55,8 @@ OPT_OBJECTIVE = "vorschlag_ziel"
 OPT_STADTTEILE = "vorschlag_stadtteile"
 PROPOSAL = "vorschlag"  # (Proposal, added, removed) of the scenario it was computed for
 SIM_WARNINGS = "_simulation_hinweise"  # warnings of refused clicks, shown once
+SIM_LAYERS = "_simulation_kartenebenen"  # (key, data) of the map layers last drawn
+CLOSE_PICK = "_w_schliessen"  # the multiselect of places to close (a widget's own key)
 # Szenarien page.
 SCENARIO_NAME = "szenario_name"
 COMPARE_A = "vergleich_a"
@@ -114,6 +116,7 @@ DEFAULTS: dict[str, object] = {
     OPT_STADTTEILE: (),
     PROPOSAL: None,
     SIM_WARNINGS: (),
+    SIM_LAYERS: None,
     SCENARIO_NAME: "",
     COMPARE_A: None,
     COMPARE_B: None,

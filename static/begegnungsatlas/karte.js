@@ -20,13 +20,6 @@
     return out;
   };
 
-  BA.uint16 = function (b64) {
-    var b = BA.bytes(b64);
-    var out = new Uint16Array(b.length >> 1);
-    for (var i = 0; i < out.length; i++) out[i] = b[2 * i] | (b[2 * i + 1] << 8);
-    return out;
-  };
-
   /* Encoded polyline (Google's algorithm) -> [[lat, lon], ...]. */
   BA.polyline = function (str, precision) {
     var factor = Math.pow(10, precision || 5);
@@ -70,6 +63,12 @@
     }
     map.on("zoomend", update);
     update();
+    // A narrow map (half a page) gets a compact legend, so the city keeps its room.
+    function width() {
+      map.getContainer().classList.toggle("ba-schmal", map.getSize().x < 720);
+    }
+    map.on("resize", width);
+    width();
   };
 
   /* Tooltips close on a click, at the start of a pan or zoom: none stays behind. */
@@ -242,13 +241,32 @@
 
   /* ---------- the grid (Standortsimulation) ---------- */
 
-  /* spec: {runs: b64 uint16 [row, first column, length]*, x0, y0, step, lat: [10], lon: [10]}
+  /* Unsigned LEB128 varints (zigzag-decoded when asked). */
+  BA.varints = function (b64, zigzag) {
+    var b = BA.bytes(b64), out = [], value = 0, shift = 0;
+    for (var i = 0; i < b.length; i++) {
+      value += (b[i] & 0x7f) * Math.pow(2, shift);
+      if (b[i] & 0x80) { shift += 7; continue; }
+      out.push(zigzag ? (value % 2 ? -(value + 1) / 2 : value / 2) : value);
+      value = 0;
+      shift = 0;
+    }
+    return out;
+  };
+
+  /* spec: {runs: b64 zigzag varints [row step, column step, length]*, x0, y0, step, lat, lon}
    * Cells of a regular grid (metres), in the order of the analysis; corners are turned into
    * lat/lon with a cubic polynomial fitted in Python (error < 0.1 m across the city). */
   BA.grid = function (spec) {
-    var runs = BA.uint16(spec.runs);
-    var n = 0;
-    for (var r = 0; r < runs.length; r += 3) n += runs[r + 2];
+    var deltas = BA.varints(spec.runs, true), runs = [];
+    var prevRow = 0, prevEnd = 0, n = 0;
+    for (var r = 0; r < deltas.length; r += 3) {
+      var runRow = prevRow + deltas[r], runCol = prevEnd + deltas[r + 1], runLen = deltas[r + 2];
+      runs.push(runRow, runCol, runLen);
+      prevRow = runRow;
+      prevEnd = runCol + runLen;
+      n += runLen;
+    }
     var corners = new Float64Array(n * 8);
     var cx = spec.cx, cy = spec.cy, s = spec.scale;
     function poly(c, u, v) {
@@ -406,11 +424,39 @@
 
   /* ---------- the Standortsimulation map ---------- */
 
-  /* One update of the simulation map: everything that depends on the scenario.
-   * data: {cells: [layer...], pins: [...], ring: metres, legend: {...}} */
+  /* Stadtteile filled by class (below the boundaries), with a tooltip table each.
+   * fills: [[id, colour, outline weight, [[label, text], ...]], ...] */
+  BA.fills = function (map, group, fills) {
+    fills.forEach(function (f) {
+      var rings = map._baRings && map._baRings[f[0]];
+      if (!rings) return;
+      var thick = f[2] > 1.5;
+      var polygon = L.polygon(rings, {
+        fillColor: f[1], fillOpacity: 0.75, color: thick ? "#111" : "#555", weight: f[2],
+        className: "ba-fill ba-fill-" + f[0],
+      });
+      var table = text("table", "ba-tooltip");
+      f[3].forEach(function (row) {
+        var tr = text("tr");
+        tr.appendChild(text("th", null, row[0]));
+        tr.appendChild(text("td", null, row[1]));
+        table.appendChild(tr);
+      });
+      polygon.bindTooltip(table, { sticky: true });
+      polygon.on("mouseover", function () { polygon.setStyle({ weight: 3, color: "#000" }); });
+      polygon.on("mouseout", function () {
+        polygon.setStyle({ weight: f[2], color: thick ? "#111" : "#555" });
+      });
+      group.addLayer(polygon);
+    });
+  };
+
+  /* One update of a layered map: everything that follows the planner's choices.
+   * data: {cells: [layer...], fills: [...], pins: [...], ring: metres, legend: {...}} */
   BA.scenario = function (map, group, data) {
     BA.zoomClasses(map);
     BA.closeTooltips(map);
+    if (data.fills) BA.fills(map, group, data.fills);
     if (data.cells && data.cells.length && map._baGrid) {
       group.addLayer(new BA.CellLayer(map._baGrid, data.cells));
     }
@@ -436,10 +482,12 @@
       pane.style.pointerEvents = "none";
     }
     var renderer = L.svg({ pane: "ba-grenzen" });
+    map._baRings = {};
     areas.forEach(function (a) {
       var rings = a[1].map(function (r) {
         return BA.polyline(r, 5);
       });
+      map._baRings[a[0]] = rings;
       L.polygon(rings, {
         renderer: renderer, pane: "ba-grenzen", interactive: false, fill: false,
         color: style.color, weight: style.weight, className: "ba-stadtteil ba-area-" + a[0],
