@@ -6,7 +6,7 @@ run as in the browser, without the network):
 
 * **Klick** – a map click places a site (the click callback: check and name the site, then
   one page run),
-* **Entfernen** – one of two new sites removed,
+* **Entfernen** – one of two new sites removed ("entfernen"),
 * **Gewicht** – an index weight changed on the Unterversorgung page, where its slider is
   (the session holds a scenario with two new sites),
 * **Gehdistanz** – the walking threshold changed (500 → 800/1.000 m) with two new sites,
@@ -14,28 +14,30 @@ run as in the browser, without the network):
 
 The page scripts are compiled once as in the server (AppTest alone would recompile them on
 every run), and a widget inside the page's fragment (the map, the buttons of the simulation)
-reruns only that fragment, as in the browser. *Server time* is the wall time of that work (median over the repetitions; caches warm as in
-a running app, except what the action itself changes); *CPU* is the process time of the
+reruns only that fragment, as in the browser. *Server time* is the wall time of that work
+(median over the repetitions; caches warm as in a running app, except what the action
+itself changes); *CPU* is the process time of the
 same work (less affected by other programs on a shared machine). *KB* are the serialised
 Streamlit messages the run sends to the browser, with Streamlit's message cache (an
 unchanged element of ≥ 10 KB is sent as a short reference).
 
 The "vorher" figures come from the same replay on the code before this work (commit
-22ece14: a click = the run that receives the click, ``st.rerun()`` and a second run; the
-whole folium map – every covered cell as a GeoJSON square, every marker – rebuilt and sent
+22ece14: a click or a removal = the run that receives it, ``st.rerun()`` and a second run;
+the whole folium map – every covered cell as a GeoJSON square, every marker – rebuilt and sent
 on every run; both rankings recomputed per click). That code path no longer exists; it can
-be measured again from a checkout of that commit with ``--vorher DIR``. Recorded on this
-machine kind (2 cores, shared with other jobs, load ≈ 5):
+be measured again from a checkout of that commit with ``--vorher DIR``
+(``git archive 22ece14 | tar -x -C DIR``). Recorded on this machine kind (2 cores, shared,
+load ≈ 1), together with the figures after this work:
 
-==============  ===============  ==============  ==========
-action          vorher ms (wall)  vorher ms (CPU)  vorher KB
-==============  ===============  ==============  ==========
-Klick           1.557            1.010           831
-Entfernen       398              283             410
-Gewicht         755              535             417
-Gehdistanz      816              716             624
-Vorschlag       684              698             419
-==============  ===============  ==============  ==========
+==============  ==========  ==========  ==========  ===========  ==========
+action          vorher ms   vorher KB   nachher ms  nachher KB   Ziel
+==============  ==========  ==========  ==========  ===========  ==========
+Klick           1.070       841         107         49           150 ms, 50 KB
+Entfernen       1.156       840         103         48           150 ms, 50 KB
+Gewicht         345         250         121         47           150 ms
+Gehdistanz      1.050       630         122         53           400 ms
+Vorschlag       537         398         181         57           –
+==============  ==========  ==========  ==========  ===========  ==========
 
 A second table splits one click into its parts (compute, map layers, the map component's
 payload) next to the old parts (``compute`` without cached status quo, the old
@@ -60,11 +62,11 @@ HERE = Path(__file__).resolve().parent
 
 #: Recorded "vorher" figures (see the module docstring): wall ms, CPU ms, KB.
 VORHER = {
-    "Klick": (1557, 1010, 831),
-    "Entfernen": (398, 283, 410),
-    "Gewicht": (755, 535, 417),
-    "Gehdistanz": (816, 716, 624),
-    "Vorschlag": (684, 698, 419),
+    "Klick": (1070, 1093, 841),
+    "Entfernen": (1156, 1193, 840),
+    "Gewicht": (345, 359, 250),
+    "Gehdistanz": (1050, 1078, 630),
+    "Vorschlag": (537, 550, 398),
 }
 #: Targets of issue 12 (server ms, KB); None: no target.
 ZIEL = {
