@@ -63,7 +63,8 @@ def _navigation():
                 for path, title, icon in pages
             ]
             for group, pages in PAGES.items()
-        }
+        },
+        position=presentation.menu_position(),
     )
 
 

@@ -14,13 +14,15 @@ import numpy as np
 import pandas as pd
 
 from geo.access_kernel import WalkParams
-from geo.coverage_kernel import cell_access, coverage_by_area
+from geo.coverage_kernel import add_exact_sites, cell_access, coverage_by_area
 from geo.crs import xy
 from geo.demand import TargetGroup, demand_grid, unplaced
 from geo.facilities import count_by_stadtteil, located, select_meeting_places
 from geo.package import DataPackage
 
 CITY_ID = "gesamt"
+#: Cell columns :func:`geo.coverage_kernel.coverage_by_area` reads.
+_AGGREGATED = ("nachfrage", "versorgt", "gehweg_m", "gehweg_min_m", "gehweg_max_m", "e2sfca")
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ def analyse(
     selection: SiteSelection | None = None,
     sites: gpd.GeoDataFrame | None = None,
     demand: gpd.GeoDataFrame | None = None,
+    base: AccessResult | None = None,
 ) -> AccessResult:
     """Walking access of a target group to its meeting places.
 
@@ -162,6 +165,11 @@ def analyse(
         Counted facilities to use instead of ``selection`` (a scenario overlay).
     demand : geopandas.GeoDataFrame, optional
         Precomputed :func:`geo.demand.demand_grid` (saves time in the UI).
+    base : AccessResult, optional
+        The same analysis with fewer sites (the status quo). When ``sites`` are its sites
+        plus new ones with exact positions appended at the end (a scenario that only adds
+        places), only the new sites are measured (:func:`geo.coverage_kernel.add_exact_sites`);
+        the figures are those of the full computation.
 
     Returns
     -------
@@ -173,19 +181,54 @@ def analyse(
     if demand is None:
         demand = demand_grid(package.zensus, package.statistik, year, target)
     placed_sites = located(sites).reset_index(drop=True)
-    cells = analyse_cells(demand, placed_sites, params)
-    official = package.statistik[package.statistik["jahr"] == year].set_index("stadtteil_nr")[
-        target.column
-    ]
-    official = official.reindex(package.stadtteile.index)
+    extra = _appended_sites(base, placed_sites, year, target, params, demand)
+    if extra is not None:
+        access = add_exact_sites(
+            xy(demand),
+            demand["nachfrage"].to_numpy(),
+            base.cells,  # type: ignore[union-attr]
+            len(base.sites),  # type: ignore[union-attr]
+            xy(extra),
+            params,
+        )
+        cells = base.cells.copy()  # type: ignore[union-attr]
+        for column in access.columns:
+            cells[column] = access[column].to_numpy()
+    else:
+        cells = analyse_cells(demand, placed_sites, params)
+    if extra is not None:  # the same official counts as the status quo
+        official = base.coverage["zielgruppe"]  # type: ignore[union-attr]
+    else:
+        official = package.statistik[package.statistik["jahr"] == year].set_index("stadtteil_nr")[
+            target.column
+        ]
+        official = official.reindex(package.stadtteile.index)
     counts = count_by_stadtteil(sites, package.stadtteile.index)
     coverage = coverage_by_area(cells, params, official, counts)
     coverage.insert(0, "stadtteil", package.stadtteile["stadtteil"])
-    city_cells = cells.assign(stadtteil_nr=CITY_ID)
+    # Only the columns the aggregation reads (copying the geometry costs more than summing).
+    city_cells = pd.DataFrame(
+        {column: cells[column].to_numpy() for column in _AGGREGATED}, index=cells.index
+    ).assign(stadtteil_nr=CITY_ID)
     city_official = pd.Series({CITY_ID: official.sum(min_count=1)})
     city = coverage_by_area(
         city_cells, params, city_official, pd.Series({CITY_ID: float(counts.sum())})
     ).iloc[0]
+    if extra is not None:
+        # Added places with exact positions change neither the people that cannot be placed
+        # nor the notes (they are about the grid and the counted places without position).
+        return AccessResult(
+            cells=cells,
+            coverage=coverage,
+            city=city,
+            sites=placed_sites,
+            unlocated=base.unlocated,  # type: ignore[union-attr]
+            unplaced=base.unplaced,  # type: ignore[union-attr]
+            params=params,
+            target=target,
+            year=year,
+            notes=base.notes,  # type: ignore[union-attr]
+        )
     missing = unplaced(demand, package.statistik, year, target)
     notes = []
     if len(missing):
@@ -220,3 +263,34 @@ def analyse(
         year=year,
         notes=tuple(notes),
     )
+
+
+def _appended_sites(
+    base: AccessResult | None,
+    sites: gpd.GeoDataFrame,
+    year: int,
+    target: TargetGroup,
+    params: WalkParams,
+    demand: gpd.GeoDataFrame,
+) -> gpd.GeoDataFrame | None:
+    """The sites appended to ``base.sites`` with exact positions, or None (full path).
+
+    The incremental path applies only when everything but the appended sites is the same:
+    year, target group, assumptions, the demand cells and the old sites in the same order.
+    """
+    if base is None or (base.year, base.target, base.params) != (year, target, params):
+        return None
+    old = base.sites
+    if len(sites) <= len(old) or len(base.cells) != len(demand):
+        return None
+    head, extra = sites.iloc[: len(old)], sites.iloc[len(old) :]
+    same_sites = (
+        head["id"].astype(str).to_numpy() == old["id"].astype(str).to_numpy()
+    ).all() and np.array_equal(xy(head), xy(old))
+    exact = (
+        pd.to_numeric(extra.get("lage_genauigkeit_m", 0.0), errors="coerce").fillna(0) == 0
+    ).all()
+    same_cells = base.cells.index.equals(demand.index) and np.array_equal(
+        base.cells["nachfrage"].to_numpy(), demand["nachfrage"].to_numpy(), equal_nan=True
+    )
+    return extra if same_sites and exact and same_cells else None

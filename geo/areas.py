@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -34,13 +35,21 @@ def assign_stadtteil(
     valid = points.notna() & ~points.is_empty
     if not valid.any():
         return result
-    pts = gpd.GeoDataFrame(geometry=points[valid])
     polys = gpd.GeoDataFrame(
         {"nr": stadtteile.index.to_numpy()}, geometry=stadtteile.geometry.values, crs=stadtteile.crs
     )
-    hit = gpd.sjoin(pts, polys, how="left", predicate="within")
-    hit = hit[~hit.index.duplicated()]
-    result[hit.index] = hit["nr"].astype("string")
+    # The first polygon (in table order) that contains each point – an R-tree query instead
+    # of a spatial join: a map click is assigned in well under a millisecond.
+    geoms = np.asarray(points[valid].values)
+    point_idx, poly_idx = shapely.STRtree(np.asarray(polys.geometry.values)).query(
+        geoms, predicate="within"
+    )
+    if len(point_idx):
+        order = np.lexsort((poly_idx, point_idx))
+        point_idx, poly_idx = point_idx[order], poly_idx[order]
+        first = np.r_[True, point_idx[1:] != point_idx[:-1]]
+        numbers = polys["nr"].to_numpy()[poly_idx[first]]
+        result.iloc[np.flatnonzero(valid.to_numpy())[point_idx[first]]] = numbers
     rest = result.index[valid & result.isna()]
     if len(rest) and tolerance > 0:
         near = gpd.sjoin_nearest(

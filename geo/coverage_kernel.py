@@ -73,6 +73,71 @@ def cell_access(
     )
 
 
+def add_exact_sites(
+    cells_xy: np.ndarray,
+    demand: np.ndarray,
+    access: pd.DataFrame,
+    n_sites: int,
+    new_xy: np.ndarray,
+    params: WalkParams,
+) -> pd.DataFrame:
+    """:func:`cell_access` after adding sites with exact positions, from the access before.
+
+    A new site changes a cell's nearest distance and bounds only where it is closer than
+    every old site, and adds its own E2SFCA term (a site's ratio depends only on the demand
+    around it, never on the other sites). So instead of measuring every cell against every
+    site again, only the distances to the new sites are computed. The result equals
+    ``cell_access(cells_xy, demand, old_sites + new_xy, radii + [0, …], params)``: distances
+    and bounds exactly (the same arithmetic), E2SFCA up to floating-point summation order.
+
+    Parameters
+    ----------
+    cells_xy : numpy.ndarray
+        ``(n, 2)`` cell centres.
+    demand : numpy.ndarray
+        ``(n,)`` people per cell.
+    access : pandas.DataFrame
+        :func:`cell_access` of the same cells with the old sites.
+    n_sites : int
+        Number of old sites (the new ones get the indices ``n_sites …``).
+    new_xy : numpy.ndarray
+        ``(k, 2)`` new sites (uncertainty radius 0).
+    params : WalkParams
+        The assumptions ``access`` was computed with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`cell_access` (a new frame).
+    """
+    new = np.asarray(new_xy, dtype=float).reshape(-1, 2)
+    out = access.copy()
+    if len(new) == 0:
+        return out
+    cells = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
+    # The nearest new site per cell; the same arithmetic as cKDTree (sqrt of summed squares).
+    dx = cells[:, None, 0] - new[None, :, 0]
+    dy = cells[:, None, 1] - new[None, :, 1]
+    straight = np.sqrt(dx * dx + dy * dy)
+    nearest_new = straight.argmin(axis=1)
+    walk_new = straight[np.arange(len(cells)), nearest_new] * params.detour
+    walk = out["gehweg_m"].to_numpy()
+    # Ties keep the old site (the KD-tree over all sites would return either).
+    closer = walk_new < walk
+    walk = np.where(closer, walk_new, walk)
+    out["gehweg_m"] = walk
+    out["gehzeit_min"] = params.minutes(walk)
+    out["naechste"] = np.where(closer, n_sites + nearest_new, out["naechste"].to_numpy())
+    out["versorgt"] = walk <= params.max_walk_m
+    # Bounds as in walk_bounds (radius 0: lower = upper = the straight distance).
+    exact = np.hypot(dx, dy).min(axis=1) * params.detour
+    out["gehweg_min_m"] = np.minimum(out["gehweg_min_m"].to_numpy(), exact)
+    out["gehweg_max_m"] = np.minimum(out["gehweg_max_m"].to_numpy(), exact)
+    extra, _ = e2sfca(cells, demand, new, params.detour, params.catchment_m)
+    out["e2sfca"] = out["e2sfca"].to_numpy() + extra
+    return out
+
+
 def coverage_by_area(
     cells: pd.DataFrame,
     params: WalkParams,
@@ -102,7 +167,8 @@ def coverage_by_area(
         :data:`COVERAGE_COLUMNS` per area. Counts are NaN where the official count is
         not published; shares are NaN where nobody is placed.
     """
-    people = cells["nachfrage"].fillna(0.0).to_numpy()
+    # Plain arrays, one DataFrame at the end: the simulation aggregates on every click.
+    people = np.nan_to_num(cells["nachfrage"].to_numpy(dtype=float), nan=0.0)
     index = official.index.rename(area_column)
     # Area number per cell; cells of areas not in ``official`` get -1 and are skipped.
     codes = index.get_indexer(cells[area_column].to_numpy())
@@ -113,30 +179,41 @@ def coverage_by_area(
     def total(values: np.ndarray) -> np.ndarray:
         return np.bincount(codes, weights=values, minlength=n)
 
-    within = cells["versorgt"].to_numpy()[inside]
-    best = cells["gehweg_min_m"].to_numpy()[inside] <= params.max_walk_m
-    worst = cells["gehweg_max_m"].to_numpy()[inside] <= params.max_walk_m
-    out = pd.DataFrame(index=index)
-    out["zielgruppe"] = official.astype(float).to_numpy()
-    published = out["zielgruppe"].notna()
-    out["verortet"] = total(people)
-    out["versorgt"] = total(people * within)
-    out["versorgt_min"] = total(people * worst)
-    out["versorgt_max"] = total(people * best)
-    for column in ["verortet", "versorgt", "versorgt_min", "versorgt_max"]:
-        out[column] = out[column].where(published)
-    out["unversorgt"] = out["verortet"] - out["versorgt"]
-    placed = out["verortet"] > 0
-    out["anteil_versorgt"] = (out["versorgt"] / out["verortet"] * 100).where(placed)
-    medians = grouped_weighted_median(codes, cells["gehweg_m"].to_numpy()[inside], people, n)
-    out["median_gehweg_m"] = pd.Series(medians, index=index).where(placed)
-    out["median_gehzeit_min"] = params.minutes(out["median_gehweg_m"].to_numpy())
-    e2sfca_sum = total(people * cells["e2sfca"].to_numpy()[inside])
-    out["einrichtungen"] = sites_per_area.reindex(out.index).fillna(0).astype(float)
+    within = cells["versorgt"].to_numpy(dtype=bool)[inside]
+    best = cells["gehweg_min_m"].to_numpy(dtype=float)[inside] <= params.max_walk_m
+    worst = cells["gehweg_max_m"].to_numpy(dtype=float)[inside] <= params.max_walk_m
+    target = official.to_numpy(dtype=float, na_value=np.nan)
+    published = ~np.isnan(target)
+
+    def counted(values: np.ndarray) -> np.ndarray:
+        return np.where(published, values, np.nan)
+
+    placed_people = counted(total(people))
+    covered = counted(total(people * within))
+    placed = placed_people > 0  # False for NaN
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_site = out["zielgruppe"] / out["einrichtungen"]
-    out["je_einrichtung"] = per_site.where(out["einrichtungen"] > 0, np.inf).where(
-        out["zielgruppe"] > 0
-    )
-    out["e2sfca_je_1000"] = (e2sfca_sum / out["verortet"] * 1000).where(placed)
-    return out[COVERAGE_COLUMNS]
+        share = np.where(placed, covered / placed_people * 100, np.nan)
+        medians = grouped_weighted_median(
+            codes, cells["gehweg_m"].to_numpy(dtype=float)[inside], people, n
+        )
+        median = np.where(placed, medians, np.nan)
+        e2sfca_sum = total(people * cells["e2sfca"].to_numpy(dtype=float)[inside])
+        sites = sites_per_area.reindex(index).fillna(0).to_numpy(dtype=float)
+        per_site = np.where(sites > 0, target / sites, np.inf)
+        per_site = np.where(target > 0, per_site, np.nan)
+        e2sfca_1000 = np.where(placed, e2sfca_sum / placed_people * 1000, np.nan)
+    columns = {
+        "zielgruppe": target,
+        "verortet": placed_people,
+        "versorgt": covered,
+        "unversorgt": placed_people - covered,
+        "anteil_versorgt": share,
+        "versorgt_min": counted(total(people * worst)),
+        "versorgt_max": counted(total(people * best)),
+        "median_gehweg_m": median,
+        "median_gehzeit_min": params.minutes(median),
+        "einrichtungen": sites,
+        "je_einrichtung": per_site,
+        "e2sfca_je_1000": e2sfca_1000,
+    }
+    return pd.DataFrame({c: columns[c] for c in COVERAGE_COLUMNS}, index=index)

@@ -406,39 +406,82 @@ def underserved(
         sorted by rank, unranked last.
     """
     weights = check_weights(weights or {})
-    people = table["zielgruppe"]
-    reason = pd.Series("", index=table.index)
-    reason[people.isna()] = "Zahl nicht veröffentlicht"
-    reason[people.notna() & (people < min_people)] = f"weniger als {min_people:.0f}"
-    reason[(reason == "") & table["anteil_versorgt"].isna()] = "keine Erreichbarkeitswerte"
+    # Plain arrays and one DataFrame at the end (the simulation ranks on every click); the
+    # arithmetic is that of component_scores, contributions and weighted_index.
+    n = len(table)
+    people = table["zielgruppe"].to_numpy(dtype=float, na_value=np.nan)
+    share = table["anteil_versorgt"].to_numpy(dtype=float, na_value=np.nan)
+    reason = np.full(n, "", dtype=object)
+    reason[np.isnan(people)] = "Zahl nicht veröffentlicht"
+    with np.errstate(invalid="ignore"):
+        reason[~np.isnan(people) & (people < min_people)] = f"weniger als {min_people:.0f}"
+    reason[(reason == "") & np.isnan(share)] = "keine Erreichbarkeitswerte"
     ranked = reason == ""
 
-    scores = component_scores(table, ranked, scale)
-    index = weighted_index(scores, weights)
-    out = pd.DataFrame(index=table.index)
-    out["stadtteil"] = table["stadtteil"]
-    out["gerankt"] = ranked
-    out["grund"] = reason
-    out["index"] = index
-    rank = pd.Series(np.nan, index=table.index)
-    rank[ranked] = ranks_of(index[ranked].to_numpy())
-    out["rang"] = rank.astype("Int64")
-    n = int(ranked.sum())
+    keys = [c.key for c in COMPONENTS]
+    scores = _score_matrix(table, ranked, scale)
+    w = np.array([weights[k] for k in keys])
+    available = ~np.isnan(scores)
+    total = (available * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = scores * w / np.where(total > 0, total, np.nan)[:, None] * 100
+    # pandas' row sum, as weighted_index: the same summation order to the last bit.
+    index = pd.DataFrame(contrib).sum(axis=1, min_count=1).to_numpy()
+    rank = np.full(n, np.nan)
+    rank[ranked] = ranks_of(index[ranked])
+    m = int(ranked.sum())
     if scale is None:
         # Quartiles of the rank: class 1 = the quarter with the highest index.
-        out["klasse"] = (np.ceil(rank / n * 4)).clip(1, 4).astype("Int64") if n else pd.NA
+        with np.errstate(invalid="ignore"):
+            klasse = (
+                pd.array(np.clip(np.ceil(rank / m * 4), 1, 4), dtype="Int64")
+                if m
+                else pd.array([pd.NA] * n, dtype=object)
+            )
     else:
-        out["klasse"] = _classes_by_floor(out["index"].where(ranked), scale.class_floor)
-    out["klasse_text"] = out["klasse"].map(lambda k: CLASS_LABELS[k - 1] if pd.notna(k) else "")
-    weighted_keys = [c.key for c in COMPONENTS if weights[c.key] > 0]
-    out["unvollstaendig"] = ranked & scores[weighted_keys].isna().any(axis=1)
-    for key, values in scores.items():
-        out[f"score_{key}"] = values
-    for key, values in contributions(scores, weights).items():
-        out[f"beitrag_{key}"] = values
-    intervals = rank_intervals(scores.where(ranked, np.nan), weights, n_draws, spread, seed)
+        floors = _classes_by_floor(pd.Series(np.where(ranked, index, np.nan)), scale.class_floor)
+        klasse = floors.array
+    labels = ["" if pd.isna(k) else CLASS_LABELS[k - 1] for k in klasse]
+    weighted = np.array([weights[k] > 0 for k in keys])
+    columns = {
+        "stadtteil": table["stadtteil"].array,
+        "gerankt": ranked,
+        "grund": list(reason),
+        "index": index,
+        "rang": pd.array(np.where(ranked, rank, np.nan), dtype="Int64"),
+        "klasse": klasse,
+        "klasse_text": labels,
+        "unvollstaendig": ranked & np.isnan(scores[:, weighted]).any(axis=1),
+    }
+    columns.update({f"score_{key}": scores[:, j] for j, key in enumerate(keys)})
+    columns.update({f"beitrag_{key}": contrib[:, j] for j, key in enumerate(keys)})
+    out = pd.DataFrame(columns, index=table.index)
+    frame = pd.DataFrame(np.where(ranked[:, None], scores, np.nan), index=table.index, columns=keys)
+    intervals = rank_intervals(frame, weights, n_draws, spread, seed)
     out = out.join(intervals)
     return out.sort_values(["gerankt", "rang"], ascending=[False, True], na_position="last")
+
+
+def _score_matrix(table: pd.DataFrame, ranked: np.ndarray, scale: IndexScale | None) -> np.ndarray:
+    """:func:`component_scores` as an ``(n, components)`` array."""
+    ranges = {k: (lo, hi) for k, lo, hi in scale.ranges} if scale else {}
+    out = np.full((len(table), len(COMPONENTS)), np.nan)
+    for j, comp in enumerate(COMPONENTS):
+        if comp.column not in table:  # optional component not computed: left out
+            continue
+        raw = table[comp.column].to_numpy(dtype=float, na_value=np.nan)
+        raw = np.where(ranked, raw, np.nan)
+        raw = raw if comp.higher_means_need else -raw
+        if comp.key in ranges:
+            lo, hi = ranges[comp.key]
+        else:
+            values = raw[~np.isnan(raw)]
+            lo, hi = (values.min(), values.max()) if len(values) else (np.nan, np.nan)
+        span = hi - lo
+        with np.errstate(invalid="ignore"):
+            # All equal: the component does not differentiate; score 0 for everyone.
+            out[:, j] = np.clip((raw - lo) / span, 0.0, 1.0) if span > 0 else raw * 0.0
+    return out
 
 
 def index_scale(table: pd.DataFrame, ranking: pd.DataFrame) -> IndexScale:

@@ -294,6 +294,62 @@ def walk_time_map(
     return m
 
 
+def class_styling(
+    areas: gpd.GeoDataFrame, ranking: pd.DataFrame, top: int = 5, selected: str | None = None
+) -> dict:
+    """Colours, tooltips, outlined areas and legend of the under-served classes.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Polygons.
+    ranking : pandas.DataFrame
+        Output of :func:`indicators.composite.underserved`.
+    top : int
+        How many of the most under-served areas to outline.
+    selected : str, optional
+        Also outline this area.
+
+    Returns
+    -------
+    dict
+        ``colors``, ``tooltip``, ``highlight``, ``legend_title``, ``legend``, ``note``.
+    """
+    klasse = ranking["klasse"].reindex(areas.index)
+    colors = pd.Series(
+        [CLASS_COLORS[int(k) - 1] if pd.notna(k) else MISSING_COLOR for k in klasse],
+        index=areas.index,
+    )
+    r = ranking.reindex(areas.index)
+    tooltip = pd.DataFrame(
+        {
+            "Stadtteil": areas["stadtteil"].astype(str),
+            "Rang": [
+                f"{int(v)} ({format_number(lo)}–{format_number(hi)})"
+                if pd.notna(v)
+                else "nicht gerankt"
+                for v, lo, hi in zip(r["rang"], r["rang_p05"], r["rang_p95"], strict=True)
+            ],
+            "Unterversorgung": [t or g for t, g in zip(r["klasse_text"], r["grund"], strict=True)],
+            "Index": [format_number(v, 1, missing="–") for v in r["index"]],
+        },
+        index=areas.index,
+    )
+    ranked = ranking[ranking["gerankt"]].sort_values("rang")
+    marked = set(ranked.index[:top]) | ({selected} if selected else set())
+    legend = list(zip(CLASS_COLORS, CLASS_LABELS, strict=True))
+    if (~ranking["gerankt"]).any():
+        legend.append((MISSING_COLOR, "nicht gerankt"))
+    return {
+        "colors": colors,
+        "tooltip": tooltip,
+        "highlight": marked,
+        "legend_title": "Unterversorgung (Klasse)",
+        "legend": legend,
+        "note": f"Dick umrandet: die {top} am stärksten unterversorgten Stadtteile. Klassen: Viertel der Rangfolge.",
+    }
+
+
 def class_map(
     areas: gpd.GeoDataFrame,
     ranking: pd.DataFrame,
@@ -326,39 +382,15 @@ def class_map(
     -------
     folium.Map
     """
-    klasse = ranking["klasse"].reindex(areas.index)
-    colors = pd.Series(
-        [CLASS_COLORS[int(k) - 1] if pd.notna(k) else MISSING_COLOR for k in klasse],
-        index=areas.index,
-    )
-    r = ranking.reindex(areas.index)
-    tooltip = pd.DataFrame(
-        {
-            "Stadtteil": areas["stadtteil"].astype(str),
-            "Rang": [
-                f"{int(v)} ({format_number(lo)}–{format_number(hi)})"
-                if pd.notna(v)
-                else "nicht gerankt"
-                for v, lo, hi in zip(r["rang"], r["rang_p05"], r["rang_p95"], strict=True)
-            ],
-            "Unterversorgung": [t or g for t, g in zip(r["klasse_text"], r["grund"], strict=True)],
-            "Index": [format_number(v, 1, missing="–") for v in r["index"]],
-        },
-        index=areas.index,
-    )
-    ranked = ranking[ranking["gerankt"]].sort_values("rang")
-    marked = set(ranked.index[:top]) | ({selected} if selected else set())
-    legend = list(zip(CLASS_COLORS, CLASS_LABELS, strict=True))
-    if (~ranking["gerankt"]).any():
-        legend.append((MISSING_COLOR, "nicht gerankt"))
+    style = class_styling(areas, ranking, top, selected)
     return area_map(
         areas,
-        colors,
-        tooltip,
-        "Unterversorgung (Klasse)",
-        legend,
-        note=f"Dick umrandet: die {top} am stärksten unterversorgten Stadtteile. Klassen: Viertel der Rangfolge.",
-        highlight=marked,
+        style["colors"],
+        style["tooltip"],
+        style["legend_title"],
+        style["legend"],
+        note=style["note"],
+        highlight=style["highlight"],
         labels=labels,
         facilities=sites,
         basemap=basemap,

@@ -9,6 +9,7 @@ The setup step installs the npm packages listed in ``package.json`` and runs
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -41,9 +42,23 @@ CSS = [
 LEAFLET_IMAGES_URL = f"{URL_PREFIX}/leaflet/images/"
 
 
+#: Our own map helpers (labels, legends, the simulation's grid layer); committed, not
+#: installed. The content hash in the URL makes browsers fetch a changed file at once.
+OWN_JS_FILE = PROJECT_ROOT / "static" / "begegnungsatlas" / "karte.js"
+OWN_JS_URL = "/app/static/begegnungsatlas/karte.js"
+
+
+def _own_js() -> list[tuple[str, str]]:
+    try:
+        digest = hashlib.sha256(OWN_JS_FILE.read_bytes()).hexdigest()[:10]
+    except OSError:  # reported by missing()
+        digest = "0"
+    return [("begegnungsatlas", f"{OWN_JS_URL}?v={digest}")]
+
+
 #: Script and style URLs of :class:`maps.base.LocalMap` (Bootstrap and glyphicons, which
 #: folium loads by default, are dropped: the maps here use neither).
-LOCAL_JS = [(name, f"{URL_PREFIX}/{path}") for name, path in JS]
+LOCAL_JS = [(name, f"{URL_PREFIX}/{path}") for name, path in JS] + _own_js()
 LOCAL_CSS = [(name, f"{URL_PREFIX}/{path}") for name, path in CSS]
 
 
@@ -60,7 +75,10 @@ def missing(vendor_dir: Path = VENDOR_DIR) -> list[str]:
     list of str
         Relative paths that do not exist (empty when everything is in place).
     """
-    return [target for target in FILES if not (vendor_dir / target).exists()]
+    gaps = [target for target in FILES if not (vendor_dir / target).exists()]
+    if not OWN_JS_FILE.is_file():
+        gaps.append(str(OWN_JS_FILE.relative_to(PROJECT_ROOT)))
+    return gaps
 
 
 def install(node_modules: Path = NODE_MODULES, vendor_dir: Path = VENDOR_DIR) -> list[Path]:

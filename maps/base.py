@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import folium
 import geopandas as gpd
+import xyzservices
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from shapely.ops import polylabel
 
-from geo.crs import to_wgs84
+from geo.crs import to_metric
 from geo.sources import ATTRIBUTION
 from maps.assets import LEAFLET_IMAGES_URL, LOCAL_CSS, LOCAL_JS
 
 OSM_ATTRIBUTION = 'Hintergrund: <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#: The tile source as a provider object: folium would otherwise search its whole provider
+#: catalogue for the URL on every map (milliseconds on each rerun).
+_OSM_PROVIDER = xyzservices.TileProvider(
+    name="OpenStreetMap", url=OSM_TILES, attribution="OpenStreetMap", max_zoom=19
+)
 #: Plain background when no basemap is shown or it cannot be loaded.
 BACKGROUND = "#f4f3ef"
 
@@ -32,28 +40,54 @@ _CSS = f"""
 .ba-legend h4 {{ margin: 0 0 4px; font-size: 13px; font-weight: 600; }}
 .ba-legend .sw {{ display: inline-block; width: 16px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #777; }}
+.ba-legend .sw.ring {{ border-radius: 50%; }}
+.ba-legend .sw.punkt {{ width: 10px; height: 10px; border-radius: 50%; margin: 0 9px 0 3px; }}
+.ba-legend .sw.vorschlag {{ border: 2px dashed #111; border-radius: 50%; }}
 .ba-legend .note {{ margin-top: 4px; font-size: 11px; color: #444; }}
-.ba-label {{ font-size: 11px; font-weight: 600; color: #222; white-space: nowrap; text-align: center;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }}
+.ba-label-icon {{ background: none; border: none; }}
+.ba-label {{ position: absolute; transform: translate(-50%, -50%); font-size: 11px; font-weight: 600;
+  color: #222; white-space: nowrap; text-align: center; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }}
+.ba-tooltip {{ font-size: 12px; border-collapse: collapse; }}
+.ba-tooltip th {{ text-align: left; padding-right: 8px; font-weight: 600; }}
+.ba-schmal .ba-legend {{ font-size: 11px; line-height: 15px; max-width: 190px; padding: 5px 7px; }}
+.ba-schmal .ba-legend h4 {{ font-size: 11px; }}
+.ba-schmal .ba-legend .sw {{ width: 12px; height: 10px; }}
+.ba-schmal .ba-legend .note {{ font-size: 10px; }}
 .ba-offline {{ background: rgba(255,255,255,.9); padding: 2px 6px; font-size: 11px; color: #555; }}
+.ba-pin-icon {{ background: none; border: none; }}
 .ba-pin {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
-  border: 2px solid #fff; box-shadow: 0 0 0 1px #333; color: #fff; font-size: 12px; }}
+  border: 2px solid #fff; box-shadow: 0 0 0 1px #333; color: #fff; font-size: 12px;
+  transition: transform .15s; }}
 .ba-pin.unklar {{ border-style: dashed; border-color: #222; }}
 .ba-pin.nein {{ opacity: .45; }}
+.ba-pin.ba-vorschlag {{ border: 2px dashed #111; box-shadow: none; color: #111; font-weight: 700; }}
+.ba-pin-text {{ font-size: 13px; line-height: 1; }}
+/* At city zoom the pins shrink; on the simulation map so far that the 100-m cells around
+   them stay visible (a 500 m catchment is about 20 px across there). */
+.ba-z-stadt .ba-pin {{ transform: scale(.7); }}
+.ba-sim.ba-z-stadt .ba-pin {{ transform: scale(.38); box-shadow: 0 0 0 2px #333; }}
+.ba-sim.ba-z-stadt .ba-pin.ba-vorschlag {{ transform: scale(.85); box-shadow: none; }}
+.ba-sim.ba-z-stadt .ba-pin i {{ display: none; }}
+.ba-sim.ba-z-mittel .ba-pin {{ transform: scale(.7); }}
+.ba-sim.ba-z-stadt .ba-label {{ font-size: 10px; }}
+.ba-large.ba-sim.ba-z-stadt .ba-label {{ font-size: 13px; }}
+/* Larger type for projection (presentation mode): one class, also for a map that was
+   created before the mode was switched on. */
+.ba-large .ba-legend {{ font-size: 17px; line-height: 24px; max-width: 340px; }}
+.ba-large .ba-legend h4 {{ font-size: 18px; }}
+.ba-large .ba-legend .sw {{ width: 22px; height: 16px; }}
+.ba-large .ba-legend .note {{ font-size: 14px; }}
+.ba-large .ba-label {{ font-size: 15px; }}
+.ba-large .leaflet-tooltip, .ba-large .ba-tooltip {{ font-size: 16px; }}
+.ba-large.ba-schmal .ba-legend {{ font-size: 14px; line-height: 19px; max-width: 240px; }}
+.ba-large.ba-schmal .ba-legend h4 {{ font-size: 15px; }}
 </style>
 """
 
-#: Larger type for projection (presentation mode).
-_LARGE_CSS = """
-<style>
-.ba-legend { font-size: 17px; line-height: 24px; max-width: 340px; }
-.ba-legend h4 { font-size: 18px; }
-.ba-legend .sw { width: 22px; height: 16px; }
-.ba-legend .note { font-size: 14px; }
-.ba-label { font-size: 15px; }
-.leaflet-tooltip { font-size: 16px; }
-</style>
-"""
+#: In presentation mode the map (streamlit-folium's ``map_div``) fills its frame, whose
+#: height is set from the screen; Leaflet follows a resized frame by itself.
+_FILL_FRAME = "<style>#map_div { height: 100vh !important; }</style>"
 
 _OFFLINE_NOTICE = Template(
     """
@@ -83,6 +117,13 @@ _MAP_SETUP = Template(
 L.Icon.Default.imagePath = {{ this.images_url }};
 L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
 {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution }});
+{{ this._parent.get_name() }}.getContainer().classList.toggle("ba-large", {{ this.large }});
+if (window.BA) {
+  if ({{ this.large }}) { BA.fitFrame({{ this._parent.get_name() }}, 70); }
+  BA.setBounds({{ this._parent.get_name() }}, {{ this.bounds }});
+  BA.zoomClasses({{ this._parent.get_name() }});
+  BA.closeTooltips({{ this._parent.get_name() }});
+}
 {% endmacro %}
 """
 )
@@ -99,10 +140,43 @@ _CONTROL = Template(
     return div;
   };
   control.addTo({{ this._parent.get_name() }});
+  // The first legend decides the initial view: the city is fitted beside it.
+  if (window.BA && {{ this.fit }}) { BA.fitAround({{ this._parent.get_name() }}, control.getContainer()); }
 })();
 {% endmacro %}
 """
 )
+
+_CALL = Template(
+    """
+{% macro script(this, kwargs) %}
+BA.{{ this.function }}({{ this.map_name() }}, {% if this.with_layer %}{{ this._parent.get_name() }}, {% endif %}{{ this.data }});
+{% endmacro %}
+"""
+)
+
+
+def _minified(css: str) -> str:
+    """Styles without comments and surplus blanks (they travel with every map update)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    css = re.sub(r"\s+", " ", css)
+    return re.sub(r"\s*([{};:,>])\s*", r"\1", css).strip()
+
+
+_CSS = _minified(_CSS)
+
+#: Compiled templates of fixed markup (see :class:`_Static`).
+_STATIC_TEMPLATES: dict[str, Template] = {}
+
+
+class _Static(Element):
+    """Fixed markup (styles) whose template is compiled once, not for every map."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        if markup not in _STATIC_TEMPLATES:
+            _STATIC_TEMPLATES[markup] = Template(markup)
+        self._template = _STATIC_TEMPLATES[markup]
 
 
 class _Script(MacroElement):
@@ -114,6 +188,41 @@ class _Script(MacroElement):
         self._template = template
         for key, value in values.items():
             setattr(self, key, js_string(value))
+
+
+class Call(MacroElement):
+    """A call of a helper in ``static/begegnungsatlas/karte.js`` with JSON data.
+
+    ``BA.<function>(map, data)`` – or ``BA.<function>(map, layer, data)`` when added to a
+    layer (a feature group) with ``with_layer``. The data is JSON that is also safe inside
+    an HTML ``<script>`` element; the helpers set text from it as ``textContent`` only.
+    """
+
+    def __init__(self, function: str, data: object, *, with_layer: bool = False) -> None:
+        super().__init__()
+        self._name = "BaCall"
+        self._template = _CALL
+        self.function = function
+        self.data = js_json(data)
+        self.with_layer = with_layer
+
+    def map_name(self) -> str:
+        """JavaScript name of the map this call belongs to."""
+        parent = self._parent
+        while parent is not None and not isinstance(parent, folium.Map):
+            parent = getattr(parent, "_parent", None)
+        return parent.get_name() if parent is not None else "map"
+
+
+#: Characters escaped in JSON that goes into a page: no ``</script>``, no template-literal
+#: syntax, no line separators that end a JavaScript string.
+_JSON_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&`$\u2028\u2029"})
+
+
+def js_json(value: object) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element and JavaScript template literals."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.translate(_JSON_ESCAPES)
 
 
 def js_string(value: str) -> str:
@@ -172,13 +281,18 @@ def base_map(
         control_scale=False,  # a metric-only scale bar is added below
         zoom_snap=0.25,
     )
-    m.get_root().header.add_child(Element(_CSS))
-    if large:
-        m.get_root().header.add_child(Element(_LARGE_CSS))
-    m.add_child(_Script(_MAP_SETUP, images_url=LEAFLET_IMAGES_URL, attribution=esc(ATTRIBUTION)))
+    m.get_root().header.add_child(_Static(_CSS))
+    if large:  # the map fills its frame, whose height follows the screen (BA.fitFrame)
+        m.get_root().header.add_child(_Static(_FILL_FRAME))
+    setup = _Script(_MAP_SETUP, images_url=LEAFLET_IMAGES_URL, attribution=esc(ATTRIBUTION))
+    # Part of the map's script, not only of its header: switching presentation mode on
+    # re-creates the map, so the type size is the same as with ?praesentation=1.
+    setup.large = "true" if large else "false"
+    setup.bounds = js_json([[south, west], [north, east]])
+    m.add_child(setup)
     if basemap:
         tiles = folium.TileLayer(
-            tiles=OSM_TILES,
+            tiles=_OSM_PROVIDER,
             attr=OSM_ATTRIBUTION,
             name="OpenStreetMap",
             max_zoom=19,
@@ -191,7 +305,12 @@ def base_map(
 
 
 def add_control(
-    m: folium.Map, inner_html: str, css_class: str, position: str = "bottomright"
+    m: folium.Map,
+    inner_html: str,
+    css_class: str,
+    position: str = "bottomright",
+    *,
+    fit: bool = False,
 ) -> None:
     """Add a static HTML box (legend, note) as a Leaflet control.
 
@@ -205,8 +324,12 @@ def add_control(
         CSS class of the box.
     position : str
         Leaflet control position.
+    fit : bool
+        Fit the initial view so that the box does not cover the map's area of interest.
     """
-    m.add_child(_Script(_CONTROL, html=inner_html, css_class=css_class, position=position))
+    control = _Script(_CONTROL, html=inner_html, css_class=css_class, position=position)
+    control.fit = "true" if fit else "false"
+    m.add_child(control)
 
 
 def add_legend(
@@ -230,11 +353,51 @@ def add_legend(
         for color, label in entries
     )
     foot = f'<div class="note">{esc(note)}</div>' if note else ""
-    add_control(m, f"<h4>{esc(title)}</h4>{rows}{foot}", "ba-legend")
+    add_control(m, f"<h4>{esc(title)}</h4>{rows}{foot}", "ba-legend", fit=True)
+
+
+def label_points(areas: gpd.GeoDataFrame, name_column: str = "stadtteil") -> list[list]:
+    """``[lat, lon, name, priority, id]`` per area: where its label goes and how important it is.
+
+    The point is the pole of inaccessibility (the interior point farthest from the
+    boundary), so a label sits in the open middle of its area; the priority is the area in
+    hectares – when labels would overlap, the larger area keeps its name and the smaller one
+    shows it from a closer zoom on.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Polygons (any CRS) with a name column.
+    name_column : str
+        Column holding the label text.
+
+    Returns
+    -------
+    list of list
+    """
+    metric = to_metric(areas)
+    points = []
+    for geom in metric.geometry:
+        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        try:
+            points.append(polylabel(part, 5.0))
+        except Exception:  # a degenerate polygon: any point on its surface
+            points.append(geom.representative_point())
+    wgs = gpd.GeoSeries(points, crs=metric.crs).to_crs(4326)
+    return [
+        [round(p.y, 5), round(p.x, 5), str(name), round(float(area) / 1e4, 1), str(area_id)]
+        for p, name, area, area_id in zip(
+            wgs, areas[name_column], metric.geometry.area, areas.index, strict=True
+        )
+    ]
 
 
 def add_labels(m: folium.Map, areas: gpd.GeoDataFrame, name_column: str = "stadtteil") -> None:
-    """Write area names at a point inside each polygon.
+    """Write area names into the map; labels never overprint each other.
+
+    Leaflet places markers without a collision check. The names are placed in the browser
+    (``BA.labels``): largest area first, a label that would touch one already placed is
+    left out at this zoom and appears when the planner zooms in.
 
     Parameters
     ----------
@@ -243,19 +406,6 @@ def add_labels(m: folium.Map, areas: gpd.GeoDataFrame, name_column: str = "stadt
     areas : geopandas.GeoDataFrame
         Polygons (any CRS) with a name column.
     name_column : str
-        Column holding the label text (escaped).
+        Column holding the label text (set as text, never as HTML).
     """
-    points = to_wgs84(areas).representative_point()
-    group = folium.FeatureGroup(name="Beschriftung", control=False)
-    for point, name in zip(points, areas[name_column], strict=True):
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                html=f'<div class="ba-label">{esc(name)}</div>',
-                icon_size=(120, 16),
-                icon_anchor=(60, 8),
-                class_name="ba-label-icon",
-            ),
-            interactive=False,
-        ).add_to(group)
-    group.add_to(m)
+    m.add_child(Call("labels", label_points(areas, name_column)))

@@ -1,20 +1,34 @@
-"""Before/after map of a scenario: which cells gain or lose walking access."""
+"""The Standortsimulation map: a base drawn once, and layers that follow the scenario.
+
+The base (:func:`layered_base`) holds what never changes on the page: Stadtteil
+boundaries and names, and the geometry of the 100 m grid in a compact form. Everything
+that depends on the scenario – which cells are covered before and after, existing, closed,
+new, candidate and proposed places, the legend – is one feature group
+(:func:`simulation_layers`) that streamlit-folium swaps in the open map
+(``feature_group_to_add``): a click updates the map in place and the planner's zoom and
+pan stay. The drawing itself is done by ``static/begegnungsatlas/karte.js``; the cells are
+painted on one canvas above the Stadtteile and below the pins.
+"""
 
 from __future__ import annotations
+
+import base64
+from collections.abc import Collection
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
 
 from geo.access_kernel import WalkParams
-from geo.crs import to_wgs84
+from geo.crs import METRIC_CRS, ZENSUS_CRS, to_metric
 from indicators.format import format_number
-from maps.access_maps import add_cells, add_outlines
-from maps.base import add_labels, add_legend, base_map, esc
+from maps.base import Call, base_map, label_points
 from maps.builders import bounds_lonlat
-from maps.layers import add_facilities, pin_icon
+from maps.layers import CATEGORY_STYLE
 
 #: Cell states of the before/after map (colour, legend label); Okabe-Ito colours.
 CHANGE_STYLE = {
@@ -25,6 +39,13 @@ CHANGE_STYLE = {
 NEW_SITE_COLOR = "#CC79A7"
 TRANSIT_COLOR = "#F0E442"
 REMOVED_COLOR = "#666666"
+CANDIDATE_COLOR = "#ffffff"
+PROPOSAL_COLOR = "#ffffff"
+CELL_OPACITY = 0.75
+#: Boundaries are simplified to this many metres for the browser (the data stay exact).
+OUTLINE_TOLERANCE_M = 3.0
+#: Largest error of the grid's corner positions in the browser (cubic fit, metres).
+GRID_TOLERANCE_M = 0.5
 
 
 def change_classes(before: np.ndarray, after: np.ndarray) -> np.ndarray:
@@ -37,32 +58,360 @@ def change_classes(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     )
 
 
-def scenario_map(
-    areas: gpd.GeoDataFrame,
-    cells_before: pd.DataFrame,
-    cells_after: gpd.GeoDataFrame,
-    squares: gpd.GeoSeries,
+def encode_polyline(latlon: np.ndarray, precision: int = 5) -> str:
+    """Google's encoded polyline of ``(n, 2)`` lat/lon (≈ 1 m at precision 5).
+
+    Parameters
+    ----------
+    latlon : numpy.ndarray
+        ``(n, 2)`` latitude, longitude.
+    precision : int
+        Decimal places kept.
+
+    Returns
+    -------
+    str
+    """
+    scaled = np.round(np.asarray(latlon, dtype=float).reshape(-1, 2) * 10**precision).astype(
+        np.int64
+    )
+    deltas = np.diff(scaled, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    out = []
+    for value in deltas.tolist():
+        value = ~(value << 1) if value < 0 else value << 1
+        while value >= 0x20:
+            out.append(chr((0x20 | (value & 0x1F)) + 63))
+            value >>= 5
+        out.append(chr(value + 63))
+    return "".join(out)
+
+
+def area_rings(areas: gpd.GeoDataFrame, tolerance_m: float = OUTLINE_TOLERANCE_M) -> list:
+    """``[[id, [encoded ring, …]], …]``: Stadtteil boundaries, simplified and encoded.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Polygons indexed by area id (any CRS).
+    tolerance_m : float
+        Simplification in metres (invisible on screen, a third of the bytes).
+
+    Returns
+    -------
+    list
+    """
+    metric = to_metric(areas)
+    simple = gpd.GeoSeries(
+        shapely.simplify(metric.geometry.values, tolerance_m, preserve_topology=True),
+        index=areas.index,
+        crs=metric.crs,
+    ).to_crs(4326)
+    out = []
+    for area_id, geom in simple.items():
+        rings = []
+        for part in getattr(geom, "geoms", [geom]):
+            for ring in [part.exterior, *part.interiors]:
+                xy = np.asarray(ring.coords)[:, :2]
+                rings.append(encode_polyline(xy[:, ::-1]))
+        out.append([str(area_id), rings])
+    return out
+
+
+def grid_spec(cells: pd.DataFrame) -> dict:
+    """The 100 m grid in compact form for the browser, in the order of ``cells``.
+
+    Cells are runs of neighbours in one row (row step, column step and length as zigzag
+    varints, a few bytes per run); the browser turns the corners into lat/lon with a cubic polynomial fitted
+    here to the exact transformation (error below :data:`GRID_TOLERANCE_M`).
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Cells with ``xmin``, ``ymin``, ``xmax``, ``ymax`` in EPSG:3035, in analysis order.
+
+    Returns
+    -------
+    dict
+        ``runs`` (base64), ``x0``, ``y0``, ``step``, ``cx``, ``cy``, ``scale`` and the
+        polynomial coefficients ``lat`` and ``lon``.
+
+    Raises
+    ------
+    ValueError
+        If the cells are not squares of one regular grid.
+    """
+    xmin, ymin = cells["xmin"].to_numpy(float), cells["ymin"].to_numpy(float)
+    sizes = np.unique(np.round(cells["xmax"].to_numpy(float) - xmin, 6))
+    if len(cells) == 0 or len(sizes) != 1 or sizes[0] <= 0:
+        raise ValueError("Die Zellen bilden kein regelmäßiges Gitter.")
+    step = float(sizes[0])
+    x0, y0 = float(xmin.min()), float(ymin.min())
+    col, row = (xmin - x0) / step, (ymin - y0) / step
+    if not (np.allclose(col, np.round(col)) and np.allclose(row, np.round(row))):
+        raise ValueError("Die Zellen bilden kein regelmäßiges Gitter.")
+    col, row = np.round(col).astype(int), np.round(row).astype(int)
+    if max(col.max(), row.max()) >= 2**16:
+        raise ValueError("Das Gitter ist zu groß für die Karte.")
+    # Runs: consecutive cells (in analysis order) in one row with consecutive columns.
+    starts = np.r_[True, (row[1:] != row[:-1]) | (col[1:] != col[:-1] + 1)]
+    first = np.flatnonzero(starts)
+    lengths = np.diff(np.r_[first, len(col)])
+    runs = varints(_run_deltas(row[first], col[first], lengths))
+    x1, y1 = x0 + (col.max() + 1) * step, y0 + (row.max() + 1) * step
+    cx, cy, scale = (x0 + x1) / 2, (y0 + y1) / 2, max(x1 - x0, y1 - y0, step) / 2
+    lat, lon = _fit_cubic(x0, y0, x1, y1, cx, cy, scale)
+    return {
+        "runs": base64.b64encode(runs).decode("ascii"),
+        "x0": x0,
+        "y0": y0,
+        "step": step,
+        "cx": cx,
+        "cy": cy,
+        "scale": scale,
+        "lat": lat,
+        "lon": lon,
+    }
+
+
+def _run_deltas(rows: np.ndarray, cols: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Runs as zigzag deltas ``[row step, column step from the previous run's end, length]``."""
+    prev_row = np.r_[0, rows[:-1]]
+    prev_end = np.r_[0, (cols + lengths)[:-1]]
+    deltas = np.column_stack([rows - prev_row, cols - prev_end, lengths]).astype(np.int64).ravel()
+    return (deltas << 1) ^ (deltas >> 63)  # zigzag: small magnitudes, small numbers
+
+
+def varints(values: np.ndarray) -> bytes:
+    """Unsigned LEB128 encoding of non-negative integers (1 byte below 128)."""
+    out = bytearray()
+    for value in np.asarray(values, dtype=np.int64).tolist():
+        while value >= 0x80:
+            out.append((value & 0x7F) | 0x80)
+            value >>= 7
+        out.append(value)
+    return bytes(out)
+
+
+def _terms(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    return np.column_stack(
+        [np.ones_like(u), u, v, u * u, u * v, v * v, u**3, u * u * v, u * v * v, v**3]
+    )
+
+
+def _fit_cubic(x0, y0, x1, y1, cx, cy, scale) -> tuple[list[float], list[float]]:
+    """Cubic polynomials (lat, lon) of the grid coordinates, checked against the exact ones."""
+    to_wgs = Transformer.from_crs(ZENSUS_CRS, "EPSG:4326", always_xy=True)
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 25), np.linspace(y0, y1, 25))
+    lon, lat = to_wgs.transform(gx.ravel(), gy.ravel())
+    design = _terms((gx.ravel() - cx) / scale, (gy.ravel() - cy) / scale)
+    c_lat = np.linalg.lstsq(design, lat, rcond=None)[0]
+    c_lon = np.linalg.lstsq(design, lon, rcond=None)[0]
+    # Check between the fitting points, in metres.
+    tx, ty = np.meshgrid(np.linspace(x0, x1, 37), np.linspace(y0, y1, 37))
+    t_lon, t_lat = to_wgs.transform(tx.ravel(), ty.ravel())
+    test = _terms((tx.ravel() - cx) / scale, (ty.ravel() - cy) / scale)
+    err_lat = (test @ c_lat - t_lat) * 111_320
+    err_lon = (test @ c_lon - t_lon) * 111_320 * np.cos(np.radians(t_lat))
+    if np.hypot(err_lat, err_lon).max() > GRID_TOLERANCE_M:
+        raise ValueError("Das Gitter ist zu ausgedehnt für die vereinfachte Darstellung.")
+    return [float(c) for c in c_lat], [float(c) for c in c_lon]
+
+
+def bits(mask: np.ndarray) -> str:
+    """A boolean mask over the cells as base64 bits (little-endian bit order)."""
+    packed = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
+    return base64.b64encode(packed.tobytes()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class BaseData:
+    """What the simulation map's base needs, prepared once per data package.
+
+    Attributes
+    ----------
+    bounds : tuple of float
+        ``(west, south, east, north)`` of the Stadtteile.
+    grid : dict or None
+        :func:`grid_spec` of the analysed cells (None: a map of areas only).
+    rings : list
+        :func:`area_rings` of the Stadtteile.
+    labels : list
+        :func:`maps.base.label_points` of the Stadtteile.
+    """
+
+    bounds: tuple[float, float, float, float]
+    grid: dict | None
+    rings: list
+    labels: list
+
+
+def base_data(areas: gpd.GeoDataFrame, cells: pd.DataFrame | None = None) -> BaseData:
+    """Prepare the base of the simulation map (callers cache it per package).
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Stadtteil polygons (index = ``stadtteil_nr``).
+    cells : pandas.DataFrame, optional
+        The analysed cells (with their EPSG:3035 bounds), in analysis order; without them
+        the base holds the areas only (e.g. the class map of the under-served index).
+
+    Returns
+    -------
+    BaseData
+    """
+    grid = None if cells is None else grid_spec(cells)
+    return BaseData(bounds_lonlat(areas), grid, area_rings(areas), label_points(areas))
+
+
+def layered_base(
+    data: BaseData, *, basemap: bool = True, labels: bool = True, large: bool = False
+) -> folium.Map:
+    """The part of a layered map that stays while the planner works (areas, names, grid).
+
+    Parameters
+    ----------
+    data : BaseData
+        From :func:`base_data`.
+    basemap, labels, large : bool
+        Basemap, Stadtteil names, larger type (presentation mode).
+
+    Returns
+    -------
+    folium.Map
+    """
+    m = base_map(data.bounds, basemap=basemap, large=large)
+    if data.grid is not None:
+        m.add_child(Call("setGrid", data.grid))
+    m.add_child(Call("areas", {"areas": data.rings, "color": "#333", "weight": 1.2}))
+    if labels:
+        m.add_child(Call("labels", data.labels))
+    return m
+
+
+_TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+
+
+def _rows(frame: gpd.GeoDataFrame | None) -> list[dict]:
+    """Located rows as plain dicts with ``lat``/``lon`` (fast: no iterrows).
+
+    Facilities and new sites carry their WGS84 position in ``lat``/``lon``; other frames
+    are transformed once.
+    """
+    if frame is None or not len(frame):
+        return []
+    geom = frame.geometry
+    located = (
+        frame
+        if geom.notna().all() and not geom.is_empty.any()
+        else frame[geom.notna() & ~geom.is_empty]
+    )
+    if not len(located):
+        return []
+    if {"lat", "lon"} <= set(located.columns) and located[["lat", "lon"]].notna().all().all():
+        lat, lon = located["lat"].to_numpy(float), located["lon"].to_numpy(float)
+    else:
+        metric = located.to_crs(METRIC_CRS) if located.crs != METRIC_CRS else located
+        lon, lat = _TO_WGS84.transform(metric.geometry.x.to_numpy(), metric.geometry.y.to_numpy())
+    columns = [c for c in ("name", "kategorie", "lage_genauigkeit_m", "gewinn") if c in located]
+    rows = located[columns].to_dict("records")
+    for row, y, x in zip(rows, lat, lon, strict=True):
+        row["lat"], row["lon"] = round(float(y), 6), round(float(x), 6)
+    return rows
+
+
+def _pin(row: dict, kind: str, tooltip: str, color: str, symbol=None, label=None) -> list:
+    return [row["lat"], row["lon"], kind, tooltip, color, symbol, label]
+
+
+def existing_pins(sites: gpd.GeoDataFrame | None) -> list:
+    """Pins of existing places (colour and symbol by category, position accuracy named)."""
+    pins = []
+    for row in _rows(sites):
+        radius = row.get("lage_genauigkeit_m")
+        hint = f" (Lage ± {format_number(radius)} m)" if pd.notna(radius) and radius else ""
+        color, symbol = CATEGORY_STYLE.get(row.get("kategorie"), ("#555555", "fa-circle"))
+        pins.append(_pin(row, "bestand", f"{row['name']}{hint}", color, symbol))
+    return pins
+
+
+def fill_data(
+    colors: pd.Series,
+    tooltip: pd.DataFrame,
+    legend_title: str,
+    legend: list[tuple[str, str]],
+    *,
+    note: str | None = None,
+    highlight: Collection[str] = (),
+    facilities: gpd.GeoDataFrame | None = None,
+) -> dict:
+    """Layer data of areas filled by class (for a base of :func:`base_data` without grid).
+
+    Parameters
+    ----------
+    colors : pandas.Series
+        Fill colour per area id.
+    tooltip : pandas.DataFrame
+        Tooltip rows per area id (German labels as columns, text set as text).
+    legend_title : str
+        Legend heading.
+    legend : list of (colour, label)
+        Legend entries.
+    note : str, optional
+        Small print in the legend.
+    highlight : collection of str
+        Area ids outlined thick.
+    facilities : geopandas.GeoDataFrame, optional
+        Places drawn as pins.
+
+    Returns
+    -------
+    dict
+        Data for :func:`layers`.
+    """
+    marked = set(highlight)
+    labels = list(tooltip.columns)
+    fills = [
+        [
+            str(area_id),
+            str(color),
+            4 if area_id in marked else 1,
+            [[label, str(tooltip.at[area_id, label])] for label in labels]
+            if area_id in tooltip.index
+            else [],
+        ]
+        for area_id, color in colors.items()
+    ]
+    return {
+        "fills": fills,
+        "pins": existing_pins(facilities),
+        "legend": {
+            "title": legend_title,
+            "entries": [[color, label, ""] for color, label in legend],
+            "note": note or "",
+        },
+    }
+
+
+def layer_data(
+    before: np.ndarray,
+    after: np.ndarray,
     sites: gpd.GeoDataFrame,
     removed: gpd.GeoDataFrame,
     params: WalkParams,
     *,
     candidates: gpd.GeoDataFrame | None = None,
+    proposal: gpd.GeoDataFrame | None = None,
+    proposal_taken: list[bool] | None = None,
     transit_gain: np.ndarray | None = None,
     transit_label: str = "",
-    basemap: bool = True,
-    labels: bool = True,
-    large: bool = False,
-) -> folium.Map:
-    """Cells that are covered before and after, new and removed places with catchments.
+) -> dict:
+    """The data of everything on the simulation map that follows the scenario.
 
     Parameters
     ----------
-    areas : geopandas.GeoDataFrame
-        Stadtteil polygons.
-    cells_before, cells_after : pandas.DataFrame
-        Analysed cells (``versorgt``, ``nachfrage``) of the base and the scenario, same rows.
-    squares : geopandas.GeoSeries
-        Cell squares in WGS84.
+    before, after : numpy.ndarray
+        Covered (bool) per analysed cell without and with the scenario.
     sites : geopandas.GeoDataFrame
         Counted places of the scenario (new ones have ids ``NEU-…``).
     removed : geopandas.GeoDataFrame
@@ -70,100 +419,78 @@ def scenario_map(
     params : WalkParams
         Threshold (ring radius) and detour.
     candidates : geopandas.GeoDataFrame, optional
-        Candidate places to show as small dots.
+        Candidate places (houses of other operators) as small dots.
+    proposal : geopandas.GeoDataFrame, optional
+        Proposed sites (``name``, ``gewinn``), shown numbered before they are taken over.
+    proposal_taken : list of bool, optional
+        Per proposed site: already taken over (then it is a new site, not a preview).
     transit_gain : numpy.ndarray, optional
-        Cells that reach a place by Bus & Bahn within the threshold only with the scenario
-        (the transit catchment of the new places).
+        Cells newly within the Bus & Bahn threshold.
     transit_label : str
         Legend text of that layer.
-    basemap, labels, large : bool
-        Basemap, Stadtteil names, larger type.
 
     Returns
     -------
-    folium.Map
+    dict
+        The JSON-ready data of :func:`layers` (cells as bit masks, pins, ring, legend).
     """
-    m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
-    if transit_gain is not None and transit_gain.any():
-        idx = np.flatnonzero(transit_gain)
-        add_cells(
-            m,
-            squares.iloc[idx],
-            np.full(len(idx), TRANSIT_COLOR),
-            {"": [transit_label] * len(idx)},
-            "Bus & Bahn: neu erreichbar",
-        )
-    state = change_classes(cells_before["versorgt"].to_numpy(), cells_after["versorgt"].to_numpy())
-    shown = np.flatnonzero(state != "")
-    features = [
-        {
-            "type": "Feature",
-            "properties": {
-                "fill": CHANGE_STYLE[state[i]][0],
-                "text": f"{CHANGE_STYLE[state[i]][1]}: ca. {format_number(cells_after['nachfrage'].iloc[i], 1)}",
-            },
-            "geometry": shapely.geometry.mapping(squares.iloc[i]),
-        }
-        for i in shown
+    state = change_classes(before, after)
+    cells = [
+        {"bits": bits(state == key), "color": color, "opacity": CELL_OPACITY}
+        for key, (color, _) in CHANGE_STYLE.items()
+        if (state == key).any()
     ]
-    if features:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            name="Versorgung vorher/nachher",
-            style_function=lambda f: {
-                "fillColor": f["properties"]["fill"],
-                "fillOpacity": 0.75,
-                "stroke": False,
-                "className": "ba-cell",
-            },
-            tooltip=folium.GeoJsonTooltip(fields=["text"], labels=False),
-        ).add_to(m)
-    add_outlines(m, areas)
-    if labels:
-        add_labels(m, areas)
-    if candidates is not None and len(candidates):
-        group = folium.FeatureGroup(name="Kandidaten")
-        for name, point in zip(candidates["name"], to_wgs84(candidates).geometry, strict=True):
-            folium.CircleMarker(
-                [point.y, point.x], radius=4, color="#444", weight=1, fill=True, fill_color="#fff",
-                fill_opacity=1, tooltip=esc(f"Kandidat: {name}"),
-            ).add_to(group)  # fmt: skip
-        group.add_to(m)
-    new = sites[sites["id"].astype(str).str.startswith("NEU-")]
-    old = sites[~sites.index.isin(new.index)]
-    add_facilities(m, old, name="Bestehende Einrichtungen", show_precision=False)
-    if len(removed):
-        group = folium.FeatureGroup(name="Geschlossen (Szenario)")
-        for name, point in zip(removed["name"], to_wgs84(removed).geometry, strict=True):
-            folium.Marker(
-                [point.y, point.x],
-                icon=pin_icon(REMOVED_COLOR, "fa-xmark", 22),
-                tooltip=esc(f"geschlossen im Szenario: {name}"),
-            ).add_to(group)
-        group.add_to(m)
-    if len(new):
-        group = folium.FeatureGroup(name="Neue Standorte")
-        for name, point in zip(new["name"], to_wgs84(new).geometry, strict=True):
-            folium.Circle(
-                [point.y, point.x], radius=params.max_straight_m, color=NEW_SITE_COLOR, weight=2,
-                dash_array="6 4", fill=False, interactive=False,
-            ).add_to(group)  # fmt: skip
-            folium.Marker(
-                [point.y, point.x],
-                icon=pin_icon(NEW_SITE_COLOR, "fa-star", 26, "ba-new"),
-                tooltip=esc(f"neu: {name}"),
-            ).add_to(group)
-        group.add_to(m)
-    entries = list(CHANGE_STYLE.values())
-    entries += [
-        (NEW_SITE_COLOR, "neuer Standort (Kreis: Gehdistanz)"),
-        (REMOVED_COLOR, "geschlossen"),
-    ]
+    entries = [[color, label, ""] for color, label in CHANGE_STYLE.values()]
     if transit_gain is not None:
-        entries.append((TRANSIT_COLOR, transit_label))
+        cells.insert(0, {"bits": bits(transit_gain), "color": TRANSIT_COLOR, "opacity": 0.8})
+        entries.append([TRANSIT_COLOR, transit_label, ""])
+    new_mask = sites["id"].astype(str).str.startswith("NEU-").to_numpy()
+    pins = existing_pins(sites[~new_mask])
+    for row in _rows(removed):
+        text = f"geschlossen im Szenario: {row['name']}"
+        pins.append(_pin(row, "geschlossen", text, REMOVED_COLOR, "fa-xmark"))
+    if candidates is not None and len(candidates):
+        for row in _rows(candidates):
+            pins.append(_pin(row, "kandidat", f"Kandidat: {row['name']}", CANDIDATE_COLOR))
+        entries.append(["#ffffff", "Kandidat (Haus eines anderen Trägers)", "punkt"])
+    for row in _rows(sites[new_mask]):
+        pins.append(_pin(row, "neu", f"neu: {row['name']}", NEW_SITE_COLOR, "fa-star"))
+    entries.append([NEW_SITE_COLOR, "neuer Standort (Kreis: Gehdistanz)", "ring"])
+    if proposal is not None and len(proposal):
+        taken = proposal_taken or [False] * len(proposal)
+        for i, (row, done) in enumerate(zip(_rows(proposal), taken, strict=True), start=1):
+            if done:
+                continue
+            text = (
+                f"Vorschlag {i}: {row['name']} – zusätzlich versorgt: "
+                f"{format_number(row.get('gewinn'))}"
+            )
+            pins.append(_pin(row, "vorschlag", text, PROPOSAL_COLOR, None, str(i)))
+        entries.append(["#ffffff", "Vorschlag, noch nicht übernommen", "vorschlag"])
+    if len(removed):
+        entries.append([REMOVED_COLOR, "geschlossen", "ring"])
     note = (
         f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg (Luftlinie × "
         f"{format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."
     )
-    add_legend(m, "Szenario: vorher / nachher", entries, note)
-    return m
+    return {
+        "cells": cells,
+        "pins": pins,
+        "ring": round(params.max_straight_m, 1),
+        "legend": {"title": "Szenario: vorher / nachher", "entries": entries, "note": note},
+    }
+
+
+def layers(data: dict) -> folium.FeatureGroup:
+    """The feature group streamlit-folium swaps into the open map (from :func:`layer_data`)."""
+    group = folium.FeatureGroup(name="Szenario", control=False)
+    group.add_child(Call("scenario", data, with_layer=True))
+    return group
+
+
+def simulation_layers(*args, **kwargs) -> folium.FeatureGroup:
+    """Everything on the simulation map that follows the scenario, as one feature group.
+
+    ``layers(layer_data(...))``; see :func:`layer_data` for the parameters.
+    """
+    return layers(layer_data(*args, **kwargs))

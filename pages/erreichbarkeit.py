@@ -6,6 +6,7 @@ from indicators.format import format_number
 from maps.access_maps import walk_time_map
 from maps.builders import area_map
 from maps.classify import COVERAGE_EDGES, classify_fixed
+from scenarios.result import share_range
 from ui import analysis, data, map_widget, markup, router, sources, state, tables
 
 router.ensure_routed()
@@ -30,12 +31,13 @@ if not len(result.sites):
 
 cols = st.columns(4)
 cols[0].metric(group.label, format_number(city["zielgruppe"]), border=True)
-cols[1].metric(
-    f"bis {format_number(walk.max_walk_m)} m Gehweg",
-    f"{format_number(city['anteil_versorgt'], 1)} %",
-    help=f"Spanne wegen ungefährer Einrichtungslagen: {format_number(city['versorgt_min'])} bis {format_number(city['versorgt_max'])} Personen",
-    border=True,
-)
+with cols[1].container(border=True):
+    st.metric(
+        f"bis {format_number(walk.max_walk_m)} m Gehweg",
+        f"{tables.percent(city['anteil_versorgt'])} %",
+        help=f"Spanne wegen ungefährer Einrichtungslagen: {format_number(city['versorgt_min'])} bis {format_number(city['versorgt_max'])} Personen",
+    )
+    st.caption(tables.range_words(*share_range(city)))
 cols[2].metric("nicht fußläufig versorgt", format_number(city["unversorgt"]), border=True)
 cols[3].metric("Median Gehzeit", f"{format_number(city['median_gehzeit_min'])} min", border=True)
 for note in result.notes:

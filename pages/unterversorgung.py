@@ -4,7 +4,8 @@ import streamlit as st
 
 from indicators.composite import COMPONENTS, explain
 from indicators.format import format_number
-from maps.access_maps import class_map
+from maps.access_maps import class_styling
+from maps.scenario_maps import fill_data, layered_base, layers
 from register.completeness import result_gaps
 from ui import (
     analysis,
@@ -75,15 +76,13 @@ if ranked.empty:
 
 map_col, chart_col = st.columns([3, 2])
 with map_col:
-    m = class_map(
-        pkg.stadtteile,
-        ranking,
-        top=5,
-        selected=st.session_state[state.STADTTEIL],
-        sites=result.sites,
-        **map_widget.map_options(),
+    # Drawn once, recoloured in place: a weight slider keeps the planner's zoom.
+    style = class_styling(pkg.stadtteile, ranking, 5, st.session_state[state.STADTTEIL])
+    clicked = map_widget.show_layered_map(
+        layered_base(map_widget.area_base(pkg), **map_widget.map_options()),
+        layers(fill_data(**style, facilities=result.sites)),
+        key="karte_unterversorgung",
     )
-    clicked = map_widget.show_map(m, key="karte_unterversorgung", clickable=True)
     sources.attribution()
 with chart_col:
     st.markdown(

@@ -19,7 +19,7 @@ import shapely
 from geo.access_adapter import SiteSelection
 from geo.access_kernel import WalkParams
 from geo.areas import assign_stadtteil
-from geo.crs import METRIC_CRS, WGS84
+from geo.crs import METRIC_CRS, lonlat_to_metric
 from geo.demand import TARGET_GROUPS
 from geo.facilities import CATEGORIES
 from geo.transit import TransitParams
@@ -486,8 +486,8 @@ def new_sites_frame(scenario: Scenario, category: str) -> gpd.GeoDataFrame:
         }
         for i, site in enumerate(scenario.added, start=1)
     ]
-    points = [shapely.Point(s.lon, s.lat) for s in scenario.added]
-    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=points, crs=WGS84).to_crs(METRIC_CRS)
+    xy = lonlat_to_metric([s.lon for s in scenario.added], [s.lat for s in scenario.added])
+    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=shapely.points(xy), crs=METRIC_CRS)
 
 
 def scenario_sites(

@@ -16,7 +16,9 @@ from geo.access_adapter import AccessResult
 from geo.areas import assign_stadtteil
 from geo.crs import to_wgs84, xy
 from geo.facilities import located
+from geo.gtfs import read_stops
 from geo.package import DataPackage
+from geo.site_names import site_names, stop_labels
 from geo.siting import Alternative, SitingProblem, SitingResult, alternatives, pmedian, solve_mclp
 from scenarios.model import NewSite
 
@@ -34,6 +36,7 @@ def candidate_pool(
     result: AccessResult,
     kind: str,
     stadtteile: list[str] | None = None,
+    stops: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Candidate sites: populated grid cells or existing places of other operators.
 
@@ -47,24 +50,31 @@ def candidate_pool(
         Which pool.
     stadtteile : list of str, optional
         Only candidates in these Stadtteile.
+    stops : geopandas.GeoDataFrame, optional
+        Stops of the timetable (``name``, EPSG:25832): grid cells are named after the
+        nearest one ("Neue Neustadt, bei Haltestelle …"). Default: read from the package's
+        timetable, if it has one.
 
     Returns
     -------
     geopandas.GeoDataFrame
         ``ref``, ``name``, ``stadtteil_nr``, ``stadtteil`` and point geometry (EPSG:25832).
+        Grid cells whose centre lies outside every Stadtteil are left out (a site there
+        could not be placed).
     """
     if kind == "grid":
         cells = result.cells
         pool = gpd.GeoDataFrame(
             {
                 "ref": cells["grid_id"].astype(str),
-                "name": "",  # named after the Stadtteil below
+                "name": "",  # named after the Stadtteil and the nearest stop below
                 "stadtteil_nr": cells["stadtteil_nr"],
             },
             geometry=cells.geometry.values,
             crs=cells.crs,
         )
-        pool = pool[cells["einwohner"].to_numpy() > 0]
+        inside = assign_stadtteil(pool.geometry, package.stadtteile).notna().to_numpy()
+        pool = pool[(cells["einwohner"].to_numpy() > 0) & inside]
     elif kind == "facilities":
         places = located(package.einrichtungen)
         places = places[
@@ -77,6 +87,8 @@ def candidate_pool(
                 "ref": places["id"].astype(str),
                 "name": places["name"].astype(str),
                 "stadtteil_nr": assign_stadtteil(places.geometry, package.stadtteile),
+                # WGS84 as published (for maps and lists without a reprojection)
+                **{c: places[c].astype(float) for c in ("lon", "lat") if c in places},
             },
             geometry=places.geometry.values,
             crs=places.crs,
@@ -89,11 +101,28 @@ def candidate_pool(
         pool = pool[pool["stadtteil_nr"].isin(stadtteile)]
     pool = pool.drop_duplicates(subset="ref").reset_index(drop=True)
     pool["stadtteil"] = pool["stadtteil_nr"].map(package.stadtteile["stadtteil"])
-    if kind == "grid":  # e.g. "Neustädter Feld, Zelle N5784300E4431900"
-        pool["name"] = (
-            pool["stadtteil"].fillna("?") + ", Zelle " + pool["ref"].str.extract(r"(N\d+E\d+)$")[0]
+    if kind == "grid":  # e.g. "Neustädter Feld, bei Haltestelle Milchweg"
+        if stops is None:
+            stops = package_stops(package)
+        pool["name"] = site_names(
+            xy(pool),
+            [None if pd.isna(v) else str(v) for v in pool["stadtteil"]],
+            *_stop_arrays(stops),
+            distinct=False,
         )
     return pool
+
+
+def package_stops(package: DataPackage) -> gpd.GeoDataFrame | None:
+    """The stops of the package's timetable (names and positions), or None without one."""
+    path = package.gtfs_path
+    return None if path is None else read_stops(path, package.stadtgrenze)
+
+
+def _stop_arrays(stops: gpd.GeoDataFrame | None) -> tuple:
+    if stops is None or not len(stops):
+        return None, ()
+    return xy(stops), stop_labels(stops["name"].astype(str).tolist())
 
 
 @dataclass(frozen=True)
@@ -122,18 +151,26 @@ class Proposal:
     covered_after: float
     objective: str
 
-    def as_new_sites(self) -> list[NewSite]:
-        """The proposal as scenario places."""
-        return [
-            NewSite(
-                name=f"Vorschlag {i}: {row.name}",
-                lon=row.lon,
-                lat=row.lat,
-                source="vorschlag",
-                ref=row.ref,
+    def as_new_sites(self, taken: tuple[str, ...] | list[str] = ()) -> list[NewSite]:
+        """The proposal as scenario places (names distinct from ``taken`` and each other)."""
+        used = set(taken)
+        out = []
+        for row in self.sites.itertuples():
+            name = _distinct(str(row.name), used)
+            used.add(name)
+            out.append(
+                NewSite(name=name, lon=row.lon, lat=row.lat, source="vorschlag", ref=row.ref)
             )
-            for i, row in enumerate(self.sites.itertuples(), start=1)
-        ]
+        return out
+
+
+def _distinct(name: str, used: set[str]) -> str:
+    k = 2
+    out = name
+    while out in used:
+        out = f"{name} ({k})"
+        k += 1
+    return out
 
 
 def propose(
@@ -144,6 +181,7 @@ def propose(
     stadtteile: list[str] | None = None,
     objective: str = "abdeckung",
     tolerance: float = 0.05,
+    stops: gpd.GeoDataFrame | None = None,
 ) -> Proposal:
     """Best ``k`` new sites for the current situation (existing places fixed).
 
@@ -163,6 +201,8 @@ def propose(
         MCLP or p-median.
     tolerance : float
         Alternatives within this share of the optimum (MCLP only).
+    stops : geopandas.GeoDataFrame, optional
+        Stops that name grid candidates (default: the package's timetable).
 
     Returns
     -------
@@ -175,7 +215,7 @@ def propose(
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"Unbekanntes Ziel {objective!r}. Erlaubt: {', '.join(OBJECTIVES)}.")
-    pool = candidate_pool(package, result, kind, stadtteile)
+    pool = candidate_pool(package, result, kind, stadtteile, stops)
     cells = result.cells
     problem = SitingProblem.from_geodataframe(cells, pool, result.params)
     if objective == "abdeckung":
@@ -194,6 +234,12 @@ def propose(
         gains = _marginal_gains(problem, solved.chosen)
         alts = []
     chosen = pool.iloc[list(solved.chosen)].copy()
+    used: set[str] = set()
+    names = []
+    for name in chosen["name"].astype(str):  # two proposed cells near the same stop
+        names.append(_distinct(name, used))
+        used.add(names[-1])
+    chosen["name"] = names
     wgs = to_wgs84(chosen)
     chosen["lon"], chosen["lat"] = wgs.geometry.x.to_numpy(), wgs.geometry.y.to_numpy()
     chosen["gewinn"] = gains

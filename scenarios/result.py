@@ -123,7 +123,11 @@ def base_of(scenario: Scenario) -> Scenario:
 
 
 def access_for(
-    package: DataPackage, scenario: Scenario, demand: gpd.GeoDataFrame | None = None
+    package: DataPackage,
+    scenario: Scenario,
+    demand: gpd.GeoDataFrame | None = None,
+    *,
+    before: AccessResult | None = None,
 ) -> AccessResult:
     """Walking access with the scenario's places and assumptions.
 
@@ -135,17 +139,31 @@ def access_for(
         Overlay and assumptions.
     demand : geopandas.GeoDataFrame, optional
         Precomputed demand grid of the scenario's year and target group.
+    before : AccessResult, optional
+        The status quo of the same assumptions. A scenario that only adds places then
+        measures just the new places (same figures, see :func:`geo.access_adapter.analyse`).
 
     Returns
     -------
     AccessResult
     """
-    year = scenario_year(package, scenario)
+    scenario = replace(scenario, year=scenario_year(package, scenario))
+    if demand is None:
+        group = TARGET_GROUPS[scenario.target]
+        demand = demand_grid(package.zensus, package.statistik, scenario.year, group)
+    return _access(package, scenario, demand, before)
+
+
+def _access(
+    package: DataPackage, scenario: Scenario, demand: gpd.GeoDataFrame, before: AccessResult | None
+) -> AccessResult:
+    """:func:`access_for` of a scenario whose year is checked and set."""
     group = TARGET_GROUPS[scenario.target]
     sites = scenario_sites(scenario, package.einrichtungen, package.stadtteile)
-    if demand is None:
-        demand = demand_grid(package.zensus, package.statistik, year, group)
-    return analyse(package, year, group, scenario.params, sites=sites, demand=demand)
+    base = before if before is not None and not scenario.removed else None
+    return analyse(
+        package, scenario.year, group, scenario.params, sites=sites, demand=demand, base=base
+    )
 
 
 def scenario_year(package: DataPackage, scenario: Scenario) -> int:
@@ -164,6 +182,29 @@ def scenario_year(package: DataPackage, scenario: Scenario) -> int:
     return year
 
 
+def share_range(coverage: pd.DataFrame | pd.Series) -> tuple:
+    """Lowest and highest share within walking distance (%) given approximate positions.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame or pandas.Series
+        Coverage rows (or the city row) with ``versorgt_min``, ``versorgt_max``, ``verortet``.
+
+    Returns
+    -------
+    tuple
+        ``(lowest, highest)`` in percent of the placed people (NaN where nobody is placed).
+    """
+    placed = coverage["verortet"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = coverage["versorgt_min"] / placed * 100
+        high = coverage["versorgt_max"] / placed * 100
+    if isinstance(coverage, pd.DataFrame):
+        return low.where(placed > 0), high.where(placed > 0)
+    ok = bool(pd.notna(placed) and placed > 0)
+    return (float(low), float(high)) if ok else (np.nan, np.nan)
+
+
 def differences(
     before: AccessResult, after: AccessResult, rank_before: pd.DataFrame, rank_after: pd.DataFrame
 ) -> pd.DataFrame:
@@ -179,7 +220,9 @@ def differences(
     Returns
     -------
     pandas.DataFrame
-        Index ``stadtteil_nr``; ``klasse_geaendert`` is True where the class differs.
+        Index ``stadtteil_nr``; ``klasse_geaendert`` is True where the class differs;
+        ``anteil_{vorher,nachher}_{min,max}`` is the range of the share that follows from
+        the approximate facility positions (:func:`share_range`).
     """
     b, a = before.coverage, after.coverage
     out = pd.DataFrame(index=b.index)
@@ -190,6 +233,8 @@ def differences(
     out["neu_versorgt"] = a["versorgt"] - b["versorgt"]
     out["anteil_vorher"] = b["anteil_versorgt"]
     out["anteil_nachher"] = a["anteil_versorgt"]
+    out["anteil_vorher_min"], out["anteil_vorher_max"] = share_range(b)
+    out["anteil_nachher_min"], out["anteil_nachher_max"] = share_range(a)
     out["rang_vorher"] = rank_before["rang"].reindex(out.index)
     out["rang_nachher"] = rank_after["rang"].reindex(out.index)
     out["klasse_vorher"] = rank_before["klasse_text"].reindex(out.index)
@@ -206,6 +251,7 @@ def compute(
     demand: gpd.GeoDataFrame | None = None,
     indicators: pd.DataFrame | None = None,
     before: AccessResult | None = None,
+    base: Result | None = None,
     draws: int = DRAWS,
 ) -> Result:
     """All figures of a scenario – the one function every page, report and command uses.
@@ -222,6 +268,11 @@ def compute(
     demand, indicators, before : optional
         Precomputed demand grid, indicator table and status-quo access for the same
         assumptions (callers cache them; the figures are the same either way).
+    base : Result, optional
+        The status quo computed by this function for the same assumptions
+        (``compute(package, base_of(scenario), feed)``). Its status-quo figures – access,
+        ranking with rank intervals, scale, Bus & Bahn – are reused, so a changed overlay
+        only computes the situation after; the figures are the same either way.
     draws : int
         Monte Carlo draws of the rank intervals (0 skips them).
 
@@ -235,7 +286,10 @@ def compute(
         German message: year not available, a new place outside the city, Bus & Bahn
         weighted without a timetable.
     """
-    year = scenario_year(package, scenario)
+    if base is not None and scenario.year in (None, base.year):
+        year = base.year  # checked when the status quo was computed
+    else:
+        year = scenario_year(package, scenario)
     weights = scenario.weight_map
     if weights["oepnv"] > 0 and feed is None:
         raise ValueError(
@@ -244,20 +298,26 @@ def compute(
         )
     scenario = replace(scenario, year=year)
     group = TARGET_GROUPS[scenario.target]
+    if base is not None:
+        _check_base(base, scenario, feed, draws)
+        before, indicators = base.before, base.indicators
     if demand is None:
         demand = demand_grid(package.zensus, package.statistik, year, group)
     if indicators is None:
         indicators = indicator_table(package, year)
     if before is None:
         before = access_for(package, base_of(scenario), demand)
-    after = before if scenario.is_empty else access_for(package, scenario, demand)
+    after = before if scenario.is_empty else _access(package, scenario, demand, before)
 
     travel_before = travel_after = transit_before = transit_after = None
     if feed is not None:
         params = scenario.transit_params
-        travel_before = transit_for(feed, before, params)
+        if base is not None and base.travel_before is not None:
+            travel_before, transit_before = base.travel_before, base.transit_before
+        else:
+            travel_before = transit_for(feed, before, params)
+            transit_before = transit_table(before, travel_before, total=True)
         travel_after = travel_before if after is before else transit_for(feed, after, params)
-        transit_before = transit_table(before, travel_before, total=True)
         transit_after = transit_table(after, travel_after, total=True)
 
     def inputs(access: AccessResult, transit: pd.DataFrame | None) -> pd.DataFrame:
@@ -265,9 +325,12 @@ def compute(
         return index_input(indicators, access.coverage, indicators["einwohner"], by_transit)
 
     options = {"weights": weights, "min_people": scenario.min_people, "n_draws": draws}
-    inputs_before = inputs(before, transit_before)
-    ranking_before = underserved(inputs_before, **options)
-    scale = index_scale(inputs_before, ranking_before)
+    if base is not None and (feed is None or base.travel_before is not None):
+        inputs_before, ranking_before, scale = base.inputs_before, base.ranking_before, base.scale
+    else:
+        inputs_before = inputs(before, transit_before)
+        ranking_before = underserved(inputs_before, **options)
+        scale = index_scale(inputs_before, ranking_before)
     inputs_after = inputs_before if after is before else inputs(after, transit_after)
     ranking_after = (
         ranking_before if after is before else underserved(inputs_after, **options, scale=scale)
@@ -288,6 +351,17 @@ def compute(
         transit_before=transit_before,
         transit_after=transit_after,
     )
+
+
+def _check_base(base: Result, scenario: Scenario, feed: Feed | None, draws: int) -> None:
+    """A reused status quo must belong to exactly these assumptions (else a wrong figure)."""
+    if base.scenario != base_of(scenario):
+        raise ValueError("Interner Fehler: Der Ist-Zustand gehört zu anderen Annahmen.")
+    if base.travel_before is not None and feed is None:
+        raise ValueError("Interner Fehler: Ist-Zustand mit Bus & Bahn, aber ohne Fahrplan.")
+    ranking = base.ranking_before
+    if ranking["gerankt"].any() and ranking["rang_p05"].notna().any() != (draws > 0):
+        raise ValueError("Interner Fehler: Der Ist-Zustand hat andere Rangspannen.")
 
 
 def compare(a: Result, b: Result) -> pd.DataFrame:

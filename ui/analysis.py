@@ -134,7 +134,10 @@ def sidebar_controls() -> None:
         )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+# The analysis caches hand out one shared object (st.cache_resource) instead of an unpickled
+# copy per run: results are read, never changed, and a click must not spend tens of
+# milliseconds re-creating grids and rankings it already has.
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _demand(_package: DataPackage, version: str, year: int, target_id: str) -> gpd.GeoDataFrame:
     return demand_grid(_package.zensus, _package.statistik, year, TARGET_GROUPS[target_id])
 
@@ -144,21 +147,50 @@ def demand(pkg: DataPackage, year: int, target_id: str) -> gpd.GeoDataFrame:
     return _demand(pkg, pkg.version, year, target_id)
 
 
-@st.cache_data(max_entries=16, show_spinner="Erreichbarkeit wird berechnet …")
-def _status_quo(_package: DataPackage, version: str, base: Scenario) -> AccessResult:
-    return access_for(_package, base, demand(_package, base.year, base.target))
+def access_key(scenario: Scenario) -> Scenario:
+    """The status quo of ``scenario`` reduced to what walking access depends on.
+
+    Index weights, minimum size and Bus & Bahn do not change who reaches a place on foot;
+    keying the status quo on the rest means a weight slider never recomputes access.
+    """
+    return Scenario(
+        year=scenario.year,
+        target=scenario.target,
+        params=scenario.params,
+        selection=scenario.selection,
+    )
 
 
-@st.cache_data(max_entries=32, show_spinner="Auswertung wird berechnet …")
+@st.cache_resource(max_entries=16, show_spinner="Erreichbarkeit wird berechnet …")
+def _status_quo(_package: DataPackage, version: str, key: Scenario) -> AccessResult:
+    return access_for(_package, key, demand(_package, key.year, key.target))
+
+
+@st.cache_resource(max_entries=16, show_spinner="Auswertung wird berechnet …")
+def _base_result(_package: DataPackage, version: str, base: Scenario, with_transit: bool) -> Result:
+    return compute(
+        _package,
+        base,
+        transit.feed(_package) if with_transit else None,
+        demand=demand(_package, base.year, base.target),
+        indicators=data.indicator_table(_package, base.year),
+        before=_status_quo(_package, version, access_key(base)),
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner="Auswertung wird berechnet …")
 def _result(_package: DataPackage, version: str, scenario: Scenario, with_transit: bool) -> Result:
-    base = base_of(scenario)
+    # The status quo (access, ranking with its rank intervals, scale) is cached on its own;
+    # a changed overlay computes only the situation after (scenarios.result.compute, base=).
+    base = _base_result(_package, version, base_of(scenario), with_transit)
+    if scenario.is_empty:
+        return base
     return compute(
         _package,
         scenario,
         transit.feed(_package) if with_transit else None,
         demand=demand(_package, scenario.year, scenario.target),
-        indicators=data.indicator_table(_package, scenario.year),
-        before=_status_quo(_package, version, base),
+        base=base,
     )
 
 

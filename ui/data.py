@@ -23,7 +23,9 @@ from register.store import RegisterStore
 from ui import state
 
 
-@st.cache_data(show_spinner="Datenpaket wird geladen und geprüft …", max_entries=4)
+# One shared, read-only package (cache_resource): unpickling it on every run cost more than
+# the rest of a click in the Standortsimulation.
+@st.cache_resource(show_spinner="Datenpaket wird geladen und geprüft …", max_entries=4)
 def _load(path: str, signature: str) -> DataPackage:  # signature: cache key only
     return load_package(path)
 

@@ -6,6 +6,8 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.package import DataPackage
+from maps.scenario_maps import BaseData, base_data
 from ui import presentation, state
 
 MAP_HEIGHT = 640
@@ -48,6 +50,68 @@ def show_map(
         use_container_width=True,
         returned_objects=["last_clicked"] if clickable else [],
     )
+
+
+def show_layered_map(
+    base: folium.Map,
+    layers: folium.FeatureGroup,
+    key: str,
+    *,
+    on_click=None,
+    height: int = MAP_HEIGHT,
+) -> dict | None:
+    """A map that is created once and then only updated: zoom and pan stay.
+
+    streamlit-folium re-creates the Leaflet map only when the base map's script changes
+    (its component key is a hash of it); ``layers`` are swapped in the open map
+    (``feature_group_to_add``). So the base holds what stays on the page and ``layers``
+    everything that follows the planner's work.
+
+    Parameters
+    ----------
+    base : folium.Map
+        The part that stays (same script on every run while nothing but the layers change).
+    layers : folium.FeatureGroup
+        Everything else.
+    key : str
+        Widget key; the component's return value is also stored under it.
+    on_click : callable, optional
+        Called before the rerun that a click starts, with ``(lon, lat)``; a click is
+        handled once, in the callback, so the page draws the new state in one run.
+    height : int
+        Height in pixels (in presentation mode the viewport decides, see
+        :mod:`ui.presentation`).
+
+    Returns
+    -------
+    dict or None
+        The component's value (``last_clicked``).
+    """
+
+    def clicked() -> None:
+        position = new_click(st.session_state.get(key))
+        if position is not None and on_click is not None:
+            on_click(*position)
+
+    return st_folium(
+        base,
+        key=key,
+        height=presentation.map_height(height),
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        feature_group_to_add=layers,
+        on_change=clicked if on_click is not None else None,
+    )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _area_base(_package: DataPackage, version: str) -> BaseData:
+    return base_data(_package.stadtteile)
+
+
+def area_base(pkg: DataPackage) -> BaseData:
+    """Stadtteile and their names for a layered map, prepared once per package."""
+    return _area_base(pkg, pkg.version)
 
 
 def new_click(result: dict | None) -> tuple[float, float] | None:

@@ -15,17 +15,32 @@ from ui import state
 
 PARAM = "praesentation"
 MAP_HEIGHT = 760
+#: Space above and below a map in presentation mode (menu, title, key figures, source line):
+#: the map takes the rest of the screen, so map, legend and figures fit without scrolling.
+MAP_OFFSET_PX = 440
 
-_CSS = """
+_CSS = f"""
 <style>
-html { font-size: 21px; }
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] { display: none !important; }
-div[class*="st-key-bearbeiten"] { display: none !important; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
-h1 { font-size: 2.4rem !important; }
-.block-container { padding-top: 4rem; max-width: 100%; }
+html {{ font-size: 21px; }}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {{ display: none !important; }}
+div[class*="st-key-bearbeiten"] {{ display: none !important; }}
+[data-testid="stMetricValue"] {{ font-size: 2.2rem; }}
+h1 {{ font-size: 2rem !important; padding: 0 0 .3rem !important; }}
+.block-container {{ padding-top: 3.5rem; padding-bottom: 1rem; max-width: 100%; }}
+[data-testid="stCaptionContainer"] {{ font-size: .8rem; }}
+.st-key-praesentation_beenden {{ position: fixed; top: .6rem; right: 4rem; z-index: 999991;
+  width: auto !important; }}
+.st-key-praesentation_beenden button {{ min-height: 2rem; padding: .1rem .8rem; }}
+iframe[title="streamlit_folium.st_folium"] {{
+  height: max(420px, calc(100vh - {MAP_OFFSET_PX}px)) !important;
+}}
 </style>
 """
+
+
+def menu_position() -> str:
+    """Where the page menu goes: at the top in presentation mode (the sidebar is hidden)."""
+    return "top" if active() else "sidebar"
 
 
 def sync_with_url() -> None:
@@ -58,7 +73,9 @@ def apply() -> None:
         st.session_state[state.PRESENTATION] = False
         toggled()
 
-    st.button("Präsentation beenden", on_click=leave, icon=":material/close_fullscreen:")
+    # In the top bar next to the page menu (fixed by the CSS above), not above the title.
+    with st.container(key="praesentation_beenden"):
+        st.button("Präsentation beenden", on_click=leave, icon=":material/close_fullscreen:")
 
 
 @contextmanager

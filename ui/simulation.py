@@ -6,15 +6,19 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
+import folium
+import geopandas as gpd
 import streamlit as st
 
 from geo.package import DataPackage
+from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
 from scenarios.model import NewSite, Scenario, scenario_sites
-from scenarios.proposals import Proposal, candidate_pool, propose
-from scenarios.result import Result, access_for
+from scenarios.placement import place
+from scenarios.proposals import Proposal, candidate_pool, package_stops, propose
+from scenarios.result import Result, access_for, transit_gain_cells
 from scenarios.store import Loaded, ScenarioStore, store_dir
-from ui import analysis, state
+from ui import analysis, data, state
 from ui.markup import md
 
 LINK_PARAM = "szenario"
@@ -31,10 +35,15 @@ def current() -> Scenario:
     )  # fmt: skip
 
 
-def set_scenario(scenario: Scenario) -> None:
-    """Replace the session's scenario (places only; parameters stay as set)."""
+def set_scenario(scenario: Scenario, *, keep_proposal: bool = False) -> None:
+    """Replace the session's scenario (places only; parameters stay as set).
+
+    A shown proposal belongs to the scenario it was computed for; it is dropped unless
+    ``keep_proposal`` (when one of its own sites is taken over).
+    """
     st.session_state[state.SCENARIO] = scenario
-    st.session_state[state.PROPOSAL] = None
+    if not keep_proposal:
+        st.session_state[state.PROPOSAL] = None
 
 
 def apply(scenario: Scenario, years: list[int]) -> list[str]:
@@ -124,14 +133,99 @@ def show_notices() -> None:
         getattr(st, kind)(md(text), icon=":material/error:" if kind == "error" else None)
 
 
+def remove_site(index: int) -> None:
+    """Callback of "entfernen": the new site at ``index`` leaves the scenario."""
+    set_scenario(st.session_state[state.SCENARIO].without_site(index))
+
+
+def close_places() -> None:
+    """Callback of the multiselect of places switched off in the scenario."""
+    closed = tuple(st.session_state[state.CLOSE_PICK])
+    set_scenario(replace(st.session_state[state.SCENARIO], removed=closed))
+
+
 def add_site(site: NewSite) -> None:
-    """Add a place to the session's scenario (ValueError if the scenario is full)."""
-    set_scenario(st.session_state[state.SCENARIO].with_site(site))
+    """Add a place to the session's scenario, checked like a click (warning if refused)."""
+    add(site.lon, site.lat, site.source, ref=site.ref, name=site.name)
 
 
 def evaluation(pkg: DataPackage, scenario: Scenario) -> Result:
     """Status quo vs. scenario (cached); with Bus & Bahn when the page asks for it."""
     return analysis.result(pkg, scenario, with_transit=bool(st.session_state[state.SIM_TRANSIT]))
+
+
+def safe_evaluation(pkg: DataPackage, scenario: Scenario) -> tuple[Result, str | None]:
+    """:func:`evaluation`, or the status quo and the German reason when the scenario fails.
+
+    The page then shows the reason with a "Szenario leeren" button and still draws its map
+    and controls. A failing status quo (e.g. all index weights 0) raises ValueError.
+    """
+    try:
+        return evaluation(pkg, scenario), None
+    except ValueError as error:
+        return evaluation(pkg, replace(scenario, added=(), removed=())), str(error)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _stops(_package: DataPackage, version: str):
+    return package_stops(_package)
+
+
+def stops(pkg: DataPackage):
+    """Stops of the timetable that name new sites (None without a timetable)."""
+    try:
+        return _stops(pkg, pkg.version)
+    except ValueError:  # an unreadable timetable only costs the stop names
+        return None
+
+
+def warn(text: str) -> None:
+    """Show ``text`` as a warning in the next run of the page (from a callback)."""
+    st.session_state[state.SIM_WARNINGS] = (*st.session_state[state.SIM_WARNINGS], text)
+
+
+def show_warnings() -> None:
+    """Show and forget the warnings of :func:`warn`."""
+    for text in st.session_state[state.SIM_WARNINGS]:
+        st.warning(text, icon=":material/wrong_location:")
+    st.session_state[state.SIM_WARNINGS] = ()
+
+
+def click(lon: float, lat: float) -> None:
+    """Callback of a map click: place a site there, or say why not.
+
+    The position is checked before anything changes (outside the city, duplicate, full
+    scenario); a refused click leaves the scenario as it was and shows a German warning.
+    """
+    if not st.session_state[state.CLICK_ADDS] or st.session_state.get(state.PRESENTATION):
+        return
+    add(lon, lat, "karte")
+
+
+def add(lon: float, lat: float, source: str, *, ref: str = "", name: str | None = None) -> bool:
+    """Add a checked and named site to the session's scenario; False (with a warning) if refused.
+
+    Parameters
+    ----------
+    lon, lat : float
+        WGS84 position.
+    source, ref : str
+        Where the site comes from (see :data:`scenarios.model.SOURCES`).
+    name : str, optional
+        Keep this name (a candidate's or a proposal's) instead of naming by the stop.
+    """
+    pkg = data.package()
+    current_scenario = st.session_state[state.SCENARIO]
+    try:
+        scenario = place(
+            current_scenario, lon, lat, pkg.stadtteile, stops(pkg), source=source, ref=ref,
+            name=name, water=None,  # water areas: pass them here once the package has them
+        )  # fmt: skip
+    except ValueError as error:
+        warn(str(error))
+        return False
+    set_scenario(scenario, keep_proposal=source == "vorschlag")
+    return True
 
 
 @st.cache_data(max_entries=16, show_spinner="Optimale Standorte werden berechnet …")
@@ -162,15 +256,80 @@ def proposal(pkg: DataPackage, scenario: Scenario) -> Proposal:
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _candidates(_package: DataPackage, version: str, scenario: Scenario):
-    demand = analysis.demand(_package, scenario.year, scenario.target)
-    return candidate_pool(_package, access_for(_package, scenario, demand), "facilities")
+def request_proposal() -> None:
+    """Callback of "Vorschlag berechnen": compute before the page runs (the map shows it).
+
+    A German error of the optimiser is shown as a warning.
+    """
+    pkg = data.package()
+    scenario = current()
+    try:
+        result = proposal(pkg, scenario)
+    except ValueError as error:
+        warn(f"Kein Vorschlag möglich: {error}")
+        return
+    st.session_state[state.PROPOSAL] = (result, scenario.added, scenario.removed)
+
+
+def shown_proposal() -> tuple[Proposal, list[bool]] | None:
+    """The proposal on display and, per proposed site, whether it was taken over.
+
+    A proposal is shown as long as the scenario only grew by its own sites; any other change
+    (a click, a removal, a cleared scenario) drops it, because it was optimal only for the
+    scenario it was computed for.
+    """
+    stored = st.session_state[state.PROPOSAL]
+    if not stored:
+        return None
+    result, added, removed = stored
+    scenario = st.session_state[state.SCENARIO]
+    extra = scenario.added[len(added) :]
+    proposed = {(round(s.lon, 7), round(s.lat, 7)) for s in result.as_new_sites()}
+    if (
+        scenario.removed != removed
+        or scenario.added[: len(added)] != added
+        or any((round(s.lon, 7), round(s.lat, 7)) not in proposed for s in extra)
+    ):
+        st.session_state[state.PROPOSAL] = None
+        return None
+    taken = {(round(s.lon, 7), round(s.lat, 7)) for s in extra}
+    return result, [(round(s.lon, 7), round(s.lat, 7)) in taken for s in result.as_new_sites()]
+
+
+def take_over(indices: list[int]) -> None:
+    """Callback: take over the proposed sites at ``indices`` (each checked like a click)."""
+    shown = shown_proposal()
+    if shown is None:
+        return
+    result, taken = shown
+    names = [s.name for s in st.session_state[state.SCENARIO].added]
+    for i in indices:
+        if taken[i]:
+            continue
+        site = result.as_new_sites(taken=names)[i]
+        if add(site.lon, site.lat, "vorschlag", ref=site.ref, name=site.name):
+            names.append(site.name)
+
+
+def drop_proposal() -> None:
+    """Callback of "Vorschlag verwerfen"."""
+    st.session_state[state.PROPOSAL] = None
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _candidates(_package: DataPackage, version: str, key: Scenario):
+    demand = analysis.demand(_package, key.year, key.target)
+    return candidate_pool(_package, access_for(_package, key, demand), "facilities")
 
 
 def facility_candidates(pkg: DataPackage, scenario: Scenario):
-    """Existing places of other operators that could host senior offers."""
-    return _candidates(pkg, pkg.version, scenario)
+    """Existing places of other operators that could host senior offers.
+
+    They depend on which places count and which are closed, not on the new ones: a click
+    never recomputes them.
+    """
+    key = replace(analysis.access_key(scenario), removed=scenario.removed)
+    return _candidates(pkg, pkg.version, key)
 
 
 @st.cache_resource
@@ -233,3 +392,47 @@ def load_from_link(pkg: DataPackage) -> None:
         "Der Szenario-Link konnte nicht geladen werden; er wurde aus der Adresse entfernt. "
         + problem.removeprefix(f"{LINK_LABEL}: "),
     )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _map_base(_package: DataPackage, version: str) -> BaseData:
+    return base_data(_package.stadtteile, _package.zensus)
+
+
+def map_base(pkg: DataPackage) -> BaseData:
+    """Stadtteile, names and the grid of the simulation map, prepared once per package."""
+    return _map_base(pkg, pkg.version)
+
+
+def map_layers(
+    pkg: DataPackage, ev: Result, candidates: gpd.GeoDataFrame | None, transit_label: str
+) -> folium.FeatureGroup:
+    """The scenario's map layers (cells, places, candidates, proposal, legend).
+
+    Their data is kept while nothing on the map changes: a rerun for an index weight or a
+    table toggle neither rebuilds nor resends the map.
+    """
+    shown = shown_proposal()
+    scenario = ev.scenario
+    key = (
+        analysis.access_key(scenario), scenario.added, scenario.removed, scenario.transit,
+        ev.travel_after is not None, candidates is not None,
+        None if shown is None else (id(shown[0]), *shown[1]),
+    )  # fmt: skip
+    stored = st.session_state[state.SIM_LAYERS]
+    if stored is None or stored[0] != key:
+        data = layer_data(
+            ev.before.cells["versorgt"].to_numpy(),
+            ev.after.cells["versorgt"].to_numpy(),
+            ev.after.sites,
+            pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.removed)],
+            ev.after.params,
+            candidates=candidates,
+            proposal=None if shown is None else shown[0].sites,
+            proposal_taken=None if shown is None else shown[1],
+            transit_gain=transit_gain_cells(ev),
+            transit_label=transit_label,
+        )
+        stored = (key, data)
+        st.session_state[state.SIM_LAYERS] = stored
+    return layers(stored[1])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -14,7 +12,7 @@ from geo.package import DataPackage
 from geo.siting import MAX_K
 from indicators.format import format_number
 from scenarios.exchange import to_json
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
 from scenarios.result import Result
 from ui import charts, data, pickers, simulation, state
@@ -27,12 +25,15 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
     edit_col, close_col = st.columns(2)
     with edit_col:
         st.markdown("**Neue Standorte**")
+        if not scenario.added:
+            st.caption("Noch keine – auf die Karte klicken oder einen Kandidaten wählen.")
         for i, site in enumerate(scenario.added):
             text, button = st.columns([4, 1])
-            text.write(f"{md(site.name)} ({site.lat:.5f}, {site.lon:.5f})")
-            if button.button("entfernen", key=f"entfernen_{i}"):
-                simulation.set_scenario(scenario.without_site(i))
-                st.rerun()
+            text.write(f"**{i + 1}** · {md(site.name)}")
+            # Callbacks, not st.rerun(): the change is drawn in the same (fragment) run.
+            button.button(
+                "entfernen", key=f"entfernen_{i}", on_click=simulation.remove_site, args=(i,)
+            )
         pick = st.selectbox(
             "Kandidat hinzufügen",
             list(candidates.index),
@@ -40,31 +41,33 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
             placeholder="Haus eines anderen Trägers wählen …",
             format_func=lambda i: f"{candidates.at[i, 'name']} – {candidates.at[i, 'stadtteil']}",
         )
-        if pick is not None and st.button("Kandidat übernehmen"):
+        if pick is not None:
             point = to_wgs84(candidates.loc[[pick]]).geometry.iloc[0]
             row = candidates.loc[pick]
-            simulation.add_site(NewSite(row["name"], point.x, point.y, "kandidat", row["ref"]))
-            st.rerun()
+            st.button(
+                "Kandidat übernehmen",
+                on_click=simulation.add,
+                args=(point.x, point.y, "kandidat"),
+                kwargs={"ref": row["ref"], "name": row["name"]},
+            )
     with close_col:
         existing = ev.before.sites.set_index("id")["name"]
-        current = [r for r in scenario.removed if r in existing.index]
-        closed = st.multiselect(
+        # The widget shows the scenario as it is (also after "Szenario leeren" or a load).
+        st.session_state[state.CLOSE_PICK] = [r for r in scenario.removed if r in existing.index]
+        st.multiselect(
             "Bestehende Einrichtungen schließen (was wäre, wenn …)",
             list(existing.index),
-            default=current,
             format_func=lambda i: existing.get(i, i),
             placeholder="Einrichtungen wählen …",
+            key=state.CLOSE_PICK,
+            on_change=simulation.close_places,
         )
-        if closed != current:
-            simulation.set_scenario(replace(scenario, removed=tuple(closed)))
-            st.rerun()
 
 
-def proposal_panel(pkg: DataPackage, scenario: Scenario, group: TargetGroup) -> None:
-    """The optimiser: settings, result with solver report, curve and alternatives."""
-    with st.expander(
-        "Vorschlag: beste neue Standorte berechnen", expanded=bool(st.session_state[state.PROPOSAL])
-    ):
+def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
+    """The optimiser: settings, then a preview on the map to take over site by site or all."""
+    shown = simulation.shown_proposal()
+    with st.expander("Vorschlag: beste neue Standorte berechnen", expanded=shown is not None):
         k_col, kind_col, goal_col = st.columns(3)
         k_col.slider("Zahl neuer Standorte (k)", 1, MAX_K, **state.bind(state.OPT_K))
         kind_col.radio(
@@ -83,21 +86,37 @@ def proposal_panel(pkg: DataPackage, scenario: Scenario, group: TargetGroup) -> 
             placeholder="alle Stadtteile",
             **state.bind(state.OPT_STADTTEILE),
         )
-        if st.button("Vorschlag berechnen", type="primary"):
-            st.session_state[state.PROPOSAL] = True
-        if not st.session_state[state.PROPOSAL]:
+        st.button("Vorschlag berechnen", type="primary", on_click=simulation.request_proposal)
+        if shown is None:
             return
-        try:
-            proposal = simulation.proposal(pkg, scenario)
-        except ValueError as error:
-            st.error(str(error))
-            return
+        proposal, taken = shown
+        st.info(
+            "Der Vorschlag ist auf der Karte eingezeichnet (nummerierte Kreise, gestrichelt) "
+            "und noch nicht im Szenario. Einzeln oder alle übernehmen:",
+            icon=":material/map:",
+        )
+        for i, (row, done) in enumerate(zip(proposal.sites.itertuples(), taken, strict=True)):
+            text, button = st.columns([5, 1])
+            text.write(
+                f"**{i + 1}** · {md(row.name)} – zusätzlich versorgt: {format_number(row.gewinn)}"
+            )
+            button.button(
+                "übernommen" if done else "übernehmen",
+                key=f"vorschlag_{i}",
+                disabled=done,
+                on_click=simulation.take_over,
+                args=([i],),
+            )
+        all_col, drop_col = st.columns(2)
+        all_col.button(
+            "Alle übernehmen",
+            disabled=all(taken),
+            on_click=simulation.take_over,
+            args=(list(range(len(taken))),),
+        )
+        drop_col.button("Vorschlag verwerfen", on_click=simulation.drop_proposal)
         proposal_report(proposal, group)
         st.altair_chart(charts.gain_curve(proposal), width="stretch")
-        if st.button("Vorschlag ins Szenario übernehmen"):
-            for site in proposal.as_new_sites():
-                simulation.add_site(site)
-            st.rerun()
 
 
 def proposal_report(proposal: Proposal, group: TargetGroup) -> None:

@@ -53,7 +53,10 @@ OPT_K = "vorschlag_k"
 OPT_KIND = "vorschlag_kandidaten"
 OPT_OBJECTIVE = "vorschlag_ziel"
 OPT_STADTTEILE = "vorschlag_stadtteile"
-PROPOSAL = "vorschlag"  # last scenarios.proposals.Proposal with its inputs
+PROPOSAL = "vorschlag"  # (Proposal, added, removed) of the scenario it was computed for
+SIM_WARNINGS = "_simulation_hinweise"  # warnings of refused clicks, shown once
+SIM_LAYERS = "_simulation_kartenebenen"  # (key, data) of the map layers last drawn
+CLOSE_PICK = "_w_schliessen"  # the multiselect of places to close (a widget's own key)
 # Szenarien page.
 SCENARIO_NAME = "szenario_name"
 COMPARE_A = "vergleich_a"
@@ -126,6 +129,8 @@ DEFAULTS: dict[str, object] = {
     OPT_OBJECTIVE: "abdeckung",
     OPT_STADTTEILE: (),
     PROPOSAL: None,
+    SIM_WARNINGS: (),
+    SIM_LAYERS: None,
     SCENARIO_NAME: "",
     COMPARE_A: None,
     COMPARE_B: None,

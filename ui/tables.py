@@ -22,6 +22,40 @@ def german_table(df: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
     return out
 
 
+#: The words that explain a share's range wherever a single coverage figure is shown.
+RANGE_WORDS = "je nach genauer Lage der Einrichtungen"
+
+
+def percent(value: float) -> str:
+    """``15,4`` – one decimal, without ``,0`` for whole numbers (``50``)."""
+    text = format_number(value, 1, missing="–")
+    return text[:-2] if text.endswith(",0") else text
+
+
+def range_words(low: float, high: float) -> str:
+    """``je nach genauer Lage der Einrichtungen 2,6–50 %`` (empty without a range)."""
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{RANGE_WORDS} {percent(low)}–{percent(high)} %"
+
+
+def share_with_range(share: float, low: float, high: float) -> str:
+    """``15,4 % (je nach genauer Lage der Einrichtungen 2,6–50 %)``."""
+    if pd.isna(share):
+        return "–"
+    words = range_words(low, high)
+    return f"{percent(share)} %" + (f" ({words})" if words else "")
+
+
+def share_cell(share: float, low: float, high: float) -> str:
+    """``15,4 % (2,6–50 %)`` for a table whose heading names the range."""
+    if pd.isna(share):
+        return "–"
+    if pd.isna(low) or pd.isna(high):
+        return f"{percent(share)} %"
+    return f"{percent(share)} % ({percent(low)}–{percent(high)} %)"
+
+
 def coverage_tooltip(coverage: pd.DataFrame, walk: WalkParams) -> pd.DataFrame:
     """Tooltip rows of the coverage map."""
     return pd.DataFrame(
@@ -67,6 +101,16 @@ def coverage_table(coverage: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
         },
     )
     table["spanne"] = table["versorgt_min"] + " – " + table["versorgt_max"]
+    placed = coverage["verortet"].where(coverage["verortet"] > 0)
+    table["anteil_versorgt"] = [
+        share_cell(v, lo, hi)
+        for v, lo, hi in zip(
+            coverage["anteil_versorgt"],
+            coverage["versorgt_min"] / placed * 100,
+            coverage["versorgt_max"] / placed * 100,
+            strict=True,
+        )
+    ]
     return labelled(
         table.reset_index(names="Nr."),
         {
@@ -74,8 +118,8 @@ def coverage_table(coverage: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
             "stadtteil": "Stadtteil",
             "zielgruppe": group.label,
             "versorgt": "versorgt",
-            "anteil_versorgt": "Anteil versorgt (%)",
-            "spanne": "Spanne versorgt",
+            "anteil_versorgt": f"Anteil versorgt ({RANGE_WORDS})",
+            "spanne": f"versorgt ({RANGE_WORDS})",
             "unversorgt": "nicht versorgt",
             "median_gehweg_m": "Median Gehweg (m)",
             "median_gehzeit_min": "Median Gehzeit (min)",
@@ -90,11 +134,21 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
     """Scenario effect per Stadtteil with German headings and numbers."""
     out = german_table(
         table,
-        {"zielgruppe": 0, "versorgt_vorher": 0, "versorgt_nachher": 0, "neu_versorgt": 0,
-         "anteil_vorher": 1, "anteil_nachher": 1},
+        {"zielgruppe": 0, "versorgt_vorher": 0, "versorgt_nachher": 0, "neu_versorgt": 0},
     )  # fmt: skip
+    for when in ["vorher", "nachher"]:
+        out[f"anteil_{when}"] = [
+            share_cell(v, lo, hi)
+            for v, lo, hi in zip(
+                table[f"anteil_{when}"],
+                table[f"anteil_{when}_min"],
+                table[f"anteil_{when}_max"],
+                strict=True,
+            )
+        ]
     for column in ["rang_vorher", "rang_nachher"]:
         out[column] = [str(v) if pd.notna(v) else "–" for v in table[column]]
+    out = out.drop(columns=[c for c in out.columns if c.endswith(("_min", "_max"))])
     return out.reset_index(names="Nr.").rename(
         columns={
             "stadtteil": "Stadtteil",
@@ -102,8 +156,8 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
             "versorgt_vorher": "versorgt vorher",
             "versorgt_nachher": "versorgt nachher",
             "neu_versorgt": "neu versorgt",
-            "anteil_vorher": "Anteil vorher (%)",
-            "anteil_nachher": "Anteil nachher (%)",
+            "anteil_vorher": f"Anteil vorher ({RANGE_WORDS})",
+            "anteil_nachher": f"Anteil nachher ({RANGE_WORDS})",
             "rang_vorher": "Rang vorher",
             "rang_nachher": "Rang nachher",
             "klasse_vorher": "Klasse vorher",

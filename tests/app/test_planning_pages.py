@@ -48,8 +48,101 @@ def test_proposal_is_computed_and_taken_over(app_for, synthetic_dir, store_dir):
     assert not at.exception
     assert _metric(at, "Status") == "optimal"
     assert _metric(at, "Optimalitätslücke") == "0,00 %"
-    _button(at, "Vorschlag ins Szenario übernehmen").click().run()
+    assert _metric(at, "Standorte neu / geschlossen") == "0 / 0"  # a preview, not yet taken
+    _button(at, "übernehmen").click().run()
     assert _metric(at, "Standorte neu / geschlossen") == "1 / 0"
+    site = at.session_state[state.SCENARIO].added[0]
+    assert site.source == "vorschlag"
+    assert site.name.startswith("Nord, ")  # Stadtteil and stop, never a grid code
+    assert "Zelle" not in site.name
+    assert _button(at, "übernommen").disabled  # the proposal stays, its site is marked
+
+
+def test_whole_proposal_is_taken_over_at_once(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.slider(key=state.widget_key(state.OPT_K)).set_value(2).run()
+    _button(at, "Vorschlag berechnen").click().run()
+    _button(at, "Alle übernehmen").click().run()
+    assert not at.exception
+    added = at.session_state[state.SCENARIO].added
+    assert len(added) == 2
+    assert len({s.name for s in added}) == 2  # distinct names
+    _button(at, "Vorschlag verwerfen").click().run()
+    assert not any(b.label == "Alle übernehmen" for b in at.button)
+
+
+def _click_script(lon: float, lat: float, existing: tuple) -> None:
+    """What the map's click callback does, run by Streamlit (AppTest cannot click a map)."""
+    import streamlit as st
+
+    from scenarios.model import NewSite, Scenario
+    from ui import data, simulation, state
+
+    state.init(data.package().years)
+    if "_einmal" not in st.session_state:  # the first run sets the scene, like a session
+        st.session_state["_einmal"] = True
+        st.session_state[state.SCENARIO] = Scenario(added=tuple(NewSite(*s) for s in existing))
+        simulation.click(lon, lat)
+    simulation.show_warnings()
+    st.markdown(f"Standorte: {len(st.session_state[state.SCENARIO].added)}")
+
+
+@pytest.mark.parametrize(
+    ("where", "warning"),
+    [
+        ((X0 - 3000, Y0 - 3000), "außerhalb des Stadtgebiets"),
+        ((X0 + 500, Y0 + 1510), "Hier steht schon der neue Standort „Nord“"),
+    ],
+)
+def test_refused_click_warns_and_keeps_the_scenario(synthetic_dir, monkeypatch, where, warning):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
+    existing = (("Nord", *metric_point(X0 + 500, Y0 + 1500)),)
+    at = AppTest.from_function(_click_script, args=(*metric_point(*where), existing))
+    at.run(timeout=60)
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(warning in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.markdown[-1].value == "Standorte: 1"  # the scenario kept its one site
+
+
+def test_accepted_click_is_named_after_stadtteil_and_stop(synthetic_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
+    at = AppTest.from_function(_click_script, args=(*metric_point(X0 + 500, Y0 + 500), ()))
+    at.run(timeout=60)
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.warning
+    name = at.session_state[state.SCENARIO].added[0].name
+    assert name.startswith("Mitte, ")
+    assert "Zelle" not in name
+
+
+def test_warning_from_a_click_shows_on_the_page_once(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.session_state[state.SIM_WARNINGS] = ("Der Punkt liegt außerhalb des Stadtgebiets.",)
+    at.run()
+    assert [w.value for w in at.warning] == ["Der Punkt liegt außerhalb des Stadtgebiets."]
+    at.run()
+    assert not at.warning
+
+
+def test_a_scenario_that_cannot_be_computed_keeps_the_page_usable(
+    app_for, synthetic_dir, store_dir
+):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    # E.g. loaded from an old link: a site far outside the city.
+    outside = NewSite("Draußen", *metric_point(X0 - 5000, Y0 - 5000))
+    at.session_state[state.SCENARIO] = Scenario(added=(outside,))
+    at.run()
+    assert not at.exception
+    assert any("kann nicht berechnet werden" in e.value for e in at.error)
+    assert at.metric  # figures (of the status quo) and controls are still drawn
+    assert any(t.label == "Klick auf die Karte setzt Standort" for t in at.toggle)
+    next(b for b in at.button if b.key == "leeren_nach_fehler").click().run()
+    assert not at.error
+    assert at.session_state[state.SCENARIO].is_empty
 
 
 def test_save_then_list_compare_and_delete(app_for, synthetic_dir, store_dir):

@@ -7,10 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.access_adapter import SiteSelection, analyse
 from geo.access_kernel import WalkParams
-from geo.coverage_kernel import COVERAGE_COLUMNS, coverage_by_area
+from geo.coverage_kernel import COVERAGE_COLUMNS, add_exact_sites, cell_access, coverage_by_area
 from geo.demand import TARGET_GROUPS
 from geo.facilities import located, select_meeting_places
 
@@ -88,3 +90,33 @@ def test_selection_with_restricted_places_adds_nord(synthetic):
     assert set(result.sites["id"]) == {"ASZ-1", "BG-1"}
     assert result.coverage.at["02", "versorgt"] > 0
     assert len(located(wide.select(synthetic.einrichtungen))) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0, 3000), st.floats(0, 3000)), min_size=0, max_size=5),
+    st.lists(st.tuples(st.floats(0, 3000), st.floats(0, 3000)), min_size=1, max_size=4),
+    st.lists(st.floats(0, 200), min_size=5, max_size=5),
+    st.sampled_from([300.0, 500.0, 1000.0]),
+)
+def test_adding_exact_sites_equals_the_full_computation(old, new, radii, walk):
+    # The incremental path of the simulation gives the figures of a full recompute.
+    rng = np.random.default_rng(len(old) * 7 + len(new))
+    cells = rng.uniform(0, 3000, size=(60, 2))
+    demand = rng.uniform(0, 20, size=60)
+    demand[::7] = np.nan
+    params = WalkParams(max_walk_m=walk, catchment_m=800)
+    old_xy, new_xy = np.array(old, dtype=float).reshape(-1, 2), np.array(new, dtype=float)
+    radius = np.array(radii[: len(old_xy)])
+    before = cell_access(cells, demand, old_xy, radius, params)
+    full = cell_access(
+        cells, demand, np.vstack([old_xy, new_xy]), np.r_[radius, np.zeros(len(new_xy))], params
+    )
+    step = add_exact_sites(cells, demand, before, len(old_xy), new_xy, params)
+    for column in ["gehweg_m", "gehzeit_min", "gehweg_min_m", "gehweg_max_m", "versorgt"]:
+        np.testing.assert_array_equal(step[column].to_numpy(), full[column].to_numpy(), column)
+    np.testing.assert_allclose(step["e2sfca"], full["e2sfca"], rtol=1e-12, atol=1e-15)
+    # The nearest site may differ only in a tie; it always lies at the stated distance.
+    walks = np.hypot(*(cells[:, None, :] - np.vstack([old_xy, new_xy])[None]).transpose(2, 0, 1))
+    chosen = walks[np.arange(60), step["naechste"].to_numpy()] * params.detour
+    np.testing.assert_allclose(chosen, step["gehweg_m"], rtol=1e-12)

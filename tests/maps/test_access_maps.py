@@ -10,10 +10,6 @@ from geo.access_adapter import analyse
 from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
 from maps.access_maps import cell_squares, transit_time_map
-from maps.scenario_maps import TRANSIT_COLOR, scenario_map
-from scenarios.model import NewSite, Scenario
-from scenarios.result import compute
-from tests.synthetic import X0, Y0, metric_point
 
 
 def _html(m) -> str:
@@ -37,20 +33,3 @@ def test_transit_time_map(synthetic):
     assert "Reisezeit zur nächsten Einrichtung (zu Fuß + Bus &amp; Bahn)" in html
     assert "<b>fett</b>" not in html
     assert "Annahme &lt;b&gt;fett&lt;/b&gt;" in html
-
-
-def test_scenario_map_shows_the_transit_catchment_only_when_given(synthetic):
-    site = NewSite("Neu", *metric_point(X0 + 500, Y0 + 1500))
-    ev = compute(synthetic, Scenario(year=2025, added=(site,)))
-    args = (
-        synthetic.stadtteile, ev.before.cells, ev.after.cells, cell_squares(synthetic.zensus),
-        ev.after.sites, ev.after.sites.iloc[:0], ev.after.params,
-    )  # fmt: skip
-    assert TRANSIT_COLOR not in _html(scenario_map(*args))
-    gain = np.zeros(len(ev.after.cells), dtype=bool)
-    gain[:2] = True
-    html = _html(
-        scenario_map(*args, transit_gain=gain, transit_label="mit Bus & Bahn neu in 20 min")
-    )
-    assert html.count(f'"fill": "{TRANSIT_COLOR}"') == 2
-    assert "mit Bus &amp; Bahn neu in 20 min" in html

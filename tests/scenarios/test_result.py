@@ -13,7 +13,7 @@ from geo.gtfs import read_feed
 from indicators.composite import DEFAULT_WEIGHTS
 from scenarios.model import NewSite, Scenario
 from scenarios.proposals import candidate_pool, propose
-from scenarios.result import access_for, compare, compute
+from scenarios.result import access_for, compare, compute, share_range
 from tests.synthetic import X0, Y0, metric_point
 
 NORD_SITE = NewSite("Nord-Treff", *metric_point(X0 + 500, Y0 + 1500))
@@ -149,3 +149,84 @@ def test_compare_two_scenarios(synthetic):
     diff = compare(a, b)
     assert diff.at["02", "differenz"] == pytest.approx(b.table.at["02", "neu_versorgt"])
     assert diff.at["01", "differenz"] == pytest.approx(0)
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        (NORD_SITE,),
+        (NORD_SITE, NewSite("Ost", *metric_point(X0 + 1500, Y0 + 500))),
+        (NewSite("Mitte", *metric_point(X0 + 500, Y0 + 500)),),  # on top of the old place
+    ],
+)
+def test_reusing_the_status_quo_gives_the_same_figures(synthetic, added):
+    # The app caches the status quo and computes only the situation after (incremental
+    # access for added places); every figure must be that of the plain computation.
+    base_scenario = Scenario(year=2025, min_people=0)
+    scenario = replace(base_scenario, added=added)
+    plain = compute(synthetic, scenario)
+    base = compute(synthetic, base_scenario)
+    reused = compute(synthetic, scenario, base=base)
+    assert reused.before is base.before
+    assert reused.ranking_before is base.ranking_before
+    cells = plain.after.cells.drop(columns=["geometry", "naechste", "e2sfca"])
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(reused.after.cells.drop(columns=["geometry", "naechste", "e2sfca"])),
+        pd.DataFrame(cells),
+    )
+    np.testing.assert_allclose(
+        reused.after.cells["e2sfca"], plain.after.cells["e2sfca"], rtol=1e-12, atol=1e-15
+    )
+    pd.testing.assert_frame_equal(reused.after.coverage, plain.after.coverage, rtol=1e-12)
+    pd.testing.assert_frame_equal(reused.table, plain.table, rtol=1e-12)
+    pd.testing.assert_frame_equal(reused.ranking_after, plain.ranking_after, rtol=1e-12)
+    pd.testing.assert_frame_equal(reused.after.sites, plain.after.sites)
+    pd.testing.assert_series_equal(reused.after.city, plain.after.city, rtol=1e-12)
+    assert reused.after.notes == plain.after.notes
+    assert list(reused.after.unlocated["id"]) == list(plain.after.unlocated["id"])
+    pd.testing.assert_series_equal(reused.after.unplaced, plain.after.unplaced)
+
+
+def test_closing_a_place_with_a_reused_status_quo(synthetic):
+    scenario = Scenario(year=2025, removed=("ASZ-1",), added=(NORD_SITE,))
+    base = compute(synthetic, Scenario(year=2025))
+    pd.testing.assert_frame_equal(
+        compute(synthetic, scenario, base=base).table, compute(synthetic, scenario).table
+    )
+
+
+@pytest.mark.parametrize(
+    ("base_scenario", "kwargs", "match"),
+    [
+        (Scenario(year=2025, target="kinder"), {}, "anderen Annahmen"),
+        (Scenario(year=2025), {"draws": 0}, "Rangspannen"),
+    ],
+)
+def test_a_status_quo_of_other_assumptions_is_refused(synthetic, base_scenario, kwargs, match):
+    base = compute(synthetic, base_scenario, draws=1000)
+    with pytest.raises(ValueError, match=match):
+        compute(synthetic, Scenario(year=2025, added=(NORD_SITE,)), base=base, **kwargs)
+
+
+def test_share_range_in_percent(synthetic):
+    ev = compute(synthetic, Scenario(year=2025))
+    low, high = share_range(ev.before.city)
+    city = ev.before.city
+    assert low == pytest.approx(city["versorgt_min"] / city["verortet"] * 100)
+    assert low <= city["anteil_versorgt"] <= high
+    table = ev.table
+    placed = table["anteil_vorher"].notna()
+    assert (table.loc[placed, "anteil_vorher_min"] <= table.loc[placed, "anteil_vorher"]).all()
+    assert table.loc["04", ["anteil_vorher_min", "anteil_vorher_max"]].isna().all()  # suppressed
+
+
+def test_proposed_grid_sites_are_named_by_stop_not_by_grid_code(synthetic):
+    base = access_for(synthetic, Scenario(year=2025))
+    proposal = propose(synthetic, base, 2, "grid")
+    names = proposal.sites["name"].tolist()
+    assert all("Zelle" not in n and ", " in n for n in names)
+    assert len(set(names)) == len(names)
+    pool = candidate_pool(synthetic, base, "grid")
+    assert pool["name"].str.contains("bei Haltestelle Halt").any()
+    again = proposal.as_new_sites(taken=names[:1])
+    assert again[0].name == f"{names[0]} (2)"
