@@ -21,20 +21,24 @@ passed through unchanged.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import pickle
 import resource
 import signal
 import sys
 import threading
+import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-#: Modules the forkserver imports once, so workers start without import cost.
-PRELOAD = ["geo.uploads", "scenarios.exchange"]
+#: Modules the forkserver imports once, so workers start without import cost
+#: (pyarrow.compute backs pandas' string methods and is otherwise imported on first use).
+PRELOAD = ["geo.uploads", "scenarios.exchange", "pyarrow.compute"]
 
 _CONTEXT: mp.context.ForkServerContext | None = None
 _LOCK = threading.Lock()
@@ -63,7 +67,47 @@ class Limits:
 
 
 class SandboxError(ValueError):
-    """The worker could not finish (limit reached or crashed); German message."""
+    """The worker could not finish (limit reached or crashed); German message.
+
+    Attributes
+    ----------
+    problem : str
+        What went wrong (German), without the fix.
+    fix : str
+        How to fix it (German).
+    """
+
+    def __init__(self, what: str, problem: str, fix: str) -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{what}: {problem} Lösung: {fix}")
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Resources one worker run used (for benchmarks and logs).
+
+    Attributes
+    ----------
+    what : str
+        What was parsed.
+    seconds : float
+        Wall-clock time from start to answer.
+    peak_extra_mb : float or None
+        Peak resident memory of the worker above its size at start (MiB); None if the
+        worker was killed before it could report.
+    outcome : str
+        ``ok``, ``error`` (the function's ValueError) or the limit that stopped it.
+    """
+
+    what: str
+    seconds: float
+    peak_extra_mb: float | None
+    outcome: str
+
+
+#: The most recent worker runs of this process (newest last).
+RECENT: deque[Usage] = deque(maxlen=64)
 
 
 def _context() -> mp.context.ForkServerContext:
@@ -84,16 +128,21 @@ def warm_up() -> None:
     forkserver.ensure_running()
 
 
-def _address_space_now() -> int:
-    """Current virtual size of this process in bytes (Linux), 0 if unknown."""
+def _status_bytes(field: str) -> int:
+    """A size field of /proc/self/status in bytes (Linux), 0 if unknown."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmSize:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) * 1024
-    except OSError:
+    except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def _address_space_now() -> int:
+    """Current virtual size of this process in bytes (Linux), 0 if unknown."""
+    return _status_bytes("VmSize")
 
 
 def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limits) -> None:
@@ -103,6 +152,10 @@ def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limi
     if base:
         resource.setrlimit(resource.RLIMIT_AS, (base + budget, base + budget))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    # The inherited objects never need collecting here: keep the garbage collector from
+    # walking (and so copying) the forkserver's whole heap.
+    gc.freeze()
+    start_rss = _status_bytes("VmRSS")
     try:
         payload = ("ok", func(*args))
     except ValueError as error:  # the parser's own German message
@@ -120,7 +173,8 @@ def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limi
         data = pickle.dumps(("limit", "memory"))
     if len(data) > limits.max_output_bytes:
         data = pickle.dumps(("limit", "output"))
-    conn.send_bytes(data)
+    peak = max(_status_bytes("VmHWM") - start_rss, 0) if start_rss else -1
+    conn.send_bytes(peak.to_bytes(8, "little", signed=True) + data)
     conn.close()
 
 
@@ -138,7 +192,7 @@ def _fail(kind: str, what: str, limits: Limits) -> SandboxError:
     message = _MESSAGES[kind].format(
         memory=limits.memory_mb, seconds=f"{limits.wall_seconds:g}".replace(".", ",")
     )
-    return SandboxError(f"{what}: {message} Lösung: {_FIX}")
+    return SandboxError(what, message, _FIX)
 
 
 def run_limited(
@@ -173,24 +227,38 @@ def run_limited(
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, func, args, limits), daemon=True)
+    started = time.monotonic()
     process.start()
     sender.close()
+    peak: float | None = None
+    outcome = "crash"
     try:
         if not receiver.poll(limits.wall_seconds):
+            outcome = "time"
             raise _fail("time", what, limits)
         try:
             data = receiver.recv_bytes(limits.max_output_bytes + 1024)
         except (EOFError, OSError):
             # The child died without answering: killed by RLIMIT_CPU/AS or a crash.
             process.join(1)
-            cpu = process.exitcode in (-signal.SIGXCPU, -signal.SIGKILL)
-            raise _fail("time" if cpu else "memory", what, limits) from None
+            code = process.exitcode
+            if code in (-signal.SIGXCPU, -signal.SIGKILL):
+                outcome = "time"
+            elif code in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
+                outcome = "memory"  # C code that could not allocate under RLIMIT_AS
+            else:
+                outcome = "crash"
+            raise _fail(outcome, what, limits) from None
+        child_peak = int.from_bytes(data[:8], "little", signed=True)
+        peak = child_peak / 2**20 if child_peak >= 0 else None
+        status, value = pickle.loads(data[8:])  # bytes produced by our own worker
+        outcome = status if status != "limit" else value
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join(2)
-    status, value = pickle.loads(data)  # bytes produced by our own worker
+        RECENT.append(Usage(what, time.monotonic() - started, peak, outcome))
     if status == "ok":
         return value
     if status == "error":
