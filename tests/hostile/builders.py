@@ -34,7 +34,10 @@ def csv_bytes(rows: list[list[object]], delimiter: str = ";", encoding: str = "u
 
 
 def good_facility_rows() -> list[list[object]]:
-    return [["name", "lat", "lon", "kategorie"], ["Neuer Treff", f"{LAT:.6f}", f"{LON:.6f}", "senioren_begegnung"]]
+    return [
+        ["name", "lat", "lon", "kategorie"],
+        ["Neuer Treff", f"{LAT:.6f}", f"{LON:.6f}", "senioren_begegnung"],
+    ]
 
 
 def zip_bytes(members: dict[str, bytes | str], method: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -225,7 +228,7 @@ def shapefile_zip(frame: gpd.GeoDataFrame | None = None, **replace: bytes) -> by
 def vrt_xml(path: str) -> bytes:
     """A GDAL VRT description that reads ``path`` as a CSV layer."""
     return (
-        "<OGRVRTDataSource><OGRVRTLayer name=\"x\">"
+        '<OGRVRTDataSource><OGRVRTLayer name="x">'
         f"<SrcDataSource>{escape(path)}</SrcDataSource>"
         "<GeometryType>wkbPoint</GeometryType>"
         '<GeometryField encoding="PointFromColumns" x="lon" y="lat"/>'
