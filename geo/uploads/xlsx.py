@@ -120,7 +120,7 @@ class _Workbook:
             self._fail(f"Der Teil {info.filename} der Excel-Datei ist beschädigt.", _FIX_RESAVE)
         raise AssertionError  # unreachable
 
-    def open(self, name: str, limit: int, what: str) -> io.BufferedIOBase:
+    def open_member(self, name: str, limit: int, what: str) -> io.BufferedIOBase:
         info = self.members[name]
         if info.file_size > limit:
             self._fail(
@@ -241,7 +241,9 @@ def _shared_strings(book: _Workbook, name: str | None) -> list[str]:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    with book.open(name, MAX_SHARED_STRINGS_BYTES, "Die Liste der Texte der Excel-Datei") as src:
+    with book.open_member(
+        name, MAX_SHARED_STRINGS_BYTES, "Die Liste der Texte der Excel-Datei"
+    ) as src:
         book.parse(parser, src, name)
     return strings
 
@@ -452,7 +454,7 @@ def read_xlsx(content: bytes, errors: list[Problem]) -> pd.DataFrame:
     parser.CharacterDataHandler = reader.characters
     parser.buffer_text = True
     try:
-        with book.open(sheet, MAX_SHEET_BYTES, "Das erste Tabellenblatt") as source:
+        with book.open_member(sheet, MAX_SHEET_BYTES, "Das erste Tabellenblatt") as source:
             book.parse(parser, source, sheet)
     except _StopParsingError:
         pass

@@ -230,6 +230,7 @@ def vrt_xml(path: str) -> bytes:
     return (
         '<OGRVRTDataSource><OGRVRTLayer name="x">'
         f"<SrcDataSource>{escape(path)}</SrcDataSource>"
+        f"<SrcLayer>{escape(Path(path).stem)}</SrcLayer>"
         "<GeometryType>wkbPoint</GeometryType>"
         '<GeometryField encoding="PointFromColumns" x="lon" y="lat"/>'
         "</OGRVRTLayer></OGRVRTDataSource>"
