@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import os
 import pickle
 import resource
 import signal
@@ -110,12 +111,27 @@ class Usage:
 RECENT: deque[Usage] = deque(maxlen=64)
 
 
+def _main_script() -> list[str]:
+    """``["__main__"]`` if the program was started from a script file, else ``[]``.
+
+    multiprocessing re-runs the main script (as ``__mp_main__``) in every new child, e.g.
+    ``.venv/bin/streamlit`` – importing all of Streamlit for each upload, inside its time
+    limit. Preloading ``__main__`` in the forkserver runs it once; children then see it
+    imported and skip it. (``python -m …`` mains are never re-run.)
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is None and path and os.path.isfile(path):
+        return ["__main__"]
+    return []
+
+
 def _context() -> mp.context.ForkServerContext:
     global _CONTEXT
     with _LOCK:
         if _CONTEXT is None:
             ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(PRELOAD)
+            ctx.set_forkserver_preload([*_main_script(), *PRELOAD])
             _CONTEXT = ctx
         return _CONTEXT
 

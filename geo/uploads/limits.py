@@ -21,6 +21,11 @@ MAX_BYTES = 20 * MB
 MAX_ROWS = 20_000
 #: Columns of a table (or attributes of a GIS file).
 MAX_COLUMNS = 100
+#: Cells with content of a table (e.g. 20,000 rows × 10 columns or 2,000 × 100).
+MAX_CELLS = 200_000
+#: Tags of a worksheet's XML (a cell with content has 4, an empty formatted cell 1): the
+#: work of parsing is bounded before it starts.
+MAX_XML_TAGS = 1_000_000
 #: Physical lines of a text file (blank lines and line breaks inside quoted fields included).
 MAX_LINES = 2 * MAX_ROWS + 100
 #: Characters of one line (or one field) of a text file.
@@ -30,7 +35,7 @@ MAX_ZIP_MEMBERS = 50
 MAX_XLSX_MEMBERS = 500
 #: Unpacked size of a whole archive, and of one worksheet / the shared strings of an XLSX.
 MAX_UNZIPPED_BYTES = 100 * MB
-MAX_SHEET_BYTES = 60 * MB
+MAX_SHEET_BYTES = 40 * MB
 MAX_SHARED_STRINGS_BYTES = 30 * MB
 #: Nesting depth of a JSON document (a GeoJSON point needs 5).
 MAX_JSON_DEPTH = 32

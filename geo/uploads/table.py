@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.uploads.limits import MAX_COLUMNS, MAX_ROWS, capped, format_count
+from geo.uploads.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, capped, format_count
 from geo.uploads.report import Problem, StopReadingError
 
 
@@ -67,10 +67,21 @@ def build_frame(
     header = [h.strip() for h in header]
     width = max([len(header), *(len(r) for r in rows)]) if rows else len(header)
     used = [False] * width
+    cells = 0
     for row in rows:
         for pos, value in enumerate(row):
             if value.strip():
                 used[pos] = True
+                cells += 1
+    if cells > MAX_CELLS:
+        errors.append(
+            Problem(
+                f"Zu viele Zellen mit Inhalt ({format_count(cells)}, erlaubt "
+                f"{format_count(MAX_CELLS)}, z. B. 20.000 Zeilen × 10 Spalten).",
+                "Nicht benötigte Spalten löschen oder die Datei aufteilen.",
+            )
+        )
+        raise StopReadingError
     # Columns without a header: fine when empty everywhere (Excel's trailing columns).
     problems: list[Problem] = []
     for pos in range(width):

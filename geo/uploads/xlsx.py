@@ -21,12 +21,14 @@ from xml.parsers import expat
 import pandas as pd
 
 from geo.uploads.limits import (
+    MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
     MAX_SHARED_STRINGS_BYTES,
     MAX_SHEET_BYTES,
     MAX_UNZIPPED_BYTES,
     MAX_XLSX_MEMBERS,
+    MAX_XML_TAGS,
     ZIP_READ_ERRORS,
     capped,
     format_count,
@@ -50,8 +52,8 @@ def _local(name: str) -> str:
     return name.rsplit(" ", 1)[-1]  # expat with namespace_separator=" ": "uri local"
 
 
-def _parser() -> expat.XMLParserType:
-    parser = expat.ParserCreate(namespace_separator=" ")
+def _parser(namespaces: bool = True) -> expat.XMLParserType:
+    parser = expat.ParserCreate(namespace_separator=" ") if namespaces else expat.ParserCreate()
 
     def refuse(*_args: object) -> None:
         raise _StopParsingError("dtd")
@@ -63,11 +65,13 @@ def _parser() -> expat.XMLParserType:
     return parser
 
 
-def _parse(source: io.BufferedIOBase | bytes, parser: expat.XMLParserType) -> None:
+def _parse(source, parser: expat.XMLParserType) -> None:
+    """Feed bytes, a binary stream or an iterable of byte chunks to ``parser``."""
     if isinstance(source, bytes):
         parser.Parse(source, True)
         return
-    while chunk := source.read(65536):
+    chunks = iter(lambda: source.read(65536), b"") if hasattr(source, "read") else source
+    for chunk in chunks:
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
 
@@ -211,13 +215,28 @@ def _first_sheet(book: _Workbook) -> tuple[str, str | None, bool]:
 def _shared_strings(book: _Workbook, name: str | None) -> list[str]:
     if name is None:
         return []
+    what = "Die Liste der Texte der Excel-Datei"
+    with book.open_member(name, MAX_SHARED_STRINGS_BYTES, what) as src:
+        # Count first (C speed): more texts than cells can never be needed.
+        count = 0
+        try:
+            while chunk := src.read(1 << 20):
+                count += chunk.count(b"<si>") + chunk.count(b"<si ")
+        except ZIP_READ_ERRORS:
+            book._fail(f"Der Teil {name} der Excel-Datei ist beschädigt.", _FIX_RESAVE)
+    if count > MAX_CELLS:
+        book._fail(
+            f"Die Excel-Datei enthält zu viele verschiedene Texte ({format_count(count)}, "
+            f"erlaubt {format_count(MAX_CELLS)}).",
+            "Nur die benötigten Zeilen und Spalten in einer neuen Arbeitsmappe speichern.",
+        )
     strings: list[str] = []
     parts: list[str] = []
     state = {"in_t": False, "skip": 0}
-    parser = _parser()
+    parser = _parser(namespaces=False)
 
     def start(tag: str, _attrs: dict) -> None:
-        tag = _local(tag)
+        tag = tag.rpartition(":")[2]
         if tag == "si":
             parts.clear()
         elif tag in ("rPh", "phoneticPr"):
@@ -226,13 +245,15 @@ def _shared_strings(book: _Workbook, name: str | None) -> list[str]:
             state["in_t"] = True
 
     def end(tag: str) -> None:
-        tag = _local(tag)
+        tag = tag.rpartition(":")[2]
         if tag == "t":
             state["in_t"] = False
         elif tag in ("rPh", "phoneticPr"):
             state["skip"] -= 1
         elif tag == "si":
             strings.append("".join(parts))
+            if len(strings) > MAX_CELLS:
+                raise _StopParsingError("strings")
 
     def text(data: str) -> None:
         if state["in_t"]:
@@ -241,10 +262,16 @@ def _shared_strings(book: _Workbook, name: str | None) -> list[str]:
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    with book.open_member(
-        name, MAX_SHARED_STRINGS_BYTES, "Die Liste der Texte der Excel-Datei"
-    ) as src:
-        book.parse(parser, src, name)
+    parser.buffer_text = True
+    try:
+        with book.open_member(name, MAX_SHARED_STRINGS_BYTES, what) as src:
+            book.parse(parser, src, name)
+    except _StopParsingError:
+        book._fail(
+            f"Die Excel-Datei enthält zu viele verschiedene Texte (mehr als "
+            f"{format_count(MAX_CELLS)}).",
+            "Nur die benötigten Zeilen und Spalten in einer neuen Arbeitsmappe speichern.",
+        )
     return strings
 
 
@@ -291,40 +318,70 @@ def _excel_date(serial: str, date1904: bool) -> str | None:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _count_tags(book: _Workbook, sheet: str) -> tuple[int, int, int, int]:
+    """Size, tags, rows and cells of the sheet XML, counted at C speed before parsing."""
+    size = tags = rows = cells = 0
+    try:
+        with book.open_member(sheet, MAX_UNZIPPED_BYTES, "Das erste Tabellenblatt") as source:
+            rest = b""
+            while True:
+                chunk = source.read(1 << 20)
+                size += len(chunk)
+                data = rest + chunk
+                # Split just before a "<": no counted pattern straddles two pieces.
+                cut = data.rfind(b"<") if chunk else len(data)
+                part, rest = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+                tags += part.count(b"<")
+                rows += part.count(b"<row")
+                cells += part.count(b"<c ") + part.count(b"<c>")
+                if not chunk:
+                    break
+    except ZIP_READ_ERRORS:
+        book._fail(f"Der Teil {sheet} der Excel-Datei ist beschädigt.", _FIX_RESAVE)
+    return size, tags, rows, cells
+
+
 class _SheetReader:
-    """expat callbacks collecting at most MAX_COLUMNS columns and MAX_ROWS data rows."""
+    """expat callbacks collecting at most MAX_COLUMNS columns and MAX_ROWS data rows.
+
+    The number of elements is bounded before parsing (:data:`MAX_XML_TAGS`); reading stops
+    after :data:`MAX_CELLS` cells with content, :data:`MAX_ROWS` data rows or at the first
+    value right of column :data:`MAX_COLUMNS`.
+    """
 
     def __init__(self, strings: list[str], dates: set[int], date1904: bool) -> None:
         self.strings, self.dates, self.date1904 = strings, dates, date1904
         self.rows: list[list[str]] = []
         self.numbers: list[int] = []
         self.problems: list[Problem] = []
-        self.outside: list[tuple[str, str]] = []  # (cell, value) beyond the column cap
+        self.outside: tuple[str, str] | None = None  # first (cell, value) beyond the cap
+        self.stop: str | None = None  # "rows", "cells", "elements" or "outside"
         self.row_number = 0
         self.row: dict[int, str] = {}
-        self.last_column = -1
-        self.cell: dict = {}
+        self.last_column: int | None = -1
+        self.last_ref = ""
+        self.ref, self.kind, self.style = "", "n", None
+        self.value: str | None = None
+        self.formula = False
         self.text: list[str] | None = None
         self.in_is = False
-        self.too_many = False
+        self.cells = 0
 
     def start(self, tag: str, attrs: dict) -> None:
-        tag = _local(tag)
+        if ":" in tag:
+            tag = tag.rpartition(":")[2]
         if tag == "c":
-            self.cell = {
-                "r": attrs.get("r", ""),
-                "t": attrs.get("t", "n"),
-                "s": attrs.get("s"),
-                "v": None,
-                "f": False,
-            }
+            self.ref = attrs.get("r", "")
+            self.kind = attrs.get("t", "n")
+            self.style = attrs.get("s")
+            self.value, self.formula = None, False
         elif tag == "v":
             self.text = []
         elif tag == "f":
-            self.cell["f"] = True
+            self.formula = True
         elif tag == "is":
             self.in_is = True
-            self.cell["v"] = ""
+            self.value = ""
         elif tag == "t" and self.in_is:
             self.text = []
         elif tag == "rPh":
@@ -335,52 +392,74 @@ class _SheetReader:
             except ValueError:
                 self.row_number += 1
             self.row = {}
-            self.last_column = -1
+            self.last_column, self.last_ref = -1, ""
 
     def characters(self, data: str) -> None:
         if self.text is not None:
             self.text.append(data)
 
     def end(self, tag: str) -> None:
-        tag = _local(tag)
-        if tag == "v" and self.text is not None:
-            self.cell["v"] = "".join(self.text)
+        if ":" in tag:
+            tag = tag.rpartition(":")[2]
+        if tag == "c":
+            self._cell()
+        elif tag == "v" and self.text is not None:
+            self.value = "".join(self.text)
             self.text = None
         elif tag == "t" and self.in_is and self.text is not None:
-            self.cell["v"] += "".join(self.text)
+            self.value = (self.value or "") + "".join(self.text)
             self.text = None
         elif tag == "is":
             self.in_is = False
-        elif tag == "c":
-            self._cell()
         elif tag == "row":
             self._row()
 
     def _cell(self) -> None:
-        cell = self.cell
-        match = _CELL_REF.match(cell["r"])
+        if self.value is None and not self.formula:
+            # Formatting only: remember where we are, compute the column only if needed.
+            self.last_ref, self.last_column = self.ref, None
+            return
+        column = self._column()
+        ref = self.ref or f"{column_letter(column)}{self.row_number}"
+        value = self._value(ref)
+        if value is None or value == "":
+            return
+        if column >= MAX_COLUMNS:
+            self.outside = (ref, value)
+            self.stop = "outside"
+            raise _StopParsingError("outside")
+        self.cells += 1
+        if self.cells > MAX_CELLS:
+            self.stop = "cells"
+            raise _StopParsingError("cells")
+        self.row[column] = value
+
+    def _column(self) -> int:
+        """0-based column of the current cell (from ``r`` or following the previous cell)."""
+        match = _CELL_REF.match(self.ref)
         if match:
             column = 0
             for letter in match.group(1):
                 column = column * 26 + ord(letter) - 64
             column -= 1
-            self.last_column = column
         else:
+            if self.last_column is None:
+                previous = _CELL_REF.match(self.last_ref)
+                self.last_column = -1
+                if previous:
+                    self.last_column = 0
+                    for letter in previous.group(1):
+                        self.last_column = self.last_column * 26 + ord(letter) - 64
+                    self.last_column -= 1
             column = self.last_column + 1
-        self.last_column = column
-        ref = cell["r"] or f"{column_letter(column)}{self.row_number}"
-        value = self._value(cell, ref)
-        if value is None or value == "":
-            return
-        if column >= MAX_COLUMNS:
-            self.outside.append((ref, value))
-            return
-        self.row[column] = value
+        self.last_ref, self.last_column = self.ref, column
+        return column
 
-    def _value(self, cell: dict, ref: str) -> str | None:
-        raw, kind = cell["v"], cell["t"]
+    def _value(self, ref: str) -> str | None:
+        raw, kind = self.value, self.kind
+        column = ref.rstrip("0123456789")
         if raw is None:
-            if cell["f"]:
+            if self.formula:
                 self.problems.append(
                     Problem(
                         f"Formel ohne gespeicherten Wert in Zelle {ref} – in Excel öffnen und "
@@ -388,7 +467,7 @@ class _SheetReader:
                         "Die Datei in Excel öffnen und speichern (dann sind die Ergebnisse der "
                         "Formeln gespeichert) oder Werte statt Formeln einfügen.",
                         self.row_number,
-                        ref.rstrip("0123456789"),
+                        column,
                     )
                 )
             return None
@@ -401,7 +480,7 @@ class _SheetReader:
                         f"Zelle {ref} verweist auf einen fehlenden Text (Datei beschädigt).",
                         _FIX_RESAVE,
                         self.row_number,
-                        ref.rstrip("0123456789"),
+                        column,
                     )
                 )
                 return None
@@ -411,15 +490,15 @@ class _SheetReader:
                     f"Zelle {ref} enthält den Excel-Fehlerwert {raw[:20]}.",
                     "Die Formel in Excel korrigieren oder einen Wert eintragen.",
                     self.row_number,
-                    ref.rstrip("0123456789"),
+                    column,
                 )
             )
             return None
         if kind == "b":
             return "WAHR" if raw.strip() in ("1", "true") else "FALSCH"
-        if kind == "n" and cell["s"] is not None:
+        if kind == "n" and self.style is not None and self.dates:
             try:
-                style = int(cell["s"])
+                style = int(self.style)
             except ValueError:
                 style = -1
             if style in self.dates:
@@ -430,7 +509,7 @@ class _SheetReader:
         if not self.row:
             return
         if len(self.rows) > MAX_ROWS:  # header + MAX_ROWS data rows are allowed
-            self.too_many = True
+            self.stop = "rows"
             raise _StopParsingError("rows")
         width = max(self.row) + 1
         values = [""] * width
@@ -447,8 +526,21 @@ def read_xlsx(content: bytes, errors: list[Problem]) -> pd.DataFrame:
     """
     book = _Workbook(content, errors)
     sheet, shared, date1904 = _first_sheet(book)
+    size, tags, rows, cells = _count_tags(book, sheet)
+    if tags > MAX_XML_TAGS or size > MAX_SHEET_BYTES:
+        errors.append(
+            Problem(
+                f"Das erste Tabellenblatt ist zu groß: {format_count(rows)} Zeilen und "
+                f"{format_count(cells)} Zellen (auch leere, nur formatierte), entpackt "
+                f"{format_mb(size)}; erlaubt sind {format_count(MAX_ROWS)} Datenzeilen, "
+                f"{format_count(MAX_CELLS)} Zellen mit Inhalt und {format_mb(MAX_SHEET_BYTES)}.",
+                "Nur die benötigten Zeilen und Spalten in eine neue Arbeitsmappe kopieren "
+                "(Formatierung leerer Zeilen und Spalten entfernen).",
+            )
+        )
+        raise StopReadingError
     reader = _SheetReader(_shared_strings(book, shared), _date_styles(book), date1904)
-    parser = _parser()
+    parser = _parser(namespaces=False)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     parser.CharacterDataHandler = reader.characters
@@ -458,15 +550,24 @@ def read_xlsx(content: bytes, errors: list[Problem]) -> pd.DataFrame:
             book.parse(parser, source, sheet)
     except _StopParsingError:
         pass
-    if reader.too_many:
+    if reader.stop == "rows":
         too_many_rows(errors, reader.row_number)
+    if reader.stop == "cells":
+        errors.append(
+            Problem(
+                f"Das erste Tabellenblatt enthält zu viele Zellen (mehr als "
+                f"{format_count(MAX_CELLS)} mit Inhalt).",
+                "Nur die benötigten Zeilen und Spalten in einer neuen Arbeitsmappe speichern.",
+                reader.row_number,
+            )
+        )
+        raise StopReadingError
     if reader.outside:
-        ref, value = reader.outside[0]
+        ref, value = reader.outside
         errors.append(
             Problem(
                 f"Zelle {ref} liegt außerhalb der ersten {MAX_COLUMNS} Spalten und enthält "
-                f"{value[:40]!r}"
-                + (f" ({len(reader.outside)} solche Zellen)." if len(reader.outside) > 1 else "."),
+                f"{value[:40]!r}.",
                 f"Die Tabelle auf höchstens {MAX_COLUMNS} Spalten beschränken; Zellen rechts "
                 "davon leeren (Strg+Ende zeigt die letzte benutzte Zelle).",
                 int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0) or None,

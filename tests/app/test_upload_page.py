@@ -20,6 +20,7 @@ def _texts(elements) -> str:
 
 def test_valid_file_is_applied_and_then_says_so(app_for, synthetic_dir):
     at = app_for(synthetic_dir, "pages/daten.py")
+    assert "Höchstens 20 MB je Datei (1 MB = 1.048.576 Byte)" in _texts(at.caption)
     content = f"name;lat;lon\nNeuer Treff;{LAT:.6f};{LON:.6f}\n".encode()
     _upload(at, "treffs.csv", content)
     assert "Gültig: 1 Zeilen" in _texts(at.success)

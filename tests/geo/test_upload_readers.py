@@ -242,3 +242,24 @@ def test_many_problems_are_capped_and_counted(synthetic):
     result = validate("facilities", "x.csv", content, synthetic)
     assert len(result.errors) <= 60
     assert any("und 250 weitere" in p.message for p in result.errors)
+
+
+def test_readme_states_the_limits_the_code_enforces():
+    from geo.config import PROJECT_ROOT
+    from geo.uploads import LIMITS
+    from geo.uploads import limits as lim
+
+    readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
+    for text in (
+        f"{format_mb(lim.MAX_BYTES)} per file",
+        f"{lim.MAX_ROWS:,} data rows",
+        f"{lim.MAX_COLUMNS} columns",
+        f"{lim.MAX_CELLS:,} cells with content",
+        f"{lim.MAX_LINE_CHARS:,} characters per line",
+        f"{lim.MAX_ZIP_MEMBERS} members, {format_mb(lim.MAX_UNZIPPED_BYTES)} unpacked",
+        f"at most {format_mb(lim.MAX_SHEET_BYTES)} unpacked and {lim.MAX_XML_TAGS:,} XML tags",
+        f"{format_mb(lim.MAX_SHARED_STRINGS_BYTES)} of shared strings",
+        f"nested at most {lim.MAX_JSON_DEPTH} levels",
+        f"({LIMITS.memory_mb} MB, {LIMITS.wall_seconds:g} s)",
+    ):
+        assert text in readme, text

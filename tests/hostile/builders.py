@@ -231,7 +231,7 @@ def vrt_xml(path: str) -> bytes:
         '<OGRVRTDataSource><OGRVRTLayer name="x">'
         f"<SrcDataSource>{escape(path)}</SrcDataSource>"
         f"<SrcLayer>{escape(Path(path).stem)}</SrcLayer>"
-        "<GeometryType>wkbPoint</GeometryType>"
+        "<GeometryType>wkbPoint</GeometryType><LayerSRS>WGS84</LayerSRS>"
         '<GeometryField encoding="PointFromColumns" x="lon" y="lat"/>'
         "</OGRVRTLayer></OGRVRTDataSource>"
     ).encode()

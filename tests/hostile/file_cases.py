@@ -84,9 +84,9 @@ def _many_columns() -> bytes:
 
 CSV_CASES = [
     Case("csv-quote-line-60k", "facilities", "anfuehrung.csv",
-         lambda: b"name;lat;lon\n" + b'"' * 61_440 + b"\n", False, "Zeichen lang (erlaubt 10.000)"),
+         lambda: b"name;lat;lon\n" + b';"' * 30_720 + b"\n", False, "Zeichen lang (erlaubt 10.000)"),
     Case("csv-quotes-15mb", "facilities", "anfuehrung_gross.csv",
-         lambda: b"name;lat;lon\n" + b'"' * (15 * MB), False, "Zeichen lang (erlaubt 10.000)"),
+         lambda: b"name;lat;lon\n" + b';"' * (15 * MB // 2), False, "Zeichen lang (erlaubt 10.000)"),
     Case("csv-quote-unclosed-9k", "facilities", "anfuehrung_offen.csv",
          lambda: b"name;lat;lon\n" + b'"' * 9_001 + b"\n", False,
          "endet nicht vor dem Dateiende"),
@@ -146,22 +146,45 @@ CSV_CASES = [
 _GOOD_SHEET = [["name", "lat", "lon"], ["Treff", LAT, LON]]
 
 
+def _xfd_rows(value_in_xfd1: bool, rows: int = 3_000) -> bytes:
+    """Rows whose used range reaches column XFD (a styled cell at the far right of each)."""
+    data = [["name", "lat", "lon"], *([f"Treff {i}", LAT, LON] for i in range(rows))]
+    xml = sheet_rows_xml(data)
+    for r in range(1, rows + 2):
+        xml = xml.replace(f'<row r="{r}">', f'<row r="{r}" spans="1:16384">', 1)
+    xml = xml.replace("</row>", '<c r="XFD{}" s="1"/></row>')
+    xml = xml.format(*range(1, rows + 2))
+    if value_in_xfd1:
+        xml = xml.replace('<c r="XFD1" s="1"/>', '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c>')
+    return xlsx_raw(xml, dimension="A1:XFD1048576")
+
+
 def _xfd_dimension() -> bytes:
-    data = sheet_rows_xml(_GOOD_SHEET).replace(
-        "</row>", '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1
-    )
-    return xlsx_raw(data, dimension="A1:XFD1048576")
+    return _xfd_rows(value_in_xfd1=True)
 
 
 def _xfd_styled_empty() -> bytes:
-    rows = sheet_rows_xml(_GOOD_SHEET).replace("</row>", '<c r="XFD1" s="1"/></row>')
-    return xlsx_raw(rows, dimension="A1:XFD1048576")
+    return _xfd_rows(value_in_xfd1=False)
 
 
 def _million_rows() -> bytes:
     rows = ['<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>']
     rows += [f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(2, 1_048_577)]
     return xlsx_raw("".join(rows), dimension="A1:A1048576")
+
+
+def _formatted_empty_rows(count: int) -> functools.partial:
+    """Valid data, then formatted but empty rows (Excel's "format the whole range")."""
+
+    def make() -> bytes:
+        rows = [sheet_rows_xml(_GOOD_SHEET)]
+        rows += [
+            f'<row r="{i}"><c r="A{i}" s="1"/><c r="B{i}" s="1"/></row>'
+            for i in range(3, count + 3)
+        ]
+        return xlsx_raw("".join(rows), dimension=f"A1:C{count + 2}")
+
+    return functools.partial(make)
 
 
 def _formula_without_value(header: list[str], values: list[object], formula_column: int) -> bytes:
@@ -216,6 +239,13 @@ XLSX_CASES = [
          "Zelle XFD1 liegt außerhalb der ersten 100 Spalten"),
     Case("xlsx-xfd-styled-empty", "facilities", "xfd_leer.xlsx", _xfd_styled_empty, True),
     Case("xlsx-1048576-rows", "facilities", "millionen.xlsx", _million_rows, False,
+         "Das erste Tabellenblatt ist zu groß: 1.048.576 Zeilen"),
+    Case("xlsx-formatted-empty-rows-50k", "facilities", "formatiert.xlsx",
+         _formatted_empty_rows(50_000), True),
+    Case("xlsx-formatted-empty-rows-900k", "facilities", "formatiert_gross.xlsx",
+         _formatted_empty_rows(900_000), False, "Zellen (auch leere, nur formatierte)"),
+    Case("xlsx-rows-20001", "facilities", "zeilen_20001.xlsx",
+         lambda: xlsx_raw(sheet_rows_xml([["name"], *([["A"]] * 20_001)])), False,
          "mehr als 20.000 Datenzeilen"),
     Case("xlsx-formula-without-value", "facilities", "formel.xlsx",
          lambda: _formula_without_value(["name", "lat", "lon"], ["Treff", LAT, LON], 0),
