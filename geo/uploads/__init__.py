@@ -39,7 +39,8 @@ KINDS = {
 }
 #: Resources of the worker that reads one upload. The bounds checked before parsing keep
 #: every valid or hostile file far below them; they stop what the bounds did not foresee.
-LIMITS = Limits(memory_mb=400, cpu_seconds=4, wall_seconds=5.0, max_output_bytes=64 * MB)
+#: CPU time is the tight bound; the wall-clock limit leaves room for a busy machine.
+LIMITS = Limits(memory_mb=400, cpu_seconds=4, wall_seconds=10.0, max_output_bytes=64 * MB)
 
 
 def validate(

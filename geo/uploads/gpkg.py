@@ -74,12 +74,10 @@ def read_gpkg(
         errors.append(Problem(message, fix))
         raise StopReadingError
 
+    connection = None
     try:
         connection = _connect(content)
         features, attributes = layer_names(connection)
-    except sqlite3.Error as error:
-        fail(f"Die GeoPackage-Datei ist nicht lesbar ({_reason(error)}).")
-    try:
         if layers is not None:
             layers.extend(features)
         if not features:
@@ -109,7 +107,8 @@ def read_gpkg(
     except sqlite3.Error as error:
         fail(f"Die GeoPackage-Datei ist nicht lesbar ({_reason(error)}).")
     finally:
-        connection.close()
+        if connection is not None:
+            connection.close()
     raise AssertionError  # unreachable
 
 

@@ -260,6 +260,6 @@ def test_readme_states_the_limits_the_code_enforces():
         f"at most {format_mb(lim.MAX_SHEET_BYTES)} unpacked and {lim.MAX_XML_TAGS:,} XML tags",
         f"{format_mb(lim.MAX_SHARED_STRINGS_BYTES)} of shared strings",
         f"nested at most {lim.MAX_JSON_DEPTH} levels",
-        f"({LIMITS.memory_mb} MB, {LIMITS.wall_seconds:g} s)",
+        f"({LIMITS.memory_mb} MB, {LIMITS.cpu_seconds} s CPU time, {LIMITS.wall_seconds:g} s)",
     ):
         assert text in readme, text
