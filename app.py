@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from geo import sandbox
@@ -45,8 +47,11 @@ st.set_page_config(
 
 @st.cache_resource(show_spinner=False)
 def _start_workers() -> bool:
-    """Start the worker pool for uploads and links once per server (imports in the background)."""
-    sandbox.warm_up()
+    """Start the worker pool for uploads and links once per server, in the background.
+
+    Its parser imports take a few seconds; the first page must not wait for them.
+    """
+    threading.Thread(target=sandbox.warm_up, name="sandbox-start", daemon=True).start()
     return True
 
 

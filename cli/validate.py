@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from cli.common import add_data_option, package_from
-from geo.uploads import KINDS, validate
+from geo.uploads import KINDS, MAX_BYTES, format_mb, validate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,15 +21,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         "file", type=Path, help="CSV, XLSX, GeoJSON, GeoPackage oder ZIP (Shapefile)"
     )
     parser.add_argument("--kind", choices=list(KINDS), required=True, help="Art der Datei")
+    parser.add_argument(
+        "--layer", default=None, help="Layer einer GeoPackage-Datei mit mehreren Layern"
+    )
+    parser.add_argument(
+        "--ersetzen",
+        action="store_true",
+        help="Einrichtungen ersetzen die Liste des Datenpakets (ids dürfen sich wiederholen)",
+    )
     add_data_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the validation report."""
-    if not args.file.is_file():
-        raise ValueError(f"Datei nicht gefunden: {args.file}")
-    result = validate(args.kind, args.file.name, args.file.read_bytes(), package_from(args))
+    """Print the validation report (the same checks, limits and messages as in the app)."""
+    content = _read(args.file)
+    result = validate(
+        args.kind, args.file.name, content, package_from(args), args.ersetzen, args.layer
+    )
     for problem in result.errors:
         print(f"FEHLER  {problem.text()}", file=sys.stderr)
     for problem in result.warnings:
@@ -37,5 +46,27 @@ def run(args: argparse.Namespace) -> int:
     if result.ok:
         print(f"gültig: {len(result.data)} Zeilen ({KINDS[args.kind]})")
         return 0
+    if result.layers and len(result.layers) > 1 and args.layer is None:
+        print(f"Layer: {', '.join(result.layers)} (mit --layer NAME wählen)", file=sys.stderr)
     print(f"ungültig: {len(result.errors)} Fehler", file=sys.stderr)
     return 1
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; too large files are refused before they are read."""
+    if not path.is_file():
+        raise ValueError(f"Datei nicht gefunden: {path}. Lösung: Pfad prüfen.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ValueError(
+                f"{path.name}: Die Datei ist zu groß ({format_mb(size)}, erlaubt "
+                f"{format_mb(MAX_BYTES)}). Lösung: Die Datei verkleinern oder aufteilen."
+            )
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise ValueError(
+            f"{path.name}: Die Datei kann nicht gelesen werden ({error.strerror or 'Lesefehler'})."
+            " Lösung: Dateirechte prüfen."
+        ) from error

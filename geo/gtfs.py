@@ -9,7 +9,9 @@ problem and the fix.
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -20,6 +22,7 @@ import pandas as pd
 
 from geo.crs import METRIC_CRS, WGS84
 from geo.errors import DataPackageError
+from geo.readers import decode_utf8, read_csv_text
 
 REQUIRED = {
     "stops.txt": ["stop_id", "stop_name", "stop_lat", "stop_lon"],
@@ -35,6 +38,8 @@ WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"
 REGION_BUFFER_M = 15_000.0
 MAX_BYTES = 200 * 1024 * 1024
 MAX_STOPS_BYTES = 20 * 1024 * 1024
+#: Largest unpacked member (the MVB stop_times.txt has 8 MB).
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -154,19 +159,38 @@ def parse_time(values: pd.Series, file: str, column: str) -> np.ndarray:
 def _read(
     archive: zipfile.ZipFile, name: str, required: list[str], optional: bool = False
 ) -> pd.DataFrame:
-    names = {Path(n).name: n for n in archive.namelist()}
-    if name not in names:
+    members = {Path(m.filename).name: m for m in archive.infolist()}
+    file = f"gtfs: {name}"
+    if name not in members:
         if optional:
             return pd.DataFrame(columns=required)
         raise DataPackageError(
-            f"gtfs: {name}",
-            "Datei fehlt im GTFS-Archiv.",
-            "Einen vollständigen GTFS-Export verwenden.",
+            file, "Datei fehlt im GTFS-Archiv.", "Einen vollständigen GTFS-Export verwenden."
         )
-    with archive.open(names[name]) as handle:
-        frame = pd.read_csv(
-            io.TextIOWrapper(handle, encoding="utf-8-sig"), dtype=str, keep_default_na=False
+    member = members[name]
+    if member.file_size > MAX_MEMBER_BYTES:
+        raise DataPackageError(
+            file,
+            f"Die Datei ist entpackt zu groß ({member.file_size // 2**20} MB, erlaubt "
+            f"{MAX_MEMBER_BYTES // 2**20} MB).",
+            "Einen auf die Region zugeschnittenen Export verwenden.",
         )
+    try:
+        content = archive.read(member)
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
+            NotImplementedError) as exc:  # fmt: skip
+        raise DataPackageError(
+            file,
+            f"Die Datei im GTFS-Archiv ist beschädigt oder nicht lesbar ({type(exc).__name__}).",
+            "Den Fahrplan-Export neu herunterladen.",
+        ) from exc
+    if not content.strip():
+        if optional:
+            return pd.DataFrame(columns=required)
+        raise DataPackageError(
+            file, "Die Datei ist leer.", "Den Fahrplan-Export neu herunterladen."
+        )
+    frame = read_csv_text(decode_utf8(content, file), file, allow_empty=True)
     frame.columns = [c.strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -196,9 +220,38 @@ def read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None = None) -> F
     Raises
     ------
     DataPackageError
-        On a missing or invalid file, column, time, date or coordinate.
+        On a missing or invalid file, column, time, date or coordinate; also for damage
+        nobody foresaw (never a bare pandas, zip or Unicode exception).
     """
-    raw = source.read_bytes() if isinstance(source, Path) else source
+    try:
+        return _read_feed(source, region)
+    except DataPackageError:
+        raise
+    except Exception as exc:
+        raise DataPackageError(
+            "gtfs",
+            f"Der Fahrplan kann nicht verarbeitet werden (unerwarteter Fehler: "
+            f"{type(exc).__name__}).",
+            "Den Fahrplan-Export prüfen oder neu herunterladen.",
+        ) from exc
+
+
+def _read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None) -> Feed:
+    if isinstance(source, Path):
+        try:
+            if source.stat().st_size > MAX_BYTES:
+                raise DataPackageError(
+                    "gtfs",
+                    "Das GTFS-Archiv ist zu groß.",
+                    "Auf das Stadtgebiet zugeschnittenen Export verwenden.",
+                )
+            raw = source.read_bytes()
+        except OSError as exc:
+            raise DataPackageError(
+                "gtfs", "Das GTFS-Archiv kann nicht gelesen werden.", "Dateirechte prüfen."
+            ) from exc
+    else:
+        raw = source
     if len(raw) > MAX_BYTES:
         raise DataPackageError(
             "gtfs",
@@ -207,7 +260,7 @@ def read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None = None) -> F
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise DataPackageError(
             "gtfs", "Das GTFS-Archiv ist kein gültiges ZIP.", "Den Export neu herunterladen."
         ) from exc

@@ -6,6 +6,8 @@ See :mod:`geo.readers` for the per-file checks. Everything is in EPSG:25832.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from geo.readers import (
     check_statistik_matches,
     check_within_city,
     derive_zero_residents,
+    read_bytes,
     read_einrichtungen,
     read_stadtgrenze,
     read_stadtteile,
@@ -159,15 +162,20 @@ def load_package(root: Path | str) -> DataPackage:
             "richtige Verzeichnis setzen.",
         )
     notes: list[str] = []
-    stadtteile = read_stadtteile(root / FILES["stadtteile"], notes)
-    stadtgrenze = read_stadtgrenze(root / FILES["stadtgrenze"])
-    check_within_city(stadtteile, stadtgrenze)
-    statistik = derive_zero_residents(read_statistik(root / FILES["statistik"]), notes)
-    check_statistik_matches(statistik, stadtteile, FILES["statistik"])
-    einrichtungen = read_einrichtungen(
-        root / FILES["einrichtungen"], stadtteile, stadtgrenze, notes
-    )
-    zensus = read_zensus(root / FILES["zensus"], stadtteile, notes)
+    with _file(FILES["stadtteile"]):
+        stadtteile = read_stadtteile(root / FILES["stadtteile"], notes)
+    with _file(FILES["stadtgrenze"]):
+        stadtgrenze = read_stadtgrenze(root / FILES["stadtgrenze"])
+        check_within_city(stadtteile, stadtgrenze)
+    with _file(FILES["statistik"]):
+        statistik = derive_zero_residents(read_statistik(root / FILES["statistik"]), notes)
+        check_statistik_matches(statistik, stadtteile, FILES["statistik"])
+    with _file(FILES["einrichtungen"]):
+        einrichtungen = read_einrichtungen(
+            root / FILES["einrichtungen"], stadtteile, stadtgrenze, notes
+        )
+    with _file(FILES["zensus"]):
+        zensus = read_zensus(root / FILES["zensus"], stadtteile, notes)
     return DataPackage(
         root=root,
         stadtteile=stadtteile,
@@ -180,11 +188,30 @@ def load_package(root: Path | str) -> DataPackage:
     )
 
 
+@contextmanager
+def _file(name: str) -> Iterator[None]:
+    """Turn an unexpected failure while reading ``name`` into a German DataPackageError.
+
+    The readers raise DataPackageError for every problem they know; anything else (a bug or
+    a kind of damage nobody foresaw) must still name the file instead of showing a traceback.
+    """
+    try:
+        yield
+    except DataPackageError:
+        raise
+    except Exception as exc:
+        raise DataPackageError(
+            name,
+            f"Die Datei kann nicht verarbeitet werden (unerwarteter Fehler: {type(exc).__name__}).",
+            "Die Datei prüfen oder aus dem Original-Datenpaket wiederherstellen.",
+        ) from exc
+
+
 def _content_hash(root: Path) -> str:
     digest = hashlib.sha256()
     for name in sorted(FILES.values()):
         digest.update(name.encode())
-        digest.update((root / name).read_bytes())
+        digest.update(read_bytes(root / name, name))
     return digest.hexdigest()[:12]
 
 

@@ -7,6 +7,9 @@ the file, the problem and the fix. Suppressed statistics (empty cell or ``.``) s
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,7 +17,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
@@ -23,6 +25,7 @@ from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84, ZENSUS_CRS
 from geo.errors import DataPackageError
 from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH
+from geo.plausibility import check_statistics
 
 #: Numeric columns of ``statistik_stadtteile.csv``.
 STAT_COLUMNS = [
@@ -100,19 +103,161 @@ CITY_TOLERANCE_M = 100.0
 CELL_SNAP_TOLERANCE_M = 71.0
 
 _NR_PATTERN = re.compile(r"^\d{2}$")
+#: Largest file of the package that is read (the Zensus grid has about 2 MB).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+_RESTORE = "Die Datei aus dem Original-Datenpaket wiederherstellen."
+_GEOJSON_TYPES = {
+    "FeatureCollection", "Feature", "GeometryCollection", "Point", "MultiPoint", "LineString",
+    "MultiLineString", "Polygon", "MultiPolygon",
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- bounded reading
+
+
+def read_bytes(path: Path, name: str | None = None) -> bytes:
+    """The bytes of a package file, bounded in size; empty or unreadable files fail.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    name : str, optional
+        Name for messages (default: the file name).
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    DataPackageError
+        If the file is missing, unreadable, empty or larger than :data:`MAX_FILE_BYTES`.
+    """
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataPackageError(
+                name,
+                f"Die Datei ist zu groß ({size // 2**20} MB, erlaubt {MAX_FILE_BYTES // 2**20} MB).",
+                "Eine auf das Stadtgebiet zugeschnittene Datei bereitstellen.",
+            )
+        content = path.read_bytes()
+    except OSError as exc:
+        raise DataPackageError(
+            name, f"Die Datei kann nicht gelesen werden ({type(exc).__name__}).", _RESTORE
+        ) from exc
+    if not content.strip():
+        raise DataPackageError(name, "Die Datei ist leer.", _RESTORE)
+    return content
+
+
+def decode_utf8(content: bytes, name: str) -> str:
+    """UTF-8 text (BOM allowed); otherwise name the line and byte that are not UTF-8."""
+    if b"\x00" in content:
+        raise DataPackageError(
+            name, "Die Datei enthält Binärdaten (Null-Bytes) und ist keine Textdatei.", _RESTORE
+        )
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise DataPackageError(
+            name,
+            f"Die Datei ist nicht UTF-8-kodiert (Zeile {line}, Byte 0x{content[exc.start]:02X}).",
+            "Die Datei als UTF-8 speichern.",
+        ) from exc
+
+
+def read_csv_text(text: str, name: str, allow_empty: bool = False) -> pd.DataFrame:
+    """A CSV text as a frame of strings; unreadable CSV gives a German message.
+
+    Parameters
+    ----------
+    text : str
+        Decoded CSV.
+    name : str
+        File name (for messages).
+    allow_empty : bool
+        Accept a table with a header but no data rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        All values as text; empty cells are ``""``.
+
+    Raises
+    ------
+    DataPackageError
+        If the CSV cannot be parsed or has no data rows.
+    """
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError as exc:
+        raise DataPackageError(name, "Die Datei ist leer.", _RESTORE) from exc
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise DataPackageError(
+            name,
+            f"Die CSV-Datei ist nicht lesbar ({_csv_problem(str(exc))}).",
+            "Anführungszeichen und Trennzeichen prüfen (Komma, Werte mit Komma in "
+            "Anführungszeichen) oder die Datei wiederherstellen.",
+        ) from exc
+    if frame.empty and not allow_empty:
+        raise DataPackageError(
+            name, "Die Tabelle enthält keine Datenzeilen (nur die Kopfzeile).", _RESTORE
+        )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _csv_problem(text: str) -> str:
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if fields:
+        expected, line, saw = fields.groups()
+        return f"Zeile {line} hat {saw} Felder statt {expected}"
+    row = re.search(r"EOF inside string starting at row (\d+)", text)
+    if row:
+        return f'ein mit " begonnener Wert in Zeile {int(row.group(1)) + 1} endet nicht'
+    return "Aufbau der Tabelle fehlerhaft"
+
+
+def read_package_csv(path: Path) -> pd.DataFrame:
+    """A CSV file of the package, read bounded and decoded strictly as UTF-8."""
+    return read_csv_text(decode_utf8(read_bytes(path), path.name), path.name)
 
 
 # --------------------------------------------------------------------------- geometry files
 
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:
+    content = read_bytes(path)
+    fix = "Eine gültige GeoJSON-Datei bereitstellen (oder die Datei wiederherstellen)."
+    # Only GeoJSON is read here: check the content before GDAL sees it (GDAL would open
+    # e.g. a VRT description behind a .geojson name and read other files).
+    if not content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        raise DataPackageError(path.name, "Die Datei ist keine GeoJSON-Datei.", fix)
     try:
-        gdf = gpd.read_file(path, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        data = json.loads(decode_utf8(content, path.name))
+    except json.JSONDecodeError as exc:
         raise DataPackageError(
             path.name,
-            f"Die Datei kann nicht als Geodaten gelesen werden ({exc}).",
-            "Eine gültige GeoJSON-Datei bereitstellen.",
+            f"Die Datei kann nicht als GeoJSON gelesen werden (JSON-Fehler in Zeile "
+            f"{exc.lineno}, Spalte {exc.colno}).",
+            fix,
+        ) from exc
+    except RecursionError as exc:
+        raise DataPackageError(path.name, "Die Datei ist zu tief verschachtelt.", fix) from exc
+    if not isinstance(data, dict) or data.get("type") not in _GEOJSON_TYPES:
+        raise DataPackageError(path.name, "Die Datei enthält kein GeoJSON-Objekt.", fix)
+    del data
+    try:
+        gdf = gpd.read_file(io.BytesIO(content), engine="pyogrio")
+    except Exception as exc:  # GDAL/pyogrio raise many kinds for broken geometries
+        raise DataPackageError(
+            path.name,
+            f"Die Datei kann nicht als GeoJSON gelesen werden ({type(exc).__name__}).",
+            fix,
         ) from exc
     if len(gdf) == 0:
         raise DataPackageError(path.name, "Die Datei enthält keine Objekte.", "Datei ersetzen.")
@@ -279,7 +424,13 @@ def _check_nr_format(nrs: pd.Series, name: str) -> None:
         )
 
 
-def parse_number_column(values: pd.Series, column: str, name: str) -> pd.Series:
+def parse_number_column(
+    values: pd.Series,
+    column: str,
+    name: str,
+    allow_negative: bool = False,
+    allow_infinite: bool = False,
+) -> pd.Series:
     """Parse a numeric column; suppressed markers become NaN, anything else must be a number.
 
     Parameters
@@ -290,6 +441,9 @@ def parse_number_column(values: pd.Series, column: str, name: str) -> pd.Series:
         Column name (for the message).
     name : str
         File name (for the message).
+    allow_negative, allow_infinite : bool
+        Leave negative or infinite values to a later check (e.g.
+        :func:`geo.plausibility.check_statistics`).
 
     Returns
     -------
@@ -299,29 +453,39 @@ def parse_number_column(values: pd.Series, column: str, name: str) -> pd.Series:
     Raises
     ------
     DataPackageError
-        Naming the first rows with a value that is not a number or is negative.
+        Naming the first rows with a value that is not a number, is infinite or negative.
     """
     text = values.astype("string").str.strip()
-    missing = text.isna() | text.isin(MISSING_MARKERS)
-    numbers = pd.to_numeric(text.where(~missing), errors="coerce")
-    bad = numbers.isna() & ~missing
+    missing = (text.isna() | text.isin(MISSING_MARKERS)).to_numpy(dtype=bool)
+    numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype("float64")
+    data = numbers.to_numpy()
+    bad = np.isnan(data) & ~missing
     if bad.any():
-        rows = [str(i + 2) for i in np.flatnonzero(bad.to_numpy())[:5]]
+        rows = [str(i + 2) for i in np.flatnonzero(bad)[:5]]
         raise DataPackageError(
             name,
             f"Spalte {column}: keine Zahl in Zeile(n) {', '.join(rows)} "
-            f"(z. B. {text[bad].iloc[0]!r}).",
+            f"(z. B. {str(text[bad].iloc[0])[:40]!r}).",
             "Zahlen mit Dezimalpunkt schreiben; nicht veröffentlichte Werte leer lassen "
             "oder mit '.' markieren (nie 0).",
         )
-    if (numbers < 0).any():
-        rows = [str(i + 2) for i in np.flatnonzero((numbers < 0).to_numpy())[:5]]
+    infinite = np.isinf(data)
+    if infinite.any() and not allow_infinite:
+        rows = [str(i + 2) for i in np.flatnonzero(infinite)[:5]]
+        raise DataPackageError(
+            name,
+            f"Spalte {column}: unendlicher Wert in Zeile(n) {', '.join(rows)}.",
+            "Eine gewöhnliche Zahl eintragen.",
+        )
+    negative = np.isfinite(data) & (data < 0)
+    if negative.any() and not allow_negative:
+        rows = [str(i + 2) for i in np.flatnonzero(negative)[:5]]
         raise DataPackageError(
             name,
             f"Spalte {column}: negative Werte in Zeile(n) {', '.join(rows)}.",
             "Negative Anzahlen sind nicht möglich; Werte korrigieren.",
         )
-    return numbers.astype("float64")
+    return numbers
 
 
 def read_statistik(path: Path) -> pd.DataFrame:
@@ -339,28 +503,36 @@ def read_statistik(path: Path) -> pd.DataFrame:
         columns (float, NaN where not published).
     """
     name = path.name
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataPackageError(
-            name, f"Die CSV-Datei kann nicht gelesen werden ({exc}).", "Als UTF-8-CSV speichern."
-        ) from exc
+    raw = read_package_csv(path)
     _require_columns(raw.columns, REQUIRED_STAT_COLUMNS, name)
-    if raw.empty:
-        raise DataPackageError(name, "Die Tabelle enthält keine Zeilen.", "Datei ersetzen.")
     out = pd.DataFrame(index=raw.index)
-    years = pd.to_numeric(raw["jahr"], errors="coerce")
-    if years.isna().any():
-        row = int(np.flatnonzero(years.isna().to_numpy())[0]) + 2
+    years = pd.to_numeric(raw["jahr"], errors="coerce").astype("float64").to_numpy()
+    invalid = ~(np.isfinite(years) & (years >= 1900) & (years <= 2100) & (years % 1 == 0))
+    if invalid.any():
+        row = int(np.flatnonzero(invalid)[0])
         raise DataPackageError(
-            name, f"Spalte jahr: keine Jahreszahl in Zeile {row}.", "Jahr ergänzen."
+            name,
+            f"Spalte jahr: keine gültige Jahreszahl in Zeile {row + 2} "
+            f"({str(raw['jahr'].iloc[row])[:20]!r}).",
+            "Vierstellige Jahreszahl eintragen.",
         )
     out["jahr"] = years.astype(int)
     out["stadtteil_nr"] = raw["stadtteil_nr"].str.strip()
     _check_nr_format(out["stadtteil_nr"], name)
     out["stadtteil"] = raw["stadtteil"].str.strip()
     for col in STAT_COLUMNS:
-        out[col] = parse_number_column(raw[col], col, name) if col in raw else np.nan
+        out[col] = (
+            parse_number_column(raw[col], col, name, allow_negative=True, allow_infinite=True)
+            if col in raw
+            else np.nan
+        )
+    findings = check_statistics(out)
+    if findings:
+        shown = "; ".join(
+            f"Zeile {f.position + 2}, Spalte {f.column}: {f.message}" for f in findings[:5]
+        )
+        more = f" (und {len(findings) - 5} weitere)" if len(findings) > 5 else ""
+        raise DataPackageError(name, f"Unplausible Werte: {shown}{more}", findings[0].fix)
     dup = out.duplicated(["jahr", "stadtteil_nr"])
     if dup.any():
         first = out[dup].iloc[0]
@@ -483,12 +655,7 @@ def read_einrichtungen(
         (for rows without a position: the official Stadtteil named by the source, if any).
     """
     name = path.name
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataPackageError(
-            name, f"Die CSV-Datei kann nicht gelesen werden ({exc}).", "Als UTF-8-CSV speichern."
-        ) from exc
+    raw = read_package_csv(path)
     _require_columns(raw.columns, REQUIRED_FACILITY_COLUMNS, name)
     df = raw[
         REQUIRED_FACILITY_COLUMNS + [c for c in OPTIONAL_FACILITY_COLUMNS if c in raw.columns]

@@ -21,6 +21,7 @@ passed through unchanged.
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing as mp
 import os
@@ -29,7 +30,9 @@ import resource
 import signal
 import sys
 import threading
+import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import forkserver, popen_forkserver, spawn, util
@@ -37,8 +40,9 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import reduction, set_spawning_popen
 from typing import Any
 
-#: Modules the forkserver imports once, so workers start without import cost.
-PRELOAD = ["geo.uploads", "scenarios.exchange"]
+#: Modules the forkserver imports once, so workers start without import cost
+#: (pyarrow.compute backs pandas' string methods and is otherwise imported on first use).
+PRELOAD = ["geo.uploads", "scenarios.exchange", "pyarrow.compute"]
 
 _CONTEXT: mp.context.ForkServerContext | None = None
 _LOCK = threading.Lock()
@@ -67,7 +71,47 @@ class Limits:
 
 
 class SandboxError(ValueError):
-    """The worker could not finish (limit reached or crashed); German message."""
+    """The worker could not finish (limit reached or crashed); German message.
+
+    Attributes
+    ----------
+    problem : str
+        What went wrong (German), without the fix.
+    fix : str
+        How to fix it (German).
+    """
+
+    def __init__(self, what: str, problem: str, fix: str) -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{what}: {problem} Lösung: {fix}")
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Resources one worker run used (for benchmarks and logs).
+
+    Attributes
+    ----------
+    what : str
+        What was parsed.
+    seconds : float
+        Wall-clock time from start to answer.
+    peak_extra_mb : float or None
+        Peak resident memory of the worker above its size at start (MiB); None if the
+        worker was killed before it could report.
+    outcome : str
+        ``ok``, ``error`` (the function's ValueError) or the limit that stopped it.
+    """
+
+    what: str
+    seconds: float
+    peak_extra_mb: float | None
+    outcome: str
+
+
+#: The most recent worker runs of this process (newest last).
+RECENT: deque[Usage] = deque(maxlen=64)
 
 
 def _context() -> mp.context.ForkServerContext:
@@ -115,24 +159,43 @@ class _Process(mp.context.ForkServerProcess):
         return _Popen(process_obj)
 
 
-def warm_up() -> None:
-    """Start the forkserver now (it imports the parsers once, ~2–4 s), e.g. at app start."""
-    from multiprocessing import forkserver
+#: Limits of the very first worker of a process: it waits while the forkserver imports
+#: the parsers (several seconds on a busy machine), which must not count against a file.
+_START_LIMITS = Limits(memory_mb=256, cpu_seconds=5, wall_seconds=120.0, max_output_bytes=1024)
+_READY = threading.Event()
 
-    _context()
-    forkserver.ensure_running()
+
+def _ping() -> bool:
+    return True
+
+
+def warm_up() -> None:
+    """Start the forkserver and wait until it can start workers (once per process).
+
+    Called by :func:`run_limited` before the first limited run, and at app start so the
+    first upload or link does not wait for the parser imports.
+    """
+    if _READY.is_set():
+        return
+    _run(_ping, (), "Start der Prüfprozesse", _START_LIMITS)
+    _READY.set()
+
+
+def _status_bytes(field: str) -> int:
+    """A size field of /proc/self/status in bytes (Linux), 0 if unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _address_space_now() -> int:
     """Current virtual size of this process in bytes (Linux), 0 if unknown."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _status_bytes("VmSize")
 
 
 def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limits) -> None:
@@ -142,6 +205,10 @@ def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limi
     if base:
         resource.setrlimit(resource.RLIMIT_AS, (base + budget, base + budget))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    # The inherited objects never need collecting here: keep the garbage collector from
+    # walking (and so copying) the forkserver's whole heap.
+    gc.freeze()
+    start_rss = _status_bytes("VmRSS")
     try:
         payload = ("ok", func(*args))
     except ValueError as error:  # the parser's own German message
@@ -159,7 +226,8 @@ def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limi
         data = pickle.dumps(("limit", "memory"))
     if len(data) > limits.max_output_bytes:
         data = pickle.dumps(("limit", "output"))
-    conn.send_bytes(data)
+    peak = max(_status_bytes("VmHWM") - start_rss, 0) if start_rss else -1
+    conn.send_bytes(peak.to_bytes(8, "little", signed=True) + data)
     conn.close()
 
 
@@ -177,7 +245,7 @@ def _fail(kind: str, what: str, limits: Limits) -> SandboxError:
     message = _MESSAGES[kind].format(
         memory=limits.memory_mb, seconds=f"{limits.wall_seconds:g}".replace(".", ",")
     )
-    return SandboxError(f"{what}: {message} Lösung: {_FIX}")
+    return SandboxError(what, message, _FIX)
 
 
 def run_limited(
@@ -208,28 +276,46 @@ def run_limited(
     SandboxError
         The worker hit a limit or crashed (German message naming ``what`` and the fix).
     """
-    limits = limits or Limits()
+    warm_up()
+    return _run(func, args, what, limits or Limits())
+
+
+def _run(func: Callable[..., Any], args: tuple, what: str, limits: Limits) -> Any:
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     process = _Process(target=_child, args=(sender, func, args, limits), daemon=True)
+    started = time.monotonic()
     process.start()
     sender.close()
+    peak: float | None = None
+    outcome = "crash"
     try:
         if not receiver.poll(limits.wall_seconds):
+            outcome = "time"
             raise _fail("time", what, limits)
         try:
             data = receiver.recv_bytes(limits.max_output_bytes + 1024)
         except (EOFError, OSError):
             # The child died without answering: killed by RLIMIT_CPU/AS or a crash.
             process.join(1)
-            cpu = process.exitcode in (-signal.SIGXCPU, -signal.SIGKILL)
-            raise _fail("time" if cpu else "memory", what, limits) from None
+            code = process.exitcode
+            if code in (-signal.SIGXCPU, -signal.SIGKILL):
+                outcome = "time"
+            elif code in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
+                outcome = "memory"  # C code that could not allocate under RLIMIT_AS
+            else:
+                outcome = "crash"
+            raise _fail(outcome, what, limits) from None
+        child_peak = int.from_bytes(data[:8], "little", signed=True)
+        peak = child_peak / 2**20 if child_peak >= 0 else None
+        status, value = pickle.loads(data[8:])  # bytes produced by our own worker
+        outcome = status if status != "limit" else value
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join(2)
-    status, value = pickle.loads(data)  # bytes produced by our own worker
+        RECENT.append(Usage(what, time.monotonic() - started, peak, outcome))
     if status == "ok":
         return value
     if status == "error":

@@ -92,6 +92,13 @@ def add_choropleth(
     ).add_to(m)
 
 
+def _text(value: object) -> str:
+    """Text of a cell; empty for None, NaN and pd.NA."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
 def facility_popup_html(row: pd.Series) -> str:
     """Popup content for one facility; every value is escaped.
 
@@ -107,7 +114,7 @@ def facility_popup_html(row: pd.Series) -> str:
     """
 
     def line(label: str, value: object) -> str:
-        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        text = _text(value)
         return f"<tr><th>{esc(label)}</th><td>{esc(text) or '–'}</td></tr>" if text else ""
 
     accuracy = row.get("lage_genauigkeit_m")
@@ -115,9 +122,12 @@ def facility_popup_html(row: pd.Series) -> str:
     if accuracy is not None and not pd.isna(accuracy):
         lage = f"{lage}, Lage ± {format_number(accuracy)} m"
     status = IN_BETRIEB.get(row.get("in_betrieb", ""), "")
-    if row.get("in_betrieb_grund"):
-        status = f"{status} – {row['in_betrieb_grund']}"
-    url = str(row.get("quelle_url") or "")
+    # Uploaded facilities have no reason column: after joining the package's list the cell
+    # is NaN (truthy), which must not show up as "– nan".
+    reason = _text(row.get("in_betrieb_grund"))
+    if reason:
+        status = f"{status} – {reason}"
+    url = _text(row.get("quelle_url"))
     link = (
         f'<tr><th>Quelle</th><td><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
         f"Webseite</a></td></tr>"

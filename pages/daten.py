@@ -1,13 +1,12 @@
 """Daten: sources and licences, downloads (GeoPackage, CSV for Excel, XLSX), uploads."""
 
-import hashlib
-
 import streamlit as st
 
 from geo.sources import ATTRIBUTION
-from geo.uploads import KINDS, MAX_BYTES, validate
+from geo.uploads import KINDS, MAX_BYTES, format_mb
+from geo.uploads.limits import MAX_COLUMNS, MAX_ROWS, format_count
 from report.exports import excel_csv, geopackage, result_layers, result_tables, xlsx
-from ui import analysis, data, markup, presentation, router, sources, state
+from ui import analysis, data, markup, presentation, router, sources, state, uploads
 
 router.ensure_routed()
 pkg = data.package()
@@ -63,8 +62,10 @@ for column, (name, table) in zip(st.columns(len(tables)), tables.items(), strict
 
 st.subheader("Eigene Dateien hochladen")
 st.caption(
-    f"Uploads gelten nur für diese Sitzung; das Datenpaket bleibt unverändert. Höchstens {MAX_BYTES // 2**20} MB. "
-    "Ungültige Dateien werden vollständig abgelehnt – nie teilweise übernommen."
+    f"Uploads gelten nur für diese Sitzung; das Datenpaket bleibt unverändert. Höchstens "
+    f"{format_mb(MAX_BYTES)} je Datei (1 MB = 1.048.576 Byte), {format_count(MAX_ROWS)} Zeilen "
+    f"und {MAX_COLUMNS} Spalten. Ungültige Dateien werden vollständig abgelehnt – nie teilweise "
+    "übernommen."
 )
 with presentation.editing("uploads"):
     kind = st.radio("Art der Datei", list(KINDS), format_func=KINDS.get, horizontal=True)
@@ -86,23 +87,33 @@ with presentation.editing("uploads"):
         "Datei",
         type=["csv", "txt", "xlsx", "xls", "geojson", "json", "gpkg", "zip"],
         key=f"datei_{kind}",
+        help=f"Höchstens {format_mb(MAX_BYTES)}.",
     )
     if upload is not None:
         content = upload.getvalue()
-        replace = st.session_state[state.FACILITY_MODE] == "ersetzen"
-        check = validate(
-            kind, upload.name, content, base if replace or kind != "facilities" else pkg
-        )
-        if check.ok:
+        replace = kind == "facilities" and st.session_state[state.FACILITY_MODE] == "ersetzen"
+        # Always against the package as loaded: an applied upload must not conflict with itself.
+        check = uploads.check(kind, upload.name, content, base, replace)
+        if len(check.layers) > 1:
+            layer = st.selectbox("Layer der GeoPackage-Datei", check.layers, key=f"layer_{kind}")
+            check = uploads.check(kind, upload.name, content, base, replace, layer)
+        tag = uploads.tag(content)
+        applied = uploads.is_applied(kind, check, replace, tag)
+        if applied:
+            st.success(
+                f"Übernommen: {upload.name} ({len(check.data)} Zeilen) ist in dieser Sitzung aktiv.",
+                icon=":material/check_circle:",
+            )
+        elif check.ok:
             st.success(f"Gültig: {len(check.data)} Zeilen. Hinweise: {len(check.warnings)}.")
         else:
             st.error(
-                f"Die Datei hat {len(check.errors)} Problem(e) und wird nicht übernommen. Bitte korrigieren und erneut hochladen."
+                f"Die Datei hat {len(check.errors)} Problem(e) und wird nicht übernommen. "
+                "Bitte korrigieren und erneut hochladen."
             )
         if check.errors or check.warnings:
             st.dataframe(check.report(), hide_index=True, width="stretch")
-        if check.ok and st.button("Übernehmen", type="primary"):
-            tag = hashlib.sha256(content).hexdigest()[:8]
+        if check.ok and not applied and st.button("Übernehmen", type="primary"):
             if kind == "facilities":
                 st.session_state[state.UPLOADED_FACILITIES] = (check.data, replace, tag)
             elif kind == "statistics":

@@ -34,9 +34,6 @@ MAX_NUMBER_CHARS = 40
 #: Limits of the worker that parses an imported file or a link.
 LIMITS = Limits(memory_mb=256, cpu_seconds=5, wall_seconds=8.0, max_output_bytes=4_000_000)
 
-#: Generous limits of the very first worker of a process, see :func:`_worker_ready`.
-_START_LIMITS = Limits(memory_mb=256, cpu_seconds=5, wall_seconds=120.0, max_output_bytes=1024)
-_started = False
 
 LINK_LABEL = "Szenario-Link (?szenario=…)"
 LINK_FIX = (
@@ -301,7 +298,6 @@ def read_file(content: bytes, filename: str = "") -> Scenario:
     if len(content) > MAX_FILE_BYTES:
         return from_file(content, filename)  # the size message, without starting a worker
     label = f"Szenario-Datei „{filename}“" if filename else "Szenario-Datei"
-    _worker_ready()
     return run_limited(from_file, content, filename, what=label, limits=LIMITS)
 
 
@@ -391,22 +387,4 @@ def read_link(text: str) -> Scenario:
     """
     if not isinstance(text, str) or len(text) > MAX_URL_CHARS:
         return from_url_param(text)  # the length message, without starting a worker
-    _worker_ready()
     return run_limited(from_url_param, text, what=LINK_LABEL, limits=LIMITS)
-
-
-def _ping() -> bool:
-    return True
-
-
-def _worker_ready() -> None:
-    """Wait once per process until the worker pool can start workers.
-
-    The first worker of a process waits for the forkserver to import the parsers (several
-    seconds on a busy machine). That start-up must not count against the time limit of a
-    link or file, or the first link after a server start could be refused as "too slow".
-    """
-    global _started
-    if not _started:
-        run_limited(_ping, what="Start der Prüfprozesse", limits=_START_LIMITS)
-        _started = True

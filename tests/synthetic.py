@@ -92,6 +92,12 @@ def stat_rows() -> list[dict]:
             row.update(jahr=year, stadtteil_nr=nr, stadtteil=name, einwohner=round(s["ew"] * f))
             if full:
                 ages = [round(v * f) if v is not None else "." for v in s["a"]]
+                # Rounded groups may not add up to more than the rounded residents (the
+                # plausibility rules of geo/plausibility.py hold exactly for real data).
+                excess = sum(a for a in ages if a != ".") - row["einwohner"]
+                if excess > 0:
+                    largest = max((a, i) for i, a in enumerate(ages) if a != ".")[1]
+                    ages[largest] -= excess
                 row.update(zip(STAT_HEADER[4:9], ages, strict=True))
                 row["haushalte"] = round(s["hh"] * f)
                 row["haushalte_1p"] = round(s["hh1"] * f) if s["hh1"] else "."

@@ -8,18 +8,24 @@ count, paths), common encodings and separators, no ``eval`` or pickle of user da
 
 from __future__ import annotations
 
+import geopandas as gpd
+import pandas as pd
+
+from geo.sandbox import Limits, SandboxError, run_limited
 from geo.uploads.areas import validate_areas
 from geo.uploads.facilities import validate_facilities
-from geo.uploads.files import MAX_BYTES
+from geo.uploads.limits import MAX_BYTES, MB, format_mb
 from geo.uploads.report import Problem, UploadResult
 from geo.uploads.statistics import KISS_TABLES, validate_statistics
 
 __all__ = [
     "KINDS",
     "KISS_TABLES",
+    "LIMITS",
     "MAX_BYTES",
     "Problem",
     "UploadResult",
+    "format_mb",
     "validate",
     "validate_areas",
     "validate_facilities",
@@ -31,40 +37,91 @@ KINDS = {
     "statistics": "Stadtteilstatistik",
     "areas": "Stadtteil → Region",
 }
+#: Resources of the worker that reads one upload. The bounds checked before parsing keep
+#: every valid or hostile file far below them; they stop what the bounds did not foresee.
+#: CPU time is the tight bound; the wall-clock limit leaves room for a busy machine.
+LIMITS = Limits(memory_mb=400, cpu_seconds=4, wall_seconds=10.0, max_output_bytes=64 * MB)
 
 
 def validate(
-    kind: str, name: str, content: bytes, package, replace_facilities: bool = False
+    kind: str,
+    name: str,
+    content: bytes,
+    package,
+    replace_facilities: bool = False,
+    layer: str | None = None,
+    *,
+    limits: Limits = LIMITS,
 ) -> UploadResult:
     """Validate an upload of any kind against a data package (CLI and pages).
+
+    The file is read and checked in a separate worker process with memory, CPU-time, wall-time
+    and output limits (:func:`geo.sandbox.run_limited`), so no file can freeze or exhaust
+    the server. Every failure, also of the worker, comes back as a German problem.
 
     Parameters
     ----------
     kind : {"facilities", "statistics", "areas"}
         What the file holds.
     name : str
-        File name.
+        File name (its suffix is the format the file claims).
     content : bytes
         File content.
     package : geo.package.DataPackage
         The package to validate against.
     replace_facilities : bool
         Facilities will replace the package's list (their ids may then repeat its ids).
+    layer : str, optional
+        Layer of a GeoPackage with several layers (see ``UploadResult.layers``).
+    limits : geo.sandbox.Limits
+        Resources of the worker.
 
     Returns
     -------
     UploadResult
     """
-    if kind == "facilities":
-        return validate_facilities(
-            name,
-            content,
-            package.stadtteile,
-            package.stadtgrenze,
-            set() if replace_facilities else set(package.einrichtungen["id"]),
+    if kind not in KINDS:
+        raise ValueError(f"Unbekannte Art {kind!r}. Erlaubt: {', '.join(KINDS)}.")
+    result = UploadResult(kind)
+    if len(content) > MAX_BYTES:  # do not even copy it to a worker
+        result.errors.append(
+            Problem(
+                f"Die Datei ist zu groß ({format_mb(len(content))}, erlaubt {format_mb(MAX_BYTES)}).",
+                "Die Datei verkleinern oder aufteilen.",
+            )
         )
+        return result
+    existing = frozenset() if replace_facilities else frozenset(package.einrichtungen["id"])
+    args = (kind, name, content, package.stadtteile, package.stadtgrenze, existing)
+    try:
+        return run_limited(
+            _validate_in_worker,
+            *args,
+            package.statistik,
+            layer,
+            what=f"Datei {name[:80]}",
+            limits=limits,
+        )
+    except SandboxError as error:
+        result.errors.append(Problem(error.problem, error.fix))
+    except ValueError as error:  # a German message of a reader that escaped its report
+        result.errors.append(Problem(str(error), "Die Datei prüfen und erneut hochladen."))
+    return result
+
+
+def _validate_in_worker(
+    kind: str,
+    name: str,
+    content: bytes,
+    stadtteile: gpd.GeoDataFrame,
+    stadtgrenze: gpd.GeoDataFrame,
+    existing_ids: frozenset[str],
+    statistik: pd.DataFrame,
+    layer: str | None,
+) -> UploadResult:
+    """Runs in the sandbox worker: read and validate one file."""
+    if kind == "facilities":
+        return validate_facilities(name, content, stadtteile, stadtgrenze, existing_ids, layer)
     if kind == "statistics":
-        return validate_statistics(name, content, package.stadtteile)
-    if kind == "areas":
-        return validate_areas(name, content, package.stadtteile)
-    raise ValueError(f"Unbekannte Art {kind!r}. Erlaubt: {', '.join(KINDS)}.")
+        return validate_statistics(name, content, stadtteile, statistik)
+    return validate_areas(name, content, stadtteile)

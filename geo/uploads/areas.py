@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo.uploads.files import TABLE_SUFFIXES, canonical, read_table
+from geo.uploads.limits import MAX_PROBLEMS, capped
 from geo.uploads.report import Problem, StopReadingError, UploadResult
 
 AREA_ALIASES = {
@@ -64,25 +65,27 @@ def validate_areas(name: str, content: bytes, stadtteile: gpd.GeoDataFrame) -> U
         )
         return result
     region = frame["region"].astype("string").str.strip().fillna("")
-    for pos in np.flatnonzero(~nr.isin(list(stadtteile.index)).to_numpy()):
-        errors.append(
-            Problem(
-                f"Unbekannter Stadtteil {nr.iloc[pos]!r}.",
-                "Nummer oder Name wie in stadtteile.geojson.",
-                pos + 2,
-                "stadtteil_nr",
-            )
+    rows = frame.index.to_numpy(dtype=np.int64) + 2
+    problems = [
+        Problem(
+            f"Unbekannter Stadtteil {nr.iloc[pos][:40]!r}.",
+            "Nummer oder Name wie in stadtteile.geojson.",
+            int(rows[pos]),
+            "stadtteil_nr",
         )
-    for pos in np.flatnonzero((region == "").to_numpy()):
-        errors.append(
-            Problem(
-                "Region fehlt.",
-                "Jedem Stadtteil eine Region geben oder die Zeile löschen.",
-                pos + 2,
-                "region",
-            )
+        for pos in np.flatnonzero(~nr.isin(list(stadtteile.index)).to_numpy(dtype=bool))
+    ]
+    problems += [
+        Problem(
+            "Region fehlt.",
+            "Jedem Stadtteil eine Region geben oder die Zeile löschen.",
+            int(rows[pos]),
+            "region",
         )
-    for value in sorted(set(nr[nr.duplicated()])):
+        for pos in np.flatnonzero((region == "").to_numpy(dtype=bool))
+    ]
+    capped(errors, sorted(problems, key=lambda p: p.row or 0))
+    for value in sorted(set(nr[nr.duplicated()]))[:MAX_PROBLEMS]:
         errors.append(
             Problem(
                 f"Stadtteil {value} ist mehreren Regionen zugeordnet.",

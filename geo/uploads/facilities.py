@@ -16,15 +16,17 @@ from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH
 from geo.readers import CITY_TOLERANCE_M
 from geo.uploads.files import (
     GEO_SUFFIXES,
-    TABLE_SUFFIXES,
     canonical,
     has_markup,
     parse_numbers,
     read_geodata,
     read_table,
 )
+from geo.uploads.limits import MAX_PROBLEMS, capped
 from geo.uploads.report import Problem, StopReadingError, UploadResult
 
+#: Largest plausible radius of an approximate position (m).
+MAX_ACCURACY_M = 5_000.0
 FACILITY_ALIASES = {
     "name": "name", "bezeichnung": "name", "einrichtung": "name",
     "id": "id", "kennung": "id",
@@ -47,6 +49,7 @@ def validate_facilities(
     stadtteile: gpd.GeoDataFrame,
     stadtgrenze: gpd.GeoDataFrame,
     existing_ids: set[str] | frozenset[str] = frozenset(),
+    layer: str | None = None,
 ) -> UploadResult:
     """Validate an uploaded facility list.
 
@@ -64,43 +67,39 @@ def validate_facilities(
         The package's polygons (EPSG:25832) for the location checks.
     existing_ids : set of str
         Ids that new rows must not reuse (when extending the package's list).
+    layer : str, optional
+        Layer of a GeoPackage with several layers.
 
     Returns
     -------
     UploadResult
-        ``data`` in the schema of the package's ``einrichtungen`` (EPSG:25832).
+        ``data`` in the schema of the package's ``einrichtungen`` (EPSG:25832); ``layers``
+        lists the layers of a GeoPackage.
     """
     result = UploadResult("facilities")
     errors, warnings = result.errors, result.warnings
+    swapped = pd.Series(dtype=bool)
     try:
-        suffix = Path(name).suffix.lower()
-        if suffix in GEO_SUFFIXES:
-            raw = read_geodata(name, content, errors)
+        if Path(name).suffix.lower() in GEO_SUFFIXES:
+            raw = read_geodata(name, content, errors, warnings, layer, result.layers)
             points = _geodata_points(raw, errors)
             frame = canonical(
                 pd.DataFrame(raw.drop(columns="geometry")), FACILITY_ALIASES, warnings
             )
-        elif suffix in (*TABLE_SUFFIXES, ".xls"):
+        else:
             frame = canonical(
                 read_table(name, content, errors, warnings), FACILITY_ALIASES, warnings
             )
-            points = _table_points(frame, errors, warnings)
-        else:
-            errors.append(
-                Problem(
-                    f"Dateityp {suffix or '(ohne Endung)'} wird nicht unterstützt.",
-                    "CSV, XLSX, GeoJSON, GeoPackage oder ZIP (Shapefile) hochladen.",
-                )
-            )
-            raise StopReadingError
+            points, swapped = _table_points(frame, errors, warnings)
     except StopReadingError:
         return result
-    frame = frame.reset_index(drop=True)
     out = _facility_columns(frame, errors, warnings, existing_ids)
-    _check_locations(points, stadtgrenze, errors)
+    _check_locations(points, stadtgrenze, errors, skip=swapped)
     if errors:
         return result
-    metric = gpd.GeoDataFrame(out, geometry=points.values, crs=METRIC_CRS)
+    metric = gpd.GeoDataFrame(
+        out.reset_index(drop=True), geometry=points.to_numpy(), crs=METRIC_CRS
+    )
     metric["stadtteil_nr"] = assign_stadtteil(
         metric.geometry, stadtteile, tolerance=CITY_TOLERANCE_M
     )
@@ -108,6 +107,11 @@ def validate_facilities(
     metric["lat"], metric["lon"] = wgs.geometry.y.to_numpy(), wgs.geometry.x.to_numpy()
     result.data = metric
     return result
+
+
+def _rows(frame: pd.DataFrame | pd.Series) -> np.ndarray:
+    """Row numbers in the file (the readers' index is the row − 2)."""
+    return frame.index.to_numpy(dtype=np.int64) + 2
 
 
 def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeries:
@@ -130,13 +134,13 @@ def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeri
         )
         raise StopReadingError from exc
     bad = []
-    for pos, geom in enumerate(raw.geometry):
+    for row, geom in zip(_rows(raw), raw.geometry, strict=True):
         if geom is None or geom.is_empty:
             bad.append(
                 Problem(
                     "Objekt ohne Geometrie.",
                     "Punkt einzeichnen oder Zeile löschen.",
-                    pos + 2,
+                    int(row),
                     "geometry",
                 )
             )
@@ -145,23 +149,23 @@ def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeri
                 Problem(
                     f"Geometrietyp {geom.geom_type}; erwartet wird ein Punkt.",
                     "Einrichtungen als Punkte speichern.",
-                    pos + 2,
+                    int(row),
                     "geometry",
                 )
             )
     if bad:
-        errors.extend(bad)
+        capped(errors, bad)
         raise StopReadingError
     fix = "Koordinatensystem prüfen und nach EPSG:4326 oder EPSG:25832 umprojizieren."
     try:
-        points = raw.geometry.to_crs(METRIC_CRS).reset_index(drop=True)
+        points = raw.geometry.to_crs(METRIC_CRS)
     except Exception as exc:  # pyproj raises different errors for impossible transforms
-        errors.append(Problem(f"Umprojizieren aus {raw.crs} nicht möglich.", fix))
+        errors.append(Problem(f"Umprojizieren aus {raw.crs.name} nicht möglich.", fix))
         raise StopReadingError from exc
     if not (np.isfinite(points.x) & np.isfinite(points.y)).all():
         # e.g. metres in a file that declares lon/lat: the transform yields infinities
         errors.append(
-            Problem(f"Die Koordinaten passen nicht zum angegebenen System {raw.crs}.", fix)
+            Problem(f"Die Koordinaten passen nicht zum angegebenen System {raw.crs.name}.", fix)
         )
         raise StopReadingError
     return points
@@ -169,25 +173,28 @@ def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeri
 
 def _table_points(
     frame: pd.DataFrame, errors: list[Problem], warnings: list[Problem]
-) -> gpd.GeoSeries | None:
+) -> tuple[gpd.GeoSeries, pd.Series]:
     """Points from lat/lon or x/y columns (EPSG:25832); None for rows without a position.
 
     Problems are collected (not raised) so the column checks still run; only a table
-    without any coordinate columns stops reading.
+    without any coordinate columns stops reading. Also returns the rows whose lat/lon look
+    swapped (already reported; the location check skips them).
     """
+    rows = _rows(frame)
+    problems: list[Problem] = []
     if {"lat", "lon"} <= set(frame.columns):
         y = parse_numbers(frame["lat"], "lat", errors, allow_negative=True)
         x = parse_numbers(frame["lon"], "lon", errors, allow_negative=True)
         crs, names = WGS84, ("lat", "lon")
-        for pos in np.flatnonzero((y.abs() > 90).fillna(False).to_numpy()):
-            errors.append(
-                Problem(
-                    f"Breitengrad {y.iloc[pos]} liegt außerhalb ±90°.",
-                    "lat in Grad (WGS84) angeben; Meterkoordinaten als x/y.",
-                    pos + 2,
-                    "lat",
-                )
+        problems += [
+            Problem(
+                f"Breitengrad {_german(y.iloc[pos])} liegt außerhalb ±90°.",
+                "lat in Grad (WGS84) angeben; Meterkoordinaten als x/y.",
+                int(rows[pos]),
+                "lat",
             )
+            for pos in np.flatnonzero((y.abs() > 90).to_numpy())
+        ]
     elif {"x", "y"} <= set(frame.columns):
         x = parse_numbers(frame["x"], "x", errors)
         y = parse_numbers(frame["y"], "y", errors)
@@ -202,62 +209,90 @@ def _table_points(
         raise StopReadingError
     raw_y = frame[names[0]].astype("string").str.strip().fillna("")
     raw_x = frame[names[1]].astype("string").str.strip().fillna("")
-    half = (raw_x == "") != (raw_y == "")
-    for pos in np.flatnonzero(half.to_numpy()):
-        errors.append(
-            Problem(
-                "Nur eine der beiden Koordinaten angegeben.",
-                "Beide angeben oder beide leer lassen (Lage unbekannt).",
-                pos + 2,
-                names[0],
-            )
+    half = ((raw_x == "") != (raw_y == "")).to_numpy(dtype=bool)
+    problems += [
+        Problem(
+            "Nur eine der beiden Koordinaten angegeben.",
+            "Beide angeben oder beide leer lassen (Lage unbekannt).",
+            int(rows[pos]),
+            names[0],
         )
-    none = (raw_x == "") & (raw_y == "")
-    for pos in np.flatnonzero(none.to_numpy()):
-        warnings.append(
+        for pos in np.flatnonzero(half)
+    ]
+    none = ((raw_x == "") & (raw_y == "")).to_numpy(dtype=bool)
+    capped(
+        warnings,
+        [
             Problem(
                 "Ohne Lage: wird gelistet, aber nicht auf Karten und in Entfernungen.",
                 "Koordinaten ergänzen.",
-                pos + 2,
+                int(rows[pos]),
                 names[0],
             )
-        )
+            for pos in np.flatnonzero(none)
+        ],
+        "Hinweise",
+    )
+    swapped = pd.Series(False, index=frame.index)
     if crs == WGS84:
-        # Swapped lat/lon (lat ≈ 11, lon ≈ 52) would land in Somalia; say so per row.
-        swapped = ((x.abs() > y.abs()) & (x.abs() > 30)).fillna(False)
-        for pos in np.flatnonzero(swapped.to_numpy()):
-            errors.append(
-                Problem(
-                    f"lat/lon vermutlich vertauscht (lat {y.iloc[pos]}, lon {x.iloc[pos]}).",
-                    "In Magdeburg ist lat ≈ 52,1 und lon ≈ 11,6.",
-                    pos + 2,
-                    "lat",
-                )
+        # Swapped lat/lon (lat ≈ 11, lon ≈ 52) would land in Somalia: one message per row
+        # (not a second one saying the point lies outside the city).
+        swapped = ((x.abs() > y.abs()) & (x.abs() > 30) & (x.abs() <= 90)).fillna(False)
+        problems += [
+            Problem(
+                f"lat/lon vermutlich vertauscht (lat {_german(y.iloc[pos])}, "
+                f"lon {_german(x.iloc[pos])}).",
+                "Die Werte der Spalten lat und lon tauschen: in Magdeburg ist lat ≈ 52,1 und "
+                "lon ≈ 11,6.",
+                int(rows[pos]),
+                "lat",
             )
-    valid = x.notna() & y.notna()
+            for pos in np.flatnonzero(swapped.to_numpy())
+        ]
+    capped(errors, sorted(problems, key=lambda p: p.row or 0))
+    valid = np.isfinite(x) & np.isfinite(y)
     if crs == WGS84:
         valid &= (y.abs() <= 90) & (x.abs() <= 180)
-    points = gpd.GeoSeries([None] * len(frame), crs=METRIC_CRS)
+    points = gpd.GeoSeries([None] * len(frame), index=frame.index, crs=METRIC_CRS)
     if valid.any():
         projected = gpd.GeoSeries.from_xy(x[valid], y[valid], crs=crs).to_crs(METRIC_CRS)
         points[valid.to_numpy()] = projected.to_numpy()
-    return points
+    return points, swapped
+
+
+def _german(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
 
 
 def _check_locations(
-    points: gpd.GeoSeries, stadtgrenze: gpd.GeoDataFrame, errors: list[Problem]
+    points: gpd.GeoSeries,
+    stadtgrenze: gpd.GeoDataFrame,
+    errors: list[Problem],
+    skip: pd.Series | None = None,
 ) -> None:
     city = stadtgrenze.geometry.iloc[0]
-    distance = points.distance(city)
-    for pos in np.flatnonzero((distance > CITY_TOLERANCE_M).to_numpy()):
-        errors.append(
+    distance = points.distance(city).to_numpy(dtype=float)
+    outside = ~np.isnan(distance) & ~(distance <= CITY_TOLERANCE_M)
+    if skip is not None and len(skip):
+        outside &= ~skip.reindex(points.index, fill_value=False).to_numpy(dtype=bool)
+    rows = _rows(points)
+    problems = []
+    for pos in np.flatnonzero(outside):
+        km = distance[pos] / 1000
+        where = (
+            f"{format(km, '.1f').replace('.', ',')} km außerhalb der Stadt"
+            if np.isfinite(km)
+            else "unendlich weit außerhalb der Stadt"
+        )
+        problems.append(
             Problem(
-                f"Punkt liegt {format(distance.iloc[pos] / 1000, '.1f').replace('.', ',')} km außerhalb der Stadt.",
+                f"Punkt liegt {where}.",
                 "Koordinaten und Koordinatensystem prüfen (WGS84: lat ≈ 52,1; lon ≈ 11,6).",
-                pos + 2,
+                int(rows[pos]),
                 "geometry",
             )
         )
+    capped(errors, problems)
 
 
 def _facility_columns(
@@ -270,6 +305,8 @@ def _facility_columns(
         values = frame[column] if column in frame else pd.Series(default, index=frame.index)
         return values.astype("string").fillna("").str.strip()
 
+    rows = _rows(frame)
+    problems: list[Problem] = []
     out = pd.DataFrame(index=frame.index)
     out["name"] = text("name")
     if "name" not in frame:
@@ -277,23 +314,23 @@ def _facility_columns(
             Problem("Spalte name fehlt.", "Eine Spalte name (Bezeichnung) ergänzen.", column="name")
         )
     for pos in np.flatnonzero((out["name"] == "").to_numpy()) if "name" in frame else []:
-        errors.append(
-            Problem("Name fehlt.", "Jeder Einrichtung einen Namen geben.", pos + 2, "name")
+        problems.append(
+            Problem("Name fehlt.", "Jeder Einrichtung einen Namen geben.", int(rows[pos]), "name")
         )
     ids = text("id")
     generated = ids == ""
     ids[generated] = [f"UP-{i + 1}" for i in np.flatnonzero(generated.to_numpy())]
     out["id"] = ids
-    for value in sorted(set(ids[ids.duplicated()])):
+    for value in sorted(set(ids[ids.duplicated()]))[:MAX_PROBLEMS]:
         errors.append(
             Problem(f"id {value!r} kommt mehrfach vor.", "Eindeutige ids vergeben.", column="id")
         )
     for pos in np.flatnonzero(ids.isin(list(existing_ids)).to_numpy()):
-        errors.append(
+        problems.append(
             Problem(
-                f"id {ids.iloc[pos]!r} gibt es im Datenpaket schon.",
+                f"id {ids.iloc[pos][:40]!r} gibt es im Datenpaket schon.",
                 "Andere id wählen oder die Liste ersetzen statt ergänzen.",
-                pos + 2,
+                int(rows[pos]),
                 "id",
             )
         )
@@ -312,16 +349,30 @@ def _facility_columns(
                 )
             )
         for pos in np.flatnonzero(~values.isin(list(allowed)).to_numpy()):
-            errors.append(
+            problems.append(
                 Problem(
-                    f"Unbekannter Wert {values.iloc[pos]!r}.",
+                    f"Unbekannter Wert {values.iloc[pos][:40]!r}.",
                     f"Erlaubt: {', '.join(allowed)}.",
-                    pos + 2,
+                    int(rows[pos]),
                     column,
                 )
             )
         out[column] = values
+    capped(errors, sorted(problems, key=lambda p: p.row or 0))
     accuracy = parse_numbers(text("lage_genauigkeit_m"), "lage_genauigkeit_m", errors)
+    capped(
+        errors,
+        [
+            Problem(
+                f"Lagegenauigkeit {_german(accuracy.iloc[pos])} m ist unplausibel "
+                f"(höchstens {MAX_ACCURACY_M:.0f} m).",
+                "Die Genauigkeit der Lage in Metern angeben (z. B. 50).",
+                int(rows[pos]),
+                "lage_genauigkeit_m",
+            )
+            for pos in np.flatnonzero((accuracy > MAX_ACCURACY_M).to_numpy())
+        ],
+    )
     out["lage_genauigkeit_m"] = accuracy.fillna(0.0)
     out["lage_methode"] = "quelle_koordinate"
     for column in ("typ", "traeger", "strasse_hausnr", "stand", "quelle_url", "hinweis"):
@@ -333,13 +384,17 @@ def _facility_columns(
         .apply(lambda c: c.map(has_markup))
         .any(axis=1)
     )
-    for pos in np.flatnonzero(marked.to_numpy()):
-        warnings.append(
+    capped(
+        warnings,
+        [
             Problem(
                 "Enthält HTML- oder Skript-Zeichen; sie werden nur als Text angezeigt.",
                 "Text prüfen.",
-                pos + 2,
+                int(rows[pos]),
                 "name",
             )
-        )
+            for pos in np.flatnonzero(marked.to_numpy())
+        ],
+        "Hinweise",
+    )
     return out

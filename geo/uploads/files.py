@@ -1,141 +1,51 @@
-"""Reading uploaded files defensively: size limits, encodings, separators, zip checks."""
+"""Reading uploaded files: dispatch to the bounded reader of the claimed format, shared helpers."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import tempfile
-import zipfile
-from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
-from openpyxl import load_workbook
 
 from geo.readers import MISSING_MARKERS
+from geo.uploads.geojson import read_geojson
+from geo.uploads.gpkg import read_gpkg
+from geo.uploads.limits import GEO_SUFFIXES, MAX_BYTES, TABLE_SUFFIXES, capped, check_format
 from geo.uploads.report import Problem, StopReadingError
+from geo.uploads.shapefile import read_shapefile_zip
+from geo.uploads.text import read_csv
+from geo.uploads.xlsx import read_xlsx
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 20_000
-MAX_ZIP_MEMBERS = 50
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
-TABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
-GEO_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
-
-
-def _check_size(content: bytes, errors: list[Problem]) -> None:
-    if len(content) == 0:
-        errors.append(Problem("Die Datei ist leer.", "Eine Datei mit Inhalt hochladen."))
-        raise StopReadingError
-    if len(content) > MAX_BYTES:
-        errors.append(
-            Problem(
-                f"Die Datei ist zu groß ({len(content) / 1e6:.1f} MB, erlaubt {MAX_BYTES / 1e6:.0f} MB).",
-                "Die Datei verkleinern oder aufteilen.",
-            )
-        )
-        raise StopReadingError
-
-
-def decode_text(content: bytes, warnings: list[Problem]) -> str:
-    """Text of a CSV: UTF-8 (with or without BOM), else Windows-1252 (reported)."""
-    for encoding in ("utf-8-sig",):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    warnings.append(
-        Problem(
-            "Die Datei ist nicht UTF-8-kodiert; sie wurde als Windows-1252 (Excel) gelesen.",
-            "Umlaute prüfen; künftig als „CSV UTF-8“ speichern.",
-        )
-    )
-    return content.decode("cp1252", errors="replace")
-
-
-def _read_csv(content: bytes, errors: list[Problem], warnings: list[Problem]) -> pd.DataFrame:
-    text = decode_text(content, warnings)
-    if "\x00" in text:
-        errors.append(
-            Problem(
-                "Die Datei enthält Binärdaten und ist keine CSV-Datei.", "Als CSV (Text) speichern."
-            )
-        )
-        raise StopReadingError
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        errors.append(
-            Problem(
-                f"Die CSV-Datei ist nicht lesbar ({exc}).",
-                "Gleich viele Spalten in jeder Zeile; Trennzeichen ; oder ,",
-            )
-        )
-        raise StopReadingError from exc
-    # pandas renames repeated headers ("name.1"); keep the file's own header instead.
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter), [])
-    if len(header) == len(frame.columns):
-        frame.columns = [h.strip() for h in header]
-    return frame
-
-
-def _read_xlsx(content: bytes, errors: list[Problem]) -> pd.DataFrame:
-    _check_zip(content, errors, max_members=5000)  # an .xlsx is a zip archive as well
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        errors.append(
-            Problem(
-                f"Die Excel-Datei ist nicht lesbar ({type(exc).__name__}).",
-                "Als .xlsx (Excel 2007+) neu speichern.",
-            )
-        )
-        raise StopReadingError from exc
-    sheet = workbook.worksheets[0]
-    sheet.reset_dimensions()  # some exports state a wrong size; read what is really there
-    rows = [r for r in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in r)]
-    workbook.close()
-    if not rows:
-        errors.append(
-            Problem("Das erste Tabellenblatt ist leer.", "Die Daten auf das erste Blatt legen.")
-        )
-        raise StopReadingError
-    header = ["" if v is None else str(v).strip() for v in rows[0]]
-    body = [["" if v is None else str(v) for v in r[: len(header)]] for r in rows[1:]]
-    return pd.DataFrame(body, columns=header)
+__all__ = [
+    "GEO_SUFFIXES",
+    "MAX_BYTES",
+    "TABLE_SUFFIXES",
+    "canonical",
+    "has_markup",
+    "parse_numbers",
+    "read_geodata",
+    "read_table",
+]
 
 
 def read_table(
     name: str, content: bytes, errors: list[Problem], warnings: list[Problem]
 ) -> pd.DataFrame:
-    """A CSV or XLSX file as text columns (raises the internal stop on fatal problems)."""
-    _check_size(content, errors)
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xls":
+    """A CSV or XLSX file as text columns (raises the internal stop on fatal problems).
+
+    The format is checked by suffix and content first; the frame's index is the file row − 2.
+    """
+    fmt = check_format(name, content, errors)
+    if fmt not in ("CSV", "XLSX"):
         errors.append(
             Problem(
-                "Das alte Excel-Format .xls wird nicht gelesen.", "Als .xlsx oder CSV speichern."
+                f"Eine Tabelle wird erwartet, die Datei ist aber eine {fmt}-Datei.",
+                "Die Tabelle als CSV oder XLSX hochladen.",
             )
         )
         raise StopReadingError
-    frame = (
-        _read_xlsx(content, errors) if suffix == ".xlsx" else _read_csv(content, errors, warnings)
-    )
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = read_xlsx(content, errors) if fmt == "XLSX" else read_csv(content, errors, warnings)
     if frame.empty:
         errors.append(
             Problem(
@@ -144,135 +54,45 @@ def read_table(
             )
         )
         raise StopReadingError
-    if len(frame) > MAX_ROWS:
-        errors.append(
-            Problem(f"Zu viele Zeilen ({len(frame)}, erlaubt {MAX_ROWS}).", "Die Datei aufteilen.")
-        )
-        raise StopReadingError
-    dup = list(frame.columns[frame.columns.duplicated()])
-    if dup:
-        errors.append(
-            Problem(
-                f"Spalte(n) mehrfach vorhanden: {', '.join(dup)}.",
-                "Jede Spaltenüberschrift nur einmal verwenden.",
-            )
-        )
-        raise StopReadingError
     return frame
 
 
-def _check_zip(
-    content: bytes, errors: list[Problem], max_members: int = MAX_ZIP_MEMBERS
-) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile as exc:
-        errors.append(Problem("Die Datei ist kein gültiges ZIP-Archiv.", "Das Archiv neu packen."))
-        raise StopReadingError from exc
-    members = archive.infolist()
-    if len(members) > max_members:
-        errors.append(
-            Problem(
-                f"Das Archiv enthält zu viele Dateien ({len(members)}).",
-                f"Höchstens {max_members} Dateien packen.",
-            )
-        )
-        raise StopReadingError
-    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        errors.append(
-            Problem(
-                "Das Archiv ist entpackt zu groß.",
-                f"Entpackt höchstens {MAX_UNZIPPED_BYTES / 1e6:.0f} MB.",
-            )
-        )
-        raise StopReadingError
-    for member in members:
-        path = PurePosixPath(member.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts:
-            errors.append(
-                Problem(
-                    f"Unzulässiger Pfad im Archiv: {member.filename!r}.",
-                    "Nur Dateien ohne absolute Pfade oder '..' packen.",
-                )
-            )
-            raise StopReadingError
-    return archive
+def read_geodata(
+    name: str,
+    content: bytes,
+    errors: list[Problem],
+    warnings: list[Problem] | None = None,
+    layer: str | None = None,
+    layers: list[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """GeoJSON, GeoPackage or zipped Shapefile with point geometries (any CRS).
 
-
-def _read_zipped_shapefile(content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
-    archive = _check_zip(content, errors)
-    shps = [m for m in archive.infolist() if m.filename.lower().endswith(".shp")]
-    if len(shps) != 1:
-        errors.append(
-            Problem(
-                f"Das Archiv muss genau eine .shp-Datei enthalten (gefunden: {len(shps)}).",
-                "Nur einen Shapefile-Datensatz packen.",
-            )
-        )
-        raise StopReadingError
-    stem = PurePosixPath(shps[0].filename).stem
-    wanted = [m for m in archive.infolist() if PurePosixPath(m.filename).stem == stem]
-    suffixes = {PurePosixPath(m.filename).suffix.lower() for m in wanted}
-    missing = [s for s in (".shx", ".dbf") if s not in suffixes]
-    if missing:
-        errors.append(
-            Problem(
-                f"Zum Shapefile fehlen {', '.join(missing)}.",
-                "Alle Teile (.shp, .shx, .dbf, .prj) packen.",
-            )
-        )
-        raise StopReadingError
-    if ".prj" not in suffixes:
-        errors.append(
-            Problem(
-                "Zum Shapefile fehlt die .prj-Datei (Koordinatensystem).",
-                "Die .prj-Datei mitpacken.",
-            )
-        )
-        raise StopReadingError
-    with tempfile.TemporaryDirectory() as tmp:
-        for member in wanted:
-            # Write under a fixed, sanitised name: archive paths never reach the file system.
-            target = Path(tmp) / f"upload{PurePosixPath(member.filename).suffix.lower()}"
-            target.write_bytes(archive.read(member))
-        return _read_vector(Path(tmp) / "upload.shp", errors)
-
-
-def _read_vector(path: Path, errors: list[Problem]) -> gpd.GeoDataFrame:
-    try:
-        layers = pyogrio.list_layers(path)
-        frame = gpd.read_file(path, engine="pyogrio", layer=layers[0][0] if len(layers) else None)
-    except Exception as exc:  # GDAL reports broken files with many exception types
-        errors.append(
-            Problem(
-                f"Die Geodaten sind nicht lesbar ({type(exc).__name__}).",
-                "Die Datei im GIS neu exportieren.",
-            )
-        )
-        raise StopReadingError from exc
-    return frame
-
-
-def read_geodata(name: str, content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
-    """GeoJSON, GeoPackage or zipped Shapefile as a GeoDataFrame (any CRS)."""
-    _check_size(content, errors)
-    suffix = Path(name).suffix.lower()
-    if suffix == ".zip":
-        frame = _read_zipped_shapefile(content, errors)
+    Each format is read by its own bounded reader (no GDAL): see :mod:`geo.uploads.geojson`,
+    :mod:`geo.uploads.gpkg` and :mod:`geo.uploads.shapefile`. The index is the object
+    number − 2.
+    """
+    warnings = [] if warnings is None else warnings
+    fmt = check_format(name, content, errors)
+    if fmt == "GeoJSON":
+        frame = read_geojson(content, errors)
+    elif fmt == "GPKG":
+        frame = read_gpkg(content, errors, layer, layers)
+    elif fmt == "Shapefile-ZIP":
+        frame = read_shapefile_zip(content, errors, warnings)
     else:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / ("upload.gpkg" if suffix == ".gpkg" else "upload.geojson")
-            path.write_bytes(content)
-            frame = _read_vector(path, errors)
+        errors.append(
+            Problem(
+                f"Geodaten werden erwartet, die Datei ist aber eine {fmt}-Datei.",
+                "GeoJSON, GeoPackage oder ZIP mit Shapefile hochladen.",
+            )
+        )
+        raise StopReadingError
     if frame.empty:
         errors.append(
             Problem(
                 "Die Datei enthält keine Objekte.", "Objekte einzeichnen oder andere Datei wählen."
             )
         )
-        raise StopReadingError
-    if len(frame) > MAX_ROWS:
-        errors.append(Problem(f"Zu viele Objekte ({len(frame)}).", "Die Datei aufteilen."))
         raise StopReadingError
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
@@ -322,27 +142,39 @@ def parse_numbers(
     normalised = text.where(
         ~german, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     )
-    numbers = pd.to_numeric(normalised.where(~missing), errors="coerce")
-    for pos in np.flatnonzero((numbers.isna() & ~missing).to_numpy()):
-        errors.append(
+    numbers = pd.to_numeric(normalised.where(~missing), errors="coerce").astype("float64")
+    values_np, missing_np = numbers.to_numpy(), missing.to_numpy(dtype=bool)
+    rows = [int(i) + row_offset for i in values.index]
+    problems = [
+        Problem(
+            f"Keine Zahl: {text.iloc[pos][:40]!r}.",
+            "Zahl eintragen (Dezimalkomma oder -punkt); nicht veröffentlicht: leer oder '.'.",
+            rows[pos],
+            column,
+        )
+        for pos in np.flatnonzero(np.isnan(values_np) & ~missing_np)
+    ]
+    problems += [
+        Problem(
+            f"Keine endliche Zahl: {text.iloc[pos][:40]!r}.",
+            "Eine gewöhnliche Zahl eintragen.",
+            rows[pos],
+            column,
+        )
+        for pos in np.flatnonzero(np.isinf(values_np))
+    ]
+    if not allow_negative:
+        problems += [
             Problem(
-                f"Keine Zahl: {text.iloc[pos][:40]!r}.",
-                "Zahl eintragen (Dezimalkomma oder -punkt); nicht veröffentlicht: leer oder '.'.",
-                int(values.index[pos]) + row_offset,
+                f"Negativer Wert {text.iloc[pos][:40]}.",
+                "Anzahlen und Flächen sind nie negativ.",
+                rows[pos],
                 column,
             )
-        )
-    if not allow_negative:
-        for pos in np.flatnonzero((numbers < 0).fillna(False).to_numpy()):
-            errors.append(
-                Problem(
-                    f"Negativer Wert {numbers.iloc[pos]}.",
-                    "Anzahlen und Flächen sind nie negativ.",
-                    int(values.index[pos]) + row_offset,
-                    column,
-                )
-            )
-    return numbers.astype("float64")
+            for pos in np.flatnonzero(np.isfinite(values_np) & (values_np < 0))
+        ]
+    capped(errors, problems)
+    return numbers
 
 
 def has_markup(text: str) -> bool:

@@ -56,12 +56,15 @@ class UploadResult:
         Problems that block the upload.
     warnings : list of Problem
         Findings that do not block it (e.g. defaults used).
+    layers : list of str
+        Feature layers of a GeoPackage (to let the planner choose one).
     """
 
     kind: str
     data: pd.DataFrame | None = None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    layers: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -9,8 +9,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.plausibility import AGE_GROUPS, check_statistics, german
 from geo.readers import STAT_COLUMNS
 from geo.uploads.files import TABLE_SUFFIXES, parse_numbers, read_table
+from geo.uploads.limits import capped
 from geo.uploads.report import Problem, StopReadingError, UploadResult
 
 #: Codes the city uses for rows of the whole city in Stadtteil tables (AGS, "Gesamt").
@@ -34,15 +36,32 @@ KISS_TABLES: dict[str, dict[str, str]] = {
     "K6_T35": {"var3": "wohngeld_haushalte"},
 }  # fmt: skip
 
-#: Accepted column names (lower case, without spaces) → canonical name.
 
-
-def validate_statistics(name: str, content: bytes, stadtteile: gpd.GeoDataFrame) -> UploadResult:
+def validate_statistics(
+    name: str,
+    content: bytes,
+    stadtteile: gpd.GeoDataFrame,
+    base: pd.DataFrame | None = None,
+) -> UploadResult:
     """Validate uploaded Stadtteil statistics (long table or a KISS-MD export).
 
     Long table: ``jahr``, ``stadtteil_nr`` and any of the package's statistics columns.
     KISS-MD export: the city's columns ``<Tabelle>_var1`` (year), ``_var2`` (Stadtteil
     number) and the values, with ``.`` for suppressed values (see :data:`KISS_TABLES`).
+    Values must pass :func:`geo.plausibility.check_statistics` together with the package's
+    values they will be merged with (``base``): e.g. an uploaded 65+ count may not exceed the
+    package's residents of that year and Stadtteil.
+
+    Parameters
+    ----------
+    name : str
+        File name (its suffix decides the format).
+    content : bytes
+        File content.
+    stadtteile : geopandas.GeoDataFrame
+        The package's Stadtteile (index = number).
+    base : pandas.DataFrame, optional
+        The package's statistics (long table).
 
     Returns
     -------
@@ -69,7 +88,7 @@ def validate_statistics(name: str, content: bytes, stadtteile: gpd.GeoDataFrame)
     except StopReadingError:
         return result
     nr = frame["stadtteil_nr"].astype("string").str.strip().fillna("")
-    totals = nr.str.casefold().isin(CITY_TOTAL_CODES)
+    totals = nr.str.casefold().isin(CITY_TOTAL_CODES).to_numpy(dtype=bool)
     if totals.any():
         warnings.append(
             Problem(
@@ -80,37 +99,40 @@ def validate_statistics(name: str, content: bytes, stadtteile: gpd.GeoDataFrame)
         )
         # Keep the original index: reported row numbers must match the file.
         frame, nr = frame[~totals], nr[~totals]
-    nr = nr.where(~nr.str.fullmatch(r"\d"), "0" + nr)  # "6" -> "06"
-    known = set(stadtteile.index)
-    for pos in np.flatnonzero(~nr.isin(list(known)).to_numpy()):
-        errors.append(
-            Problem(
-                f"Unbekannte Stadtteilnummer {nr.iloc[pos]!r}.",
-                "Zweistellige Nummern wie in stadtteile.geojson (z. B. 06).",
-                int(frame.index[pos]) + 2,
-                "stadtteil_nr",
-            )
+    nr = nr.where(~nr.str.fullmatch(r"\d").fillna(False), "0" + nr)  # "6" -> "06"
+    rows = frame.index.to_numpy(dtype=np.int64) + 2
+    problems = [
+        Problem(
+            f"Unbekannte Stadtteilnummer {nr.iloc[pos][:20]!r}.",
+            "Zweistellige Nummern wie in stadtteile.geojson (z. B. 06).",
+            int(rows[pos]),
+            "stadtteil_nr",
         )
+        for pos in np.flatnonzero(~nr.isin(list(stadtteile.index)).to_numpy(dtype=bool))
+    ]
     years = parse_numbers(frame["jahr"], "jahr", errors)
-    for pos in np.flatnonzero(
-        ((years < 1990) | (years > 2100) | (years % 1 != 0)).fillna(False).to_numpy()
-    ):
-        errors.append(
-            Problem(
-                f"Ungültiges Jahr {years.iloc[pos]}.",
-                "Vierstellige Jahreszahl (Stichtag 31.12.).",
-                int(frame.index[pos]) + 2,
-                "jahr",
-            )
+    problems += [
+        Problem(
+            f"Ungültiges Jahr {german(years.iloc[pos])}.",
+            "Vierstellige Jahreszahl (Stichtag 31.12.).",
+            int(rows[pos]),
+            "jahr",
         )
-    for pos in np.flatnonzero(years.isna().to_numpy()):
-        errors.append(Problem("Jahr fehlt.", "Jahr eintragen.", int(frame.index[pos]) + 2, "jahr"))
+        for pos in np.flatnonzero(
+            ((years < 1990) | (years > 2100) | (years % 1 != 0)).to_numpy(dtype=bool)
+        )
+    ]
+    problems += [
+        Problem("Jahr fehlt.", "Jahr eintragen.", int(rows[pos]), "jahr")
+        for pos in np.flatnonzero(
+            years.isna().to_numpy() & (frame["jahr"].str.strip() == "").to_numpy(dtype=bool)
+        )
+    ]
+    capped(errors, problems)
     out = pd.DataFrame({"jahr": years, "stadtteil_nr": nr})
     value_columns = [c for c in frame.columns if c in STAT_COLUMNS]
     for column in value_columns:
-        out[column] = parse_numbers(
-            frame[column], column, errors, allow_negative=column == "bevoelkerung_veraenderung"
-        )
+        out[column] = parse_numbers(frame[column], column, errors)
     if not value_columns:
         errors.append(
             Problem(
@@ -120,25 +142,29 @@ def validate_statistics(name: str, content: bytes, stadtteile: gpd.GeoDataFrame)
         )
     # Exact repeats (the city's exports list some rows twice, as "1" and "01") are merged;
     # repeats with different values are an error.
-    same = out.duplicated(keep="first") & out["jahr"].notna()
+    same = (out.duplicated(keep="first") & out["jahr"].notna()).to_numpy(dtype=bool)
     if same.any():
         warnings.append(
             Problem(
                 f"{int(same.sum())} doppelte Zeile(n) mit gleichen Werten zusammengefasst.", "–"
             )
         )
-        out, frame = out[~same], frame[~same]
+        out, frame, rows = out[~same], frame[~same], rows[~same]
     dup = out.duplicated(["jahr", "stadtteil_nr"], keep=False) & out["jahr"].notna()
-    for pos in np.flatnonzero(dup.to_numpy()):
-        errors.append(
+    capped(
+        errors,
+        [
             Problem(
                 f"Widersprüchliche Zeilen für {out['jahr'].iloc[pos]:.0f}/{out['stadtteil_nr'].iloc[pos]}.",
                 "Je Jahr und Stadtteil nur eine Zeile.",
-                int(frame.index[pos]) + 2,
+                int(rows[pos]),
                 "stadtteil_nr",
             )
-        )
-    _plausibility(out, warnings)
+            for pos in np.flatnonzero(dup.to_numpy(dtype=bool))
+        ],
+    )
+    if not errors:
+        _plausibility(out, rows, value_columns, base, errors, warnings)
     if errors:
         return result
     out["jahr"] = out["jahr"].astype(int)
@@ -217,17 +243,58 @@ def _long_table(
     return frame
 
 
-def _plausibility(out: pd.DataFrame, warnings: list[Problem]) -> None:
-    ages = ["alter_0_6", "alter_7_17", "alter_18_44", "alter_45_64", "alter_65plus"]
-    if set(ages) <= set(out.columns) and "einwohner" in out.columns:
-        complete = out[[*ages, "einwohner"]].notna().all(axis=1)
-        diff = (out[ages].sum(axis=1) - out["einwohner"]).abs()
-        for pos in np.flatnonzero((complete & (diff > 0.5)).to_numpy()):
-            warnings.append(
+def _plausibility(
+    out: pd.DataFrame,
+    rows: np.ndarray,
+    columns: list[str],
+    base: pd.DataFrame | None,
+    errors: list[Problem],
+    warnings: list[Problem],
+) -> None:
+    """Check the values as they will be after merging with the package (same rules)."""
+    merged = out.copy()
+    from_package: set[str] = set()
+    if base is not None and len(base):
+        keyed = base.set_index(["jahr", "stadtteil_nr"])
+        keys = pd.MultiIndex.from_arrays([out["jahr"], out["stadtteil_nr"]])
+        for column in STAT_COLUMNS:
+            if column not in columns and column in keyed.columns:
+                merged[column] = keyed[column].reindex(keys).to_numpy(dtype=float)
+                from_package.add(column)
+    problems, hints = [], []
+    for finding in check_statistics(merged):
+        # Compare only rules that involve at least one uploaded value.
+        if not set(finding.columns) & set(columns):
+            continue
+        package = [c for c in finding.columns if c in from_package]
+        note = f" ({', '.join(package)} aus dem Datenpaket)" if package else ""
+        column = (
+            finding.column
+            if finding.column in columns
+            else next(c for c in finding.columns if c in columns)
+        )
+        problem = Problem(
+            finding.message[:-1] + note + ".", finding.fix, int(rows[finding.position]), column
+        )
+        # A sum over groups of which only some were uploaded may be off because the package's
+        # other groups are older or from another source: a hint, not a rejection.
+        (hints if package and len(finding.columns) > 2 else problems).append(problem)
+    capped(errors, problems)
+    capped(warnings, hints, "Hinweise")
+    present = [c for c in AGE_GROUPS if c in columns]
+    if len(present) == len(AGE_GROUPS) and "einwohner" in columns:
+        complete = out[[*AGE_GROUPS, "einwohner"]].notna().all(axis=1).to_numpy(dtype=bool)
+        short = (out["einwohner"] - out[AGE_GROUPS].sum(axis=1)).to_numpy(dtype=float) > 0.5
+        capped(
+            warnings,
+            [
                 Problem(
-                    "Altersgruppen ergeben nicht die Einwohnerzahl.",
+                    "Die Altersgruppen ergeben zusammen weniger als die Einwohnerzahl.",
                     "Werte prüfen.",
-                    pos + 2,
+                    int(rows[pos]),
                     "einwohner",
                 )
-            )
+                for pos in np.flatnonzero(complete & short)
+            ],
+            "Hinweise",
+        )

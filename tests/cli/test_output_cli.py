@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pypdf
+import pytest
 
 from cli import main
+from geo.config import PROJECT_ROOT
 from scenarios.model import NewSite, Scenario, stamped
 from scenarios.store import ScenarioStore
 from tests.synthetic import X0, Y0, metric_point
@@ -52,3 +56,66 @@ def test_report_with_a_saved_scenario(synthetic_dir, tmp_path):
     assert "Szenario: Plan" in pages[0].extract_text()
     text = "\n".join(p.extract_text() for p in pages)
     assert "Szenario „Plan“: veränderte Stadtteile" in text
+
+
+ISSUE_CASES = [
+    "csv-quote-line-60k",
+    "csv-extra-field",
+    "xlsx-xfd-dimension",
+    "xlsx-1048576-rows",
+    "xlsx-last-column-empty",
+    "xlsx-formula-without-value",
+    "gpkg-attributes-only",
+    "gpkg-multi-layer",
+    "geojson-vrt",
+    "stat-65plus-over-residents",
+    "stat-inf",
+    "stat-1e308",
+]
+
+
+@pytest.mark.parametrize("name", ISSUE_CASES)
+def test_validate_hostile_files_exit_with_german_messages(name, synthetic_dir, tmp_path, capsys):
+    from tests.hostile.file_cases import CASES
+
+    case = next(c for c in CASES if c.name == name)
+    path = tmp_path / case.filename
+    path.write_bytes(case.make())
+    code = main(["validate", str(path), "--kind", case.kind, "--data", str(synthetic_dir)])
+    _out, err = capsys.readouterr()
+    assert code == (0 if case.accepted else 1), err
+    if not case.accepted:
+        assert case.message in err
+        assert "Traceback" not in err
+        assert "Error" not in err
+        assert str(tmp_path) not in err
+
+
+def test_validate_layer_option_and_size_limit(synthetic_dir, tmp_path, capsys):
+    from tests.hostile.builders import facility_points, gpkg_bytes
+
+    path = tmp_path / "zwei.gpkg"
+    path.write_bytes(gpkg_bytes({"alt": facility_points(2), "neu": facility_points(3)}))
+    args = ["validate", str(path), "--kind", "facilities", "--data", str(synthetic_dir)]
+    assert main(args) == 1
+    assert "Layer: alt, neu (mit --layer NAME wählen)" in capsys.readouterr().err
+    assert main([*args, "--layer", "neu"]) == 0
+    assert "gültig: 3 Zeilen" in capsys.readouterr().out
+    big = tmp_path / "gross.csv"
+    with big.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)  # sparse: never read
+    assert main(["validate", str(big), "--kind", "areas", "--data", str(synthetic_dir)]) == 1
+    assert "zu groß (21 MB, erlaubt 20 MB)" in capsys.readouterr().err
+
+
+def test_validate_in_a_real_process_prints_no_traceback(synthetic_dir, tmp_path):
+    path = tmp_path / "feld.csv"
+    path.write_bytes(b"name;lat;lon\nA;52.1;11.6;zu viel\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "validate", str(path), "--kind", "facilities",
+         "--data", str(synthetic_dir)],
+        capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert "Die Zeile hat 4 Felder, die Kopfzeile 3" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -108,7 +108,11 @@ def _set(row, column, value):
             _set(3, "einwohner", "viele"),
             r"einwohner: keine Zahl in Zeile\(n\) 5",
         ),
-        ("statistik_stadtteile.csv", _set(3, "einwohner", "-5"), "negative Werte"),
+        (
+            "statistik_stadtteile.csv",
+            _set(3, "einwohner", "-5"),
+            "Zeile 5, Spalte einwohner: einwohner = -5 ist negativ",
+        ),
         (
             "statistik_stadtteile.csv",
             _set(4, "stadtteil_nr", "01"),

@@ -114,14 +114,14 @@ FACILITY_CASES = [
         f"name;lat;lon;lage_genauigkeit_m\nA;{LAT};{LON};-5\n".encode(),
         "Negativer Wert",
     ),
-    ("ungleiche_spalten.csv", b'name,lat,lon\n"A,52.1\n', "nicht lesbar|Keine Zahl|Koordinate"),
+    ("ungleiche_spalten.csv", b'name,lat,lon\n"A,52.1\n', "endet nicht vor dem Dateiende"),
     ("binaer.csv", b"\x00\x01\x02name;lat\n", "Binärdaten"),
     ("zu_gross.csv", b"name;lat;lon\n" + b"A;52.1;11.6\n" * 2_000_000, "zu groß"),
     ("alt.xls", b"\xd0\xcf\x11\xe0 old excel", "alte Excel-Format"),
-    ("kaputt.xlsx", b"PK\x03\x04 kein echtes xlsx", "kein gültiges ZIP|nicht lesbar"),
+    ("kaputt.xlsx", b"PK\x03\x04 kein echtes xlsx", "Die Excel-Datei ist beschädigt"),
     ("leer.xlsx", None, "erste Tabellenblatt ist leer"),
     ("unbekannt.pdf", b"%PDF-1.4", "wird nicht unterstützt"),
-    ("kein_json.geojson", b"{ das ist kein json", "nicht lesbar"),
+    ("kein_json.geojson", b"{ das ist kein json", "kein gültiges JSON (Zeile 1, Spalte 3"),
     ("polygon.geojson", None, "Geometrietyp Polygon"),
     ("ohne_geometrie.geojson", None, "Objekt ohne Geometrie"),
     ("meter_als_grad.geojson", None, "passen nicht zum angegebenen System|außerhalb der Stadt"),
@@ -136,7 +136,7 @@ FACILITY_CASES = [
     ("ohne_dbf.zip", zip_bytes({"a.shp": b"", "a.shx": b""}), "fehlen .dbf"),
     ("zu_viele_dateien.zip", zip_bytes({f"f{i}.txt": b"" for i in range(60)}), "zu viele Dateien"),
     ("bombe.zip", None, "entpackt zu groß"),
-    ("kein_zip.zip", b"das ist kein zip", "kein gültiges ZIP"),
+    ("kein_zip.zip", b"das ist kein zip", "ist aber kein ZIP-Archiv: sie enthält Text"),
 ]
 
 

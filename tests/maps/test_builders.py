@@ -7,12 +7,15 @@ import re
 import folium
 import pandas as pd
 
+from geo.package import with_uploads
+from geo.uploads import validate
 from indicators.registry import INDICATORS
 from indicators.table import indicator_table
 from maps.assets import URL_PREFIX
 from maps.base import esc
 from maps.builders import classify_indicator, facility_map, indicator_map
 from maps.layers import facility_popup_html
+from tests.synthetic import X0, Y0, metric_point
 
 
 def _html(m: folium.Map) -> str:
@@ -77,3 +80,20 @@ def test_facility_map_legend_lists_present_categories(synthetic):
     assert "Kinder und Jugend" not in html
     assert "fa-people-group" in html
     assert pd.notna(synthetic.einrichtungen["lage_genauigkeit_m"]).any()
+
+
+def test_popup_of_an_uploaded_facility_has_no_nan(synthetic):
+    # Joining the package's list with an upload leaves NaN in the columns uploads lack.
+    lon, lat = metric_point(X0 + 500, Y0 + 1500)
+    upload = validate(
+        "facilities", "x.csv", f"name;lat;lon\nNeu;{lat};{lon}\n".encode(), synthetic
+    ).data
+    joined = with_uploads(synthetic, facilities=upload, tag="t").einrichtungen
+    row = joined.iloc[-1]
+    assert pd.isna(row["in_betrieb_grund"])
+    html = facility_popup_html(row)
+    assert not re.search(r"\bnan\b", html, re.IGNORECASE), html
+    assert "<td>in Betrieb</td>" in html
+    reason = joined.iloc[0].copy()
+    reason["in_betrieb_grund"] = "Umbau bis Mai"
+    assert "in Betrieb – Umbau bis Mai" in facility_popup_html(reason)

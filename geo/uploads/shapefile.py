@@ -1,0 +1,239 @@
+"""Reading a zipped point Shapefile ourselves (``.shp`` points, ``.dbf`` attributes, ``.prj``).
+
+Facilities are points, and point Shapefiles are simple enough to read without GDAL: the
+``.shp`` records are fixed-size, the ``.dbf`` is a fixed-width table. Members are checked
+(count, unpacked size, paths, magic bytes) before anything is read, and nothing is written
+to disk.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from pathlib import PurePosixPath
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from geo.uploads.limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNZIPPED_BYTES,
+    MAX_ZIP_MEMBERS,
+    ZIP_READ_ERRORS,
+    format_count,
+    format_mb,
+)
+from geo.uploads.report import Problem, StopReadingError
+
+_FIX = "Das Shapefile im GIS neu exportieren und alle Teile (.shp, .shx, .dbf, .prj) packen."
+_SHAPE_TYPES = {
+    0: "leer", 1: "Point", 3: "LineString", 5: "Polygon", 8: "MultiPoint", 11: "Point",
+    13: "LineString", 15: "Polygon", 18: "MultiPoint", 21: "Point", 23: "LineString",
+    25: "Polygon", 28: "MultiPoint", 31: "MultiPatch",
+}  # fmt: skip
+_POINT_TYPES = {1, 11, 21}
+_CODEPAGES = {
+    "utf-8": "utf-8", "utf8": "utf-8", "65001": "utf-8",
+    "1252": "cp1252", "cp1252": "cp1252", "windows-1252": "cp1252", "ansi 1252": "cp1252",
+    "iso-8859-1": "latin-1", "iso88591": "latin-1", "8859-1": "latin-1", "latin1": "latin-1",
+    "iso-8859-15": "iso-8859-15", "88591": "latin-1",
+}  # fmt: skip
+_DBF_VERSIONS = {0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5, 0xFB}
+
+
+def check_zip(content: bytes, errors: list[Problem]) -> zipfile.ZipFile:
+    """Open a ZIP upload after checking member count, unpacked size and paths."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        errors.append(Problem("Die Datei ist kein gültiges ZIP-Archiv.", "Das Archiv neu packen."))
+        raise StopReadingError from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        errors.append(
+            Problem(
+                f"Das Archiv enthält zu viele Dateien ({len(members)}).",
+                f"Höchstens {MAX_ZIP_MEMBERS} Dateien packen.",
+            )
+        )
+        raise StopReadingError
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNZIPPED_BYTES:
+        errors.append(
+            Problem(
+                f"Das Archiv ist entpackt zu groß ({format_mb(unpacked)}).",
+                f"Entpackt höchstens {format_mb(MAX_UNZIPPED_BYTES)}.",
+            )
+        )
+        raise StopReadingError
+    for member in members:
+        path = PurePosixPath(member.filename.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or ":" in member.filename:
+            errors.append(
+                Problem(
+                    f"Unzulässiger Pfad im Archiv: {member.filename[:80]!r}.",
+                    "Nur Dateien ohne absolute Pfade oder '..' packen.",
+                )
+            )
+            raise StopReadingError
+    return archive
+
+
+def read_shapefile_zip(
+    content: bytes, errors: list[Problem], warnings: list[Problem]
+) -> gpd.GeoDataFrame:
+    """Points (or None) and text attributes of the one Shapefile in a ZIP upload.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index = object number − 2; ``crs`` from the ``.prj`` file.
+    """
+
+    def fail(message: str, fix: str = _FIX) -> None:
+        errors.append(Problem(message, fix))
+        raise StopReadingError
+
+    archive = check_zip(content, errors)
+    members = [
+        m
+        for m in archive.infolist()
+        if not m.is_dir()
+        and not m.filename.startswith("__MACOSX/")
+        and not PurePosixPath(m.filename).name.startswith("._")
+    ]
+    shps = [m for m in members if m.filename.lower().endswith(".shp")]
+    if len(shps) != 1:
+        fail(
+            f"Das Archiv muss genau eine .shp-Datei enthalten (gefunden: {len(shps)}).",
+            "Nur einen Shapefile-Datensatz packen.",
+        )
+    stem = PurePosixPath(shps[0].filename).with_suffix("")
+    parts = {
+        PurePosixPath(m.filename).suffix.lower(): m
+        for m in members
+        if PurePosixPath(m.filename).with_suffix("") == stem
+    }
+    missing = [s for s in (".shx", ".dbf") if s not in parts]
+    if missing:
+        fail(
+            f"Zum Shapefile fehlen {', '.join(missing)}.",
+            "Alle Teile (.shp, .shx, .dbf, .prj) packen.",
+        )
+    if ".prj" not in parts:
+        fail("Zum Shapefile fehlt die .prj-Datei (Koordinatensystem).", "Die .prj-Datei mitpacken.")
+
+    def read(suffix: str) -> bytes:
+        try:
+            return archive.read(parts[suffix])
+        except ZIP_READ_ERRORS:
+            fail(f"Die Datei {parts[suffix].filename[:60]} im Archiv ist beschädigt.")
+        raise AssertionError  # unreachable
+
+    geometries = _points(read(".shp"), fail)
+    if read(".shx")[:4] != b"\x00\x00\x27\x0a":
+        fail("Die .shx-Datei ist keine Shapefile-Indexdatei.")
+    encoding = None
+    if ".cpg" in parts:
+        encoding = _CODEPAGES.get(read(".cpg")[:40].decode("ascii", "replace").strip().lower())
+    frame = _dbf(read(".dbf"), encoding, fail, warnings)
+    if len(frame) != len(geometries):
+        fail(
+            f"Die .shp-Datei hat {len(geometries)} Objekte, die .dbf-Datei {len(frame)} Zeilen.",
+        )
+    prj = read(".prj")[:65536].decode("utf-8", "replace").strip()
+    try:
+        crs = CRS.from_wkt(prj)
+    except (CRSError, ValueError, TypeError):
+        fail(
+            "Das Koordinatensystem in der .prj-Datei ist unbekannt.",
+            "Nach EPSG:4326 oder EPSG:25832 umprojizieren und neu exportieren.",
+        )
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index), crs=crs)
+
+
+def _points(shp: bytes, fail) -> list[shapely.Point | None]:
+    if len(shp) < 100 or shp[:4] != b"\x00\x00\x27\x0a":
+        fail("Die .shp-Datei ist keine Shapefile-Datei.")
+    shape_type = struct.unpack("<i", shp[32:36])[0]
+    if shape_type not in _POINT_TYPES and shape_type != 0:
+        kind = _SHAPE_TYPES.get(shape_type, str(shape_type))
+        fail(f"Geometrietyp {kind}; erwartet werden Punkte.", "Einrichtungen als Punkte speichern.")
+    points: list[shapely.Point | None] = []
+    offset = 100
+    while offset + 12 <= len(shp):
+        if len(points) >= MAX_ROWS:
+            fail(f"Zu viele Objekte (mehr als {format_count(MAX_ROWS)}).", "Die Datei aufteilen.")
+        length = struct.unpack(">i", shp[offset + 4 : offset + 8])[0] * 2
+        record = shp[offset + 8 : offset + 8 + length]
+        if length < 4 or len(record) < length:
+            fail("Die .shp-Datei ist beschädigt (unvollständiger Datensatz).")
+        kind = struct.unpack("<i", record[:4])[0]
+        if kind == 0:
+            points.append(None)
+        elif kind in _POINT_TYPES and length >= 20:
+            x, y = struct.unpack("<2d", record[4:20])
+            points.append(shapely.Point(x, y))
+        else:
+            fail(f"Die .shp-Datei enthält einen Datensatz vom Typ {kind} (erwartet Punkt).")
+        offset += 8 + length
+    return points
+
+
+def _dbf(dbf: bytes, encoding: str | None, fail, warnings: list[Problem]) -> pd.DataFrame:
+    if len(dbf) < 33 or dbf[0] not in _DBF_VERSIONS:
+        fail("Die .dbf-Datei ist keine dBASE-Tabelle.")
+    count, header_length, record_length = struct.unpack("<IHH", dbf[4:12])
+    if count > MAX_ROWS:
+        fail(f"Zu viele Objekte ({format_count(count)}).", "Die Datei aufteilen.")
+    if header_length < 33 or record_length < 1 or header_length + count * record_length > len(dbf):
+        fail("Die .dbf-Datei ist beschädigt (Länge passt nicht zum Kopf).")
+    fields: list[tuple[bytes, str, int]] = []
+    for start in range(32, header_length - 1, 32):
+        if dbf[start] == 0x0D:
+            break
+        descriptor = dbf[start : start + 32]
+        if len(descriptor) < 32:
+            break
+        fields.append((descriptor[:11].split(b"\x00")[0], chr(descriptor[11]), descriptor[16]))
+    if len(fields) > MAX_COLUMNS:
+        fail(f"Zu viele Attribute ({len(fields)}, erlaubt {MAX_COLUMNS}).", "Attribute löschen.")
+    if sum(width for *_, width in fields) + 1 > record_length:
+        fail("Die .dbf-Datei ist beschädigt (Feldbreiten passen nicht zur Satzlänge).")
+    raw_rows = [
+        dbf[header_length + i * record_length : header_length + (i + 1) * record_length]
+        for i in range(count)
+    ]
+    if encoding is None:
+        # No .cpg: UTF-8 if every text decodes as UTF-8 (QGIS), else Windows-1252 (ArcGIS).
+        try:
+            for row in raw_rows:
+                row.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+            warnings.append(
+                Problem(
+                    "Die .dbf-Datei gibt keine Kodierung an; sie wurde als Windows-1252 gelesen.",
+                    "Umlaute prüfen; beim Export UTF-8 wählen (dann liegt eine .cpg-Datei bei).",
+                )
+            )
+    columns: dict[str, list[str]] = {}
+    position = 1  # byte 0 of a record is the deletion flag
+    for name, kind, width in fields:
+        label = name.decode(encoding, "replace").strip() or f"feld_{len(columns) + 1}"
+        values = [
+            row[position : position + width].decode(encoding, "replace").strip() for row in raw_rows
+        ]
+        if kind == "D":
+            values = [
+                f"{v[:4]}-{v[4:6]}-{v[6:8]}" if len(v) == 8 and v.isdigit() else v for v in values
+            ]
+        columns[label] = values
+        position += width
+    return pd.DataFrame(columns, index=pd.RangeIndex(-1, count - 1), dtype=str)

@@ -1,0 +1,108 @@
+"""No upload can make the server read one of its own files (GDAL VRT, /vsi paths, links)."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from geo.config import PROJECT_ROOT
+from geo.uploads import validate
+from tests.hostile.builders import (
+    LAT,
+    LON,
+    SECRET,
+    facility_points,
+    gpkg_with_virtual_table,
+    shapefile_zip,
+    vrt_xml,
+    zip_bytes,
+)
+
+
+@pytest.fixture
+def secret_file(tmp_path) -> Path:
+    """A file of the "server" that GDAL could read as a facility layer."""
+    path = tmp_path / "server_geheim.csv"
+    path.write_text(f"name,lat,lon\n{SECRET},{LAT},{LON}\n", encoding="utf-8")
+    return path
+
+
+def test_gdal_would_read_the_file_through_a_vrt(secret_file, tmp_path):
+    """The control: the threat is real here – GDAL opens the VRT behind any suffix."""
+    pyogrio = pytest.importorskip("pyogrio")
+    disguised = tmp_path / "einrichtungen.geojson"
+    disguised.write_bytes(vrt_xml(str(secret_file)))
+    frame = pyogrio.read_dataframe(disguised)
+    assert SECRET in frame["name"].tolist()
+
+
+def _disguises(secret: str) -> list[tuple[str, bytes]]:
+    vrt = vrt_xml(secret)
+    return [
+        ("einrichtungen.geojson", vrt),
+        ("einrichtungen.json", vrt),
+        ("einrichtungen.csv", vrt),
+        ("einrichtungen.txt", vrt),
+        ("einrichtungen.gpkg", vrt),
+        ("einrichtungen.xlsx", vrt),
+        ("treffs.zip", shapefile_zip(shp=vrt)),
+        ("treffs.zip", zip_bytes({"treffs.vrt": vrt, "treffs.shp": vrt, "treffs.shx": b"",
+                                  "treffs.dbf": b"", "treffs.prj": b""})),
+        ("virtuell.gpkg", gpkg_with_virtual_table(secret)),
+        (f"/vsizip/{secret}.geojson", vrt),
+        (f"CSV:{secret}", vrt),
+        ("einrichtungen.geojson",
+         b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"'
+         + f"/vsicurl/file://{secret}".encode()
+         + b'"},"geometry":{"type":"Point","coordinates":[' + f"{LON},{LAT}".encode() + b"]}}]}"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("position", range(12))
+def test_no_upload_reads_a_server_file(synthetic, secret_file, position):
+    name, content = _disguises(str(secret_file))[position]
+    for kind in ("facilities", "statistics", "areas"):
+        result = validate(kind, name, content, synthetic)
+        # Nothing of the file's content anywhere: data, problems, hints.
+        assert SECRET.encode() not in pickle.dumps(result), (name, kind)
+        if result.ok:  # only the plain text of a name can be valid – it is not a path
+            assert result.data["name"].iloc[0].startswith("/vsicurl/")
+
+
+def test_upload_readers_never_use_gdal_or_the_file_system():
+    sources = "\n".join(p.read_text() for p in (PROJECT_ROOT / "geo" / "uploads").glob("*.py"))
+    for forbidden in ("pyogrio", "read_file", "fiona", "osgeo", "tempfile", "/vsi"):
+        assert forbidden not in sources, forbidden
+    assert not re.search(r"(?<![\w.])open\(", sources)  # only archive members are opened
+
+
+def test_xlsx_external_relationship_is_not_followed(synthetic, secret_file):
+    from tests.hostile.file_cases import CASES
+
+    case = next(c for c in CASES if c.name == "xlsx-external-sheet")
+    content = case.make()
+    assert b'TargetMode="External"' in zipfile.ZipFile(io.BytesIO(content)).read(
+        "xl/_rels/workbook.xml.rels"
+    )
+    result = validate("facilities", "extern.xlsx", content, synthetic)
+    assert not result.ok
+    assert SECRET.encode() not in pickle.dumps(result)
+
+
+def test_geojson_crs_is_an_epsg_code_only(synthetic, secret_file):
+    from tests.hostile.builders import geojson_bytes, point_feature
+
+    for crs in (f"+init={secret_file}:x", str(secret_file), 'PROJCS["x"]', "EPSG:25832 +x"):
+        content = geojson_bytes([point_feature(LON, LAT, name="A")], crs=crs)
+        result = validate("facilities", "a.geojson", content, synthetic)
+        assert "Unbekanntes Koordinatenreferenzsystem" in result.errors[0].message
+    metric = facility_points(1, crs=25832).geometry.iloc[0]
+    content = geojson_bytes(
+        [point_feature(metric.x, metric.y, name="A")], crs="urn:ogc:def:crs:EPSG::25832"
+    )
+    assert validate("facilities", "a.geojson", content, synthetic).ok

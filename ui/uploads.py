@@ -1,0 +1,102 @@
+"""Uploads in the app: the parsing sandbox started early and results cached per file.
+
+Validation runs in a worker process (:func:`geo.uploads.validate`); the page only waits on
+it, so other sessions keep being served. Results are cached by file content, so reruns of the
+Daten page do not read the file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import streamlit as st
+
+from geo.package import DataPackage
+from geo.uploads import Problem, UploadResult, validate
+from ui import state
+
+_LOG = logging.getLogger(__name__)
+
+
+class _NotCached(Exception):  # noqa: N818 - control flow: results that must not be cached
+    def __init__(self, result: UploadResult) -> None:
+        self.result = result
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner="Datei wird geprüft …")
+def _check(
+    kind: str,
+    name: str,
+    content: bytes,
+    version: str,
+    replace: bool,
+    layer: str | None,
+    _package: DataPackage,
+) -> UploadResult:
+    result = validate(kind, name, content, _package, replace, layer)
+    if any(p.message.startswith(_TRANSIENT) for p in result.errors):
+        raise _NotCached(result)  # a limit may have been hit only because the server was busy
+    return result
+
+
+_TRANSIENT = ("Das Lesen dauert zu lange", "Die Datei konnte nicht verarbeitet werden")
+
+
+def check(
+    kind: str,
+    name: str,
+    content: bytes,
+    package: DataPackage,
+    replace: bool = False,
+    layer: str | None = None,
+) -> UploadResult:
+    """Validate an upload (cached by content); never raises.
+
+    Parameters
+    ----------
+    kind, name, content
+        As for :func:`geo.uploads.validate`.
+    package : DataPackage
+        The package as loaded from disk (uploads are always checked against it, so an applied
+        upload never conflicts with itself).
+    replace : bool
+        Facilities replace the package's list.
+    layer : str, optional
+        GeoPackage layer.
+
+    Returns
+    -------
+    UploadResult
+    """
+    try:
+        return _check(kind, name, content, package.version, replace, layer, package)
+    except _NotCached as stop:
+        return stop.result
+    except Exception:  # a bug must not end the page with a traceback
+        _LOG.exception("Upload-Prüfung fehlgeschlagen")
+        result = UploadResult(kind)
+        result.errors.append(
+            Problem(
+                "Die Datei konnte wegen eines internen Fehlers nicht geprüft werden.",
+                "Erneut versuchen; bleibt der Fehler, die Datei als CSV speichern und melden.",
+            )
+        )
+        return result
+
+
+def is_applied(kind: str, result: UploadResult, replace: bool, content_tag: str) -> bool:
+    """True if this file (same content and mode) is the upload active in this session."""
+    if kind == "facilities":
+        active = st.session_state[state.UPLOADED_FACILITIES]
+        return active is not None and tuple(active[1:]) == (replace, content_tag)
+    if kind == "statistics":
+        active = st.session_state[state.UPLOADED_STATISTICS]
+        return active is not None and active[1] == content_tag
+    regions = st.session_state[state.REGIONS]
+    return result.ok and regions is not None and result.data.equals(regions)
+
+
+def tag(content: bytes) -> str:
+    """Short content hash of an upload (keys caches and marks what is applied)."""
+    return hashlib.sha256(content).hexdigest()[:8]
