@@ -141,10 +141,20 @@ def screenshot(tab, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     # Let Streamlit finish the run and the visible data grids paint their canvases.
     tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    # Data grids paint their canvas only once they are scrolled into view: bring each one
+    # that has not painted yet into view until all have, then go back to the top. Grids in
+    # a closed expander never paint.
     tab.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
-            .every(frame => frame.offsetParent === null || frame.querySelector('canvas'))"""
+        """() => {
+            const waiting = [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+                .filter(frame => frame.offsetParent !== null && !frame.closest('details:not([open])')
+                    && !frame.querySelector('canvas'));
+            if (waiting.length) { waiting[0].scrollIntoView(); return false; }
+            return true;
+        }""",
+        polling=250,
     )
+    tab.evaluate("() => window.scrollTo(0, 0)")
     tab.wait_for_timeout(1000)
     tab.screenshot(path=str(path), full_page=True)
     return path
@@ -155,15 +165,27 @@ def wait_for_stadtteile(tab, expected: int = 40, timeout: float = 60_000):
     tab.wait_for_selector(MAP_FRAME, timeout=timeout)
     frame = tab.frame_locator(MAP_FRAME).first
     frame.locator("path.ba-stadtteil").first.wait_for(timeout=timeout)
-    tab.wait_for_function(
-        """([sel, n]) => {
-            const f = document.querySelector(sel);
-            return f && f.contentDocument &&
-                f.contentDocument.querySelectorAll('path.ba-stadtteil').length === n;
-        }""",
-        arg=[MAP_FRAME, expected],
-        timeout=timeout,
-    )
+    try:
+        tab.wait_for_function(
+            """([sel, n]) => {
+                const f = document.querySelector(sel);
+                return f && f.contentDocument &&
+                    f.contentDocument.querySelectorAll('path.ba-stadtteil').length === n;
+            }""",
+            arg=[MAP_FRAME, expected],
+            timeout=timeout,
+        )
+    except Exception:
+        # Say what was drawn instead, and keep a picture of it.
+        drawn = tab.evaluate(
+            """(sel) => [...document.querySelectorAll(sel)].map(f => f.contentDocument ?
+                f.contentDocument.querySelectorAll('path.ba-stadtteil').length : null)""",
+            MAP_FRAME,
+        )
+        screenshot(tab, "fehler-stadtteile")
+        raise AssertionError(
+            f"Erwartet {expected} Stadtteile, gezeichnet je Karte: {drawn}"
+        ) from None
     return frame
 
 
