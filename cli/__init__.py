@@ -1,6 +1,8 @@
 """``begegnungsatlas`` command line: every figure the app shows, reproducible and scriptable.
 
-Each sub-command lives in its own module and registers itself in :data:`COMMANDS`.
+Each sub-command lives in its own module ``cli.<name>`` (listed in :data:`COMMANDS`) and
+registers its options there. Only the module of the command that is run is imported, so
+``--help`` and a quick table do not wait for maps, PDF and optimisation libraries.
 
 Every failure ends with a German message on stderr and exit code 1, never a Python
 traceback: our own errors (data package, input, store, worker limits) print their message;
@@ -13,21 +15,29 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import os
 import re
 import sqlite3
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from cli import coverage, einrichtungen, indicators, optimize, rank, report, transit, validate
 from geo.config import PROJECT_ROOT
-from geo.package import DataPackageError
-from geo.sandbox import SandboxError
-from scenarios.store import StoreError
 
-COMMANDS = [indicators, coverage, rank, optimize, report, validate, transit, einrichtungen]
+#: Sub-commands in the order of ``--help``: name (module ``cli.<name>``) -> one-line help.
+COMMANDS = {
+    "indicators": "Indikatoren je Stadtteil",
+    "coverage": "fußläufige Versorgung je Stadtteil",
+    "rank": "Unterversorgungsindex und Rangfolge",
+    "optimize": "neue Standorte vorschlagen (MCLP/p-Median)",
+    "report": "PDF-Bericht (Seniorenbeirat/Fachgespräch)",
+    "validate": "Datei für den Upload prüfen",
+    "transit": "Erreichbarkeit mit Bus & Bahn je Stadtteil",
+    "einrichtungen": "Einrichtungsregister: auflisten, ergänzen, korrigieren, importieren, exportieren",
+}
 #: Set to 1 to see the traceback of an unexpected error (same variable as the app).
 DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"
 PROG = "begegnungsatlas"
@@ -65,16 +75,33 @@ def _german_usage(message: str) -> str:
     return "Ungültiger Aufruf."
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with all sub-commands."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with all sub-commands.
+
+    Parameters
+    ----------
+    command : str, optional
+        Register the options of this sub-command only (the others are listed by name and
+        help, so ``--help`` and the usage errors read the same; ``""``: none of them);
+        default: all of them.
+    """
     parser = GermanArgumentParser(
         prog=PROG,
         description="Begegnungsatlas Magdeburg – Auswertungen ohne Oberfläche.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
-    for module in COMMANDS:
-        module.register(sub)
+    for name, help_text in COMMANDS.items():
+        if command is None or name == command:
+            importlib.import_module(f"cli.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str:
+    """The sub-command named in ``argv`` (the first word; the main parser has only -h), or ""."""
+    word = next((a for a in argv if not a.startswith("-")), "")
+    return word if word in COMMANDS else ""
 
 
 def _debug() -> bool:
@@ -117,6 +144,10 @@ def _os_message(error: OSError) -> str:
 
 def _message(error: Exception) -> str:
     """The German message for a failure of a sub-command."""
+    from geo.errors import DataPackageError
+    from geo.sandbox import SandboxError
+    from scenarios.store import StoreError
+
     if isinstance(error, DataPackageError | SandboxError | StoreError):
         return str(error)
     if isinstance(error, OSError):
@@ -140,7 +171,8 @@ def _message(error: Exception) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 any failure)."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command(argv)).parse_args(argv)
     try:
         return args.run(args)
     except BrokenPipeError:  # output piped into e.g. `head`

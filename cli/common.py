@@ -14,7 +14,8 @@ from typing import TextIO
 import pandas as pd
 
 from geo.config import DATA_ENV, data_dir
-from geo.package import DataPackage, load_package
+from geo.package import DataPackage
+from geo.package_cache import load_package_cached
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,8 @@ def package_from(args: argparse.Namespace) -> DataPackage:
     """Load the data package named by ``--data`` (or the default), with the register applied."""
     from register.store import apply_register  # the planners' facility register (issue 11)
 
-    return apply_register(load_package(args.data if args.data is not None else data_dir()))
+    root = args.data if args.data is not None else data_dir()
+    return apply_register(load_package_cached(root))
 
 
 def _plain(value: object) -> object:

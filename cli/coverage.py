@@ -6,6 +6,7 @@ import argparse
 
 import pandas as pd
 
+from cli import COMMANDS
 from cli.common import (
     add_access_options,
     add_data_option,
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the sub-command."""
     parser = sub.add_parser(
         "coverage",
-        help="fußläufige Versorgung je Stadtteil",
+        help=COMMANDS["coverage"],
         description=(
             "Je Stadtteil: Zielgruppe, davon im Gitter verortet, fußläufig versorgt (Luftlinie × "
             "Umwegfaktor ≤ Gehdistanz), nicht versorgt, Anteil, Spanne aus der Lageungenauigkeit, "

@@ -11,9 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli import COMMANDS
 from cli.common import add_data_option, write_table
 from geo.config import data_dir
-from geo.package import DataPackage, load_package
+from geo.package import DataPackage
+from geo.package_cache import load_package_cached
 from register.changes import FIELDS, Edit, position_fields
 from register.store import RegisterStore
 
@@ -62,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the sub-command."""
     parser = sub.add_parser(
         "einrichtungen",
-        help="Einrichtungsregister: auflisten, ergänzen, korrigieren, importieren, exportieren",
+        help=COMMANDS["einrichtungen"],
         description="Das Einrichtungsregister (Änderungen über dem Datenpaket, gespeichert in "
         "$BEGEGNUNGSATLAS_DB oder im Szenario-Ordner).",
     )
@@ -132,7 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _package(args: argparse.Namespace) -> DataPackage:
-    return load_package(args.data if args.data is not None else data_dir())
+    return load_package_cached(args.data if args.data is not None else data_dir())
 
 
 def _field_values(args: argparse.Namespace) -> dict:

@@ -6,6 +6,7 @@ import argparse
 
 import pandas as pd
 
+from cli import COMMANDS
 from cli.common import add_data_option, add_format_option, package_from, write_table
 from indicators.registry import INDICATORS
 from indicators.table import indicator_table
@@ -15,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the sub-command."""
     parser = sub.add_parser(
         "indicators",
-        help="Indikatoren je Stadtteil",
+        help=COMMANDS["indicators"],
         description="Eine Zeile je Stadtteil: stadtteil_nr, stadtteil und eine Spalte je Indikator.",
     )
     parser.add_argument("--year", type=int, default=None, help="Jahr (Standard: jüngstes)")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli import COMMANDS
 from cli.common import add_access_options, add_data_option, compute_for, write_table
 from geo.siting import MAX_K
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal, propose
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the sub-command."""
     parser = sub.add_parser(
         "optimize",
-        help="neue Standorte vorschlagen (MCLP/p-Median)",
+        help=COMMANDS["optimize"],
         description=(
             "Wählt k neue Standorte, die möglichst viele zusätzliche Personen der Zielgruppe in "
             "Gehdistanz bringen (bestehende Einrichtungen bleiben); exakt als MILP (HiGHS)."

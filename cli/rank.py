@@ -6,6 +6,7 @@ import argparse
 
 import pandas as pd
 
+from cli import COMMANDS
 from cli.common import (
     add_access_options,
     add_data_option,
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the sub-command."""
     parser = sub.add_parser(
         "rank",
-        help="Unterversorgungsindex und Rangfolge",
+        help=COMMANDS["rank"],
         description=(
             "Rang 1 = am stärksten unterversorgt. Komponenten und Standardgewichte: "
             + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items())

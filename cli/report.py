@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cli import COMMANDS
 from cli.common import add_access_options, add_data_option, feed_for, package_from, scenario_from
 from report.pdf import AUDIENCES, ReportRequest, build_report
 
@@ -13,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the sub-command."""
     parser = sub.add_parser(
         "report",
-        help="PDF-Bericht (Seniorenbeirat/Fachgespräch)",
+        help=COMMANDS["report"],
         description=(
             "Deckblatt, Kennzahlen, Unterversorgung (Karte, Rangfolge), Versorgung, optional ein "
             "Szenario, Methode – dasselbe PDF wie auf der Seite Bericht und Karten."

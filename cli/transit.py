@@ -6,6 +6,7 @@ import argparse
 
 import pandas as pd
 
+from cli import COMMANDS
 from cli.common import (
     add_access_options,
     add_data_option,
@@ -19,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the sub-command."""
     parser = sub.add_parser(
         "transit",
-        help="Erreichbarkeit mit Bus & Bahn je Stadtteil",
+        help=COMMANDS["transit"],
         description=(
             "Median der Reisezeit (zu Fuß zur Haltestelle, warten, fahren, umsteigen, zu Fuß zur "
             "Einrichtung – oder ganz zu Fuß) über die Abfahrten im Zeitraum; Anteil der Zielgruppe "

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli import COMMANDS
 from cli.common import add_data_option, package_from
 from geo.uploads import KINDS, MAX_BYTES, format_mb, validate
 
@@ -14,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the sub-command."""
     parser = sub.add_parser(
         "validate",
-        help="Datei für den Upload prüfen",
+        help=COMMANDS["validate"],
         description="Exit 0, wenn die Datei gültig ist; sonst 1 mit allen Problemen (Zeile, Spalte, Lösung).",
     )
     parser.add_argument(

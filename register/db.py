@@ -20,12 +20,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from scenarios.store import store_dir
+from geo.config import PROJECT_ROOT
 
+#: Folder of the scenario store and of the SQLite database (``data/szenarien`` by default).
+STORE_ENV = "BEGEGNUNGSATLAS_SZENARIEN"
+DEFAULT_DIR = PROJECT_ROOT / "data" / "szenarien"
 #: Environment variable with the database URL (``postgresql://user@host/db``).
 DB_ENV = "BEGEGNUNGSATLAS_DB"
 #: The SQLite file in the scenario store's folder (shared with later components).
 FILE_NAME = "begegnungsatlas.sqlite"
+
+
+def store_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Directory of the scenario store (``BEGEGNUNGSATLAS_SZENARIEN`` or the default)."""
+    env = os.environ if environ is None else environ
+    value = env.get(STORE_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else DEFAULT_DIR
 
 
 def database_url(environ: Mapping[str, str] | None = None) -> str:
@@ -49,7 +59,7 @@ def database_url(environ: Mapping[str, str] | None = None) -> str:
     env = os.environ if environ is None else environ
     value = env.get(DB_ENV, "").strip()
     if not value:
-        return f"sqlite:///{store_dir(dict(env)) / FILE_NAME}"
+        return f"sqlite:///{store_dir(env) / FILE_NAME}"
     if value.startswith(("postgresql://", "postgres://", "sqlite:///")):
         return value
     raise ValueError(

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -29,17 +28,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from geo.config import PROJECT_ROOT
+from register.db import DEFAULT_DIR, STORE_ENV, store_dir
 from scenarios.exchange import parse_json
 from scenarios.model import Scenario, clean_name, scenario_from_dict
+
+__all__ = ["DEFAULT_DIR", "STORE_ENV", "ConflictError", "Loaded", "ScenarioStore", "store_dir"]
 
 try:  # serialises the check-and-set-aside of a corrupt file between processes (POSIX)
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-STORE_ENV = "BEGEGNUNGSATLAS_SZENARIEN"
-DEFAULT_DIR = PROJECT_ROOT / "data" / "szenarien"
 FILE_NAME = "szenarien.sqlite"
 #: Layout of the file: 1 = the first store (no version column, no schema_version table),
 #: 2 = ``version`` per scenario and the ``schema_version`` table.
@@ -48,13 +47,6 @@ _COLUMNS_V1 = ["name", "payload", "created", "updated", "package_version"]
 _COLUMNS = [*_COLUMNS_V1, "version"]
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
-
-
-def store_dir(environ: dict[str, str] | None = None) -> Path:
-    """Directory of the scenario store (``BEGEGNUNGSATLAS_SZENARIEN`` or the default)."""
-    env = os.environ if environ is None else environ
-    value = env.get(STORE_ENV, "").strip()
-    return Path(value).expanduser().resolve() if value else DEFAULT_DIR
 
 
 class StoreError(ValueError):

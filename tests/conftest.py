@@ -10,6 +10,7 @@ import pytest
 
 from geo.config import data_dir
 from geo.package import DataPackage, load_package
+from geo.package_cache import CACHE_ENV
 from register.db import DB_ENV
 from scenarios.store import STORE_ENV
 from tests.synthetic import write_package
@@ -21,6 +22,7 @@ _TEMPLATE: Path | None = None
 def _private_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets an empty facility register (never the developer's or a shared one)."""
     monkeypatch.setenv(STORE_ENV, str(tmp_path / "szenarien-test"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "paket-cache"))  # nor the user's package cache
     monkeypatch.delenv(DB_ENV, raising=False)
 
 
