@@ -23,7 +23,7 @@ except StoreError as error:
     st.error(md(error), icon=":material/error:")
     st.stop()
 st.caption(
-    f"Gespeichert in `{store.path.name}` im Szenario-Ordner. Jedes Speichern ist eine einzelne "
+    f"Gespeichert in {store.location}. Jedes Speichern ist eine einzelne "
     "Transaktion; wer ein inzwischen geändertes Szenario überschreiben will, bekommt einen Hinweis."
 )
 if store.notice:

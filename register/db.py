@@ -5,8 +5,8 @@ SQLite (default; a file in the scenario store's folder) and PostgreSQL + PostGIS
 parameters; the few differences (connecting, transactions and locking, the id column,
 the PostGIS view) live in the two :class:`Backend` classes below.
 
-The schema is versioned per component in a ``schema_version`` table, so further parts of
-the app (the scenario store) can share the same database with their own migrations.
+The schema is versioned per component in a ``schema_version`` table (:func:`migrate`), so
+the register and the scenario store share one database, each with its own migrations.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,10 @@ STORE_ENV = "BEGEGNUNGSATLAS_SZENARIEN"
 DEFAULT_DIR = PROJECT_ROOT / "data" / "szenarien"
 #: Environment variable with the database URL (``postgresql://user@host/db``).
 DB_ENV = "BEGEGNUNGSATLAS_DB"
-#: The SQLite file in the scenario store's folder (shared with later components).
+#: The SQLite file in the scenario store's folder (register and scenarios).
 FILE_NAME = "begegnungsatlas.sqlite"
+#: SQLite files this process moved aside (path -> new path), so every component can say so.
+MOVED_ASIDE: dict[Path, Path] = {}
 
 
 def store_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -93,8 +95,8 @@ class Backend:
         """A new connection in autocommit mode (transactions via :meth:`transaction`)."""
         raise NotImplementedError
 
-    def transaction(self, conn: Any) -> contextlib.AbstractContextManager:
-        """A write transaction that serialises writers of the register (commit or roll back)."""
+    def transaction(self, conn: Any, lock: str = "register") -> contextlib.AbstractContextManager:
+        """A write transaction that serialises the writers of ``lock`` (commit or roll back)."""
         raise NotImplementedError
 
     def sql(self, text: str) -> str:
@@ -107,6 +109,10 @@ class Backend:
     def set_aside(self, notes: list[str]) -> bool:
         """Move a corrupt database aside; True if that was done and it may be retried."""
         return False
+
+    def move_aside(self) -> Path | None:
+        """Rename a corrupt database file (never delete it); its new path, or None if none."""
+        return None
 
 
 class SQLiteBackend(Backend):
@@ -131,8 +137,8 @@ class SQLiteBackend(Backend):
         return conn
 
     @contextlib.contextmanager
-    def transaction(self, conn: sqlite3.Connection) -> Iterator[None]:  # noqa: D102
-        conn.execute("BEGIN IMMEDIATE")
+    def transaction(self, conn: sqlite3.Connection, lock: str = "register") -> Iterator[None]:  # noqa: D102
+        conn.execute("BEGIN IMMEDIATE")  # one writer per file, whatever the lock's name
         try:
             yield
         except BaseException:
@@ -140,16 +146,27 @@ class SQLiteBackend(Backend):
             raise
         conn.execute("COMMIT")
 
-    def set_aside(self, notes: list[str]) -> bool:  # noqa: D102
+    def move_aside(self) -> Path | None:  # noqa: D102
         if not self.path.is_file():
-            return False
+            return None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         target = self.path.with_name(f"{self.path.name}.defekt-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.defekt-{stamp}-{n}")
         self.path.rename(target)
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("-wal", "-shm"):  # the journal belongs to the damaged file
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():
                 side.rename(target.with_name(target.name + suffix))
+        MOVED_ASIDE[self.path] = target
+        return target
+
+    def set_aside(self, notes: list[str]) -> bool:  # noqa: D102
+        target = self.move_aside()
+        if target is None:
+            return False
         notes.append(
             f"Die Registerdatei war beschädigt und wurde nach {target.name} verschoben (nicht "
             "gelöscht); ein leeres Register wurde angelegt. Die alte Datei der IT zur "
@@ -193,9 +210,9 @@ class PostgresBackend(Backend):
             ) from error
 
     @contextlib.contextmanager
-    def transaction(self, conn: Any) -> Iterator[None]:  # noqa: D102
+    def transaction(self, conn: Any, lock: str = "register") -> Iterator[None]:  # noqa: D102
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext('begegnungsatlas.register'))")
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"begegnungsatlas.{lock}",))
             yield
 
     def sql(self, text: str) -> str:  # noqa: D102
@@ -223,6 +240,73 @@ class PostgresBackend(Backend):
                 ST_SetSRID(ST_MakePoint(e.lon, e.lat), 4326)::geometry(Point, 4326) AS geom_wgs84
             FROM register_effective e"""
         )
+
+
+SCHEMA_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, "
+    "version INTEGER NOT NULL, updated TEXT NOT NULL)"
+)
+
+
+def schema_version(backend: Backend, conn: Any, component: str) -> int:
+    """The schema version of ``component`` in the database (0: not created yet)."""
+    row = conn.execute(
+        backend.sql("SELECT version FROM schema_version WHERE component = ?"), (component,)
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(
+    backend: Backend,
+    conn: Any,
+    component: str,
+    steps: Mapping[int, list[str]],
+    too_new: Callable[[int, int], Exception],
+    after_step: Callable[[int], None] | None = None,
+) -> int:
+    """Bring one component's tables to the newest step, inside the caller's write transaction.
+
+    Parameters
+    ----------
+    backend : Backend
+        The database.
+    conn : connection
+        Open connection in a write transaction (:meth:`Backend.transaction`).
+    component : str
+        Row of ``schema_version`` (e.g. ``register``, ``scenarios``).
+    steps : mapping of int to list of str
+        SQL statements per schema version (never edited once released; add a step instead).
+    too_new : callable
+        ``too_new(found, known)`` -> the exception to raise if the database is newer than
+        this app (it is then left untouched).
+    after_step : callable, optional
+        Called with the number of each step after its statements ran.
+
+    Returns
+    -------
+    int
+        The version the database had before (0: the component was new).
+    """
+    conn.execute(SCHEMA_TABLE)
+    current = schema_version(backend, conn, component)
+    newest = max(steps)
+    if current > newest:
+        raise too_new(current, newest)
+    for number in sorted(n for n in steps if n > current):
+        for statement in steps[number]:
+            conn.execute(backend.sql(statement))
+        if after_step is not None:
+            after_step(number)
+    if current < newest:
+        conn.execute(
+            backend.sql(
+                "INSERT INTO schema_version (component, version, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT (component) DO UPDATE SET version = excluded.version, "
+                "updated = excluded.updated"
+            ),
+            (component, newest, now_utc()),
+        )
+    return current
 
 
 def now_utc() -> str:

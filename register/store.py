@@ -35,7 +35,7 @@ from register.changes import (
     german_time,
     next_id,
 )
-from register.db import Backend, backend_for, database_url, now_utc
+from register.db import Backend, backend_for, database_url, migrate, now_utc, schema_version
 from register.effective import active_changes, effective_package, records_of, replay
 
 COMPONENT = "register"
@@ -152,48 +152,28 @@ class RegisterStore:
         return conn.execute(self.backend.sql(sql), tuple(params))
 
     def _migrate(self) -> None:
-        steps = _migrations(self.backend)
-        with self._connection() as conn, self.backend.transaction(conn):
-            self._run(
-                conn,
-                "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, "
-                "version INTEGER NOT NULL, updated TEXT NOT NULL)",
+        def too_new(found: int, known: int) -> ValueError:
+            return ValueError(
+                f"Das Register in {self.location} hat Schema-Version {found}, diese App "
+                f"kennt nur bis {known}. Bitte die App aktualisieren."
             )
-            row = self._run(
-                conn, "SELECT version FROM schema_version WHERE component = ?", (COMPONENT,)
-            ).fetchone()
-            current = row[0] if row else 0
-            if current > max(steps):
-                raise ValueError(
-                    f"Das Register in {self.location} hat Schema-Version {current}, diese App "
-                    f"kennt nur bis {max(steps)}. Bitte die App aktualisieren."
-                )
-            for number in sorted(n for n in steps if n > current):
-                for statement in steps[number]:
-                    self._run(conn, statement)
-                if number == 1:
-                    self._run(
-                        conn,
-                        "INSERT INTO register_meta (key, value) VALUES ('uid', ?)",
-                        (uuid.uuid4().hex,),
-                    )
-            if current < max(steps):
+
+        def after_step(number: int) -> None:
+            if number == 1:
                 self._run(
                     conn,
-                    "INSERT INTO schema_version (component, version, updated) VALUES (?, ?, ?) "
-                    "ON CONFLICT (component) DO UPDATE SET version = excluded.version, "
-                    "updated = excluded.updated",
-                    (COMPONENT, max(steps), now_utc()),
+                    "INSERT INTO register_meta (key, value) VALUES ('uid', ?)",
+                    (uuid.uuid4().hex,),
                 )
+
+        with self._connection() as conn, self.backend.transaction(conn):
+            migrate(self.backend, conn, COMPONENT, _migrations(self.backend), too_new, after_step)
             self.backend.after_migrate(conn, self.notes)
 
     def schema_version(self) -> int:
         """The register's schema version in the database."""
         with self._connection() as conn:
-            row = self._run(
-                conn, "SELECT version FROM schema_version WHERE component = ?", (COMPONENT,)
-            ).fetchone()
-        return int(row[0])
+            return schema_version(self.backend, conn, COMPONENT)
 
     # ------------------------------------------------------------------ reading
 

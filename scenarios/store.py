@@ -1,19 +1,28 @@
-"""A small SQLite store for named scenarios.
+"""Named scenarios in the app's database (the same one as the facility register).
 
-* Every write is one SQLite transaction (``BEGIN IMMEDIATE``): after a crash in mid-save
-  the file holds either the old or the new state, never a half-written scenario.
+The table ``scenarios`` lives in the database of :mod:`register.db`: the SQLite file
+``begegnungsatlas.sqlite`` in the scenario folder by default, PostgreSQL when
+``BEGEGNUNGSATLAS_DB`` is set – so several app instances share their scenarios too.
+
+* Every write is one transaction (SQLite ``BEGIN IMMEDIATE``, PostgreSQL with an advisory
+  lock): after a crash in mid-save the database holds either the old or the new state, never
+  a half-written scenario.
 * Names are unique by the table's PRIMARY KEY: a new scenario is an ``INSERT`` and the
   constraint, not an earlier look-up, decides whether the name is taken. Overwriting is an
   explicit ``UPDATE``.
 * Every row carries a ``version``; an update that names the version it was based on is a
   compare-and-set (``UPDATE … WHERE name = ? AND version = ?``), so a second writer gets
   :class:`ConflictError` ("wurde inzwischen geändert") instead of silently overwriting.
-* A file that is not a readable store (garbage, truncated, wrong tables) is moved aside
-  with a time stamp – never deleted – and a new, empty store is started
-  (:attr:`ScenarioStore.notice` says so).
-* ``schema_version`` records the layout, so later versions can migrate old files.
+* A SQLite file that is not a readable database (garbage, truncated, a ``scenarios`` table
+  of another layout) is moved aside with a time stamp – never deleted – and a new, empty
+  database is started (:attr:`ScenarioStore.notice` says so).
+* The layout is versioned in ``schema_version`` (component ``scenarios``, see
+  :func:`register.db.migrate`); a database of a newer app is left untouched with a message.
+* The scenarios of the earlier store of its own (``szenarien.sqlite`` in the same folder,
+  both of its layouts) are taken over once on first use; the old file is kept, renamed to
+  ``szenarien.sqlite.migriert``.
 
-The directory is configurable (``BEGEGNUNGSATLAS_SZENARIEN``, default ``data/szenarien`` in
+The folder is configurable (``BEGEGNUNGSATLAS_SZENARIEN``, default ``data/szenarien`` in
 the project).
 """
 
@@ -21,32 +30,70 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from register.db import DEFAULT_DIR, STORE_ENV, store_dir
+from register.db import (
+    DEFAULT_DIR,
+    MOVED_ASIDE,
+    STORE_ENV,
+    SQLiteBackend,
+    backend_for,
+    database_url,
+    migrate,
+)
+from register.db import FILE_NAME as FILE_NAME
+from register.db import store_dir as store_dir
 from scenarios.exchange import parse_json
 from scenarios.model import Scenario, clean_name, scenario_from_dict
 
-__all__ = ["DEFAULT_DIR", "STORE_ENV", "ConflictError", "Loaded", "ScenarioStore", "store_dir"]
+__all__ = [
+    "DEFAULT_DIR",
+    "FILE_NAME",
+    "LEGACY_FILE_NAME",
+    "STORE_ENV",
+    "ConflictError",
+    "Loaded",
+    "ScenarioStore",
+    "StoreError",
+    "store_dir",
+]
 
-try:  # serialises the check-and-set-aside of a corrupt file between processes (POSIX)
+try:  # serialises opening, setting aside and taking over old files between processes (POSIX)
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-FILE_NAME = "szenarien.sqlite"
-#: Layout of the file: 1 = the first store (no version column, no schema_version table),
-#: 2 = ``version`` per scenario and the ``schema_version`` table.
-SCHEMA_VERSION = 2
-_COLUMNS_V1 = ["name", "payload", "created", "updated", "package_version"]
-_COLUMNS = [*_COLUMNS_V1, "version"]
+#: The scenario store before it moved into the shared database (taken over once).
+LEGACY_FILE_NAME = "szenarien.sqlite"
+#: Suffix of the old file once its scenarios were taken over.
+MIGRATED_SUFFIX = ".migriert"
+COMPONENT = "scenarios"
+#: Layout of the table (component ``scenarios`` in ``schema_version``).
+SCHEMA_VERSION = 1
+_COLUMNS = ["name", "payload", "created", "updated", "package_version", "version"]
+_MIGRATIONS = {
+    1: [
+        """CREATE TABLE scenarios (
+            name TEXT PRIMARY KEY,
+            payload TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            package_version TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        )"""
+    ],
+}
+_LEGACY_COLUMNS = ["name", "payload", "created", "updated", "package_version"]
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+LOGGER = logging.getLogger("begegnungsatlas")
 
 
 class StoreError(ValueError):
@@ -74,7 +121,7 @@ class ConflictError(StoreError):
 
 
 class _CorruptError(Exception):
-    """The file is not a usable store (internal)."""
+    """The database (or an old file) is not usable (internal)."""
 
 
 @dataclass(frozen=True)
@@ -102,23 +149,28 @@ def _now() -> str:
 
 
 class ScenarioStore:
-    """Named scenarios in one SQLite file.
+    """Named scenarios in the app's database (SQLite file or PostgreSQL).
 
     Parameters
     ----------
-    directory : pathlib.Path
-        Folder of the store (created if missing).
+    directory : pathlib.Path, optional
+        Scenario folder (created if missing; default :func:`store_dir`): the SQLite database
+        lives there unless ``BEGEGNUNGSATLAS_DB`` names PostgreSQL, and an old
+        ``szenarien.sqlite`` found there is taken over once.
+    url : str, optional
+        Database URL (default :func:`register.db.database_url` for ``directory``).
 
     Attributes
     ----------
-    path : pathlib.Path
-        The SQLite file.
+    path : pathlib.Path or None
+        The SQLite file (None on PostgreSQL).
     notice : str or None
-        Set when a damaged file was moved aside and a new store started (German text).
+        Set when a damaged file was moved aside, or when a taken-over scenario had to be
+        renamed (German text).
     """
 
-    def __init__(self, directory: Path) -> None:
-        directory = Path(directory)
+    def __init__(self, directory: Path | None = None, *, url: str | None = None) -> None:
+        directory = Path(directory) if directory is not None else store_dir()
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -127,25 +179,46 @@ class ScenarioStore:
                 f"({_os_reason(error)}). Lösung: {STORE_ENV} auf einen beschreibbaren Ordner "
                 "setzen."
             ) from None
-        self.path = directory / FILE_NAME
+        self.directory = directory
+        try:
+            self.url = url or database_url({**os.environ, STORE_ENV: str(directory)})
+            self.backend = backend_for(self.url)
+        except ValueError as error:
+            raise StoreError(str(error)) from None
+        self.path = self.backend.path if isinstance(self.backend, SQLiteBackend) else None
+        self._db_errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+        if self.path is None:
+            import psycopg
+
+            self._db_errors = (psycopg.Error,)
         self.notice: str | None = None
         self._open()
 
+    @property
+    def location(self) -> str:
+        """Where the scenarios are stored, for the UI (German, no password)."""
+        if self.path is not None:
+            return f"`{self.path.name}` im Szenario-Ordner"
+        return f"der Datenbank `{self.backend.location}`"
+
     # -- opening, checking, setting aside ------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE … COMMIT).
-        conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
+    def _connect(self) -> Any:
+        try:
+            return self.backend.connect()
+        except ValueError as error:  # no connection to PostgreSQL (German message)
+            raise StoreError(str(error)) from None
+
+    def _run(self, conn: Any, sql: str, params: Sequence = ()) -> Any:
+        return conn.execute(self.backend.sql(sql), tuple(params))
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
-        """Only one process at a time checks, migrates or sets the file aside."""
+        """Only one process at a time checks, migrates, sets aside or takes over files."""
         if fcntl is None:  # pragma: no cover
             yield
             return
-        with open(self.path.with_name(FILE_NAME + ".lock"), "a") as handle:
+        with open(self.directory / (LEGACY_FILE_NAME + ".lock"), "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -159,105 +232,119 @@ class ScenarioStore:
             except _CorruptError as problem:
                 self._set_aside(str(problem))
                 self._prepare()
+            moved = MOVED_ASIDE.pop(self.path, None) if self.path is not None else None
+            if self.notice is None and moved is not None:  # the register found it first
+                self._say_set_aside("vom Einrichtungsregister bemerkt", moved)
+            self._take_over_legacy()
 
     def _prepare(self) -> None:
-        """Check the file and create or migrate the tables (one transaction)."""
-        conn = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        """Check the database and create or migrate the table (one transaction)."""
+        if self.path is not None and self.path.is_file():
+            # read-only first: a file that is set aside stays byte for byte
+            _check_sqlite(self.path, "scenarios", _COLUMNS)
+
+        def too_new(found: int, known: int) -> StoreError:
+            return StoreError(
+                f"Der Szenario-Speicher in {self.location} hat das Format {found}; diese "
+                f"Version der App kennt nur bis {known}. Lösung: die App aktualisieren oder mit "
+                f"{STORE_ENV} einen anderen Ordner wählen."
+            )
+
+        conn = self._connect()
         try:
-            try:  # read-only checks first: a file that is set aside stays byte for byte
-                check = conn.execute("PRAGMA quick_check").fetchall()
-            except sqlite3.DatabaseError as error:
-                if _code(error) in _BUSY_CODES:
-                    raise
-                raise _CorruptError(_reason(error)) from None
-            if check != [("ok",)]:
-                raise _CorruptError("Integritätsprüfung fehlgeschlagen")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._migrate(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
+            with self.backend.transaction(conn, COMPONENT):
+                migrate(self.backend, conn, COMPONENT, _MIGRATIONS, too_new)
+                columns = [
+                    d[0] for d in self._run(conn, "SELECT * FROM scenarios WHERE 1 = 0").description
+                ]
+                if columns != _COLUMNS:
+                    raise _CorruptError(
+                        f"Tabelle scenarios hat die Spalten {', '.join(columns)[:80]}"
+                    )
+        except sqlite3.DatabaseError as error:
+            code = _code(error)
+            if code in _BUSY_CODES:
                 raise
-            conn.execute("PRAGMA journal_mode=WAL")  # readers never see a half-written save
+            if code in _CORRUPT_CODES:
+                raise _CorruptError(_reason(error)) from None
+            if code == sqlite3.SQLITE_ERROR:  # our own SQL failed: the tables are not ours
+                raise _CorruptError("unerwarteter Tabellenaufbau") from None
+            raise
         finally:
             conn.close()
 
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        tables = {
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        }
-        if not tables:
-            conn.execute(
-                """CREATE TABLE szenarien (
-                    name TEXT PRIMARY KEY,
-                    payload TEXT NOT NULL,
-                    created TEXT NOT NULL,
-                    updated TEXT NOT NULL,
-                    package_version TEXT NOT NULL,
-                    version INTEGER NOT NULL DEFAULT 1
-                )"""
-            )
-            conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-            conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            return
-        if tables == {"szenarien"}:  # layout 1: add the version column
-            self._check_columns(conn, _COLUMNS_V1)
-            conn.execute("ALTER TABLE szenarien ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
-            conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-            conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            return
-        if tables != {"szenarien", "schema_version"}:
-            raise _CorruptError(f"unerwartete Tabellen ({', '.join(sorted(tables))[:80]})")
-        rows = conn.execute("SELECT version FROM schema_version").fetchall()
-        if len(rows) != 1 or not isinstance(rows[0][0], int):
-            raise _CorruptError("Tabelle schema_version ist ungültig")
-        version = rows[0][0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"Der Szenario-Speicher {self.path.name} hat das Format {version}; diese Version "
-                f"der App kennt nur bis {SCHEMA_VERSION}. Lösung: die App aktualisieren oder mit "
-                f"{STORE_ENV} einen anderen Ordner wählen."
-            )
-        if version != SCHEMA_VERSION:
-            raise _CorruptError(f"unbekanntes Format {version}")
-        self._check_columns(conn, _COLUMNS)
-
-    @staticmethod
-    def _check_columns(conn: sqlite3.Connection, expected: list[str]) -> None:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(szenarien)")]
-        if columns != expected:
-            raise _CorruptError(f"Tabelle szenarien hat die Spalten {', '.join(columns)[:80]}")
-
     def _set_aside(self, reason: str) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"szenarien.beschaedigt-{stamp}.sqlite")
-        n = 1
-        while target.exists():
-            n += 1
-            target = self.path.with_name(f"szenarien.beschaedigt-{stamp}-{n}.sqlite")
-        for suffix in ("", "-wal", "-shm"):  # the journal files belong to the damaged file
-            source = Path(f"{self.path}{suffix}")
-            if source.exists():
-                source.rename(f"{target}{suffix}")
+        target = self.backend.move_aside()
+        if target is None:  # PostgreSQL: nothing to move; the administrator must look
+            raise StoreError(
+                f"Der Szenario-Speicher in {self.location} ist nicht lesbar ({reason}). "
+                "Lösung: die Tabelle scenarios von der IT prüfen lassen."
+            )
+        self._say_set_aside(reason, target)
+
+    def _say_set_aside(self, reason: str, target: Path) -> None:
         self.notice = (
             f"Der Szenario-Speicher war beschädigt ({reason}) und wurde als {target.name} im "
             "Szenario-Ordner beiseitegelegt (nicht gelöscht); ein neuer, leerer Speicher wurde "
-            "angelegt. Gespeicherte Szenarien aus der beschädigten Datei fehlen in der Liste; "
-            "eine Fachkraft kann sie daraus eventuell retten."
+            "angelegt. Gespeicherte Szenarien (und das Einrichtungsregister) aus der "
+            "beschädigten Datei fehlen; eine Fachkraft kann sie daraus eventuell retten."
         )
+
+    def _take_over_legacy(self) -> None:
+        """Copy the scenarios of an old ``szenarien.sqlite`` once, then rename that file."""
+        legacy = self.directory / LEGACY_FILE_NAME
+        if not legacy.is_file():
+            return
+        try:
+            rows = _legacy_rows(legacy)
+        except _CorruptError as problem:
+            target = _rename_with_journal(legacy, _free_name(legacy, "szenarien.beschaedigt-"))
+            self.notice = (
+                f"Der alte Szenario-Speicher {LEGACY_FILE_NAME} war beschädigt ({problem}) und "
+                f"wurde als {target.name} im Szenario-Ordner beiseitegelegt (nicht gelöscht); "
+                "seine Szenarien fehlen in der Liste. Eine Fachkraft kann sie daraus eventuell "
+                "retten."
+            )
+            return
+        renamed = []
+        conn = self._connect()
+        try:
+            with self.backend.transaction(conn, COMPONENT):
+                stored = dict(self._run(conn, "SELECT name, payload FROM scenarios").fetchall())
+                for name, payload, created, updated, package_version, version in rows:
+                    new = name
+                    n = 1
+                    while new in stored and stored[new] != payload:
+                        new = f"{name} (übernommen)" if n == 1 else f"{name} (übernommen {n})"
+                        n += 1
+                    if new in stored:  # taken over before (a crash before the rename)
+                        continue
+                    if new != name:
+                        renamed.append(f"„{name}“ → „{new}“")
+                    self._run(
+                        conn,
+                        "INSERT INTO scenarios (name, payload, created, updated, "
+                        "package_version, version) VALUES (?, ?, ?, ?, ?, ?)",
+                        (new, payload, created, updated, package_version, version),
+                    )
+                    stored[new] = payload
+        finally:
+            conn.close()
+        _rename_with_journal(legacy, _free_name(legacy, LEGACY_FILE_NAME + MIGRATED_SUFFIX))
+        LOGGER.info("%d Szenarien aus %s übernommen.", len(rows), legacy)
+        if renamed:
+            self.notice = (
+                f"Die Szenarien aus {LEGACY_FILE_NAME} wurden übernommen; Namen, die es schon "
+                f"gab, haben einen Zusatz bekommen: {', '.join(renamed)}."
+            )
 
     @contextlib.contextmanager
     def _errors(self, recover: bool = True) -> Iterator[None]:
-        """SQLite errors -> German :class:`StoreError`; a damaged file is set aside."""
+        """Database errors -> German :class:`StoreError`; a damaged file is set aside."""
         try:
             yield
-        except sqlite3.Error as error:
-            code = _code(error)
+        except self._db_errors as error:
+            code = _code(error) if isinstance(error, sqlite3.Error) else None
             if code in _BUSY_CODES:
                 raise StoreError(
                     "Der Szenario-Speicher ist gerade durch einen anderen Vorgang belegt. "
@@ -269,30 +356,26 @@ class ScenarioStore:
                     (self.notice or "Der Szenario-Speicher war kurz nicht lesbar.")
                     + " Die letzte Aktion wurde nicht ausgeführt; bitte wiederholen."
                 ) from None
+            reason = _reason(error) if isinstance(error, sqlite3.Error) else type(error).__name__
             raise StoreError(
-                f"Der Szenario-Speicher {self.path.name} kann nicht gelesen oder geschrieben "
-                f"werden ({_reason(error)}). Lösung: Schreibrechte und freien Speicherplatz im "
-                f"Ordner prüfen ({STORE_ENV})."
+                f"Der Szenario-Speicher in {self.location} kann nicht gelesen oder geschrieben "
+                f"werden ({reason}). Lösung: Schreibrechte und freien Speicherplatz im "
+                f"Ordner prüfen ({STORE_ENV}) bzw. die Datenbank (BEGEGNUNGSATLAS_DB)."
             ) from None
         except OSError as error:
             raise StoreError(
-                f"Der Szenario-Speicher {self.path.name} ist nicht zugänglich "
+                f"Der Szenario-Speicher in {self.location} ist nicht zugänglich "
                 f"({_os_reason(error)}). Lösung: Schreibrechte im Ordner prüfen ({STORE_ENV})."
             ) from None
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Any]:
         """One write transaction, taken at its start (no lock upgrade that could fail)."""
         with self._errors():
             conn = self._connect()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
+                with self.backend.transaction(conn, COMPONENT):
                     yield conn
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
             finally:
                 conn.close()
 
@@ -300,7 +383,7 @@ class ScenarioStore:
         with self._errors():
             conn = self._connect()
             try:
-                return conn.execute(sql, args).fetchall()
+                return [tuple(row) for row in self._run(conn, sql, args).fetchall()]
             finally:
                 conn.close()
 
@@ -347,40 +430,42 @@ class ScenarioStore:
         with self._write() as conn:
             if not overwrite:
                 try:
-                    conn.execute(
-                        "INSERT INTO szenarien (name, payload, created, updated, package_version,"
+                    self._run(
+                        conn,
+                        "INSERT INTO scenarios (name, payload, created, updated, package_version,"
                         " version) VALUES (?, ?, ?, ?, ?, 1)",
                         row,
                     )
-                except sqlite3.IntegrityError:
+                except self.backend.integrity_errors:
                     raise StoreError(
                         f"Ein Szenario „{scenario.name}“ gibt es schon. Lösung: anderen Namen "
                         "wählen oder Überschreiben bestätigen."
                     ) from None
                 return 1
             update = (
-                "UPDATE szenarien SET payload = ?, updated = ?, package_version = ?, "
+                "UPDATE scenarios SET payload = ?, updated = ?, package_version = ?, "
                 "version = version + 1 WHERE name = ?"
             )
             values: tuple = (payload, now, scenario.package_version, scenario.name)
             if expected_version is not None:
                 update += " AND version = ?"
                 values = (*values, expected_version)
-            if conn.execute(update, values).rowcount == 0:
-                current = conn.execute(
-                    "SELECT version FROM szenarien WHERE name = ?", (scenario.name,)
+            if self._run(conn, update, values).rowcount == 0:
+                current = self._run(
+                    conn, "SELECT version FROM scenarios WHERE name = ?", (scenario.name,)
                 ).fetchone()
                 if expected_version is not None:
                     raise ConflictError(
                         scenario.name, expected_version, None if current is None else current[0]
                     )
-                conn.execute(  # overwrite of a name that does not exist (yet): create it
-                    "INSERT INTO szenarien (name, payload, created, updated, package_version,"
+                self._run(
+                    conn,  # overwrite of a name that does not exist (yet): create it
+                    "INSERT INTO scenarios (name, payload, created, updated, package_version,"
                     " version) VALUES (?, ?, ?, ?, ?, 1)",
                     row,
                 )
-            return conn.execute(
-                "SELECT version FROM szenarien WHERE name = ?", (scenario.name,)
+            return self._run(
+                conn, "SELECT version FROM scenarios WHERE name = ?", (scenario.name,)
             ).fetchone()[0]
 
     def load(self, name: str) -> Loaded:
@@ -391,7 +476,7 @@ class ScenarioStore:
         StoreError
             If there is none, or its stored content is invalid.
         """
-        rows = self._read("SELECT payload, version FROM szenarien WHERE name = ?", (name,))
+        rows = self._read("SELECT payload, version FROM scenarios WHERE name = ?", (name,))
         if not rows:
             raise StoreError(f"Kein Szenario mit dem Namen „{name}“.")
         payload, version = rows[0]
@@ -407,7 +492,7 @@ class ScenarioStore:
     def list(self) -> list[StoredScenario]:
         """All stored scenarios, newest first."""
         rows = self._read(
-            "SELECT name, payload, created, updated, package_version, version FROM szenarien "
+            "SELECT name, payload, created, updated, package_version, version FROM scenarios "
             "ORDER BY updated DESC, name"
         )
         out = []
@@ -434,8 +519,8 @@ class ScenarioStore:
         """
         new = clean_name(new)
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT payload, version FROM szenarien WHERE name = ?", (old,)
+            row = self._run(
+                conn, "SELECT payload, version FROM scenarios WHERE name = ?", (old,)
             ).fetchone()
             if row is None:
                 raise StoreError(f"Kein Szenario mit dem Namen „{old}“.")
@@ -446,12 +531,13 @@ class ScenarioStore:
             except (ValueError, TypeError):
                 payload = row[0]  # load() reports the invalid content under the new name
             try:
-                conn.execute(
-                    "UPDATE szenarien SET name = ?, payload = ?, updated = ?, "
+                self._run(
+                    conn,
+                    "UPDATE scenarios SET name = ?, payload = ?, updated = ?, "
                     "version = version + 1 WHERE name = ?",
                     (new, payload, _now(), old),
                 )
-            except sqlite3.IntegrityError:
+            except self.backend.integrity_errors:
                 raise StoreError(
                     f"Ein Szenario „{new}“ gibt es schon. Lösung: anderen Namen wählen."
                 ) from None
@@ -467,12 +553,86 @@ class ScenarioStore:
         """
         with self._write() as conn:
             if expected_version is not None:
-                row = conn.execute(
-                    "SELECT version FROM szenarien WHERE name = ?", (name,)
+                row = self._run(
+                    conn, "SELECT version FROM scenarios WHERE name = ?", (name,)
                 ).fetchone()
                 if row is not None and row[0] != expected_version:
                     raise ConflictError(name, expected_version, row[0])
-            conn.execute("DELETE FROM szenarien WHERE name = ?", (name,))
+            self._run(conn, "DELETE FROM scenarios WHERE name = ?", (name,))
+
+
+def _check_sqlite(path: Path, table: str | None = None, columns: list[str] | None = None) -> None:
+    """Raise :class:`_CorruptError` unless ``path`` is a sound SQLite file (read-only check).
+
+    With ``table``: if the file has that table, it must have exactly ``columns``.
+    """
+    conn = sqlite3.connect(path, timeout=15, isolation_level=None)
+    try:
+        if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            raise _CorruptError("Integritätsprüfung fehlgeschlagen")
+        if table is not None:
+            found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+            if found and found != columns:
+                raise _CorruptError(f"Tabelle {table} hat die Spalten {', '.join(found)[:80]}")
+    except sqlite3.DatabaseError as error:
+        if _code(error) in _BUSY_CODES:
+            raise
+        raise _CorruptError(_reason(error)) from None
+    finally:
+        conn.close()
+
+
+def _legacy_rows(path: Path) -> list[tuple]:
+    """The rows of an old ``szenarien.sqlite`` (layout 1 or 2) with a version (1 if none)."""
+    _check_sqlite(path)
+    conn = sqlite3.connect(path, timeout=15, isolation_level=None)  # replays its journal
+    try:
+        tables = {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        if not tables <= {"szenarien", "schema_version"}:
+            raise _CorruptError(f"unerwartete Tabellen ({', '.join(sorted(tables))[:80]})")
+        if "szenarien" not in tables:
+            return []
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(szenarien)")]
+        if columns[: len(_LEGACY_COLUMNS)] != _LEGACY_COLUMNS:
+            raise _CorruptError(f"Tabelle szenarien hat die Spalten {', '.join(columns)[:80]}")
+        version = "version" if "version" in columns else "1"
+        return conn.execute(
+            f"SELECT {', '.join(_LEGACY_COLUMNS)}, {version} FROM szenarien ORDER BY name"
+        ).fetchall()
+    except sqlite3.DatabaseError as error:
+        if _code(error) in _BUSY_CODES:
+            raise
+        raise _CorruptError(_reason(error)) from None
+    finally:
+        conn.close()
+
+
+def _free_name(path: Path, stem: str) -> Path:
+    """``stem`` (``…beschaedigt-`` gets a UTC time stamp) beside ``path``, not yet taken."""
+    if stem.endswith("-"):
+        stem = f"{stem}{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}"
+        suffix = ".sqlite"
+    else:
+        suffix = ""
+    target = path.with_name(stem + suffix)
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{stem}-{n}{suffix}")
+    return target
+
+
+def _rename_with_journal(path: Path, target: Path) -> Path:
+    for journal in ("", "-wal", "-shm"):  # the journal files belong to the file
+        source = Path(f"{path}{journal}")
+        if source.exists():
+            source.rename(f"{target}{journal}")
+    return target
 
 
 def _code(error: sqlite3.Error) -> int | None:

@@ -184,7 +184,7 @@ def test_damaged_store_is_reported_on_the_scenario_page(new_app, store_dir):
     notice = " ".join(w.value for w in at.warning).replace("\\", "")
     assert "beiseitegelegt (nicht gelöscht)" in notice
     assert any("Noch keine Szenarien" in i.value for i in at.info)
-    assert len(list(store_dir.glob("szenarien.beschaedigt-*.sqlite"))) == 1
+    assert len(list(store_dir.glob(f"{FILE_NAME}.defekt-*[0-9]"))) == 1
 
 
 def test_second_writer_gets_the_conflict_message_instead_of_overwriting(new_app, store_dir):

@@ -154,7 +154,7 @@ def test_save_then_list_compare_and_delete(app_for, synthetic_dir, store_dir):
     at.text_input(key=state.widget_key(state.SCENARIO_NAME)).input("Nord-Treff").run()
     _button(at, "Speichern").click().run()
     assert any("Gespeichert" in s.value for s in at.success)
-    assert (store_dir / "szenarien.sqlite").exists()
+    assert (store_dir / "begegnungsatlas.sqlite").exists()
 
     at.switch_page("pages/szenarien.py").run()
     assert not at.exception

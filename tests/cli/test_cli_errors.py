@@ -76,17 +76,17 @@ def test_damaged_store_is_set_aside_and_reported(synthetic_dir, tmp_path, capsys
     err = capsys.readouterr().err
     assert err.startswith("Hinweis: Der Szenario-Speicher war beschädigt")
     assert "Fehler: Kein Szenario mit dem Namen „Plan“." in err
-    assert len(list(tmp_path.glob("szenarien.beschaedigt-*.sqlite"))) == 1
+    assert len(list(tmp_path.glob(f"{FILE_NAME}.defekt-*[0-9]"))) == 1
 
 
 def test_store_of_a_newer_app(synthetic_dir, tmp_path, capsys):
     store = ScenarioStore(tmp_path)
     store.save(stamped(Scenario(added=(NewSite("A", 11.6, 52.1),)), "Plan", "v"))
     with sqlite3.connect(store.path) as conn:
-        conn.execute("UPDATE schema_version SET version = 7")
+        conn.execute("UPDATE schema_version SET version = 7 WHERE component = 'scenarios'")
     argv = ["transit", "--data", str(synthetic_dir), "--scenario", "Plan"]
     assert main([*argv, "--scenario-dir", str(tmp_path)]) == 1
-    assert "hat das Format 7; diese Version der App kennt nur bis 2" in capsys.readouterr().err
+    assert "hat das Format 7; diese Version der App kennt nur bis 1" in capsys.readouterr().err
 
 
 def _failing(monkeypatch, error: BaseException) -> None:

@@ -1,27 +1,25 @@
-"""The SQLite scenario store: round trips, names, versions, a crash in mid-save, damaged files."""
+"""The scenario store on SQLite and PostgreSQL: round trips, names, versions, transactions.
+
+File-level behaviour of SQLite (damaged files, a crash in mid-save, the old store file) is in
+``test_store_sqlite.py``.
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from scenarios.model import NewSite, Scenario, stamped
 from scenarios.store import (
-    FILE_NAME,
-    SCHEMA_VERSION,
     STORE_ENV,
     ConflictError,
     ScenarioStore,
     StoreError,
     store_dir,
 )
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 def named(name: str, n: int = 1) -> Scenario:
@@ -95,30 +93,6 @@ def test_error_inside_the_transaction_leaves_the_old_state(tmp_path, monkeypatch
     assert len(store.load("A").scenario.added) == 1
 
 
-def test_process_killed_in_mid_save_keeps_the_store_readable(tmp_path):
-    store = ScenarioStore(tmp_path)
-    store.save(named("A", 1))
-    # A second process starts a write transaction and dies without committing.
-    script = textwrap.dedent(
-        f"""
-        import os, sqlite3
-        conn = sqlite3.connect({str(store.path)!r})
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("BEGIN")
-        conn.execute("UPDATE szenarien SET payload = 'kaputt' WHERE name = 'A'")
-        conn.execute("INSERT INTO szenarien VALUES ('B', 'halb', '', '', '', 1)")
-        os._exit(9)  # crash: no commit, no close
-        """
-    )
-    result = subprocess.run([sys.executable, "-c", script], check=False)
-    assert result.returncode == 9
-    again = ScenarioStore(tmp_path)
-    assert [s.name for s in again.list()] == ["A"]
-    assert len(again.load("A").scenario.added) == 1
-    with sqlite3.connect(again.path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
 def test_store_dir_from_environment(tmp_path):
     assert store_dir({STORE_ENV: str(tmp_path)}) == tmp_path.resolve()
     assert store_dir({}).name == "szenarien"
@@ -170,102 +144,47 @@ def test_invalid_scenario_is_not_stored(tmp_path):
     assert store.list() == []
 
 
+def execute(store: ScenarioStore, sql: str, params: tuple = ()) -> None:
+    """Change the database behind the store's back (as another program would)."""
+    conn = store._connect()
+    try:
+        with store.backend.transaction(conn):
+            store._run(conn, sql, params)
+    finally:
+        conn.close()
+
+
 def test_invalid_payload_is_reported_on_load(tmp_path):
     store = ScenarioStore(tmp_path)
     store.save(named("A"))
-    with sqlite3.connect(store.path) as conn:
-        conn.execute("""UPDATE szenarien SET payload = '{"params": "x"}'""")
+    execute(store, "UPDATE scenarios SET payload = ?", ('{"params": "x"}',))
     assert [s.name for s in store.list()] == ["A"]
     with pytest.raises(StoreError, match="„A“ ist ungültig: params muss ein Objekt"):
         store.load("A")
 
 
-def _write_garbage(path):
-    path.write_bytes(b"\x00kein SQLite\xff" * 500)
-
-
-def _truncate(path):
-    store = ScenarioStore(path.parent)
-    for i in range(60):  # a few pages
-        store.save(named(f"S{i}", 20))
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2 + 100])
-
-
-def _wrong_schema(path):
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE personen (id INTEGER, name TEXT)")
-
-
-def _wrong_columns(path):
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE szenarien (name TEXT, inhalt BLOB)")
-
-
-@pytest.mark.parametrize(
-    ("damage", "reason"),
-    [
-        (_write_garbage, "keine SQLite-Datenbank"),
-        (_truncate, "beschädigt"),
-        (_wrong_schema, "unerwartete Tabellen"),
-        (_wrong_columns, "Tabelle szenarien hat die Spalten name, inhalt"),
-    ],
-)
-def test_damaged_store_is_set_aside_and_a_new_one_started(tmp_path, damage, reason):
-    path = tmp_path / FILE_NAME
-    damage(path)
-    before = path.read_bytes()
-    store = ScenarioStore(tmp_path)
-    assert store.notice is not None
-    assert reason in store.notice
-    assert "beiseitegelegt (nicht gelöscht)" in store.notice
-    aside = sorted(tmp_path.glob("szenarien.beschaedigt-*.sqlite"))
-    assert len(aside) == 1
-    assert aside[0].name in store.notice
-    assert aside[0].read_bytes() == before  # moved, never changed or deleted
-    assert store.list() == []
-    store.save(named("Neu"))
-    assert ScenarioStore(tmp_path).notice is None  # the new store is healthy
-
-
-def test_damage_while_running_is_reported_and_set_aside(tmp_path):
-    store = ScenarioStore(tmp_path)
-    store.save(named("A"))
-    for suffix in ("-wal", "-shm"):
-        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
-    _write_garbage(store.path)
-    with pytest.raises(StoreError, match=r"beschädigt .* bitte wiederholen"):
-        store.load("A")
-    assert len(list(tmp_path.glob("szenarien.beschaedigt-*.sqlite"))) == 1
-    store.save(named("B"))  # the handle keeps working on the new store
-    assert [s.name for s in store.list()] == ["B"]
-
-
 def test_store_of_a_newer_app_is_not_touched(tmp_path):
     store = ScenarioStore(tmp_path)
-    with sqlite3.connect(store.path) as conn:
-        conn.execute("UPDATE schema_version SET version = 99")
-    with pytest.raises(StoreError, match="Format 99; diese Version der App kennt nur bis 2"):
+    store.save(named("A"))
+    execute(store, "UPDATE schema_version SET version = 99 WHERE component = 'scenarios'")
+    with pytest.raises(StoreError, match="Format 99; diese Version der App kennt nur bis 1"):
         ScenarioStore(tmp_path)
-    assert not list(tmp_path.glob("szenarien.beschaedigt-*"))
+    assert not list(tmp_path.glob("*.defekt-*"))
+    execute(store, "UPDATE schema_version SET version = 1 WHERE component = 'scenarios'")
+    assert ScenarioStore(tmp_path).load("A").version == 1  # left untouched
 
 
-def test_first_layout_is_migrated_with_its_scenarios(tmp_path):
-    payload = json.dumps(named("Alt", 2).to_dict(), ensure_ascii=False)
-    with sqlite3.connect(tmp_path / FILE_NAME) as conn:
-        conn.execute(
-            "CREATE TABLE szenarien (name TEXT PRIMARY KEY, payload TEXT NOT NULL, created TEXT "
-            "NOT NULL, updated TEXT NOT NULL, package_version TEXT NOT NULL)"
-        )
-        conn.execute("INSERT INTO szenarien VALUES ('Alt', ?, 't', 't', 'v1')", (payload,))
+def test_shares_the_database_with_the_register(tmp_path, synthetic):
+    from register.store import RegisterStore
+
     store = ScenarioStore(tmp_path)
-    assert store.notice is None
-    assert store.load("Alt").version == 1
-    assert len(store.load("Alt").scenario.added) == 2
-    with sqlite3.connect(store.path) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    store.save(named("A"))
+    register = RegisterStore(store.url)
+    meta = {"author": "Frau Berger", "reason": "Dublette", "source": "Liste 2025"}
+    register.delete(synthetic, "MGH-1", 0, **meta)
+    assert register.schema_version() == 1
+    assert ScenarioStore(tmp_path).load("A").version == 1
+    assert len(register.changes()) == 1
 
 
 def test_unwritable_folder_gives_a_german_message(tmp_path):

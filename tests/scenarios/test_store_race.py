@@ -1,4 +1,4 @@
-"""Two processes writing the same store at the same time: nothing is lost.
+"""Two processes writing the same store at the same time: nothing is lost (both databases).
 
 Against the store before the version column, both saves of a new name succeeded in every
 round (one scenario silently overwritten) and 2 × 200 load-modify-save increments ended at
@@ -10,9 +10,12 @@ from __future__ import annotations
 import multiprocessing as mp
 from dataclasses import replace
 
+import pytest
+
 from scenarios.model import NewSite, Scenario, stamped
 from scenarios.store import ConflictError, ScenarioStore, StoreError
 
+pytestmark = pytest.mark.usefixtures("backend")
 ROUNDS = 200
 # fork: the workers are plain functions of this module; no re-import of pytest's __main__.
 CTX = mp.get_context("fork")
