@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import streamlit as st
 
@@ -45,13 +46,24 @@ st.set_page_config(
 )
 
 
+#: Seconds between the first page's run and starting the workers: on a 2-core server their
+#: parser imports would otherwise slow down the first page while the browser draws its map.
+WORKER_DELAY_S = 3.0
+
+
+def _warm_up_later() -> None:
+    time.sleep(WORKER_DELAY_S)
+    sandbox.warm_up()
+
+
 @st.cache_resource(show_spinner=False)
 def _start_workers() -> bool:
     """Start the worker pool for uploads and links once per server, in the background.
 
-    Its parser imports take a few seconds; the first page must not wait for them.
+    Its parser imports take a few seconds of CPU; the first page must neither wait for them
+    nor share the cores with them (an upload before they are ready starts them itself).
     """
-    threading.Thread(target=sandbox.warm_up, name="sandbox-start", daemon=True).start()
+    threading.Thread(target=_warm_up_later, name="sandbox-start", daemon=True).start()
     return True
 
 
@@ -112,7 +124,6 @@ def main() -> None:
         ).run()
         st.stop()
 
-    _start_workers()
     pkg = data.package()
     state.init(pkg.years)
     presentation.sync_with_url()
@@ -128,6 +139,8 @@ def main() -> None:
         errors.known_error(error)
     except Exception as error:  # st.stop and st.rerun are BaseException: they pass
         errors.internal_error(error, page.title)
+    finally:
+        _start_workers()  # after the first page (also when it stopped early)
 
 
 try:

@@ -11,7 +11,10 @@ Every figure is measured in fresh processes, as a user meets it:
   process (streamlit's AppTest; streamlit itself already imported) – the server work of the
   first page;
 * ``app: first page in browser`` (``--browser``): a new Chromium tab on the ready server until
-  the Übersicht's title and map are drawn.
+  the Übersicht's title and the Stadtteile of its map are drawn.
+
+Measure a committed state, not a checkout being edited (Streamlit reruns on file changes):
+``git archive HEAD | tar -x -C /tmp/snap`` and ``--code /tmp/snap`` (with ``static/vendor``).
 
 Runs after the first use the on-disk package cache (see README, ``BEGEGNUNGSATLAS_CACHE``);
 ``cold`` rows empty the cache before every run. ``--code DIR`` measures another checkout (e.g.
@@ -57,7 +60,9 @@ print(time.perf_counter() - start)
 
 
 def _env(code: Path, work: Path, cache: Path) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(code), CACHE_ENV: str(cache)}
+    from geo.config import DATA_ENV, data_dir
+
+    env = {**os.environ, "PYTHONPATH": str(code), CACHE_ENV: str(cache), DATA_ENV: str(data_dir())}
     env["BEGEGNUNGSATLAS_SZENARIEN"] = str(work / "szenarien")  # a private, empty store
     env.pop("BEGEGNUNGSATLAS_DB", None)
     return env
@@ -138,9 +143,8 @@ def _time_browser(url: str) -> float:
         expect(page.get_by_role("heading", name="Begegnungsatlas Magdeburg")).to_be_visible(
             timeout=120_000
         )
-        expect(page.locator('iframe[title="streamlit_folium.st_folium"]')).to_be_visible(
-            timeout=120_000
-        )
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+        expect(frame.locator("path.ba-stadtteil").first).to_be_visible(timeout=120_000)
         elapsed = time.perf_counter() - start
         chromium.close()
     return elapsed
