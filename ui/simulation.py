@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
@@ -15,11 +16,13 @@ from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
 from scenarios.model import NewSite, Scenario, scenario_sites
 from scenarios.placement import place
-from scenarios.proposals import Proposal, candidate_pool, package_stops, propose
 from scenarios.result import Result, access_for, transit_gain_cells
 from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, data, state
 from ui.markup import md
+
+if TYPE_CHECKING:  # the optimiser (scipy.optimize) is imported when a page first needs it
+    from scenarios.proposals import Proposal
 
 LINK_PARAM = "szenario"
 LOGGER = logging.getLogger("begegnungsatlas")
@@ -168,6 +171,8 @@ def safe_evaluation(pkg: DataPackage, scenario: Scenario) -> tuple[Result, str |
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _stops(_package: DataPackage, version: str):
+    from scenarios.proposals import package_stops
+
     return package_stops(_package)
 
 
@@ -238,6 +243,8 @@ def _propose(
     stadtteile: tuple,
     objective: str,
 ) -> Proposal:
+    from scenarios.proposals import propose
+
     demand = analysis.demand(_package, scenario.year, scenario.target)
     result = access_for(_package, scenario, demand)
     return propose(_package, result, k, kind, list(stadtteile) or None, objective)
@@ -318,6 +325,8 @@ def drop_proposal() -> None:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _candidates(_package: DataPackage, version: str, key: Scenario):
+    from scenarios.proposals import candidate_pool
+
     demand = analysis.demand(_package, key.year, key.target)
     return candidate_pool(_package, access_for(_package, key, demand), "facilities")
 
