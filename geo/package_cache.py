@@ -8,6 +8,8 @@ nothing it depends on has changed:
 * the key covers every file of the package folder (path, size, modification time and a
   SHA-256 of the content), the code that parses it (the source of ``geo/``) and the versions
   of Python and the libraries whose objects are pickled; any change rebuilds the entry;
+* a folder that cannot be a package (required files missing, more than 500 files or 1 GB)
+  is not hashed: the loader runs and reports the problem;
 * one entry per package folder (named by a hash of its resolved path), so two packages
   never collide and the folder does not grow;
 * written atomically (temporary file + rename); a file that cannot be read, is damaged, has
@@ -33,7 +35,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from geo.package import DataPackage, load_package
+from geo.package import FILES, DataPackage, load_package
 
 __all__ = ["CACHE_ENV", "cache_dir", "cache_key", "load_package_cached"]
 
@@ -69,8 +71,22 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
     return base / "begegnungsatlas"
 
 
+#: A folder beyond these is not a data package (e.g. a wrongly set BEGEGNUNGSATLAS_DATA):
+#: it is not hashed, the loader reports what is missing.
+MAX_FILES = 500
+MAX_BYTES = 1 << 30
+
+
 def _digest_files(root: Path, digest: hashlib._Hash) -> None:
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    paths = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            paths.append(path)
+            if len(paths) > MAX_FILES:
+                raise OSError(f"mehr als {MAX_FILES} Dateien in {root}")
+    if sum(path.stat().st_size for path in paths) > MAX_BYTES:
+        raise OSError(f"mehr als {MAX_BYTES} Bytes in {root}")
+    for path in sorted(paths):
         info = path.stat()
         digest.update(f"{path.relative_to(root)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
         with path.open("rb") as handle:
@@ -180,9 +196,11 @@ def load_package_cached(root: Path | str, folder: Path | None = None) -> DataPac
     folder = folder if folder is not None else cache_dir()
     if folder is None or not root.is_dir():
         return load_package(root)
+    if not all((root / name).is_file() for name in FILES.values()):
+        return load_package(root)  # names what is missing
     try:
         key = cache_key(root)
-    except OSError:  # unreadable file: let the loader name it
+    except OSError:  # unreadable file or not a package folder: no cache
         return load_package(root)
     entry = _entry(folder, root.resolve())
     package = _read(entry, key, root)

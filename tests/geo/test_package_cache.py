@@ -147,6 +147,18 @@ def test_unwritable_cache_is_no_error(synthetic_dir, tmp_path, loads):
     _assert_same(package, load_package(synthetic_dir))
 
 
+def test_a_folder_too_large_for_a_package_is_not_hashed(
+    synthetic_dir, tmp_path, loads, monkeypatch
+):
+    monkeypatch.setattr(package_cache, "MAX_FILES", 3)
+    folder = tmp_path / "cache"
+    package = load_package_cached(synthetic_dir, folder)
+    _assert_same(package, load_package(synthetic_dir))
+    load_package_cached(synthetic_dir, folder)
+    assert len(loads) == 2
+    assert not _entries(folder)
+
+
 def test_errors_are_not_cached(synthetic_dir, tmp_path):
     folder = tmp_path / "cache"
     (synthetic_dir / "stadtteile.geojson").write_text("{kaputt", encoding="utf-8")
