@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from indicators.composite import DEFAULT_WEIGHTS
 from tests.conftest import real_data_dir
 from ui import state
@@ -38,6 +40,7 @@ def test_no_site_selected_gives_a_hint_not_a_traceback(app_for, synthetic_dir):
     assert any("Keine verortete Einrichtung" in i.value for i in at.info)
 
 
+@pytest.mark.real_data
 def test_unterversorgung_weights_and_warum_card(app_for):
     at = app_for(real_data_dir(), "pages/unterversorgung.py")
     at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("06").run()

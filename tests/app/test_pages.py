@@ -58,6 +58,7 @@ def test_overview_key_figures(app_for, synthetic_dir):
     assert "Datenstand" in _texts(at)
 
 
+@pytest.mark.real_data
 def test_overview_names_stadtteile_without_meeting_place_from_data(app_for, real_data_dir_or_skip):
     at = app_for(real_data_dir_or_skip)
     info = " ".join(i.value for i in at.info)

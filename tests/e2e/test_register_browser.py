@@ -13,7 +13,7 @@ from register.store import RegisterStore
 from tests.conftest import real_data_dir
 from tests.e2e.conftest import MAP_FRAME, STORE_DIR, WAIT_MS, screenshot, wait_for_stadtteile
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.real_data]  # the server runs on the real package
 
 
 #: The door of the Kranichhaus (Schrotebogen 12, Neustädter See): the hint in the package.
