@@ -7,7 +7,6 @@ import threading
 import streamlit as st
 
 from geo import sandbox
-from geo.config import DATA_ENV
 from geo.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
@@ -92,7 +91,7 @@ def _sidebar(pkg) -> None:
                 "Kartenbibliotheken fehlen (static/vendor). Einmal `make setup` ausführen, "
                 "dann die App neu starten."
             )
-        st.caption(f"Datenpaket: Version {pkg.version} · Umgebungsvariable {DATA_ENV}")
+        st.caption(f"Datenstand 31.12.{max(pkg.years)} · Details auf der Seite Daten")
 
 
 def main() -> None:

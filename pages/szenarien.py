@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.format import format_number
-from scenarios.exchange import read_file, to_geojson, to_json
+from scenarios.exchange import file_stem, read_file, to_geojson, to_json
 from scenarios.result import compare
 from scenarios.store import StoreError
 from ui import analysis, data, presentation, router, simulation, state, tables
@@ -23,7 +23,8 @@ except StoreError as error:
     st.error(md(error), icon=":material/error:")
     st.stop()
 st.caption(
-    f"Gespeichert in `{store.path.name}` im Szenario-Ordner. Jedes Speichern ist eine einzelne "
+    "Gespeichert im Szenario-Speicher dieser Installation (Ort: Seite Daten, „Über diese "
+    "Installation“). Jedes Speichern ist eine einzelne "
     "Transaktion; wer ein inzwischen geändertes Szenario überschreiben will, bekommt einen Hinweis."
 )
 if store.notice:
@@ -118,7 +119,7 @@ with presentation.editing("austausch"):
             link_col.code(simulation.share_link(current), language=None)
         except ValueError as error:  # too large for a link: the file buttons are next to it
             link_col.warning(md(error))
-    file_name = (current.name or "szenario").replace(" ", "_")
+    file_name = file_stem(current.name)
     export_col.download_button(
         "GeoJSON (QGIS)",
         to_geojson(current),

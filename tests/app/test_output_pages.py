@@ -38,8 +38,17 @@ def test_data_page_offers_downloads(app_for, synthetic_dir):
     labels = [b.label for b in at.get("download_button")]
     assert "Alle Tabellen als Excel (XLSX)" in labels
     assert {"Indikatoren", "Versorgung", "Unterversorgung", "Einrichtungen"} <= set(labels)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Stand 31.12.2025" in captions
+    assert "Bus & Bahn: in 20 min, Dienstag 09:00–12:00 Uhr" in captions  # from the timetable
     _button(at, "GeoPackage für QGIS vorbereiten").click().run()
     assert "begegnungsatlas.gpkg" in [b.label for b in at.get("download_button")]
+    # Built for 2025: after a change of year it is not offered as if it were current.
+    at.session_state[state.YEAR] = 2024
+    at.run()
+    assert "begegnungsatlas.gpkg" not in [b.label for b in at.get("download_button")]
+    assert any("bitte neu vorbereiten" in c.value for c in at.caption)
+    assert "Stand 31.12.2024" in " ".join(c.value for c in at.caption)
 
 
 def test_regions_page_needs_a_table_then_aggregates(app_for, synthetic_dir):
