@@ -37,6 +37,28 @@ def format_number(value: float | None, decimals: int = 0, missing: str = MISSING
     return f"−{text}" if negative else text
 
 
+def format_short(value: float | None, decimals: int = 2, missing: str = MISSING_TEXT) -> str:
+    """:func:`format_number` without trailing zeros: ``1.3 -> "1,3"``, ``0.15 -> "0,15"``.
+
+    Parameters
+    ----------
+    value : float, int or None
+        Number.
+    decimals : int
+        Most decimal places.
+    missing : str
+        Text for missing values.
+
+    Returns
+    -------
+    str
+    """
+    text = format_number(value, decimals, missing)
+    if "," in text and text != missing:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
 def format_value(indicator: Indicator, value: float | None, with_unit: bool = True) -> str:
     """Format an indicator value with its decimals and unit (``"23,4 %"``).
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from geo.config import DATA_ENV
+from indicators.registry import INDICATORS
 from tests.app.conftest import APP
 from ui import state
 
@@ -59,8 +62,20 @@ def test_regions_page_needs_a_table_then_aggregates(app_for, synthetic_dir):
     )
     at.run()
     assert not at.exception
-    table = at.dataframe[0].value.set_index("Region")
-    assert table.loc["West", "einwohner"] == 1400
+    indicators, coverage, ranking = (frame.value for frame in at.dataframe)
+    # Like the Stadtteil tables: German headings from the registry, German numbers, and
+    # "Nr." a running number (not the region name again).
+    assert indicators["Nr."].tolist() == ["1", "2"]
+    west = indicators.set_index("Region").loc["West"]
+    assert west[INDICATORS["einwohner"].label_with_unit] == "1.400"
+    assert west[INDICATORS["anteil_65plus"].label_with_unit] == "32,1"
+    assert coverage["Nr."].tolist() == ["1", "2"]
+    assert ranking.set_index("Region").at["West", "Rang"] == "1"
+    for frame in (indicators, coverage, ranking):
+        cells = {str(v) for v in frame.to_numpy().ravel()}
+        assert not cells & {"None", "nan", "NaN", "<NA>", "inf"}, cells
+        # No English decimals ("22.8556"); "1.400" is a German thousands separator.
+        assert not any(re.fullmatch(r"\d+\.(\d{1,2}|\d{4,})", c) for c in cells), cells
 
 
 def test_presentation_mode_from_url(synthetic_dir, monkeypatch):

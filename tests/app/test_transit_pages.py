@@ -62,7 +62,7 @@ def test_transit_share_enters_the_index_only_with_weight(app_for, synthetic_dir)
     at.number_input(key=state.widget_key(state.MIN_PEOPLE)).set_value(0)
     at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("01").run()
     assert len(at.dataframe[0].value) == len(DEFAULT_WEIGHTS) - 1
-    at.slider(key=state.widget_key(state.weight_key("oepnv"))).set_value(0.3).run()
+    at.select_slider(key=state.widget_key(state.weight_key("oepnv"))).set_value(0.3).run()
     assert not at.exception
     parts = at.dataframe[0].value
     assert len(parts) == len(DEFAULT_WEIGHTS)

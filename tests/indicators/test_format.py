@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.format import MISSING_TEXT, format_number, format_value
+from indicators.format import MISSING_TEXT, format_number, format_short, format_value
 from indicators.registry import INDICATORS
 
 
@@ -33,3 +33,11 @@ def test_format_value_appends_unit_but_not_to_missing():
     assert format_value(share, float("nan")) == MISSING_TEXT
     assert format_value(INDICATORS["einwohner"], 245834) == "245.834"
     assert format_value(INDICATORS["senioren_je_begegnungsstaette"], float("inf")) == "∞"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1.3, "1,3"), (1.30001, "1,3"), (0.15, "0,15"), (1.0, "1"), (1234.5, "1.234,5"), (None, "–")],
+)
+def test_format_short_drops_trailing_zeros(value, text):
+    assert format_short(value, missing="–") == text
