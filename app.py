@@ -10,7 +10,7 @@ from geo import sandbox
 from geo.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
-from ui import data, errors, presentation, router, simulation, state
+from ui import data, errors, presentation, router, simulation, state, uploads
 
 #: Navigation: group -> (file, title, Material icon).
 PAGES = {
@@ -119,6 +119,7 @@ def main() -> None:
     page = _navigation()
     _sidebar(pkg)
     presentation.apply()
+    uploads.german_uploader()
     router.mark_routed()
     simulation.show_notices()
     try:

@@ -5,6 +5,7 @@ import streamlit as st
 from geo.sources import ATTRIBUTION
 from geo.uploads import KINDS, MAX_BYTES, format_mb
 from geo.uploads.limits import MAX_COLUMNS, MAX_ROWS, format_count
+from indicators.format import format_bytes, format_number
 from ui import analysis, data, downloads, markup, presentation, router, sources, state, uploads
 
 router.ensure_routed()
@@ -93,11 +94,15 @@ with presentation.editing("uploads"):
         applied = uploads.is_applied(kind, check, replace, tag)
         if applied:
             st.success(
-                f"Übernommen: {upload.name} ({len(check.data)} Zeilen) ist in dieser Sitzung aktiv.",
+                f"Übernommen: {upload.name} ({format_bytes(len(content))}, "
+                f"{format_number(len(check.data))} Zeilen) ist in dieser Sitzung aktiv.",
                 icon=":material/check_circle:",
             )
         elif check.ok:
-            st.success(f"Gültig: {len(check.data)} Zeilen. Hinweise: {len(check.warnings)}.")
+            st.success(
+                f"Gültig: {format_number(len(check.data))} Zeilen aus {upload.name} "
+                f"({format_bytes(len(content))}). Hinweise: {len(check.warnings)}."
+            )
         else:
             st.error(
                 f"Die Datei hat {len(check.errors)} Problem(e) und wird nicht übernommen. "

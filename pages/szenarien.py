@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from indicators.format import format_number
+from indicators.format import format_datetime, format_number
 from scenarios.exchange import file_stem, read_file, to_geojson, to_json
 from scenarios.result import compare
 from scenarios.store import StoreError
@@ -36,7 +36,7 @@ if saved:
                 "Name": [s.name for s in saved],
                 "neue Standorte": [s.added for s in saved],
                 "geschlossen": [s.removed for s in saved],
-                "gespeichert": [s.updated.replace("T", " ")[:16] for s in saved],
+                "gespeichert": [format_datetime(s.updated) for s in saved],
                 "Datenpaket": [
                     s.package_version
                     + ("" if s.package_version == pkg.version else " (anderer Stand)")
