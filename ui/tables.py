@@ -6,7 +6,7 @@ import pandas as pd
 
 from geo.access_kernel import WalkParams
 from geo.demand import TargetGroup
-from indicators.format import format_number
+from indicators.format import format_bool, format_number
 from indicators.registry import INDICATORS
 
 
@@ -197,6 +197,8 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
         ]
     for column in ["rang_vorher", "rang_nachher"]:
         out[column] = [str(v) if pd.notna(v) else "–" for v in table[column]]
+    if "klasse_geaendert" in out:
+        out["klasse_geaendert"] = [format_bool(v) for v in table["klasse_geaendert"]]
     out = out.drop(columns=[c for c in out.columns if c.endswith(("_min", "_max"))])
     return out.reset_index(names="Nr.").rename(
         columns={
@@ -211,6 +213,7 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
             "rang_nachher": "Rang nachher",
             "klasse_vorher": "Klasse vorher",
             "klasse_nachher": "Klasse nachher",
+            "klasse_geaendert": "Klasse geändert",
         }
     )
 
