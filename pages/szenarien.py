@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from indicators.format import format_datetime, format_number
-from scenarios.exchange import file_stem, read_file, to_geojson, to_json
+from indicators.format import format_bytes, format_datetime, format_number
+from scenarios.exchange import MAX_FILE_BYTES, file_stem, read_file, to_geojson, to_json
 from scenarios.result import compare
 from scenarios.store import StoreError
 from ui import analysis, data, presentation, router, simulation, state, tables
@@ -131,7 +131,9 @@ with presentation.editing("austausch"):
         "JSON", to_json(current), f"{file_name}.json", "application/json", disabled=current.is_empty
     )
     upload = import_col.file_uploader(
-        "Szenario importieren (.json, .geojson)", type=["json", "geojson"]
+        "Szenario importieren (.json, .geojson)",
+        type=["json", "geojson"],
+        help=f"Eine exportierte Szenario-Datei, höchstens {format_bytes(MAX_FILE_BYTES)}.",
     )
     if upload is not None and import_col.button("Import übernehmen"):
         try:

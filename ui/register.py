@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from geo.package import DataPackage
-from geo.uploads import validate
+from geo.uploads import MAX_BYTES, format_mb, validate
 from indicators.format import format_number
 from maps.builders import facility_map
 from register import exports
@@ -315,7 +315,11 @@ def close_or_delete(store: RegisterStore, base: DataPackage, fid: str, version: 
 
 def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> None:
     """The city's list as a reviewed merge: preview, per-row choice, one atomic change set."""
-    upload = st.file_uploader("Liste der Stadt (CSV oder XLSX)", type=["csv", "txt", "xlsx"])
+    upload = st.file_uploader(
+        "Liste der Stadt (CSV oder XLSX)",
+        type=["csv", "txt", "xlsx"],
+        help=f"Höchstens {format_mb(MAX_BYTES)} je Datei.",
+    )
     if upload is None:
         st.caption("Spalten wie beim Upload auf der Seite Daten: name, lat/lon oder x/y, "
                    "optional id, typ, kategorie, oeffentlich, in_betrieb, …")  # fmt: skip
