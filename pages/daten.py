@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo.errors import DataPackageError
 from geo.sources import ATTRIBUTION
 from geo.uploads import KINDS, MAX_BYTES, format_mb
 from geo.uploads.limits import MAX_COLUMNS, MAX_ROWS, format_count
@@ -22,7 +23,11 @@ st.markdown(
 
 st.subheader("Herunterladen")
 # With the timetable, the files carry the Bus & Bahn figures too (cheap once the feed is read).
-res = analysis.result(pkg, with_transit=True)
+try:
+    res = analysis.result(pkg, with_transit=True)
+except DataPackageError as error:  # a broken timetable must not cost the other downloads
+    st.warning(f"Ohne Bus & Bahn: {markup.md(error)}", icon=":material/directions_bus:")
+    res = analysis.result(pkg)
 with_transit = res.transit_before is not None
 st.caption(
     downloads.caption(res.scenario, with_transit, res.before.target.label)
