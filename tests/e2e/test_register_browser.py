@@ -20,7 +20,7 @@ from tests.e2e.conftest import (
     wait_idle,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.real_data]  # the server runs on the real package
 
 
 #: The door of the Kranichhaus (Schrotebogen 12, Neustädter See): the hint in the package.
