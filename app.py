@@ -8,11 +8,10 @@ import time
 import streamlit as st
 
 from geo import sandbox
-from geo.config import DATA_ENV
 from geo.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
-from ui import data, errors, presentation, router, simulation, state
+from ui import data, errors, presentation, router, simulation, state, uploads
 
 #: Navigation: group -> (file, title, Material icon).
 PAGES = {
@@ -104,7 +103,7 @@ def _sidebar(pkg) -> None:
                 "Kartenbibliotheken fehlen (static/vendor). Einmal `make setup` ausführen, "
                 "dann die App neu starten."
             )
-        st.caption(f"Datenpaket: Version {pkg.version} · Umgebungsvariable {DATA_ENV}")
+        st.caption(f"Datenstand 31.12.{max(pkg.years)} · Details auf der Seite Daten")
 
 
 def main() -> None:
@@ -131,6 +130,7 @@ def main() -> None:
     page = _navigation()
     _sidebar(pkg)
     presentation.apply()
+    uploads.german_uploader()
     router.mark_routed()
     simulation.show_notices()
     try:

@@ -3,7 +3,7 @@
 For one departure window: all connections of the MVB timetable, backward profile scan from
 all open senior meeting places to every stop and departure, then door-to-door minutes for
 every populated cell and sampled departure (median per cell). Reference: the same question
-answered by :class:`benchmarks.reference_transit.TimeExpandedReference` (a graph with one
+answered by :class:`tests.geo.transit_oracle.TimeExpandedReference` (a graph with one
 node per departure/arrival event, scipy's Dijkstra from a super sink), whose answers are fed
 through the same door-to-door step. Target: well under 2 s for the whole city per window.
 
@@ -21,7 +21,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import package, table, timed
-from benchmarks.reference_transit import TimeExpandedReference
 from geo.access_adapter import analyse
 from geo.access_kernel import WalkParams
 from geo.crs import xy
@@ -36,6 +35,7 @@ from geo.transit import (
     profile_scan,
     transit_access,
 )
+from tests.geo.transit_oracle import TimeExpandedReference
 
 WINDOWS = [(9 * 60, 12 * 60), (6 * 60, 9 * 60), (15 * 60, 18 * 60)]
 

@@ -36,6 +36,11 @@ from geo.crs import xy
 #: Maximum number of new sites the optimiser proposes at once.
 MAX_K = 5
 #: HiGHS status codes of scipy.optimize.milp in German.
+#: Method labels of :class:`SitingResult` – the path actually taken, never assumed.
+EXACT = "exakt (MILP, HiGHS)"
+GREEDY_FALLBACK = "Näherung (Greedy), da der MILP-Löser im Zeitlimit keine bessere Lösung fand"
+SWAP_FALLBACK = "Näherung (Austausch-Heuristik), da der MILP-Löser im Zeitlimit keine Lösung fand"
+SWAP = "Heuristik (Greedy + Austausch, Optimum nicht nachgewiesen)"
 _STATUS = {
     0: "optimal",
     1: "Zeit- oder Iterationslimit erreicht",
@@ -232,7 +237,8 @@ class SitingResult:
     seconds : float
         Build and solve time.
     method : str
-        "exakt (MILP, HiGHS)" or a heuristic.
+        :data:`EXACT`, or the fallback or heuristic actually used (:data:`GREEDY_FALLBACK`,
+        :data:`SWAP_FALLBACK`, :data:`SWAP`).
     curve : tuple of float
         Objective for k = 1 … k (marginal-gain curve).
     """
@@ -341,6 +347,7 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
     standalone = problem.gains()
     upper_prev = 0.0  # upper bound of OPT for k − 1 (0 for k = 0)
     curve, chosen, status, gap = [], [], 0, 0.0
+    fell_back = False
     for kk in range(1, k + 1):
         greedy, values = greedy_mclp(problem, kk)
         lower = values[-1] if values else 0.0
@@ -351,7 +358,8 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
         found, objective, upper, status, gap = _solve_mclp_milp(
             problem, kk, keep, max(time_limit - (time.perf_counter() - start), 1.0)
         )
-        if objective < lower or not found:  # never return less than the greedy preview
+        fell_back = objective < lower or not found
+        if fell_back:  # never return less than the greedy preview
             found, objective, gap = greedy, lower, gap if found else np.nan
         chosen, upper_prev = found, max(upper, objective)
         curve.append(float(objective))
@@ -369,7 +377,7 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
         status=_STATUS.get(status, "unbekannt"),
         gap=gap,
         seconds=time.perf_counter() - start,
-        method="exakt (MILP, HiGHS)",
+        method=GREEDY_FALLBACK if fell_back else EXACT,
         curve=tuple(curve),
     )
 
@@ -527,17 +535,14 @@ def pmedian(
         for kk in range(1, k + 1):
             chosen, status, gap = _pmedian_milp(w, current, dist, improves, kk, time_limit)
             curve.append(_mean_distance(w, current, dist, chosen, total_w))
-        method = "exakt (MILP, HiGHS)"
+        # A NaN gap means the solver returned no solution and the swap heuristic answered.
+        method = SWAP_FALLBACK if np.isnan(gap) else EXACT
     else:
         chosen = []
         for kk in range(1, k + 1):
             chosen = _pmedian_swap(w, current, dist, kk, chosen)
             curve.append(_mean_distance(w, current, dist, chosen, total_w))
-        status, gap, method = (
-            0,
-            np.nan,
-            "Heuristik (Greedy + Austausch, Optimum nicht nachgewiesen)",
-        )
+        status, gap, method = 0, np.nan, SWAP
     return SitingResult(
         chosen=tuple(chosen),
         objective=curve[-1],

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
+
+import pandas as pd
 
 from indicators.registry import Indicator
 
@@ -37,6 +40,28 @@ def format_number(value: float | None, decimals: int = 0, missing: str = MISSING
     return f"−{text}" if negative else text
 
 
+def format_short(value: float | None, decimals: int = 2, missing: str = MISSING_TEXT) -> str:
+    """:func:`format_number` without trailing zeros: ``1.3 -> "1,3"``, ``0.15 -> "0,15"``.
+
+    Parameters
+    ----------
+    value : float, int or None
+        Number.
+    decimals : int
+        Most decimal places.
+    missing : str
+        Text for missing values.
+
+    Returns
+    -------
+    str
+    """
+    text = format_number(value, decimals, missing)
+    if "," in text and text != missing:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
 def format_value(indicator: Indicator, value: float | None, with_unit: bool = True) -> str:
     """Format an indicator value with its decimals and unit (``"23,4 %"``).
 
@@ -57,3 +82,76 @@ def format_value(indicator: Indicator, value: float | None, with_unit: bool = Tr
     if with_unit and indicator.unit and text not in (MISSING_TEXT, "∞"):
         return f"{text} {indicator.unit}"
     return text
+
+
+def format_coordinates(lat: float, lon: float, decimals: int = 5) -> str:
+    """WGS84 position the German way: ``"52,15195° N, 11,63716° O"``.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Latitude and longitude in degrees (south and west get ``S``/``W``).
+    decimals : int
+        Decimal places (5 ≈ 1 m).
+
+    Returns
+    -------
+    str
+    """
+    north = "N" if lat >= 0 else "S"
+    east = "O" if lon >= 0 else "W"
+    return (
+        f"{format_number(abs(lat), decimals)}° {north}, {format_number(abs(lon), decimals)}° {east}"
+    )
+
+
+def format_bytes(size: float) -> str:
+    """A file size: ``"112 Byte"``, ``"3,4 KB"``, ``"1,2 MB"`` (1 KB = 1.024 Byte).
+
+    Parameters
+    ----------
+    size : float
+        Bytes.
+
+    Returns
+    -------
+    str
+    """
+    if size < 1024:
+        return f"{format_number(size)} Byte"
+    if size < 1024**2:
+        return f"{format_short(size / 1024, 1)} KB"
+    if size < 1024**3:
+        return f"{format_short(size / 1024**2, 1)} MB"
+    return f"{format_short(size / 1024**3, 1)} GB"
+
+
+def format_datetime(moment: datetime | str, with_time: bool = True) -> str:
+    """A date (and time) the German way: ``"01.12.2026, 19:14"``.
+
+    Parameters
+    ----------
+    moment : datetime.datetime or str
+        A datetime or an ISO text (``"2026-12-01T19:14:03"``); shown as given (no time
+        zone conversion).
+    with_time : bool
+        Append hours and minutes.
+
+    Returns
+    -------
+    str
+        The text, or ``"–"`` for an empty or unreadable value.
+    """
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment.strip())
+        except ValueError:
+            return "–"
+    return moment.strftime("%d.%m.%Y, %H:%M" if with_time else "%d.%m.%Y")
+
+
+def format_bool(value: object) -> str:
+    """``"ja"``/``"nein"``; ``"–"`` for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    return "ja" if bool(value) else "nein"

@@ -1,32 +1,20 @@
-"""Class breaks and colour-blind-safe palettes for choropleth maps."""
+"""Class breaks (mapclassify) and colour-blind-safe ColorBrewer palettes (branca) for choropleth maps."""
 
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass
 
+import mapclassify
 import numpy as np
 import pandas as pd
+from branca.utilities import color_brewer
 
 from indicators.format import format_number
 
-#: ColorBrewer sequential palettes (colour-blind safe), 3 to 7 classes.
-PALETTES: dict[str, dict[int, tuple[str, ...]]] = {
-    "YlOrRd": {
-        3: ("#ffeda0", "#feb24c", "#f03b20"),
-        4: ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"),
-        5: ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
-        6: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"),
-        7: ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
-    },
-    "YlGnBu": {
-        3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
-        4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
-        5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
-        6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
-        7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
-    },
-}
+#: ColorBrewer sequential palettes (colour-blind safe), as branca ships them.
+PALETTES = ("YlOrRd", "YlGnBu")
 #: Fill for areas without a value.
 MISSING_COLOR = "#d9d9d9"
 MISSING_LABEL = "keine Angabe"
@@ -86,45 +74,46 @@ class Classes:
         return entries
 
 
-def _jenks_breaks(values: np.ndarray, k: int) -> list[float]:
-    """Fisher-Jenks optimal breaks by dynamic programming (fine for a few hundred areas)."""
-    x = np.sort(values)
-    n = len(x)
-    prefix = np.concatenate([[0.0], np.cumsum(x)])
-    prefix2 = np.concatenate([[0.0], np.cumsum(x * x)])
+def palette_colors(palette: str, n: int) -> tuple[str, ...]:
+    """The ColorBrewer palette ``palette`` with ``n`` classes (3–9), lightest first.
 
-    def sse(i: int, j: int) -> float:  # sum of squared deviations of x[i:j]
-        s, s2, m = prefix[j] - prefix[i], prefix2[j] - prefix2[i], j - i
-        return s2 - s * s / m
+    Parameters
+    ----------
+    palette : str
+        One of :data:`PALETTES`.
+    n : int
+        Number of classes.
 
-    cost = np.full((k + 1, n + 1), np.inf)
-    split = np.zeros((k + 1, n + 1), dtype=int)
-    cost[0, 0] = 0.0
-    for c in range(1, k + 1):
-        for j in range(c, n + 1):
-            for i in range(c - 1, j):
-                val = cost[c - 1, i] + sse(i, j)
-                if val < cost[c, j]:
-                    cost[c, j], split[c, j] = val, i
-    edges, j = [], n
-    for c in range(k, 0, -1):
-        i = split[c, j]
-        edges.append(x[i])
-        j = i
-    return [*sorted(edges), x[-1]]
+    Returns
+    -------
+    tuple of str
+        Hex colours.
+    """
+    if palette not in PALETTES:
+        raise ValueError(f"Unbekannte Farbpalette {palette!r}. Erlaubt: {', '.join(PALETTES)}.")
+    return tuple(color_brewer(palette, n))
+
+
+#: mapclassify's classifier per method.
+_CLASSIFIERS = {
+    "quantile": mapclassify.Quantiles,
+    "jenks": mapclassify.FisherJenks,
+    "equal": mapclassify.EqualInterval,
+}
 
 
 def _breaks(values: np.ndarray, k: int, method: str) -> list[float]:
-    if method == "quantile":
-        edges = np.quantile(values, np.linspace(0, 1, k + 1)).tolist()
-    elif method == "equal":
-        edges = np.linspace(values.min(), values.max(), k + 1).tolist()
-    elif method == "jenks":
-        edges = _jenks_breaks(values, k)
-    else:
+    """Class edges (lowest value, then mapclassify's upper bounds)."""
+    if method not in _CLASSIFIERS:
         raise ValueError(f"Unbekannte Klassifizierung {method!r}. Erlaubt: {', '.join(METHODS)}.")
-    # Ties (e.g. many zeros) collapse classes: keep distinct edges only.
-    return sorted(set(edges))
+    if values.min() == values.max():  # mapclassify refuses a single value
+        return [float(values.min())]
+    with warnings.catch_warnings():
+        # Ties make mapclassify use fewer classes and say so; the legend shows the real count.
+        warnings.simplefilter("ignore", UserWarning)
+        bins = _CLASSIFIERS[method](values, k=k).bins
+    # The lowest value opens the first class; a class may hold just that value (ties).
+    return [float(values.min()), *sorted(set(map(float, bins)))]
 
 
 def classify(
@@ -146,7 +135,7 @@ def classify(
     method : {"quantile", "jenks", "equal"}
         How the breaks are chosen.
     palette : str
-        Key of :data:`PALETTES`.
+        One of :data:`PALETTES`.
     decimals : int
         Decimals in the legend labels.
     infinite_label : str
@@ -176,17 +165,16 @@ def classify(
     if len(edges) == 1:  # all values equal: one class
         edges = [edges[0], edges[0]]
     n_classes = len(edges) - 1
-    colors = (
-        PALETTES[palette][max(3, n_classes)][-n_classes:]
-        if n_classes < 3
-        else PALETTES[palette][n_classes]
-    )
+    colors = palette_colors(palette, max(3, n_classes))[-n_classes:]
     inner = np.asarray(edges[1:-1])
     mask = np.isfinite(vals)
-    codes[mask] = np.searchsorted(inner, vals[mask].to_numpy(), side="right")
+    # As mapclassify: a value equal to an upper bound belongs to that class.
+    codes[mask] = np.searchsorted(inner, vals[mask].to_numpy(), side="left")
     codes[np.isposinf(vals)] = n_classes
     labels = tuple(
-        f"{format_number(lo, decimals)} – {format_number(hi, decimals)}"
+        format_number(lo, decimals)
+        if lo == hi
+        else f"{format_number(lo, decimals)} – {format_number(hi, decimals)}"
         for lo, hi in itertools.pairwise(edges)
     )
     return Classes(tuple(edges), tuple(colors), labels, codes, infinite_label)
@@ -211,7 +199,7 @@ def classify_fixed(
     edges : tuple of float
         Ascending class edges, 4 to 8 values.
     palette : str
-        Key of :data:`PALETTES`.
+        One of :data:`PALETTES`.
     unit : str
         Appended to the legend labels.
 
@@ -236,4 +224,4 @@ def classify_fixed(
             for lo, hi in itertools.pairwise(edges)
         ),
     )
-    return Classes(tuple(edges), PALETTES[palette][n], labels, codes)
+    return Classes(tuple(edges), palette_colors(palette, n), labels, codes)

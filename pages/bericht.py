@@ -3,6 +3,7 @@
 import streamlit as st
 
 from report.pdf import AUDIENCES, build_report, request_for
+from report.pdf import file_name as report_file_name
 from ui import analysis, data, printing, router, simulation, state, transit
 
 router.ensure_routed()
@@ -62,7 +63,7 @@ if made and made[:2] == (request, pkg.version):
     st.download_button(
         "Bericht herunterladen (PDF)",
         made[2],
-        file_name=f"begegnungsatlas_bericht_{request.audience}_{request.scenario.year or year}.pdf",
+        file_name=report_file_name(request),
         mime="application/pdf",
         icon=":material/download:",
     )

@@ -2,63 +2,61 @@
 
 import streamlit as st
 
+from geo.errors import DataPackageError
 from geo.sources import ATTRIBUTION
 from geo.uploads import KINDS, MAX_BYTES, format_mb
 from geo.uploads.limits import MAX_COLUMNS, MAX_ROWS, format_count
-from report.exports import excel_csv, geopackage, result_layers, result_tables, xlsx
-from ui import analysis, data, markup, presentation, router, sources, state, uploads
+from indicators.format import format_bytes, format_number
+from ui import analysis, data, downloads, markup, presentation, router, sources, state, uploads
 
 router.ensure_routed()
 pkg = data.package()
 base = data.base_package()
-year = st.session_state[state.YEAR]
 
 st.title("Daten")
 sources.datenstand(pkg)
+sources.about(pkg)
 st.markdown(
     "**Lizenzen und Namensnennung** (bei jeder Veröffentlichung von Karten oder Zahlen anzugeben):  \n"
     + markup.md(ATTRIBUTION)
 )
 
 st.subheader("Herunterladen")
-res = analysis.result(pkg)
-result, ranking = res.before, res.ranking_before
-indicators = data.indicator_table(pkg, year)
-tables = result_tables(
-    indicators, result.coverage, ranking, pkg.einrichtungen.drop(columns="geometry")
-)
+# With the timetable, the files carry the Bus & Bahn figures too (cheap once the feed is read).
+try:
+    res = analysis.result(pkg, with_transit=True)
+except DataPackageError as error:  # a broken timetable must not cost the other downloads
+    st.warning(f"Ohne Bus & Bahn: {markup.md(error)}", icon=":material/directions_bus:")
+    res = analysis.result(pkg)
+with_transit = res.transit_before is not None
 st.caption(
-    f"Stand 31.12.{year}, Zielgruppe {result.target.label}, Gehdistanz {result.params.max_walk_m:.0f} m – "
-    "wie in der Seitenleiste der Analyseseiten eingestellt."
+    downloads.caption(res.scenario, with_transit, res.before.target.label)
+    + " Wie in der Seitenleiste der Analyseseiten eingestellt; jede Datei wird mit genau diesen "
+    "Annahmen erstellt."
 )
+built = st.session_state.get("_gpkg")
 gpkg_col, xlsx_col = st.columns(2)
 if gpkg_col.button("GeoPackage für QGIS vorbereiten", icon=":material/layers:"):
-    layers = result_layers(
-        pkg.stadtteile,
-        pkg.stadtgrenze,
-        indicators,
-        result.coverage,
-        ranking,
-        pkg.einrichtungen,
-        result.cells,
-    )
-    st.session_state["_gpkg"] = geopackage(layers)
-if st.session_state.get("_gpkg"):
+    built = st.session_state["_gpkg"] = (downloads.key(pkg, res), downloads.gpkg(pkg, res))
+if built and built[0] == downloads.key(pkg, res):
     gpkg_col.download_button(
         "begegnungsatlas.gpkg",
-        st.session_state["_gpkg"],
-        "begegnungsatlas.gpkg",
+        built[1],
+        f"begegnungsatlas_{res.year}.gpkg",
         "application/geopackage+sqlite3",
     )
+elif built:
+    gpkg_col.caption("Die Einstellungen haben sich geändert – bitte neu vorbereiten.")
 xlsx_col.download_button(
     "Alle Tabellen als Excel (XLSX)",
-    xlsx(tables),
-    f"begegnungsatlas_{year}.xlsx",
+    downloads.workbook(pkg, res),
+    f"begegnungsatlas_{res.year}.xlsx",
     icon=":material/table:",
 )
 st.markdown("**Einzelne Tabellen als CSV für Excel** (Semikolon, Dezimalkomma, UTF-8)")
-for column, (name, table) in zip(st.columns(len(tables)), tables.items(), strict=True):
-    column.download_button(name, excel_csv(table), f"{name.lower()}_{year}.csv", "text/csv")
+files = downloads.csv_files(pkg, res)
+for column, (name, data_bytes) in zip(st.columns(len(files)), files.items(), strict=True):
+    column.download_button(name, data_bytes, f"{name.lower()}_{res.year}.csv", "text/csv")
 
 st.subheader("Eigene Dateien hochladen")
 st.caption(
@@ -101,11 +99,15 @@ with presentation.editing("uploads"):
         applied = uploads.is_applied(kind, check, replace, tag)
         if applied:
             st.success(
-                f"Übernommen: {upload.name} ({len(check.data)} Zeilen) ist in dieser Sitzung aktiv.",
+                f"Übernommen: {upload.name} ({format_bytes(len(content))}, "
+                f"{format_number(len(check.data))} Zeilen) ist in dieser Sitzung aktiv.",
                 icon=":material/check_circle:",
             )
         elif check.ok:
-            st.success(f"Gültig: {len(check.data)} Zeilen. Hinweise: {len(check.warnings)}.")
+            st.success(
+                f"Gültig: {format_number(len(check.data))} Zeilen aus {upload.name} "
+                f"({format_bytes(len(content))}). Hinweise: {len(check.warnings)}."
+            )
         else:
             st.error(
                 f"Die Datei hat {len(check.errors)} Problem(e) und wird nicht übernommen. "

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH, located
+from indicators.format import format_number
 from maps.builders import facility_map
 from ui import data, map_widget, register, router, sources, state
 
@@ -70,22 +71,26 @@ table = pd.DataFrame(
         "Kategorie": shown["kategorie"].map(CATEGORIES),
         "Träger": shown["traeger"],
         "Adresse": shown["strasse_hausnr"],
-        "Stadtteil": shown["stadtteil_nr"].map(names),
+        # The source's own name where the position gives no Stadtteil.
+        "Stadtteil": shown["stadtteil_nr"].map(names).fillna(shown["stadtteil"]),
         "Zugang": shown["oeffentlich"].map(OEFFENTLICH),
         "Betrieb": shown["in_betrieb"].map(IN_BETRIEB),
-        "Lage ± m": shown["lage_genauigkeit_m"],
+        "Lage ± m": [
+            f"{format_number(v)} m" if pd.notna(v) else "–" for v in shown["lage_genauigkeit_m"]
+        ],
         "Lage ermittelt über": shown["lage_methode"].map(LAGE_METHODE),
         "Stand": shown.get("stand"),
         "Quelle": shown.get("quelle_url"),
     }
 )
+# No "None"/"<NA>" in the table: an empty field reads "–" (the link column stays empty).
+table = table.astype(object).where(table.notna(), "–").assign(Quelle=table["Quelle"])
 st.subheader(f"Liste ({len(table)} Einrichtungen, {len(with_position)} mit Lage)")
 st.dataframe(
     table,
     hide_index=True,
     width="stretch",
     column_config={
-        "Lage ± m": st.column_config.NumberColumn(format="%d m"),
         "Quelle": st.column_config.LinkColumn(display_text="Webseite"),
     },
 )

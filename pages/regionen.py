@@ -51,26 +51,16 @@ with indicator_tab:
         **map_widget.map_options(),
     )
     map_widget.show_map(m, key="karte_regionen_indikator")
-    st.dataframe(
-        table.reset_index(names="Region").drop(columns="stadtteil"),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(tables.indicator_overview(table, "Region"), hide_index=True, width="stretch")
 with coverage_tab:
-    st.dataframe(tables.coverage_table(coverage, result.target), hide_index=True, width="stretch")
+    st.dataframe(
+        tables.coverage_table(coverage, result.target, "Region"), hide_index=True, width="stretch"
+    )
 with rank_tab:
     ranking = regions.ranking
     m = class_map(
         polygons, ranking, top=min(3, len(polygons)), sites=result.sites, **map_widget.map_options()
     )
     map_widget.show_map(m, key="karte_regionen_rang")
-    st.dataframe(
-        tables.labelled(
-            ranking,
-            {"stadtteil": "Region", "rang": "Rang", "index": "Index", "klasse_text": "Klasse",
-             "rang_p05": "Rang von", "rang_p95": "Rang bis", "grund": "nicht gerankt, weil"},
-        ),
-        hide_index=True,
-        width="stretch",
-    )  # fmt: skip
+    st.dataframe(tables.ranking_overview(ranking, "Region"), hide_index=True, width="stretch")
 sources.attribution()

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from indicators.format import format_number
-from scenarios.exchange import read_file, to_geojson, to_json
+from indicators.format import format_bytes, format_datetime, format_number
+from scenarios.exchange import MAX_FILE_BYTES, file_stem, read_file, to_geojson, to_json
 from scenarios.result import compare
 from scenarios.store import StoreError
 from ui import analysis, data, presentation, router, simulation, state, tables
@@ -23,7 +23,8 @@ except StoreError as error:
     st.error(md(error), icon=":material/error:")
     st.stop()
 st.caption(
-    f"Gespeichert in {store.location}. Jedes Speichern ist eine einzelne "
+    "Gespeichert im Szenario-Speicher dieser Installation (Ort: Seite Daten, „Über diese "
+    "Installation“). Jedes Speichern ist eine einzelne "
     "Transaktion; wer ein inzwischen geändertes Szenario überschreiben will, bekommt einen Hinweis."
 )
 if store.notice:
@@ -35,7 +36,7 @@ if saved:
                 "Name": [s.name for s in saved],
                 "neue Standorte": [s.added for s in saved],
                 "geschlossen": [s.removed for s in saved],
-                "gespeichert": [s.updated.replace("T", " ")[:16] for s in saved],
+                "gespeichert": [format_datetime(s.updated) for s in saved],
                 "Datenpaket": [
                     s.package_version
                     + ("" if s.package_version == pkg.version else " (anderer Stand)")
@@ -118,7 +119,7 @@ with presentation.editing("austausch"):
             link_col.code(simulation.share_link(current), language=None)
         except ValueError as error:  # too large for a link: the file buttons are next to it
             link_col.warning(md(error))
-    file_name = (current.name or "szenario").replace(" ", "_")
+    file_name = file_stem(current.name)
     export_col.download_button(
         "GeoJSON (QGIS)",
         to_geojson(current),
@@ -130,7 +131,9 @@ with presentation.editing("austausch"):
         "JSON", to_json(current), f"{file_name}.json", "application/json", disabled=current.is_empty
     )
     upload = import_col.file_uploader(
-        "Szenario importieren (.json, .geojson)", type=["json", "geojson"]
+        "Szenario importieren (.json, .geojson)",
+        type=["json", "geojson"],
+        help=f"Eine exportierte Szenario-Datei, höchstens {format_bytes(MAX_FILE_BYTES)}.",
     )
     if upload is not None and import_col.button("Import übernehmen"):
         try:

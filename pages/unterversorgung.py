@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators.composite import COMPONENTS, explain
-from indicators.format import format_number
+from indicators.format import format_number, format_short
 from maps.access_maps import class_styling
 from maps.scenario_maps import fill_data, layered_base, layers
 from register.completeness import result_gaps
@@ -37,11 +37,10 @@ with presentation.editing("gewichte"), st.expander("Gewichte der Komponenten", e
     need_col, supply_col = st.columns(2)
     for comp in COMPONENTS:
         column = need_col if comp.group == "Bedarf" else supply_col
-        column.slider(
+        column.select_slider(
             f"{comp.group}: {comp.label}",
-            0.0,
-            1.0,
-            step=0.05,
+            options=analysis.options_with(analysis.WEIGHT_STEPS, state.weight_key(comp.key)),
+            format_func=format_short,
             **state.bind(state.weight_key(comp.key)),
         )
     left, right = st.columns([1, 2])

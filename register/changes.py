@@ -21,6 +21,7 @@ import shapely
 from geo.crs import METRIC_CRS, WGS84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from geo.readers import CITY_TOLERANCE_M
+from indicators.format import format_datetime
 
 #: Kinds of change with their German labels.
 KINDS: dict[str, str] = {
@@ -185,8 +186,8 @@ class ConflictError(ValueError):
 
 
 def german_time(moment: datetime) -> str:
-    """``TT.MM.JJJJ HH:MM`` in Magdeburg's time zone."""
-    return moment.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+    """``TT.MM.JJJJ, HH:MM`` in Magdeburg's time zone."""
+    return format_datetime(moment.astimezone(BERLIN))
 
 
 def show(value: object, key: str = "") -> str:

@@ -1,4 +1,8 @@
-"""Downloads: GeoPackage (all layers, QGIS-ready), CSV for German Excel, XLSX.
+"""Downloads: GeoPackage (all layers, QGIS-ready), CSV for German Excel, XLSX – from a Result.
+
+Numbers are rounded, missing values (and ∞) are empty cells, booleans read ``ja``/``nein``;
+CSV/XLSX headings are German with the column id in brackets, and the sheet
+„Erläuterungen“ explains every column.
 
 Text cells that start like a spreadsheet formula (``=``, ``+``, ``-``, ``@``) are prefixed with
 an apostrophe in CSV and XLSX, so a name from a data file can never run as a formula.
@@ -11,12 +15,18 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
+from geo.access_adapter import CITY_ID
 from geo.crs import METRIC_CRS
+from geo.package import DataPackage
+from indicators.composite import COMPONENTS
+from indicators.format import format_number
 from indicators.registry import INDICATORS
 from maps.access_maps import cell_squares
+from scenarios.result import Result
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -110,19 +120,136 @@ def geopackage(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
         return path.read_bytes()
 
 
-def result_tables(
-    indicators: pd.DataFrame,
-    coverage: pd.DataFrame,
-    ranking: pd.DataFrame,
-    facilities: pd.DataFrame,
-    regions: dict[str, pd.DataFrame] | None = None,
-) -> dict[str, pd.DataFrame]:
-    """The app's result tables for CSV/XLSX export (one row per Stadtteil or facility).
+#: German headings of exported columns that are not indicators (the id follows in brackets).
+COLUMN_LABELS = {
+    "stadtteil_nr": "Nr.", "stadtteil": "Stadtteil", "region": "Region",
+    # walking access (geo.access_adapter)
+    "zielgruppe": "Zielgruppe (Personen)", "verortet": "Zielgruppe im Zensusraster (Personen)",
+    "versorgt": "fußläufig versorgt (Personen)", "unversorgt": "nicht fußläufig versorgt (Personen)",
+    "anteil_versorgt": "Anteil fußläufig versorgt (%)",
+    "versorgt_min": "versorgt bei ungünstigster Lage der Einrichtungen (Personen)",
+    "versorgt_max": "versorgt bei günstigster Lage der Einrichtungen (Personen)",
+    "median_gehweg_m": "Median Gehweg (m)", "median_gehzeit_min": "Median Gehzeit (min)",
+    "einrichtungen": "Einrichtungen", "je_einrichtung": "Zielgruppe je Einrichtung",
+    "e2sfca_je_1000": "Angebot je 1.000 (E2SFCA)",
+    # under-served index (indicators.composite)
+    "gerankt": "gerankt", "grund": "nicht gerankt, weil", "index": "Index (0–100)",
+    "rang": "Rang", "klasse": "Klasse (Nummer)", "klasse_text": "Klasse",
+    "unvollstaendig": "Angaben unvollständig", "rang_p05": "Rang von (5. Perzentil)",
+    "rang_median": "Rang (Median)", "rang_p95": "Rang bis (95. Perzentil)",
+    # facilities
+    "id": "Kennung", "typ": "Art", "name": "Name", "traeger": "Träger",
+    "strasse_hausnr": "Adresse", "plz": "PLZ", "lage_methode": "Lage ermittelt über",
+    "lage_genauigkeit_m": "Lage ± m", "kategorie": "Kategorie", "oeffentlich": "öffentlich",
+    "in_betrieb": "in Betrieb", "in_betrieb_grund": "Betrieb: Begründung", "stand": "Stand",
+    "quelle_url": "Quelle", "hinweis": "Hinweis", "lat": "Breite (WGS84)",
+    "lon": "Länge (WGS84)",
+}  # fmt: skip
+#: Decimals of exported numbers (indicators: from the registry; other floats: 2).
+DECIMALS = {
+    "zielgruppe": 0, "verortet": 0, "versorgt": 0, "unversorgt": 0, "anteil_versorgt": 1,
+    "versorgt_min": 0, "versorgt_max": 0, "median_gehweg_m": 0, "median_gehzeit_min": 1,
+    "einrichtungen": 0, "je_einrichtung": 0, "index": 1, "rang_p05": 0, "rang_median": 0,
+    "rang_p95": 0, "lage_genauigkeit_m": 0, "lat": 6, "lon": 6, "versorgt_oepnv": 0,
+    "anteil_oepnv": 1, "median_min_oepnv": 1, "anteil_fuss": 1,
+    **{i.id: i.decimals for i in INDICATORS.values()},
+}  # fmt: skip
+
+
+def transit_labels(minutes: float) -> dict[str, str]:
+    """German headings of the Bus & Bahn columns for a threshold of ``minutes``."""
+    n = format_number(minutes)
+    return {
+        "versorgt_oepnv": f"in {n} min mit Bus & Bahn erreichbar (Personen)",
+        "anteil_oepnv": f"Anteil in {n} min mit Bus & Bahn erreichbar (%)",
+        "median_min_oepnv": "Median Reisezeit mit Bus & Bahn (min)",
+        "anteil_fuss": f"Anteil in {n} min nur zu Fuß erreichbar (%)",
+    }
+
+
+def _component_labels() -> dict[str, str]:
+    out = {}
+    for comp in COMPONENTS:
+        out[f"score_{comp.key}"] = f"Teilwert {comp.label} (0–1)"
+        out[f"beitrag_{comp.key}"] = f"Beitrag {comp.label} (Indexpunkte)"
+    return out
+
+
+def column_label(column: str, labels: dict[str, str] | None = None) -> str:
+    """German heading of an exported column: ``"Anteil 65+ (%) [anteil_65plus]"``.
 
     Parameters
     ----------
-    indicators, coverage, ranking : pandas.DataFrame
-        Per Stadtteil (index ``stadtteil_nr``).
+    column : str
+        Column id.
+    labels : dict, optional
+        Extra headings (e.g. :func:`transit_labels`), checked first.
+
+    Returns
+    -------
+    str
+        The heading with the id in brackets (the id alone if no heading is known).
+    """
+    known = {**COLUMN_LABELS, **_component_labels(), **(labels or {})}
+    if column in known:
+        text = known[column]
+    elif column in INDICATORS:
+        text = INDICATORS[column].label_with_unit
+    else:
+        return column
+    return f"{text} [{column}]"
+
+
+def clean_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy fit for a spreadsheet: rounded numbers, empty instead of ∞/NaN, ja/nein.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table (a geometry column is kept as it is).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Floats rounded to :data:`DECIMALS` (2 where unknown) with ±∞ as missing; booleans
+        as ``"ja"``/``"nein"``; missing values stay missing (never 0).
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, gpd.array.GeometryDtype):
+            continue
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.map({True: "ja", False: "nein"}).astype(object)
+        elif pd.api.types.is_float_dtype(values):
+            places = DECIMALS.get(column, 2)
+            rounded = values.replace([np.inf, -np.inf], np.nan).round(places)
+            # Whole numbers as integers: "974" instead of "974,0" (missing stays missing).
+            out[column] = rounded.astype("Int64") if places == 0 else rounded
+    return out
+
+
+def spreadsheet(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """:func:`clean_values` with German headings (:func:`column_label`) for CSV/XLSX."""
+    table = clean_values(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
+    return table.rename(columns=lambda c: column_label(str(c), labels))
+
+
+#: Sheet with the meaning of every column.
+EXPLANATIONS = "Erläuterungen"
+
+
+def result_tables(
+    result: Result,
+    facilities: pd.DataFrame,
+    regions: dict[str, pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The result tables for CSV/XLSX (one row per Stadtteil or facility), from a Result.
+
+    Parameters
+    ----------
+    result : scenarios.result.Result
+        The figures (status quo of its assumptions); Bus & Bahn columns when it has them.
     facilities : pandas.DataFrame
         The facility list.
     regions : dict, optional
@@ -131,49 +258,49 @@ def result_tables(
     Returns
     -------
     dict of str to pandas.DataFrame
-        Sheet name → table, plus ``Erlaeuterungen`` describing the indicator columns.
+        Sheet name → table with German headings (ids in brackets), rounded numbers, empty
+        cells for missing values, ``ja``/``nein``; plus :data:`EXPLANATIONS`.
     """
-    facility_columns = [c for c in facilities.columns if c not in ("geometry",)]
-    tables = {
-        "Indikatoren": indicators.reset_index(),
+    labels = transit_labels(result.scenario.transit.max_minutes)
+    coverage = result.before.coverage
+    if result.transit_before is not None:
+        transit = result.transit_before.drop(index=CITY_ID, errors="ignore")
+        coverage = coverage.join(transit.drop(columns=["zielgruppe", "verortet"]), how="left")
+    frames = {
+        "Indikatoren": result.indicators.reset_index(),
         "Versorgung": coverage.reset_index(),
-        "Unterversorgung": ranking.reset_index(),
-        "Einrichtungen": pd.DataFrame(facilities[facility_columns]),
+        "Unterversorgung": result.ranking_before.reset_index(),
+        "Einrichtungen": pd.DataFrame(facilities.drop(columns="geometry", errors="ignore")),
     }
     for name, table in (regions or {}).items():
-        tables[name] = table.reset_index()
-    tables["Erlaeuterungen"] = pd.DataFrame(
+        frames[name] = table.reset_index()
+    tables = {name: spreadsheet(frame, labels) for name, frame in frames.items()}
+    columns = list(dict.fromkeys(c for f in frames.values() for c in f.columns))
+    tables[EXPLANATIONS] = pd.DataFrame(
         {
-            "Spalte": list(INDICATORS),
-            "Bezeichnung": [i.label_with_unit for i in INDICATORS.values()],
-            "Definition": [i.definition for i in INDICATORS.values()],
+            "Spalte": columns,
+            "Bezeichnung": [column_label(c, labels).rsplit(" [", 1)[0] for c in columns],
+            "Definition": [INDICATORS[c].definition if c in INDICATORS else "" for c in columns],
         }
     )
     return tables
 
 
 def result_layers(
-    stadtteile: gpd.GeoDataFrame,
-    stadtgrenze: gpd.GeoDataFrame,
-    indicators: pd.DataFrame,
-    coverage: pd.DataFrame,
-    ranking: pd.DataFrame,
-    facilities: gpd.GeoDataFrame,
-    cells: gpd.GeoDataFrame,
+    package: DataPackage,
+    result: Result,
     extra: dict[str, gpd.GeoDataFrame] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """Layers for the GeoPackage: Stadtteile with all figures, facilities, grid cells, boundary.
+    """Layers for the GeoPackage from a Result: Stadtteile with all figures, facilities, cells.
+
+    Field names stay ids (QGIS); values are rounded, missing instead of ∞, ``ja``/``nein``.
 
     Parameters
     ----------
-    stadtteile, stadtgrenze : geopandas.GeoDataFrame
-        Polygons.
-    indicators, coverage, ranking : pandas.DataFrame
-        Per Stadtteil.
-    facilities : geopandas.GeoDataFrame
-        Facilities (rows without position keep an empty geometry).
-    cells : geopandas.GeoDataFrame
-        Analysed grid cells (centre points with ``xmin``…``ymax`` in EPSG:3035).
+    package : geo.package.DataPackage
+        Stadtteile, city boundary and facilities.
+    result : scenarios.result.Result
+        The figures (status quo); Bus & Bahn per Stadtteil and cell when it has them.
     extra : dict, optional
         More layers (scenario sites, regions).
 
@@ -181,20 +308,27 @@ def result_layers(
     -------
     dict of str to geopandas.GeoDataFrame
     """
-    figures = indicators.join(coverage.drop(columns="stadtteil"), how="left")
-    figures = figures.join(ranking.drop(columns="stadtteil").add_prefix("index_"), how="left")
+    coverage = result.before.coverage
+    figures = result.indicators.join(coverage.drop(columns="stadtteil"), how="left")
+    if result.transit_before is not None:
+        transit = result.transit_before.drop(index=CITY_ID, errors="ignore")
+        figures = figures.join(transit.drop(columns=["zielgruppe", "verortet"]), how="left")
+    ranking = result.ranking_before.drop(columns="stadtteil")
+    figures = figures.join(ranking.add_prefix("index_"), how="left")
+    stadtteile = package.stadtteile
     areas = gpd.GeoDataFrame(
         figures, geometry=stadtteile.geometry.reindex(figures.index), crs=stadtteile.crs
     )
+    cells = result.before.cells
     squares = gpd.GeoSeries(cell_squares(cells).to_crs(METRIC_CRS).values, index=cells.index)
-    grid = gpd.GeoDataFrame(
-        pd.DataFrame(cells.drop(columns="geometry")), geometry=squares.values, crs=METRIC_CRS
-    )
+    grid = pd.DataFrame(cells.drop(columns="geometry"))
+    if result.travel_before is not None:
+        grid["reisezeit_oepnv_min"] = result.travel_before.minutes
     layers = {
         "stadtteile": areas.reset_index(),
-        "einrichtungen": facilities.reset_index(drop=True),
-        "zensus_zellen": grid,
-        "stadtgrenze": stadtgrenze,
+        "einrichtungen": package.einrichtungen.reset_index(drop=True),
+        "zensus_zellen": gpd.GeoDataFrame(grid, geometry=squares.values, crs=METRIC_CRS),
+        "stadtgrenze": package.stadtgrenze,
     }
     layers.update(extra or {})
-    return layers
+    return {name: clean_values(layer) for name, layer in layers.items()}

@@ -41,6 +41,7 @@ from report.wording import (
     signed,
     unranked_reason,
 )
+from scenarios.exchange import file_stem
 from scenarios.model import Scenario
 from scenarios.result import CHANGE_TOLERANCE, DRAWS, RANK_NOTE, Result, compute
 
@@ -110,6 +111,18 @@ def request_for(
     else:
         scenario = load(choice)
     return ReportRequest(scenario=scenario, audience=audience)
+
+
+def file_name(request: ReportRequest) -> str:
+    """Download name with audience, scenario and year: the two reports never share a name.
+
+    E.g. ``begegnungsatlas_seniorenbeirat_szenario-neue-mitte_2025.pdf`` or
+    ``begegnungsatlas_fachgespraech_ist-zustand_2025.pdf``.
+    """
+    scenario = request.scenario
+    what = "ist-zustand" if scenario.is_empty else f"szenario-{file_stem(scenario.name, 'aktuell')}"
+    year = f"_{scenario.year}" if scenario.year else ""
+    return f"begegnungsatlas_{request.audience}_{what}{year}.pdf"
 
 
 @dataclass

@@ -48,6 +48,28 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 _JSON_TOKENS = re.compile(r'[\[\]{}"\\]')
 
 
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def file_stem(name: str, default: str = "szenario") -> str:
+    """A scenario name as part of a file name: ``"Neue Mitte/Süd"`` → ``"neue-mitte-sued"``.
+
+    Parameters
+    ----------
+    name : str
+        Any text (the scenario's name).
+    default : str
+        Used when nothing of ``name`` is left.
+
+    Returns
+    -------
+    str
+        Lower-case ASCII letters, digits and hyphens, at most 40 characters.
+    """
+    text = re.sub(r"[^a-z0-9]+", "-", name.lower().translate(_UMLAUTS)).strip("-")
+    return text[:40].strip("-") or default
+
+
 def to_json(scenario: Scenario) -> str:
     """The scenario as pretty JSON."""
     return json.dumps(scenario.to_dict(), ensure_ascii=False, indent=2)

@@ -30,6 +30,30 @@ from scenarios.store import STORE_ENV
 from tests.synthetic import write_package
 
 _TEMPLATE: Path | None = None
+#: The test being set up or run (real_data_dir checks its marker).
+_CURRENT: pytest.Item | None = None
+#: Fixtures that read the real package.
+REAL_FIXTURES = {"real", "real_data_dir_or_skip", "server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a real-data fixture must carry the ``real_data`` marker."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if REAL_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("real_data") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "Tests lesen das echte Datenpaket ohne @pytest.mark.real_data: " + ", ".join(unmarked)
+        )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    global _CURRENT
+    _CURRENT = item
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +82,12 @@ def synthetic(synthetic_dir: Path) -> DataPackage:
 
 
 def real_data_dir() -> Path:
-    """The real package; skipped when absent locally, a failure under CI=true."""
+    """The real package; skipped when absent locally, a failure under CI=true.
+
+    Only for tests marked ``real_data`` (so ``-m "not real_data"`` runs without the package).
+    """
+    if _CURRENT is not None and _CURRENT.get_closest_marker("real_data") is None:
+        pytest.fail(f"{_CURRENT.nodeid} liest das echte Datenpaket: @pytest.mark.real_data fehlt.")
     path = data_dir()
     if not (path / "statistik_stadtteile.csv").is_file():
         message = f"Echtes Datenpaket nicht gefunden unter {path} (BEGEGNUNGSATLAS_DATA setzen)."

@@ -16,7 +16,7 @@ from geo.access_kernel import THRESHOLDS_M, WalkParams
 from geo.demand import TARGET_GROUPS, TargetGroup, demand_grid
 from geo.facilities import CATEGORIES
 from geo.package import DataPackage
-from indicators.format import format_number
+from indicators.format import format_number, format_short
 from maps.access_maps import cell_squares
 from scenarios.model import Scenario
 from scenarios.result import Result, access_for, base_of, compute
@@ -26,6 +26,8 @@ from ui import data, state, transit
 DETOURS = tuple(round(1.0 + 0.05 * i, 2) for i in range(21))
 SPEEDS = tuple(round(0.5 + 0.05 * i, 2) for i in range(21))
 CATCHMENTS = (500, 800, 1000, 1500, 2000)
+#: Options of the index weight sliders.
+WEIGHT_STEPS = tuple(round(0.05 * i, 2) for i in range(21))
 
 
 def target() -> TargetGroup:
@@ -113,13 +115,13 @@ def sidebar_controls() -> None:
         st.select_slider(
             "Umwegfaktor (Gehweg ÷ Luftlinie)",
             options=options_with(DETOURS, state.DETOUR),
-            format_func=lambda v: format_number(v, 2),
+            format_func=format_short,
             **state.bind(state.DETOUR),
         )
         st.select_slider(
             "Gehtempo",
             options=options_with(SPEEDS, state.SPEED),
-            format_func=lambda v: f"{format_number(v, 2)} m/s",
+            format_func=lambda v: f"{format_short(v)} m/s",
             **state.bind(state.SPEED),
         )
         st.select_slider(

@@ -40,10 +40,11 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None
     result = res.before
     label = result.target.label
     scenario = simulation.current()
-    key = (pkg.version, kind, paper, year, label, result.params, analysis.selection())
+    # Keyed by everything a sheet can depend on: data, register and uploads (version) and all
+    # assumptions of the result (year, target group, walking, facilities, weights, Bus & Bahn).
+    key = (pkg.version, kind, paper, res.scenario)
     if kind == "unterversorgung":
         ranking = res.ranking_before
-        key += (res.scenario.weights, res.scenario.min_people)
 
         def build():
             return underserved_sheet(

@@ -15,8 +15,8 @@ import streamlit as st
 
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from geo.package import DataPackage
-from geo.uploads import validate
-from indicators.format import format_number
+from geo.uploads import MAX_BYTES, format_mb, validate
+from indicators.format import format_coordinates, format_number
 from maps.builders import facility_map
 from register import exports
 from register.changes import (
@@ -168,6 +168,9 @@ def edit_form(
             FIELDS["lage_methode"], list(LAGE_METHODE), format_func=LAGE_METHODE.get,
             key=k("lage_methode"),
         )  # fmt: skip
+        lat, lon = st.session_state.get(k("lat")), st.session_state.get(k("lon"))
+        if lat is not None and lon is not None:  # the inputs can only show a decimal point
+            st.caption(f"Lage: {format_coordinates(lat, lon)}")
         a, b = st.columns(2)
         a.text_input(FIELDS["stand"], key=k("stand"))
         b.text_input(FIELDS["quelle_url"], key=k("quelle_url"))
@@ -315,7 +318,11 @@ def close_or_delete(store: RegisterStore, base: DataPackage, fid: str, version: 
 
 def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> None:
     """The city's list as a reviewed merge: preview, per-row choice, one atomic change set."""
-    upload = st.file_uploader("Liste der Stadt (CSV oder XLSX)", type=["csv", "txt", "xlsx"])
+    upload = st.file_uploader(
+        "Liste der Stadt (CSV oder XLSX)",
+        type=["csv", "txt", "xlsx"],
+        help=f"Höchstens {format_mb(MAX_BYTES)} je Datei.",
+    )
     if upload is None:
         st.caption("Spalten wie beim Upload auf der Seite Daten: name, lat/lon oder x/y, "
                    "optional id, typ, kategorie, oeffentlich, in_betrieb, …")  # fmt: skip

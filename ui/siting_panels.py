@@ -10,7 +10,7 @@ from geo.crs import to_wgs84
 from geo.demand import TargetGroup
 from geo.package import DataPackage
 from geo.siting import MAX_K
-from indicators.format import format_number
+from indicators.format import format_coordinates, format_number
 from scenarios.exchange import to_json
 from scenarios.model import Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
@@ -144,8 +144,10 @@ def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
                 "Nr.": range(1, len(sites) + 1),
                 "Standort": sites["name"],
                 "Stadtteil": sites["stadtteil"],
-                "Breite": [format_number(v, 5) for v in sites["lat"]],
-                "Länge": [format_number(v, 5) for v in sites["lon"]],
+                "Lage (WGS84)": [
+                    format_coordinates(lat, lon)
+                    for lat, lon in zip(sites["lat"], sites["lon"], strict=True)
+                ],
                 f"zusätzlich {group.noun}": [format_number(v) for v in sites["gewinn"]],
             }
         ),

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import streamlit as st
 
+from geo.config import DATA_ENV
 from geo.facilities import stand_range
 from geo.package import DataPackage
 from geo.sources import ATTRIBUTION
 from indicators.format import format_number
+from register.db import DB_ENV
+from register.db import FILE_NAME as DB_FILE_NAME
+from scenarios.store import STORE_ENV, store_dir
+from ui.errors import DEBUG_ENV
 from ui.markup import md
 
 
@@ -26,13 +33,34 @@ def datenstand(pkg: DataPackage) -> None:
 - Stadtteilgrenzen und Stadtgrenze: © OpenStreetMap-Mitwirkende, ODbL
 - Einrichtungen: {format_number(len(pkg.einrichtungen))} Einträge aus öffentlichen Quellen,
   {facility_text}; Lagen ungefähr (Radius je Eintrag)
-- Datenpaket: `{pkg.root}` · Version `{pkg.version}`
 """
     )
     if pkg.notes:
         with st.expander(f"Hinweise zur Datenqualität ({len(pkg.notes)})"):
             for note in pkg.notes:
                 st.markdown(f"- {md(note)}")
+
+
+def about(pkg: DataPackage) -> None:
+    """Where the app reads and stores its files – for the administration, collapsed.
+
+    The only place in the app that shows paths and environment variables (besides the
+    README and the page shown when the package is missing).
+    """
+    register = (
+        "PostgreSQL (Zugang in der Umgebungsvariable)"
+        if os.environ.get(DB_ENV, "").strip()
+        else f"SQLite-Datei `{DB_FILE_NAME}` im Szenario-Ordner"
+    )
+    with st.expander("Über diese Installation (für die Administration)", icon=":material/info:"):
+        st.markdown(
+            f"""
+- Datenpaket: `{pkg.root}` – Umgebungsvariable `{DATA_ENV}`; Version `{pkg.version}`
+- Szenario-Ordner: `{store_dir()}` – Umgebungsvariable `{STORE_ENV}`
+- Einrichtungsregister und gespeicherte Szenarien: {register} – Umgebungsvariable `{DB_ENV}`
+- Vollständige Fehlermeldungen für die Fehlersuche: `{DEBUG_ENV}=1`
+"""
+        )
 
 
 def attribution() -> None:

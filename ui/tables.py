@@ -6,7 +6,8 @@ import pandas as pd
 
 from geo.access_kernel import WalkParams
 from geo.demand import TargetGroup
-from indicators.format import format_number
+from indicators.format import format_bool, format_number
+from indicators.registry import INDICATORS
 
 
 def labelled(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -82,8 +83,56 @@ def coverage_tooltip(coverage: pd.DataFrame, walk: WalkParams) -> pd.DataFrame:
     )
 
 
-def coverage_table(coverage: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
-    """The coverage table with German headings and number format."""
+def _numbered(table: pd.DataFrame, area: str) -> pd.DataFrame:
+    """``Nr.`` first: the Stadtteil number, or a running number for other areas (regions)."""
+    if area == "Stadtteil":
+        return table.reset_index(names="Nr.")
+    out = table.reset_index(drop=True)
+    out.insert(0, "Nr.", [str(i) for i in range(1, len(out) + 1)])
+    return out
+
+
+def indicator_overview(table: pd.DataFrame, area: str = "Stadtteil") -> pd.DataFrame:
+    """Indicators per area with the registry's German headings and German numbers.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indicator table (index = Stadtteil number or region name, column ``stadtteil``).
+    area : str
+        Heading of the name column (``"Region"`` numbers the rows 1, 2, …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Nr.``, the name, then every indicator of the registry present in ``table``.
+    """
+    present = [i for i in INDICATORS.values() if i.id in table.columns]
+    out = german_table(table, {i.id: i.decimals for i in present})
+    return labelled(
+        _numbered(out, area),
+        {"Nr.": "Nr.", "stadtteil": area, **{i.id: i.label_with_unit for i in present}},
+    )
+
+
+def ranking_overview(ranking: pd.DataFrame, area: str = "Stadtteil") -> pd.DataFrame:
+    """The under-served index by rank with German headings and numbers."""
+    ordered = ranking.sort_values(["rang", "stadtteil"], na_position="last")
+    out = german_table(ordered, {"index": 1, "rang_p05": 0, "rang_p95": 0})
+    out["rang"] = [str(v) if pd.notna(v) else "–" for v in ordered["rang"]]
+    out["grund"] = ordered["grund"].fillna("").astype(str)
+    out["klasse_text"] = ordered["klasse_text"].fillna("–").astype(str)
+    return labelled(
+        out.reset_index(drop=True),
+        {"rang": "Rang", "stadtteil": area, "index": "Index (0–100)", "klasse_text": "Klasse",
+         "rang_p05": "Rang von", "rang_p95": "Rang bis", "grund": "nicht gerankt, weil"},
+    )  # fmt: skip
+
+
+def coverage_table(
+    coverage: pd.DataFrame, group: TargetGroup, area: str = "Stadtteil"
+) -> pd.DataFrame:
+    """The coverage table with German headings and number format (``area``: see :func:`_numbered`)."""
     table = german_table(
         coverage,
         {
@@ -112,10 +161,10 @@ def coverage_table(coverage: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
         )
     ]
     return labelled(
-        table.reset_index(names="Nr."),
+        _numbered(table, area),
         {
             "Nr.": "Nr.",
-            "stadtteil": "Stadtteil",
+            "stadtteil": area,
             "zielgruppe": group.label,
             "versorgt": "versorgt",
             "anteil_versorgt": f"Anteil versorgt ({RANGE_WORDS})",
@@ -148,6 +197,8 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
         ]
     for column in ["rang_vorher", "rang_nachher"]:
         out[column] = [str(v) if pd.notna(v) else "–" for v in table[column]]
+    if "klasse_geaendert" in out:
+        out["klasse_geaendert"] = [format_bool(v) for v in table["klasse_geaendert"]]
     out = out.drop(columns=[c for c in out.columns if c.endswith(("_min", "_max"))])
     return out.reset_index(names="Nr.").rename(
         columns={
@@ -162,6 +213,7 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
             "rang_nachher": "Rang nachher",
             "klasse_vorher": "Klasse vorher",
             "klasse_nachher": "Klasse nachher",
+            "klasse_geaendert": "Klasse geändert",
         }
     )
 

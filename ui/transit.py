@@ -7,6 +7,7 @@ import streamlit as st
 from geo.gtfs import WEEKDAYS, Feed, read_feed
 from geo.package import DataPackage
 from geo.transit import TransitParams
+from indicators.format import format_short
 from ui import state
 
 
@@ -51,7 +52,7 @@ def controls() -> None:
     minutes_col.select_slider(
         "Erreichbar in höchstens",
         options=_options_with([10, 15, 20, 25, 30, 40, 45, 60], state.TRANSIT_MINUTES),
-        format_func=lambda m: f"{m:g} min",
+        format_func=lambda m: f"{format_short(m)} min",
         **state.bind(state.TRANSIT_MINUTES),
     )
     day_col.selectbox(
@@ -73,13 +74,13 @@ def controls() -> None:
     access_col.select_slider(
         "Weg zur/von der Haltestelle",
         options=_options_with([200, 300, 400, 500, 600, 800], state.TRANSIT_ACCESS),
-        format_func=lambda m: f"{m:g} m",
+        format_func=lambda m: f"{format_short(m)} m",
         **state.bind(state.TRANSIT_ACCESS),
     )
     penalty_col.select_slider(
         "Umstiegszuschlag",
         options=_options_with(list(range(16)), state.TRANSIT_PENALTY),
-        format_func=lambda m: f"{m:g} min",
+        format_func=lambda m: f"{format_short(m)} min",
         **state.bind(state.TRANSIT_PENALTY),
     )
     wheel_col.checkbox("nur barrierefreie Haltestellen", **state.bind(state.TRANSIT_WHEELCHAIR))

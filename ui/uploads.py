@@ -100,3 +100,23 @@ def is_applied(kind: str, result: UploadResult, replace: bool, content_tag: str)
 def tag(content: bytes) -> str:
     """Short content hash of an upload (keys caches and marks what is applied)."""
     return hashlib.sha256(content).hexdigest()[:8]
+
+
+#: Streamlit's file uploader speaks English ("Upload", "20MB per file", "112.0B"); these rules
+#: hide those texts and label the button in German. Limits and sizes are shown by the pages in
+#: German (indicators.format).
+_UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileChipName"] + div { display: none !important; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {
+  content: "Datei auswählen"; font-size: 0.875rem;
+}
+</style>
+"""
+
+
+def german_uploader() -> None:
+    """Apply :data:`_UPLOADER_CSS` (once per page run, from app.py)."""
+    st.html(_UPLOADER_CSS)

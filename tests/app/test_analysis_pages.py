@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from indicators.composite import DEFAULT_WEIGHTS
 from tests.conftest import real_data_dir
 from ui import state
@@ -38,6 +40,7 @@ def test_no_site_selected_gives_a_hint_not_a_traceback(app_for, synthetic_dir):
     assert any("Keine verortete Einrichtung" in i.value for i in at.info)
 
 
+@pytest.mark.real_data
 def test_unterversorgung_weights_and_warum_card(app_for):
     at = app_for(real_data_dir(), "pages/unterversorgung.py")
     at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("06").run()
@@ -47,7 +50,7 @@ def test_unterversorgung_weights_and_warum_card(app_for):
     assert len(parts) == len(DEFAULT_WEIGHTS) - 1  # the optional transit share has weight 0
     # Only the number of seniors counts: Neue Neustadt has the 8th largest senior population.
     for key in DEFAULT_WEIGHTS:
-        at.slider(key=state.widget_key(state.weight_key(key))).set_value(
+        at.select_slider(key=state.widget_key(state.weight_key(key))).set_value(
             1.0 if key == "zielgruppe" else 0.0
         )
     at.run()
@@ -67,7 +70,16 @@ def test_unranked_stadtteil_explains_why(app_for, synthetic_dir):
 def test_all_weights_zero_is_explained(app_for, synthetic_dir):
     at = app_for(synthetic_dir, "pages/unterversorgung.py")
     for key in DEFAULT_WEIGHTS:
-        at.slider(key=state.widget_key(state.weight_key(key))).set_value(0.0)
+        at.select_slider(key=state.widget_key(state.weight_key(key))).set_value(0.0)
     at.run()
     assert not at.exception
     assert any("Mindestens ein Gewicht" in i.value for i in at.info)
+
+
+def test_sliders_speak_german(app_for, synthetic_dir):
+    at = app_for(synthetic_dir, "pages/unterversorgung.py")
+    weight = at.select_slider(key=state.widget_key(state.weight_key("zielgruppe")))
+    assert {"0", "0,15", "0,5", "1"} <= set(weight.options)
+    detour = at.sidebar.select_slider(key=state.widget_key(state.DETOUR))
+    assert "1,3" in detour.options
+    assert not any("." in o for o in [*weight.options, *detour.options])

@@ -58,6 +58,7 @@ def test_overview_key_figures(app_for, synthetic_dir):
     assert "Datenstand" in _texts(at)
 
 
+@pytest.mark.real_data
 def test_overview_names_stadtteile_without_meeting_place_from_data(app_for, real_data_dir_or_skip):
     at = app_for(real_data_dir_or_skip)
     info = " ".join(i.value for i in at.info)
@@ -113,3 +114,18 @@ def test_missing_package_shows_one_clear_page(app_for, tmp_path):
     assert "Das Datenpaket konnte nicht geladen werden." in [e.value for e in at.error]
     assert str(tmp_path / "fehlt") in [c.value for c in at.code]
     assert any("BEGEGNUNGSATLAS_DATA=" in c.value for c in at.code)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_paths_and_environment_only_in_the_about_expander(app_for, synthetic_dir, page):
+    at = app_for(synthetic_dir, page)
+    about = [e for e in at.expander if e.label.startswith("Über diese Installation")]
+    hidden = {m.value for e in about for m in e.markdown}
+    elements = [*at.markdown, *at.caption, *at.info, *at.warning, *at.title, *at.header]
+    shown = "\n".join(str(e.value) for e in elements if e.value not in hidden)
+    assert str(synthetic_dir) not in shown
+    assert "BEGEGNUNGSATLAS_" not in shown
+    assert "szenarien-test" not in shown
+    if page == "pages/daten.py":  # the one place for the administration
+        assert str(synthetic_dir) in "".join(hidden)
+        assert "BEGEGNUNGSATLAS_SZENARIEN" in "".join(hidden)

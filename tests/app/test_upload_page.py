@@ -27,7 +27,9 @@ def test_valid_file_is_applied_and_then_says_so(app_for, synthetic_dir):
     next(b for b in at.button if b.label == "Übernehmen").click().run()
     assert not at.exception
     assert at.session_state[state.UPLOADED_FACILITIES] is not None
-    assert "Übernommen: treffs.csv (1 Zeilen) ist in dieser Sitzung aktiv" in _texts(at.success)
+    assert "Übernommen: treffs.csv (45 Byte, 1 Zeilen) ist in dieser Sitzung aktiv" in _texts(
+        at.success
+    )
     assert not at.error  # not "wird nicht übernommen" about the file just applied
     assert not [b for b in at.button if b.label == "Übernehmen"]
 

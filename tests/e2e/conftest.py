@@ -112,7 +112,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
+def page(browser, server, request):
     """A fresh tab with a tall viewport; every non-local request is aborted (offline)."""
     context = browser.new_context(viewport={"width": 1440, "height": 2200}, locale="de-DE")
     blocked: list[str] = []
@@ -132,7 +132,29 @@ def page(browser, server):
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.page_errors = errors
     yield tab
+    if getattr(request.node, "failed_call", False):  # what the page showed when it failed
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        notes = tab.locator('[data-testid="stAlert"], [data-testid="stException"]')
+        print("Meldungen auf der Seite:", notes.all_inner_texts(), "Browserfehler:", errors)
+        tab.screenshot(path=str(ARTIFACTS / f"FEHLER-{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.failed_call = True
+    return report
+
+
+def wait_idle(tab) -> None:
+    """Wait until Streamlit has finished its current run (no "Running…" status widget).
+
+    A click on the map while a run is still drawing can land on a map that is replaced a
+    moment later, so every map click waits for this first.
+    """
+    tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def screenshot(tab, name: str) -> Path:
@@ -140,7 +162,7 @@ def screenshot(tab, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     # Let Streamlit finish the run and the visible data grids paint their canvases.
-    tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    wait_idle(tab)
     # Data grids paint their canvas only once they are scrolled into view: bring each one
     # that has not painted yet into view until all have, then go back to the top. Grids in
     # a closed expander never paint.
@@ -211,6 +233,7 @@ _INTERIOR_POINT = """(path) => {
 
 def click_area(tab, frame, area_id: str) -> None:
     """Click inside a Stadtteil polygon with the real mouse (like a planner would)."""
+    wait_idle(tab)
     path = frame.locator(f"path.ba-area-{area_id}")
     point = path.evaluate(_INTERIOR_POINT)
     assert point, f"Stadtteil {area_id} ist auf der Karte nicht sichtbar"

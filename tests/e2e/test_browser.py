@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from maps.assets import URL_PREFIX
 from tests.e2e.conftest import MAP_FRAME, WAIT_MS, click_area, screenshot, wait_for_stadtteile
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.real_data]  # the server runs on the real package
 
 PAGES = {
     "uebersicht": "",
@@ -28,11 +29,16 @@ def _no_app_errors(tab) -> None:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_draws_forty_stadtteile_offline(page, server, name):
+    loaded: dict[str, int] = {}
+    page.on("response", lambda r: loaded.__setitem__(r.url, r.status))
     page.goto(f"{server}/{PAGES[name]}")
     frame = wait_for_stadtteile(page)
-    # Leaflet itself came from the local server.
-    src = page.locator(MAP_FRAME).first.get_attribute("src")
-    assert src
+    # Leaflet itself came from the local server: the map names the vendored file, and the
+    # browser fetched it from there.
+    scripts = frame.locator("script[src]").evaluate_all("els => els.map(e => e.src)")
+    leaflet = f"{server}{URL_PREFIX}/leaflet/leaflet.js"
+    assert [s for s in scripts if s.endswith("leaflet.js")] == [leaflet], scripts
+    assert loaded.get(leaflet) in (200, 304), loaded.get(leaflet)
     assert frame.locator(".leaflet-control-scale").count() == 1
     _no_app_errors(page)
     # Nothing outside localhost was fetched: only the (blocked) OSM tiles were tried.

@@ -13,7 +13,7 @@ import pytest
 from scenarios.exchange import MAX_URL_CHARS
 from tests.e2e.conftest import screenshot, wait_for_stadtteile
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.real_data]  # the server runs on the real package
 
 # Typical request headers of a browser (about 600 bytes), sent with every page load.
 BROWSER_HEADERS = (

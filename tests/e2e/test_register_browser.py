@@ -11,9 +11,16 @@ from geo.package import load_package
 from register.db import FILE_NAME
 from register.store import RegisterStore
 from tests.conftest import real_data_dir
-from tests.e2e.conftest import MAP_FRAME, STORE_DIR, WAIT_MS, screenshot, wait_for_stadtteile
+from tests.e2e.conftest import (
+    MAP_FRAME,
+    STORE_DIR,
+    WAIT_MS,
+    screenshot,
+    wait_for_stadtteile,
+    wait_idle,
+)
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.real_data]  # the server runs on the real package
 
 
 #: The door of the Kranichhaus (Schrotebogen 12, Neustädter See): the hint in the package.
@@ -41,6 +48,7 @@ _SCREEN_POINT = """([lat, lon]) => {
 
 def click_at(page, lat: float, lon: float) -> tuple[float, float]:
     """Click the Leaflet map at (or next to a marker at) a position; returns the clicked lat/lon."""
+    wait_idle(page)
     frame_element = page.locator(MAP_FRAME).first
     found = frame_element.element_handle().content_frame().evaluate(_SCREEN_POINT, [lat, lon])
     assert found, "Kein freier Punkt auf der Karte"
@@ -73,11 +81,13 @@ def test_place_a_facility_reload_and_the_coverage_includes_it(page, server):
     form = page.locator('[data-testid="stForm"]').first
     latitude = form.get_by_label("Breitengrad (WGS84)")
     expect(latitude).not_to_have_value("", timeout=WAIT_MS)
+    wait_idle(page)  # the click's rerun is over before the form is filled
     assert abs(float(latitude.input_value()) - clicked_lat) < 1e-5  # the click's position
     expect(form.get_by_label("Lage ± m")).to_have_value("10.00")
     form.get_by_label("Autor/in").fill("Frau Berger")
     form.get_by_label("Grund der Änderung").fill("Tür des Kranichhauses bekannt")
     form.get_by_label("Quelle (URL oder Dokument)").fill("Begehung 2026-03")
+    wait_idle(page)  # the form is complete before it is sent
     form.get_by_role("button", name="Speichern").click()
     page.get_by_text("Gespeichert: OT-05").wait_for(timeout=WAIT_MS)
     screenshot(page, "einrichtungen-pflegen-gesetzt")

@@ -11,7 +11,7 @@ import pytest
 from tests.e2e.conftest import screenshot
 from tests.hostile.file_cases import CASES
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.real_data]  # the server runs on the real package
 
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 

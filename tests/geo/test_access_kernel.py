@@ -112,6 +112,26 @@ points = st.lists(st.tuples(coords, coords), min_size=1, max_size=15)
 
 
 @settings(max_examples=100, deadline=None)
+@given(
+    cells=points,
+    sites=points,
+    radii=st.lists(st.floats(0, 500, allow_nan=False), min_size=15, max_size=15),
+    detour=st.floats(1.0, 2.0),
+)
+def test_nearest_walk_lies_within_the_bounds(cells, sites, radii, detour):
+    cells_xy, sites_xy = np.array(cells), np.array(sites)
+    radius = np.array(radii[: len(sites)])
+    lower, upper = walk_bounds(cells_xy, sites_xy, radius, detour)
+    nearest, _ = nearest_walk(cells_xy, sites_xy, detour)
+    assert (lower <= nearest + 1e-6).all()
+    assert (nearest <= upper + 1e-6).all()
+    # Exact positions (radius 0) leave no range at all.
+    exact_lower, exact_upper = walk_bounds(cells_xy, sites_xy, np.zeros(len(sites)), detour)
+    np.testing.assert_allclose(exact_lower, nearest, atol=1e-6)
+    np.testing.assert_allclose(exact_upper, nearest, atol=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
 @given(cells=points, sites=points, extra=st.tuples(coords, coords))
 def test_adding_a_site_never_lengthens_anyones_walk(cells, sites, extra):
     cells_xy, sites_xy = np.array(cells), np.array(sites)

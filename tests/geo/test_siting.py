@@ -7,9 +7,10 @@ import itertools
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from geo import siting
 from geo.access_kernel import WalkParams
 from geo.siting import SitingProblem, alternatives, greedy_mclp, pmedian, solve_mclp
 
@@ -110,8 +111,7 @@ def test_exact_equals_brute_force_and_bounds_greedy(seed, k):
     problem = SitingProblem(
         rng.integers(0, 20, n).astype(float), sp.csc_matrix(cover), rng.random((m, 2)) * 5000
     )
-    if m < k:
-        return
+    assume(m >= k)
     exact = solve_mclp(problem, k)
     assert exact.objective == pytest.approx(brute_force(problem, k))
     assert problem.value(list(exact.chosen)) == pytest.approx(exact.objective)
@@ -143,3 +143,29 @@ def test_pmedian_exact_matches_brute_force():
     assert heuristic.method.startswith("Heuristik")
     assert heuristic.objective >= best - 1e-9
     assert result.curve[1] <= result.curve[0]
+
+
+class _NoSolution:
+    """What scipy's milp returns when the time limit ends without a feasible solution."""
+
+    x = None
+    status = 1
+    fun = None
+
+
+def test_mclp_fallback_is_labelled_as_greedy(monkeypatch):
+    assert solve_mclp(line_problem(), 2).method == siting.EXACT
+    monkeypatch.setattr(siting, "milp", lambda *a, **kw: _NoSolution())
+    result = solve_mclp(line_problem(), 2)
+    assert result.method == siting.GREEDY_FALLBACK
+    assert "exakt" not in result.method
+    assert result.objective == pytest.approx(55.0)  # greedy: 40 + 15, not the optimum 70
+    assert result.status == "Zeit- oder Iterationslimit erreicht"
+
+
+def test_pmedian_fallback_is_labelled_as_heuristic(monkeypatch):
+    monkeypatch.setattr(siting, "milp", lambda *a, **kw: _NoSolution())
+    demand = np.array([[0.0, 0.0], [1000.0, 0.0]])
+    result = pmedian(demand, np.ones(2), np.full(2, 5000.0), demand, 1, detour=1.0)
+    assert result.method == siting.SWAP_FALLBACK
+    assert "exakt" not in result.method

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.reference_transit import TimeExpandedReference
 from geo.errors import DataPackageError
 from geo.gtfs import read_feed
 from geo.transit import (
@@ -24,6 +23,7 @@ from geo.transit import (
     profile_scan,
     transit_access,
 )
+from tests.geo.transit_oracle import TimeExpandedReference
 from tests.synthetic_gtfs import STOP_XY, feed_zip
 
 TUESDAY = date(2026, 6, 9)

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
-from indicators.format import MISSING_TEXT, format_number, format_value
+from indicators.format import (
+    MISSING_TEXT,
+    format_bool,
+    format_bytes,
+    format_coordinates,
+    format_datetime,
+    format_number,
+    format_short,
+    format_value,
+)
 from indicators.registry import INDICATORS
 
 
@@ -33,3 +44,49 @@ def test_format_value_appends_unit_but_not_to_missing():
     assert format_value(share, float("nan")) == MISSING_TEXT
     assert format_value(INDICATORS["einwohner"], 245834) == "245.834"
     assert format_value(INDICATORS["senioren_je_begegnungsstaette"], float("inf")) == "∞"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1.3, "1,3"), (1.30001, "1,3"), (0.15, "0,15"), (1.0, "1"), (1234.5, "1.234,5"), (None, "–")],
+)
+def test_format_short_drops_trailing_zeros(value, text):
+    assert format_short(value, missing="–") == text
+
+
+def test_coordinates_in_german():
+    assert format_coordinates(52.151953, 11.637162) == "52,15195° N, 11,63716° O"
+    assert format_coordinates(-33.5, -70.26, 1) == "33,5° S, 70,3° W"
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (112, "112 Byte"),
+        (0, "0 Byte"),
+        (3482, "3,4 KB"),
+        (1_258_291, "1,2 MB"),
+        (20 * 1024**2, "20 MB"),
+    ],
+)
+def test_file_sizes_in_german(size, text):
+    assert format_bytes(size) == text
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        ("2026-12-01T19:14:03", "01.12.2026, 19:14"),
+        (datetime(2026, 3, 5, 14, 7), "05.03.2026, 14:07"),
+        ("kein Datum", "–"),
+    ],
+)
+def test_dates_in_german(moment, text):
+    assert format_datetime(moment) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(True, "ja"), (False, "nein"), (None, "–"), (float("nan"), "–")]
+)
+def test_booleans_in_german(value, text):
+    assert format_bool(value) == text

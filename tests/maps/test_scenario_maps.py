@@ -96,6 +96,7 @@ def test_grid_keeps_the_cell_order_and_corners_within_tolerance(synthetic):
     assert err.max() < GRID_TOLERANCE_M
 
 
+@pytest.mark.real_data
 def test_real_grid_is_small_and_exact(real):
     spec = grid_spec(real.zensus)
     assert len(_cells_from_spec(spec)) == len(real.zensus)

@@ -5,23 +5,24 @@ from __future__ import annotations
 import io
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
 
-from geo.access_adapter import analyse
-from geo.access_kernel import WalkParams
-from geo.demand import TARGET_GROUPS
-from indicators.composite import index_input, underserved
-from indicators.table import indicator_table
+from geo.gtfs import read_feed
+from indicators.registry import INDICATORS
 from report.exports import (
     defuse_formulas,
     excel_csv,
     geopackage,
     result_layers,
     result_tables,
+    spreadsheet,
     xlsx,
 )
+from scenarios.model import Scenario
+from scenarios.result import compute
 
 
 def test_csv_for_german_excel():
@@ -39,41 +40,83 @@ def test_formulas_are_defused_but_numbers_kept():
     assert frame["b"].tolist() == [-1, 2, 3, 4]
 
 
-def _results(pkg):
-    result = analyse(pkg, 2025, TARGET_GROUPS["senioren"], WalkParams())
-    indicators = indicator_table(pkg, 2025)
-    ranking = underserved(
-        index_input(indicators, result.coverage, indicators["einwohner"]),
-        n_draws=10,
-        min_people=100,
-    )
-    return result, indicators, ranking
+def _result(pkg, feed=None):
+    return compute(pkg, Scenario(year=2025, min_people=100), feed, draws=10)
 
 
 def test_xlsx_has_every_table(synthetic):
-    result, indicators, ranking = _results(synthetic)
-    tables = result_tables(
-        indicators, result.coverage, ranking, synthetic.einrichtungen.drop(columns="geometry")
-    )
+    tables = result_tables(_result(synthetic), synthetic.einrichtungen)
     book = openpyxl.load_workbook(io.BytesIO(xlsx(tables)))
     assert book.sheetnames == [
         "Indikatoren",
         "Versorgung",
         "Unterversorgung",
         "Einrichtungen",
-        "Erlaeuterungen",
+        "Erläuterungen",
     ]
     rows = list(book["Indikatoren"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("stadtteil_nr", "stadtteil", "einwohner")
+    # German headings with the id in brackets.
+    assert rows[0][:3] == ("Nr. [stadtteil_nr]", "Stadtteil [stadtteil]", "Einwohner [einwohner]")
     assert len(rows) == 4
+    notes = {r[0]: r[1] for r in book["Erläuterungen"].iter_rows(min_row=2, values_only=True)}
+    assert notes["anteil_65plus"] == INDICATORS["anteil_65plus"].label_with_unit
+    assert notes["rang"] == "Rang"
+
+
+def test_spreadsheet_values_are_rounded_empty_and_german():
+    frame = pd.DataFrame(
+        {
+            "versorgt": [974.9999999999999, np.nan],
+            "anteil_versorgt": [22.8556, np.inf],
+            "index": [79.53548516003185, -np.inf],
+            "gerankt": [True, False],
+        }
+    )
+    table = spreadsheet(frame)
+    assert list(table.columns) == [
+        "fußläufig versorgt (Personen) [versorgt]",
+        "Anteil fußläufig versorgt (%) [anteil_versorgt]",
+        "Index (0–100) [index]",
+        "gerankt [gerankt]",
+    ]
+    text = excel_csv(table).decode("utf-8-sig").splitlines()
+    assert text[1:] == ["975;22,9;79,5;ja", ";;;nein"]  # ∞ and NaN: empty cells, never 0
+    book = openpyxl.load_workbook(io.BytesIO(xlsx({"T": table})))
+    assert list(book["T"].iter_rows(min_row=2, values_only=True)) == [
+        (975, 22.9, 79.5, "ja"),
+        (None, None, None, "nein"),
+    ]
+
+
+def test_transit_figures_in_tables_and_geopackage(synthetic, tmp_path):
+    feed = read_feed(synthetic.gtfs_path, synthetic.stadtgrenze)
+    result = _result(synthetic, feed)
+    tables = result_tables(result, synthetic.einrichtungen)
+    coverage = tables["Versorgung"].set_index("Nr. [stadtteil_nr]")
+    heading = "Anteil in 20 min mit Bus & Bahn erreichbar (%) [anteil_oepnv]"
+    expected = result.transit_before.loc[["01", "02"], "anteil_oepnv"].round(1)
+    assert coverage.loc[["01", "02"], heading].tolist() == expected.tolist()
+    assert pd.isna(coverage.at["04", heading])  # nobody lives there: no share
+    path = tmp_path / "out.gpkg"
+    path.write_bytes(geopackage(result_layers(synthetic, result)))
+    areas = gpd.read_file(path, layer="stadtteile").set_index("stadtteil_nr")
+    assert areas.at["02", "anteil_oepnv"] == round(
+        result.transit_before.at["02", "anteil_oepnv"], 1
+    )
+    cells = gpd.read_file(path, layer="zensus_zellen")
+    assert "reisezeit_oepnv_min" in cells.columns
+    assert set(cells["versorgt"]) <= {"ja", "nein"}
+    assert not np.isinf(cells.select_dtypes("number")).any().any()
+
+
+def test_without_timetable_no_transit_columns(synthetic):
+    tables = result_tables(_result(synthetic), synthetic.einrichtungen)
+    assert not any("oepnv" in c for c in tables["Versorgung"].columns)
 
 
 def test_geopackage_layers_are_qgis_ready(synthetic, tmp_path):
-    result, indicators, ranking = _results(synthetic)
-    layers = result_layers(
-        synthetic.stadtteile, synthetic.stadtgrenze, indicators, result.coverage, ranking,
-        synthetic.einrichtungen, result.cells,
-    )  # fmt: skip
+    result = _result(synthetic)
+    layers = result_layers(synthetic, result)
     path = tmp_path / "out.gpkg"
     path.write_bytes(geopackage(layers))
     names = [name for name, _ in pyogrio.list_layers(path)]
@@ -83,6 +126,7 @@ def test_geopackage_layers_are_qgis_ready(synthetic, tmp_path):
     assert {"anteil_65plus", "anteil_versorgt", "index_rang", "index_klasse_text"} <= set(
         areas.columns
     )
+    result = result.before
     cells = gpd.read_file(path, layer="zensus_zellen")
     assert len(cells) == len(result.cells)
     assert cells.geom_type.eq("Polygon").all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pypdf
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from cli import main
 from geo.gtfs import read_feed
 from geo.package import load_package
-from report.pdf import AUDIENCES, ReportRequest, build_report, request_for
+from report.pdf import AUDIENCES, ReportRequest, build_report, file_name, request_for
 from scenarios.model import NewSite, Scenario, stamped
 from scenarios.result import RANK_NOTE, compute
 from scenarios.store import ScenarioStore
@@ -224,3 +225,19 @@ def test_saved_scenario_gives_the_same_pdf_on_the_page_and_in_the_cli(
     assert "Plan Nord" in page_text_all
     assert "31.12.2024" in page_text_all
     assert page_text_all == cli_text_all
+
+
+def test_the_two_reports_and_scenarios_download_under_different_names():
+    status_quo = Scenario(year=2025)
+    scenario = replace(status_quo, name="Neue Mitte", removed=("ASZ-1",))
+    names = {
+        file_name(ReportRequest(s, audience))
+        for s in (status_quo, scenario)
+        for audience in AUDIENCES
+    }
+    assert names == {
+        "begegnungsatlas_seniorenbeirat_ist-zustand_2025.pdf",
+        "begegnungsatlas_fachgespraech_ist-zustand_2025.pdf",
+        "begegnungsatlas_seniorenbeirat_szenario-neue-mitte_2025.pdf",
+        "begegnungsatlas_fachgespraech_szenario-neue-mitte_2025.pdf",
+    }

@@ -12,6 +12,7 @@ import pytest
 from geo.access_kernel import WalkParams
 from scenarios.exchange import (
     check_depth,
+    file_stem,
     from_file,
     from_url_param,
     read_file,
@@ -177,3 +178,18 @@ def test_depth_scan_counts_nesting():
     check_depth("[[{}]]", 3)
     with pytest.raises(ValueError, match="mehr als 2 Ebenen"):
         check_depth("[[{}]]", 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("Neue Mitte/Süd", "neue-mitte-sued"),
+        ("  Größe ", "groesse"),
+        ("../../etc", "etc"),
+        ("", "szenario"),
+        ("✓✓", "szenario"),
+        ("a" * 60, "a" * 40),
+    ],
+)
+def test_file_stem_is_a_safe_file_name(name, stem):
+    assert file_stem(name) == stem

@@ -1,10 +1,12 @@
-"""Property: every valid scenario survives the link and the file round trip unchanged."""
+"""Property: every valid scenario (overlay, assumptions, weights, Bus & Bahn) survives the link
+and the file round trip unchanged."""
 
 from __future__ import annotations
 
 import base64
 import json
 import zlib
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +16,8 @@ from geo.access_adapter import SiteSelection
 from geo.access_kernel import WalkParams
 from geo.demand import TARGET_GROUPS
 from geo.facilities import CATEGORIES
+from geo.transit import TransitParams
+from indicators.composite import DEFAULT_WEIGHTS
 from scenarios.exchange import (
     MAX_URL_CHARS,
     from_file,
@@ -53,6 +57,25 @@ SITES = st.builds(
     source=st.sampled_from(list(SOURCES)),
     ref=_text(MAX_ID),
 )
+WEIGHTS = st.fixed_dictionaries({key: _range(0, 100) for key in DEFAULT_WEIGHTS}).filter(
+    lambda w: sum(w.values()) > 0
+)
+WINDOWS = st.tuples(st.integers(0, 1800), st.integers(0, 1800)).map(sorted)
+TRANSIT = st.builds(
+    lambda window, **kwargs: TransitParams(start_min=window[0], end_min=window[1], **kwargs),
+    window=WINDOWS,
+    weekday=st.integers(0, 6),
+    step_min=st.integers(1, 60),
+    max_access_m=_range(50, 2000),
+    transfer_penalty_min=_range(0, 30),
+    transfer_walk_m=_range(0, 2000),
+    speed_mps=_range(0.2, 2.5),
+    detour=_range(1, 3),
+    max_minutes=_range(1, 120),
+    horizon_min=st.integers(0, 600),
+    wheelchair_only=st.booleans(),
+    day=st.none() | st.dates(date(2000, 1, 1), date(2099, 12, 31)),
+)
 SCENARIOS = st.builds(
     Scenario,
     name=_text(MAX_NAME),
@@ -73,6 +96,9 @@ SCENARIOS = st.builds(
         include_restricted=st.booleans(),
         include_unclear=st.booleans(),
     ),
+    weights=WEIGHTS.map(lambda w: tuple((key, w[key]) for key in DEFAULT_WEIGHTS)),
+    min_people=_range(0, 100_000),
+    transit=TRANSIT,
     package_version=_text(40),
     created=_text(40),
     note=st.text(LINE | st.sampled_from("\n\r\t"), max_size=MAX_NOTE),
