@@ -77,17 +77,22 @@ def _click_latlng(tab, frame, lat: float, lon: float) -> None:
 def test_click_keeps_zoom_and_the_leaflet_map(page, server):
     page.goto(f"{server}/standortsimulation")
     wait_for_stadtteile(page)
-    wait_idle(page)  # a fast first page is drawn before its last run; zoom after that
-    frame = _map(page)
     expect(_metric(page, "Standorte neu / geschlossen")).to_have_text("0 / 0")
     # Zoom in on Neue Neustadt (no meeting place) like a planner, and tag the map object.
-    frame.evaluate(
-        "() => { const b = document.querySelector('path.ba-area-06').getBBox();"
-        " map.setView(map.layerPointToLatLng([b.x + b.width / 2, b.y + b.height / 2]), 14,"
-        " {animate: false}); map._testTag = 'erste Karte'; }"
-    )
-    page.wait_for_timeout(500)
-    before = _view(frame)
+    # A fast first page can still reset the view once, right after it is drawn (the map's
+    # first report to the server); zoom again until the view stays, as a planner would.
+    for _ in range(20):
+        wait_idle(page)
+        frame = _map(page)
+        frame.evaluate(
+            "() => { const b = document.querySelector('path.ba-area-06').getBBox();"
+            " map.setView(map.layerPointToLatLng([b.x + b.width / 2, b.y + b.height / 2]), 14,"
+            " {animate: false}); map._testTag = 'erste Karte'; }"
+        )
+        page.wait_for_timeout(1000)
+        before = _view(frame)
+        if before["zoom"] == 14:
+            break
     assert before["zoom"] == 14
     click_area(page, wait_for_stadtteile(page), "06")
     expect(_metric(page, "Standorte neu / geschlossen")).to_have_text("1 / 0", timeout=WAIT_MS)
