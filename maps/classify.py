@@ -6,7 +6,6 @@ import itertools
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 from branca.utilities import color_brewer
@@ -94,12 +93,48 @@ def palette_colors(palette: str, n: int) -> tuple[str, ...]:
     return tuple(color_brewer(palette, n))
 
 
-#: mapclassify's classifier per method.
-_CLASSIFIERS = {
-    "quantile": mapclassify.Quantiles,
-    "jenks": mapclassify.FisherJenks,
-    "equal": mapclassify.EqualInterval,
-}
+def _quantile_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """The ``Quantiles`` bins of mapclassify, with its arithmetic (scipy's "fraction" percentiles).
+
+    Importing mapclassify costs about 0.7 s (it loads scipy.stats and matplotlib), which the
+    app's first page (quantile classes) would pay on every server start.
+    """
+    step = 100.0 / k
+    percents = np.arange(step, 100 + step, step)
+    if percents[-1] > 100.0:
+        percents[-1] = 100.0
+    ordered = np.sort(values)
+    scores = []
+    for percent in percents:
+        idx = percent / 100.0 * (len(ordered) - 1)
+        i = int(idx)
+        if i == idx:
+            scores.append(ordered[i])
+        else:
+            weights = np.array([(i + 1 - idx), (idx - i)], float)
+            scores.append(np.add.reduce(ordered[i : i + 2] * weights) / weights.sum())
+    return np.unique(np.array(scores))
+
+
+def _equal_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """The ``EqualInterval`` bins of mapclassify (same arithmetic, without importing it)."""
+    low, high = values.min(), values.max()
+    width = (high - low) * 1.0 / k
+    cuts = np.arange(low + width, high + width, width)
+    if len(cuts) > k:  # floating point may overshoot by one
+        cuts = cuts[:k]
+    cuts[-1] = high
+    return cuts
+
+
+def _jenks_bins(values: np.ndarray, k: int) -> np.ndarray:
+    import mapclassify  # only natural breaks need it (≈ 0.7 s to import)
+
+    return mapclassify.FisherJenks(values, k=k).bins
+
+
+#: Upper class bounds per method (mapclassify's classifiers; the same figures).
+_CLASSIFIERS = {"quantile": _quantile_bins, "jenks": _jenks_bins, "equal": _equal_bins}
 
 
 def _breaks(values: np.ndarray, k: int, method: str) -> list[float]:
@@ -111,7 +146,7 @@ def _breaks(values: np.ndarray, k: int, method: str) -> list[float]:
     with warnings.catch_warnings():
         # Ties make mapclassify use fewer classes and say so; the legend shows the real count.
         warnings.simplefilter("ignore", UserWarning)
-        bins = _CLASSIFIERS[method](values, k=k).bins
+        bins = _CLASSIFIERS[method](values, k)
     # The lowest value opens the first class; a class may hold just that value (ties).
     return [float(values.min()), *sorted(set(map(float, bins)))]
 
