@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 #: Thresholds offered in the UI (walking metres).
 THRESHOLDS_M = (300, 500, 800, 1000)
@@ -94,6 +93,8 @@ def nearest_walk(
     nearest : numpy.ndarray
         ``(n,)`` index of the nearest site; -1 if there is no site.
     """
+    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
     cells = _as_xy(cells_xy)
     sites = _as_xy(sites_xy)
     if len(sites) == 0:
@@ -198,6 +199,8 @@ def e2sfca(
     site_ratio : numpy.ndarray
         ``(m,)`` ``R_j`` (NaN for a site with nobody in its catchment).
     """
+    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
     cells = _as_xy(cells_xy)
     sites = _as_xy(sites_xy)
     pop = np.nan_to_num(np.asarray(demand, dtype=float), nan=0.0)

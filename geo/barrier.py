@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import METRIC_CRS, WGS84
@@ -443,6 +442,8 @@ class WalkMetric:
         idx : numpy.ndarray
             ``(n,)`` index into ``b``; -1 if none is reachable.
         """
+        from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
         a, b = _as_xy(a_xy), _as_xy(b_xy)
         if len(b) == 0:
             return np.full(len(a), np.inf), np.full(len(a), -1)
@@ -526,6 +527,8 @@ class WalkMetric:
         walk_m : numpy.ndarray
             Walking metres of each pair.
         """
+        from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
         a, b = _as_xy(a_xy), _as_xy(b_xy)
         if len(a) == 0 or len(b) == 0:
             return np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0)

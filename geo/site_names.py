@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 #: A stop farther away than this (straight line) does not name a site.
 MAX_STOP_M = 600.0
@@ -86,6 +85,8 @@ def site_names(
     list of str
         One name per site.
     """
+    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
     points = np.asarray(points_xy, dtype=float).reshape(-1, 2)
     if len(stadtteile) != len(points):
         raise ValueError("Für jeden Standort wird ein Stadtteil (oder None) benötigt.")

@@ -20,7 +20,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from geo.access_adapter import CITY_ID, AccessResult
 from geo.access_kernel import grouped_weighted_median
@@ -231,6 +230,8 @@ def _expand_frequencies(base: pd.DataFrame, feed: Feed) -> pd.DataFrame:
 
 def footpaths(feed: Feed, params: TransitParams) -> list[list[tuple[int, float]]]:
     """Walking links between nearby stops (and transfers.txt), per stop: ``[(other, seconds)]``."""
+    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
     pts = xy(feed.stops)
     links: list[dict[int, float]] = [{} for _ in range(len(pts))]
     tree = cKDTree(pts)
@@ -343,6 +344,8 @@ def profile_scan(
 
 def egress_times(stops_xy: np.ndarray, places_xy: np.ndarray, params: TransitParams) -> np.ndarray:
     """Seconds from each stop to the nearest place on foot, ``inf`` beyond ``max_access_m``."""
+    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
     if len(places_xy) == 0:
         return np.full(len(stops_xy), INF)
     dist, _ = cKDTree(places_xy).query(stops_xy, k=1)
@@ -376,6 +379,8 @@ def door_to_door(
     numpy.ndarray
         ``(cells, departures)`` minutes; ``inf`` when nothing is reachable.
     """
+    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
     t0 = params.departures
     n = len(cells_xy)
     if len(places_xy):
@@ -463,6 +468,8 @@ def transit_access(
     -------
     TransitResult
     """
+    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
     day = day or params.day or feed.typical_day(params.weekday)
     if not feed.start <= day <= feed.end:
         raise ValueError(

@@ -1,4 +1,4 @@
-"""The first page imports no more than it draws: no PDF, charts or optimiser libraries."""
+"""The first page imports no more than it draws: no KD-trees, PDF, charts or optimiser."""
 
 from __future__ import annotations
 
@@ -30,4 +30,4 @@ def test_first_page_imports_no_pdf_chart_or_optimiser(synthetic_dir):
     )  # fmt: skip
     modules = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert "folium" in modules  # the probe really drew the page
-    assert not {"scipy.optimize", "matplotlib", "reportlab", "openpyxl"} & modules
+    assert not {"scipy.spatial", "scipy.optimize", "matplotlib", "reportlab", "openpyxl"} & modules
