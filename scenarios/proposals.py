@@ -229,7 +229,7 @@ def propose(
             cells["gehweg_m"].to_numpy(),
             xy(pool),
             k,
-            result.params.detour,
+            result.params.metric,
         )
         gains = _marginal_gains(problem, solved.chosen)
         alts = []
