@@ -6,9 +6,12 @@ from collections.abc import Collection
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from geo.crs import to_wgs84
+from geo.access_kernel import WalkParams
+from geo.barrier import Barrier
+from geo.crs import METRIC_CRS, to_wgs84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from indicators.format import format_number
 from maps.base import esc
@@ -225,4 +228,129 @@ def add_facilities(
             tooltip=esc(f"{row.get('name')}{hint}"),
             popup=folium.Popup(facility_popup_html(row), max_width=340),
         ).add_to(group)
+    group.add_to(m)
+
+
+#: Style of the Elbe layer: the river lines, walkable crossings and ferries (Okabe-Ito).
+BARRIER_COLOR = "#56B4E9"
+BRIDGE_COLOR = "#000000"
+FERRY_COLOR = "#D55E00"
+BARRIER_LAYER = "Elbe und Querungen"
+
+
+def barrier_features(barrier: Barrier) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The barrier lines and the crossings in WGS84 with German tooltip texts.
+
+    Parameters
+    ----------
+    barrier : geo.barrier.Barrier
+        The package's barrier (possibly with a scenario's changes).
+
+    Returns
+    -------
+    lines, crossings : geopandas.GeoDataFrame
+        ``text`` per line and per crossing, ``walkable`` per crossing.
+    """
+    lines = gpd.GeoDataFrame(
+        {"text": [f"{name} – zu Fuß nur über Brücken querbar" for name in barrier.lines]},
+        geometry=list(barrier.lines.values()),
+        crs=METRIC_CRS,
+    )
+    kinds = {"bruecke": "Brücke", "fussgaengerbruecke": "Fußgängerbrücke", "faehre": "Fähre"}
+    crossings = gpd.GeoDataFrame(
+        {
+            "text": [
+                f"{c.name} ({kinds[c.art]}{'' if c.walkable else ' – nur Bus & Bahn'})"
+                for c in barrier.crossings
+            ],
+            "walkable": [c.walkable for c in barrier.crossings],
+        },
+        geometry=gpd.points_from_xy(
+            [c.x for c in barrier.crossings], [c.y for c in barrier.crossings]
+        ),
+        crs=METRIC_CRS,
+    )
+    return to_wgs84(lines), to_wgs84(crossings)
+
+
+def add_barrier(m: folium.Map, barrier: Barrier | None) -> None:
+    """Draw the Elbe lines and crossings as a layer the planner can switch off.
+
+    Bridges are black dots, ferries hollow orange dots noted as "nur Bus & Bahn"; the names
+    are in the tooltips. Adds a layer switch to the map. Without a barrier nothing happens.
+
+    Parameters
+    ----------
+    m : folium.Map
+        Target map.
+    barrier : geo.barrier.Barrier or None
+        The barrier of the analysis (``WalkParams.barrier``).
+    """
+    if barrier is None:
+        return
+    lines, crossings = barrier_features(barrier)
+    group = folium.FeatureGroup(name=BARRIER_LAYER, show=True)
+    for text, line in zip(lines["text"], lines.geometry, strict=True):
+        folium.PolyLine(
+            [(y, x) for x, y in line.coords],
+            color=BARRIER_COLOR,
+            weight=5,
+            opacity=0.8,
+            tooltip=esc(text),
+        ).add_to(group)
+    for text, walkable, point in zip(
+        crossings["text"], crossings["walkable"], crossings.geometry, strict=True
+    ):
+        folium.CircleMarker(
+            [point.y, point.x],
+            radius=6,
+            color=BRIDGE_COLOR if walkable else FERRY_COLOR,
+            weight=2,
+            fill=True,
+            fill_color=BRIDGE_COLOR if walkable else "#ffffff",
+            fill_opacity=0.9,
+            dash_array=None if walkable else "3 3",
+            tooltip=esc(text),
+        ).add_to(group)
+    group.add_to(m)
+    folium.LayerControl(position="topleft", collapsed=True).add_to(m)
+
+
+def reach_areas(sites: gpd.GeoDataFrame, params: WalkParams) -> gpd.GeoDataFrame:
+    """Walking catchments of located sites (circles cut at the river), EPSG:25832.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Located sites in EPSG:25832.
+    params : WalkParams
+        Threshold and metric (:attr:`geo.access_kernel.WalkParams.metric`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One polygon per site, same index.
+    """
+    metric = params.metric
+    shapes = [metric.reach(np.array([p.x, p.y]), params.max_walk_m) for p in sites.geometry]
+    return gpd.GeoDataFrame(geometry=shapes, index=sites.index, crs=METRIC_CRS)
+
+
+def add_reach(m: folium.Map, sites: gpd.GeoDataFrame, params: WalkParams) -> None:
+    """Dashed outlines of the walking catchments (they stop at the river except at bridges)."""
+    located = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
+    if located.empty:
+        return
+    areas = to_wgs84(reach_areas(located, params))
+    group = folium.FeatureGroup(name="Einzugsbereiche")
+    folium.GeoJson(
+        areas.__geo_interface__,
+        style_function=lambda _: {
+            "color": "#0072B2",
+            "weight": 2,
+            "fill": False,
+            "dashArray": "6 4",
+        },
+        interactive=False,
+    ).add_to(group)
     group.add_to(m)

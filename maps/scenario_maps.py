@@ -470,8 +470,8 @@ def layer_data(
     if len(removed):
         entries.append([REMOVED_COLOR, "geschlossen", "ring"])
     note = (
-        f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg (Luftlinie × "
-        f"{format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."
+        f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg ({params.label}, "
+        f"Umwegfaktor {format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."
     )
     return {
         "cells": cells,

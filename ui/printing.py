@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from geo.package import DataPackage
@@ -40,7 +42,9 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None
     result = res.before
     label = result.target.label
     scenario = simulation.current()
-    key = (pkg.version, kind, paper, year, label, result.params, analysis.selection())
+    # The barrier enters the key through its content key (hashing the geometry is slow).
+    walk = (replace(result.params, barrier=None), result.params.metric.key)
+    key = (pkg.version, kind, paper, year, label, walk, analysis.selection())
     if kind == "unterversorgung":
         ranking = res.ranking_before
         key += (res.scenario.weights, res.scenario.min_people)
@@ -108,7 +112,7 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None
                 ev.after.cells,
                 ev.after.sites,
                 removed,
-                result.params,
+                ev.after.params,
                 title,
                 year,
                 paper=paper,

@@ -224,3 +224,14 @@ def test_saved_scenario_gives_the_same_pdf_on_the_page_and_in_the_cli(
     assert "Plan Nord" in page_text_all
     assert "31.12.2024" in page_text_all
     assert page_text_all == cli_text_all
+
+
+def test_the_pdf_names_the_elbe_rule_and_the_scenario_crossings(tmp_path):
+    root = write_package(tmp_path / "fluss", river=True)
+    package = load_package(root)
+    scenario = Scenario(year=2025, crossings_closed=("Teststeg",))
+    expert = _text(build_report(package, ReportRequest(scenario, "fachgespraech"), None))
+    flat = " ".join(expert.split())
+    assert "Luftlinie × Umwegfaktor, Elbe nur über Brücken" in flat
+    assert "Fähren zählen nur bei Bus & Bahn" in flat
+    assert "Elbquerung im Szenario gesperrt" in flat
