@@ -7,10 +7,12 @@ River along x = X0 + 1000 between Mitte (west) and Ost (east); the only bridge a
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo.access_adapter import analyse
@@ -197,3 +199,22 @@ def test_transit_walking_legs_respect_the_river(synthetic_river):
     assert (walk_river[east] > walk_plain[east]).all()
     assert walk_river[~east] == pytest.approx(walk_plain[~east])
     assert (river.travel_before.minutes >= plain.travel_before.minutes - 1e-9).all()
+
+
+def test_cli_closes_a_crossing_and_names_the_method(synthetic_dir, capsys):
+    from cli import main
+
+    write_river(synthetic_dir)
+    args = ["coverage", "--data", str(synthetic_dir), "--target", "alle", "--max-walk-m", "3000"]
+    args += ["--format", "csv"]
+    assert main(args) == 0
+    opened = capsys.readouterr()
+    assert "Luftlinie × Umwegfaktor, Elbe nur über Brücken" in opened.err
+    assert main([*args, "--close-crossing", "Teststeg"]) == 0
+    closed = capsys.readouterr().out
+    ost = [pd.read_csv(io.StringIO(text)).set_index("stadtteil") for text in (opened.out, closed)]
+    # Part of Ost reaches the Mehrgenerationenhaus in Nord via the bridge; closed: nobody.
+    assert ost[0].at["Ost", "einwohner_versorgt"] > 0
+    assert ost[1].at["Ost", "einwohner_versorgt"] == 0
+    assert main([*args, "--close-crossing", "Gibt es nicht"]) != 0
+    assert "Unbekannte Querung" in capsys.readouterr().err
