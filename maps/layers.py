@@ -14,7 +14,7 @@ from geo.barrier import Barrier
 from geo.crs import METRIC_CRS, to_wgs84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from indicators.format import format_number
-from maps.base import esc
+from maps.base import Call, esc
 from maps.classify import MISSING_COLOR
 
 #: CSS class of Stadtteil polygons (browser tests count these paths).
@@ -273,11 +273,44 @@ def barrier_features(barrier: Barrier) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFra
     return to_wgs84(lines), to_wgs84(crossings)
 
 
+def barrier_data(barrier: Barrier) -> dict:
+    """Compact JSON of the Elbe layer for ``BA.barrier`` (lines, crossings, styles).
+
+    Parameters
+    ----------
+    barrier : geo.barrier.Barrier
+        The barrier (possibly with a scenario's changes).
+
+    Returns
+    -------
+    dict
+        ``lines``: ``[[text, [[lat, lon], …]], …]``; ``crossings``:
+        ``[[lat, lon, text, walkable], …]``; layer name and colours.
+    """
+    lines, crossings = barrier_features(barrier)
+    return {
+        "name": BARRIER_LAYER,
+        "colors": [BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR],
+        "lines": [
+            [text, [[round(y, 5), round(x, 5)] for x, y in line.simplify(1e-5).coords]]
+            for text, line in zip(lines["text"], lines.geometry, strict=True)
+        ],
+        "crossings": [
+            [round(p.y, 5), round(p.x, 5), text, bool(walkable)]
+            for text, walkable, p in zip(
+                crossings["text"], crossings["walkable"], crossings.geometry, strict=True
+            )
+        ],
+    }
+
+
 def add_barrier(m: folium.Map, barrier: Barrier | None) -> None:
     """Draw the Elbe lines and crossings as a layer the planner can switch off.
 
     Bridges are black dots, ferries hollow orange dots noted as "nur Bus & Bahn"; the names
-    are in the tooltips. Adds a layer switch to the map. Without a barrier nothing happens.
+    are in the tooltips; a layer switch (top left) hides the layer. One compact call to the
+    map script (a few KB), so the simulation map stays small. Without a barrier nothing
+    happens.
 
     Parameters
     ----------
@@ -286,34 +319,8 @@ def add_barrier(m: folium.Map, barrier: Barrier | None) -> None:
     barrier : geo.barrier.Barrier or None
         The barrier of the analysis (``WalkParams.barrier``).
     """
-    if barrier is None:
-        return
-    lines, crossings = barrier_features(barrier)
-    group = folium.FeatureGroup(name=BARRIER_LAYER, show=True)
-    for text, line in zip(lines["text"], lines.geometry, strict=True):
-        folium.PolyLine(
-            [(y, x) for x, y in line.coords],
-            color=BARRIER_COLOR,
-            weight=5,
-            opacity=0.8,
-            tooltip=esc(text),
-        ).add_to(group)
-    for text, walkable, point in zip(
-        crossings["text"], crossings["walkable"], crossings.geometry, strict=True
-    ):
-        folium.CircleMarker(
-            [point.y, point.x],
-            radius=6,
-            color=BRIDGE_COLOR if walkable else FERRY_COLOR,
-            weight=2,
-            fill=True,
-            fill_color=BRIDGE_COLOR if walkable else "#ffffff",
-            fill_opacity=0.9,
-            dash_array=None if walkable else "3 3",
-            tooltip=esc(text),
-        ).add_to(group)
-    group.add_to(m)
-    folium.LayerControl(position="topleft", collapsed=True).add_to(m)
+    if barrier is not None:
+        m.add_child(Call("barrier", barrier_data(barrier)))
 
 
 def reach_areas(sites: gpd.GeoDataFrame, params: WalkParams) -> gpd.GeoDataFrame:
