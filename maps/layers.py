@@ -292,7 +292,7 @@ def barrier_data(barrier: Barrier) -> dict:
         "name": BARRIER_LAYER,
         "colors": [BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR],
         "lines": [
-            [text, [[round(y, 5), round(x, 5)] for x, y in line.simplify(1e-5).coords]]
+            [text, [[round(y, 5), round(x, 5)] for x, y in line.simplify(5e-5).coords]]
             for text, line in zip(lines["text"], lines.geometry, strict=True)
         ],
         "crossings": [

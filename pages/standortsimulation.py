@@ -126,7 +126,6 @@ def workspace() -> None:
         siting_panels.proposal_panel(pkg, group)
     with presentation.editing("orte"):
         siting_panels.places_panel(scenario, ev, candidates)
-        siting_panels.crossings_panel(pkg, scenario)
 
     st.subheader("Wirkung je Stadtteil")
     show_all = st.toggle("alle Stadtteile zeigen", value=False)
@@ -138,4 +137,7 @@ def workspace() -> None:
         siting_panels.save_and_share(scenario)
 
 
+# Outside the fragment: a map click does not resend it; changing a crossing reruns the page.
+with presentation.editing("querungen"):
+    siting_panels.crossings_panel(pkg, simulation.current())
 workspace()
