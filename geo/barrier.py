@@ -500,7 +500,7 @@ class WalkMetric:
         """
         p = _as_xy(point_xy)
         radius = self.straight_radius(max_walk_m)
-        disk = shapely.Point(p[0]).buffer(radius, 64)
+        disk = shapely.Point(p[0]).buffer(radius, 16)
         if self.barrier is None:
             return disk
         bar = self.barrier
@@ -509,7 +509,7 @@ class WalkMetric:
         spare = radius - bar.to_crossings(p, label)[0]
         for rest, at, sides in zip(spare, bar.xy, bar.sides, strict=True):
             if rest > 0:
-                around = shapely.Point(at).buffer(rest, 32)
+                around = shapely.Point(at).buffer(rest, 16)
                 parts += [around.intersection(bar.regions[side]) for side in sides]
         return shapely.union_all(parts)
 

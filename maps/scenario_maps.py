@@ -337,7 +337,9 @@ def _reach_outline(row: dict, params: WalkParams) -> list | None:
     if not any(disk.intersects(line) for line in params.barrier.lines.values()):
         return None
     rings = []
-    for part in shapely.get_parts(params.metric.reach(at, params.max_walk_m)):
+    # 5 m simplification: a few dozen points per outline (positions are approximate anyway).
+    area = params.metric.reach(at, params.max_walk_m).simplify(5.0)
+    for part in shapely.get_parts(area):
         lon, lat = _TO_WGS84.transform(*np.asarray(part.exterior.coords).T)
         rings.append([[round(a, 5), round(b, 5)] for a, b in zip(lat, lon, strict=True)])
     return rings

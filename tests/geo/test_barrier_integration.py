@@ -24,8 +24,9 @@ from geo.gtfs import read_feed
 from geo.package import load_package
 from geo.siting import SitingProblem, pmedian
 from scenarios.exchange import from_url_param, to_json, to_url_param
-from scenarios.model import NewCrossing, Scenario, scenario_from_dict
+from scenarios.model import NewCrossing, Scenario, scenario_from_dict, stamped
 from scenarios.result import compute, walk_params
+from scenarios.store import ScenarioStore
 from tests.synthetic import BRIDGE, X0, Y0, metric_point, write_river
 
 ASZ = np.array([X0 + 500, Y0 + 500])
@@ -161,6 +162,20 @@ def test_scenario_crossings_round_trip_and_are_validated(synthetic_river):
     assert scenario_from_dict(data) == scenario
     assert from_url_param(to_url_param(scenario)) == scenario
     assert not scenario.is_empty
+
+
+def test_the_store_keeps_scenario_crossings(tmp_path):
+    scenario = stamped(
+        Scenario(
+            crossings_added=(NewCrossing("Hubbrücke", 11.6469, 52.1317),),
+            crossings_closed=("Sternbrücke",),
+        ),
+        "Mit Hubbrücke",
+        "v1",
+    )
+    store = ScenarioStore(tmp_path)
+    store.save(scenario)
+    assert store.load("Mit Hubbrücke").scenario == scenario
 
 
 @pytest.mark.parametrize(
