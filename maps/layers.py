@@ -14,7 +14,7 @@ from geo.barrier import Barrier
 from geo.crs import METRIC_CRS, to_wgs84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from indicators.format import format_number
-from maps.base import Call, esc
+from maps.base import Call, encode_polyline, esc
 from maps.classify import MISSING_COLOR
 
 #: CSS class of Stadtteil polygons (browser tests count these paths).
@@ -284,7 +284,7 @@ def barrier_data(barrier: Barrier) -> dict:
     Returns
     -------
     dict
-        ``lines``: ``[[text, [[lat, lon], …]], …]``; ``crossings``:
+        ``lines``: ``[[text, encoded polyline], …]``; ``crossings``:
         ``[[lat, lon, text, walkable], …]``; layer name and colours.
     """
     lines, crossings = barrier_features(barrier)
@@ -292,7 +292,7 @@ def barrier_data(barrier: Barrier) -> dict:
         "name": BARRIER_LAYER,
         "colors": [BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR],
         "lines": [
-            [text, [[round(y, 5), round(x, 5)] for x, y in line.simplify(5e-5).coords]]
+            [text, encode_polyline(np.asarray(line.simplify(5e-5).coords)[:, ::-1])]
             for text, line in zip(lines["text"], lines.geometry, strict=True)
         ],
         "crossings": [

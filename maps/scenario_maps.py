@@ -26,7 +26,7 @@ from pyproj import Transformer
 from geo.access_kernel import WalkParams
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
 from indicators.format import format_number
-from maps.base import Call, base_map, label_points
+from maps.base import Call, base_map, encode_polyline, label_points
 from maps.builders import bounds_lonlat
 from maps.layers import CATEGORY_STYLE
 
@@ -56,34 +56,6 @@ def change_classes(before: np.ndarray, after: np.ndarray) -> np.ndarray:
         ["vorher", "neu", "verloren"],
         default="",
     )
-
-
-def encode_polyline(latlon: np.ndarray, precision: int = 5) -> str:
-    """Google's encoded polyline of ``(n, 2)`` lat/lon (≈ 1 m at precision 5).
-
-    Parameters
-    ----------
-    latlon : numpy.ndarray
-        ``(n, 2)`` latitude, longitude.
-    precision : int
-        Decimal places kept.
-
-    Returns
-    -------
-    str
-    """
-    scaled = np.round(np.asarray(latlon, dtype=float).reshape(-1, 2) * 10**precision).astype(
-        np.int64
-    )
-    deltas = np.diff(scaled, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
-    out = []
-    for value in deltas.tolist():
-        value = ~(value << 1) if value < 0 else value << 1
-        while value >= 0x20:
-            out.append(chr((0x20 | (value & 0x1F)) + 63))
-            value >>= 5
-        out.append(chr(value + 63))
-    return "".join(out)
 
 
 def area_rings(areas: gpd.GeoDataFrame, tolerance_m: float = OUTLINE_TOLERANCE_M) -> list:

@@ -473,12 +473,12 @@
 
   /* The Elbe as a walking barrier: lines, bridges (filled) and ferries (hollow, "nur Bus &
    * Bahn"), names as tooltips, in one layer with a switch (top left).
-   * spec: {name, colors: [line, bridge, ferry], lines: [[text, [[lat, lon], ...]], ...],
+   * spec: {name, colors: [line, bridge, ferry], lines: [[text, encoded polyline], ...],
    *        crossings: [[lat, lon, text, walkable], ...]} */
   BA.barrier = function (map, spec) {
     var colors = spec.colors, group = L.layerGroup();
     spec.lines.forEach(function (l) {
-      var line = L.polyline(l[1], { color: colors[0], weight: 5, opacity: 0.8 });
+      var line = L.polyline(BA.polyline(l[1], 5), { color: colors[0], weight: 5, opacity: 0.8 });
       line.bindTooltip(text("span", null, l[0]), { sticky: true });
       group.addLayer(line);
     });
