@@ -553,6 +553,10 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
         flow += [ctx.p("<b>Neue Standorte:</b>"), *ctx.bullets(added)]
     if closed:
         flow += [ctx.p("<b>Gedanklich geschlossen:</b>"), *ctx.bullets(closed)]
+    crossings = [f"neue Elbquerung: {esc(c.name)}" for c in scenario.crossings_added]
+    crossings += [f"für Fußwege gesperrt: {esc(c)}" for c in scenario.crossings_closed]
+    if crossings:
+        flow += [ctx.p("<b>Elbquerungen:</b>"), *ctx.bullets(crossings)]
     flow += [ctx.p("<b>Wirkung:</b>"), *ctx.bullets(numbers)]
     removed = package.einrichtungen[package.einrichtungen["id"].isin(scenario.removed)]
     flow += [
@@ -819,7 +823,7 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
                 ctx.st,
             ),
         ]
-    if not scenario.is_empty:
+    if scenario.added or scenario.removed:
         areas = _new_site_areas(res)
         rows = [
             [
