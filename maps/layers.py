@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geo.access_kernel import WalkParams
-from geo.barrier import Barrier
+from geo.barrier import Barrier, Crossing
 from geo.crs import METRIC_CRS, to_wgs84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from indicators.format import format_number
@@ -238,18 +238,22 @@ FERRY_COLOR = "#D55E00"
 BARRIER_LAYER = "Elbe und Querungen"
 
 
-def barrier_features(barrier: Barrier) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def barrier_features(
+    barrier: Barrier, closed: Collection[Crossing] = ()
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The barrier lines and the crossings in WGS84 with German tooltip texts.
 
     Parameters
     ----------
     barrier : geo.barrier.Barrier
         The package's barrier (possibly with a scenario's changes).
+    closed : collection of geo.barrier.Crossing
+        Crossings a scenario closed (shown as closed, not walkable).
 
     Returns
     -------
     lines, crossings : geopandas.GeoDataFrame
-        ``text`` per line and per crossing, ``walkable`` per crossing.
+        ``text`` per line and per crossing, ``walkable`` and ``closed`` per crossing.
     """
     lines = gpd.GeoDataFrame(
         {"text": [f"{name} – zu Fuß nur über Brücken querbar" for name in barrier.lines]},
@@ -257,37 +261,40 @@ def barrier_features(barrier: Barrier) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFra
         crs=METRIC_CRS,
     )
     kinds = {"bruecke": "Brücke", "fussgaengerbruecke": "Fußgängerbrücke", "faehre": "Fähre"}
+    shown = [*barrier.crossings, *closed]
     crossings = gpd.GeoDataFrame(
         {
             "text": [
                 f"{c.name} ({kinds[c.art]}{'' if c.walkable else ' – nur Bus & Bahn'})"
                 for c in barrier.crossings
-            ],
-            "walkable": [c.walkable for c in barrier.crossings],
+            ]
+            + [f"{c.name} ({kinds[c.art]} – im Szenario gesperrt)" for c in closed],
+            "walkable": [c.walkable for c in barrier.crossings] + [False] * len(closed),
+            "closed": [False] * len(barrier.crossings) + [True] * len(closed),
         },
-        geometry=gpd.points_from_xy(
-            [c.x for c in barrier.crossings], [c.y for c in barrier.crossings]
-        ),
+        geometry=gpd.points_from_xy([c.x for c in shown], [c.y for c in shown]),
         crs=METRIC_CRS,
     )
     return to_wgs84(lines), to_wgs84(crossings)
 
 
-def barrier_data(barrier: Barrier) -> dict:
+def barrier_data(barrier: Barrier, closed: Collection[Crossing] = ()) -> dict:
     """Compact JSON of the Elbe layer for ``BA.barrier`` (lines, crossings, styles).
 
     Parameters
     ----------
     barrier : geo.barrier.Barrier
         The barrier (possibly with a scenario's changes).
+    closed : collection of geo.barrier.Crossing
+        Crossings the scenario closed (drawn grey).
 
     Returns
     -------
     dict
         ``lines``: ``[[text, encoded polyline], …]``; ``crossings``:
-        ``[[lat, lon, text, walkable], …]``; layer name and colours.
+        ``[[lat, lon, text, walkable, closed], …]``; layer name and colours.
     """
-    lines, crossings = barrier_features(barrier)
+    lines, crossings = barrier_features(barrier, closed)
     return {
         "name": BARRIER_LAYER,
         "colors": [BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR],
@@ -296,15 +303,19 @@ def barrier_data(barrier: Barrier) -> dict:
             for text, line in zip(lines["text"], lines.geometry, strict=True)
         ],
         "crossings": [
-            [round(p.y, 5), round(p.x, 5), text, bool(walkable)]
-            for text, walkable, p in zip(
-                crossings["text"], crossings["walkable"], crossings.geometry, strict=True
+            [round(p.y, 5), round(p.x, 5), text, bool(walkable), bool(shut)]
+            for text, walkable, shut, p in zip(
+                crossings["text"],
+                crossings["walkable"],
+                crossings["closed"],
+                crossings.geometry,
+                strict=True,
             )
         ],
     }
 
 
-def add_barrier(m: folium.Map, barrier: Barrier | None) -> None:
+def add_barrier(m: folium.Map, barrier: Barrier | None, closed: Collection[Crossing] = ()) -> None:
     """Draw the Elbe lines and crossings as a layer the planner can switch off.
 
     Bridges are black dots, ferries hollow orange dots noted as "nur Bus & Bahn"; the names
@@ -318,9 +329,11 @@ def add_barrier(m: folium.Map, barrier: Barrier | None) -> None:
         Target map.
     barrier : geo.barrier.Barrier or None
         The barrier of the analysis (``WalkParams.barrier``).
+    closed : collection of geo.barrier.Crossing
+        Crossings the scenario closed (grey, "im Szenario gesperrt").
     """
     if barrier is not None:
-        m.add_child(Call("barrier", barrier_data(barrier)))
+        m.add_child(Call("barrier", barrier_data(barrier, closed)))
 
 
 def reach_areas(sites: gpd.GeoDataFrame, params: WalkParams) -> gpd.GeoDataFrame:

@@ -114,7 +114,8 @@ def workspace() -> None:
         f"mit Bus & Bahn neu in {format_number(limit)} min",
     )
     base_map = layered_base(simulation.map_base(pkg), **map_widget.map_options())
-    add_barrier(base_map, walk.barrier)  # the Elbe with the scenario's crossings (switchable)
+    # The Elbe with the scenario's crossings (switchable layer; closed bridges grey).
+    add_barrier(base_map, walk.barrier, simulation.closed_crossings(pkg, scenario))
     map_widget.show_layered_map(
         base_map, layers, key="karte_simulation", on_click=simulation.click, height=620
     )

@@ -100,3 +100,12 @@ def test_print_sheets_draw_the_river_and_name_the_rule(synthetic_river):
         2025,
     )
     assert figure_bytes(figure, "png", dpi=40)[:4] == b"\x89PNG"
+
+
+def test_a_closed_bridge_is_drawn_grey_and_named(synthetic_river):
+    changed = synthetic_river.barrier.with_changes(closed=["Teststeg"])
+    data = barrier_data(changed, [c for c in synthetic_river.barrier.crossings if c.walkable])
+    closed = [c for c in data["crossings"] if c[4]]
+    assert [c[2] for c in closed] == ["Teststeg (Brücke – im Szenario gesperrt)"]
+    assert closed[0][3] is False  # not walkable any more
+    assert [c[2] for c in data["crossings"] if not c[4]] == ["Testfähre (Fähre – nur Bus & Bahn)"]
