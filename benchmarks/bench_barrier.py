@@ -5,6 +5,12 @@
    and with the barrier. Target with barrier: ≤ 100 ms.
 2. MCLP coverage pairs cells × all cells within 500/800 m (what SitingProblem.from_points
    builds). Target: well under 1 s.
+4. End to end through the app's functions (``geo.access_adapter.analyse``,
+   ``scenarios.result.compute``, ``scenarios.proposals.propose``) without and with the barrier:
+   full recompute of all cells, MCLP k = 3 over all cells (pool, matrix, MILP, alternatives),
+   a click-like recompute in a scenario (one new site, cached status quo) and the same with
+   the Hubbrücke added (the status quo of the changed bridges is computed in full).
+   Targets: ≤ 100 ms, ≤ 1 s, ≤ 150 ms for a click (server time, see bench_simulation.py).
 3. Effect: the best single new site on Werder (the populated cell of the Stadtteil named
    "Werder" that adds the most not-yet-covered seniors), people added at 500/800/1000 m without
    vs. with the barrier. Existing coverage is computed with the same metric as the gain.
@@ -15,6 +21,7 @@ Run: .venv/bin/python benchmarks/bench_barrier.py
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,13 +30,16 @@ import scipy.sparse as sp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import package, table, timed
-from geo.access_adapter import SiteSelection, site_arrays
+from geo.access_adapter import SiteSelection, analyse, site_arrays
 from geo.access_kernel import WalkParams, e2sfca, gaussian_weight, nearest_walk, walk_bounds
 from geo.barrier import WalkMetric, read_barrier
 from geo.crs import xy
 from geo.demand import TARGET_GROUPS, demand_grid
 from geo.facilities import located
 from geo.siting import SitingProblem
+from scenarios.model import NewCrossing, NewSite, Scenario
+from scenarios.proposals import propose
+from scenarios.result import compute
 
 
 def e2sfca_from_pairs(site_idx, cell_idx, walk_m, demand, n_cells, n_sites, catchment_m):
@@ -170,10 +180,55 @@ def main() -> None:
             "zusätzlich erreichte Senioren 65+ (2025)",
         )
     )
+    end_to_end(pkg)
     print(
         "\nIssue 13 measured 771→718, 1.423→987, 1.642→1.134 (best cell without vs. with "
         "barrier).\nThe middle column is what the optimiser promises today for its choice "
         "and what that site really adds."
+    )
+
+
+def end_to_end(pkg) -> None:
+    """Section 4: the app's own functions with and without the barrier."""
+    group = TARGET_GROUPS["senioren"]
+    grid = demand_grid(pkg.zensus, pkg.statistik, 2025, group)
+    site = NewSite("Test", 11.64, 52.12)  # Werder
+    hub = NewCrossing("Hubbrücke", 11.6469, 52.1317)
+    rows = []
+    for label, data in (("ohne Barriere", replace(pkg, barrier=None)), ("mit Elbe", pkg)):
+        walk = WalkParams(barrier=data.barrier)
+        t_full, result = timed(lambda p=data, w=walk: analyse(p, 2025, group, w, demand=grid))
+        t_mclp, _ = timed(lambda p=data, r=result: propose(p, r, 3, "grid"), repeat=3, warmup=1)
+        base = compute(data, Scenario(year=2025), demand=grid)
+        t_click, _ = timed(
+            lambda p=data, b=base: compute(
+                p, Scenario(year=2025, added=(site,)), demand=grid, base=b
+            ),
+            repeat=10,
+        )
+        row = {
+            "Variante": label,
+            "alle Zellen neu (ms)": f"{t_full:.0f}",
+            "MCLP k=3 alle Zellen (ms)": f"{t_mclp:.0f}",
+            "Klick: compute (ms)": f"{t_click:.0f}",
+        }
+        if data.barrier is not None:
+            with_hub = Scenario(year=2025, added=(site,), crossings_added=(hub,))
+            t_hub, _ = timed(
+                lambda p=data, b=base, s=with_hub: compute(p, s, demand=grid, base=b),
+                repeat=10,
+            )
+            row["Klick mit Hubbrücke (ms)"] = f"{t_hub:.0f}"
+        else:
+            row["Klick mit Hubbrücke (ms)"] = "–"
+        rows.append(row)
+    print()
+    print(
+        table(
+            rows,
+            "Ende zu Ende (analyse / propose / compute, Median); Ziele: ≤ 100 ms, ≤ 1.000 ms, "
+            "Klick ≤ 150 ms Serverzeit",
+        )
     )
 
 

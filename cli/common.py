@@ -7,6 +7,7 @@ import json
 import math
 import re
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -100,7 +101,15 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
         "--max-walk-m",
         type=float,
         default=defaults.max_walk_m,
-        help=f"Gehdistanz in m (Luftlinie × Umwegfaktor), üblich {', '.join(map(str, THRESHOLDS_M))}",
+        help=f"Gehdistanz in m (Luftlinie × Umwegfaktor; über die Elbe nur über Brücken, wenn das "
+        f"Datenpaket elbe_barriere.geojson hat), üblich {', '.join(map(str, THRESHOLDS_M))}",
+    )
+    parser.add_argument(
+        "--close-crossing",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="Elbquerung für Fußwege sperren (Name wie in elbe_querungen.csv; mehrfach möglich)",
     )
     parser.add_argument("--detour", type=float, default=defaults.detour, help="Umwegfaktor")
     parser.add_argument("--speed", type=float, default=defaults.speed_mps, help="Gehtempo in m/s")
@@ -231,7 +240,9 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
         store = ScenarioStore(args.scenario_dir or store_dir())
         if store.notice:  # a damaged store was set aside: say so, then report the missing name
             print(f"Hinweis: {store.notice}", file=sys.stderr)
-        return store.load(args.scenario).scenario
+        loaded = store.load(args.scenario).scenario
+        closed = (*loaded.crossings_closed, *getattr(args, "close_crossing", []))
+        return replace(loaded, crossings_closed=tuple(dict.fromkeys(closed)))
     year = args.year if args.year is not None else max(package.years)
     if year not in package.years:
         raise ValueError(
@@ -270,6 +281,7 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
             wheelchair_only=args.wheelchair,
             day=_date(args.date),
         ),
+        crossings_closed=tuple(dict.fromkeys(getattr(args, "close_crossing", []))),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import pandas as pd
 
@@ -68,5 +69,7 @@ def coverage_output(result: AccessResult, total: bool = False) -> pd.DataFrame:
 def run(args: argparse.Namespace) -> int:
     """Print the table."""
     _, _, result = compute_for(args, draws=0)
+    if result.after.params.barrier is not None:  # name the method (stdout holds the table)
+        print(f"Gehweg: {result.after.params.label}", file=sys.stderr)
     write_table(coverage_output(result.after, args.total), args.format, args.output)
     return 0

@@ -1,7 +1,8 @@
 """Walking access from grid cells to meeting places (vectorised, metres in EPSG:25832).
 
 Walking distance is the straight line times a detour factor (``Luftlinie × Umwegfaktor``);
-walking time divides it by a senior walking pace. Facility positions are approximate: each
+with a river barrier in the data package (:mod:`geo.barrier`) a walk across the Elbe goes via
+a bridge. Walking time divides it by a senior walking pace. Facility positions are approximate: each
 site carries a radius within which it lies (``Lage ± r m``), and :func:`walk_bounds` turns
 that into a best and a worst case for every cell.
 
@@ -11,10 +12,12 @@ package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from geo.barrier import Barrier, WalkMetric
 
 #: Thresholds offered in the UI (walking metres).
 THRESHOLDS_M = (300, 500, 800, 1000)
@@ -34,12 +37,17 @@ class WalkParams:
         Walking pace in metres per second (default 1.0 m/s, a senior pace).
     catchment_m : float
         Walking catchment of the E2SFCA supply ratio (default 1000 m).
+    barrier : geo.barrier.Barrier, optional
+        River barrier of the data package (with a scenario's crossing changes); set by
+        :func:`scenarios.result.walk_params`, never stored in a scenario. None: straight
+        line × detour everywhere.
     """
 
     max_walk_m: float = 500.0
     detour: float = 1.3
     speed_mps: float = 1.0
     catchment_m: float = 1000.0
+    barrier: Barrier | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         checks = [
@@ -54,6 +62,16 @@ class WalkParams:
         for ok, message in checks:
             if not ok:
                 raise ValueError(message)
+
+    @property
+    def metric(self) -> WalkMetric:
+        """The walking metric of these assumptions (detour and barrier)."""
+        return WalkMetric(self.detour, self.barrier)
+
+    @property
+    def label(self) -> str:
+        """Method label for the UI (names the Elbe rule when there is a barrier)."""
+        return self.metric.label
 
     @property
     def max_straight_m(self) -> float:
@@ -72,8 +90,13 @@ def _as_xy(points: np.ndarray) -> np.ndarray:
     return xy
 
 
+def as_metric(detour: float | WalkMetric) -> WalkMetric:
+    """A :class:`~geo.barrier.WalkMetric` from a detour factor (no barrier) or a metric."""
+    return detour if isinstance(detour, WalkMetric) else WalkMetric(float(detour))
+
+
 def nearest_walk(
-    cells_xy: np.ndarray, sites_xy: np.ndarray, detour: float
+    cells_xy: np.ndarray, sites_xy: np.ndarray, detour: float | WalkMetric
 ) -> tuple[np.ndarray, np.ndarray]:
     """Walking distance from every cell to its nearest site (KD-tree).
 
@@ -83,28 +106,21 @@ def nearest_walk(
         ``(n, 2)`` cell centres in metres.
     sites_xy : numpy.ndarray
         ``(m, 2)`` site positions in metres.
-    detour : float
-        Detour factor.
+    detour : float or geo.barrier.WalkMetric
+        Detour factor, or the walking metric (with the river barrier).
 
     Returns
     -------
     walk_m : numpy.ndarray
-        ``(n,)`` walking metres; ``inf`` if there is no site.
+        ``(n,)`` walking metres; ``inf`` if there is no (reachable) site.
     nearest : numpy.ndarray
-        ``(n,)`` index of the nearest site; -1 if there is no site.
+        ``(n,)`` index of the nearest site; -1 if there is none.
     """
-    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
-
-    cells = _as_xy(cells_xy)
-    sites = _as_xy(sites_xy)
-    if len(sites) == 0:
-        return np.full(len(cells), np.inf), np.full(len(cells), -1)
-    dist, idx = cKDTree(sites).query(cells, k=1)
-    return dist * detour, idx.astype(int)
+    return as_metric(detour).nearest(_as_xy(cells_xy), _as_xy(sites_xy))
 
 
 def walk_bounds(
-    cells_xy: np.ndarray, sites_xy: np.ndarray, radius_m: np.ndarray, detour: float
+    cells_xy: np.ndarray, sites_xy: np.ndarray, radius_m: np.ndarray, detour: float | WalkMetric
 ) -> tuple[np.ndarray, np.ndarray]:
     """Best and worst case walking distance given each site's position uncertainty.
 
@@ -120,14 +136,19 @@ def walk_bounds(
         ``(m, 2)`` site points.
     radius_m : numpy.ndarray
         ``(m,)`` uncertainty radius per site (0 for exact positions).
-    detour : float
-        Detour factor.
+    detour : float or geo.barrier.WalkMetric
+        Detour factor or walking metric (across the river: the route via a bridge, whose
+        last leg shortens or lengthens by the radius, see :meth:`geo.barrier.WalkMetric.bounds`).
 
     Returns
     -------
     lower, upper : numpy.ndarray
         ``(n,)`` walking metres; ``inf`` without sites.
     """
+    metric = as_metric(detour)
+    if metric.barrier is not None:
+        return metric.bounds(_as_xy(cells_xy), _as_xy(sites_xy), radius_m)
+    detour = metric.detour
     cells = _as_xy(cells_xy)
     sites = _as_xy(sites_xy)
     radius = np.nan_to_num(np.asarray(radius_m, dtype=float).reshape(-1), nan=0.0)
@@ -168,7 +189,7 @@ def e2sfca(
     cells_xy: np.ndarray,
     demand: np.ndarray,
     sites_xy: np.ndarray,
-    detour: float,
+    detour: float | WalkMetric,
     catchment_m: float,
     capacity: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -185,8 +206,8 @@ def e2sfca(
         ``(n,)`` people per cell (NaN counts as 0).
     sites_xy : numpy.ndarray
         ``(m, 2)`` sites.
-    detour : float
-        Detour factor (walking = straight × detour).
+    detour : float or geo.barrier.WalkMetric
+        Detour factor (walking = straight × detour) or walking metric (with the barrier).
     catchment_m : float
         Walking catchment ``d₀``.
     capacity : numpy.ndarray, optional
@@ -199,21 +220,15 @@ def e2sfca(
     site_ratio : numpy.ndarray
         ``(m,)`` ``R_j`` (NaN for a site with nobody in its catchment).
     """
-    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
-
     cells = _as_xy(cells_xy)
     sites = _as_xy(sites_xy)
     pop = np.nan_to_num(np.asarray(demand, dtype=float), nan=0.0)
     if len(sites) == 0:
         return np.zeros(len(cells)), np.zeros(0)
     supply = np.ones(len(sites)) if capacity is None else np.asarray(capacity, dtype=float)
-    tree = cKDTree(cells)
     # Sparse pairs within the catchment: the only ones with a non-zero weight.
-    pairs = cKDTree(sites).sparse_distance_matrix(
-        tree, catchment_m / detour, output_type="coo_matrix"
-    )
-    site_idx, cell_idx = pairs.row, pairs.col
-    weight = gaussian_weight(pairs.data * detour, catchment_m)
+    site_idx, cell_idx, walk_m = as_metric(detour).pairs_within(sites, cells, catchment_m)
+    weight = gaussian_weight(walk_m, catchment_m)
     weighted_pop = np.bincount(site_idx, weights=pop[cell_idx] * weight, minlength=len(sites))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(weighted_pop > 0, supply / weighted_pop, np.nan)

@@ -43,6 +43,12 @@ CROSSINGS_FILE = "elbe_querungen.csv"
 #: Method labels for the UI.
 WALK_LABEL = "Luftlinie × Umwegfaktor"
 WALK_LABEL_BARRIER = "Luftlinie × Umwegfaktor, Elbe nur über Brücken"
+#: One sentence on the rule (method texts of pages and PDF).
+ELBE_NOTE = (
+    " Über die Elbe (Stromelbe, Alte Elbe) führt ein Gehweg über die nächste Brücke: Luftlinie "
+    "bis zur Brücke, darüber und weiter zum Ziel, jeder Abschnitt × Umwegfaktor. Fähren zählen "
+    "nur bei Bus & Bahn (sie fahren nach Fahrplan)."
+)
 #: Kinds of crossing (``art``) and whether one may walk across.
 CROSSING_KINDS = {"bruecke": True, "fussgaengerbruecke": True, "faehre": False}
 #: The planning area reaches this far beyond the city boundary (facilities may lie up to
@@ -473,6 +479,40 @@ class WalkMetric:
             best[better] = candidates[better]
             best_idx[better] = members[found[better]]
         return best * self.detour, best_idx
+
+    def reach(self, point_xy: np.ndarray, max_walk_m: float) -> BaseGeometry:
+        """The area within ``max_walk_m`` walking of a point (a circle cut at the river).
+
+        On the point's bank it is the circle of ``max_walk_m / detour``; across, for each
+        crossing reached with straight metres ``h`` to spare, the circle of the rest around
+        the crossing on its far bank.
+
+        Parameters
+        ----------
+        point_xy : numpy.ndarray
+            ``(2,)`` a point in EPSG:25832.
+        max_walk_m : float
+            Walking threshold.
+
+        Returns
+        -------
+        shapely geometry
+            Polygon(s) in EPSG:25832 (for catchment outlines on maps).
+        """
+        p = _as_xy(point_xy)
+        radius = self.straight_radius(max_walk_m)
+        disk = shapely.Point(p[0]).buffer(radius, 16)
+        if self.barrier is None:
+            return disk
+        bar = self.barrier
+        label = bar.region_of(p)
+        parts = [disk.intersection(bar.regions[label[0]])]
+        spare = radius - bar.to_crossings(p, label)[0]
+        for rest, at, sides in zip(spare, bar.xy, bar.sides, strict=True):
+            if rest > 0:
+                around = shapely.Point(at).buffer(rest, 16)
+                parts += [around.intersection(bar.regions[side]) for side in sides]
+        return shapely.union_all(parts)
 
     def bounds(
         self, a_xy: np.ndarray, b_xy: np.ndarray, radius_m: np.ndarray

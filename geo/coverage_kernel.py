@@ -57,9 +57,10 @@ def cell_access(
         ``gehweg_max_m`` (bounds from position uncertainty), ``naechste`` (index of the
         nearest site, -1 if none), ``versorgt`` (bool), ``e2sfca`` (sites per person).
     """
-    walk, nearest = nearest_walk(cells_xy, sites_xy, params.detour)
-    lower, upper = walk_bounds(cells_xy, sites_xy, site_radius_m, params.detour)
-    access, _ = e2sfca(cells_xy, demand, sites_xy, params.detour, params.catchment_m)
+    metric = params.metric
+    walk, nearest = nearest_walk(cells_xy, sites_xy, metric)
+    lower, upper = walk_bounds(cells_xy, sites_xy, site_radius_m, metric)
+    access, _ = e2sfca(cells_xy, demand, sites_xy, metric, params.catchment_m)
     return pd.DataFrame(
         {
             "gehweg_m": walk,
@@ -115,10 +116,17 @@ def add_exact_sites(
     if len(new) == 0:
         return out
     cells = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
-    # The nearest new site per cell; the same arithmetic as cKDTree (sqrt of summed squares).
-    dx = cells[:, None, 0] - new[None, :, 0]
-    dy = cells[:, None, 1] - new[None, :, 1]
-    straight = np.sqrt(dx * dx + dy * dy)
+    if params.barrier is None:
+        # The nearest new site per cell; the same arithmetic as cKDTree (sqrt of summed squares).
+        dx = cells[:, None, 0] - new[None, :, 0]
+        dy = cells[:, None, 1] - new[None, :, 1]
+        straight = np.sqrt(dx * dx + dy * dy)
+        # Bounds as in walk_bounds (radius 0: lower = upper = the straight distance).
+        exact = np.hypot(dx, dy).min(axis=1) * params.detour
+    else:
+        # Route lengths via the bridges; bounds of an exact site equal its walking distance.
+        straight = params.metric.lengths(cells, new)
+        exact = straight.min(axis=1) * params.detour
     nearest_new = straight.argmin(axis=1)
     walk_new = straight[np.arange(len(cells)), nearest_new] * params.detour
     walk = out["gehweg_m"].to_numpy()
@@ -129,11 +137,9 @@ def add_exact_sites(
     out["gehzeit_min"] = params.minutes(walk)
     out["naechste"] = np.where(closer, n_sites + nearest_new, out["naechste"].to_numpy())
     out["versorgt"] = walk <= params.max_walk_m
-    # Bounds as in walk_bounds (radius 0: lower = upper = the straight distance).
-    exact = np.hypot(dx, dy).min(axis=1) * params.detour
     out["gehweg_min_m"] = np.minimum(out["gehweg_min_m"].to_numpy(), exact)
     out["gehweg_max_m"] = np.minimum(out["gehweg_max_m"].to_numpy(), exact)
-    extra, _ = e2sfca(cells, demand, new, params.detour, params.catchment_m)
+    extra, _ = e2sfca(cells, demand, new, params.metric, params.catchment_m)
     out["e2sfca"] = out["e2sfca"].to_numpy() + extra
     return out
 

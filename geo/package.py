@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.barrier import CROSSINGS_FILE, LINES_FILE, Barrier, WalkMetric, read_barrier
 from geo.errors import DataPackageError
 from geo.readers import (
     check_statistik_matches,
@@ -37,7 +38,7 @@ FILES = {
     "einrichtungen": "einrichtungen.csv",
 }
 #: Optional files: the app works without them, later features use them.
-OPTIONAL_FILES = {"gtfs": "gtfs/mvb_gtfs.zip"}
+OPTIONAL_FILES = {"gtfs": "gtfs/mvb_gtfs.zip", "barriere": LINES_FILE, "querungen": CROSSINGS_FILE}
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class DataPackage:
         Short content hash of the package files (identifies the data in scenarios).
     notes : tuple of str
         Repairs and caveats applied while loading (German), to be shown in the UI.
+    barrier : geo.barrier.Barrier or None
+        The Elbe as a walking barrier with its crossings (``elbe_barriere.geojson`` +
+        ``elbe_querungen.csv``); None without the two files (straight line × detour).
     """
 
     root: Path
@@ -75,6 +79,11 @@ class DataPackage:
     zensus: gpd.GeoDataFrame
     version: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    barrier: Barrier | None = field(default=None, repr=False)
+
+    def walk_metric(self, detour: float) -> WalkMetric:
+        """The walking metric of this package for a detour factor (the one place to get it)."""
+        return WalkMetric(detour, self.barrier)
 
     @property
     def years(self) -> list[int]:
@@ -176,6 +185,8 @@ def load_package(root: Path | str) -> DataPackage:
         )
     with _file(FILES["zensus"]):
         zensus = read_zensus(root / FILES["zensus"], stadtteile, notes)
+    with _file(LINES_FILE):
+        barrier = read_barrier(root, stadtgrenze.geometry.iloc[0])
     return DataPackage(
         root=root,
         stadtteile=stadtteile,
@@ -185,6 +196,7 @@ def load_package(root: Path | str) -> DataPackage:
         zensus=zensus,
         version=_content_hash(root),
         notes=tuple(notes),
+        barrier=barrier,
     )
 
 
@@ -209,7 +221,9 @@ def _file(name: str) -> Iterator[None]:
 
 def _content_hash(root: Path) -> str:
     digest = hashlib.sha256()
-    for name in sorted(FILES.values()):
+    # The barrier files change walking distances, so they are part of the version (caches).
+    optional = [n for n in (LINES_FILE, CROSSINGS_FILE) if (root / n).is_file()]
+    for name in [*sorted(FILES.values()), *optional]:
         digest.update(name.encode())
         digest.update(read_bytes(root / name, name))
     return digest.hexdigest()[:12]

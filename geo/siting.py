@@ -28,9 +28,9 @@ import geopandas as gpd
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.spatial import cKDTree
 
-from geo.access_kernel import WalkParams
+from geo.access_kernel import WalkParams, as_metric
+from geo.barrier import WalkMetric
 from geo.crs import xy
 
 #: Maximum number of new sites the optimiser proposes at once.
@@ -133,8 +133,9 @@ class SitingProblem:
     ) -> SitingProblem:
         """Build from positions (KD-tree, sparse).
 
-        Candidate ``j`` covers ``i`` if their walking distance (straight line × detour) is at
-        most the threshold.
+        Candidate ``j`` covers ``i`` if their walking distance (straight line × detour; across
+        the river via a bridge, see :attr:`geo.access_kernel.WalkParams.metric`) is at most
+        the threshold.
 
         Parameters
         ----------
@@ -155,14 +156,7 @@ class SitingProblem:
         """
         demand_xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
         candidate_xy = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
-        radius = params.max_straight_m
-        pairs = (
-            cKDTree(demand_xy).query_ball_tree(cKDTree(candidate_xy), radius)
-            if len(candidate_xy)
-            else []
-        )
-        rows = np.repeat(np.arange(len(pairs)), [len(p) for p in pairs]).astype(int)
-        cols = np.fromiter((j for p in pairs for j in p), dtype=int, count=len(rows))
+        rows, cols, _ = params.metric.pairs_within(demand_xy, candidate_xy, params.max_walk_m)
         cover = sp.csc_matrix(
             (np.ones(len(rows)), (rows, cols)), shape=(len(demand_xy), len(candidate_xy))
         )
@@ -472,7 +466,7 @@ def pmedian(
     current_m: np.ndarray,
     candidate_xy: np.ndarray,
     k: int,
-    detour: float,
+    detour: float | WalkMetric,
     exact_limit: int = 200_000,
     time_limit: float = 30.0,
 ) -> SitingResult:
@@ -494,8 +488,8 @@ def pmedian(
         ``(m, 2)`` candidates.
     k : int
         Number of new sites.
-    detour : float
-        Detour factor.
+    detour : float or geo.barrier.WalkMetric
+        Detour factor or walking metric (with the river barrier).
     exact_limit : int
         Largest number of assignment variables solved exactly.
     time_limit : float
@@ -527,7 +521,7 @@ def pmedian(
     # Cap "no place at all" at a finite distance so the objective stays finite.
     cap = np.nanmax(np.where(np.isfinite(current), current, 0.0), initial=0.0) + 50_000.0
     current = np.where(np.isfinite(current), current, cap)
-    dist = np.hypot(xy[:, None, 0] - cand[None, :, 0], xy[:, None, 1] - cand[None, :, 1]) * detour
+    dist = as_metric(detour).pairwise(xy, cand)
     improves = dist < current[:, None]
     curve = []
     if improves.sum() <= exact_limit:

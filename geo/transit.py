@@ -4,7 +4,9 @@ For every populated cell and every departure in a window (default Tuesday 09:00�
 earliest arrival at any meeting place is found: walk to a stop (at most ``max_access_m``),
 wait, ride, change trips (a transfer penalty is added to every change and footpaths connect
 nearby stops), alight and walk to the place – or simply walk all the way if that is faster.
-The result per cell is the median over the departures.
+The result per cell is the median over the departures. Every walking leg (to and from stops,
+transfers, the walk-only comparison) uses the walking metric of the analysis: with a river
+barrier a walk across the Elbe goes via a bridge (ferries are in the timetable).
 
 Algorithm: one backward *profile Connection Scan* (Dibbelt et al., a timetable-based
 earliest-arrival algorithm like RAPTOR) from the meeting places gives, for every stop, the
@@ -15,7 +17,7 @@ so all 4,500 cells and all departures cost one scan plus vectorised look-ups.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -23,6 +25,7 @@ import pandas as pd
 
 from geo.access_adapter import CITY_ID, AccessResult
 from geo.access_kernel import grouped_weighted_median
+from geo.barrier import Barrier, WalkMetric
 from geo.crs import xy
 from geo.gtfs import WEEKDAYS, Feed
 
@@ -59,6 +62,9 @@ class TransitParams:
         Board and alight only at stops marked wheelchair-accessible.
     day : datetime.date or None
         A specific day of travel instead of the feed's typical ``weekday``.
+    barrier : geo.barrier.Barrier, optional
+        River barrier of the walking legs (set from the walking analysis by
+        :func:`transit_for`, never stored in a scenario).
     """
 
     weekday: int = 1
@@ -74,6 +80,7 @@ class TransitParams:
     horizon_min: int = 120
     wheelchair_only: bool = False
     day: date | None = None
+    barrier: Barrier | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         checks = [
@@ -106,6 +113,11 @@ class TransitParams:
     def departures(self) -> np.ndarray:
         """Sampled departure times in seconds after midnight."""
         return np.arange(self.start_min, self.end_min + 1, self.step_min) * 60.0
+
+    @property
+    def metric(self) -> WalkMetric:
+        """Walking metric of the legs (detour and barrier)."""
+        return WalkMetric(self.detour, self.barrier)
 
     def walk_seconds(self, straight_m: np.ndarray) -> np.ndarray:
         """Walking time for straight-line distances."""
@@ -241,6 +253,8 @@ def footpaths(feed: Feed, params: TransitParams) -> list[list[tuple[int, float]]
         for b in neighbours:
             if a != b:
                 links[a][b] = float(params.walk_seconds(np.hypot(*(pts[a] - pts[b]))))
+    if params.barrier is not None:
+        _reroute_links(links, pts, params)
     for row in feed.transfers.itertuples():
         if row.from_stop != row.to_stop:
             walk = links[row.from_stop].get(row.to_stop, INF)
@@ -248,6 +262,38 @@ def footpaths(feed: Feed, params: TransitParams) -> list[list[tuple[int, float]]
                 max(float(row.seconds), 0.0) if walk == INF else max(walk, float(row.seconds))
             )
     return [sorted(d.items()) for d in links]
+
+
+def _routes(
+    params: TransitParams,
+    a_xy: np.ndarray,
+    b_xy: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    limit_m: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs found by straight radius, re-measured via the bridges and cut at ``limit_m``.
+
+    Returns the kept ``rows``, ``cols`` and their route lengths in straight metres (walking =
+    length × detour); pairs on the same bank keep their straight distance.
+    """
+    straight = np.hypot(*(a_xy[rows] - b_xy[cols]).T) if len(rows) else np.zeros(0)
+    if params.barrier is None or len(rows) == 0:
+        return rows, cols, straight
+    length = params.barrier.pair_lengths(a_xy, b_xy, rows, cols, straight)
+    keep = (length <= straight) | (length * params.detour <= limit_m)
+    return rows[keep], cols[keep], length[keep]
+
+
+def _reroute_links(links: list[dict[int, float]], pts: np.ndarray, params: TransitParams) -> None:
+    """Footpaths across the river: via a bridge if still short enough, else dropped."""
+    rows = np.fromiter((a for a, d in enumerate(links) for _ in d), dtype=int)
+    cols = np.fromiter((b for d in links for b in d), dtype=int, count=len(rows))
+    kept, kept_cols, length = _routes(params, pts, pts, rows, cols, params.transfer_walk_m)
+    for d in links:
+        d.clear()
+    for a, b, seconds in zip(kept, kept_cols, params.walk_seconds(length), strict=True):
+        links[a][b] = float(seconds)
 
 
 @dataclass(frozen=True)
@@ -344,13 +390,10 @@ def profile_scan(
 
 def egress_times(stops_xy: np.ndarray, places_xy: np.ndarray, params: TransitParams) -> np.ndarray:
     """Seconds from each stop to the nearest place on foot, ``inf`` beyond ``max_access_m``."""
-    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
-
     if len(places_xy) == 0:
         return np.full(len(stops_xy), INF)
-    dist, _ = cKDTree(places_xy).query(stops_xy, k=1)
-    seconds = params.walk_seconds(dist)
-    return np.where(dist * params.detour <= params.max_access_m, seconds, INF)
+    walk_m, _ = params.metric.nearest(stops_xy, places_xy)
+    return np.where(walk_m <= params.max_access_m, walk_m / params.speed_mps, INF)
 
 
 def door_to_door(
@@ -384,8 +427,7 @@ def door_to_door(
     t0 = params.departures
     n = len(cells_xy)
     if len(places_xy):
-        direct, _ = cKDTree(places_xy).query(cells_xy, k=1)
-        walk_only = params.walk_seconds(direct)
+        walk_only = params.metric.nearest(cells_xy, places_xy)[0] / params.speed_mps
     else:
         walk_only = np.full(n, INF)
     best = np.repeat(walk_only[:, None], len(t0), axis=1)  # seconds of travel
@@ -397,8 +439,11 @@ def door_to_door(
     if usable is not None and len(stop_idx):
         keep = np.asarray(usable, dtype=bool)[stop_idx]
         cell_idx, stop_idx = cell_idx[keep], stop_idx[keep]
+    cell_idx, stop_idx, length = _routes(
+        params, cells_xy, stops_xy, cell_idx, stop_idx, params.max_access_m
+    )
     if len(stop_idx):
-        access = params.walk_seconds(np.hypot(*(cells_xy[cell_idx] - stops_xy[stop_idx]).T))
+        access = params.walk_seconds(length)
         order = np.argsort(stop_idx, kind="stable")
         cell_idx, stop_idx, access = cell_idx[order], stop_idx[order], access[order]
         bounds = np.flatnonzero(np.diff(stop_idx)) + 1
@@ -468,8 +513,6 @@ def transit_access(
     -------
     TransitResult
     """
-    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
-
     day = day or params.day or feed.typical_day(params.weekday)
     if not feed.start <= day <= feed.end:
         raise ValueError(
@@ -489,7 +532,7 @@ def transit_access(
     )
     minutes = door_to_door(cells_xy, places_xy, stops_xy, profiles, params, usable)
     walk = (
-        params.walk_seconds(cKDTree(places_xy).query(cells_xy, k=1)[0]) / 60.0
+        params.metric.nearest(cells_xy, places_xy)[0] / params.speed_mps / 60.0
         if len(places_xy)
         else np.full(len(cells_xy), INF)
     )
@@ -574,7 +617,9 @@ def transit_for(
     Returns
     -------
     TransitResult
+        Walking legs use the river barrier of ``result`` (its ``params.barrier``).
     """
+    params = replace(params, barrier=result.params.barrier)
     return transit_access(feed, xy(result.cells), xy(result.sites), params, day=day, paths=paths)
 
 

@@ -17,7 +17,7 @@ from indicators.format import format_number
 from maps.base import add_labels, add_legend, base_map, esc
 from maps.builders import area_map, bounds_lonlat
 from maps.classify import MISSING_COLOR
-from maps.layers import STADTTEIL_CLASS, add_facilities
+from maps.layers import STADTTEIL_CLASS, add_barrier, add_facilities, add_reach
 
 #: Upper bounds (minutes) of the walking-time classes; the last class is open.
 TIME_BREAKS_MIN = (5, 10, 15, 20, 30)
@@ -269,7 +269,9 @@ def walk_time_map(
     add_outlines(m, areas)
     if labels:
         add_labels(m, areas)
-    if rings and len(sites):
+    if rings and len(sites) and params.barrier is not None:
+        add_reach(m, sites, params)
+    elif rings and len(sites):
         group = folium.FeatureGroup(name="Einzugsbereiche")
         for point in to_wgs84(sites).geometry:
             folium.Circle(
@@ -282,13 +284,15 @@ def walk_time_map(
                 interactive=False,
             ).add_to(group)
         group.add_to(m)
+    add_barrier(m, params.barrier)
     add_facilities(m, sites, name="Begegnungsstätten", show_precision=show_precision)
     entries = list(zip(TIME_COLORS, time_class_labels(), strict=True))
     entries.append((MISSING_COLOR, "Zahl nicht veröffentlicht"))
     note = (
-        f"Gehweg = Luftlinie × Umwegfaktor {format_number(params.detour, 1)}, Gehtempo "
-        f"{format_number(params.speed_mps, 1)} m/s. Kreise: {format_number(params.max_walk_m)} m "
-        f"Gehweg (≈ {format_number(params.max_straight_m)} m Luftlinie). Einrichtungslagen ungefähr."
+        f"Gehweg = {params.label} (Umwegfaktor {format_number(params.detour, 1)}), Gehtempo "
+        f"{format_number(params.speed_mps, 1)} m/s. {'Umrisse' if params.barrier else 'Kreise'}: "
+        f"{format_number(params.max_walk_m)} m Gehweg (≈ {format_number(params.max_straight_m)} m "
+        "Luftlinie). Einrichtungslagen ungefähr."
     )
     add_legend(m, "Gehzeit zur nächsten Einrichtung", entries, note)
     return m

@@ -12,6 +12,7 @@ import re
 
 import folium
 import geopandas as gpd
+import numpy as np
 import xyzservices
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -217,6 +218,34 @@ class Call(MacroElement):
 #: Characters escaped in JSON that goes into a page: no ``</script>``, no template-literal
 #: syntax, no line separators that end a JavaScript string.
 _JSON_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&`$\u2028\u2029"})
+
+
+def encode_polyline(latlon: np.ndarray, precision: int = 5) -> str:
+    """Google's encoded polyline of ``(n, 2)`` lat/lon (≈ 1 m at precision 5).
+
+    Parameters
+    ----------
+    latlon : numpy.ndarray
+        ``(n, 2)`` latitude, longitude.
+    precision : int
+        Decimal places kept.
+
+    Returns
+    -------
+    str
+    """
+    scaled = np.round(np.asarray(latlon, dtype=float).reshape(-1, 2) * 10**precision).astype(
+        np.int64
+    )
+    deltas = np.diff(scaled, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
+    out = []
+    for value in deltas.tolist():
+        value = ~(value << 1) if value < 0 else value << 1
+        while value >= 0x20:
+            out.append(chr((0x20 | (value & 0x1F)) + 63))
+            value >>= 5
+        out.append(chr(value + 63))
+    return "".join(out)
 
 
 def js_json(value: object) -> str:

@@ -8,13 +8,14 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from geo.barrier import Barrier
 from geo.crs import to_wgs84
 from geo.facilities import CATEGORIES
 from indicators.format import format_value
 from indicators.registry import INDICATORS, Indicator
 from maps.base import add_labels, add_legend, base_map
 from maps.classify import Classes, classify
-from maps.layers import CATEGORY_STYLE, add_choropleth, add_facilities
+from maps.layers import CATEGORY_STYLE, add_barrier, add_choropleth, add_facilities
 
 
 def bounds_lonlat(areas: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -82,6 +83,7 @@ def area_map(
     basemap: bool = True,
     large: bool = False,
     layer_name: str = "Stadtteile",
+    barrier: Barrier | None = None,
 ) -> folium.Map:
     """Areas filled with given colours, with tooltip, legend and optional facility markers.
 
@@ -111,6 +113,8 @@ def area_map(
         Larger type (presentation mode).
     layer_name : str
         Name of the area layer.
+    barrier : geo.barrier.Barrier, optional
+        Draw the Elbe and its crossings as a switchable layer.
 
     Returns
     -------
@@ -120,6 +124,7 @@ def area_map(
     add_choropleth(m, areas, colors, tooltip, name=layer_name, highlight=highlight)
     if labels:
         add_labels(m, areas)
+    add_barrier(m, barrier)
     if facilities is not None:
         add_facilities(m, facilities, name="Begegnungsstätten", show_precision=False)
     add_legend(m, legend_title, legend, note)

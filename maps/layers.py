@@ -6,12 +6,15 @@ from collections.abc import Collection
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from geo.crs import to_wgs84
+from geo.access_kernel import WalkParams
+from geo.barrier import Barrier, Crossing
+from geo.crs import METRIC_CRS, to_wgs84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from indicators.format import format_number
-from maps.base import esc
+from maps.base import Call, encode_polyline, esc
 from maps.classify import MISSING_COLOR
 
 #: CSS class of Stadtteil polygons (browser tests count these paths).
@@ -225,4 +228,149 @@ def add_facilities(
             tooltip=esc(f"{row.get('name')}{hint}"),
             popup=folium.Popup(facility_popup_html(row), max_width=340),
         ).add_to(group)
+    group.add_to(m)
+
+
+#: Style of the Elbe layer: the river lines, walkable crossings and ferries (Okabe-Ito).
+BARRIER_COLOR = "#56B4E9"
+BRIDGE_COLOR = "#000000"
+FERRY_COLOR = "#D55E00"
+BARRIER_LAYER = "Elbe und Querungen"
+
+
+def barrier_features(
+    barrier: Barrier, closed: Collection[Crossing] = ()
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The barrier lines and the crossings in WGS84 with German tooltip texts.
+
+    Parameters
+    ----------
+    barrier : geo.barrier.Barrier
+        The package's barrier (possibly with a scenario's changes).
+    closed : collection of geo.barrier.Crossing
+        Crossings a scenario closed (shown as closed, not walkable).
+
+    Returns
+    -------
+    lines, crossings : geopandas.GeoDataFrame
+        ``text`` per line and per crossing, ``walkable`` and ``closed`` per crossing.
+    """
+    lines = gpd.GeoDataFrame(
+        {"text": [f"{name} – zu Fuß nur über Brücken querbar" for name in barrier.lines]},
+        geometry=list(barrier.lines.values()),
+        crs=METRIC_CRS,
+    )
+    kinds = {"bruecke": "Brücke", "fussgaengerbruecke": "Fußgängerbrücke", "faehre": "Fähre"}
+    shown = [*barrier.crossings, *closed]
+    crossings = gpd.GeoDataFrame(
+        {
+            "text": [
+                f"{c.name} ({kinds[c.art]}{'' if c.walkable else ' – nur Bus & Bahn'})"
+                for c in barrier.crossings
+            ]
+            + [f"{c.name} ({kinds[c.art]} – im Szenario gesperrt)" for c in closed],
+            "walkable": [c.walkable for c in barrier.crossings] + [False] * len(closed),
+            "closed": [False] * len(barrier.crossings) + [True] * len(closed),
+        },
+        geometry=gpd.points_from_xy([c.x for c in shown], [c.y for c in shown]),
+        crs=METRIC_CRS,
+    )
+    return to_wgs84(lines), to_wgs84(crossings)
+
+
+def barrier_data(barrier: Barrier, closed: Collection[Crossing] = ()) -> dict:
+    """Compact JSON of the Elbe layer for ``BA.barrier`` (lines, crossings, styles).
+
+    Parameters
+    ----------
+    barrier : geo.barrier.Barrier
+        The barrier (possibly with a scenario's changes).
+    closed : collection of geo.barrier.Crossing
+        Crossings the scenario closed (drawn grey).
+
+    Returns
+    -------
+    dict
+        ``lines``: ``[[text, encoded polyline], …]``; ``crossings``:
+        ``[[lat, lon, text, walkable, closed], …]``; layer name and colours.
+    """
+    lines, crossings = barrier_features(barrier, closed)
+    return {
+        "name": BARRIER_LAYER,
+        "colors": [BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR],
+        "lines": [
+            [text, encode_polyline(np.asarray(line.simplify(5e-5).coords)[:, ::-1])]
+            for text, line in zip(lines["text"], lines.geometry, strict=True)
+        ],
+        "crossings": [
+            [round(p.y, 5), round(p.x, 5), text, bool(walkable), bool(shut)]
+            for text, walkable, shut, p in zip(
+                crossings["text"],
+                crossings["walkable"],
+                crossings["closed"],
+                crossings.geometry,
+                strict=True,
+            )
+        ],
+    }
+
+
+def add_barrier(m: folium.Map, barrier: Barrier | None, closed: Collection[Crossing] = ()) -> None:
+    """Draw the Elbe lines and crossings as a layer the planner can switch off.
+
+    Bridges are black dots, ferries hollow orange dots noted as "nur Bus & Bahn"; the names
+    are in the tooltips; a layer switch (top left) hides the layer. One compact call to the
+    map script (a few KB), so the simulation map stays small. Without a barrier nothing
+    happens.
+
+    Parameters
+    ----------
+    m : folium.Map
+        Target map.
+    barrier : geo.barrier.Barrier or None
+        The barrier of the analysis (``WalkParams.barrier``).
+    closed : collection of geo.barrier.Crossing
+        Crossings the scenario closed (grey, "im Szenario gesperrt").
+    """
+    if barrier is not None:
+        m.add_child(Call("barrier", barrier_data(barrier, closed)))
+
+
+def reach_areas(sites: gpd.GeoDataFrame, params: WalkParams) -> gpd.GeoDataFrame:
+    """Walking catchments of located sites (circles cut at the river), EPSG:25832.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Located sites in EPSG:25832.
+    params : WalkParams
+        Threshold and metric (:attr:`geo.access_kernel.WalkParams.metric`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One polygon per site, same index.
+    """
+    metric = params.metric
+    shapes = [metric.reach(np.array([p.x, p.y]), params.max_walk_m) for p in sites.geometry]
+    return gpd.GeoDataFrame(geometry=shapes, index=sites.index, crs=METRIC_CRS)
+
+
+def add_reach(m: folium.Map, sites: gpd.GeoDataFrame, params: WalkParams) -> None:
+    """Dashed outlines of the walking catchments (they stop at the river except at bridges)."""
+    located = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
+    if located.empty:
+        return
+    areas = to_wgs84(reach_areas(located, params))
+    group = folium.FeatureGroup(name="Einzugsbereiche")
+    folium.GeoJson(
+        areas.__geo_interface__,
+        style_function=lambda _: {
+            "color": "#0072B2",
+            "weight": 2,
+            "fill": False,
+            "dashArray": "6 4",
+        },
+        interactive=False,
+    ).add_to(group)
     group.add_to(m)

@@ -24,9 +24,9 @@ import shapely
 from pyproj import Transformer
 
 from geo.access_kernel import WalkParams
-from geo.crs import METRIC_CRS, ZENSUS_CRS, to_metric
+from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
 from indicators.format import format_number
-from maps.base import Call, base_map, label_points
+from maps.base import Call, base_map, encode_polyline, label_points
 from maps.builders import bounds_lonlat
 from maps.layers import CATEGORY_STYLE
 
@@ -56,34 +56,6 @@ def change_classes(before: np.ndarray, after: np.ndarray) -> np.ndarray:
         ["vorher", "neu", "verloren"],
         default="",
     )
-
-
-def encode_polyline(latlon: np.ndarray, precision: int = 5) -> str:
-    """Google's encoded polyline of ``(n, 2)`` lat/lon (≈ 1 m at precision 5).
-
-    Parameters
-    ----------
-    latlon : numpy.ndarray
-        ``(n, 2)`` latitude, longitude.
-    precision : int
-        Decimal places kept.
-
-    Returns
-    -------
-    str
-    """
-    scaled = np.round(np.asarray(latlon, dtype=float).reshape(-1, 2) * 10**precision).astype(
-        np.int64
-    )
-    deltas = np.diff(scaled, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).ravel()
-    out = []
-    for value in deltas.tolist():
-        value = ~(value << 1) if value < 0 else value << 1
-        while value >= 0x20:
-            out.append(chr((0x20 | (value & 0x1F)) + 63))
-            value >>= 5
-        out.append(chr(value + 63))
-    return "".join(out)
 
 
 def area_rings(areas: gpd.GeoDataFrame, tolerance_m: float = OUTLINE_TOLERANCE_M) -> list:
@@ -324,6 +296,32 @@ def _pin(row: dict, kind: str, tooltip: str, color: str, symbol=None, label=None
     return [row["lat"], row["lon"], kind, tooltip, color, symbol, label]
 
 
+def _reach_outline(row: dict, params: WalkParams) -> list | None:
+    """``[[lat, lon], …]`` rings of a site's catchment where the Elbe cuts its circle.
+
+    None (the browser draws the plain circle) without a barrier or when the circle does not
+    touch a barrier line, so a click away from the river sends no more data than before.
+    """
+    if params.barrier is None:
+        return None
+    at = lonlat_to_metric([row["lon"]], [row["lat"]])[0]
+    disk = shapely.Point(at).buffer(params.max_straight_m)
+    if not any(disk.intersects(line) for line in params.barrier.lines.values()):
+        return None
+    rings = []
+    # 5 m simplification: a few dozen points per outline (positions are approximate anyway).
+    area = params.metric.reach(at, params.max_walk_m).simplify(5.0)
+    for part in shapely.get_parts(area):
+        lon, lat = _TO_WGS84.transform(*np.asarray(part.exterior.coords).T)
+        rings.append([[round(a, 5), round(b, 5)] for a, b in zip(lat, lon, strict=True)])
+    return rings
+
+
+def _with_reach(pin: list, row: dict, params: WalkParams) -> list:
+    outline = _reach_outline(row, params)
+    return pin if outline is None else [*pin, outline]
+
+
 def existing_pins(sites: gpd.GeoDataFrame | None) -> list:
     """Pins of existing places (colour and symbol by category, position accuracy named)."""
     pins = []
@@ -454,8 +452,10 @@ def layer_data(
             pins.append(_pin(row, "kandidat", f"Kandidat: {row['name']}", CANDIDATE_COLOR))
         entries.append(["#ffffff", "Kandidat (Haus eines anderen Trägers)", "punkt"])
     for row in _rows(sites[new_mask]):
-        pins.append(_pin(row, "neu", f"neu: {row['name']}", NEW_SITE_COLOR, "fa-star"))
-    entries.append([NEW_SITE_COLOR, "neuer Standort (Kreis: Gehdistanz)", "ring"])
+        pin = _pin(row, "neu", f"neu: {row['name']}", NEW_SITE_COLOR, "fa-star")
+        pins.append(_with_reach(pin, row, params))
+    shape = "Kreis, an der Elbe nur über Brücken" if params.barrier else "Kreis"
+    entries.append([NEW_SITE_COLOR, f"neuer Standort ({shape}: Gehdistanz)", "ring"])
     if proposal is not None and len(proposal):
         taken = proposal_taken or [False] * len(proposal)
         for i, (row, done) in enumerate(zip(_rows(proposal), taken, strict=True), start=1):
@@ -465,13 +465,14 @@ def layer_data(
                 f"Vorschlag {i}: {row['name']} – zusätzlich versorgt: "
                 f"{format_number(row.get('gewinn'))}"
             )
-            pins.append(_pin(row, "vorschlag", text, PROPOSAL_COLOR, None, str(i)))
+            pin = _pin(row, "vorschlag", text, PROPOSAL_COLOR, None, str(i))
+            pins.append(_with_reach(pin, row, params))
         entries.append(["#ffffff", "Vorschlag, noch nicht übernommen", "vorschlag"])
     if len(removed):
         entries.append([REMOVED_COLOR, "geschlossen", "ring"])
     note = (
-        f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg (Luftlinie × "
-        f"{format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."
+        f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg ({params.label}, "
+        f"Umwegfaktor {format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."
     )
     return {
         "cells": cells,

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from geo.access_kernel import WalkParams
+from geo.barrier import Barrier
 from geo.facilities import stand_range
 from geo.package import DataPackage
 from indicators.composite import CLASS_LABELS, COMPONENTS, check_weights
@@ -19,11 +20,47 @@ from indicators.format import format_number
 from indicators.registry import Indicator
 from maps.access_maps import CLASS_COLORS, TIME_COLORS, cell_squares, time_class_labels, time_colors
 from maps.classify import COVERAGE_EDGES, METHODS, MISSING_COLOR, Classes, classify_fixed
+from maps.layers import BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR, barrier_features, reach_areas
 from maps.scenario_maps import CHANGE_STYLE, NEW_SITE_COLOR, REMOVED_COLOR, change_classes
 from maps.static import Layer, Sheet, sheet_figure
 
 SITE_COLOR = "#0072B2"
 WALK_NOTE = "Gehweg = Luftlinie × Umwegfaktor (kein Wegenetz); Einrichtungslagen ungefähr (± Radius je Eintrag)."
+
+
+def walk_note(params: WalkParams | None) -> str:
+    """The method note of a sheet (names the Elbe rule when walking respects the river)."""
+    if params is None or params.barrier is None:
+        return WALK_NOTE
+    return WALK_NOTE.replace("Luftlinie × Umwegfaktor", params.label)
+
+
+def barrier_layers(barrier: Barrier | None) -> list[Layer]:
+    """The Elbe, its bridges and its ferries for a print map (nothing without a barrier)."""
+    if barrier is None:
+        return []
+    lines, crossings = barrier_features(barrier)
+    walkable = crossings["walkable"].to_numpy(dtype=bool)
+    layers = [
+        Layer(lines, BARRIER_COLOR, "lines", 2.5, label="Elbe (zu Fuß nur über Brücken)", zorder=5)
+    ]
+    if walkable.any():
+        layers.append(
+            Layer(crossings[walkable], BRIDGE_COLOR, "points", 22, label="Brücke", zorder=6)
+        )
+    if (~walkable).any():
+        layers.append(
+            Layer(
+                crossings[~walkable],
+                "#ffffff",
+                "points",
+                22,
+                edge=FERRY_COLOR,
+                label="Fähre (nur Bus & Bahn)",
+                zorder=6,
+            )
+        )
+    return layers
 
 
 def datenstand(package: DataPackage, year: int, *, version: bool = True) -> str:
@@ -115,14 +152,14 @@ def coverage_sheet(
         legend_title="Anteil versorgt (%)",
         legend=classes.legend(),
         datenstand=datenstand(package, year, version=version),
-        notes=(WALK_NOTE, f"Umwegfaktor {format_number(params.detour, 2)}."),
+        notes=(walk_note(params), f"Umwegfaktor {format_number(params.detour, 2)}."),
         paper=paper,
     )
     return sheet_figure(
         package.stadtteile,
         classes.fill_colors(),
         sheet,
-        layers=_sites_layer(sites),
+        layers=[*_sites_layer(sites), *barrier_layers(params.barrier)],
         label_priority=residents(package, year),
     )
 
@@ -155,14 +192,14 @@ def underserved_sheet(
         legend_title="Unterversorgung (Klasse)",
         legend=legend,
         datenstand=datenstand(package, year, version=version),
-        notes=(index_note(weights), WALK_NOTE),
+        notes=(index_note(weights), walk_note(WalkParams(barrier=package.barrier))),
         paper=paper,
     )
     return sheet_figure(
         package.stadtteile,
         colors,
         sheet,
-        layers=_sites_layer(sites),
+        layers=[*_sites_layer(sites), *barrier_layers(package.barrier)],
         highlight=list(ranked.index[:top]),
         label_priority=residents(package, year),
     )
@@ -196,8 +233,12 @@ def scenario_sheet(
     new = sites[sites["id"].astype(str).str.startswith("NEU-")]
     old = sites[~sites.index.isin(new.index)]
     layers += _sites_layer(old, "bestehende Begegnungsstätte")
+    layers += barrier_layers(params.barrier)
     if len(new):
-        layers.append(Layer(new, NEW_SITE_COLOR, "rings", params.max_straight_m, zorder=8))
+        if params.barrier is None:
+            layers.append(Layer(new, NEW_SITE_COLOR, "rings", params.max_straight_m, zorder=8))
+        else:  # the catchment stops at the river except at the bridges
+            layers.append(Layer(reach_areas(new, params), NEW_SITE_COLOR, "outlines", zorder=8))
         layers.append(
             Layer(new, NEW_SITE_COLOR, "points", 90, edge="black", label="neuer Standort", zorder=9)
         )
@@ -220,7 +261,10 @@ def scenario_sheet(
         legend_title="100-m-Zellen",
         legend=[],
         datenstand=datenstand(package, year, version=version),
-        notes=(WALK_NOTE, "Kreise: Gehdistanz um neue Standorte."),
+        notes=(
+            walk_note(params),
+            f"{'Umrisse' if params.barrier else 'Kreise'}: Gehdistanz um neue Standorte.",
+        ),
         paper=paper,
     )
     return sheet_figure(
@@ -251,6 +295,7 @@ def walk_time_sheet(
     layers = [
         Layer(squares, pd.Series(colors, index=squares.index), "fill", zorder=2),
         *_sites_layer(sites),
+        *barrier_layers(params.barrier),
     ]
     sheet = Sheet(
         title="Gehzeit zur nächsten Begegnungsstätte",
@@ -258,7 +303,7 @@ def walk_time_sheet(
         legend_title="Gehzeit",
         legend=list(zip(TIME_COLORS, time_class_labels(), strict=True)),
         datenstand=datenstand(package, year, version=version),
-        notes=(WALK_NOTE,),
+        notes=(walk_note(params),),
         paper=paper,
     )
     return sheet_figure(

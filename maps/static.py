@@ -59,10 +59,11 @@ class Layer:
         Geometries (any CRS; reprojected to EPSG:25832).
     color : str or pandas.Series
         Fill colour, or one per row.
-    kind : {"fill", "points", "rings"}
-        Polygons, point markers or circles of ``radius``.
+    kind : {"fill", "points", "rings", "lines", "outlines"}
+        Polygons, point markers, circles of ``radius``, lines (e.g. the Elbe) or dashed
+        polygon outlines (catchments cut at the river).
     size : float
-        Marker size (points) or ring radius in metres (rings).
+        Marker size (points), ring radius in metres (rings) or line width (lines).
     edge : str
         Edge colour.
     label : str
@@ -311,8 +312,10 @@ def _handle(entry: tuple, label: str, size: float):
             [], [], marker="o", linestyle="", markersize=size * 0.8, markerfacecolor=color,
             markeredgecolor=edge if edge != "white" else "#555555", label=label,
         )  # fmt: skip
-    if kind == "rings":
+    if kind in ("rings", "outlines"):
         return Line2D([], [], color=color, linestyle="--", linewidth=1.2, label=label)
+    if kind == "lines":
+        return Line2D([], [], color=color, linewidth=3, label=label)
     return Patch(facecolor=color, edgecolor="#555555", label=label)
 
 
@@ -337,6 +340,12 @@ def _draw_layers(ax, layers: Collection[Layer], scale: float) -> list[tuple]:
             frame.buffer(layer.size).boundary.plot(
                 ax=ax, color=layer.color, linewidth=1, linestyle="--", zorder=layer.zorder
             )
+        elif layer.kind == "outlines":
+            frame.boundary.plot(
+                ax=ax, color=layer.color, linewidth=1, linestyle="--", zorder=layer.zorder
+            )
+        elif layer.kind == "lines":
+            frame.plot(ax=ax, color=layer.color, linewidth=layer.size, zorder=layer.zorder)
         else:
             raise ValueError(f"Unbekannte Ebenenart {layer.kind!r}.")
         if layer.label:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo.barrier import ELBE_NOTE
 from indicators.format import format_number
 from maps.access_maps import walk_time_map
 from maps.builders import area_map
@@ -18,8 +19,8 @@ walk, group, city = result.params, result.target, result.city
 st.title("Erreichbarkeit")
 st.caption(
     f"Wie weit ist es von jeder bewohnten 100-m-Zelle zur nächsten Einrichtung? Zielgruppe: "
-    f"{group.label}, Stand 31.12.{result.year}. Gehweg = Luftlinie × Umwegfaktor "
-    f"{format_number(walk.detour, 2)}, Gehtempo {format_number(walk.speed_mps, 2)} m/s – eine "
+    f"{group.label}, Stand 31.12.{result.year}. Gehweg = {walk.label} (Umwegfaktor "
+    f"{format_number(walk.detour, 2)}), Gehtempo {format_number(walk.speed_mps, 2)} m/s – eine "
     "Näherung ohne Wegenetz."
 )
 if not len(result.sites):
@@ -73,7 +74,8 @@ with coverage_tab:
         tooltip,
         f"Anteil bis {format_number(walk.max_walk_m)} m Gehweg (%)",
         classes.legend(),
-        note="Gehweg = Luftlinie × Umwegfaktor.",
+        note=f"Gehweg = {walk.label}.",
+        barrier=walk.barrier,
         facilities=result.sites,
         **map_widget.map_options(),
     )
@@ -93,7 +95,7 @@ with st.expander("Methode"):
   Zielgruppe im Stadtteil ({result.year}), so skaliert, dass die Zellen jedes Stadtteils genau
   die amtliche Zahl ergeben. Zellen gehören zum Stadtteil, in dem ihr Mittelpunkt liegt.
 - **Gehweg:** Luftlinie vom Zellmittelpunkt zur nächsten Einrichtung × Umwegfaktor
-  {format_number(walk.detour, 2)}; Gehzeit bei {format_number(walk.speed_mps, 2)} m/s.
+  {format_number(walk.detour, 2)}; Gehzeit bei {format_number(walk.speed_mps, 2)} m/s.{ELBE_NOTE if walk.barrier else ""}
 - **Versorgt:** Gehweg höchstens {format_number(walk.max_walk_m)} m.
 - **E2SFCA:** Angebot je Einrichtung geteilt durch die entfernungsgewichtete Nachfrage in
   ihrem Einzugsbereich ({format_number(walk.catchment_m)} m Gehweg), dann je Zelle summiert;

@@ -73,7 +73,7 @@ if travel.params.wheelchair_only and not (timetable.stops["wheelchair"] == 1).an
 note = (
     f"Fahrplan, Median der Abfahrten {travel.params.label}, {travel.day:%d.%m.%Y}; "
     f"Wege zu/von Haltestellen bis "
-    f"{format_number(travel.params.max_access_m)} m (Luftlinie × Umwegfaktor); Umstieg + "
+    f"{format_number(travel.params.max_access_m)} m ({travel.params.metric.label}); Umstieg + "
     f"{format_number(travel.params.transfer_penalty_min)} min. Einrichtungslagen ungefähr."
 )
 m = transit_time_map(

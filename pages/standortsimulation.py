@@ -3,6 +3,7 @@
 import streamlit as st
 
 from indicators.format import format_number
+from maps.layers import add_barrier
 from maps.scenario_maps import layered_base
 from scenarios.model import Scenario
 from scenarios.result import RANK_NOTE, share_range, transit_gain_cells
@@ -70,6 +71,11 @@ def workspace() -> None:
         help=RANK_NOTE,
         border=True,
     )
+    if scenario.changes_crossings:
+        st.caption(
+            f"Elbquerungen im Szenario – neu: {len(scenario.crossings_added)}, gesperrt: "
+            f"{len(scenario.crossings_closed)}. Gehweg = {walk.label}."
+        )
     cols[3].metric(
         "Standorte neu / geschlossen",
         f"{len(scenario.added)} / {len(scenario.removed)}",
@@ -108,6 +114,8 @@ def workspace() -> None:
         f"mit Bus & Bahn neu in {format_number(limit)} min",
     )
     base_map = layered_base(simulation.map_base(pkg), **map_widget.map_options())
+    # The Elbe with the scenario's crossings (switchable layer; closed bridges grey).
+    add_barrier(base_map, walk.barrier, simulation.closed_crossings(pkg, scenario))
     map_widget.show_layered_map(
         base_map, layers, key="karte_simulation", on_click=simulation.click, height=620
     )
@@ -130,4 +138,7 @@ def workspace() -> None:
         siting_panels.save_and_share(scenario)
 
 
+# Outside the fragment: a map click does not resend it; changing a crossing reruns the page.
+with presentation.editing("querungen"):
+    siting_panels.crossings_panel(pkg, simulation.current())
 workspace()

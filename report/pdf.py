@@ -21,6 +21,7 @@ import pandas as pd
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from geo.access_adapter import CITY_ID
+from geo.barrier import ELBE_NOTE
 from geo.demand import TARGET_GROUPS
 from geo.facilities import CATEGORIES
 from geo.gtfs import WEEKDAYS, Feed
@@ -431,7 +432,7 @@ def _coverage(ctx: _Context, toc: list[str]) -> list[Flowable]:
                 ctx.package,
                 res.before.coverage,
                 res.before.sites,
-                ctx.scenario.params,
+                res.before.params,
                 ctx.group.label,
                 res.year,
                 version=not ctx.plain,
@@ -565,6 +566,10 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
         flow += [ctx.p("<b>Neue Standorte:</b>"), *ctx.bullets(added)]
     if closed:
         flow += [ctx.p("<b>Gedanklich geschlossen:</b>"), *ctx.bullets(closed)]
+    crossings = [f"neue Elbquerung: {esc(c.name)}" for c in scenario.crossings_added]
+    crossings += [f"für Fußwege gesperrt: {esc(c)}" for c in scenario.crossings_closed]
+    if crossings:
+        flow += [ctx.p("<b>Elbquerungen:</b>"), *ctx.bullets(crossings)]
     flow += [ctx.p("<b>Wirkung:</b>"), *ctx.bullets(numbers)]
     removed = package.einrichtungen[package.einrichtungen["id"].isin(scenario.removed)]
     flow += [
@@ -577,7 +582,7 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
                 res.after.cells,
                 res.after.sites,
                 removed,
-                scenario.params,
+                res.after.params,
                 f"Szenario „{name}“",
                 res.year,
                 version=not ctx.plain,
@@ -653,7 +658,8 @@ def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
         f"<b>Wo die {esc(ctx.noun)} wohnen:</b> Einwohner jeder bewohnten 100-m-Zelle des Zensus "
         "2022, aufgeteilt nach dem Anteil der Zielgruppe im Stadtteil (das Gitter kennt kein "
         "Alter); jeder Stadtteil ergibt so seine amtliche Zahl.",
-        f"<b>Wege:</b> Luftlinie × Umwegfaktor {num(p.detour, 2)} – es gibt kein Wegenetz; "
+        f"<b>Wege:</b> {esc(res.after.params.label)} (Umwegfaktor {num(p.detour, 2)}) – es gibt "
+        f"kein Wegenetz.{esc(ELBE_NOTE) if res.after.params.barrier else ''} "
         f"Gehtempo {num(p.speed_mps, 1)} m pro Sekunde. Versorgt heißt: höchstens {ctx.walk} m "
         f"Fußweg (etwa {num(minutes_walk)} Minuten).",
         f"<b>Gezählt werden</b> offene {esc(many)} der Art „{esc(counted)}“ – {restricted}, "
@@ -693,6 +699,18 @@ def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
     return flow
 
 
+def _crossing_rows(scenario: Scenario) -> list[list[str]]:
+    """Annex rows for the Elbe crossings a scenario adds or closes (none: no rows)."""
+    rows = []
+    if scenario.crossings_added:
+        rows.append(
+            ["Elbquerung im Szenario neu", "; ".join(c.name for c in scenario.crossings_added)]
+        )
+    if scenario.crossings_closed:
+        rows.append(["Elbquerung im Szenario gesperrt", "; ".join(scenario.crossings_closed)])
+    return rows
+
+
 def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
     """Technical annex of the Fachgespräch version."""
     res, scenario, package = ctx.result, ctx.scenario, ctx.package
@@ -708,7 +726,9 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
         ["Eingeschränkt zugängliche Einrichtungen mitgezählt", yes(sel.include_restricted)],
         ["Einrichtungen mit unklarem Betrieb mitgezählt", yes(sel.include_unclear)],
         ["Schwelle fußläufig (Gehweg)", f"{num(p.max_walk_m)} m"],
+        ["Gehweg", res.after.params.label],
         ["Umwegfaktor (Gehweg = Luftlinie × Faktor)", num(p.detour, 2)],
+        *_crossing_rows(scenario),
         ["Gehtempo", f"{num(p.speed_mps, 2)} m/s"],
         ["Einzugsbereich E2SFCA (Gauß-Gewichtung)", f"{num(p.catchment_m)} m"],
         ["Mindestgröße für die Rangfolge", f"{num(scenario.min_people)} Personen"],
@@ -816,7 +836,7 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
                 ctx.st,
             ),
         ]
-    if not scenario.is_empty:
+    if scenario.added or scenario.removed:
         areas = _new_site_areas(res)
         rows = [
             [

@@ -37,6 +37,10 @@ SOURCES = {
     "import": "Import",
 }
 SCHEMA = "begegnungsatlas-szenario/1"
+#: Most Elbe crossings a scenario may add or close.
+MAX_CROSSINGS = 10
+#: Kinds of crossing a planner may add (a ferry does not change walking).
+CROSSING_ARTS = {"fussgaengerbruecke": "Fußgängerbrücke", "bruecke": "Brücke"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,26 @@ class NewSite:
     lat: float
     source: str = "karte"
     ref: str = ""
+
+
+@dataclass(frozen=True)
+class NewCrossing:
+    """An Elbe crossing a scenario adds (e.g. the missing Hubbrücke).
+
+    Attributes
+    ----------
+    name : str
+        Label (must differ from the package's crossings).
+    lon, lat : float
+        WGS84 position on or next to a barrier line (snapped to it).
+    art : str
+        ``fussgaengerbruecke`` or ``bruecke``.
+    """
+
+    name: str
+    lon: float
+    lat: float
+    art: str = "fussgaengerbruecke"
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,10 @@ class Scenario:
         ISO time stamp (UTC).
     note : str
         Free text.
+    crossings_added : tuple of NewCrossing
+        Elbe crossings added for walking (packages with a barrier only).
+    crossings_closed : tuple of str
+        Names of the package's crossings closed for walking (e.g. a bridge under repair).
     """
 
     name: str = ""
@@ -109,6 +137,8 @@ class Scenario:
     package_version: str = ""
     created: str = ""
     note: str = ""
+    crossings_added: tuple[NewCrossing, ...] = ()
+    crossings_closed: tuple[str, ...] = ()
 
     @property
     def weight_map(self) -> dict[str, float]:
@@ -122,8 +152,13 @@ class Scenario:
 
     @property
     def is_empty(self) -> bool:
-        """No place added or removed."""
-        return not self.added and not self.removed
+        """No place added or removed, no crossing added or closed."""
+        return not (self.added or self.removed or self.crossings_added or self.crossings_closed)
+
+    @property
+    def changes_crossings(self) -> bool:
+        """The scenario adds or closes an Elbe crossing."""
+        return bool(self.crossings_added or self.crossings_closed)
 
     def with_site(self, site: NewSite) -> Scenario:
         """A copy with one more new place."""
@@ -141,6 +176,11 @@ class Scenario:
         data["schema"] = SCHEMA
         data["added"] = [asdict(s) for s in self.added]
         data["removed"] = list(self.removed)
+        data["crossings_added"] = [asdict(c) for c in self.crossings_added]
+        data["crossings_closed"] = list(self.crossings_closed)
+        # The package's barrier is attached at compute time only, never stored.
+        data["params"].pop("barrier", None)
+        data["transit"].pop("barrier", None)
         data["selection"]["categories"] = list(self.selection.categories)
         data["weights"] = dict(self.weights)
         data["transit"]["day"] = self.transit.day.isoformat() if self.transit.day else None
@@ -174,7 +214,9 @@ def stamped(scenario: Scenario, name: str, package_version: str) -> Scenario:
 _TOP_FIELDS = {
     "schema", "name", "added", "removed", "year", "target", "params", "selection",
     "weights", "min_people", "transit", "package_version", "created", "note",
+    "crossings_added", "crossings_closed",
 }  # fmt: skip
+_CROSSING_FIELDS = {"name", "lon", "lat", "art"}
 #: ``transit`` field -> (lowest, highest); integers where :class:`TransitParams` wants them.
 _TRANSIT_RANGES = {
     "weekday": (0, 6), "start_min": (0, 1800), "end_min": (0, 1800), "step_min": (1, 60),
@@ -325,6 +367,50 @@ def _site(item: object, i: int) -> NewSite:
     )
 
 
+def _crossing(item: object, i: int) -> NewCrossing:
+    field = f"crossings_added[{i}] (neue Elbquerung {i + 1})"
+    item = _object(item, field, _CROSSING_FIELDS)
+    for key in ("name", "lon", "lat"):
+        if key not in item:
+            raise ValueError(f"{field}.{key} fehlt (Name, Längen- und Breitengrad in WGS84).")
+    name = " ".join(_text(item["name"], f"{field}.name", MAX_NAME).split())
+    if not name:
+        raise ValueError(f"{field}.name ist leer; jeder Querung einen Namen geben.")
+    art = _text(item.get("art"), f"{field}.art", 30) or "fussgaengerbruecke"
+    if art not in CROSSING_ARTS:
+        raise ValueError(
+            f"{field}.art: unbekannte Art {_found(art)}; erlaubt sind {', '.join(CROSSING_ARTS)}."
+        )
+    return NewCrossing(
+        name=name,
+        lon=_number(item["lon"], f"{field}.lon", -180, 180),
+        lat=_number(item["lat"], f"{field}.lat", -90, 90),
+        art=art,
+    )
+
+
+def _crossing_changes(data: dict) -> dict:
+    """Added and closed Elbe crossings of a scenario dictionary (names checked at compute)."""
+    added = tuple(
+        _crossing(item, i)
+        for i, item in enumerate(
+            _list(data.get("crossings_added"), "crossings_added", MAX_CROSSINGS, "Querungen")
+        )
+    )
+    closed = tuple(
+        " ".join(_text(c, f"crossings_closed[{i}]", MAX_NAME).split())
+        for i, c in enumerate(
+            _list(data.get("crossings_closed"), "crossings_closed", MAX_CROSSINGS, "Namen")
+        )
+    )
+    if any(not c for c in closed):
+        raise ValueError("crossings_closed enthält einen leeren Namen.")
+    names = [c.name for c in added]
+    if len(set(names)) != len(names) or len(set(closed)) != len(closed):
+        raise ValueError("Eine Elbquerung ist im Szenario doppelt aufgeführt.")
+    return {"crossings_added": added, "crossings_closed": closed}
+
+
 def scenario_from_dict(data: object) -> Scenario:
     """Validate and build a scenario from :meth:`Scenario.to_dict` output (e.g. an import).
 
@@ -398,6 +484,7 @@ def scenario_from_dict(data: object) -> Scenario:
         raise ValueError("selection.categories enthält eine Kategorie mehrfach.")
     return Scenario(
         **_analysis_settings(data),
+        **_crossing_changes(data),
         name=_text(data.get("name"), "name", MAX_NAME),
         added=added,
         removed=removed,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo.access_adapter import AccessResult
 from geo.areas import assign_stadtteil
+from geo.barrier import WALK_LABEL
 from geo.crs import to_wgs84, xy
 from geo.facilities import located
 from geo.gtfs import read_stops
@@ -142,6 +143,8 @@ class Proposal:
         People within walking distance before and with the proposal.
     objective : str
         Key of :data:`OBJECTIVES`.
+    walk_label : str
+        How walking was measured (names the Elbe rule with a barrier).
     """
 
     sites: gpd.GeoDataFrame
@@ -150,6 +153,7 @@ class Proposal:
     covered_before: float
     covered_after: float
     objective: str
+    walk_label: str = WALK_LABEL
 
     def as_new_sites(self, taken: tuple[str, ...] | list[str] = ()) -> list[NewSite]:
         """The proposal as scenario places (names distinct from ``taken`` and each other)."""
@@ -229,7 +233,7 @@ def propose(
             cells["gehweg_m"].to_numpy(),
             xy(pool),
             k,
-            result.params.detour,
+            result.params.metric,
         )
         gains = _marginal_gains(problem, solved.chosen)
         alts = []
@@ -252,6 +256,7 @@ def propose(
         covered_before=before,
         covered_after=after,
         objective=objective,
+        walk_label=result.params.label,
     )
 
 

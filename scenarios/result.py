@@ -12,12 +12,15 @@ everywhere. Everything here is pure: the package is read, never changed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo.access_adapter import CITY_ID, AccessResult, analyse
+from geo.access_kernel import WalkParams
+from geo.barrier import Barrier
 from geo.demand import TARGET_GROUPS, demand_grid
 from geo.gtfs import Feed
 from geo.package import DataPackage
@@ -25,7 +28,7 @@ from geo.regions import region_coverage, region_polygons
 from geo.transit import TransitResult, transit_coverage, transit_for, transit_table
 from indicators.composite import IndexScale, index_input, index_scale, underserved
 from indicators.table import aggregate_indicators, base_frame, indicator_table, meeting_place_counts
-from scenarios.model import Scenario, scenario_sites
+from scenarios.model import NewCrossing, Scenario, scenario_sites
 
 #: Monte Carlo draws of the rank intervals (see :func:`indicators.composite.rank_intervals`).
 DRAWS = 1000
@@ -118,8 +121,48 @@ class Result:
 
 
 def base_of(scenario: Scenario) -> Scenario:
-    """The same assumptions without any added or closed place."""
-    return replace(scenario, added=(), removed=())
+    """The same assumptions without any added or closed place or Elbe crossing."""
+    return replace(scenario, added=(), removed=(), crossings_added=(), crossings_closed=())
+
+
+def scenario_barrier(package: DataPackage, scenario: Scenario) -> Barrier | None:
+    """The package's Elbe barrier with the scenario's added and closed crossings.
+
+    Raises
+    ------
+    ValueError
+        German message: crossings changed although the package has no barrier, an unknown
+        crossing closed, or an added crossing not on the Elbe.
+    """
+    if package.barrier is None:
+        if scenario.changes_crossings:
+            raise ValueError(
+                "Das Szenario ändert Elbquerungen, aber das Datenpaket hat keine Elbe-Barriere "
+                "(elbe_barriere.geojson, elbe_querungen.csv). Querungen aus dem Szenario "
+                "entfernen oder das vollständige Datenpaket verwenden."
+            )
+        return None
+    if not scenario.changes_crossings:
+        return package.barrier
+    return _changed_barrier(package.barrier, scenario.crossings_added, scenario.crossings_closed)
+
+
+@lru_cache(maxsize=16)
+def _changed_barrier(
+    barrier: Barrier, added: tuple[NewCrossing, ...], closed: tuple[str, ...]
+) -> Barrier:
+    # Cached: a click in a scenario with a new bridge must not rebuild the crossing graph.
+    new = [barrier.crossing_at(c.name, c.lon, c.lat, c.art) for c in added]
+    return barrier.with_changes(new, closed)
+
+
+def walk_params(package: DataPackage, scenario: Scenario) -> WalkParams:
+    """The scenario's walking assumptions with the package's barrier (and its changes).
+
+    The one place where the walking metric of a scenario is made: every figure of
+    :func:`compute` walks with ``walk_params(...).metric``.
+    """
+    return replace(scenario.params, barrier=scenario_barrier(package, scenario))
 
 
 def access_for(
@@ -161,9 +204,8 @@ def _access(
     group = TARGET_GROUPS[scenario.target]
     sites = scenario_sites(scenario, package.einrichtungen, package.stadtteile)
     base = before if before is not None and not scenario.removed else None
-    return analyse(
-        package, scenario.year, group, scenario.params, sites=sites, demand=demand, base=base
-    )
+    params = walk_params(package, scenario)
+    return analyse(package, scenario.year, group, params, sites=sites, demand=demand, base=base)
 
 
 def scenario_year(package: DataPackage, scenario: Scenario) -> int:

@@ -27,7 +27,7 @@ from geo.package import DataPackage, load_package
 from geo.package_cache import CACHE_ENV
 from register.db import DB_ENV
 from scenarios.store import STORE_ENV
-from tests.synthetic import write_package
+from tests.synthetic import write_package, write_river
 
 _TEMPLATE: Path | None = None
 #: The test being set up or run (real_data_dir checks its marker).
@@ -78,6 +78,13 @@ def synthetic_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> P
 @pytest.fixture
 def synthetic(synthetic_dir: Path) -> DataPackage:
     """The synthetic package, loaded."""
+    return load_package(synthetic_dir)
+
+
+@pytest.fixture
+def synthetic_river(synthetic_dir: Path) -> DataPackage:
+    """The synthetic package with its river, one bridge and one ferry (see tests.synthetic)."""
+    write_river(synthetic_dir)
     return load_package(synthetic_dir)
 
 

@@ -21,6 +21,19 @@ nr     residents  65+       households  1-person   Wohngeld 2024
 Facilities: one open senior meeting place in 01 (ASZ), a restricted one in 02, a closed one
 in 04, a generation-spanning place in 02 and one senior place without position named
 "Nord" by its source.
+
+Optional river (``write_package(root, river=True)``): the "Elbe" runs along x = X0 + 1000
+between Mitte and Ost (from 600 m south of the city up to the inner corner, then out through
+(X0 + 1600, Y0 + 1600)), so Mitte and Nord are the west bank and Ost the east bank. One bridge
+at (X0 + 1000, Y0 + 200) and a ferry at (X0 + 1000, Y0 + 800) (not walkable)::
+
+    +--------+
+    | 02 Nord|   /
+    +--------+--/-----+
+    |01 Mitte|~ 04 Ost |      ~ ferry at y = 800
+    |   ASZ  |        |
+    |        #        |      # bridge at y = 200
+    +--------+--------+
 """
 
 from __future__ import annotations
@@ -188,8 +201,27 @@ def grid_cells() -> gpd.GeoDataFrame:
     )
 
 
-def write_package(root: Path) -> Path:
-    """Write the synthetic package to ``root`` and return it."""
+#: The optional river (EPSG:25832) and its crossings: name -> (art, position).
+RIVER = [(X0 + 1000, Y0 - 600), (X0 + 1000, Y0 + 1000), (X0 + 1600, Y0 + 1600)]
+BRIDGE = (X0 + 1000, Y0 + 200)
+FERRY = (X0 + 1000, Y0 + 800)
+CROSSINGS = {"Teststeg": ("bruecke", BRIDGE), "Testfähre": ("faehre", FERRY)}
+
+
+def write_river(root: Path) -> None:
+    """Write ``elbe_barriere.geojson`` and ``elbe_querungen.csv`` of the synthetic river."""
+    gpd.GeoDataFrame(
+        {"gewaesser": ["Elbe"]}, geometry=[shapely.LineString(RIVER)], crs=25832
+    ).to_crs(4326).to_file(root / "elbe_barriere.geojson", driver="GeoJSON")
+    rows = []
+    for name, (art, pos) in CROSSINGS.items():
+        lon, lat = metric_point(*pos)
+        rows.append({"name": name, "gewaesser": "Elbe", "art": art, "lat": lat, "lon": lon})
+    pd.DataFrame(rows).to_csv(root / "elbe_querungen.csv", index=False)
+
+
+def write_package(root: Path, *, river: bool = False) -> Path:
+    """Write the synthetic package to ``root`` (with the river if asked) and return it."""
     root.mkdir(parents=True, exist_ok=True)
     polys = gpd.GeoDataFrame(
         {"stadtteil_nr": list(STADTTEILE), "stadtteil": [n for n, _ in STADTTEILE.values()]},
@@ -208,6 +240,8 @@ def write_package(root: Path) -> Path:
 
     (root / "gtfs").mkdir()
     (root / "gtfs" / "mvb_gtfs.zip").write_bytes(feed_zip())
+    if river:
+        write_river(root)
     return root
 
 

@@ -131,9 +131,14 @@ def sidebar_controls() -> None:
             **state.bind(state.CATCHMENT),
         )
         st.caption(
-            "Gehweg = Luftlinie × Umwegfaktor (kein Wegenetz). Einrichtungslagen sind ungefähr "
-            "(Lage ± r m); daraus ergibt sich eine Spanne der Versorgung."
+            f"Gehweg = {walk_label(data.package())} (kein Wegenetz). Einrichtungslagen sind "
+            "ungefähr (Lage ± r m); daraus ergibt sich eine Spanne der Versorgung."
         )
+
+
+def walk_label(pkg: DataPackage) -> str:
+    """How walking is measured with this package (names the Elbe rule with a barrier)."""
+    return pkg.walk_metric(float(st.session_state[state.DETOUR])).label
 
 
 # The analysis caches hand out one shared object (st.cache_resource) instead of an unpickled

@@ -109,7 +109,7 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None
                 ev.after.cells,
                 ev.after.sites,
                 removed,
-                result.params,
+                ev.after.params,
                 title,
                 year,
                 paper=paper,

@@ -14,9 +14,9 @@ import streamlit as st
 from geo.package import DataPackage
 from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
-from scenarios.model import NewSite, Scenario, scenario_sites
+from scenarios.model import MAX_CROSSINGS, NewCrossing, NewSite, Scenario, scenario_sites
 from scenarios.placement import place
-from scenarios.result import Result, access_for, transit_gain_cells
+from scenarios.result import Result, access_for, base_of, scenario_barrier, transit_gain_cells
 from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, data, state
 from ui.markup import md
@@ -35,6 +35,7 @@ def current() -> Scenario:
     return replace(
         settings, name=scenario.name, added=scenario.added, removed=scenario.removed,
         note=scenario.note, created=scenario.created, package_version=scenario.package_version,
+        crossings_added=scenario.crossings_added, crossings_closed=scenario.crossings_closed,
     )  # fmt: skip
 
 
@@ -101,10 +102,12 @@ def apply(scenario: Scenario, years: list[int]) -> list[str]:
 def check_fits(pkg: DataPackage, scenario: Scenario) -> None:
     """Raise a German ValueError if the scenario cannot be used with this data package.
 
-    A new place outside every Stadtteil cannot be evaluated; such a scenario is refused
+    A new place outside every Stadtteil (or an Elbe crossing the package does not know or
+    that is not on the river) cannot be evaluated; such a scenario is refused
     where it enters (link, import, store) instead of breaking the Standortsimulation.
     """
     scenario_sites(scenario, pkg.einrichtungen, pkg.stadtteile)
+    scenario_barrier(pkg, scenario)  # crossings: known names, on the river, barrier present
 
 
 def admit(pkg: DataPackage, scenario: Scenario, stored: Loaded | None = None) -> None:
@@ -147,6 +150,44 @@ def close_places() -> None:
     set_scenario(replace(st.session_state[state.SCENARIO], removed=closed))
 
 
+def close_crossings() -> None:
+    """Callback of the multiselect of Elbe crossings closed in the scenario."""
+    closed = tuple(st.session_state[state.CROSSING_CLOSE_PICK])
+    set_scenario(replace(st.session_state[state.SCENARIO], crossings_closed=closed))
+
+
+def add_crossing(pkg: DataPackage, crossing: NewCrossing) -> None:
+    """Add an Elbe crossing to the scenario if it lies on the river (else a warning)."""
+    scenario = st.session_state[state.SCENARIO]
+    if any(c.name == crossing.name for c in scenario.crossings_added):
+        warn(f"Die Querung „{crossing.name}“ ist schon im Szenario.")
+        return
+    if len(scenario.crossings_added) >= MAX_CROSSINGS:
+        warn(f"Ein Szenario kann höchstens {MAX_CROSSINGS} Querungen ergänzen.")
+        return
+    changed = replace(scenario, crossings_added=(*scenario.crossings_added, crossing))
+    try:
+        scenario_barrier(pkg, changed)
+    except ValueError as error:
+        warn(str(error))
+        return
+    set_scenario(changed)
+
+
+def closed_crossings(pkg: DataPackage, scenario: Scenario) -> list:
+    """The package's crossings the scenario closes (for the map: drawn as closed)."""
+    if pkg.barrier is None:
+        return []
+    return [c for c in pkg.barrier.crossings if c.name in scenario.crossings_closed]
+
+
+def remove_crossing(index: int) -> None:
+    """Callback of "entfernen" next to an added Elbe crossing."""
+    scenario = st.session_state[state.SCENARIO]
+    kept = tuple(c for i, c in enumerate(scenario.crossings_added) if i != index)
+    set_scenario(replace(scenario, crossings_added=kept))
+
+
 def add_site(site: NewSite) -> None:
     """Add a place to the session's scenario, checked like a click (warning if refused)."""
     add(site.lon, site.lat, site.source, ref=site.ref, name=site.name)
@@ -166,7 +207,7 @@ def safe_evaluation(pkg: DataPackage, scenario: Scenario) -> tuple[Result, str |
     try:
         return evaluation(pkg, scenario), None
     except ValueError as error:
-        return evaluation(pkg, replace(scenario, added=(), removed=())), str(error)
+        return evaluation(pkg, base_of(scenario)), str(error)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -425,6 +466,7 @@ def map_layers(
     scenario = ev.scenario
     key = (
         analysis.access_key(scenario), scenario.added, scenario.removed, scenario.transit,
+        scenario.crossings_added, scenario.crossings_closed,
         ev.travel_after is not None, candidates is not None,
         None if shown is None else (id(shown[0]), *shown[1]),
     )  # fmt: skip

@@ -12,7 +12,7 @@ from geo.package import DataPackage
 from geo.siting import MAX_K
 from indicators.format import format_coordinates, format_number
 from scenarios.exchange import to_json
-from scenarios.model import Scenario, stamped
+from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
 from scenarios.result import Result
 from ui import charts, data, pickers, simulation, state
@@ -61,6 +61,69 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
             placeholder="Einrichtungen wählen …",
             key=state.CLOSE_PICK,
             on_change=simulation.close_places,
+        )
+
+
+#: Crossings planners often ask about that the package lacks (see its README: known gaps).
+SUGGESTED_CROSSINGS = {
+    "Hubbrücke (Petriförder – Werder)": NewCrossing("Hubbrücke", 11.6469, 52.1317),
+}
+OWN_CROSSING = "eigene Lage (Koordinaten) …"
+
+
+def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
+    """Close Elbe crossings or add one in the scenario (only with a barrier in the package)."""
+    barrier = pkg.barrier
+    if barrier is None:
+        return
+    with st.expander("Elbquerungen im Szenario", expanded=scenario.changes_crossings):
+        st.caption(
+            "Zu Fuß führt ein Weg über die Elbe nur über eine Brücke. Hier eine Brücke sperren "
+            "(z. B. Bauarbeiten) oder eine fehlende ergänzen; die Wirkung zeigt sich wie bei "
+            "jeder Szenario-Änderung. Fähren zählen nur bei Bus & Bahn."
+        )
+        walkable = [c.name for c in barrier.crossings if c.walkable]
+        st.session_state[state.CROSSING_CLOSE_PICK] = [
+            n for n in scenario.crossings_closed if n in walkable
+        ]
+        st.multiselect(
+            "Brücken sperren",
+            walkable,
+            placeholder="Brücken wählen …",
+            key=state.CROSSING_CLOSE_PICK,
+            on_change=simulation.close_crossings,
+        )
+        for i, crossing in enumerate(scenario.crossings_added):
+            text, button = st.columns([4, 1])
+            text.write(f"neu: {md(crossing.name)} ({CROSSING_ARTS[crossing.art]})")
+            button.button(
+                "entfernen",
+                key=f"querung_entfernen_{i}",
+                on_click=simulation.remove_crossing,
+                args=(i,),
+            )
+        choice = st.selectbox(
+            "Querung ergänzen",
+            [*SUGGESTED_CROSSINGS, OWN_CROSSING],
+            index=None,
+            placeholder="Brücke wählen …",
+            key=state.CROSSING_ADD_PICK,
+        )
+        if choice in SUGGESTED_CROSSINGS:
+            crossing = SUGGESTED_CROSSINGS[choice]
+        elif choice == OWN_CROSSING:
+            name_col, lat_col, lon_col = st.columns(3)
+            name = name_col.text_input("Name", value="Neue Brücke", max_chars=80)
+            lat = lat_col.number_input("Breitengrad", value=52.13, format="%.5f", step=0.001)
+            lon = lon_col.number_input("Längengrad", value=11.65, format="%.5f", step=0.001)
+            crossing = NewCrossing(" ".join(name.split()) or "Neue Brücke", lon, lat)
+        else:
+            return
+        st.button(
+            "Querung übernehmen",
+            on_click=simulation.add_crossing,
+            args=(pkg, crossing),
+            help="Die Lage wird auf die nächste Elbelinie gesetzt (höchstens 100 m daneben).",
         )
 
 
@@ -135,7 +198,7 @@ def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
     cols[2].metric("Optimalitätslücke", gap, border=True)
     cols[3].metric("Rechenzeit", f"{format_number(result.seconds, 2)} s", border=True)
     st.caption(
-        f"Verfahren: {result.method}. Gehweg = Luftlinie × Umwegfaktor; bestehende Standorte bleiben."
+        f"Verfahren: {result.method}. Gehweg = {proposal.walk_label}; bestehende Standorte bleiben."
     )
     sites = proposal.sites
     st.dataframe(

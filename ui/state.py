@@ -57,6 +57,8 @@ PROPOSAL = "vorschlag"  # (Proposal, added, removed) of the scenario it was comp
 SIM_WARNINGS = "_simulation_hinweise"  # warnings of refused clicks, shown once
 SIM_LAYERS = "_simulation_kartenebenen"  # (key, data) of the map layers last drawn
 CLOSE_PICK = "_w_schliessen"  # the multiselect of places to close (a widget's own key)
+CROSSING_CLOSE_PICK = "_w_querungen_sperren"  # multiselect of Elbe crossings closed (widget)
+CROSSING_ADD_PICK = "_w_querung_vorlage"  # suggested or own crossing to add (widget)
 # Szenarien page.
 SCENARIO_NAME = "szenario_name"
 COMPARE_A = "vergleich_a"

@@ -405,11 +405,18 @@
         return;
       }
       if ((kind === "neu" || kind === "vorschlag") && ring) {
-        L.circle([p[0], p[1]], {
-          radius: ring, color: kind === "neu" ? p[4] : "#111", weight: 2,
+        var style = {
+          color: kind === "neu" ? p[4] : "#111", weight: 2,
           dashArray: kind === "neu" ? "6 4" : "3 4",
           fill: false, interactive: false, className: "ba-ring-" + kind,
-        }).addTo(group);
+        };
+        if (p[7]) {
+          /* the walking catchment cut at the Elbe (reaches across only via a bridge) */
+          p[7].forEach(function (outline) { L.polygon(outline, style).addTo(group); });
+        } else {
+          style.radius = ring;
+          L.circle([p[0], p[1]], style).addTo(group);
+        }
       }
       var size = kind === "bestand" ? 24 : kind === "geschlossen" ? 22 : 26;
       var marker = L.marker([p[0], p[1]], {
@@ -462,6 +469,33 @@
     }
     BA.pins(group, data.pins || [], data.ring);
     if (data.legend) BA.legend(map, data.legend);
+  };
+
+  /* The Elbe as a walking barrier: lines, bridges (filled) and ferries (hollow, "nur Bus &
+   * Bahn"), names as tooltips, in one layer with a switch (top left).
+   * spec: {name, colors: [line, bridge, ferry], lines: [[text, encoded polyline], ...],
+   *        crossings: [[lat, lon, text, walkable, closed in the scenario], ...]} */
+  BA.barrier = function (map, spec) {
+    var colors = spec.colors, group = L.layerGroup();
+    spec.lines.forEach(function (l) {
+      var line = L.polyline(BA.polyline(l[1], 5), { color: colors[0], weight: 5, opacity: 0.8 });
+      line.bindTooltip(text("span", null, l[0]), { sticky: true });
+      group.addLayer(line);
+    });
+    spec.crossings.forEach(function (c) {
+      var color = c[4] ? "#888888" : c[3] ? colors[1] : colors[2];
+      var dot = L.circleMarker([c[0], c[1]], {
+        radius: 6, weight: 2, fill: true, fillOpacity: 0.9,
+        color: color, fillColor: c[3] ? color : "#ffffff", dashArray: c[3] ? null : "3 3",
+        className: c[4] ? "ba-gesperrt" : c[3] ? "ba-bruecke" : "ba-faehre",
+      });
+      tooltip(dot, c[2]);
+      group.addLayer(dot);
+    });
+    group.addTo(map);
+    var overlays = {};
+    overlays[spec.name] = group;
+    L.control.layers(null, overlays, { collapsed: true, position: "topleft" }).addTo(map);
   };
 
   BA.setGrid = function (map, spec) {

@@ -241,3 +241,14 @@ def test_the_two_reports_and_scenarios_download_under_different_names():
         "begegnungsatlas_seniorenbeirat_szenario-neue-mitte_2025.pdf",
         "begegnungsatlas_fachgespraech_szenario-neue-mitte_2025.pdf",
     }
+
+
+def test_the_pdf_names_the_elbe_rule_and_the_scenario_crossings(tmp_path):
+    root = write_package(tmp_path / "fluss", river=True)
+    package = load_package(root)
+    scenario = Scenario(year=2025, crossings_closed=("Teststeg",))
+    expert = _text(build_report(package, ReportRequest(scenario, "fachgespraech"), None))
+    flat = " ".join(expert.split())
+    assert "Luftlinie × Umwegfaktor, Elbe nur über Brücken" in flat
+    assert "Fähren zählen nur bei Bus & Bahn" in flat
+    assert "Elbquerung im Szenario gesperrt" in flat
