@@ -32,11 +32,11 @@ load ≈ 1), together with the figures after this work:
 ==============  ==========  ==========  ==========  ===========  ==========
 action          vorher ms   vorher KB   nachher ms  nachher KB   Ziel
 ==============  ==========  ==========  ==========  ===========  ==========
-Klick           1.070       841         107         49           150 ms, 50 KB
-Entfernen       1.156       840         103         48           150 ms, 50 KB
-Gewicht         345         250         121         47           150 ms
-Gehdistanz      1.050       630         122         53           400 ms
-Vorschlag       537         398         181         57           –
+Klick           1.070       841         88          49           150 ms, 50 KB
+Entfernen       1.156       840         86          48           150 ms, 50 KB
+Gewicht         345         250         101         48           150 ms
+Gehdistanz      1.050       630         176         55           400 ms
+Vorschlag       537         398         177         59           –
 ==============  ==========  ==========  ==========  ===========  ==========
 
 A second table splits one click into its parts (compute, map layers, the map component's

@@ -42,8 +42,9 @@ REMOVED_COLOR = "#666666"
 CANDIDATE_COLOR = "#ffffff"
 PROPOSAL_COLOR = "#ffffff"
 CELL_OPACITY = 0.75
-#: Boundaries are simplified to this many metres for the browser (the data stay exact).
-OUTLINE_TOLERANCE_M = 3.0
+#: Boundaries are simplified to this many metres for the browser (under 2 px up to zoom 15;
+#: every computation uses the exact polygons).
+OUTLINE_TOLERANCE_M = 5.0
 #: Largest error of the grid's corner positions in the browser (cubic fit, metres).
 GRID_TOLERANCE_M = 0.5
 
