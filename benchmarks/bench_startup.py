@@ -89,7 +89,7 @@ def _time_first_page(env: dict, code: Path, cold: Path | None) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -97,7 +97,7 @@ def _free_port() -> int:
 
 def _time_server(env: dict, code: Path, browser: bool) -> tuple[float, float | None]:
     """Seconds until the server is healthy, and (``browser``) until the first page is drawn."""
-    port = _free_port()
+    port = free_port()
     start = time.perf_counter()
     proc = subprocess.Popen(
         [

@@ -110,13 +110,13 @@ def real() -> DataPackage:
     return load_package(real_data_dir())
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _require(condition: bool, message: str) -> None:
+def require(condition: bool, message: str) -> None:
     if condition:
         return
     if os.environ.get("CI", "").lower() == "true":
@@ -133,11 +133,11 @@ def _bin(name: str) -> str | None:
 def postgres_server() -> Iterator[str]:
     """A private PostgreSQL cluster with PostGIS; yields the URL of its database."""
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
-    _require(
+    require(
         initdb is not None and pg_ctl is not None,
         "PostgreSQL fehlt (scripts/install_postgres.sh bzw. apt-get install postgresql).",
     )
-    _require(
+    require(
         bool(glob.glob("/usr/share/postgresql/*/extension/postgis.control")),
         "PostGIS fehlt (apt-get install postgresql-15-postgis-3).",
     )
@@ -146,7 +146,7 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:  # initdb refuses to run as root
         shutil.chown(root, "postgres", "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
 
     def run(*args: str) -> None:
         done = subprocess.run([*as_user, *args], capture_output=True, text=True, timeout=120)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import pytest
 from geo.config import DATA_ENV, PROJECT_ROOT
 from register.db import DB_ENV
 from scenarios.store import STORE_ENV
-from tests.conftest import real_data_dir
+from tests.conftest import free_port, real_data_dir, require
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,25 +41,11 @@ WAIT_MS = 60_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _require(condition: bool, message: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     """A Streamlit server on the real package; yields its base URL."""
     data = real_data_dir()
-    port = _free_port()
+    port = free_port()
     shutil.rmtree(STORE_DIR, ignore_errors=True)  # a private, empty store and register
     env = {**os.environ, DATA_ENV: str(data), STORE_ENV: str(STORE_DIR)}
     env.pop(DB_ENV, None)
@@ -101,7 +86,7 @@ def server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (no browser download)."""
-    _require(CHROMIUM.is_file(), f"{CHROMIUM} fehlt (apt-get install chromium)")
+    require(CHROMIUM.is_file(), f"{CHROMIUM} fehlt (apt-get install chromium)")
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=WAIT_MS)
