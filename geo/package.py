@@ -221,11 +221,20 @@ def _file(name: str) -> Iterator[None]:
 
 def _content_hash(root: Path) -> str:
     digest = hashlib.sha256()
-    # The barrier files change walking distances, so they are part of the version (caches).
-    optional = [n for n in (LINES_FILE, CROSSINGS_FILE) if (root / n).is_file()]
+    # The optional files change results (walks via bridges, Bus & Bahn), so they are part of
+    # the version that keys every cache.
+    optional = [n for n in OPTIONAL_FILES.values() if (root / n).is_file()]
     for name in [*sorted(FILES.values()), *optional]:
         digest.update(name.encode())
-        digest.update(read_bytes(root / name, name))
+        if name == OPTIONAL_FILES["gtfs"]:
+            # Streamed and unbounded: a timetable the reader refuses costs only Bus & Bahn.
+            try:
+                with open(root / name, "rb") as feed:
+                    digest.update(hashlib.file_digest(feed, "sha256").digest())
+            except OSError:
+                digest.update(b"unreadable")
+        else:
+            digest.update(read_bytes(root / name, name))
     return digest.hexdigest()[:12]
 
 

@@ -235,6 +235,7 @@ def add_facilities(
 BARRIER_COLOR = "#56B4E9"
 BRIDGE_COLOR = "#000000"
 FERRY_COLOR = "#D55E00"
+CLOSED_COLOR = "#888888"  # a crossing closed in the scenario
 BARRIER_LAYER = "Elbe und Querungen"
 
 
@@ -297,7 +298,7 @@ def barrier_data(barrier: Barrier, closed: Collection[Crossing] = ()) -> dict:
     lines, crossings = barrier_features(barrier, closed)
     return {
         "name": BARRIER_LAYER,
-        "colors": [BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR],
+        "colors": [BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR, CLOSED_COLOR],
         "lines": [
             [text, encode_polyline(np.asarray(line.simplify(5e-5).coords)[:, ::-1])]
             for text, line in zip(lines["text"], lines.geometry, strict=True)

@@ -6,13 +6,15 @@ report turns it into PNG/PDF bytes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from geo.access_kernel import WalkParams
-from geo.barrier import Barrier
+from geo.barrier import Barrier, Crossing
 from geo.facilities import stand_range
 from geo.package import DataPackage
 from indicators.composite import CLASS_LABELS, COMPONENTS, check_weights
@@ -20,7 +22,14 @@ from indicators.format import format_number
 from indicators.registry import Indicator
 from maps.access_maps import CLASS_COLORS, TIME_COLORS, cell_squares, time_class_labels, time_colors
 from maps.classify import COVERAGE_EDGES, METHODS, MISSING_COLOR, Classes, classify_fixed
-from maps.layers import BARRIER_COLOR, BRIDGE_COLOR, FERRY_COLOR, barrier_features, reach_areas
+from maps.layers import (
+    BARRIER_COLOR,
+    BRIDGE_COLOR,
+    CLOSED_COLOR,
+    FERRY_COLOR,
+    barrier_features,
+    reach_areas,
+)
 from maps.scenario_maps import CHANGE_STYLE, NEW_SITE_COLOR, REMOVED_COLOR, change_classes
 from maps.static import Layer, Sheet, sheet_figure
 
@@ -35,32 +44,39 @@ def walk_note(params: WalkParams | None) -> str:
     return WALK_NOTE.replace("Luftlinie × Umwegfaktor", params.label)
 
 
-def barrier_layers(barrier: Barrier | None) -> list[Layer]:
-    """The Elbe, its bridges and its ferries for a print map (nothing without a barrier)."""
+def barrier_layers(barrier: Barrier | None, closed: Collection[Crossing] = ()) -> list[Layer]:
+    """The Elbe, its bridges, its ferries and crossings closed in a scenario for a print map.
+
+    Nothing without a barrier; ``closed`` are drawn grey as on the web map.
+    """
     if barrier is None:
         return []
-    lines, crossings = barrier_features(barrier)
-    walkable = crossings["walkable"].to_numpy(dtype=bool)
+    lines, crossings = barrier_features(barrier, closed)
+    shut = crossings["closed"].to_numpy(dtype=bool)
+    walkable = crossings["walkable"].to_numpy(dtype=bool) & ~shut
+    ferry = ~walkable & ~shut
     layers = [
         Layer(lines, BARRIER_COLOR, "lines", 2.5, label="Elbe (zu Fuß nur über Brücken)", zorder=5)
     ]
-    if walkable.any():
-        layers.append(
-            Layer(crossings[walkable], BRIDGE_COLOR, "points", 22, label="Brücke", zorder=6)
-        )
-    if (~walkable).any():
-        layers.append(
-            Layer(
-                crossings[~walkable],
-                "#ffffff",
-                "points",
-                22,
-                edge=FERRY_COLOR,
-                label="Fähre (nur Bus & Bahn)",
-                zorder=6,
+    styles = [
+        (walkable, BRIDGE_COLOR, "white", "Brücke"),
+        (ferry, "#ffffff", FERRY_COLOR, "Fähre (nur Bus & Bahn)"),
+        (shut, CLOSED_COLOR, "white", "Brücke im Szenario gesperrt"),
+    ]
+    for mask, color, edge, label in styles:
+        if mask.any():
+            layers.append(
+                Layer(crossings[mask], color, "points", 22, edge=edge, label=label, zorder=6)
             )
-        )
     return layers
+
+
+def closed_crossings(package: DataPackage, params: WalkParams) -> list[Crossing]:
+    """The package's crossings that the walking assumptions ``params`` no longer use."""
+    if package.barrier is None or params.barrier is None:
+        return []
+    kept = {c.name for c in params.barrier.crossings}
+    return [c for c in package.barrier.crossings if c.name not in kept]
 
 
 def datenstand(package: DataPackage, year: int, *, version: bool = True) -> str:
@@ -233,7 +249,7 @@ def scenario_sheet(
     new = sites[sites["id"].astype(str).str.startswith("NEU-")]
     old = sites[~sites.index.isin(new.index)]
     layers += _sites_layer(old, "bestehende Begegnungsstätte")
-    layers += barrier_layers(params.barrier)
+    layers += barrier_layers(params.barrier, closed_crossings(package, params))
     if len(new):
         if params.barrier is None:
             layers.append(Layer(new, NEW_SITE_COLOR, "rings", params.max_straight_m, zorder=8))

@@ -473,7 +473,7 @@
 
   /* The Elbe as a walking barrier: lines, bridges (filled) and ferries (hollow, "nur Bus &
    * Bahn"), names as tooltips, in one layer with a switch (top left).
-   * spec: {name, colors: [line, bridge, ferry], lines: [[text, encoded polyline], ...],
+   * spec: {name, colors: [line, bridge, ferry, closed], lines: [[text, encoded polyline], ...],
    *        crossings: [[lat, lon, text, walkable, closed in the scenario], ...]} */
   BA.barrier = function (map, spec) {
     var colors = spec.colors, group = L.layerGroup();
@@ -483,7 +483,7 @@
       group.addLayer(line);
     });
     spec.crossings.forEach(function (c) {
-      var color = c[4] ? "#888888" : c[3] ? colors[1] : colors[2];
+      var color = c[4] ? colors[3] : c[3] ? colors[1] : colors[2];
       var dot = L.circleMarker([c[0], c[1]], {
         radius: 6, weight: 2, fill: true, fillOpacity: 0.9,
         color: color, fillColor: c[3] ? color : "#ffffff", dashArray: c[3] ? null : "3 3",

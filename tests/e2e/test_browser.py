@@ -100,6 +100,8 @@ def test_walking_time_grid_draws_every_populated_cell(page, server):
 def test_click_on_class_map_explains_the_stadtteil(page, server):
     page.goto(f"{server}/unterversorgung")
     frame = wait_for_stadtteile(page)
+    # The coverage in the index counts walks via bridges only: the Elbe layer is drawn.
+    expect(frame.locator(".ba-bruecke").first).to_be_attached(timeout=WAIT_MS)
     click_area(page, frame, "06")
     page.get_by_text("Warum? Neue Neustadt").wait_for(timeout=WAIT_MS)
     expect(page.locator('[data-testid="stMetricValue"]', has_text="sehr hoch")).to_have_count(1)

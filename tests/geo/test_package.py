@@ -15,7 +15,7 @@ from geo.areas import stadtteil_at
 from geo.config import DATA_ENV, PROJECT_ROOT, data_dir
 from geo.crs import METRIC_CRS
 from geo.package import DataPackageError, load_package
-from tests.synthetic import X0, Y0, edit_csv, edit_geojson, metric_point
+from tests.synthetic import X0, Y0, edit_csv, edit_geojson, metric_point, write_river
 
 
 def test_loads_all_layers_in_metric_crs(synthetic):
@@ -272,3 +272,16 @@ def test_statistics_table_types(synthetic):
     assert pd.api.types.is_string_dtype(stats["stadtteil_nr"])
     assert stats["einwohner"].dtype == np.float64
     assert isinstance(synthetic.root, Path)
+
+
+def test_version_follows_the_optional_files(synthetic_dir: Path):
+    # Every cache is keyed by the version: a new timetable or barrier must change it.
+    base = load_package(synthetic_dir).version
+    feed = synthetic_dir / "gtfs" / "mvb_gtfs.zip"
+    feed.write_bytes(feed.read_bytes() + b"\0")
+    with_feed = load_package(synthetic_dir).version
+    write_river(synthetic_dir)
+    with_river = load_package(synthetic_dir).version
+    assert len({base, with_feed, with_river}) == 3
+    feed.unlink()
+    assert load_package(synthetic_dir).version not in {base, with_feed, with_river}

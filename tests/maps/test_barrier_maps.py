@@ -16,7 +16,7 @@ from maps.access_maps import cell_squares, walk_time_map
 from maps.base import Call
 from maps.layers import barrier_data, reach_areas
 from maps.scenario_maps import layer_data
-from maps.sheets import coverage_sheet, scenario_sheet
+from maps.sheets import closed_crossings, coverage_sheet, scenario_sheet
 from maps.static import figure_bytes
 from scenarios.model import NewSite, Scenario
 from scenarios.result import compute
@@ -109,3 +109,25 @@ def test_a_closed_bridge_is_drawn_grey_and_named(synthetic_river):
     assert [c[2] for c in closed] == ["Teststeg (Brücke – im Szenario gesperrt)"]
     assert closed[0][3] is False  # not walkable any more
     assert [c[2] for c in data["crossings"] if not c[4]] == ["Testfähre (Fähre – nur Bus & Bahn)"]
+
+
+def test_the_scenario_sheet_marks_a_closed_bridge(synthetic_river):
+    ev = compute(synthetic_river, Scenario(year=2025, crossings_closed=("Teststeg",)), draws=0)
+    assert [c.name for c in closed_crossings(synthetic_river, ev.after.params)] == ["Teststeg"]
+    assert closed_crossings(synthetic_river, ev.before.params) == []
+    figure = scenario_sheet(
+        synthetic_river,
+        ev.before.cells,
+        ev.after.cells,
+        ev.after.sites,
+        ev.after.sites.iloc[:0],
+        ev.after.params,
+        "Szenario",
+        2025,
+    )
+    text = pypdf.PdfReader(io.BytesIO(figure_bytes(figure, "pdf"))).pages[0].extract_text()
+    flat = " ".join(text.split())
+    assert "Brücke im Szenario gesperrt" in flat
+    assert "Fähre (nur Bus & Bahn)" in flat
+    # The only bridge is closed: no open bridge in the legend.
+    assert "Brücke" not in flat.replace("Brücke im Szenario gesperrt", "").replace("Brücken", "")
