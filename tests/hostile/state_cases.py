@@ -1,7 +1,7 @@
 """Hostile and messy scenario files and share links (kinds scenario-json, scenario-geojson, link).
 
-Every case is built in code. :func:`parse_case` is the entry point the corpus test and
-``benchmarks/bench_hostile.py`` call: the same sandboxed readers the app uses.
+Every case is built in code. :func:`parse_case` is the entry point the corpus test calls (the
+same sandboxed readers the app uses); it is registered for ``benchmarks/bench_hostile.py`` too.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from scenarios.exchange import MAX_URL_CHARS, read_file, read_link, to_geojson, 
 from scenarios.exchange import to_url_param as _to_url_param
 from scenarios.model import MAX_ADDED, NewSite, Scenario
 from tests.hostile.cases import Case
+from tests.hostile.entries import Outcome, entry
 
 KINDS = ("scenario-json", "scenario-geojson", "link")
 
@@ -65,6 +66,18 @@ def parse_case(kind: str, content: bytes | str, filename: str = "") -> Scenario:
         data = content.encode("utf-8") if isinstance(content, str) else content
         return read_file(data, filename or default)
     raise ValueError(f"Unbekannte Art {kind!r}.")
+
+
+def _state_entry(case: Case, content: bytes | str, context: object) -> Outcome:
+    try:
+        parse_case(case.kind, content, case.filename)
+    except ValueError as error:
+        return Outcome(False, [str(error)])
+    return Outcome(True)
+
+
+for _kind in KINDS:
+    entry(_kind)(_state_entry)
 
 
 def _json(data: object) -> bytes:
