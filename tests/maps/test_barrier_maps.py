@@ -89,17 +89,23 @@ def test_print_sheets_draw_the_river_and_name_the_rule(synthetic_river):
     assert "Fähre (nur Bus & Bahn)" in flat
     site = NewSite("Am Fluss", *metric_point(X0 + 900, Y0 + 500))
     ev = compute(synthetic_river, Scenario(year=2025, added=(site,)), draws=0)
-    figure = scenario_sheet(
-        synthetic_river,
+    figure = _scenario_sheet(synthetic_river, ev)
+    assert figure_bytes(figure, "png", dpi=40)[:4] == b"\x89PNG"
+
+
+def _scenario_sheet(package, ev):
+    """The print sheet of an evaluated scenario (no sites closed)."""
+    after = ev.after
+    return scenario_sheet(
+        package,
         ev.before.cells,
-        ev.after.cells,
-        ev.after.sites,
-        ev.after.sites.iloc[:0],
-        ev.after.params,
+        after.cells,
+        after.sites,
+        after.sites.iloc[:0],
+        after.params,
         "Szenario",
         2025,
     )
-    assert figure_bytes(figure, "png", dpi=40)[:4] == b"\x89PNG"
 
 
 def test_a_closed_bridge_is_drawn_grey_and_named(synthetic_river):
@@ -115,16 +121,7 @@ def test_the_scenario_sheet_marks_a_closed_bridge(synthetic_river):
     ev = compute(synthetic_river, Scenario(year=2025, crossings_closed=("Teststeg",)), draws=0)
     assert [c.name for c in closed_crossings(synthetic_river, ev.after.params)] == ["Teststeg"]
     assert closed_crossings(synthetic_river, ev.before.params) == []
-    figure = scenario_sheet(
-        synthetic_river,
-        ev.before.cells,
-        ev.after.cells,
-        ev.after.sites,
-        ev.after.sites.iloc[:0],
-        ev.after.params,
-        "Szenario",
-        2025,
-    )
+    figure = _scenario_sheet(synthetic_river, ev)
     text = pypdf.PdfReader(io.BytesIO(figure_bytes(figure, "pdf"))).pages[0].extract_text()
     flat = " ".join(text.split())
     assert "Brücke im Szenario gesperrt" in flat
