@@ -373,6 +373,27 @@ class Barrier:
         return replace(self, crossings=kept + tuple(added))
 
 
+def closed_crossings(base: Barrier | None, variant: Barrier | None) -> list[Crossing]:
+    """The crossings of ``base`` that ``variant`` no longer has (closed in a scenario).
+
+    Parameters
+    ----------
+    base : Barrier or None
+        The package's barrier.
+    variant : Barrier or None
+        The barrier walks use (e.g. ``base.with_changes(...)`` of a scenario).
+
+    Returns
+    -------
+    list of Crossing
+        In the order of ``base``; empty without a barrier.
+    """
+    if base is None or variant is None:
+        return []
+    kept = {c.name for c in variant.crossings}
+    return [c for c in base.crossings if c.name not in kept]
+
+
 @dataclass(frozen=True)
 class WalkMetric:
     """Walking metres between points: straight × detour, across the barrier via crossings.

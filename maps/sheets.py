@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from geo.access_kernel import WalkParams
-from geo.barrier import Barrier, Crossing
+from geo.barrier import Barrier, Crossing, closed_crossings
 from geo.facilities import stand_range
 from geo.package import DataPackage
 from indicators.composite import CLASS_LABELS, COMPONENTS, check_weights
@@ -69,14 +69,6 @@ def barrier_layers(barrier: Barrier | None, closed: Collection[Crossing] = ()) -
                 Layer(crossings[mask], color, "points", 22, edge=edge, label=label, zorder=6)
             )
     return layers
-
-
-def closed_crossings(package: DataPackage, params: WalkParams) -> list[Crossing]:
-    """The package's crossings that the walking assumptions ``params`` no longer use."""
-    if package.barrier is None or params.barrier is None:
-        return []
-    kept = {c.name for c in params.barrier.crossings}
-    return [c for c in package.barrier.crossings if c.name not in kept]
 
 
 def datenstand(package: DataPackage, year: int, *, version: bool = True) -> str:
@@ -249,7 +241,7 @@ def scenario_sheet(
     new = sites[sites["id"].astype(str).str.startswith("NEU-")]
     old = sites[~sites.index.isin(new.index)]
     layers += _sites_layer(old, "bestehende Begegnungsstätte")
-    layers += barrier_layers(params.barrier, closed_crossings(package, params))
+    layers += barrier_layers(params.barrier, closed_crossings(package.barrier, params.barrier))
     if len(new):
         if params.barrier is None:
             layers.append(Layer(new, NEW_SITE_COLOR, "rings", params.max_straight_m, zorder=8))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo.barrier import closed_crossings
 from indicators.format import format_number
 from maps.layers import add_barrier
 from maps.scenario_maps import layered_base
@@ -115,7 +116,7 @@ def workspace() -> None:
     )
     base_map = layered_base(simulation.map_base(pkg), **map_widget.map_options())
     # The Elbe with the scenario's crossings (switchable layer; closed bridges grey).
-    add_barrier(base_map, walk.barrier, simulation.closed_crossings(pkg, scenario))
+    add_barrier(base_map, walk.barrier, closed_crossings(pkg.barrier, walk.barrier))
     map_widget.show_layered_map(
         base_map, layers, key="karte_simulation", on_click=simulation.click, height=620
     )

@@ -174,13 +174,6 @@ def add_crossing(pkg: DataPackage, crossing: NewCrossing) -> None:
     set_scenario(changed)
 
 
-def closed_crossings(pkg: DataPackage, scenario: Scenario) -> list:
-    """The package's crossings the scenario closes (for the map: drawn as closed)."""
-    if pkg.barrier is None:
-        return []
-    return [c for c in pkg.barrier.crossings if c.name in scenario.crossings_closed]
-
-
 def remove_crossing(index: int) -> None:
     """Callback of "entfernen" next to an added Elbe crossing."""
     scenario = st.session_state[state.SCENARIO]

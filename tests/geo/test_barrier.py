@@ -25,6 +25,7 @@ from geo.barrier import (
     Crossing,
     WalkMetric,
     build_barrier,
+    closed_crossings,
     read_barrier,
 )
 from geo.crs import METRIC_CRS, WGS84, xy
@@ -184,6 +185,11 @@ def test_closing_and_adding_crossings():
     assert walk(bar.with_changes(added=[new]), (200, 100), (600, 100)) == pytest.approx(400 * 1.3)
     assert bar.with_changes(added=[new]) != bar
     assert bar.with_changes() == bar
+    assert [
+        c.name for c in closed_crossings(bar, bar.with_changes(added=[new], closed=["B1"]))
+    ] == ["B1"]
+    assert closed_crossings(bar, bar) == closed_crossings(bar, None) == closed_crossings(None, bar)
+    assert closed_crossings(bar, bar) == []
     assert hash(bar.with_changes()) == hash(bar)
     assert WalkMetric(1.3, bar).label == WALK_LABEL_BARRIER
     with pytest.raises(ValueError, match="Unbekannte Art der Querung 'tunnel'"):

@@ -12,11 +12,12 @@ import pytest
 import shapely
 
 from geo.access_kernel import WalkParams
+from geo.barrier import closed_crossings
 from maps.access_maps import cell_squares, walk_time_map
 from maps.base import Call
 from maps.layers import barrier_data, reach_areas
 from maps.scenario_maps import layer_data
-from maps.sheets import closed_crossings, coverage_sheet, scenario_sheet
+from maps.sheets import coverage_sheet, scenario_sheet
 from maps.static import figure_bytes
 from scenarios.model import NewSite, Scenario
 from scenarios.result import compute
@@ -119,8 +120,10 @@ def test_a_closed_bridge_is_drawn_grey_and_named(synthetic_river):
 
 def test_the_scenario_sheet_marks_a_closed_bridge(synthetic_river):
     ev = compute(synthetic_river, Scenario(year=2025, crossings_closed=("Teststeg",)), draws=0)
-    assert [c.name for c in closed_crossings(synthetic_river, ev.after.params)] == ["Teststeg"]
-    assert closed_crossings(synthetic_river, ev.before.params) == []
+    assert [c.name for c in closed_crossings(synthetic_river.barrier, ev.after.params.barrier)] == [
+        "Teststeg"
+    ]
+    assert closed_crossings(synthetic_river.barrier, ev.before.params.barrier) == []
     figure = _scenario_sheet(synthetic_river, ev)
     text = pypdf.PdfReader(io.BytesIO(figure_bytes(figure, "pdf"))).pages[0].extract_text()
     flat = " ".join(text.split())
