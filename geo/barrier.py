@@ -4,7 +4,7 @@ Without a barrier, walking distance is the straight line times a detour factor
 ("Luftlinie × Umwegfaktor"). With one (``elbe_barriere.geojson`` + ``elbe_querungen.csv``):
 
 * **Banks are regions.** The barrier lines cut the planning area (the city boundary buffered
-  by :data:`AREA_BUFFER_M`) into regions (west bank, Werder, east bank in Magdeburg). A line
+  by :data:`AREA_BUFFER_M`) into regions (e.g. two banks and an island between two arms). A line
   end that stops short is joined to the other line it nearly touches or, if it lies on the city
   boundary, straight out to the edge of the area. Two points in the same region walk
   ``straight × detour`` – also across a river bend, so no pair on the same bank is penalised.
@@ -315,7 +315,7 @@ class Barrier:
         Parameters
         ----------
         name : str
-            Name (e.g. ``"Hubbrücke"``).
+            Name (must differ from the existing crossings).
         lon, lat : float
             Position in WGS84 degrees.
         art : str

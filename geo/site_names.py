@@ -1,7 +1,7 @@
 """Names a planner recognises for new sites: Stadtteil plus the nearest named stop.
 
 A site placed by a map click, a candidate cell of the grid or a proposed site is called
-"Neue Neustadt, bei Haltestelle Nicolaiplatz" – the Stadtteil it lies in and the nearest
+"<Stadtteil>, bei Haltestelle <Name>" – the Stadtteil it lies in and the nearest named
 stop of the timetable – never by a grid code. Without a stop nearby (or without a
 timetable) it is "<Stadtteil>, neuer Standort N". Everything here works on plain arrays
 in EPSG:25832.

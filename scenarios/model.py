@@ -68,7 +68,7 @@ class NewSite:
 
 @dataclass(frozen=True)
 class NewCrossing:
-    """An Elbe crossing a scenario adds (e.g. the missing Hubbrücke).
+    """An Elbe crossing a scenario adds (e.g. one the package lacks, or a planned bridge).
 
     Attributes
     ----------

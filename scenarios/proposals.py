@@ -53,7 +53,7 @@ def candidate_pool(
         Only candidates in these Stadtteile.
     stops : geopandas.GeoDataFrame, optional
         Stops of the timetable (``name``, EPSG:25832): grid cells are named after the
-        nearest one ("Neue Neustadt, bei Haltestelle …"). Default: read from the package's
+        nearest one ("<Stadtteil>, bei Haltestelle <Name>"). Default: read from the package's
         timetable, if it has one.
 
     Returns

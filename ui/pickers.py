@@ -30,6 +30,6 @@ def stadtteil_picker(pkg: DataPackage, label: str, clicked: dict | None) -> str 
 
 
 def stadtteil_label(pkg: DataPackage):
-    """``format_func`` for Stadtteil select boxes: ``"06 Neue Neustadt"``."""
+    """``format_func`` for Stadtteil select boxes: number and name, e.g. ``"06 <Name>"``."""
     names = pkg.stadtteile["stadtteil"]
     return lambda nr: f"{nr} {names[nr]}" if nr in names.index else str(nr)

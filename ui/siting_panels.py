@@ -64,13 +64,6 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
         )
 
 
-#: Crossings planners often ask about that the package lacks (see its README: known gaps).
-SUGGESTED_CROSSINGS = {
-    "Hubbrücke (Petriförder – Werder)": NewCrossing("Hubbrücke", 11.6469, 52.1317),
-}
-OWN_CROSSING = "eigene Lage (Koordinaten) …"
-
-
 def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
     """Close Elbe crossings or add one in the scenario (only with a barrier in the package)."""
     barrier = pkg.barrier
@@ -102,28 +95,29 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
                 on_click=simulation.remove_crossing,
                 args=(i,),
             )
-        choice = st.selectbox(
-            "Querung ergänzen",
-            [*SUGGESTED_CROSSINGS, OWN_CROSSING],
-            index=None,
-            placeholder="Brücke wählen …",
-            key=state.CROSSING_ADD_PICK,
+        # Missing crossings (the package README lists known gaps) come from the planner,
+        # never from code: name and position, snapped to the nearest Elbe line.
+        st.markdown("**Querung ergänzen**")
+        name_col, lat_col, lon_col = st.columns(3)
+        name = name_col.text_input(
+            "Name", value="Neue Brücke", max_chars=80, key=state.CROSSING_NEW_NAME
         )
-        if choice in SUGGESTED_CROSSINGS:
-            crossing = SUGGESTED_CROSSINGS[choice]
-        elif choice == OWN_CROSSING:
-            name_col, lat_col, lon_col = st.columns(3)
-            name = name_col.text_input("Name", value="Neue Brücke", max_chars=80)
-            lat = lat_col.number_input("Breitengrad", value=52.13, format="%.5f", step=0.001)
-            lon = lon_col.number_input("Längengrad", value=11.65, format="%.5f", step=0.001)
+        lat = lat_col.number_input(
+            "Breitengrad", value=None, format="%.5f", step=0.001, key=state.CROSSING_NEW_LAT
+        )
+        lon = lon_col.number_input(
+            "Längengrad", value=None, format="%.5f", step=0.001, key=state.CROSSING_NEW_LON
+        )
+        crossing = None
+        if lat is not None and lon is not None:
             crossing = NewCrossing(" ".join(name.split()) or "Neue Brücke", lon, lat)
-        else:
-            return
         st.button(
             "Querung übernehmen",
             on_click=simulation.add_crossing,
             args=(pkg, crossing),
-            help="Die Lage wird auf die nächste Elbelinie gesetzt (höchstens 100 m daneben).",
+            disabled=crossing is None,
+            help="Lage in WGS84 (z. B. aus QGIS oder einer Webkarte). Sie wird auf die nächste "
+            "Elbelinie gesetzt (höchstens 100 m daneben).",
         )
 
 
@@ -246,7 +240,7 @@ def save_and_share(scenario: Scenario) -> None:
     st.subheader("Szenario speichern und teilen")
     name_col, button_col = st.columns([3, 1])
     name_col.text_input(
-        "Name", **state.bind(state.SCENARIO_NAME), placeholder="z. B. Neue Neustadt + Werder"
+        "Name", **state.bind(state.SCENARIO_NAME), placeholder="z. B. Plan Nord 2027"
     )
     overwrite = name_col.checkbox("vorhandenes Szenario gleichen Namens überschreiben")
     if button_col.button("Speichern", disabled=scenario.is_empty):

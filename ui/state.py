@@ -58,7 +58,9 @@ SIM_WARNINGS = "_simulation_hinweise"  # warnings of refused clicks, shown once
 SIM_LAYERS = "_simulation_kartenebenen"  # (key, data) of the map layers last drawn
 CLOSE_PICK = "_w_schliessen"  # the multiselect of places to close (a widget's own key)
 CROSSING_CLOSE_PICK = "_w_querungen_sperren"  # multiselect of Elbe crossings closed (widget)
-CROSSING_ADD_PICK = "_w_querung_vorlage"  # suggested or own crossing to add (widget)
+CROSSING_NEW_NAME = "_w_querung_name"  # name of a crossing to add (widget)
+CROSSING_NEW_LAT = "_w_querung_breite"  # its WGS84 latitude (widget, empty at first)
+CROSSING_NEW_LON = "_w_querung_laenge"  # its WGS84 longitude (widget, empty at first)
 # Szenarien page.
 SCENARIO_NAME = "szenario_name"
 COMPARE_A = "vergleich_a"
