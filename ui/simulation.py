@@ -156,8 +156,9 @@ def close_crossings() -> None:
     set_scenario(replace(st.session_state[state.SCENARIO], crossings_closed=closed))
 
 
-def add_crossing(pkg: DataPackage, crossing: NewCrossing) -> None:
+def add_crossing(crossing: NewCrossing) -> None:
     """Add an Elbe crossing to the scenario if it lies on the river (else a warning)."""
+    pkg = data.package()
     scenario = st.session_state[state.SCENARIO]
     if any(c.name == crossing.name for c in scenario.crossings_added):
         warn(f"Die Querung „{crossing.name}“ ist schon im Szenario.")

@@ -114,7 +114,7 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
         st.button(
             "Querung übernehmen",
             on_click=simulation.add_crossing,
-            args=(pkg, crossing),
+            args=(crossing,),
             disabled=crossing is None,
             help="Lage in WGS84 (z. B. aus QGIS oder einer Webkarte). Sie wird auf die nächste "
             "Elbelinie gesetzt (höchstens 100 m daneben).",
