@@ -19,6 +19,7 @@ from geo.crs import xy
 from geo.demand import TargetGroup, demand_grid, unplaced
 from geo.facilities import count_by_stadtteil, located, select_meeting_places
 from geo.package import DataPackage
+from geo.position_bounds import PositionOptions, area_spots, joint_bounds, position_options
 
 CITY_ID = "gesamt"
 #: Cell columns :func:`geo.coverage_kernel.coverage_by_area` reads.
@@ -78,6 +79,12 @@ class AccessResult:
         Target group.
     year : int
         Year of the statistics.
+    notes : tuple of str
+        German notes on the analysis (cells that cannot be placed, unpublished counts,
+        counted places without position).
+    positions : PositionOptions, optional
+        Where each counted place may lie and what each spot covers (the ranges
+        ``versorgt_min``/``versorgt_max`` come from it, :mod:`geo.position_bounds`).
     """
 
     cells: gpd.GeoDataFrame
@@ -90,6 +97,7 @@ class AccessResult:
     target: TargetGroup
     year: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    positions: PositionOptions | None = field(default=None, repr=False)
 
 
 def site_arrays(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -206,6 +214,17 @@ def analyse(
     counts = count_by_stadtteil(sites, package.stadtteile.index)
     coverage = coverage_by_area(cells, params, official, counts)
     coverage.insert(0, "stadtteil", package.stadtteile["stadtteil"])
+    if extra is not None:
+        positions = base.positions.with_fixed(  # type: ignore[union-attr]
+            [str(i) for i in extra["id"]],
+            [str(n) for n in extra["name"]],
+            [None] * len(extra),
+            xy(extra),
+            xy(demand),
+            params,
+        )
+    else:
+        positions = site_positions(package, sites, demand, params)
     # Only the columns the aggregation reads (copying the geometry costs more than summing).
     city_cells = pd.DataFrame(
         {column: cells[column].to_numpy() for column in _AGGREGATED}, index=cells.index
@@ -214,6 +233,8 @@ def analyse(
     city = coverage_by_area(
         city_cells, params, city_official, pd.Series({CITY_ID: float(counts.sum())})
     ).iloc[0]
+    old = base if extra is not None else None
+    coverage, city = _joint_ranges(coverage, city, cells, positions, old)
     if extra is not None:
         # Added places with exact positions change neither the people that cannot be placed
         # nor the notes (they are about the grid and the counted places without position).
@@ -228,6 +249,7 @@ def analyse(
             target=target,
             year=year,
             notes=base.notes,  # type: ignore[union-attr]
+            positions=positions,
         )
     missing = unplaced(demand, package.statistik, year, target)
     notes = []
@@ -262,7 +284,78 @@ def analyse(
         target=target,
         year=year,
         notes=tuple(notes),
+        positions=positions,
     )
+
+
+def site_positions(
+    package: DataPackage, sites: gpd.GeoDataFrame, demand: gpd.GeoDataFrame, params: WalkParams
+) -> PositionOptions:
+    """Where each counted place may lie (:mod:`geo.position_bounds`).
+
+    A located place lies within its ``lage_genauigkeit_m`` of its point (and inside the
+    city); a place without position somewhere in the Stadtteil its source names.
+    """
+    cells_xy = xy(demand)
+    missing = sites.geometry.isna() | sites.geometry.is_empty
+    points = np.full((len(sites), 2), np.nan)
+    if (~missing).any():
+        points[~missing.to_numpy()] = xy(sites[~missing])
+    radius = pd.to_numeric(sites.get("lage_genauigkeit_m", 0.0), errors="coerce")
+    areas = [None if pd.isna(v) else str(v) for v in sites["stadtteil_nr"]]
+    unplaced_spots = {}
+    for i in np.flatnonzero(missing.to_numpy()):
+        nr = areas[i]
+        if nr in package.stadtteile.index:
+            own = (demand["stadtteil_nr"] == nr).to_numpy()
+            unplaced_spots[int(i)] = area_spots(package.stadtteile.geometry[nr], cells_xy[own])
+    return position_options(
+        [str(v) for v in sites["id"]],
+        [str(v) for v in sites["name"]],
+        areas,
+        points,
+        np.asarray(radius, dtype=float).reshape(-1),
+        cells_xy,
+        params,
+        city=package.stadtgrenze.geometry.union_all(),
+        unplaced_spots=unplaced_spots,
+    )
+
+
+def _joint_ranges(
+    coverage: pd.DataFrame,
+    city: pd.Series,
+    cells: pd.DataFrame,
+    positions: PositionOptions,
+    base: AccessResult | None,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """``versorgt_min``/``versorgt_max`` of every Stadtteil and the city, placed jointly.
+
+    With ``base`` (the same analysis before new exact places were appended, its places
+    being the first of ``positions``) only the Stadtteile the new places reach
+    are searched again; the others keep the base's ranges.
+    """
+    codes = coverage.index.get_indexer(cells["stadtteil_nr"].to_numpy())
+    people = cells["nachfrage"].to_numpy(dtype=float)
+    n = len(coverage)
+    areas = None
+    if base is not None and base.positions is not None:
+        n_old = len(base.positions)
+        reached = np.unique(
+            codes[np.concatenate([positions.cells[f] for f in range(n_old, len(positions))])]
+        )
+        areas = [*(int(a) for a in reached if a >= 0), n]
+    low, high = joint_bounds(positions, people, codes, n, areas)
+    coverage = coverage.copy()
+    published = coverage["zielgruppe"].notna().to_numpy()
+    for column, values in (("versorgt_min", low[:n]), ("versorgt_max", high[:n])):
+        if base is not None:
+            values = np.where(np.isnan(values), base.coverage[column].to_numpy(), values)
+        coverage[column] = np.where(published, values, np.nan)
+    city = city.copy()
+    if pd.notna(city["zielgruppe"]):
+        city["versorgt_min"], city["versorgt_max"] = low[n], high[n]
+    return coverage, city
 
 
 def _appended_sites(

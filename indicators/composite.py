@@ -1,31 +1,37 @@
 """The under-served index (Unterversorgungsindex): a transparent composite of need and supply.
 
-Method (also shown in the UI and README):
+Method (also shown in the UI, the README and the PDF annex):
 
 1. Seven components per Stadtteil, each oriented so that a higher value means more need:
    need – size of the target group, its share of residents, share of one-person households,
    Wohngeld rate; supply – people beyond walking distance, share within walking distance
-   (inverted), E2SFCA supply ratio (inverted).
-2. Each component is min–max normalised over the ranked Stadtteile to a score from 0
-   (most favourable) to 1 (least favourable).
+   (inverted), E2SFCA supply ratio (inverted). An eighth, the share within N minutes by
+   Bus & Bahn (inverted), enters only when it has a weight.
+2. Each component is scored on **fixed goalposts** (:data:`GOALPOSTS`, per target group):
+   the value that means no need scores 0, the value that means full need scores 1, values
+   in between linearly, values beyond are capped. The goalposts never depend on the other
+   Stadtteile, so a Stadtteil's index changes only when its own inputs change (a new place
+   far away moves nobody's index, only ranks).
 3. The index is the weighted mean of the available scores × 100. Weights are relative
    (only their proportions matter); a missing component is left out and the remaining
-   weights are rescaled, and the Stadtteil is flagged.
-4. Rank 1 = most under-served; four classes by quartiles of the rank.
-   A changed situation (a scenario) is scored on the *scale of the status quo*
-   (:class:`IndexScale`): the same min–max ranges and the same index value at each class
-   boundary. So a Stadtteil whose own figures do not change keeps its index and its class;
-   only its rank can move, because ranks are relative.
+   weights are rescaled, and the Stadtteil is flagged. Two named weightings answer the two
+   questions planners ask (:data:`PRESETS`): "anteilig" (where is the share lacking most –
+   the default) and "absolut" (where do most people without a place live).
+4. Rank 1 = most under-served. Four classes by fixed index bands (:data:`CLASS_FLOORS`),
+   so a class, like the index, only changes where a Stadtteil's own inputs change.
 5. Stadtteile with fewer than ``min_people`` members of the target group (default 200) or
    without a coverage value are not ranked.
 
 Robustness: every weight is multiplied by an independent random factor (uniform in
 ``1 ± spread``, seeded) many times; the 5th–95th percentile of the resulting ranks shows how
-stable a Stadtteil's position is.
+stable a Stadtteil's position is. Two Stadtteile **share ranks** ("2–3") when the one ranked
+lower is at least as high in :data:`SHARED_RANK_SHARE` or more of the draws – their order
+then depends on the weighting, not on the data (:func:`shared_ranks`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,8 +56,6 @@ class Component:
         Orientation of the raw value.
     group : str
         "Bedarf" or "Versorgung".
-    weight : float
-        Default weight.
     unit : str
         Unit of the raw value.
     decimals : int
@@ -63,34 +67,198 @@ class Component:
     column: str
     higher_means_need: bool
     group: str
-    weight: float
     unit: str = ""
     decimals: int = 0
 
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("zielgruppe", "Zahl der Zielgruppe", "zielgruppe", True, "Bedarf", 0.15),
-    Component("anteil_zielgruppe", "Anteil an allen Einwohnern", "anteil_zielgruppe", True, "Bedarf", 0.15, "%", 1),
-    Component("einpersonenhaushalte", "Anteil Einpersonenhaushalte", "anteil_1p_haushalte", True, "Bedarf", 0.10, "%", 1),
-    Component("wohngeld", "Wohngeld je 1.000 Haushalte", "wohngeld_je_1000_haushalte", True, "Bedarf", 0.10, "‰", 1),
-    Component("unversorgt", "Nicht fußläufig versorgt (Personen)", "unversorgt", True, "Versorgung", 0.25),
-    Component("anteil_versorgt", "Anteil fußläufig versorgt", "anteil_versorgt", False, "Versorgung", 0.15, "%", 1),
-    Component("e2sfca", "Angebot je 1.000 (E2SFCA)", "e2sfca_je_1000", False, "Versorgung", 0.10, "", 2),
-    # Optional (weight 0 by default): share reaching a place within N minutes by Bus & Bahn.
-    Component("oepnv", "Anteil mit Bus & Bahn erreichbar", "anteil_oepnv", False, "Versorgung", 0.0, "%", 1),
+    Component("zielgruppe", "Zahl der Zielgruppe", "zielgruppe", True, "Bedarf", "Personen"),
+    Component("anteil_zielgruppe", "Anteil an allen Einwohnern", "anteil_zielgruppe", True, "Bedarf", "%", 1),
+    Component("einpersonenhaushalte", "Anteil Einpersonenhaushalte", "anteil_1p_haushalte", True, "Bedarf", "%", 1),
+    Component("wohngeld", "Wohngeld je 1.000 Haushalte", "wohngeld_je_1000_haushalte", True, "Bedarf", "‰", 1),
+    Component("unversorgt", "Nicht fußläufig versorgt (Personen)", "unversorgt", True, "Versorgung", "Personen"),
+    Component("anteil_versorgt", "Anteil fußläufig versorgt", "anteil_versorgt", False, "Versorgung", "%", 1),
+    Component("e2sfca", "Angebot je 1.000 (E2SFCA)", "e2sfca_je_1000", False, "Versorgung", "je 1.000", 2),
+    # Optional (weight 0 in both presets): share reaching a place within N minutes by Bus & Bahn.
+    Component("oepnv", "Anteil mit Bus & Bahn erreichbar", "anteil_oepnv", False, "Versorgung", "%", 1),
 )  # fmt: skip
-DEFAULT_WEIGHTS: dict[str, float] = {c.key: c.weight for c in COMPONENTS}
+KEYS: tuple[str, ...] = tuple(c.key for c in COMPONENTS)
+
+
+@dataclass(frozen=True)
+class Goalpost:
+    """Fixed scale of one component: the raw value scoring 0 and the one scoring 1.
+
+    Attributes
+    ----------
+    none : float
+        Raw value that means no need (score 0), e.g. 100 % within walking distance.
+    full : float
+        Raw value that means full need (score 1), e.g. 0 % within walking distance.
+    """
+
+    none: float
+    full: float
+
+    def score(self, raw: np.ndarray) -> np.ndarray:
+        """Linear score between the goalposts, capped to 0–1 (NaN stays NaN)."""
+        with np.errstate(invalid="ignore"):
+            return np.clip((np.asarray(raw, dtype=float) - self.none) / (self.full - self.none), 0, 1)
+
+
+# The goalposts are fixed, documented choices (README, PDF annex), never derived from the
+# current Stadtteile: 0 = no need or full supply; 1 = about the least favourable value a
+# Magdeburg Stadtteil had in 2021–2025, rounded. Counts are people of the target group.
+_SHARED = {
+    "einpersonenhaushalte": Goalpost(20.0, 70.0),  # % of households
+    "wohngeld": Goalpost(0.0, 70.0),  # ‰ of households
+    "anteil_versorgt": Goalpost(100.0, 0.0),  # % within walking distance
+    "oepnv": Goalpost(100.0, 0.0),  # % within N minutes by Bus & Bahn
+}
+#: Target group -> component key -> goalposts (None: the component does not apply, e.g. the
+#: share of "all residents" among all residents is 100 % everywhere).
+GOALPOSTS: dict[str, dict[str, Goalpost | None]] = {
+    "senioren": {
+        "zielgruppe": Goalpost(0.0, 5000.0),
+        "anteil_zielgruppe": Goalpost(10.0, 40.0),
+        "unversorgt": Goalpost(0.0, 4000.0),
+        "e2sfca": Goalpost(1.0, 0.0),  # one place per 1,000 people of 65+ = no need
+        **_SHARED,
+    },
+    "kinder": {
+        "zielgruppe": Goalpost(0.0, 2000.0),
+        "anteil_zielgruppe": Goalpost(2.0, 10.0),
+        "unversorgt": Goalpost(0.0, 1500.0),
+        "e2sfca": Goalpost(3.0, 0.0),
+        **_SHARED,
+    },
+    "jugendliche": {
+        "zielgruppe": Goalpost(0.0, 2500.0),
+        "anteil_zielgruppe": Goalpost(4.0, 16.0),
+        "unversorgt": Goalpost(0.0, 2000.0),
+        "e2sfca": Goalpost(1.5, 0.0),
+        **_SHARED,
+    },
+    "alle": {
+        "zielgruppe": Goalpost(0.0, 25000.0),
+        "anteil_zielgruppe": None,
+        "unversorgt": Goalpost(0.0, 20000.0),
+        "e2sfca": Goalpost(0.5, 0.0),
+        **_SHARED,
+    },
+}
+
+
+def goalposts_for(target: str) -> dict[str, Goalpost | None]:
+    """The goalposts of a target group (German ValueError for an unknown one)."""
+    if target not in GOALPOSTS:
+        raise ValueError(
+            f"Für die Zielgruppe {target!r} gibt es keine Eckwerte des Index; erlaubt: "
+            f"{', '.join(GOALPOSTS)}."
+        )
+    return GOALPOSTS[target]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named weighting: the question it answers and its weights.
+
+    Attributes
+    ----------
+    key : str
+        ``anteilig`` or ``absolut`` (CLI ``--preset``).
+    label : str
+        German name in the UI.
+    question : str
+        The planner's question it answers.
+    weights : dict
+        Weight per component key.
+    """
+
+    key: str
+    label: str
+    question: str
+    weights: Mapping[str, float]
+
+
+PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            "anteilig",
+            "anteilig",
+            "Wo fehlt es anteilig am meisten?",
+            {"zielgruppe": 0.0, "anteil_zielgruppe": 0.20, "einpersonenhaushalte": 0.15,
+             "wohngeld": 0.15, "unversorgt": 0.0, "anteil_versorgt": 0.35, "e2sfca": 0.15,
+             "oepnv": 0.0},
+        ),
+        Preset(
+            "absolut",
+            "absolut",
+            "Wo leben die meisten Unversorgten?",
+            {"zielgruppe": 0.20, "anteil_zielgruppe": 0.10, "einpersonenhaushalte": 0.10,
+             "wohngeld": 0.10, "unversorgt": 0.50, "anteil_versorgt": 0.0, "e2sfca": 0.0,
+             "oepnv": 0.0},
+        ),
+    )
+}  # fmt: skip
+DEFAULT_PRESET = "anteilig"
+#: Why the default is "anteilig" (shown on the page and in the PDF).
+DEFAULT_REASON = (
+    "Eine Begegnungsstätte ist ein Angebot in Gehweite. Ob ein Stadtteil unterversorgt ist, "
+    "zeigt darum der Anteil seiner Zielgruppe ohne Angebot in der Nähe – ein kleiner "
+    "Stadtteil ohne jede Begegnungsstätte ist es ebenso wie ein großer. Wie viele Menschen "
+    "insgesamt betroffen sind, zeigt die Gewichtung „absolut“."
+)
+DEFAULT_WEIGHTS: dict[str, float] = dict(PRESETS[DEFAULT_PRESET].weights)
+#: Highest weight a component can get (CLI, imported scenarios).
+MAX_WEIGHT = 100.0
 CLASS_LABELS = ("sehr hoch", "hoch", "mittel", "gering")
+#: Lowest index of classes 1–3 (fixed bands: ≥ 75 sehr hoch, ≥ 60 hoch, ≥ 45 mittel).
+CLASS_FLOORS = (75.0, 60.0, 45.0)
 MIN_PEOPLE = 200
+#: Two Stadtteile share ranks when their order flips in at least this share of the weight
+#: draws (see :func:`shared_ranks`).
+SHARED_RANK_SHARE = 0.25
 
 
-def parse_weights(text: str | None) -> dict[str, float]:
-    """Weights from ``"key=value,key=value"``; unnamed keys keep their default.
+def preset_weights(name: str) -> dict[str, float]:
+    """The weights of a preset.
+
+    Raises
+    ------
+    ValueError
+        German message naming the value and the allowed presets.
+    """
+    key = str(name).strip().lower()
+    if key not in PRESETS:
+        raise ValueError(
+            f"Unbekannte Gewichtung „{name}“. Erlaubt: {', '.join(PRESETS)} "
+            f"(Standard: {DEFAULT_PRESET})."
+        )
+    return dict(PRESETS[key].weights)
+
+
+def preset_of(weights: Mapping[str, float]) -> str | None:
+    """The preset whose weights are proportional to ``weights`` (None: own weighting)."""
+    full = check_weights(dict(weights))
+    total = sum(full.values())
+    for key, preset in PRESETS.items():
+        ref = sum(preset.weights.values())
+        if all(abs(full[k] / total - preset.weights[k] / ref) < 1e-9 for k in KEYS):
+            return key
+    return None
+
+
+def parse_weights(text: str | None, preset: str | None = None) -> dict[str, float]:
+    """Weights from a preset and ``"key=value,key=value"`` (unnamed keys keep the preset's).
 
     Parameters
     ----------
     text : str or None
         E.g. ``"unversorgt=0.4,wohngeld=0"``.
+    preset : str, optional
+        Start from this preset (default :data:`DEFAULT_PRESET`).
 
     Returns
     -------
@@ -100,26 +268,30 @@ def parse_weights(text: str | None) -> dict[str, float]:
     Raises
     ------
     ValueError
-        On unknown keys, non-numbers, negative weights or all weights zero.
+        German message naming the value and the allowed range: unknown keys or presets,
+        non-numbers, weights outside 0–:data:`MAX_WEIGHT`, all weights zero.
     """
-    weights = dict(DEFAULT_WEIGHTS)
+    weights = preset_weights(preset or DEFAULT_PRESET)
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
         key, sep, value = part.partition("=")
         key = key.strip()
         if not sep or key not in weights:
             raise ValueError(
                 f"Ungültige Gewichtung {part!r}. Form: schluessel=zahl; Schlüssel: "
-                f"{', '.join(DEFAULT_WEIGHTS)}."
+                f"{', '.join(KEYS)}."
             )
         try:
             weights[key] = float(value.replace(",", "."))
         except ValueError:
-            raise ValueError(f"Gewicht {key!r} ist keine Zahl: {value!r}.") from None
+            raise ValueError(
+                f"Gewicht {key!r} ist keine Zahl: {value!r}. Erlaubt: 0 bis "
+                f"{format_number(MAX_WEIGHT)}."
+            ) from None
     return check_weights(weights)
 
 
 def check_weights(weights: dict[str, float]) -> dict[str, float]:
-    """Validate weights (non-negative, known keys, not all zero) and fill defaults.
+    """Validate weights (known keys, 0–:data:`MAX_WEIGHT`, not all zero) and fill defaults.
 
     Parameters
     ----------
@@ -130,107 +302,63 @@ def check_weights(weights: dict[str, float]) -> dict[str, float]:
     -------
     dict
         All weights.
+
+    Raises
+    ------
+    ValueError
+        German message naming the value and the allowed range.
     """
-    unknown = set(weights) - set(DEFAULT_WEIGHTS)
+    unknown = set(weights) - set(KEYS)
     if unknown:
-        raise ValueError(f"Unbekannte Komponente(n): {', '.join(sorted(unknown))}.")
+        raise ValueError(
+            f"Unbekannte Komponente(n): {', '.join(sorted(unknown))}. Erlaubt: {', '.join(KEYS)}."
+        )
     full = {**DEFAULT_WEIGHTS, **weights}
-    if any(not np.isfinite(w) or w < 0 for w in full.values()):
-        raise ValueError("Gewichte müssen Zahlen ≥ 0 sein.")
+    for key, w in full.items():
+        if not (isinstance(w, int | float) and np.isfinite(w) and 0 <= w <= MAX_WEIGHT):
+            raise ValueError(
+                f"Gewicht „{key}“ = {w!r} ist nicht möglich: Gewichte müssen Zahlen von 0 bis "
+                f"{format_number(MAX_WEIGHT)} sein (≥ 0)."
+            )
     if sum(full.values()) <= 0:
         raise ValueError("Mindestens ein Gewicht muss größer als 0 sein.")
     return full
 
 
-@dataclass(frozen=True)
-class IndexScale:
-    """The yardstick of a ranking: min–max range per component and the class boundaries.
-
-    Computed from the status quo and reused for a changed situation, so index values and
-    classes stay comparable (see the module docstring).
-
-    Attributes
-    ----------
-    ranges : tuple of (str, float, float)
-        ``(key, lo, hi)`` per component, on the need-oriented raw scale.
-    class_floor : tuple of float
-        Lowest index of classes 1, 2 and 3 in the status quo; an index at or above
-        ``class_floor[k]`` belongs to class ``k + 1`` (or higher need).
-    """
-
-    ranges: tuple[tuple[str, float, float], ...]
-    class_floor: tuple[float, ...]
-
-    def range_of(self, key: str) -> tuple[float, float]:
-        """``(lo, hi)`` of a component (NaN if it was not computed)."""
-        for k, lo, hi in self.ranges:
-            if k == key:
-                return lo, hi
-        return np.nan, np.nan
+def _score_matrix(table: pd.DataFrame, ranked: np.ndarray, target: str) -> np.ndarray:
+    """``(n, components)`` scores on the fixed goalposts; NaN where not ranked or missing."""
+    posts = goalposts_for(target)
+    out = np.full((len(table), len(COMPONENTS)), np.nan)
+    for j, comp in enumerate(COMPONENTS):
+        post = posts.get(comp.key)
+        if post is None or comp.column not in table:  # not applicable or not computed
+            continue
+        raw = table[comp.column].to_numpy(dtype=float, na_value=np.nan)
+        out[:, j] = np.where(ranked, post.score(raw), np.nan)
+    return out
 
 
-def _oriented(table: pd.DataFrame, comp: Component, ranked: pd.Series) -> pd.Series:
-    raw = table[comp.column].astype(float).where(ranked)
-    return raw if comp.higher_means_need else -raw
-
-
-def component_ranges(table: pd.DataFrame, ranked: pd.Series) -> tuple:
-    """``(key, lo, hi)`` of every component over the ranked Stadtteile (need-oriented).
+def component_scores(
+    table: pd.DataFrame, ranked: pd.Series | np.ndarray, target: str = "senioren"
+) -> pd.DataFrame:
+    """Scores (0 = no need, 1 = full need) on the fixed goalposts of ``target``.
 
     Parameters
     ----------
     table : pandas.DataFrame
         One row per Stadtteil with the component columns.
-    ranked : pandas.Series
-        Boolean: which rows are ranked.
-
-    Returns
-    -------
-    tuple of (str, float, float)
-    """
-    out = []
-    for comp in COMPONENTS:
-        if comp.column not in table:
-            out.append((comp.key, np.nan, np.nan))
-            continue
-        raw = _oriented(table, comp, ranked)
-        out.append((comp.key, float(raw.min()), float(raw.max())))
-    return tuple(out)
-
-
-def component_scores(
-    table: pd.DataFrame, ranked: pd.Series, scale: IndexScale | None = None
-) -> pd.DataFrame:
-    """Min–max scores (0 = most favourable, 1 = least) over the ranked Stadtteile.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        One row per Stadtteil with every component column.
-    ranked : pandas.Series
+    ranked : pandas.Series or numpy.ndarray
         Boolean: which rows are ranked (the others get NaN scores).
-    scale : IndexScale, optional
-        Ranges of the status quo; values beyond them are clipped to 0 or 1. Default: the
-        ranges of ``table`` itself.
+    target : str
+        Target group (selects :data:`GOALPOSTS`).
 
     Returns
     -------
     pandas.DataFrame
-        One column per component key.
+        One column per component key (NaN where a component does not apply or is missing).
     """
-    ranges = {k: (lo, hi) for k, lo, hi in (scale or IndexScale((), ())).ranges}
-    own = {k: (lo, hi) for k, lo, hi in component_ranges(table, ranked)}
-    scores = pd.DataFrame(index=table.index)
-    for comp in COMPONENTS:
-        if comp.column not in table:  # optional component not computed: left out
-            scores[comp.key] = np.nan
-            continue
-        raw = _oriented(table, comp, ranked)
-        lo, hi = ranges.get(comp.key, own[comp.key]) if scale else own[comp.key]
-        span = hi - lo
-        # All equal: the component does not differentiate; score 0 for everyone.
-        scores[comp.key] = ((raw - lo) / span).clip(0.0, 1.0) if span > 0 else raw * 0.0
-    return scores
+    scores = _score_matrix(table, np.asarray(ranked, dtype=bool), target)
+    return pd.DataFrame(scores, index=table.index, columns=list(KEYS))
 
 
 def weighted_index(scores: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
@@ -266,11 +394,10 @@ def contributions(scores: pd.DataFrame, weights: dict[str, float]) -> pd.DataFra
     pandas.DataFrame
         One column per component key (NaN where the score is missing).
     """
-    keys = [c.key for c in COMPONENTS]
-    w = pd.Series({k: weights[k] for k in keys})
-    available = scores[keys].notna()
+    w = pd.Series({k: weights[k] for k in KEYS})
+    available = scores[list(KEYS)].notna()
     total = available.mul(w, axis=1).sum(axis=1)
-    return scores[keys].mul(w, axis=1).div(total.where(total > 0), axis=0) * 100
+    return scores[list(KEYS)].mul(w, axis=1).div(total.where(total > 0), axis=0) * 100
 
 
 def ranks_of(index: np.ndarray) -> np.ndarray:
@@ -291,6 +418,45 @@ def ranks_of(index: np.ndarray) -> np.ndarray:
     ranks = np.empty_like(order, dtype=float)
     np.put_along_axis(ranks, order, np.arange(1, index.shape[-1] + 1, dtype=float), axis=-1)
     return np.where(np.isnan(index), np.nan, ranks)
+
+
+def index_draws(
+    scores: pd.DataFrame,
+    weights: dict[str, float],
+    n_draws: int = 1000,
+    spread: float = 0.5,
+    seed: int = 20251231,
+) -> np.ndarray:
+    """The index under random weight perturbations: ``(n_draws, Stadtteile)``.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Scores (rows with NaN everywhere give NaN).
+    weights : dict
+        Central weights.
+    n_draws : int
+        Number of random weight sets.
+    spread : float
+        Each weight is multiplied by a factor uniform in ``[1 − spread, 1 + spread]``.
+    seed : int
+        Random seed (results are reproducible).
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    if not 0 <= spread < 1:
+        raise ValueError("Die Streuung der Gewichte muss zwischen 0 und 1 liegen.")
+    w = np.array([weights[k] for k in KEYS])
+    rng = np.random.default_rng(seed)
+    draws = w * rng.uniform(1 - spread, 1 + spread, size=(max(n_draws, 0), len(KEYS)))
+    s = scores[list(KEYS)].to_numpy()
+    available = ~np.isnan(s)
+    numer = np.nan_to_num(s) @ draws.T  # (stadtteile, draws)
+    denom = available.astype(float) @ draws.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denom > 0, numer / denom, np.nan).T * 100
 
 
 def rank_intervals(
@@ -320,23 +486,14 @@ def rank_intervals(
     pandas.DataFrame
         ``rang_p05``, ``rang_median``, ``rang_p95`` per Stadtteil.
     """
-    if not 0 <= spread < 1:
-        raise ValueError("Die Streuung der Gewichte muss zwischen 0 und 1 liegen.")
     columns = ["rang_p05", "rang_median", "rang_p95"]
-    if n_draws <= 0:
-        return pd.DataFrame(np.nan, index=scores.index, columns=columns)
-    keys = [c.key for c in COMPONENTS]
-    w = np.array([weights[k] for k in keys])
-    rng = np.random.default_rng(seed)
-    draws = w * rng.uniform(1 - spread, 1 + spread, size=(n_draws, len(keys)))
-    s = scores[keys].to_numpy()
-    available = ~np.isnan(s)
-    numer = np.nan_to_num(s) @ draws.T  # (stadtteile, draws)
-    denom = available.astype(float) @ draws.T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(denom > 0, numer / denom, np.nan).T  # (draws, stadtteile)
-    valid = ~np.isnan(index[0])
     out = pd.DataFrame(np.nan, index=scores.index, columns=columns)
+    if n_draws <= 0:
+        if not 0 <= spread < 1:
+            raise ValueError("Die Streuung der Gewichte muss zwischen 0 und 1 liegen.")
+        return out
+    index = index_draws(scores, weights, n_draws, spread, seed)
+    valid = ~np.isnan(index[0])
     if valid.any():
         ranks = ranks_of(index[:, valid])
         out.loc[valid, "rang_p05"] = np.percentile(ranks, 5, axis=0)
@@ -345,31 +502,71 @@ def rank_intervals(
     return out
 
 
-def class_floors(index: pd.Series, klasse: pd.Series) -> tuple[float, ...]:
-    """Lowest index of classes 1–3 (the boundaries a later situation is classed by).
+def shared_ranks(
+    rank: np.ndarray, index: np.ndarray, draws: np.ndarray | None, share: float = SHARED_RANK_SHARE
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ranks a Stadtteil shares with others whose order depends on the weighting ("2–3").
+
+    Two ranked Stadtteile *overlap strongly* when the one ranked lower has an index at
+    least as high as the other's in ``share`` or more of the weight draws (or when their
+    central index is equal): their order then rests on the weighting, not on the data. A
+    Stadtteil is shown with the range from the best to the worst rank among itself and all
+    Stadtteile it overlaps strongly with. The relation is symmetric – if A shares with B,
+    B shares with A – but not transitive, so near ties never chain a long list together.
 
     Parameters
     ----------
-    index, klasse : pandas.Series
-        Index and class (1–4) of the ranked Stadtteile.
+    rank : numpy.ndarray
+        ``(n,)`` central ranks (NaN: not ranked).
+    index : numpy.ndarray
+        ``(n,)`` central index.
+    draws : numpy.ndarray or None
+        ``(n_draws, n)`` index per weight draw (:func:`index_draws`); None or empty: only
+        equal indices share.
+    share : float
+        Share of draws in which the order must flip (0–1).
 
     Returns
     -------
-    tuple of float
-        Three values; NaN where a class is empty.
+    tuple of numpy.ndarray
+        ``(first, last)`` rank per Stadtteil (NaN where not ranked).
     """
-    return tuple(
-        float(index[klasse == k].min()) if (klasse == k).any() else np.nan for k in (1, 2, 3)
-    )
+    first = np.full(len(rank), np.nan)
+    last = np.full(len(rank), np.nan)
+    ranked = np.flatnonzero(~np.isnan(rank))
+    if not len(ranked):
+        return first, last
+    r = rank[ranked]
+    equal = index[ranked][:, None] == index[ranked][None, :]
+    if draws is not None and len(draws) > 0:
+        d = draws[:, ranked]
+        # ahead[a, b]: share of draws in which b's index is at least a's.
+        ahead = (d[:, None, :] >= d[:, :, None]).mean(axis=0)
+        below = r[None, :] > r[:, None]  # b ranked below a
+        flips = below & (ahead >= share)
+        strong = flips | flips.T | equal
+    else:
+        strong = equal
+    first[ranked] = np.where(strong, r[None, :], np.inf).min(axis=1)
+    last[ranked] = np.where(strong, r[None, :], -np.inf).max(axis=1)
+    return first, last
 
 
-def _classes_by_floor(index: pd.Series, floors: tuple[float, ...]) -> pd.Series:
-    klasse = pd.Series(4, index=index.index, dtype="Int64")
-    for k in (3, 2, 1):
-        floor = floors[k - 1]
-        if not np.isnan(floor):
-            klasse[index >= floor - 1e-9] = k
-    return klasse.where(index.notna())
+def shared_rank_text(first: float, last: float) -> str:
+    """``"2–3"`` for a shared rank, ``"2"`` otherwise, ``""`` when not ranked."""
+    if pd.isna(first) or pd.isna(last):
+        return ""
+    lo, hi = int(first), int(last)
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def classes_of(index: np.ndarray) -> pd.array:
+    """Class 1–4 by the fixed bands :data:`CLASS_FLOORS` (NA where the index is missing)."""
+    klasse = np.full(len(index), 4.0)
+    with np.errstate(invalid="ignore"):
+        for k, floor in zip((3, 2, 1), CLASS_FLOORS[::-1], strict=True):
+            klasse[index >= floor] = k
+    return pd.array(np.where(np.isnan(index), np.nan, klasse), dtype="Int64")
 
 
 def underserved(
@@ -379,9 +576,9 @@ def underserved(
     n_draws: int = 1000,
     spread: float = 0.5,
     seed: int = 20251231,
-    scale: IndexScale | None = None,
+    target: str = "senioren",
 ) -> pd.DataFrame:
-    """Index, rank, class, scores, contributions and rank intervals per Stadtteil.
+    """Index, rank, shared rank, class, scores, contributions and rank intervals per Stadtteil.
 
     Parameters
     ----------
@@ -393,14 +590,14 @@ def underserved(
         Stadtteile with fewer people of the target group are not ranked.
     n_draws, spread, seed
         Monte Carlo settings of :func:`rank_intervals`.
-    scale : IndexScale, optional
-        The status quo's yardstick (:func:`index_scale`): scores use its ranges and classes
-        its boundaries. Default: this table is the status quo (classes by rank quartiles).
+    target : str
+        Target group (selects the goalposts, :data:`GOALPOSTS`).
 
     Returns
     -------
     pandas.DataFrame
         ``stadtteil``, ``gerankt`` (bool), ``grund`` (why not ranked), ``index``, ``rang``,
+        ``rang_von``/``rang_bis`` (the group of shared ranks, :func:`shared_ranks`),
         ``klasse`` (1 = sehr hoch … 4 = gering), ``klasse_text``, ``unvollstaendig``,
         ``score_<key>``, ``beitrag_<key>``, ``rang_p05``, ``rang_median``, ``rang_p95``;
         sorted by rank, unranked last.
@@ -418,9 +615,8 @@ def underserved(
     reason[(reason == "") & np.isnan(share)] = "keine Erreichbarkeitswerte"
     ranked = reason == ""
 
-    keys = [c.key for c in COMPONENTS]
-    scores = _score_matrix(table, ranked, scale)
-    w = np.array([weights[k] for k in keys])
+    scores = _score_matrix(table, ranked, target)
+    w = np.array([weights[k] for k in KEYS])
     available = ~np.isnan(scores)
     total = (available * w).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -429,81 +625,94 @@ def underserved(
     index = pd.DataFrame(contrib).sum(axis=1, min_count=1).to_numpy()
     rank = np.full(n, np.nan)
     rank[ranked] = ranks_of(index[ranked])
-    m = int(ranked.sum())
-    if scale is None:
-        # Quartiles of the rank: class 1 = the quarter with the highest index.
-        with np.errstate(invalid="ignore"):
-            klasse = (
-                pd.array(np.clip(np.ceil(rank / m * 4), 1, 4), dtype="Int64")
-                if m
-                else pd.array([pd.NA] * n, dtype=object)
-            )
-    else:
-        floors = _classes_by_floor(pd.Series(np.where(ranked, index, np.nan)), scale.class_floor)
-        klasse = floors.array
+    klasse = classes_of(np.where(ranked, index, np.nan))
     labels = ["" if pd.isna(k) else CLASS_LABELS[k - 1] for k in klasse]
-    weighted = np.array([weights[k] > 0 for k in keys])
+    applies = np.array([goalposts_for(target).get(k) is not None for k in KEYS])
+    weighted = (w > 0) & applies
+    frame = pd.DataFrame(
+        np.where(ranked[:, None], scores, np.nan), index=table.index, columns=list(KEYS)
+    )
+    draws = index_draws(frame, weights, n_draws, spread, seed) if n_draws > 0 else None
+    first, last = shared_ranks(rank, index, draws)
     columns = {
         "stadtteil": table["stadtteil"].array,
         "gerankt": ranked,
         "grund": list(reason),
         "index": index,
         "rang": pd.array(np.where(ranked, rank, np.nan), dtype="Int64"),
+        "rang_von": pd.array(first, dtype="Int64"),
+        "rang_bis": pd.array(last, dtype="Int64"),
         "klasse": klasse,
         "klasse_text": labels,
         "unvollstaendig": ranked & np.isnan(scores[:, weighted]).any(axis=1),
     }
-    columns.update({f"score_{key}": scores[:, j] for j, key in enumerate(keys)})
-    columns.update({f"beitrag_{key}": contrib[:, j] for j, key in enumerate(keys)})
+    columns.update({f"score_{key}": scores[:, j] for j, key in enumerate(KEYS)})
+    columns.update({f"beitrag_{key}": contrib[:, j] for j, key in enumerate(KEYS)})
     out = pd.DataFrame(columns, index=table.index)
-    frame = pd.DataFrame(np.where(ranked[:, None], scores, np.nan), index=table.index, columns=keys)
-    intervals = rank_intervals(frame, weights, n_draws, spread, seed)
+    intervals = pd.DataFrame(
+        np.nan, index=table.index, columns=["rang_p05", "rang_median", "rang_p95"]
+    )
+    valid = ranked & ~np.isnan(index)
+    if draws is not None and valid.any():
+        ranks = ranks_of(draws[:, valid])
+        intervals.loc[valid, "rang_p05"] = np.percentile(ranks, 5, axis=0)
+        intervals.loc[valid, "rang_median"] = np.median(ranks, axis=0)
+        intervals.loc[valid, "rang_p95"] = np.percentile(ranks, 95, axis=0)
     out = out.join(intervals)
     return out.sort_values(["gerankt", "rang"], ascending=[False, True], na_position="last")
 
 
-def _score_matrix(table: pd.DataFrame, ranked: np.ndarray, scale: IndexScale | None) -> np.ndarray:
-    """:func:`component_scores` as an ``(n, components)`` array."""
-    ranges = {k: (lo, hi) for k, lo, hi in scale.ranges} if scale else {}
-    out = np.full((len(table), len(COMPONENTS)), np.nan)
-    for j, comp in enumerate(COMPONENTS):
-        if comp.column not in table:  # optional component not computed: left out
-            continue
-        raw = table[comp.column].to_numpy(dtype=float, na_value=np.nan)
-        raw = np.where(ranked, raw, np.nan)
-        raw = raw if comp.higher_means_need else -raw
-        if comp.key in ranges:
-            lo, hi = ranges[comp.key]
-        else:
-            values = raw[~np.isnan(raw)]
-            lo, hi = (values.min(), values.max()) if len(values) else (np.nan, np.nan)
-        span = hi - lo
-        with np.errstate(invalid="ignore"):
-            # All equal: the component does not differentiate; score 0 for everyone.
-            out[:, j] = np.clip((raw - lo) / span, 0.0, 1.0) if span > 0 else raw * 0.0
-    return out
+def index_only(
+    table: pd.DataFrame, weights: dict[str, float], target: str = "senioren"
+) -> pd.Series:
+    """The index of every row of ``table`` (no ranking, no draws).
+
+    Used for the index a Stadtteil would have with other inputs (e.g. its coverage at the
+    bounds of the facility positions): with fixed goalposts a row's index depends on that
+    row alone.
+    """
+    weights = check_weights(weights)
+    scores = component_scores(table, np.ones(len(table), dtype=bool), target)
+    return weighted_index(scores, weights)
 
 
-def index_scale(table: pd.DataFrame, ranking: pd.DataFrame) -> IndexScale:
-    """The yardstick of a status-quo ranking (to score changed situations on).
+def gap_ranks(
+    ranking: pd.DataFrame, index_low: pd.Series, index_high: pd.Series
+) -> pd.DataFrame:
+    """Best and worst rank a Stadtteil can have given data gaps (index bounds per Stadtteil).
+
+    A Stadtteil's rank is at best (lowest number) when its own index is at its highest and
+    every other at its lowest, and at worst the other way round. The bounds are per
+    Stadtteil, so they may combine situations that cannot occur together: the range is
+    rather too wide than too narrow.
 
     Parameters
     ----------
-    table : pandas.DataFrame
-        The input table the ranking was computed from.
     ranking : pandas.DataFrame
-        Output of :func:`underserved` without ``scale``.
+        Output of :func:`underserved`.
+    index_low, index_high : pandas.Series
+        Lowest and highest index per Stadtteil (e.g. with the most and the least favourable
+        facility positions).
 
     Returns
     -------
-    IndexScale
+    pandas.DataFrame
+        ``rang_luecke_von`` and ``rang_luecke_bis`` (Int64, NA where not ranked).
     """
-    ranked = ranking["gerankt"].reindex(table.index).fillna(False).astype(bool)
-    classes = ranking.loc[ranking["gerankt"], "klasse"]
-    return IndexScale(
-        component_ranges(table, ranked),
-        class_floors(ranking.loc[classes.index, "index"], classes),
-    )
+    ranked = ranking.index[ranking["gerankt"]]
+    centre = ranking.loc[ranked, "index"].to_numpy(float)
+    low = np.fmin(index_low.reindex(ranked).to_numpy(float), centre)
+    high = np.fmax(index_high.reindex(ranked).to_numpy(float), centre)
+    ahead_at_best = low[None, :] > high[:, None]  # [a, b]: b ahead of a even at a's best
+    ahead_at_worst = high[None, :] > low[:, None]
+    np.fill_diagonal(ahead_at_worst, False)
+    rank = ranking.loc[ranked, "rang"].to_numpy(float)
+    best = np.minimum(1 + ahead_at_best.sum(axis=1), rank)
+    worst = np.maximum(1 + ahead_at_worst.sum(axis=1), rank)
+    out = pd.DataFrame(index=ranking.index)
+    out["rang_luecke_von"] = pd.Series(best, index=ranked).reindex(ranking.index).astype("Int64")
+    out["rang_luecke_bis"] = pd.Series(worst, index=ranked).reindex(ranking.index).astype("Int64")
+    return out
 
 
 def index_input(
@@ -543,8 +752,52 @@ def index_input(
     return out
 
 
+def bound_inputs(inputs: pd.DataFrame, coverage: pd.DataFrame, bound: str) -> pd.DataFrame:
+    """``inputs`` with the coverage at a bound of the facility positions.
+
+    Parameters
+    ----------
+    inputs : pandas.DataFrame
+        Output of :func:`index_input`.
+    coverage : pandas.DataFrame
+        Coverage with ``verortet`` and ``versorgt_min``/``versorgt_max``.
+    bound : {"min", "max"}
+        Which bound of the people within walking distance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``unversorgt`` and ``anteil_versorgt`` at the bound.
+    """
+    placed = coverage["verortet"].reindex(inputs.index)
+    covered = coverage[f"versorgt_{bound}"].reindex(inputs.index)
+    out = inputs.copy()
+    out["unversorgt"] = placed - covered
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["anteil_versorgt"] = (covered / placed.where(placed > 0) * 100).astype(float)
+    return out
+
+
+def goalpost_text(key: str, target: str) -> str:
+    """The goalposts of one component in words (``"0 bei 100 %, 1 bei 0 %"``)."""
+    post = goalposts_for(target).get(key)
+    if post is None:
+        return "entfällt"
+    comp = next(c for c in COMPONENTS if c.key == key)
+    unit = f" {comp.unit}" if comp.unit else ""
+    decimals = 1 if comp.decimals and (post.none % 1 or post.full % 1) else 0
+    return (
+        f"0 bei {format_number(post.none, decimals)}{unit}, "
+        f"1 bei {format_number(post.full, decimals)}{unit}"
+    )
+
+
 def explain(
-    ranking: pd.DataFrame, inputs: pd.DataFrame, stadtteil_nr: str, weights: dict[str, float]
+    ranking: pd.DataFrame,
+    inputs: pd.DataFrame,
+    stadtteil_nr: str,
+    weights: dict[str, float],
+    target: str = "senioren",
 ) -> pd.DataFrame:
     """Why a Stadtteil has its index: one row per component.
 
@@ -558,20 +811,23 @@ def explain(
         The Stadtteil.
     weights : dict
         The weights used.
+    target : str
+        Target group (its goalposts are listed).
 
     Returns
     -------
     pandas.DataFrame
-        ``Komponente``, ``Gruppe``, ``Wert`` (raw, German format), ``Median`` (of the ranked
-        Stadtteile), ``Score`` (0–1), ``Gewicht`` (share of all weights in %), ``Punkte``
-        (contribution to the index).
+        ``Komponente``, ``Gruppe``, ``Wert`` (raw, German format), ``Eckwerte`` (the fixed
+        scale), ``Median`` (of the ranked Stadtteile), ``Score`` (0–1), ``Gewicht`` (share
+        of all weights in %), ``Punkte`` (contribution to the index).
     """
     row = ranking.loc[stadtteil_nr]
     ranked = inputs.loc[ranking.index[ranking["gerankt"]]]
     total = sum(weights.values())
+    posts = goalposts_for(target)
     rows = []
     for comp in COMPONENTS:
-        if comp.column not in inputs:  # optional component not computed
+        if comp.column not in inputs or posts.get(comp.key) is None:  # not computed / n. a.
             continue
         unit = f" {comp.unit}" if comp.unit else ""
         rows.append(
@@ -579,6 +835,7 @@ def explain(
                 "Komponente": comp.label,
                 "Gruppe": comp.group,
                 "Wert": format_number(inputs.at[stadtteil_nr, comp.column], comp.decimals) + unit,
+                "Eckwerte": goalpost_text(comp.key, target),
                 "Median": format_number(ranked[comp.column].median(), comp.decimals) + unit,
                 "Score": row[f"score_{comp.key}"],
                 "Gewicht": weights[comp.key] / total * 100,
@@ -586,3 +843,33 @@ def explain(
             }
         )
     return pd.DataFrame(rows)
+
+
+def reason_line(row: pd.Series, inputs: pd.Series, top: int = 2) -> str:
+    """One line on why a Stadtteil ranks where it does: its largest contributions in words.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        The Stadtteil's row of :func:`underserved` (``beitrag_<key>``).
+    inputs : pandas.Series
+        Its row of the input table (raw values).
+    top : int
+        How many components to name.
+
+    Returns
+    -------
+    str
+        E.g. ``"Anteil fußläufig versorgt 0,0 %; Anteil Einpersonenhaushalte 60,9 %"``.
+    """
+    parts = []
+    points = {c.key: row.get(f"beitrag_{c.key}") for c in COMPONENTS}
+    ordered = sorted(
+        (c for c in COMPONENTS if pd.notna(points[c.key]) and points[c.key] > 0),
+        key=lambda c: -float(points[c.key]),
+    )
+    for comp in ordered[:top]:
+        unit = f" {comp.unit}" if comp.unit else ""
+        value = format_number(inputs.get(comp.column), comp.decimals)
+        parts.append(f"{comp.label} {value}{unit}")
+    return "; ".join(parts)

@@ -14,10 +14,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.access_adapter import SiteSelection
+from geo.access_adapter import AccessResult, SiteSelection
 from geo.access_kernel import WalkParams
+from geo.position_bounds import facility_range
 from indicators.format import format_number
 
+#: A facility that changes a Stadtteil's share within walking distance by less than this
+#: (percentage points) wherever it lies is no data gap for that Stadtteil.
+NO_CHANGE_PP = 0.1
 #: Task text of a facility without position.
 NO_POSITION_TASK = "ohne Lage – Versorgung im Stadtteil unterschätzt"
 
@@ -84,6 +88,7 @@ def data_gaps(
     stadtteile: gpd.GeoDataFrame,
     selection: SiteSelection,
     params: WalkParams,
+    access: AccessResult | None = None,
 ) -> pd.DataFrame:
     """Flag the Stadtteile whose supply figures rest on uncertain facilities.
 
@@ -97,6 +102,14 @@ def data_gaps(
         Which facilities count (as in the analysis).
     params : WalkParams
         Walking threshold and detour factor.
+    access : AccessResult, optional
+        The analysis of these facilities. With it every reason says what the facility
+        could change: the Stadtteil's share within walking distance with the facility at
+        its least and its most favourable spot, the others where they are
+        (:func:`geo.position_bounds.facility_range`), e.g. "… ohne Lage: 10,4–54,2 %";
+        a facility that cannot change the share by :data:`NO_CHANGE_PP` percentage points or
+        more (none of its possible spots reaches the Stadtteil's people differently) is no
+        gap there.
 
     Returns
     -------
@@ -112,7 +125,9 @@ def data_gaps(
     unplaced = _unplaced(counted)
     for row in counted[unplaced].itertuples():
         if row.stadtteil_nr in reasons:
-            reasons[row.stadtteil_nr].append(f"{row.name} ohne Lage")
+            change = _could_change(access, str(row.id), row.stadtteil_nr)
+            if change is not None:
+                reasons[row.stadtteil_nr].append(f"{row.name} ohne Lage{change}")
     reach = params.max_walk_m / params.detour
     radius = pd.to_numeric(counted["lage_genauigkeit_m"], errors="coerce")
     vague = counted[~unplaced & (radius > params.max_walk_m)]
@@ -120,14 +135,56 @@ def data_gaps(
         r = float(row.lage_genauigkeit_m)
         near = stadtteile.geometry.distance(row.geometry) <= r + reach
         for nr in stadtteile.index[near]:
-            reasons[nr].append(f"{row.name} Lage ± {format_number(r)} m")
+            change = _could_change(access, str(row.id), nr)
+            if change is not None:
+                reasons[nr].append(f"{row.name} Lage ± {format_number(r)} m{change}")
     out = pd.DataFrame(index=stadtteile.index)
     out["datenluecke"] = [bool(reasons[nr]) for nr in out.index]
     out["datenluecke_grund"] = ["; ".join(reasons[nr]) for nr in out.index]
     return out
 
 
-def result_gaps(package, result) -> pd.DataFrame:
-    """:func:`data_gaps` for a computed :class:`scenarios.result.Result` (its assumptions)."""
+def _could_change(access: AccessResult | None, facility_id: str, nr: str) -> str | None:
+    """``": 10,4–54,2 %"`` – the Stadtteil's share as the facility alone moves.
+
+    ``""`` when it cannot be measured (no analysis, nobody placed), None when the
+    facility cannot change the share (no gap for this Stadtteil).
+    """
+    positions = None if access is None else access.positions
+    if positions is None or facility_id not in positions.ids or nr not in access.coverage.index:
+        return ""
+    placed = access.coverage.at[nr, "verortet"]
+    if not placed or pd.isna(placed):
+        return ""
+    cells = access.cells
+    inside = (cells["stadtteil_nr"] == nr).to_numpy()
+    low, high = facility_range(
+        positions, positions.ids.index(facility_id), cells["nachfrage"].to_numpy(), inside
+    )
+    low, high = low / placed * 100, high / placed * 100
+    if high - low < NO_CHANGE_PP:
+        return None
+    return f": {format_number(low, 1)}–{format_number(high, 1)} %"
+
+
+def result_gaps(package, result, *, after: bool = True) -> pd.DataFrame:
+    """:func:`data_gaps` for a computed :class:`scenarios.result.Result` (its assumptions).
+
+    Parameters
+    ----------
+    package : geo.package.DataPackage
+        The package the result was computed on.
+    result : scenarios.result.Result
+        The figures.
+    after : bool
+        The situation with the scenario (places it closes are no gap any more) instead of
+        the status quo.
+    """
     scenario = result.scenario
-    return data_gaps(package.einrichtungen, package.stadtteile, scenario.selection, scenario.params)
+    facilities = package.einrichtungen
+    if after and scenario.removed:
+        facilities = facilities[~facilities["id"].isin(scenario.removed)]
+    access = result.after if after else result.before
+    return data_gaps(
+        facilities, package.stadtteile, scenario.selection, scenario.params, access=access
+    )

@@ -26,7 +26,13 @@ from geo.gtfs import Feed
 from geo.package import DataPackage
 from geo.regions import region_coverage, region_polygons
 from geo.transit import TransitResult, transit_coverage, transit_for, transit_table
-from indicators.composite import IndexScale, index_input, index_scale, underserved
+from indicators.composite import (
+    bound_inputs,
+    gap_ranks,
+    index_input,
+    index_only,
+    underserved,
+)
 from indicators.table import aggregate_indicators, base_frame, indicator_table, meeting_place_counts
 from scenarios.model import NewCrossing, Scenario, scenario_sites
 
@@ -37,8 +43,8 @@ CHANGE_TOLERANCE = 0.05
 #: One sentence on why ranks move although classes stay (UI and PDF).
 RANK_NOTE = (
     "Ränge sind relativ: Wird ein Stadtteil besser versorgt, rücken andere im Rang auf, ohne "
-    "dass sich bei ihnen etwas ändert. Index und Klasse messen dagegen am Ist-Zustand – sie "
-    "ändern sich nur, wo sich die Versorgung selbst ändert."
+    "dass sich bei ihnen etwas ändert. Index und Klasse messen dagegen an festen Eckwerten – "
+    "sie ändern sich nur, wo sich die Werte des Stadtteils selbst ändern."
 )
 
 
@@ -56,11 +62,11 @@ class Result:
         Walking access of the status quo and with the overlay (the same object when the
         scenario changes nothing).
     ranking_before, ranking_after : pandas.DataFrame
-        Under-served index; *after* is scored on the status quo's :attr:`scale`.
+        Under-served index (fixed goalposts, so the two are directly comparable), with
+        ``index_min``/``index_max`` and ``rang_luecke_von``/``rang_luecke_bis``: the index
+        and rank range that follows from the facility positions (:func:`with_gap_ranges`).
     inputs_before, inputs_after : pandas.DataFrame
         Raw component values of the index (for the "Warum?" explanation).
-    scale : IndexScale
-        Ranges and class boundaries of the status quo.
     table : pandas.DataFrame
         Per Stadtteil: coverage, rank and class before and after (see :func:`differences`).
     travel_before, travel_after : TransitResult or None
@@ -77,7 +83,6 @@ class Result:
     ranking_after: pd.DataFrame
     inputs_before: pd.DataFrame
     inputs_after: pd.DataFrame
-    scale: IndexScale
     table: pd.DataFrame
     travel_before: TransitResult | None = None
     travel_after: TransitResult | None = None
@@ -257,7 +262,7 @@ def differences(
     before, after : AccessResult
         The two situations.
     rank_before, rank_after : pandas.DataFrame
-        Their rankings (*after* on the scale of *before*).
+        Their rankings (both on the fixed goalposts of the index).
 
     Returns
     -------
@@ -313,7 +318,7 @@ def compute(
     base : Result, optional
         The status quo computed by this function for the same assumptions
         (``compute(package, base_of(scenario), feed)``). Its status-quo figures – access,
-        ranking with rank intervals, scale, Bus & Bahn – are reused, so a changed overlay
+        ranking with rank intervals, Bus & Bahn – are reused, so a changed overlay
         only computes the situation after; the figures are the same either way.
     draws : int
         Monte Carlo draws of the rank intervals (0 skips them).
@@ -366,16 +371,24 @@ def compute(
         by_transit = None if transit is None else transit.drop(index=CITY_ID)
         return index_input(indicators, access.coverage, indicators["einwohner"], by_transit)
 
-    options = {"weights": weights, "min_people": scenario.min_people, "n_draws": draws}
+    options = {
+        "weights": weights,
+        "min_people": scenario.min_people,
+        "n_draws": draws,
+        "target": scenario.target,
+    }
     if base is not None and (feed is None or base.travel_before is not None):
-        inputs_before, ranking_before, scale = base.inputs_before, base.ranking_before, base.scale
+        inputs_before, ranking_before = base.inputs_before, base.ranking_before
     else:
         inputs_before = inputs(before, transit_before)
-        ranking_before = underserved(inputs_before, **options)
-        scale = index_scale(inputs_before, ranking_before)
+        ranking_before = with_gap_ranges(
+            underserved(inputs_before, **options), inputs_before, before, scenario
+        )
     inputs_after = inputs_before if after is before else inputs(after, transit_after)
     ranking_after = (
-        ranking_before if after is before else underserved(inputs_after, **options, scale=scale)
+        ranking_before
+        if after is before
+        else with_gap_ranges(underserved(inputs_after, **options), inputs_after, after, scenario)
     )
     return Result(
         scenario=scenario,
@@ -386,13 +399,38 @@ def compute(
         ranking_after=ranking_after,
         inputs_before=inputs_before,
         inputs_after=inputs_after,
-        scale=scale,
         table=differences(before, after, ranking_before, ranking_after),
         travel_before=travel_before,
         travel_after=travel_after,
         transit_before=transit_before,
         transit_after=transit_after,
     )
+
+
+def with_gap_ranges(
+    ranking: pd.DataFrame, inputs: pd.DataFrame, access: AccessResult, scenario: Scenario
+) -> pd.DataFrame:
+    """The ranking with the index and rank range that follows from the facility positions.
+
+    With fixed goalposts a Stadtteil's index depends on its own inputs only, so its index
+    at the least and the most favourable facility positions (``versorgt_max`` and
+    ``versorgt_min`` of the coverage) bound its index; :func:`indicators.composite.gap_ranks`
+    turns the bounds into the best and worst rank.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ranking`` plus ``index_min``, ``index_max``, ``rang_luecke_von``,
+        ``rang_luecke_bis`` (NaN/NA where not ranked).
+    """
+    weights, target = scenario.weight_map, scenario.target
+    ranked = ranking["gerankt"]
+    low = index_only(bound_inputs(inputs, access.coverage, "max"), weights, target)
+    high = index_only(bound_inputs(inputs, access.coverage, "min"), weights, target)
+    out = ranking.copy()
+    out["index_min"] = low.reindex(out.index).where(ranked)
+    out["index_max"] = high.reindex(out.index).where(ranked)
+    return out.join(gap_ranks(ranking, low, high))
 
 
 def _check_base(base: Result, scenario: Scenario, feed: Feed | None, draws: int) -> None:
@@ -494,5 +532,6 @@ def region_figures(package: DataPackage, result: Result, mapping: pd.DataFrame) 
         index_input(indicators, coverage, indicators["einwohner"], transit),
         scenario.weight_map,
         min_people=scenario.min_people,
+        target=scenario.target,
     )
     return RegionFigures(polygons, indicators, coverage, ranking)
