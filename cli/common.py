@@ -90,7 +90,7 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
     from geo.access_kernel import THRESHOLDS_M, WalkParams
     from geo.demand import TARGET_GROUPS
     from geo.facilities import CATEGORIES
-    from indicators.composite import DEFAULT_WEIGHTS, MIN_PEOPLE
+    from indicators.composite import DEFAULT_PRESET, KEYS, MIN_PEOPLE, PRESETS
 
     defaults = WalkParams()
     parser.add_argument("--year", type=int, default=None, help="Jahr (Standard: jüngstes)")
@@ -132,11 +132,18 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
         help="Einrichtungen mit unklarem Betrieb nicht zählen",
     )
     parser.add_argument(
+        "--preset",
+        default=None,
+        metavar="NAME",
+        help="Gewichtung des Index: "
+        + "; ".join(f"{p.key} – {p.question}" for p in PRESETS.values())
+        + f" (Standard: {DEFAULT_PRESET})",
+    )
+    parser.add_argument(
         "--weights",
         default=None,
-        help="Gewichte des Index, z. B. unversorgt=0.4,oepnv=0.2 (relativ; Schlüssel: "
-        + ", ".join(DEFAULT_WEIGHTS)
-        + ")",
+        help="Gewichte des Index, ändern die der Gewichtung, z. B. unversorgt=0.4,oepnv=0.2 "
+        "(relativ, je 0 bis 100; Schlüssel: " + ", ".join(KEYS) + ")",
     )
     parser.add_argument(
         "--min-people", type=float, default=MIN_PEOPLE, help="kleinere Stadtteile nicht ranken"
@@ -269,7 +276,7 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
             include_restricted=args.include_restricted,
             include_unclear=not args.exclude_unclear,
         ),
-        weights=tuple(parse_weights(args.weights).items()),
+        weights=tuple(parse_weights(args.weights, getattr(args, "preset", None)).items()),
         min_people=args.min_people,
         transit=TransitParams(
             weekday=_weekday(args.weekday),

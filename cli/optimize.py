@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=COMMANDS["optimize"],
         description=(
             "Wählt k neue Standorte, die möglichst viele zusätzliche Personen der Zielgruppe in "
-            "Gehdistanz bringen (bestehende Einrichtungen bleiben); exakt als MILP (HiGHS)."
+            "Gehdistanz bringen (bestehende Einrichtungen bleiben); exakt als MILP (HiGHS). "
+            "„warnungen“ nennt gezählte Einrichtungen ohne bekannte Lage im Stadtteil eines "
+            "Vorschlags oder mit einem Lagebereich, in dem er liegt."
         ),
     )
     add_access_options(parser)
@@ -60,6 +62,7 @@ def report(proposal: Proposal, target_prefix: str) -> dict:
             "ref": row.ref,
             "name": row.name,
             "zusaetzlich_versorgt": round(float(row.gewinn), 1),
+            "warnungen": list(row.warnungen),
         }
         for row in proposal.sites.itertuples()
     ]
@@ -76,6 +79,7 @@ def report(proposal: Proposal, target_prefix: str) -> dict:
         "sekunden": round(result.seconds, 4),
         "verfahren": result.method,
         "alternativen": proposal.alternatives.round(6).to_dict(orient="records"),
+        "warnungen": proposal.warnings,
     }
 
 
@@ -93,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         table = proposal.sites.drop(columns="geometry").rename(
             columns={"gewinn": "zusaetzlich_versorgt"}
         )
+        table["warnungen"] = [" | ".join(w) for w in table["warnungen"]]
         write_table(
             pd.DataFrame(table),
             "csv",

@@ -15,7 +15,7 @@ from cli.common import (
     write_table,
 )
 from cli.coverage import output_names
-from indicators.composite import DEFAULT_WEIGHTS
+from indicators.composite import DEFAULT_PRESET, PRESETS, shared_rank_text
 from register.completeness import result_gaps
 
 
@@ -25,9 +25,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rank",
         help=COMMANDS["rank"],
         description=(
-            "Rang 1 = am stärksten unterversorgt. Komponenten und Standardgewichte: "
-            + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items())
-            + ". Mit --scenario: die Rangfolge mit dem Szenario, gemessen am Ist-Zustand."
+            "Rang 1 = am stärksten unterversorgt; jede Komponente auf festen Eckwerten (README). "
+            "Gewichtungen: "
+            + "; ".join(
+                f"{p.key} ({p.question} "
+                + ", ".join(f"{k}={v:g}" for k, v in p.weights.items() if v)
+                + ")"
+                for p in PRESETS.values()
+            )
+            + f". Standard: {DEFAULT_PRESET}. Mit --scenario: die Rangfolge mit dem Szenario."
         ),
     )
     add_access_options(parser)
@@ -44,16 +50,23 @@ def rank_output(result, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
 
     ``gaps`` (:func:`register.completeness.result_gaps`) adds ``datenluecke`` and
     ``datenluecke_grund``: Stadtteile whose supply figures rest on facilities without
-    position or with a position radius above the walking threshold.
+    position or with a position radius above the walking threshold, and what each could
+    change. ``rang_text`` is the rank as shown in the app and the PDF ("2–3" for a shared
+    rank, see :func:`indicators.composite.shared_ranks`).
     """
     target = result.after.target
-    table = result.ranking_after
+    table = result.ranking_after.copy()
+    table.insert(
+        table.columns.get_loc("rang") + 1,
+        "rang_text",
+        [shared_rank_text(a, b) for a, b in zip(table["rang_von"], table["rang_bis"], strict=True)],
+    )
     coverage = result.after.coverage[["zielgruppe", "versorgt", "unversorgt", "anteil_versorgt"]]
     table = table.join(coverage.rename(columns=output_names(target)))
     if gaps is not None:
         table = table.join(gaps[["datenluecke", "datenluecke_grund"]])
     first = [
-        "stadtteil", "rang", "index", "klasse", "klasse_text",
+        "stadtteil", "rang", "rang_text", "rang_von", "rang_bis", "index", "klasse", "klasse_text",
         target.count_name, f"{target.prefix}_versorgt", f"{target.prefix}_unversorgt", "anteil_versorgt",
     ]  # fmt: skip
     rest = [c for c in table.columns if c not in first]

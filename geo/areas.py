@@ -78,3 +78,46 @@ def stadtteil_at(stadtteile: gpd.GeoDataFrame, lon: float, lat: float) -> str | 
     point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=WGS84).to_crs(stadtteile.crs)
     nr = assign_stadtteil(point, stadtteile).iloc[0]
     return None if pd.isna(nr) else str(nr)
+
+
+def population_centres(
+    cells_xy: np.ndarray, people: np.ndarray, areas: np.ndarray, metric=None
+) -> dict[str, np.ndarray]:
+    """The population-weighted centre of each area's populated cells.
+
+    The centre is the populated cell from which the area's residents have the shortest
+    total walk (the people-weighted medoid). Unlike the polygon's representative point or
+    the area centroid it always lies where people live – also in a village of two
+    settlements, where the weighted mean would fall in the fields between them.
+
+    Parameters
+    ----------
+    cells_xy : numpy.ndarray
+        ``(n, 2)`` cell centres (EPSG:25832).
+    people : numpy.ndarray
+        ``(n,)`` residents per cell (NaN counts as 0).
+    areas : numpy.ndarray
+        ``(n,)`` area (``stadtteil_nr``) of each cell; None/NA cells are left out.
+    metric : geo.barrier.WalkMetric, optional
+        Walking metric (the Elbe only via bridges); default the straight line.
+
+    Returns
+    -------
+    dict
+        Area -> ``(2,)`` centre; areas without residents are left out.
+    """
+    xy = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
+    weight = np.nan_to_num(np.asarray(people, dtype=float), nan=0.0)
+    labels = pd.Series(areas, dtype="string")
+    out: dict[str, np.ndarray] = {}
+    for area in labels.dropna().unique():
+        own = (labels == area).fillna(False).to_numpy() & (weight > 0)
+        if not own.any():
+            continue
+        pts, w = xy[own], weight[own]
+        if metric is None:
+            dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
+        else:
+            dist = metric.pairwise(pts, pts)
+        out[str(area)] = pts[int(np.argmin(dist @ w))]
+    return out

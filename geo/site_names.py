@@ -78,7 +78,9 @@ def site_names(
         Farthest stop that still names a site.
     distinct : bool
         Make the names distinct from each other and from ``taken`` (off for a pool of
-        candidates, of which only a few are chosen).
+        candidates, of which only a few are chosen). A repeated name near a stop says where
+        from the stop the site lies ("…, bei Haltestelle Zoo, 300 m nördlich"); only when that
+        repeats too does it get " (2)", … .
 
     Returns
     -------
@@ -91,6 +93,7 @@ def site_names(
     if len(stadtteile) != len(points):
         raise ValueError("Für jeden Standort wird ein Stadtteil (oder None) benötigt.")
     near: list[str | None] = [None] * len(points)
+    offsets = np.zeros((len(points), 2))
     stops = None if stops_xy is None else np.asarray(stops_xy, dtype=float).reshape(-1, 2)
     if stops is not None and len(stops) and len(points):
         if len(stop_names) != len(stops):
@@ -100,19 +103,49 @@ def site_names(
             str(stop_names[i]) if d <= max_stop_m and str(stop_names[i]).strip() else None
             for d, i in zip(dist, idx, strict=True)
         ]
+        offsets = points - stops[idx]
     used = set(taken)
     out = []
     number = first_number
-    for area, stop in zip(stadtteile, near, strict=True):
+    for area, stop, offset in zip(stadtteile, near, offsets, strict=True):
         place = area or NO_STADTTEIL
         if stop is not None:
             name = f"{place}, bei Haltestelle {stop}"
+            if distinct and name in used:
+                name = f"{name}, {direction(offset)}"
         else:
             name = f"{place}, neuer Standort {number}"
             number += 1
         out.append(_distinct(name, used) if distinct else name)
         used.add(out[-1])
     return out
+
+
+#: Compass words, counter-clockwise from east.
+_DIRECTIONS = (
+    "östlich", "nordöstlich", "nördlich", "nordwestlich",
+    "westlich", "südwestlich", "südlich", "südöstlich",
+)  # fmt: skip
+
+
+def direction(offset: np.ndarray) -> str:
+    """Where a point lies from a stop: ``"300 m nördlich"`` (metres rounded to 50).
+
+    Parameters
+    ----------
+    offset : numpy.ndarray
+        ``(2,)`` point minus stop in metres (EPSG:25832: x east, y north).
+
+    Returns
+    -------
+    str
+    """
+    dx, dy = (float(v) for v in offset)
+    metres = int(round(np.hypot(dx, dy) / 50.0) * 50)
+    if metres == 0:
+        return "direkt an der Haltestelle"
+    sector = round(float(np.degrees(np.arctan2(dy, dx))) / 45.0) % 8
+    return f"{metres:,} m {_DIRECTIONS[sector]}".replace(",", ".")
 
 
 def _distinct(name: str, used: set[str]) -> str:

@@ -16,7 +16,8 @@ import pandas as pd
 
 from geo.access_adapter import AccessResult, SiteSelection
 from geo.access_kernel import WalkParams
-from geo.position_bounds import facility_range
+from geo.crs import xy
+from geo.position_bounds import APPROXIMATE, UNPLACED, facility_range
 from indicators.format import format_number
 
 #: A facility that changes a Stadtteil's share within walking distance by less than this
@@ -188,3 +189,79 @@ def result_gaps(package, result, *, after: bool = True) -> pd.DataFrame:
     return data_gaps(
         facilities, package.stadtteile, scenario.selection, scenario.params, access=access
     )
+
+
+def site_warnings(
+    access: AccessResult, site_xy: np.ndarray, site_area: str | None, area_name: str
+) -> list[str]:
+    """Warnings for a new place that may sit on top of a counted place of unknown position.
+
+    A new place is suspect where a counted place could already be: in a Stadtteil that
+    holds a counted place without position, or within the ``Lage ± r`` of an approximate
+    one. Each warning names the place and how small the new place's gain could be if that
+    place lay in its least favourable spot for it (where it reaches most of the people the
+    new place would add).
+
+    Parameters
+    ----------
+    access : AccessResult
+        The situation the new place is added to (its counted places and cells).
+    site_xy : numpy.ndarray
+        ``(2,)`` the new place (EPSG:25832).
+    site_area : str or None
+        Its Stadtteil number.
+    area_name : str
+        Its Stadtteil's name (for the text).
+
+    Returns
+    -------
+    list of str
+        German sentences (empty: nothing suspect).
+    """
+    options, params = access.positions, access.params
+    if options is None:
+        return []
+    site = np.asarray(site_xy, dtype=float).reshape(1, 2)
+    people = np.nan_to_num(access.cells["nachfrage"].to_numpy(dtype=float), nan=0.0)
+    rows, _, _ = params.metric.pairs_within(xy(access.cells), site, params.max_walk_m)
+    reached = np.zeros(len(people), dtype=bool)
+    reached[rows] = True
+    count = options.central_count(len(people))
+    gain = float((people * reached * (count == 0)).sum())
+    out = []
+    for f, kind in enumerate(options.kinds):
+        if kind == UNPLACED:
+            if site_area is None or options.areas[f] != str(site_area):
+                continue
+            where = f"In {area_name} zählt „{options.names[f]}“ ohne bekannte Lage"
+        elif kind == APPROXIMATE:
+            distance = float(np.hypot(*(options.spots[f][0] - site[0])))
+            if distance > options.radius[f]:
+                continue
+            where = (
+                f"Der Standort liegt im Lagebereich von „{options.names[f]}“ (Lage ± "
+                f"{format_number(options.radius[f])} m, {format_number(distance)} m vom "
+                "angegebenen Punkt)"
+            )
+        else:
+            continue
+        worst = _worst_gain(options, f, count, people * reached)
+        out.append(
+            f"{where}: Der neue Standort könnte neben dieser Einrichtung liegen. Läge sie "
+            f"ungünstig, kämen statt {format_number(gain)} nur {format_number(min(worst, gain))} "
+            "Personen hinzu. Lage klären (Seite „Einrichtungen pflegen“)."
+        )
+    return out
+
+
+def _worst_gain(options, f: int, count: np.ndarray, reached_people: np.ndarray) -> float:
+    """People a new place adds when facility ``f`` lies where it takes most of them."""
+    without = count.copy()
+    if options.central[f] >= 0:
+        without[options.cells[f]] -= options.cover[f][options.central[f]]
+    free = reached_people * (without == 0)
+    if not len(options.spots[f]):
+        return float(free.sum())
+    cells = options.cells[f]
+    elsewhere = free.sum() - free[cells].sum()
+    return float(((~options.cover[f]) @ free[cells]).min() + elsewhere)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geo.access_adapter import AccessResult
-from geo.areas import assign_stadtteil
+from geo.areas import assign_stadtteil, population_centres
 from geo.barrier import WALK_LABEL
 from geo.crs import to_wgs84, xy
 from geo.facilities import located
@@ -21,11 +21,16 @@ from geo.gtfs import read_stops
 from geo.package import DataPackage
 from geo.site_names import site_names, stop_labels
 from geo.siting import Alternative, SitingProblem, SitingResult, alternatives, pmedian, solve_mclp
+from register.completeness import site_warnings
 from scenarios.model import NewSite
 
 #: Facility categories whose places could host senior offers (the candidate pool).
 HOST_CATEGORIES = ("generationen", "kinder_jugend", "senioren_begegnung")
-CANDIDATE_KINDS = {"grid": "alle bewohnten 100-m-Zellen", "facilities": "bestehende Häuser Dritter"}
+CANDIDATE_KINDS = {
+    "grid": "alle bewohnten 100-m-Zellen",
+    "facilities": "bestehende Häuser Dritter",
+    "stadtteile": "die bevölkerungsgewichtete Mitte jedes Stadtteils",
+}
 OBJECTIVES = {
     "abdeckung": "möglichst viele zusätzlich fußläufig versorgt (MCLP)",
     "wege": "möglichst kurze mittlere Wege (p-Median)",
@@ -39,7 +44,7 @@ def candidate_pool(
     stadtteile: list[str] | None = None,
     stops: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
-    """Candidate sites: populated grid cells or existing places of other operators.
+    """Candidate sites: populated grid cells, other operators' places or Stadtteil centres.
 
     Parameters
     ----------
@@ -47,8 +52,10 @@ def candidate_pool(
         The data package.
     result : AccessResult
         The current situation (its counted places are not candidates).
-    kind : {"grid", "facilities"}
-        Which pool.
+    kind : {"grid", "facilities", "stadtteile"}
+        Which pool (:data:`CANDIDATE_KINDS`); "stadtteile" uses
+        :func:`geo.areas.population_centres` (always where people live, never in the fields
+        a polygon's centre may fall in).
     stadtteile : list of str, optional
         Only candidates in these Stadtteile.
     stops : geopandas.GeoDataFrame, optional
@@ -63,7 +70,20 @@ def candidate_pool(
         Grid cells whose centre lies outside every Stadtteil are left out (a site there
         could not be placed).
     """
-    if kind == "grid":
+    if kind == "stadtteile":
+        cells = result.cells
+        centres = population_centres(
+            xy(cells), cells["einwohner"].to_numpy(), cells["stadtteil_nr"].to_numpy(),
+            result.params.metric,
+        )  # fmt: skip
+        numbers = [nr for nr in package.stadtteile.index if nr in centres]
+        points = np.array([centres[nr] for nr in numbers]).reshape(-1, 2)
+        pool = gpd.GeoDataFrame(
+            {"ref": [f"mitte-{nr}" for nr in numbers], "name": "", "stadtteil_nr": numbers},
+            geometry=gpd.points_from_xy(points[:, 0], points[:, 1]),
+            crs=cells.crs,
+        )
+    elif kind == "grid":
         cells = result.cells
         pool = gpd.GeoDataFrame(
             {
@@ -102,7 +122,7 @@ def candidate_pool(
         pool = pool[pool["stadtteil_nr"].isin(stadtteile)]
     pool = pool.drop_duplicates(subset="ref").reset_index(drop=True)
     pool["stadtteil"] = pool["stadtteil_nr"].map(package.stadtteile["stadtteil"])
-    if kind == "grid":  # e.g. "Neustädter Feld, bei Haltestelle Milchweg"
+    if kind in ("grid", "stadtteile"):  # e.g. "Neustädter Feld, bei Haltestelle Milchweg"
         if stops is None:
             stops = package_stops(package)
         pool["name"] = site_names(
@@ -134,7 +154,9 @@ class Proposal:
     ----------
     sites : geopandas.GeoDataFrame
         Chosen candidates (``ref``, ``name``, ``stadtteil_nr``, ``stadtteil``, ``lon``,
-        ``lat``, ``gewinn`` = marginal gain in the reported order).
+        ``lat``, ``gewinn`` = marginal gain in the reported order, ``warnungen`` = German
+        warnings where a counted place of unknown position could already be there,
+        :func:`register.completeness.site_warnings`).
     result : SitingResult
         Objective, status, gap, seconds, method, curve.
     alternatives : pandas.DataFrame
@@ -154,6 +176,15 @@ class Proposal:
     covered_after: float
     objective: str
     walk_label: str = WALK_LABEL
+
+    @property
+    def warnings(self) -> list[str]:
+        """All warnings of the proposed sites, each prefixed with the site's name."""
+        return [
+            f"{name}: {text}"
+            for name, texts in zip(self.sites["name"], self.sites["warnungen"], strict=True)
+            for text in texts
+        ]
 
     def as_new_sites(self, taken: tuple[str, ...] | list[str] = ()) -> list[NewSite]:
         """The proposal as scenario places (names distinct from ``taken`` and each other)."""
@@ -238,26 +269,68 @@ def propose(
         gains = _marginal_gains(problem, solved.chosen)
         alts = []
     chosen = pool.iloc[list(solved.chosen)].copy()
-    used: set[str] = set()
-    names = []
-    for name in chosen["name"].astype(str):  # two proposed cells near the same stop
-        names.append(_distinct(name, used))
-        used.add(names[-1])
-    chosen["name"] = names
+    alts_table = _alternatives_table(alts, pool)
+    if kind != "facilities":  # names from the stops: distinct and recognisable
+        _rename(
+            chosen, alts_table, pool, alts, stops if stops is not None else package_stops(package)
+        )
+    else:
+        chosen["name"] = _distinct_all(chosen["name"].astype(str).tolist())
     wgs = to_wgs84(chosen)
     chosen["lon"], chosen["lat"] = wgs.geometry.x.to_numpy(), wgs.geometry.y.to_numpy()
     chosen["gewinn"] = gains
+    chosen["warnungen"] = [
+        site_warnings(result, point, nr, str(area))
+        for point, nr, area in zip(
+            xy(chosen), chosen["stadtteil_nr"], chosen["stadtteil"], strict=True
+        )
+    ]
     before = float(result.city["versorgt"])
     after = before + problem.value(list(solved.chosen))
     return Proposal(
         sites=chosen.reset_index(drop=True),
         result=solved,
-        alternatives=_alternatives_table(alts, pool),
+        alternatives=alts_table,
         covered_before=before,
         covered_after=after,
         objective=objective,
         walk_label=result.params.label,
     )
+
+
+def _distinct_all(names: list[str]) -> list[str]:
+    used: set[str] = set()
+    out = []
+    for name in names:
+        out.append(_distinct(name, used))
+        used.add(out[-1])
+    return out
+
+
+def _rename(
+    chosen: gpd.GeoDataFrame,
+    alts_table: pd.DataFrame,
+    pool: gpd.GeoDataFrame,
+    alts: list[Alternative],
+    stops: gpd.GeoDataFrame | None,
+) -> None:
+    """Name the proposed sites and their alternatives distinctly (in place).
+
+    The pool's names are not distinct (two cells near one stop share it); proposed sites
+    come first, then the alternatives, and a repeated name says where from the stop the
+    site lies (:func:`geo.site_names.site_names`).
+    """
+    rows = [*(int(i) for i in chosen.index), *(a.candidate for a in alts)]
+    names = site_names(
+        xy(pool.iloc[rows]),
+        [None if pd.isna(v) else str(v) for v in pool["stadtteil"].iloc[rows]],
+        *_stop_arrays(stops),
+    )
+    chosen["name"] = names[: len(chosen)]
+    by_index = dict(zip(chosen.index, chosen["name"], strict=True))
+    if len(alts_table):
+        alts_table["alternative"] = names[len(chosen) :]
+        alts_table["ersetzt"] = [by_index[a.replaces] for a in alts]
 
 
 def _marginal_gains(problem: SitingProblem, chosen: tuple[int, ...]) -> list[float]:
