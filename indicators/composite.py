@@ -103,7 +103,9 @@ class Goalpost:
     def score(self, raw: np.ndarray) -> np.ndarray:
         """Linear score between the goalposts, capped to 0–1 (NaN stays NaN)."""
         with np.errstate(invalid="ignore"):
-            return np.clip((np.asarray(raw, dtype=float) - self.none) / (self.full - self.none), 0, 1)
+            return np.clip(
+                (np.asarray(raw, dtype=float) - self.none) / (self.full - self.none), 0, 1
+            )
 
 
 # The goalposts are fixed, documented choices (README, PDF annex), never derived from the
@@ -216,6 +218,8 @@ MAX_WEIGHT = 100.0
 CLASS_LABELS = ("sehr hoch", "hoch", "mittel", "gering")
 #: Lowest index of classes 1–3 (fixed bands: ≥ 75 sehr hoch, ≥ 60 hoch, ≥ 45 mittel).
 CLASS_FLOORS = (75.0, 60.0, 45.0)
+#: The class bands in words (legends, notes, PDF).
+CLASS_NOTE = "Klassen: feste Indexstufen – sehr hoch ab 75, hoch ab 60, mittel ab 45 Punkten"
 MIN_PEOPLE = 200
 #: Two Stadtteile share ranks when their order flips in at least this share of the weight
 #: draws (see :func:`shared_ranks`).
@@ -662,6 +666,45 @@ def underserved(
     return out.sort_values(["gerankt", "rang"], ascending=[False, True], na_position="last")
 
 
+def preset_label(weights: Mapping[str, float]) -> str:
+    """``„anteilig“ (Standard)``, ``„absolut“`` or ``eigene Gewichtung`` for these weights."""
+    key = preset_of(weights)
+    if key is None:
+        return "eigene Gewichtung"
+    return f"„{key}“" + (" (Standard)" if key == DEFAULT_PRESET else "")
+
+
+def whole_rank(value: float) -> int:
+    """A rank percentile rounded to a whole rank (halves up)."""
+    return int(np.floor(float(value) + 0.5))
+
+
+def is_robust(row: pd.Series, flagged: bool) -> bool:
+    """Whether a Stadtteil's rank holds across weights *and* data gaps.
+
+    True only when its rank is not shared, the 5th and 95th percentile of the weight draws
+    both round to it, its rank range from the facility positions is that rank alone, and it
+    has no data-gap flag. Only then may a report call the rank stable.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        The Stadtteil's row of the ranking (with ``rang_luecke_von``/``_bis``).
+    flagged : bool
+        Its data-gap flag (:func:`register.completeness.data_gaps`).
+    """
+    values = [row.get(k) for k in ("rang", "rang_von", "rang_bis", "rang_p05", "rang_p95")]
+    gap = [row.get("rang_luecke_von"), row.get("rang_luecke_bis")]
+    if flagged or any(pd.isna(v) for v in values + gap):
+        return False
+    rank = int(values[0])
+    return (
+        int(values[1]) == int(values[2]) == rank
+        and whole_rank(values[3]) == whole_rank(values[4]) == rank
+        and int(gap[0]) == int(gap[1]) == rank
+    )
+
+
 def index_only(
     table: pd.DataFrame, weights: dict[str, float], target: str = "senioren"
 ) -> pd.Series:
@@ -676,9 +719,7 @@ def index_only(
     return weighted_index(scores, weights)
 
 
-def gap_ranks(
-    ranking: pd.DataFrame, index_low: pd.Series, index_high: pd.Series
-) -> pd.DataFrame:
+def gap_ranks(ranking: pd.DataFrame, index_low: pd.Series, index_high: pd.Series) -> pd.DataFrame:
     """Best and worst rank a Stadtteil can have given data gaps (index bounds per Stadtteil).
 
     A Stadtteil's rank is at best (lowest number) when its own index is at its highest and
@@ -713,6 +754,61 @@ def gap_ranks(
     out["rang_luecke_von"] = pd.Series(best, index=ranked).reindex(ranking.index).astype("Int64")
     out["rang_luecke_bis"] = pd.Series(worst, index=ranked).reindex(ranking.index).astype("Int64")
     return out
+
+
+def method_lines(target: str, with_transit: bool = False) -> list[str]:
+    """The index method in German sentences (the page's expander and the PDF annex).
+
+    Parameters
+    ----------
+    target : str
+        Target group (its goalposts are listed).
+    with_transit : bool
+        Also list the optional Bus & Bahn component.
+
+    Returns
+    -------
+    list of str
+        Plain text, one item per step.
+    """
+    posts = "; ".join(
+        f"{comp.label}: {goalpost_text(comp.key, target)}"
+        for comp in COMPONENTS
+        if (comp.key != "oepnv" or with_transit) and goalposts_for(target).get(comp.key)
+    )
+    presets = "; ".join(
+        f"„{p.key}“ ({p.question}) – "
+        + ", ".join(
+            f"{c.label} {format_number(p.weights[c.key] * 100)} %"
+            for c in COMPONENTS
+            if p.weights[c.key] > 0
+        )
+        for p in PRESETS.values()
+    )
+    return [
+        "Komponenten je Stadtteil, so ausgerichtet, dass ein höherer Wert mehr Bedarf bedeutet: "
+        "Bedarf – Zahl und Anteil der Zielgruppe, Anteil Einpersonenhaushalte, Wohngeldquote; "
+        "Versorgung – nicht fußläufig Versorgte, Anteil fußläufig Versorgter und Angebot je "
+        "1.000 (E2SFCA), beide umgekehrt.",
+        "Feste Eckwerte je Komponente (Score 0 = kein Bedarf, 1 = voller Bedarf, dazwischen "
+        "linear, darüber hinaus gekappt), unabhängig von den anderen Stadtteilen – der Index "
+        f"eines Stadtteils ändert sich nur, wenn sich seine eigenen Werte ändern: {posts}.",
+        "Index: gewichteter Mittelwert der vorhandenen Scores × 100; fehlt eine Komponente, "
+        f"rechnet der Index ohne sie (markiert). Gewichtungen: {presets}. Standard ist "
+        f"„{DEFAULT_PRESET}“: {DEFAULT_REASON}",
+        f"Rang 1 = am stärksten unterversorgt. {CLASS_NOTE}.",
+        "Robustheit: 1.000 zufällige Gewichtungen (jedes Gewicht × Faktor zwischen 0,5 und "
+        "1,5, fester Startwert); gezeigt wird der Bereich, in dem der Rang in 90 % der Fälle "
+        "liegt. Zwei Stadtteile teilen sich einen Rang (z. B. „2–3“), wenn sich ihre "
+        f"Reihenfolge in mindestens {format_number(SHARED_RANK_SHARE * 100)} % der "
+        "Gewichtungen umkehrt.",
+        "Datenlücken: Eine Einrichtung mit ungenauer Lage liegt irgendwo in ihrem Lage-Radius, "
+        "eine ohne Lage irgendwo in ihrem Stadtteil. Die Spanne der Versorgung und der Rang je "
+        "nach Lage rechnen alle Einrichtungen gemeinsam am ungünstigsten bzw. günstigsten Ort "
+        "– mit den erfassten Einrichtungen; die Liste ist nicht vollständig, der wahre Wert kann "
+        "auch darüber liegen. Stabil heißt ein Rang nur, wenn er bei anderen Gewichten und jeder "
+        "möglichen Lage gleich bleibt.",
+    ]
 
 
 def index_input(

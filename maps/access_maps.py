@@ -12,7 +12,7 @@ import shapely
 
 from geo.access_kernel import WalkParams
 from geo.crs import ZENSUS_CRS, to_wgs84
-from indicators.composite import CLASS_LABELS
+from indicators.composite import CLASS_LABELS, CLASS_NOTE, shared_rank_text
 from indicators.format import format_number
 from maps.base import add_labels, add_legend, base_map, esc
 from maps.builders import area_map, bounds_lonlat
@@ -329,10 +329,17 @@ def class_styling(
         {
             "Stadtteil": areas["stadtteil"].astype(str),
             "Rang": [
-                f"{int(v)} ({format_number(lo)}–{format_number(hi)})"
+                f"{shared_rank_text(a, b)} ({format_number(lo)}–{format_number(hi)})"
                 if pd.notna(v)
                 else "nicht gerankt"
-                for v, lo, hi in zip(r["rang"], r["rang_p05"], r["rang_p95"], strict=True)
+                for v, a, b, lo, hi in zip(
+                    r["rang"],
+                    r["rang_von"],
+                    r["rang_bis"],
+                    r["rang_p05"],
+                    r["rang_p95"],
+                    strict=True,
+                )
             ],
             "Unterversorgung": [t or g for t, g in zip(r["klasse_text"], r["grund"], strict=True)],
             "Index": [format_number(v, 1, missing="–") for v in r["index"]],
@@ -350,7 +357,7 @@ def class_styling(
         "highlight": marked,
         "legend_title": "Unterversorgung (Klasse)",
         "legend": legend,
-        "note": f"Dick umrandet: die {top} am stärksten unterversorgten Stadtteile. Klassen: Viertel der Rangfolge.",
+        "note": f"Dick umrandet: die {top} am stärksten unterversorgten Stadtteile. {CLASS_NOTE}.",
     }
 
 

@@ -17,7 +17,7 @@ from geo.access_kernel import WalkParams
 from geo.barrier import Barrier, Crossing, closed_crossings
 from geo.facilities import stand_range
 from geo.package import DataPackage
-from indicators.composite import CLASS_LABELS, COMPONENTS, check_weights
+from indicators.composite import CLASS_LABELS, CLASS_NOTE, COMPONENTS, check_weights, preset_label
 from indicators.format import format_number
 from indicators.registry import Indicator
 from maps.access_maps import CLASS_COLORS, TIME_COLORS, cell_squares, time_class_labels, time_colors
@@ -99,7 +99,7 @@ def index_note(weights: dict[str, float] | None = None) -> str:
         if weights[comp.key] > 0:
             groups.setdefault(comp.group, []).append(comp.label)
     parts = [f"{group} ({', '.join(labels)})" for group, labels in groups.items()]
-    return f"Index aus {' und '.join(parts)}; Klassen: Viertel der Rangfolge im Ist-Zustand."
+    return f"Index ({preset_label(weights)}) aus {' und '.join(parts)}; {CLASS_NOTE}."
 
 
 def _sites_layer(sites: gpd.GeoDataFrame, label: str = "offene Begegnungsstätte") -> list[Layer]:

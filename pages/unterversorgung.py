@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators.composite import COMPONENTS, explain
-from indicators.format import format_number, format_short
+from indicators.format import format_short
 from maps.access_maps import class_styling
 from maps.layers import add_barrier
 from maps.scenario_maps import fill_data, layered_base, layers
@@ -22,6 +22,7 @@ from ui import (
     state,
     tables,
 )
+from ui import ranking as ranking_parts
 
 router.ensure_routed()
 pkg = data.package()
@@ -31,8 +32,11 @@ group = analysis.target()
 st.title("Unterversorgung")
 st.caption(
     f"Wo ist der Bedarf der Zielgruppe „{group.label}“ hoch und die fußläufige Versorgung schwach? "
-    "Ein gewichteter Index aus Bedarf und Versorgung, 0 = günstigster, 100 = ungünstigster Stadtteil."
+    "Ein gewichteter Index aus Bedarf und Versorgung an festen Eckwerten: 0 = kein Bedarf, "
+    "100 = höchster Bedarf."
 )
+
+ranking_parts.preset_picker()
 
 with presentation.editing("gewichte"), st.expander("Gewichte der Komponenten", expanded=False):
     need_col, supply_col = st.columns(2)
@@ -58,7 +62,6 @@ with presentation.editing("gewichte"), st.expander("Gewichte der Komponenten", e
         "Die Komponente „Bus & Bahn“ (Standard 0) nutzt die Annahmen der Seite Bus & Bahn."
     )
 
-weights = state.weights()
 try:
     res = analysis.result(pkg)
 except ValueError as error:  # e.g. all weights 0
@@ -116,17 +119,8 @@ if nr is None or nr not in ranked.index:
 
 row = ranking.loc[nr]
 st.subheader(f"Warum? {markup.md(row['stadtteil'])}")
-cols = st.columns(4)
-cols[0].metric("Rang", f"{row['rang']} von {len(ranked)}", border=True)
-cols[1].metric("Index", format_number(row["index"], 1), border=True)
-cols[2].metric("Unterversorgung", row["klasse_text"], border=True)
-cols[3].metric(
-    "Rang bei anderen Gewichten",
-    f"{format_number(row['rang_p05'])}–{format_number(row['rang_p95'])}",
-    help="5.–95. Perzentil bei zufällig veränderten Gewichten: eine schmale Spanne heißt, das Ergebnis ist stabil.",
-    border=True,
-)
-parts = explain(ranking, res.inputs_before, nr, res.scenario.weight_map)
+ranking_parts.why_figures(row, len(ranked), bool(gaps.at[nr, "datenluecke"]))
+parts = explain(ranking, res.inputs_before, nr, res.scenario.weight_map, group.id)
 left, right = st.columns([2, 3])
 with left:
     st.altair_chart(charts.contribution_chart(parts), width="stretch")
@@ -144,16 +138,4 @@ if row["unvollstaendig"]:
         "Hinweis: Für diesen Stadtteil fehlt mindestens eine Komponente; die übrigen wurden neu gewichtet."
     )
 
-with st.expander("Methode des Index"):
-    st.markdown(
-        """
-1. **Komponenten** je Stadtteil, so ausgerichtet, dass ein höherer Wert mehr Bedarf bedeutet:
-   Bedarf – Zahl und Anteil der Zielgruppe, Anteil Einpersonenhaushalte, Wohngeldquote;
-   Versorgung – nicht fußläufig Versorgte, Anteil Versorgter (umgekehrt), E2SFCA-Angebot (umgekehrt).
-2. **Normierung:** Min-Max über die gerankten Stadtteile, 0 = günstigster, 1 = ungünstigster.
-3. **Index:** gewichteter Mittelwert der vorhandenen Scores × 100.
-4. **Rang und Klasse:** Rang 1 = am stärksten unterversorgt; vier Klassen nach Vierteln der Rangfolge.
-5. **Robustheit:** 1.000 zufällige Gewichtungen (jedes Gewicht × Faktor zwischen 0,5 und 1,5,
-   fester Startwert); gezeigt wird der Bereich, in dem der Rang in 90 % der Fälle liegt.
-"""
-    )
+ranking_parts.method(group.id, res.scenario.weight_map["oepnv"] > 0)

@@ -16,6 +16,7 @@ import streamlit as st
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from geo.package import DataPackage
 from geo.uploads import MAX_BYTES, format_mb, validate
+from indicators.composite import shared_rank_text
 from indicators.format import format_coordinates, format_number
 from maps.builders import facility_map
 from register import exports
@@ -443,13 +444,16 @@ def gap_caption(ranking: pd.DataFrame, gaps: pd.DataFrame) -> None:
     if flagged.empty:
         return
     parts = [
-        f"{markup.md(ranking.at[nr, 'stadtteil'])} (Rang {ranking.at[nr, 'rang']}: "
+        f"{markup.md(ranking.at[nr, 'stadtteil'])} (Rang "
+        f"{shared_rank_text(ranking.at[nr, 'rang_von'], ranking.at[nr, 'rang_bis'])}: "
         f"{markup.md(reason)})"
         for nr, reason in flagged["datenluecke_grund"].items()
     ]
     st.caption(
         f"⚠ Datenlücke bei {len(flagged)} Stadtteil(en) – ihre Versorgungswerte beruhen auf "
-        "Einrichtungen ohne Lage oder mit einer Lageunsicherheit über der Gehdistanz: "
+        "Einrichtungen ohne Lage oder mit einer Lageunsicherheit über der Gehdistanz; in "
+        "Klammern der Anteil fußläufig Versorgter, je nachdem wo die Einrichtung liegt (mit den "
+        "erfassten Einrichtungen): "
         + "; ".join(parts)
         + ". Lagen auf der Seite „Einrichtungen pflegen“ ergänzen."
     )
@@ -461,7 +465,8 @@ def gap_warning(name: str, gap: pd.Series) -> None:
         return
     st.warning(
         f"Datenlücke: Die Versorgungswerte von {markup.md(name)} beruhen auf unsicheren "
-        f"Einrichtungslagen ({markup.md(gap['datenluecke_grund'])}). Der Rang kann dadurch zu "
-        "hoch oder zu niedrig sein.",
+        f"Einrichtungslagen – {markup.md(gap['datenluecke_grund'])} (Anteil fußläufig "
+        "Versorgter, je nachdem wo die Einrichtung liegt). Der Rang kann dadurch zu hoch oder zu "
+        "niedrig sein; siehe „Rang je nach Lage der Einrichtungen“.",
         icon=":material/warning:",
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.access_kernel import WalkParams
-from indicators.composite import DEFAULT_WEIGHTS
+from indicators.composite import DEFAULT_WEIGHTS, PRESETS, preset_of
 from indicators.composite import MIN_PEOPLE as MIN_PEOPLE_DEFAULT
 from maps.classify import METHODS
 from scenarios.model import Scenario
@@ -56,6 +56,9 @@ OPT_STADTTEILE = "vorschlag_stadtteile"
 PROPOSAL = "vorschlag"  # (Proposal, added, removed) of the scenario it was computed for
 SIM_WARNINGS = "_simulation_hinweise"  # warnings of refused clicks, shown once
 SIM_LAYERS = "_simulation_kartenebenen"  # (key, data) of the map layers last drawn
+PRESET_PICK = "_w_gewichtung"  # the radio of the weighting presets (a widget's own key)
+#: Choice of the preset radio for weights that match no preset.
+OWN_WEIGHTS = "eigene"
 CLOSE_PICK = "_w_schliessen"  # the multiselect of places to close (a widget's own key)
 CROSSING_CLOSE_PICK = "_w_querungen_sperren"  # multiselect of Elbe crossings closed (widget)
 CROSSING_NEW_NAME = "_w_querung_name"  # name of a crossing to add (widget)
@@ -184,6 +187,19 @@ def reset_weights() -> None:
     """Callback: all weights back to the documented defaults."""
     for k, v in DEFAULT_WEIGHTS.items():
         st.session_state[weight_key(k)] = v
+
+
+def preset() -> str:
+    """The preset the current weights match, or :data:`OWN_WEIGHTS`."""
+    return preset_of(weights()) or OWN_WEIGHTS
+
+
+def apply_preset() -> None:
+    """Callback of the preset radio: set every weight to the chosen preset's."""
+    chosen = st.session_state[PRESET_PICK]
+    if chosen in PRESETS:
+        for k, v in PRESETS[chosen].weights.items():
+            st.session_state[weight_key(k)] = v
 
 
 def init(years: list[int]) -> None:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from geo.access_kernel import WalkParams
 from geo.demand import TargetGroup
+from indicators.composite import shared_rank_text
 from indicators.format import format_bool, format_number
 from indicators.registry import INDICATORS
 
@@ -24,7 +25,7 @@ def german_table(df: pd.DataFrame, decimals: dict[str, int]) -> pd.DataFrame:
 
 
 #: The words that explain a share's range wherever a single coverage figure is shown.
-RANGE_WORDS = "je nach genauer Lage der Einrichtungen"
+RANGE_WORDS = "je nach Lage der erfassten Einrichtungen"
 
 
 def percent(value: float) -> str:
@@ -34,14 +35,22 @@ def percent(value: float) -> str:
 
 
 def range_words(low: float, high: float) -> str:
-    """``je nach genauer Lage der Einrichtungen 2,6–50 %`` (empty without a range)."""
+    """``je nach Lage der erfassten Einrichtungen 2,6–50 %`` (empty without a range)."""
     if pd.isna(low) or pd.isna(high):
         return ""
     return f"{RANGE_WORDS} {percent(low)}–{percent(high)} %"
 
 
+def rank_span(low: float, high: float) -> str:
+    """``"3–12"`` (or ``"3"``) for a range of whole ranks; ``"–"`` when unknown."""
+    if pd.isna(low) or pd.isna(high):
+        return "–"
+    lo, hi = int(low), int(high)
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
 def share_with_range(share: float, low: float, high: float) -> str:
-    """``15,4 % (je nach genauer Lage der Einrichtungen 2,6–50 %)``."""
+    """``15,4 % (je nach Lage der erfassten Einrichtungen 2,6–50 %)``."""
     if pd.isna(share):
         return "–"
     words = range_words(low, high)
@@ -119,7 +128,10 @@ def ranking_overview(ranking: pd.DataFrame, area: str = "Stadtteil") -> pd.DataF
     """The under-served index by rank with German headings and numbers."""
     ordered = ranking.sort_values(["rang", "stadtteil"], na_position="last")
     out = german_table(ordered, {"index": 1, "rang_p05": 0, "rang_p95": 0})
-    out["rang"] = [str(v) if pd.notna(v) else "–" for v in ordered["rang"]]
+    out["rang"] = [
+        shared_rank_text(a, b) or "–"
+        for a, b in zip(ordered["rang_von"], ordered["rang_bis"], strict=True)
+    ]
     out["grund"] = ordered["grund"].fillna("").astype(str)
     out["klasse_text"] = ordered["klasse_text"].fillna("–").astype(str)
     return labelled(

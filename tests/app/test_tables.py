@@ -18,7 +18,7 @@ def test_percent(value, text):
 
 def test_single_figure_with_its_range_in_plain_words():
     assert share_with_range(15.4, 2.6, 50.0) == f"15,4 % ({RANGE_WORDS} 2,6–50 %)"
-    assert range_words(2.6, 50.0) == "je nach genauer Lage der Einrichtungen 2,6–50 %"
+    assert range_words(2.6, 50.0) == "je nach Lage der erfassten Einrichtungen 2,6–50 %"
     assert share_cell(15.4, 2.6, 50.0) == "15,4 % (2,6–50 %)"
 
 
