@@ -16,7 +16,7 @@ import pandas as pd
 from geo.access_kernel import WalkParams
 from geo.coverage_kernel import add_exact_sites, cell_access, coverage_by_area
 from geo.crs import xy
-from geo.demand import TargetGroup, demand_grid, unplaced
+from geo.demand import TargetGroup, demand_grid, unplaced, unpublished_ceiling
 from geo.facilities import count_by_stadtteil, located, select_meeting_places
 from geo.package import DataPackage
 from geo.position_bounds import PositionOptions, area_spots, joint_bounds, position_options
@@ -261,11 +261,26 @@ def analyse(
             f"{target.noun} fehlen in den Erreichbarkeitswerten."
         )
     unpublished = coverage.index[coverage["zielgruppe"].isna()]
-    grid_people = cells.loc[cells["stadtteil_nr"].isin(unpublished), "einwohner"].sum()
-    if grid_people > 0:
+    in_grid = (
+        cells.loc[cells["stadtteil_nr"].isin(unpublished)]
+        .groupby("stadtteil_nr")["einwohner"]
+        .sum()
+    )
+    in_grid = in_grid[in_grid > 0]
+    if len(in_grid):
+        names = ", ".join(package.stadtteile.at[nr, "stadtteil"] for nr in in_grid.index)
         notes.append(
-            f"In {len(unpublished)} Stadtteilen ist die Zahl der {target.noun} nicht "
-            f"veröffentlicht; ihre {grid_people:.0f} Einwohner im Gitter bleiben unberücksichtigt."
+            f"In {'einem Stadtteil' if len(in_grid) == 1 else f'{len(in_grid)} Stadtteilen'} "
+            f"({names}) ist die Zahl der {target.noun} nicht "
+            f"veröffentlicht; ihre {_thousands(in_grid.sum())} Einwohner im Gitter bleiben "
+            "unberücksichtigt."
+        )
+    ceiling = unpublished_ceiling(package.statistik, year, target, list(unpublished))
+    if len(unpublished) and ceiling:
+        notes.append(
+            f"Die Summe der Stadtteile ({_thousands(official.sum())} {target.noun}) enthält die "
+            "Stadtteile mit nicht veröffentlichter Zahl nicht; die Zahl der ganzen Stadt liegt "
+            f"um höchstens {_thousands(ceiling)} darüber."
         )
     unlocated = sites[sites.geometry.isna() | sites.geometry.is_empty]
     if len(unlocated):
@@ -286,6 +301,11 @@ def analyse(
         notes=tuple(notes),
         positions=positions,
     )
+
+
+def _thousands(value: float) -> str:
+    """A whole number with German thousands separators (``60.337``) for the notes."""
+    return f"{value:,.0f}".replace(",", ".")
 
 
 def site_positions(

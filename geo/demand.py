@@ -211,3 +211,40 @@ def unplaced(
     grid_pop = demand.groupby("stadtteil_nr")["einwohner"].sum()
     has_pop = grid_pop.reindex(totals.index).fillna(0) > 0
     return totals[(totals > 0) & ~has_pop]
+
+
+def unpublished_ceiling(
+    statistik: pd.DataFrame, year: int, target: TargetGroup, stadtteile: list[str]
+) -> float | None:
+    """At most how many of the target group live in Stadtteile whose count is unpublished.
+
+    The age groups add up to the residents, so a suppressed group is at most the residents
+    minus the published groups. This bounds the gap between the city's own total and the
+    sum over the Stadtteile.
+
+    Parameters
+    ----------
+    statistik : pandas.DataFrame
+        Long statistics table.
+    year : int
+        Year.
+    target : TargetGroup
+        Target group (an age group; otherwise None is returned).
+    stadtteile : list of str
+        The Stadtteile with an unpublished count.
+
+    Returns
+    -------
+    float or None
+        The ceiling (0 when the list is empty); None when it cannot be bounded (not an age
+        group, or residents unpublished too).
+    """
+    from geo.plausibility import AGE_GROUPS  # the groups that add up to the residents
+
+    if target.column not in AGE_GROUPS:
+        return None
+    rows = statistik[(statistik["jahr"] == year) & statistik["stadtteil_nr"].isin(stadtteile)]
+    if rows["einwohner"].isna().any():
+        return None
+    others = rows[[c for c in AGE_GROUPS if c != target.column]].fillna(0).sum(axis=1)
+    return float((rows["einwohner"] - others).clip(lower=0).sum())

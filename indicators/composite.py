@@ -941,7 +941,20 @@ def explain(
     return pd.DataFrame(rows)
 
 
-def reason_line(row: pd.Series, inputs: pd.Series, top: int = 2) -> str:
+#: Component labels in plain words (Seniorenbeirat report, "Warum?" lines).
+PLAIN_LABELS = {
+    "zielgruppe": "Zahl der Zielgruppe",
+    "anteil_zielgruppe": "Anteil der Zielgruppe an allen Einwohnern",
+    "einpersonenhaushalte": "Anteil Alleinlebender (Einpersonenhaushalte)",
+    "wohngeld": "Haushalte mit Wohngeld je 1.000",
+    "unversorgt": "ohne Begegnungsort in Gehweite",
+    "anteil_versorgt": "Anteil mit kurzem Fußweg",
+    "e2sfca": "Angebot in der weiteren Umgebung je 1.000",
+    "oepnv": "Anteil mit Bus & Bahn erreichbar",
+}
+
+
+def reason_line(row: pd.Series, inputs: pd.Series, top: int = 2, plain: bool = False) -> str:
     """One line on why a Stadtteil ranks where it does: its largest contributions in words.
 
     Parameters
@@ -952,6 +965,8 @@ def reason_line(row: pd.Series, inputs: pd.Series, top: int = 2) -> str:
         Its row of the input table (raw values).
     top : int
         How many components to name.
+    plain : bool
+        Plain labels (:data:`PLAIN_LABELS`) instead of the technical ones.
 
     Returns
     -------
@@ -965,7 +980,8 @@ def reason_line(row: pd.Series, inputs: pd.Series, top: int = 2) -> str:
         key=lambda c: -float(points[c.key]),
     )
     for comp in ordered[:top]:
-        unit = f" {comp.unit}" if comp.unit else ""
+        unit = f" {comp.unit}" if comp.unit and comp.unit != "je 1.000" else ""
         value = format_number(inputs.get(comp.column), comp.decimals)
-        parts.append(f"{comp.label} {value}{unit}")
+        label = PLAIN_LABELS[comp.key] if plain else comp.label
+        parts.append(f"{label} {value}{unit}")
     return "; ".join(parts)

@@ -36,7 +36,7 @@ with cols[1].container(border=True):
     st.metric(
         f"bis {format_number(walk.max_walk_m)} m Gehweg",
         f"{tables.percent(city['anteil_versorgt'])} %",
-        help=f"Spanne wegen ungefährer Einrichtungslagen: {format_number(city['versorgt_min'])} bis {format_number(city['versorgt_max'])} Personen",
+        help=f"Spanne je nach Lage der erfassten Einrichtungen: {format_number(city['versorgt_min'])} bis {format_number(city['versorgt_max'])} Personen; die Liste ist nicht vollständig",
     )
     st.caption(tables.range_words(*share_range(city)))
 cols[2].metric("nicht fußläufig versorgt", format_number(city["unversorgt"]), border=True)
@@ -83,8 +83,10 @@ with coverage_tab:
     sources.attribution()
     st.dataframe(tables.coverage_table(coverage, group), hide_index=True, width="stretch")
     st.caption(
-        "Spanne: Versorgte, wenn jede Einrichtung am ungünstigsten bzw. günstigsten Punkt ihres "
-        "Lageradius läge. E2SFCA: Einrichtungen je 1.000 Personen der Zielgruppe im Einzugsbereich, "
+        "Spanne: Versorgte, wenn alle erfassten Einrichtungen zugleich am ungünstigsten bzw. "
+        "günstigsten Ort ihres Lageradius lägen, eine ohne Lage irgendwo in ihrem Stadtteil "
+        "(ungünstig: nicht gezählt). Die Liste ist nicht vollständig: der wahre Wert kann auch "
+        "darüber liegen. E2SFCA: Einrichtungen je 1.000 Personen der Zielgruppe im Einzugsbereich, "
         "mit Gauß-Gewichtung nach Entfernung und Konkurrenz der Nachfrage."
     )
 
@@ -101,6 +103,8 @@ with st.expander("Methode"):
   ihrem Einzugsbereich ({format_number(walk.catchment_m)} m Gehweg), dann je Zelle summiert;
   Gewichtung W(d) = (exp(−½·(d/d₀)²) − exp(−½)) / (1 − exp(−½)).
 - **Ungenaue Lagen:** Jede Einrichtung liegt laut Datenpaket innerhalb eines Radius um ihren
-  Punkt; die Spanne der Versorgung rechnet mit dem ungünstigsten und günstigsten Fall.
+  Punkt, eine ohne Lage irgendwo in ihrem Stadtteil. Die Spanne stellt alle Einrichtungen
+  gemeinsam an ihren ungünstigsten bzw. günstigsten Ort (gemessen an den tatsächlich zu Fuß
+  erreichten Menschen) – mit den erfassten Einrichtungen.
 """
     )

@@ -115,20 +115,25 @@ def data_gaps(
     Returns
     -------
     pandas.DataFrame
-        Index ``stadtteil_nr`` (all Stadtteile): ``datenluecke`` (bool) and
-        ``datenluecke_grund`` (German, empty without a gap). A counted facility without
+        Index ``stadtteil_nr`` (all Stadtteile): ``datenluecke`` (bool),
+        ``datenluecke_grund`` (German, empty without a gap) and ``datenluecke_klartext``
+        (the same in plain words, for the Seniorenbeirat). A counted facility without
         position flags the Stadtteil it is counted in; one with ``Lage ± r`` above the
         walking threshold flags every Stadtteil within ``r`` + the straight-line walking
         reach (threshold ÷ detour) of its point.
     """
     counted = selection.select(facilities)
     reasons: dict[str, list[str]] = {nr: [] for nr in stadtteile.index}
+    plain: dict[str, list[str]] = {nr: [] for nr in stadtteile.index}
     unplaced = _unplaced(counted)
     for row in counted[unplaced].itertuples():
         if row.stadtteil_nr in reasons:
             change = _could_change(access, str(row.id), row.stadtteil_nr)
             if change is not None:
                 reasons[row.stadtteil_nr].append(f"{row.name} ohne Lage{change}")
+                plain[row.stadtteil_nr].append(
+                    f"Lage von „{row.name}“ unbekannt" + _plain_change(change)
+                )
     reach = params.max_walk_m / params.detour
     radius = pd.to_numeric(counted["lage_genauigkeit_m"], errors="coerce")
     vague = counted[~unplaced & (radius > params.max_walk_m)]
@@ -139,10 +144,22 @@ def data_gaps(
             change = _could_change(access, str(row.id), nr)
             if change is not None:
                 reasons[nr].append(f"{row.name} Lage ± {format_number(r)} m{change}")
+                plain[nr].append(
+                    f"„{row.name}“ nur auf {format_number(r)} m genau verortet"
+                    + _plain_change(change)
+                )
     out = pd.DataFrame(index=stadtteile.index)
     out["datenluecke"] = [bool(reasons[nr]) for nr in out.index]
     out["datenluecke_grund"] = ["; ".join(reasons[nr]) for nr in out.index]
+    out["datenluecke_klartext"] = ["; ".join(plain[nr]) for nr in out.index]
     return out
+
+
+def _plain_change(change: str) -> str:
+    """``": 10,4–54,2 %"`` in words for the Seniorenbeirat."""
+    if not change:
+        return ""
+    return f" – je nachdem, wo sie liegt, wohnen {change.removeprefix(': ')} nah genug"
 
 
 def _could_change(access: AccessResult | None, facility_id: str, nr: str) -> str | None:
@@ -265,3 +282,32 @@ def _worst_gain(options, f: int, count: np.ndarray, reached_people: np.ndarray) 
     cells = options.cells[f]
     elsewhere = free.sum() - free[cells].sum()
     return float(((~options.cover[f]) @ free[cells]).min() + elsewhere)
+
+
+def new_site_warnings(result) -> list[list[str]]:
+    """:func:`site_warnings` for every new place of a scenario, in the order of ``added``.
+
+    Each is measured against the status quo (``result.before``): the counted places the
+    planner could not see because their position is unknown or vague.
+
+    Parameters
+    ----------
+    result : scenarios.result.Result
+        The scenario's figures.
+
+    Returns
+    -------
+    list of list of str
+        One list of warnings per new place (empty lists: nothing suspect).
+    """
+    sites = result.after.sites.set_index(result.after.sites["id"].astype(str))
+    out = []
+    for i in range(1, len(result.scenario.added) + 1):
+        key = f"NEU-{i}"
+        if key not in sites.index:
+            out.append([])
+            continue
+        row = sites.loc[key]
+        point = np.array([row.geometry.x, row.geometry.y])
+        out.append(site_warnings(result.before, point, row["stadtteil_nr"], str(row["stadtteil"])))
+    return out

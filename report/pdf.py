@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
@@ -27,9 +28,21 @@ from geo.facilities import CATEGORIES
 from geo.gtfs import WEEKDAYS, Feed
 from geo.package import DataPackage
 from geo.sources import ATTRIBUTION, SOURCES
-from indicators.composite import COMPONENTS
+from indicators.composite import (
+    CLASS_NOTE,
+    COMPONENTS,
+    PRESETS,
+    SHARED_RANK_SHARE,
+    goalpost_text,
+    is_robust,
+    method_lines,
+    preset_label,
+    reason_line,
+    shared_rank_text,
+)
 from indicators.table import base_frame, city_row, meeting_place_counts
 from maps.sheets import coverage_sheet, datenstand, scenario_sheet, underserved_sheet
+from register.completeness import new_site_warnings, result_gaps
 from report.layout import ReportDocument, esc, map_image, styles, table
 from report.wording import (
     SITE_SOURCES,
@@ -181,6 +194,29 @@ class _Context:
         """A map sheet filling the page (it carries its own title and legend)."""
         return map_image(figure, self.width, self.height - 1)
 
+    @cached_property
+    def gaps(self) -> pd.DataFrame:
+        """Data gaps of the status quo (what each facility of unknown position could change)."""
+        return result_gaps(self.package, self.result, after=False)
+
+    @cached_property
+    def gaps_after(self) -> pd.DataFrame:
+        """Data gaps with the scenario."""
+        return result_gaps(self.package, self.result, after=True)
+
+    def when(self, after: bool = False) -> str:
+        """The table label of a scenario report: " – Ist-Zustand" or " – mit Szenario"."""
+        if self.scenario.is_empty:
+            return ""
+        return " – mit Szenario" if after else " – Ist-Zustand"
+
+    def gap_text(self, nr: str, after: bool = False) -> str:
+        """The Stadtteil's data gap in the audience's words ("" without a gap)."""
+        gaps = self.gaps_after if after else self.gaps
+        if nr not in gaps.index or not gaps.at[nr, "datenluecke"]:
+            return ""
+        return str(gaps.at[nr, "datenluecke_klartext" if self.plain else "datenluecke_grund"])
+
 
 def _toc(toc: list[str], text: str) -> Spacer:
     """A contents entry for a page without heading (a map sheet has its own title)."""
@@ -262,7 +298,7 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
         [
             f"Höchstens {ctx.walk} m Fußweg zur nächsten {one}",
             pct(cov["anteil_versorgt"]),
-            f"{num(cov['versorgt'])} Personen; {share_range(low, high)}",
+            f"{num(cov['versorgt'])} Personen; {share_range(low, high, n_unlocated)}",
         ],
         [f"Weiter als {ctx.walk} m entfernt", num(cov["unversorgt"]), "Personen"],
         [
@@ -285,35 +321,84 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
         )
     flow: list[Flowable] = [
         PageBreak(),
-        _h1(ctx, "Das Wichtigste in Kürze", toc),
+        _h1(ctx, "Das Wichtigste in Kürze" + ctx.when(), toc),
         table(["Kennzahl", "Wert", "Erläuterung"], rows, [3.2, 1.2, 5.6], ctx.st, right=[1]),
     ]
-    top = without.head(5)
     if len(without):
-        listing = [f"{esc(r.stadtteil)} ({num(r.zielgruppe)})" for r in top.itertuples()]
+        others = _other_places(ctx, without.index)
+        listing = [
+            f"{esc(r.stadtteil)} ({num(r.zielgruppe)}{others.get(nr, '')})"
+            for nr, r in zip(without.index[:5], without.head(5).itertuples(), strict=True)
+        ]
         listed = ", ".join(listing[:-1]) + " und " + listing[-1] if len(listing) > 1 else listing[0]
         flow += [
             ctx.p(f"Stadtteile ohne gezählte {esc(one)}", "h2"),
             ctx.p(
                 f"In {num(len(without))} Stadtteilen, in denen {esc(ctx.who)} wohnen, gibt es keine "
-                f"gezählte {esc(one)}. Die meisten Betroffenen leben in {listed}."
+                f"gezählte {esc(one)}. Die meisten Betroffenen leben in {listed}. Die Liste der "
+                "Einrichtungen ist nicht vollständig: Treffs von Vereinen fehlen zum Teil."
             ),
         ]
     ranked = res.ranking_before[res.ranking_before["gerankt"]].sort_values("rang").head(5)
+    inputs = res.inputs_before
+    items = []
+    for nr, r in zip(ranked.index, ranked.itertuples(), strict=True):
+        gap = ctx.gap_text(nr)
+        robust = is_robust(ranked.loc[nr], bool(gap))
+        text = (
+            f"<b>{esc(shared_rank_text(r.rang_von, r.rang_bis))}. {esc(r.stadtteil)}</b> – "
+            f"vor allem: {esc(reason_line(ranked.loc[nr], inputs.loc[nr], plain=ctx.plain))}. "
+            f"{_sentence(esc(rank_range(r, robust)))}."
+        )
+        if gap:
+            text += f" <i>Datenlücke:</i> {esc(gap)}."
+        items.append(text)
     flow += [
         ctx.p("Am stärksten unterversorgt", "h2"),
         ctx.p(
             "Der Unterversorgungsindex verbindet den Bedarf mit der Versorgung (0 bis 100; höher "
-            "heißt stärker unterversorgt). Die fünf Stadtteile mit dem höchsten Index:"
+            "heißt stärker unterversorgt). Jede Größe wird an festen Eckwerten gemessen, nicht "
+            f"am Vergleich der Stadtteile. Gewichtung {esc(preset_label(ctx.scenario.weight_map))}: "
+            f"{esc(_question(ctx))} Die fünf Stadtteile mit dem höchsten Index, mit den "
+            "Bestandteilen, die am meisten beitragen:"
         ),
-        *ctx.bullets(
-            [
-                f"{int(r.rang)}. {esc(r.stadtteil)} – {rank_range(r.rang_p05, r.rang_p95)}"
-                for r in ranked.itertuples()
-            ]
-        ),
+        *ctx.bullets(items),
     ]
     return flow
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter (the rest unchanged)."""
+    return text[:1].upper() + text[1:]
+
+
+def _question(ctx: _Context) -> str:
+    """The question the weighting answers, and why the default is the default."""
+    from indicators.composite import DEFAULT_PRESET, DEFAULT_REASON, preset_of
+
+    key = preset_of(ctx.scenario.weight_map)
+    asked = PRESETS[key].question if key else "eigene Gewichte der Bestandteile."
+    return f"{asked} Standard ist „{DEFAULT_PRESET}“: {DEFAULT_REASON}"
+
+
+def _other_places(ctx: _Context, numbers: pd.Index) -> dict[str, str]:
+    """Open places of other kinds in Stadtteile without a counted one ("; dort: …")."""
+    facilities = ctx.package.einrichtungen
+    counted = set(ctx.result.before.sites["id"].astype(str)) | set(
+        ctx.result.before.unlocated["id"].astype(str)
+    )
+    others = facilities[
+        facilities["stadtteil_nr"].isin(numbers)
+        & (facilities["in_betrieb"] != "nein")
+        & (facilities["oeffentlich"] != "nein")
+        & ~facilities["id"].astype(str).isin(counted)
+        & facilities["kategorie"].isin(("senioren_begegnung", "generationen"))
+    ]
+    out = {}
+    for nr, group in others.groupby("stadtteil_nr"):
+        names = ", ".join(f"„{esc(n)}“" for n in group["name"].astype(str))
+        out[str(nr)] = f"; dort gibt es {names}, hier nicht als {esc(ctx.place[0])} gezählt"
+    return out
 
 
 def _ranking(ctx: _Context, toc: list[str]) -> list[Flowable]:
@@ -321,7 +406,7 @@ def _ranking(ctx: _Context, toc: list[str]) -> list[Flowable]:
     ranking = res.ranking_before
     flow: list[Flowable] = [
         PageBreak(),
-        _toc(toc, "Karte der Unterversorgung"),
+        _toc(toc, "Karte der Unterversorgung" + ctx.when()),
         ctx.map(
             underserved_sheet(
                 ctx.package,
@@ -334,12 +419,15 @@ def _ranking(ctx: _Context, toc: list[str]) -> list[Flowable]:
             )
         ),
         PageBreak(),
-        _h1(ctx, "Rangfolge der Unterversorgung", toc),
+        _h1(ctx, "Rangfolge der Unterversorgung" + ctx.when(), toc),
         ctx.p(
-            "Rang 1 ist der am stärksten unterversorgte Stadtteil. Die Klassen teilen die "
-            "Rangfolge in Viertel. Die Spalte „bei anderen Gewichten“ zeigt, welche Ränge ein "
+            "Rang 1 ist der am stärksten unterversorgte Stadtteil. Ein Rang wie „2–3“ heißt: "
+            "Die Reihenfolge dieser Stadtteile hängt von der Gewichtung ab, nicht von den Daten. "
+            f"{esc(CLASS_NOTE)}. Die Spalte „bei anderen Gewichten“ zeigt, welche Ränge ein "
             "Stadtteil erreicht, wenn die Gewichte der Bestandteile zufällig um bis zu die Hälfte "
-            "verändert werden (in 90 von 100 Fällen)."
+            "verändert werden (in 90 von 100 Fällen); „je nach Lage“ zeigt den besten und den "
+            "schlechtesten Rang, wenn die Einrichtungen mit ungenauer oder unbekannter Lage am "
+            "ungünstigsten bzw. günstigsten lägen."
         ),
     ]
     ranked = ranking[ranking["gerankt"]].sort_values("rang")
@@ -347,14 +435,14 @@ def _ranking(ctx: _Context, toc: list[str]) -> list[Flowable]:
     incomplete = ranked["unvollstaendig"].astype(bool)
     rows = [
         [
-            num(r.rang),
+            shared_rank_text(r.rang_von, r.rang_bis),
             r.stadtteil + (" *" if incomplete[nr] else ""),
             num(r.index, 1),
             r.klasse_text,
             rank_span(r.rang_p05, r.rang_p95),
-            num(cov.at[nr, "zielgruppe"]),
+            rank_span(r.rang_luecke_von, r.rang_luecke_bis),
             pct(cov.at[nr, "anteil_versorgt"]),
-            num(cov.at[nr, "unversorgt"]),
+            ctx.gap_text(nr) or "–",
         ]
         for nr, r in zip(ranked.index, ranked.itertuples(), strict=True)
     ]
@@ -364,13 +452,11 @@ def _ranking(ctx: _Context, toc: list[str]) -> list[Flowable]:
         "Index (0–100)",
         "Klasse",
         "bei anderen Gewichten",
-        ctx.group.label,
+        "je nach Lage",
         f"bis {ctx.walk} m versorgt",
-        f"nicht versorgt (weiter als {ctx.walk} m)",
+        "Datenlücke",
     ]
-    flow.append(
-        table(header, rows, [0.7, 2.6, 1.2, 1.3, 1.5, 1.4, 1.3, 1.7], ctx.st, right=[0, 2, 5, 6, 7])
-    )
+    flow.append(table(header, rows, [0.8, 2.2, 1.0, 1.0, 1.2, 1.0, 1.1, 3.6], ctx.st, right=[2, 6]))
     if incomplete.any():
         flow.append(
             ctx.p(
@@ -420,13 +506,13 @@ def _coverage(ctx: _Context, toc: list[str]) -> list[Flowable]:
         ctx.group.label,
         f"bis {ctx.walk} m versorgt",
         "Anteil",
-        "Spanne wegen ungenauer Lage",
+        "Spanne je nach Lage der erfassten Einrichtungen",
         "mittlerer Fußweg (m)",
         f"gezählte {many}",
     ]
     return [
         PageBreak(),
-        _toc(toc, "Karte der fußläufigen Versorgung"),
+        _toc(toc, "Karte der fußläufigen Versorgung" + ctx.when()),
         ctx.map(
             coverage_sheet(
                 ctx.package,
@@ -439,12 +525,13 @@ def _coverage(ctx: _Context, toc: list[str]) -> list[Flowable]:
             )
         ),
         PageBreak(),
-        _h1(ctx, "Fußläufige Versorgung je Stadtteil", toc),
+        _h1(ctx, "Fußläufige Versorgung je Stadtteil" + ctx.when(), toc),
         ctx.p(
-            f"Versorgt heißt: höchstens {ctx.walk} m Fußweg bis zur nächsten {esc(one)}. Weil "
-            "die Lage mancher Einrichtungen nur ungefähr bekannt ist, zeigt die Spanne den "
-            "ungünstigsten und den günstigsten Fall. Leere Felder: Zahl nicht veröffentlicht "
-            "oder niemand gemeldet."
+            f"Versorgt heißt: höchstens {ctx.walk} m Fußweg bis zur nächsten {esc(one)}. Die "
+            "Lage mancher Einrichtungen ist nur ungefähr oder gar nicht bekannt; die Spanne "
+            "zeigt den Anteil, wenn alle erfassten Einrichtungen zugleich am ungünstigsten bzw. "
+            "günstigsten lägen. Die Liste ist nicht vollständig: mit weiteren Einrichtungen läge "
+            "der Anteil höher. Leere Felder: Zahl nicht veröffentlicht oder niemand gemeldet."
         ),
         table(header, rows, [2.6, 1.5, 1.4, 1.0, 1.8, 1.3, 1.2], ctx.st, right=[1, 2, 3, 4, 5, 6]),
     ]
@@ -503,13 +590,78 @@ def _transit(ctx: _Context, toc: list[str]) -> list[Flowable]:
     ]
     return [
         PageBreak(),
-        _h1(ctx, "Mit Bus & Bahn", toc),
+        _h1(ctx, "Mit Bus & Bahn" + ctx.when(), toc),
         *[ctx.p(t) for t in text],
         table(header, rows, [3, 1.6, 1.8, 1.6, 1.6], ctx.st, right=[1, 2, 3, 4]),
         ctx.p(
             "Leere Felder: Zahl nicht veröffentlicht oder keine Verbindung im Zeitfenster.", "small"
         ),
     ]
+
+
+#: How many new places the report's proposal names.
+PROPOSED_SITES = 3
+
+
+def _proposals(ctx: _Context, toc: list[str]) -> list[Flowable]:
+    """Where new places would reach the most people: the optimiser's proposal (k = 3)."""
+    from scenarios.proposals import propose  # the solver is imported when a report needs it
+
+    res = ctx.result
+    many = ctx.place[1]
+    try:
+        proposal = propose(ctx.package, res.after, PROPOSED_SITES)
+    except ValueError:  # e.g. no candidate left: the section is left out
+        return []
+    rows = []
+    for i, r in enumerate(proposal.sites.itertuples(), start=1):
+        notes = [w.split(" Lage klären")[0] if ctx.plain else w for w in r.warnungen]
+        rows.append([num(i), r.name, r.stadtteil, num(r.gewinn), " ".join(notes) or "–"])
+    flow: list[Flowable] = [
+        PageBreak(),
+        _h1(ctx, f"Vorschläge für neue {many}" + ctx.when(after=True), toc),
+        ctx.p(
+            f"Wo brächten {num(PROPOSED_SITES)} neue {esc(many)} die meisten {esc(ctx.noun)} in "
+            f"höchstens {ctx.walk} m Fußweg? Die Standortsuche prüft alle bewohnten "
+            "100-m-Zellen; die bestehenden Einrichtungen bleiben. Zusammen kämen "
+            f"<b>{num(proposal.covered_after - proposal.covered_before)}</b> {esc(ctx.who)} "
+            "hinzu. Ein Hinweis steht dort, wo eine gezählte Einrichtung ohne genaue Lage schon "
+            "in der Nähe sein könnte."
+        ),
+        table(
+            ["Nr.", "Ort", "Stadtteil", "zusätzlich versorgt", "Hinweis"],
+            rows,
+            [0.6, 3.2, 1.8, 1.3, 5.0],
+            ctx.st,
+            right=[0, 3],
+        ),
+    ]
+    alts = proposal.alternatives
+    if not ctx.plain and len(alts):
+        flow += [
+            ctx.p("Gleichwertige Alternativen (mindestens 95 % des Optimums)", "h2"),
+            table(
+                [
+                    "statt",
+                    "Alternative",
+                    "Stadtteil",
+                    "zusammen zusätzlich versorgt",
+                    "Abstand (m)",
+                ],
+                [
+                    [r.ersetzt, r.alternative, r.stadtteil, num(r.versorgt), num(r.abstand_m)]
+                    for r in alts.itertuples()
+                ],
+                [3, 3.4, 1.8, 1.4, 1.2],
+                ctx.st,
+                right=[3, 4],
+            ),
+            ctx.p(
+                f"Verfahren: {esc(proposal.result.method)}; Gehweg = {esc(proposal.walk_label)}.",
+                "small",
+            ),
+        ]
+    return flow
 
 
 def _new_site_areas(res: Result) -> list[str]:
@@ -528,8 +680,10 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
     one, _many = ctx.place
     name = scenario.name or "aktuelles Szenario"
     areas = _new_site_areas(res)
+    warnings = new_site_warnings(res)
     added = [
         f"{esc(site.name)} ({esc(areas[i])}; {SITE_SOURCES.get(site.source, 'neu')})"
+        + "".join(f"<br/><i>Achtung:</i> {esc(w)}" for w in warnings[i])
         for i, site in enumerate(scenario.added)
     ]
     names = package.einrichtungen.set_index("id")["name"].astype(str)
@@ -552,7 +706,8 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
         )
     numbers += [
         f"Zusammen: {signed(res.newly_covered)} {esc(ctx.who)} mit höchstens {ctx.walk} m Fußweg; "
-        f"Anteil vorher {pct(before['anteil_versorgt'])}, nachher {pct(after['anteil_versorgt'])}.",
+        f"Anteil im Ist-Zustand {pct(before['anteil_versorgt'])}, mit Szenario "
+        f"{pct(after['anteil_versorgt'])}.",
     ]
     if res.newly_by_transit is not None:
         numbers.append(
@@ -589,23 +744,32 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
             )
         ),
         PageBreak(),
-        _h1(ctx, f"Szenario „{name}“: veränderte Stadtteile", toc),
+        _h1(ctx, f"Szenario „{name}“: veränderte Stadtteile (Ist-Zustand und mit Szenario)", toc),
     ]
     changed = res.changed()
     if changed.empty:
         flow.append(
             ctx.p(
-                "Das Szenario verändert in keinem Stadtteil die fußläufige Versorgung oder die "
-                "Klasse der Unterversorgung."
+                "Das Szenario verändert in keinem Stadtteil die fußläufige Versorgung, den Index "
+                "oder die Klasse der Unterversorgung."
             )
         )
     else:
+        flow.append(
+            ctx.p(
+                "Alle Stadtteile, deren Versorgung, Index oder Klasse sich mit dem Szenario "
+                "ändert – auch ohne neu Versorgte, wenn ein neuer Standort das Angebot im "
+                "weiteren Umkreis (E2SFCA) verändert."
+            )
+        )
         rows = [
             [
                 r.stadtteil,
                 num(r.versorgt_vorher),
                 num(r.versorgt_nachher),
                 num(r.neu_versorgt),
+                num(r.index_vorher, 1),
+                num(r.index_nachher, 1),
                 num(r.rang_vorher),
                 num(r.rang_nachher),
                 r.klasse_vorher or "",
@@ -615,16 +779,24 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
         ]
         header = [
             "Stadtteil",
-            "versorgt vorher",
-            "versorgt nachher",
+            "versorgt Ist-Zustand",
+            "versorgt mit Szenario",
             "zusätzlich versorgt",
-            "Rang vorher",
-            "Rang nachher",
-            "Klasse vorher",
-            "Klasse nachher",
+            "Index Ist-Zustand",
+            "Index mit Szenario",
+            "Rang Ist-Zustand",
+            "Rang mit Szenario",
+            "Klasse Ist-Zustand",
+            "Klasse mit Szenario",
         ]
         flow.append(
-            table(header, rows, [2.6, 1.3, 1.3, 1.3, 1, 1, 1.3, 1.3], ctx.st, right=[1, 2, 3, 4, 5])
+            table(
+                header,
+                rows,
+                [2.3, 1.1, 1.1, 1.1, 1, 1, 0.9, 0.9, 1.1, 1.1],
+                ctx.st,
+                right=[1, 2, 3, 4, 5, 6, 7],
+            )
         )
     flow.append(ctx.p(esc(RANK_NOTE)))
     return flow
@@ -664,12 +836,17 @@ def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
         f"Fußweg (etwa {num(minutes_walk)} Minuten).",
         f"<b>Gezählt werden</b> offene {esc(many)} der Art „{esc(counted)}“ – {restricted}, "
         f"{unclear}.",
-        "<b>Lage der Einrichtungen:</b> oft nur ungefähr bekannt. Darum wird auch der "
-        "ungünstigste und der günstigste Fall gerechnet; daraus ergibt sich die Spanne.",
+        "<b>Lage der Einrichtungen:</b> oft nur ungefähr, bei manchen gar nicht bekannt. Darum "
+        "werden alle Einrichtungen zugleich an den ungünstigsten und an den günstigsten Ort "
+        "gestellt, an dem sie liegen können (eine ohne Lage: irgendwo in ihrem Stadtteil); "
+        "daraus ergibt sich die Spanne. Sie gilt für die erfassten Einrichtungen – die Liste ist "
+        "nicht vollständig.",
         "<b>Unterversorgungsindex:</b> verbindet "
-        f"{esc(_groups_in_words(scenario.weight_map))}. Jede Größe wird zwischen dem "
-        "günstigsten (0) und dem ungünstigsten Stadtteil (1) eingeordnet; der Index ist ihr "
-        "gewichteter Mittelwert mal 100.",
+        f"{esc(_groups_in_words(scenario.weight_map))}. Jede Größe wird an festen Eckwerten "
+        "gemessen (0 = kein Bedarf, 1 = voller Bedarf), nicht am Vergleich der Stadtteile; so "
+        "ändert sich der Index eines Stadtteils nur, wenn sich seine eigenen Werte ändern. Der "
+        "Index ist ihr gewichteter Mittelwert mal 100. Gewichtung "
+        f"{esc(preset_label(scenario.weight_map))}: {esc(_question(ctx))}",
         f"Stadtteile mit weniger als {num(scenario.min_people)} {esc(ctx.who)} werden nicht "
         "verglichen. Nicht veröffentlichte Zahlen bleiben leer und zählen nie als 0.",
     ]
@@ -732,7 +909,11 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
         ["Gehtempo", f"{num(p.speed_mps, 2)} m/s"],
         ["Einzugsbereich E2SFCA (Gauß-Gewichtung)", f"{num(p.catchment_m)} m"],
         ["Mindestgröße für die Rangfolge", f"{num(scenario.min_people)} Personen"],
-        ["Robustheit der Ränge", f"{num(DRAWS)} Ziehungen, jedes Gewicht × 0,5 bis 1,5"],
+        [
+            "Robustheit der Ränge",
+            f"{num(DRAWS)} Ziehungen, jedes Gewicht × 0,5 bis 1,5; geteilter Rang, wenn sich die "
+            f"Reihenfolge in mindestens {num(SHARED_RANK_SHARE * 100)} % der Ziehungen umkehrt",
+        ],
         ["Datenpaket (Version)", package.version],
     ]
     weights = scenario.weight_map
@@ -741,6 +922,11 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
         [
             comp.label,
             comp.group,
+            goalpost_text(comp.key, scenario.target),
+            *[
+                pct(p.weights[comp.key] * 100) if p.weights[comp.key] else "–"
+                for p in PRESETS.values()
+            ],
             pct(weights[comp.key] / total * 100) if weights[comp.key] > 0 else "nicht einbezogen",
         ]
         for comp in COMPONENTS
@@ -750,13 +936,24 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
         _h1(ctx, "Technischer Anhang", toc),
         ctx.p("Annahmen", "h2"),
         table(["Annahme", "Wert"], assumptions, [5, 5], ctx.st),
-        ctx.p("Gewichte des Unterversorgungsindex", "h2"),
+        ctx.p("Eckwerte und Gewichte des Unterversorgungsindex", "h2"),
+        ctx.p(
+            f"Gewichtung in diesem Bericht: {esc(preset_label(weights))}. {esc(_question(ctx))} "
+            f"Eckwerte für „{esc(ctx.group.label)}“: Score 0 beim ersten, 1 beim zweiten Wert, "
+            "dazwischen linear, darüber hinaus gekappt."
+        ),
         table(
-            ["Bestandteil", "Gruppe", "Anteil am Index"],
+            [
+                "Bestandteil",
+                "Gruppe",
+                "Eckwerte",
+                *[f"„{k}“" for k in PRESETS],
+                "in diesem Bericht",
+            ],
             weight_rows,
-            [5, 2.5, 2.5],
+            [3.2, 1.4, 2.6, 1.1, 1.1, 1.4],
             ctx.st,
-            right=[2],
+            right=[3, 4, 5],
         ),
         ctx.p("Bus &amp; Bahn", "h2"),
     ]
@@ -789,18 +986,24 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
                 "Nachfrage je Zelle = Einwohner der Zelle × Anteil der Zielgruppe im Stadtteil, "
                 "je Stadtteil auf die amtliche Zahl skaliert; Zellen gehören zum Stadtteil ihres "
                 "Mittelpunkts.",
-                "Spanne: jede Einrichtung liegt innerhalb ihres Lage-Radius; gerechnet werden der "
-                "ungünstigste Fall (Radius vom Weg abgezogen) und der günstigste.",
+                "Spanne: jede Einrichtung liegt innerhalb ihres Lage-Radius (und in der Stadt), "
+                "eine ohne Lage irgendwo in ihrem Stadtteil (Gitter von Orten im Stadtteil und "
+                "seine bewohnten Zellen). Alle Einrichtungen werden gemeinsam gesetzt: je "
+                "Stadtteil und für die Stadt die Lage aller Einrichtungen, bei der am wenigsten "
+                "bzw. am meisten Menschen tatsächlich zu Fuß versorgt sind (eine nach der anderen "
+                "an ihren besten bzw. schlechtesten Ort, bis sich nichts mehr verbessert). "
+                "Günstigster Fall: Einrichtung nahe an den Menschen (Radius vom Weg abgezogen); "
+                "ungünstigster: Radius zum Weg addiert, eine Einrichtung ohne Lage nicht gezählt. "
+                "Die Spanne gilt für die erfassten Einrichtungen; die Liste ist nicht vollständig.",
                 "E2SFCA: Schritt 1 teilt jede Einrichtung durch die gewichtete Nachfrage im "
                 "Einzugsbereich, Schritt 2 summiert diese Verhältnisse um jede Zelle; Gewicht "
                 "W(d) = (exp(−½(d/d₀)²) − exp(−½)) / (1 − exp(−½)); je 1.000 Personen, als "
                 "nachfragegewichteter Mittelwert der Zellen eines Stadtteils.",
-                "Index: Min-Max-Normierung jedes Bestandteils über die gerankten Stadtteile "
-                "(0 = am günstigsten, 1 = am ungünstigsten), gewichteter Mittelwert der "
-                "vorhandenen Bestandteile × 100; fehlt einer, rechnet der Index ohne ihn "
-                "(markiert). Klassen: Viertel der Rangfolge.",
-                "Ein Szenario wird auf der Skala des Ist-Zustands bewertet (gleiche Spannweiten, "
-                f"gleiche Klassengrenzen). {esc(RANK_NOTE)}",
+                *[
+                    f"Index: {esc(line)}"
+                    for line in method_lines(scenario.target, weights["oepnv"] > 0)
+                ],
+                f"Szenario: {esc(RANK_NOTE)}",
             ]
         ),
     ]
@@ -908,7 +1111,7 @@ def build_report(package: DataPackage, request: ReportRequest, feed: Feed | None
     )
     toc: list[str] = []
     body: list[Flowable] = []
-    for section in (_key_figures, _ranking, _coverage, _transit, _scenario, _method):
+    for section in (_key_figures, _ranking, _coverage, _transit, _proposals, _scenario, _method):
         body += section(ctx, toc)
     if not ctx.plain:
         body += _annex(ctx, toc)

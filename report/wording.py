@@ -72,11 +72,21 @@ def count_noun(n: int, singular: str, plural: str) -> str:
     return f"{format_number(n)} {singular if n == 1 else plural}"
 
 
-def share_range(low: float, high: float) -> str:
-    """The coverage range from approximate positions in words."""
+def share_range(low: float, high: float, unlocated: int = 0) -> str:
+    """The coverage range from the facility positions in words – without claiming the truth.
+
+    The range holds for the facilities in the list (:mod:`geo.position_bounds`); the list is
+    known to be incomplete, so the true share can lie above it.
+    """
+    missing = (
+        ""
+        if not unlocated
+        else f"; {'eine' if unlocated == 1 else num(unlocated)} ohne bekannte Lage"
+    )
     return (
-        "weil die Lage mancher Einrichtungen nur ungefähr bekannt ist, liegt der wahre Wert "
-        f"zwischen {num(low, 1)} und {num(high, 1)} %"
+        f"mit den erfassten Einrichtungen je nach ihrer genauen Lage {num(low, 1)} bis "
+        f"{num(high, 1)} %{missing}; die Liste ist nicht vollständig, mit weiteren Einrichtungen "
+        "läge der Wert höher"
     )
 
 
@@ -91,12 +101,42 @@ def rank_span(low: float, high: float) -> str:
     return str(lo) if lo == hi else f"{lo} bis {hi}"
 
 
-def rank_range(low: float, high: float) -> str:
-    """The 5–95 % rank interval in words (``"je nach Gewichtung Rang 2 bis 5"``)."""
-    lo, hi = rank_bounds(low, high)
-    if lo == hi:
-        return f"bei anderen Gewichtungen stets Rang {lo}"
-    return f"je nach Gewichtung Rang {lo} bis {hi}"
+def rank_range(row, robust: bool) -> str:
+    """How firm a rank is, in words – "stable" only when it holds across weights *and* gaps.
+
+    Parameters
+    ----------
+    row : pandas.Series or namedtuple
+        A ranking row (``rang_p05``, ``rang_p95``, ``rang_luecke_von``, ``rang_luecke_bis``).
+    robust : bool
+        :func:`indicators.composite.is_robust` for the row.
+
+    Returns
+    -------
+    str
+        E.g. ``"je nach Gewichtung Rang 1 bis 3, je nach Lage der Einrichtungen Rang 1 bis 28"``.
+    """
+    lo, hi = rank_bounds(row.rang_p05, row.rang_p95)
+    if robust:
+        return (
+            f"bei anderen Gewichtungen und jeder Lage der erfassten Einrichtungen stets Rang {lo}"
+        )
+    parts = [
+        f"je nach Gewichtung Rang {lo} bis {hi}"
+        if lo != hi
+        else f"bei anderen Gewichtungen Rang {lo}"
+    ]
+    gap_lo, gap_hi = row.rang_luecke_von, row.rang_luecke_bis
+    if not (_missing(gap_lo) or _missing(gap_hi)) and int(gap_lo) != int(gap_hi):
+        parts.append(f"je nach Lage der Einrichtungen Rang {int(gap_lo)} bis {int(gap_hi)}")
+    return ", ".join(parts)
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
 
 
 def unranked_reason(reason: str, noun: str) -> str:
@@ -120,10 +160,6 @@ def _geos(reason: str) -> str:
         if reason.startswith(key):
             return text
     return "ungültige Geometrie"
-
-
-def _in_areas(n: str) -> str:
-    return "In einem Stadtteil" if n == "1" else f"In {n} Stadtteilen"
 
 
 def _unlocated_counted(m: re.Match) -> str:
@@ -196,16 +232,32 @@ _RULES: list[_Rule] = [
     ),
     (
         re.compile(
-            r"In (\d+) Stadtteilen ist die Zahl der (.+) nicht veröffentlicht; ihre (\d+) Einwohner "
-            r"im Gitter bleiben unberücksichtigt\."
+            r"In (einem Stadtteil|\d+ Stadtteilen) \((.+)\) ist die Zahl der (.+) nicht "
+            r"veröffentlicht; ihre ([\d.]+) Einwohner im Gitter bleiben unberücksichtigt\."
         ),
         lambda m: (
-            f"{_in_areas(m[1])} ist die Zahl der {m[2]} nicht veröffentlicht; die "
-            f"{format_number(int(m[3]))} Einwohner dort im Gitter bleiben unberücksichtigt."
+            f"In {m[1]} ({m[2]}) ist die Zahl der {m[3]} nicht veröffentlicht; die {m[4]} "
+            "Einwohner dort im Gitter bleiben unberücksichtigt."
         ),
         lambda m: (
-            f"{_in_areas(m[1])} ist die Zahl der {m[2]} nicht veröffentlicht (Datenschutz); "
-            f"die {format_number(int(m[3]))} Einwohner dort bleiben unberücksichtigt."
+            f"In {m[1]} ({m[2]}) ist die Zahl der {m[3]} nicht veröffentlicht (Datenschutz); "
+            f"die {m[4]} Einwohner dort bleiben unberücksichtigt."
+        ),
+    ),
+    (
+        re.compile(
+            r"Die Summe der Stadtteile \(([\d.]+) (.+?)\) enthält die Stadtteile mit nicht "
+            r"veröffentlichter Zahl nicht; die Zahl der ganzen Stadt liegt um höchstens ([\d.]+) "
+            r"darüber\."
+        ),
+        lambda m: (
+            f"Die Summe der Stadtteile ({m[1]} {m[2]}) enthält diese Stadtteile nicht; die "
+            f"amtliche Zahl der ganzen Stadt liegt um höchstens {m[3]} darüber (Obergrenze aus "
+            "Einwohnern minus veröffentlichter Altersgruppen)."
+        ),
+        lambda m: (
+            f"Deshalb liegt die Zahl der {m[2]} der ganzen Stadt um bis zu {m[3]} über der "
+            f"Summe der Stadtteile ({m[1]})."
         ),
     ),
     (

@@ -38,7 +38,8 @@ from scenarios.model import NewCrossing, Scenario, scenario_sites
 
 #: Monte Carlo draws of the rank intervals (see :func:`indicators.composite.rank_intervals`).
 DRAWS = 1000
-#: Change in covered people below which a Stadtteil counts as unchanged (rounding noise).
+#: Change in covered people (or index points) below which a Stadtteil counts as unchanged
+#: (rounding noise).
 CHANGE_TOLERANCE = 0.05
 #: One sentence on why ranks move although classes stay (UI and PDF).
 RANK_NOTE = (
@@ -110,9 +111,17 @@ class Result:
         )
 
     def changed(self) -> pd.DataFrame:
-        """Stadtteile whose coverage or class the scenario changes (one rule everywhere)."""
+        """Stadtteile whose coverage, index or class the scenario changes (one rule everywhere).
+
+        The index also changes without new coverage where a new place enters the E2SFCA
+        catchment of a Stadtteil's cells.
+        """
         t = self.table
-        return t[(t["neu_versorgt"].abs() > CHANGE_TOLERANCE) | t["klasse_geaendert"]]
+        return t[
+            (t["neu_versorgt"].abs() > CHANGE_TOLERANCE)
+            | t["index_geaendert"]
+            | t["klasse_geaendert"]
+        ]
 
     def without_places(self) -> pd.DataFrame:
         """Stadtteile with people of the target group but no counted place, most people first.
@@ -267,7 +276,9 @@ def differences(
     Returns
     -------
     pandas.DataFrame
-        Index ``stadtteil_nr``; ``klasse_geaendert`` is True where the class differs;
+        Index ``stadtteil_nr``; ``index_vorher``/``index_nachher`` and ``index_geaendert``
+        (more than :data:`CHANGE_TOLERANCE` points apart); ``klasse_geaendert`` is True
+        where the class differs;
         ``anteil_{vorher,nachher}_{min,max}`` is the range of the share that follows from
         the approximate facility positions (:func:`share_range`).
     """
@@ -282,6 +293,11 @@ def differences(
     out["anteil_nachher"] = a["anteil_versorgt"]
     out["anteil_vorher_min"], out["anteil_vorher_max"] = share_range(b)
     out["anteil_nachher_min"], out["anteil_nachher_max"] = share_range(a)
+    out["index_vorher"] = rank_before["index"].reindex(out.index)
+    out["index_nachher"] = rank_after["index"].reindex(out.index)
+    out["index_geaendert"] = (
+        (out["index_nachher"] - out["index_vorher"]).abs() > CHANGE_TOLERANCE
+    ).fillna(False)
     out["rang_vorher"] = rank_before["rang"].reindex(out.index)
     out["rang_nachher"] = rank_after["rang"].reindex(out.index)
     out["klasse_vorher"] = rank_before["klasse_text"].reindex(out.index)

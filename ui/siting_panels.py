@@ -11,6 +11,7 @@ from geo.demand import TargetGroup
 from geo.package import DataPackage
 from geo.siting import MAX_K
 from indicators.format import format_coordinates, format_number
+from register.completeness import new_site_warnings
 from scenarios.exchange import to_json
 from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
@@ -27,9 +28,12 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
         st.markdown("**Neue Standorte**")
         if not scenario.added:
             st.caption("Noch keine – auf die Karte klicken oder einen Kandidaten wählen.")
+        warnings = new_site_warnings(ev) if scenario.added else []
         for i, site in enumerate(scenario.added):
             text, button = st.columns([4, 1])
             text.write(f"**{i + 1}** · {md(site.name)}")
+            for warning in warnings[i] if i < len(warnings) else ():
+                text.warning(md(warning), icon=":material/help:")
             # Callbacks, not st.rerun(): the change is drawn in the same (fragment) run.
             button.button(
                 "entfernen", key=f"entfernen_{i}", on_click=simulation.remove_site, args=(i,)
@@ -157,6 +161,8 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
             text.write(
                 f"**{i + 1}** · {md(row.name)} – zusätzlich versorgt: {format_number(row.gewinn)}"
             )
+            for warning in row.warnungen:
+                text.warning(md(warning), icon=":material/help:")
             button.button(
                 "übernommen" if done else "übernehmen",
                 key=f"vorschlag_{i}",

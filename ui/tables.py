@@ -195,7 +195,8 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
     """Scenario effect per Stadtteil with German headings and numbers."""
     out = german_table(
         table,
-        {"zielgruppe": 0, "versorgt_vorher": 0, "versorgt_nachher": 0, "neu_versorgt": 0},
+        {"zielgruppe": 0, "versorgt_vorher": 0, "versorgt_nachher": 0, "neu_versorgt": 0,
+         "index_vorher": 1, "index_nachher": 1},
     )  # fmt: skip
     for when in ["vorher", "nachher"]:
         out[f"anteil_{when}"] = [
@@ -211,7 +212,9 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
         out[column] = [str(v) if pd.notna(v) else "–" for v in table[column]]
     if "klasse_geaendert" in out:
         out["klasse_geaendert"] = [format_bool(v) for v in table["klasse_geaendert"]]
-    out = out.drop(columns=[c for c in out.columns if c.endswith(("_min", "_max"))])
+    out = out.drop(
+        columns=[c for c in out.columns if c.endswith(("_min", "_max")) or c == "index_geaendert"]
+    )
     return out.reset_index(names="Nr.").rename(
         columns={
             "stadtteil": "Stadtteil",
@@ -221,6 +224,8 @@ def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
             "neu_versorgt": "neu versorgt",
             "anteil_vorher": f"Anteil vorher ({RANGE_WORDS})",
             "anteil_nachher": f"Anteil nachher ({RANGE_WORDS})",
+            "index_vorher": "Index vorher",
+            "index_nachher": "Index nachher",
             "rang_vorher": "Rang vorher",
             "rang_nachher": "Rang nachher",
             "klasse_vorher": "Klasse vorher",
