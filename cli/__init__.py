@@ -37,6 +37,7 @@ COMMANDS = {
     "validate": "Datei für den Upload prüfen",
     "transit": "Erreichbarkeit mit Bus & Bahn je Stadtteil",
     "einrichtungen": "Einrichtungsregister: auflisten, ergänzen, korrigieren, importieren, exportieren",
+    "szenario": "Szenarien speichern, auflisten, zeigen und löschen",
 }
 #: Set to 1 to see the traceback of an unexpected error (same variable as the app).
 DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"

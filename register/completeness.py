@@ -209,7 +209,11 @@ def result_gaps(package, result, *, after: bool = True) -> pd.DataFrame:
 
 
 def site_warnings(
-    access: AccessResult, site_xy: np.ndarray, site_area: str | None, area_name: str
+    access: AccessResult,
+    site_xy: np.ndarray,
+    site_area: str | None,
+    area_name: str,
+    closed: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Warnings for a new place that may sit on top of a counted place of unknown position.
 
@@ -229,6 +233,8 @@ def site_warnings(
         Its Stadtteil number.
     area_name : str
         Its Stadtteil's name (for the text).
+    closed : frozenset of str
+        Ids of places the scenario closes (no warning about them).
 
     Returns
     -------
@@ -247,6 +253,8 @@ def site_warnings(
     gain = float((people * reached * (count == 0)).sum())
     out = []
     for f, kind in enumerate(options.kinds):
+        if options.ids[f] in closed:
+            continue
         if kind == UNPLACED:
             if site_area is None or options.areas[f] != str(site_area):
                 continue
@@ -301,6 +309,7 @@ def new_site_warnings(result) -> list[list[str]]:
         One list of warnings per new place (empty lists: nothing suspect).
     """
     sites = result.after.sites.set_index(result.after.sites["id"].astype(str))
+    closed = frozenset(result.scenario.removed)
     out = []
     for i in range(1, len(result.scenario.added) + 1):
         key = f"NEU-{i}"
@@ -309,5 +318,7 @@ def new_site_warnings(result) -> list[list[str]]:
             continue
         row = sites.loc[key]
         point = np.array([row.geometry.x, row.geometry.y])
-        out.append(site_warnings(result.before, point, row["stadtteil_nr"], str(row["stadtteil"])))
+        out.append(
+            site_warnings(result.before, point, row["stadtteil_nr"], str(row["stadtteil"]), closed)
+        )
     return out

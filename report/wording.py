@@ -37,6 +37,8 @@ SITE_SOURCES = {
     "kandidat": "aus der Liste bestehender Häuser anderer Träger",
     "vorschlag": "aus dem Vorschlag der Standortsuche",
     "import": "aus einem importierten Szenario",
+    "stadtteilmitte": "in der bevölkerungsgewichteten Mitte des Stadtteils",
+    "koordinate": "nach Koordinaten gesetzt",
 }
 
 

@@ -35,6 +35,8 @@ SOURCES = {
     "kandidat": "Kandidat",
     "vorschlag": "Vorschlag",
     "import": "Import",
+    "stadtteilmitte": "Stadtteilmitte",
+    "koordinate": "Koordinate",
 }
 SCHEMA = "begegnungsatlas-szenario/1"
 #: Most Elbe crossings a scenario may add or close.

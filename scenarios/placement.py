@@ -15,8 +15,8 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.areas import assign_stadtteil
-from geo.crs import METRIC_CRS, lonlat_to_metric
+from geo.areas import assign_stadtteil, population_centres
+from geo.crs import METRIC_CRS, lonlat_to_metric, to_wgs84, xy
 from geo.site_names import site_names, stop_labels
 from indicators.format import format_number
 from scenarios.model import MAX_ADDED, NewSite, Scenario
@@ -174,4 +174,58 @@ def name_sites(
         stop_labels(stops["name"].astype(str).tolist()),
         taken=taken,
         first_number=first_number,
+    )
+
+
+def stadtteil_centres(package) -> dict[str, tuple[float, float]]:
+    """Lon/lat of the population-weighted centre of every populated Stadtteil.
+
+    The position a place "in the Stadtteil" gets (e.g. a meeting place of a village's
+    Bürgerverein whose address is not known): the populated cell from which its residents
+    walk least in total (:func:`geo.areas.population_centres`; across the Elbe only via
+    bridges) – never a field the polygon's centre may fall in.
+
+    Parameters
+    ----------
+    package : geo.package.DataPackage
+        The data package.
+
+    Returns
+    -------
+    dict
+        ``stadtteil_nr`` -> ``(lon, lat)`` in WGS84.
+    """
+    zensus = package.zensus
+    centres = population_centres(
+        xy(zensus),
+        zensus["einwohner"].to_numpy(),
+        zensus["stadtteil_nr"].to_numpy(),
+        package.walk_metric(1.0),
+    )
+    if not centres:
+        return {}
+    numbers = [nr for nr in package.stadtteile.index if nr in centres]
+    points = np.array([centres[nr] for nr in numbers])
+    wgs = to_wgs84(gpd.GeoSeries(shapely.points(points), crs=METRIC_CRS))
+    return {nr: (float(p.x), float(p.y)) for nr, p in zip(numbers, wgs.geometry, strict=True)}
+
+
+def find_stadtteil(stadtteile: gpd.GeoDataFrame, text: str) -> str:
+    """The number of a Stadtteil given by number ("06") or name ("Neue Neustadt").
+
+    Raises
+    ------
+    ValueError
+        German message naming the value and how to find the allowed ones.
+    """
+    key = " ".join(str(text).split())
+    if key.zfill(2) in stadtteile.index:
+        return key.zfill(2)
+    names = stadtteile["stadtteil"].astype(str)
+    match = names[names.str.casefold() == key.casefold()]
+    if len(match):
+        return str(match.index[0])
+    raise ValueError(
+        f"Unbekannter Stadtteil „{key}“. Erlaubt: die Nummer (z. B. "
+        f"{stadtteile.index[0]}) oder der Name, wie ihn „begegnungsatlas indicators“ listet."
     )

@@ -170,6 +170,17 @@ def _changed_barrier(
     return barrier.with_changes(new, closed)
 
 
+def check_fits(package: DataPackage, scenario: Scenario) -> None:
+    """Raise a German ValueError if the scenario cannot be computed with this package.
+
+    A new place outside every Stadtteil, or an Elbe crossing the package does not know or
+    that is not on the river: such a scenario is refused where it enters (link, import,
+    store, command line) instead of failing later.
+    """
+    scenario_sites(scenario, package.einrichtungen, package.stadtteile)
+    scenario_barrier(package, scenario)
+
+
 def walk_params(package: DataPackage, scenario: Scenario) -> WalkParams:
     """The scenario's walking assumptions with the package's barrier (and its changes).
 

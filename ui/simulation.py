@@ -14,9 +14,10 @@ import streamlit as st
 from geo.package import DataPackage
 from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
-from scenarios.model import MAX_CROSSINGS, NewCrossing, NewSite, Scenario, scenario_sites
+from scenarios.model import MAX_CROSSINGS, NewCrossing, NewSite, Scenario
 from scenarios.placement import place
 from scenarios.result import Result, access_for, base_of, scenario_barrier, transit_gain_cells
+from scenarios.result import check_fits as scenario_fits
 from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, data, state
 from ui.markup import md
@@ -106,8 +107,7 @@ def check_fits(pkg: DataPackage, scenario: Scenario) -> None:
     that is not on the river) cannot be evaluated; such a scenario is refused
     where it enters (link, import, store) instead of breaking the Standortsimulation.
     """
-    scenario_sites(scenario, pkg.einrichtungen, pkg.stadtteile)
-    scenario_barrier(pkg, scenario)  # crossings: known names, on the river, barrier present
+    scenario_fits(pkg, scenario)  # places inside the city; crossings known and on the river
 
 
 def admit(pkg: DataPackage, scenario: Scenario, stored: Loaded | None = None) -> None:
@@ -374,6 +374,24 @@ def facility_candidates(pkg: DataPackage, scenario: Scenario):
     """
     key = replace(analysis.access_key(scenario), removed=scenario.removed)
     return _candidates(pkg, pkg.version, key)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _centres(_package: DataPackage, version: str) -> dict[str, tuple[float, float]]:
+    from scenarios.placement import stadtteil_centres
+
+    return stadtteil_centres(_package)
+
+
+def centres(pkg: DataPackage) -> dict[str, tuple[float, float]]:
+    """Population-weighted centre (lon, lat) of every populated Stadtteil (cached)."""
+    return _centres(pkg, pkg.version)
+
+
+def add_centre(nr: str) -> None:
+    """Callback: a new place at the population-weighted centre of Stadtteil ``nr``."""
+    lon, lat = centres(data.package())[nr]
+    add(lon, lat, "stadtteilmitte", ref=nr)
 
 
 @st.cache_resource

@@ -54,6 +54,19 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
                 args=(point.x, point.y, "kandidat"),
                 kwargs={"ref": row["ref"], "name": row["name"]},
             )
+        pkg = data.package()
+        middle = st.selectbox(
+            "Standort in der Mitte eines Stadtteils",
+            list(simulation.centres(pkg)),
+            index=None,
+            placeholder="Stadtteil wählen …",
+            format_func=pickers.stadtteil_label(pkg),
+            help="Die bevölkerungsgewichtete Mitte: die bewohnte Zelle, von der aus die "
+            "Einwohner des Stadtteils zusammen den kürzesten Weg haben – etwa für den Treff "
+            "eines Bürgervereins, dessen Adresse noch fehlt.",
+        )
+        if middle is not None:
+            st.button("Stadtteilmitte übernehmen", on_click=simulation.add_centre, args=(middle,))
     with close_col:
         existing = ev.before.sites.set_index("id")["name"]
         # The widget shows the scenario as it is (also after "Szenario leeren" or a load).
