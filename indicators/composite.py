@@ -245,7 +245,10 @@ def preset_weights(name: str) -> dict[str, float]:
 
 def preset_of(weights: Mapping[str, float]) -> str | None:
     """The preset whose weights are proportional to ``weights`` (None: own weighting)."""
-    full = check_weights(dict(weights))
+    try:
+        full = check_weights(dict(weights))
+    except ValueError:  # e.g. all weights 0: no preset
+        return None
     total = sum(full.values())
     for key, preset in PRESETS.items():
         ref = sum(preset.weights.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.composite import DEFAULT_WEIGHTS
+from indicators.composite import DEFAULT_WEIGHTS, PRESETS
 from tests.conftest import real_data_dir
 from ui import state
 
@@ -74,6 +74,36 @@ def test_all_weights_zero_is_explained(app_for, synthetic_dir):
     at.run()
     assert not at.exception
     assert any("Mindestens ein Gewicht" in i.value for i in at.info)
+
+
+def test_presets_with_the_default_and_its_reason(app_for, synthetic_dir):
+    # Issue 18: two named weightings; the default and why it is the default are on the page.
+    at = app_for(synthetic_dir, "pages/unterversorgung.py")
+    choice = at.radio(key=state.PRESET_PICK)
+    assert choice.value == "anteilig"
+    assert any("Standard ist „anteilig“: Eine Begegnungsstätte ist" in c.value for c in at.caption)
+    choice.set_value("absolut").run()
+    assert not at.exception
+    assert state_weights(at) == dict(PRESETS["absolut"].weights)
+    assert at.radio(key=state.PRESET_PICK).value == "absolut"
+    at.select_slider(key=state.widget_key(state.weight_key("wohngeld"))).set_value(0.5).run()
+    assert at.radio(key=state.PRESET_PICK).value == state.OWN_WEIGHTS
+    assert any("Gewichtung eigene Gewichtung" in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_warum_card_shows_shared_rank_and_the_rank_range_from_positions(app_for, synthetic_dir):
+    at = app_for(synthetic_dir, "pages/unterversorgung.py")
+    at.number_input(key=state.widget_key(state.MIN_PEOPLE)).set_value(0).run()
+    at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("02").run()
+    assert not at.exception
+    assert _metric(at, "Rang").endswith("von 2")
+    assert _metric(at, "Rang je nach Lage der Einrichtungen") in {"1", "2", "1–2"}
+    warnings = [w.value.replace("\\", "") for w in at.warning]  # markdown escapes
+    assert any("Seniorentreff Kastanie ohne Lage: 0,0–49,0 %" in w for w in warnings)
+
+
+def state_weights(at) -> dict[str, float]:
+    return {k: at.session_state[state.weight_key(k)] for k in DEFAULT_WEIGHTS}
 
 
 def test_sliders_speak_german(app_for, synthetic_dir):

@@ -182,3 +182,28 @@ def test_shared_link_loads_the_scenario(app_for, synthetic_dir, store_dir, monke
     at.run()
     assert not at.exception
     assert at.session_state[state.SCENARIO].added[0].name == "Geteilt"
+
+
+def test_a_place_in_the_middle_of_a_stadtteil_and_its_gap_warning(
+    app_for, synthetic_dir, store_dir
+):
+    # Issue 18: a place "in Nord" goes to the population-weighted centre of Nord's cells, and
+    # since Nord holds "Seniorentreff Kastanie" without position, the page warns about it.
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    middle = next(s for s in at.selectbox if s.label == "Standort in der Mitte eines Stadtteils")
+    assert set(middle.options) >= {"01 Mitte", "02 Nord"}
+    middle.select("02").run()
+    _button(at, "Stadtteilmitte übernehmen").click().run()
+    assert not at.exception
+    site = at.session_state[state.SCENARIO].added[0]
+    assert (site.source, site.ref) == ("stadtteilmitte", "02")
+    warnings = [w.value for w in at.warning]
+    assert any("In Nord zählt „Seniorentreff Kastanie“ ohne bekannte Lage" in w for w in warnings)
+
+
+def test_a_proposal_in_nord_is_shown_with_its_warning(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.slider(key=state.widget_key(state.OPT_K)).set_value(1).run()
+    _button(at, "Vorschlag berechnen").click().run()
+    assert not at.exception
+    assert any("Seniorentreff Kastanie" in w.value for w in at.warning)

@@ -83,7 +83,10 @@ def test_rank_weights_change_the_index(synthetic_dir, capsys):
     main(["rank", "--min-people", "100", "--weights", "zielgruppe=1,anteil_zielgruppe=0,einpersonenhaushalte=0,"
           "wohngeld=0,unversorgt=0,anteil_versorgt=0,e2sfca=0", "--data", str(synthetic_dir)])  # fmt: skip
     only_size = _csv(capsys).set_index("stadtteil_nr")
-    assert only_size.loc["01", "index"] == 100  # Mitte has the most seniors
+    # Fixed goalposts (issue 18): the size alone scores people of 65+ / 5,000 – no longer
+    # 100 for the largest Stadtteil of the current data.
+    seniors = only_size.loc["01", "senioren_65plus"]
+    assert only_size.loc["01", "index"] == pytest.approx(seniors / 5000 * 100, abs=1e-3)
     assert not only_size["index"].equals(default)
 
 

@@ -36,6 +36,11 @@ def test_optimize_json_report(synthetic_dir, capsys):
     assert gained == pytest.approx(report["zusaetzlich_versorgt"], abs=0.15)  # rounded to 0.1
     assert report["kurve"][0] <= report["kurve"][1]
     assert report["sekunden"] >= 0
+    # Issue 18: a proposal in Nord, where "Seniorentreff Kastanie" counts without position,
+    # carries a warning naming it – per site and for the whole proposal.
+    nord = [s for s in report["standorte"] if s["stadtteil_nr"] == "02"]
+    assert nord and "Seniorentreff Kastanie" in nord[0]["warnungen"][0]  # noqa: PT018
+    assert any("Seniorentreff Kastanie" in w for w in report["warnungen"])
 
 
 def test_optimize_with_facility_candidates_and_restriction(synthetic_dir, capsys):

@@ -55,15 +55,18 @@ def test_without_timetable_sites_are_numbered_and_outside_is_said():
 
 
 def test_names_are_distinct_from_each_other_and_from_taken_ones():
-    points = np.array([[10.0, 0.0], [20.0, 0.0], [30.0, 0.0]])
+    # Issue 18: a repeated name first says where from the stop the site lies (recognisable,
+    # e.g. for the optimiser's alternatives); only a repeat of that gets " (2)".
+    points = np.array([[10.0, 0.0], [10.0, 300.0], [10.0, 10.0], [-200.0, 0.0]])
     taken = ["Buckau, bei Haltestelle Nicolaiplatz"]
-    names = site_names(points, ["Buckau"] * 3, STOPS, STOP_NAMES, taken=taken)
+    names = site_names(points, ["Buckau"] * 4, STOPS, STOP_NAMES, taken=taken)
     assert names == [
-        "Buckau, bei Haltestelle Nicolaiplatz (2)",
-        "Buckau, bei Haltestelle Nicolaiplatz (3)",
-        "Buckau, bei Haltestelle Nicolaiplatz (4)",
+        "Buckau, bei Haltestelle Nicolaiplatz, direkt an der Haltestelle",
+        "Buckau, bei Haltestelle Nicolaiplatz, 300 m nördlich",
+        "Buckau, bei Haltestelle Nicolaiplatz, direkt an der Haltestelle (2)",
+        "Buckau, bei Haltestelle Nicolaiplatz, 200 m westlich",
     ]
-    pool = site_names(points, ["Buckau"] * 3, STOPS, STOP_NAMES, distinct=False)
+    pool = site_names(points, ["Buckau"] * 4, STOPS, STOP_NAMES, distinct=False)
     assert len(set(pool)) == 1  # a candidate pool keeps the plain name
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from geo.gtfs import read_feed
+from indicators.composite import shared_rank_text
 from report.pdf import AUDIENCES, ReportRequest, build_report
 from scenarios.model import Scenario
 from scenarios.result import compute
@@ -36,7 +37,8 @@ def test_real_report_has_no_overlaps_and_every_ranked_stadtteil(real, feed, rank
     ranked = ranking[ranking["gerankt"]]
     assert len(ranked) >= 25
     for r in ranked.itertuples():
-        pattern = rf"^{int(r.rang)} {re.escape(r.stadtteil)}( \*)? \d"
+        shown = shared_rank_text(r.rang_von, r.rang_bis)  # "2–3" for a shared rank (issue 18)
+        pattern = rf"^{re.escape(shown)} {re.escape(r.stadtteil)}( \*)? \d"
         assert any(re.match(pattern, row) for row in table_rows), r.stadtteil
     text = "\n".join(page_text(lines) for lines in all_pages)
     for r in ranking[~ranking["gerankt"]].itertuples():

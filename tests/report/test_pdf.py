@@ -12,6 +12,7 @@ import pytest
 from cli import main
 from geo.gtfs import read_feed
 from geo.package import load_package
+from indicators.composite import shared_rank_text
 from report.pdf import AUDIENCES, ReportRequest, build_report, file_name, request_for
 from scenarios.model import NewSite, Scenario, stamped
 from scenarios.result import RANK_NOTE, compute
@@ -98,7 +99,8 @@ def test_every_ranked_stadtteil_in_the_ranking_and_unranked_with_reason(package,
     ranked = ranking[ranking["gerankt"]]
     assert len(ranked) == 2  # Mitte and Nord; Ost's count is suppressed
     for r in ranked.itertuples():
-        pattern = rf"^{int(r.rang)} {re.escape(r.stadtteil)}( \*)? "
+        shown = shared_rank_text(r.rang_von, r.rang_bis)  # "1–2" for a shared rank
+        pattern = rf"^{re.escape(shown)} {re.escape(r.stadtteil)}( \*)? "
         assert any(re.match(pattern, row) for row in table_rows), r.stadtteil
     assert any(re.match(r"^Ost Zahl nicht veröffentlicht", row) for row in table_rows)
 
@@ -111,8 +113,10 @@ def test_key_figures_in_german_with_the_range_in_words(package, report):
     city = result.before.city
     low = city["versorgt_min"] / city["verortet"] * 100
     high = city["versorgt_max"] / city["verortet"] * 100
-    words = f"zwischen {low:.1f} und {high:.1f} %".replace(".", ",")
+    # Issue 18: the range is worded for the facilities in the list, not as "the true value".
+    words = f"je nach ihrer genauen Lage {low:.1f} bis {high:.1f} %".replace(".", ",")
     assert words in text.replace("\n", " ")
+    assert "wahre Wert" not in text
     for bad in ["nan", "inf", "None", "True", "False"]:
         assert not re.search(rf"\b{bad}\b", text), bad
 
@@ -150,7 +154,11 @@ def test_seniorenbeirat_shows_no_ids_but_the_fachgespraech_annex_does(package, r
         "Angebot je 1.000 (E2SFCA)",
     ]:
         assert label in expert  # German labels of the weights, as shares
-    assert "25,0 %" in expert  # "Nicht fußläufig versorgt": 0.25 of the default weights (sum 1)
+    # Issue 18: the default preset "anteilig" puts 35 % on the share within walking distance;
+    # the annex lists both presets and the goalposts.
+    assert "35,0 %" in expert
+    assert "„anteilig“" in expert and "„absolut“" in expert  # noqa: PT018
+    assert "0 bei 100 %, 1 bei 0 %" in expert
     assert RANK_NOTE[:40] in expert.replace("\n", " ")
 
 

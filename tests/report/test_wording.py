@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from report.wording import data_notes, num, rank_range, share_range, signed, unranked_reason
@@ -19,8 +20,10 @@ NOTES = [
     "Zensus-Zelle CRS3035RES100mN3218400E4427200 (14 Einw.) liegt mit ihrem Mittelpunkt knapp "
     "außerhalb aller Stadtteilpolygone und wurde dem nächstgelegenen Stadtteil 32 Ottersleben "
     "zugeordnet.",
-    "In 4 Stadtteilen ist die Zahl der Älteren (65+) nicht veröffentlicht; ihre 2345 Einwohner im "
-    "Gitter bleiben unberücksichtigt.",
+    "In 3 Stadtteilen (Sülzegrund, Großer Silberberg, Industriehafen) ist die Zahl der Älteren "
+    "(65+) nicht veröffentlicht; ihre 2.345 Einwohner im Gitter bleiben unberücksichtigt.",
+    "Die Summe der Stadtteile (60.337 Älteren (65+)) enthält die Stadtteile mit nicht "
+    "veröffentlichter Zahl nicht; die Zahl der ganzen Stadt liegt um höchstens 15 darüber.",
     "1 gezählte Einrichtung(en) ohne bekannte Lage gehen nicht in die Entfernungen ein: Treff.",
     "Einrichtungsliste durch Upload ersetzt (12 Einträge).",
 ]
@@ -36,6 +39,10 @@ def test_plain_notes_have_no_ids_and_no_technical_messages():
     assert "Die Grenze von Pechau war in den Geodaten fehlerhaft" in joined
     assert "Großer Silberberg und Kreuzhorst" in joined
     assert "2.345 Einwohner" in joined  # German number format
+    # Issue 18: the note counts and names only Stadtteile with people in the grid, and
+    # explains the gap between the city's own total and the sum of the Stadtteile.
+    assert "In 3 Stadtteilen (Sülzegrund, Großer Silberberg, Industriehafen)" in joined
+    assert "um bis zu 15 über der Summe der Stadtteile (60.337)" in joined
     assert "Ottersleben" in joined
     assert "hochgeladenen Liste (12 Einträge)" in joined
 
@@ -62,20 +69,34 @@ def test_repeated_notes_appear_once():
     assert len(data_notes([NOTES[0], NOTES[0]], plain=True)) == 1
 
 
+def _row(p05, p95, gap_lo, gap_hi):
+    return pd.Series(
+        {"rang_p05": p05, "rang_p95": p95, "rang_luecke_von": gap_lo, "rang_luecke_bis": gap_hi}
+    )
+
+
 @pytest.mark.parametrize(
-    ("low", "high", "expected"),
+    ("row", "robust", "expected"),
     [
-        (1.0, 1.05, "bei anderen Gewichtungen stets Rang 1"),
-        (1.95, 5.0, "je nach Gewichtung Rang 2 bis 5"),
-        (2.5, 3.49, "bei anderen Gewichtungen stets Rang 3"),
+        # Issue 18: "stets" only where the rank holds across weights *and* data gaps.
+        (_row(1.0, 1.05, 1, 1), True, "bei anderen Gewichtungen und jeder Lage der erfassten "
+         "Einrichtungen stets Rang 1"),
+        (_row(1.0, 1.05, 1, 28), False, "bei anderen Gewichtungen Rang 1, je nach Lage der "
+         "Einrichtungen Rang 1 bis 28"),
+        (_row(1.95, 5.0, 2, 2), False, "je nach Gewichtung Rang 2 bis 5"),
+        (_row(2.5, 3.49, 3, 3), False, "bei anderen Gewichtungen Rang 3"),
     ],
-)
-def test_rank_range_in_words(low, high, expected):
-    assert rank_range(low, high) == expected
+)  # fmt: skip
+def test_rank_range_in_words(row, robust, expected):
+    assert rank_range(row, robust) == expected
 
 
 def test_numbers_ranges_and_reasons():
-    assert share_range(2.59, 50.2).endswith("zwischen 2,6 und 50,2 %")
+    # Issue 18: the range holds for the facilities in the list; it never claims the truth.
+    words = share_range(2.59, 50.2, 1)
+    assert words.startswith("mit den erfassten Einrichtungen je nach ihrer genauen Lage 2,6 bis")
+    assert "50,2 %; eine ohne bekannte Lage; die Liste ist nicht vollständig" in words
+    assert "wahre Wert" not in words
     assert signed(1115) == "+1.115"
     assert signed(-140.2) == "−140"
     assert signed(0.2) == "0"

@@ -66,12 +66,14 @@ def test_untouched_stadtteile_keep_index_and_class(synthetic):
     assert not ev.table.at["01", "klasse_geaendert"]
 
 
-def test_status_quo_classes_are_rank_quartiles(synthetic):
+def test_classes_are_fixed_index_bands(synthetic):
+    # Issue 18: classes were quarters of the ranking (relative, moved by any change
+    # elsewhere); now fixed bands of the index, so a class means the same in every result.
     ev = compute(synthetic, Scenario(year=2025, min_people=0), draws=0)
     ranked = ev.ranking_before[ev.ranking_before["gerankt"]]
-    n = len(ranked)
-    expected = np.ceil(ranked["rang"].astype(float) / n * 4).clip(1, 4)
-    assert (ranked["klasse"].astype(float) == expected).all()
+    index = ranked["index"].to_numpy(float)
+    expected = np.select([index >= 75, index >= 60, index >= 45], [1, 2, 3], 4)
+    assert (ranked["klasse"].astype(int).to_numpy() == expected).all()
 
 
 def test_without_places_uses_the_counted_selection(synthetic):
@@ -139,6 +141,14 @@ def test_candidate_pools(synthetic):
     assert set(facilities["ref"]) == {"MGH-1", "BG-1"}  # not the counted ASZ-1, not the closed OT-1
     grid = candidate_pool(synthetic, base, "grid", stadtteile=["04"])
     assert set(grid["stadtteil_nr"]) == {"04"}
+    # One candidate per populated Stadtteil, at its population-weighted centre (issue 18):
+    # a populated cell of the Stadtteil, never an empty polygon centre.
+    centres = candidate_pool(synthetic, base, "stadtteile")
+    assert sorted(centres["stadtteil_nr"]) == sorted(set(base.cells["stadtteil_nr"]))
+    cells = base.cells.set_index("grid_id")
+    for row in centres.itertuples():
+        own = cells[cells["stadtteil_nr"] == row.stadtteil_nr]
+        assert min(own.geometry.distance(row.geometry)) == 0
     with pytest.raises(ValueError, match="Kandidatenart"):
         candidate_pool(synthetic, base, "mond")
 
@@ -230,3 +240,14 @@ def test_proposed_grid_sites_are_named_by_stop_not_by_grid_code(synthetic):
     assert pool["name"].str.contains("bei Haltestelle Halt").any()
     again = proposal.as_new_sites(taken=names[:1])
     assert again[0].name == f"{names[0]} (2)"
+
+
+def test_alternatives_have_names_distinct_from_the_proposal_and_each_other(synthetic):
+    # Issue 18: alternatives repeated the proposed site's name (or one name for two cells).
+    base = access_for(synthetic, Scenario(year=2025))
+    proposal = propose(synthetic, base, 1, "grid", tolerance=0.9)
+    alts = proposal.alternatives
+    assert len(alts) >= 2
+    names = [*proposal.sites["name"], *alts["alternative"]]
+    assert len(set(names)) == len(names)
+    assert set(alts["ersetzt"]) == set(proposal.sites["name"])
