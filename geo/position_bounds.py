@@ -68,8 +68,9 @@ class PositionOptions:
         ``(f,)`` index of the given point among the spots (0), -1 without position.
     cells : tuple of numpy.ndarray
         Per facility the cells any of its spots covers (indices into the grid).
-    cover : tuple of numpy.ndarray
-        Per facility ``(p_f, len(cells_f))`` bool: spot covers cell.
+    cover : tuple of scipy.sparse.csr_matrix
+        Per facility ``(p_f, len(cells_f))``, 1 where the spot covers the cell (sparse: a
+        spot reaches a few dozen of the cells any spot reaches).
     """
 
     ids: tuple[str, ...]
@@ -80,10 +81,15 @@ class PositionOptions:
     spots: tuple[np.ndarray, ...]
     central: np.ndarray
     cells: tuple[np.ndarray, ...]
-    cover: tuple[np.ndarray, ...]
+    cover: tuple
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def reached(self, f: int, spot: int) -> np.ndarray:
+        """Cells (grid indices) that facility ``f`` covers from ``spot``."""
+        cover = self.cover[f]
+        return self.cells[f][cover.indices[cover.indptr[spot] : cover.indptr[spot + 1]]]
 
     @property
     def uncertain(self) -> np.ndarray:
@@ -95,7 +101,7 @@ class PositionOptions:
         count = np.zeros(n_cells, dtype=np.int32)
         for f, spot in enumerate(self.central):
             if spot >= 0:
-                count[self.cells[f]] += self.cover[f][spot]
+                count[self.reached(f, spot)] += 1
         return count
 
     def with_fixed(
@@ -227,6 +233,8 @@ def position_options(
     -------
     PositionOptions
     """
+    from scipy.sparse import csr_matrix  # imported on use, like the KD-tree
+
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     radius = np.nan_to_num(np.asarray(radius, dtype=float).reshape(-1), nan=0.0)
     cells_xy = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
@@ -245,8 +253,11 @@ def position_options(
             radii.append(np.nan)
         rows, cols, _ = params.metric.pairs_within(cells_xy, spots[-1], params.max_walk_m)
         reached = np.unique(rows)
-        matrix = np.zeros((len(spots[-1]), len(reached)), dtype=bool)
-        matrix[cols, np.searchsorted(reached, rows)] = True
+        matrix = csr_matrix(
+            (np.ones(len(rows)), (cols, np.searchsorted(reached, rows))),
+            shape=(len(spots[-1]), len(reached)),
+        )
+        matrix.sum_duplicates()
         cells.append(reached)
         cover.append(matrix)
     return PositionOptions(
@@ -276,15 +287,14 @@ def _search(
     Returns the covered people and the chosen spot per facility (-1: left out).
     """
     position = options.central.copy()
-    local = {f: inside[options.cells[f]] for f in movable}
+    local = {f: people[options.cells[f]] * inside[options.cells[f]] for f in movable}
     for _ in range(MAX_ROUNDS):
         moved = False
         for f in movable:
-            cells, mask = options.cells[f], local[f]
+            cells = options.cells[f]
             if position[f] >= 0:
-                count[cells] -= options.cover[f][position[f]]
-            free = people[cells[mask]] * (count[cells[mask]] == 0)
-            values = options.cover[f][:, mask] @ free
+                count[options.reached(f, position[f])] -= 1
+            values = options.cover[f] @ (local[f] * (count[cells] == 0))
             current = values[position[f]] if position[f] >= 0 else 0.0
             if best:
                 choice = int(np.argmax(values)) if len(values) else -1
@@ -295,7 +305,7 @@ def _search(
             if better:
                 position[f], moved = choice, True
             if position[f] >= 0:
-                count[cells] += options.cover[f][position[f]]
+                count[options.reached(f, position[f])] += 1
         if not moved:
             break
     covered = float((people * inside * (count > 0)).sum())
@@ -377,11 +387,10 @@ def facility_range(
     count = options.central_count(len(people))
     cells = options.cells[f]
     if options.central[f] >= 0:
-        count[cells] -= options.cover[f][options.central[f]]
+        count[options.reached(f, options.central[f])] -= 1
     others = float((people * inside * (count > 0)).sum())
-    mask = inside[cells]
-    free = people[cells[mask]] * (count[cells[mask]] == 0)
-    values = options.cover[f][:, mask] @ free if len(options.spots[f]) else np.zeros(0)
+    free = people[cells] * inside[cells] * (count[cells] == 0)
+    values = options.cover[f] @ free if len(options.spots[f]) else np.zeros(0)
     if options.kinds[f] == UNPLACED:
         values = np.append(values, 0.0)  # left out
     if not len(values):

@@ -715,11 +715,15 @@ def index_only(
 
     Used for the index a Stadtteil would have with other inputs (e.g. its coverage at the
     bounds of the facility positions): with fixed goalposts a row's index depends on that
-    row alone.
+    row alone. The arithmetic of :func:`weighted_index` on plain arrays.
     """
     weights = check_weights(weights)
-    scores = component_scores(table, np.ones(len(table), dtype=bool), target)
-    return weighted_index(scores, weights)
+    scores = _score_matrix(table, np.ones(len(table), dtype=bool), target)
+    w = np.array([weights[k] for k in KEYS])
+    total = (~np.isnan(scores) * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.nansum(scores * w, axis=1) / np.where(total > 0, total, np.nan) * 100
+    return pd.Series(index, index=table.index)
 
 
 def gap_ranks(ranking: pd.DataFrame, index_low: pd.Series, index_high: pd.Series) -> pd.DataFrame:
@@ -868,13 +872,11 @@ def bound_inputs(inputs: pd.DataFrame, coverage: pd.DataFrame, bound: str) -> pd
     pandas.DataFrame
         A copy with ``unversorgt`` and ``anteil_versorgt`` at the bound.
     """
-    placed = coverage["verortet"].reindex(inputs.index)
-    covered = coverage[f"versorgt_{bound}"].reindex(inputs.index)
-    out = inputs.copy()
-    out["unversorgt"] = placed - covered
+    placed = coverage["verortet"].reindex(inputs.index).to_numpy(dtype=float)
+    covered = coverage[f"versorgt_{bound}"].reindex(inputs.index).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["anteil_versorgt"] = (covered / placed.where(placed > 0) * 100).astype(float)
-    return out
+        share = np.where(placed > 0, covered / placed * 100, np.nan)
+    return inputs.assign(unversorgt=placed - covered, anteil_versorgt=share)
 
 
 def goalpost_text(key: str, target: str) -> str:

@@ -7,7 +7,6 @@ from indicators.format import format_short
 from maps.access_maps import class_styling
 from maps.layers import add_barrier
 from maps.scenario_maps import fill_data, layered_base, layers
-from register.completeness import result_gaps
 from ui import (
     analysis,
     charts,
@@ -97,7 +96,7 @@ with chart_col:
         charts.rank_interval_chart(ranking, st.session_state[state.STADTTEIL]), width="stretch"
     )
 
-gaps = result_gaps(pkg, res)  # supply figures resting on uncertain facility positions
+gaps = analysis.gaps(pkg, res)  # supply figures resting on uncertain facility positions
 register.gap_caption(ranking, gaps)
 
 not_ranked = ranking[~ranking["gerankt"]]

@@ -283,13 +283,11 @@ def _worst_gain(options, f: int, count: np.ndarray, reached_people: np.ndarray) 
     """People a new place adds when facility ``f`` lies where it takes most of them."""
     without = count.copy()
     if options.central[f] >= 0:
-        without[options.cells[f]] -= options.cover[f][options.central[f]]
+        without[options.reached(f, options.central[f])] -= 1
     free = reached_people * (without == 0)
     if not len(options.spots[f]):
         return float(free.sum())
-    cells = options.cells[f]
-    elsewhere = free.sum() - free[cells].sum()
-    return float(((~options.cover[f]) @ free[cells]).min() + elsewhere)
+    return float(free.sum() - (options.cover[f] @ free[options.cells[f]]).max())
 
 
 def new_site_warnings(result) -> list[list[str]]:

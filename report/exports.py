@@ -137,6 +137,10 @@ COLUMN_LABELS = {
     "rang": "Rang", "klasse": "Klasse (Nummer)", "klasse_text": "Klasse",
     "unvollstaendig": "Angaben unvollständig", "rang_p05": "Rang von (5. Perzentil)",
     "rang_median": "Rang (Median)", "rang_p95": "Rang bis (95. Perzentil)",
+    "rang_von": "geteilter Rang von", "rang_bis": "geteilter Rang bis",
+    "index_min": "Index bei günstigster Lage der Einrichtungen",
+    "index_max": "Index bei ungünstigster Lage der Einrichtungen",
+    "rang_luecke_von": "Rang je nach Lage von", "rang_luecke_bis": "Rang je nach Lage bis",
     # facilities
     "id": "Kennung", "typ": "Art", "name": "Name", "traeger": "Träger",
     "strasse_hausnr": "Adresse", "plz": "PLZ", "lage_methode": "Lage ermittelt über",
@@ -149,7 +153,8 @@ COLUMN_LABELS = {
 DECIMALS = {
     "zielgruppe": 0, "verortet": 0, "versorgt": 0, "unversorgt": 0, "anteil_versorgt": 1,
     "versorgt_min": 0, "versorgt_max": 0, "median_gehweg_m": 0, "median_gehzeit_min": 1,
-    "einrichtungen": 0, "je_einrichtung": 0, "index": 1, "rang_p05": 0, "rang_median": 0,
+    "einrichtungen": 0, "je_einrichtung": 0, "index": 1, "index_min": 1, "index_max": 1,
+    "rang_p05": 0, "rang_median": 0,
     "rang_p95": 0, "lage_genauigkeit_m": 0, "lat": 6, "lon": 6, "versorgt_oepnv": 0,
     "anteil_oepnv": 1, "median_min_oepnv": 1, "anteil_fuss": 1,
     **{i.id: i.decimals for i in INDICATORS.values()},

@@ -250,6 +250,8 @@ def propose(
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"Unbekanntes Ziel {objective!r}. Erlaubt: {', '.join(OBJECTIVES)}.")
+    if stops is None and kind != "facilities":
+        stops = package_stops(package)  # read once: names of the pool and of the proposal
     pool = candidate_pool(package, result, kind, stadtteile, stops)
     cells = result.cells
     problem = SitingProblem.from_geodataframe(cells, pool, result.params)
@@ -271,9 +273,7 @@ def propose(
     chosen = pool.iloc[list(solved.chosen)].copy()
     alts_table = _alternatives_table(alts, pool)
     if kind != "facilities":  # names from the stops: distinct and recognisable
-        _rename(
-            chosen, alts_table, pool, alts, stops if stops is not None else package_stops(package)
-        )
+        _rename(chosen, alts_table, pool, alts, stops)
     else:
         chosen["name"] = _distinct_all(chosen["name"].astype(str).tolist())
     wgs = to_wgs84(chosen)

@@ -451,13 +451,17 @@ def with_gap_ranges(
         ``rang_luecke_bis`` (NaN/NA where not ranked).
     """
     weights, target = scenario.weight_map, scenario.target
-    ranked = ranking["gerankt"]
+    ranked = ranking["gerankt"].to_numpy()
     low = index_only(bound_inputs(inputs, access.coverage, "max"), weights, target)
     high = index_only(bound_inputs(inputs, access.coverage, "min"), weights, target)
-    out = ranking.copy()
-    out["index_min"] = low.reindex(out.index).where(ranked)
-    out["index_max"] = high.reindex(out.index).where(ranked)
-    return out.join(gap_ranks(ranking, low, high))
+    low, high = low.reindex(ranking.index), high.reindex(ranking.index)
+    ranks = gap_ranks(ranking, low, high)
+    return ranking.assign(
+        index_min=np.where(ranked, low.to_numpy(), np.nan),
+        index_max=np.where(ranked, high.to_numpy(), np.nan),
+        rang_luecke_von=ranks["rang_luecke_von"].array,
+        rang_luecke_bis=ranks["rang_luecke_bis"].array,
+    )
 
 
 def _check_base(base: Result, scenario: Scenario, feed: Feed | None, draws: int) -> None:

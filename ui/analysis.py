@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from geo.access_adapter import AccessResult, SiteSelection
@@ -226,6 +227,18 @@ def result(
         scenario = replace(scenario, year=max(pkg.years))
     with_transit = (with_transit or scenario.weight_map["oepnv"] > 0) and pkg.gtfs_path is not None
     return _result(pkg, pkg.version, scenario, with_transit)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _gaps(_package: DataPackage, version: str, key: Scenario, _result: Result) -> pd.DataFrame:
+    from register.completeness import result_gaps
+
+    return result_gaps(_package, _result, after=False)
+
+
+def gaps(pkg: DataPackage, res: Result) -> pd.DataFrame:
+    """Data gaps of the status quo of ``res`` (cached: they depend on walking access only)."""
+    return _gaps(pkg, pkg.version, access_key(res.scenario), res)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -11,6 +11,7 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
+from geo.areas import stadtteil_at
 from geo.package import DataPackage
 from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
@@ -374,6 +375,32 @@ def facility_candidates(pkg: DataPackage, scenario: Scenario):
     """
     key = replace(analysis.access_key(scenario), removed=scenario.removed)
     return _candidates(pkg, pkg.version, key)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _site_warnings(
+    _package: DataPackage, version: str, key: int, lon: float, lat: float, _ev: Result
+) -> tuple[str, ...]:
+    from geo.crs import lonlat_to_metric
+    from register.completeness import site_warnings
+
+    point = lonlat_to_metric(lon, lat)[0]
+    nr = stadtteil_at(_package.stadtteile, lon, lat)
+    name = "" if nr is None else str(_package.stadtteile.at[nr, "stadtteil"])
+    closed = frozenset(_ev.scenario.removed)
+    return tuple(site_warnings(_ev.before, point, nr, name, closed))
+
+
+def site_warnings(pkg: DataPackage, ev: Result) -> list[tuple[str, ...]]:
+    """Gap warnings per new place (:func:`register.completeness.site_warnings`).
+
+    Cached per place (keyed by the status quo's assumptions and the closed places – a plain
+    hash, so a rerun does not hash whole scenarios): a click measures only the place it adds.
+    """
+    key = hash((analysis.access_key(ev.scenario), ev.scenario.removed))
+    return [
+        _site_warnings(pkg, pkg.version, key, site.lon, site.lat, ev) for site in ev.scenario.added
+    ]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -11,7 +11,6 @@ from geo.demand import TargetGroup
 from geo.package import DataPackage
 from geo.siting import MAX_K
 from indicators.format import format_coordinates, format_number
-from register.completeness import new_site_warnings
 from scenarios.exchange import to_json
 from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
@@ -28,7 +27,7 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
         st.markdown("**Neue Standorte**")
         if not scenario.added:
             st.caption("Noch keine – auf die Karte klicken oder einen Kandidaten wählen.")
-        warnings = new_site_warnings(ev) if scenario.added else []
+        warnings = simulation.site_warnings(data.package(), ev)
         for i, site in enumerate(scenario.added):
             text, button = st.columns([4, 1])
             text.write(f"**{i + 1}** · {md(site.name)}")
