@@ -192,7 +192,7 @@ def test_a_change_in_one_stadtteil_leaves_every_other_index_unchanged(data, othe
 
 def test_presets_answer_two_questions_and_anteilig_is_the_default():
     assert DEFAULT_PRESET == "anteilig"
-    assert DEFAULT_WEIGHTS == dict(PRESETS["anteilig"].weights)
+    assert dict(PRESETS["anteilig"].weights) == DEFAULT_WEIGHTS
     relative, absolute = PRESETS["anteilig"].weights, PRESETS["absolut"].weights
     assert relative["zielgruppe"] == relative["unversorgt"] == 0  # no counts: shares only
     assert absolute["unversorgt"] == max(absolute.values())  # the people without a place
@@ -231,7 +231,7 @@ def test_invalid_weights_name_the_value_and_the_range(text, message):
 
 def test_an_unknown_preset_names_the_value_and_the_choices():
     with pytest.raises(
-        ValueError, match="Unbekannte Gewichtung „relativ“. Erlaubt: anteilig, absolut"
+        ValueError, match=r"Unbekannte Gewichtung „relativ“\. Erlaubt: anteilig, absolut"
     ):
         parse_weights(None, "relativ")
 
