@@ -174,6 +174,19 @@ def _status_quo(_package: DataPackage, version: str, key: Scenario) -> AccessRes
     return access_for(_package, key, demand(_package, key.year, key.target))
 
 
+def access(pkg: DataPackage, scenario: Scenario) -> AccessResult:
+    """Walking access of a scenario: the cached status quo, or computed on top of it.
+
+    A scenario that only adds places measures just the new ones (see
+    :func:`scenarios.result.access_for`); the figures are those of the full computation.
+    """
+    scenario = replace(scenario, year=scenario.year or max(pkg.years))
+    before = _status_quo(pkg, pkg.version, access_key(scenario))
+    if scenario.is_empty:
+        return before
+    return access_for(pkg, scenario, demand(pkg, scenario.year, scenario.target), before=before)
+
+
 @st.cache_resource(max_entries=16, show_spinner="Auswertung wird berechnet …")
 def _base_result(_package: DataPackage, version: str, base: Scenario, with_transit: bool) -> Result:
     return compute(

@@ -58,7 +58,7 @@ def why_figures(row: pd.Series, n_ranked: int, flagged: bool) -> None:
         border=True,
     )
     cols[4].metric(
-        "Rang je nach Lage der Einrichtungen",
+        "Rang je nach Lage",
         tables.rank_span(row["rang_luecke_von"], row["rang_luecke_bis"]),
         help="Bester und schlechtester Rang, wenn die Einrichtungen mit ungenauer oder "
         "unbekannter Lage am günstigsten bzw. ungünstigsten lägen (mit den erfassten "

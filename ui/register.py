@@ -467,6 +467,6 @@ def gap_warning(name: str, gap: pd.Series) -> None:
         f"Datenlücke: Die Versorgungswerte von {markup.md(name)} beruhen auf unsicheren "
         f"Einrichtungslagen – {markup.md(gap['datenluecke_grund'])} (Anteil fußläufig "
         "Versorgter, je nachdem wo die Einrichtung liegt). Der Rang kann dadurch zu hoch oder zu "
-        "niedrig sein; siehe „Rang je nach Lage der Einrichtungen“.",
+        "niedrig sein; siehe „Rang je nach Lage“.",
         icon=":material/warning:",
     )

@@ -17,7 +17,7 @@ from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
 from scenarios.model import MAX_CROSSINGS, NewCrossing, NewSite, Scenario
 from scenarios.placement import place
-from scenarios.result import Result, access_for, base_of, scenario_barrier, transit_gain_cells
+from scenarios.result import Result, base_of, scenario_barrier, transit_gain_cells
 from scenarios.result import check_fits as scenario_fits
 from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, data, state
@@ -281,8 +281,7 @@ def _propose(
 ) -> Proposal:
     from scenarios.proposals import propose
 
-    demand = analysis.demand(_package, scenario.year, scenario.target)
-    result = access_for(_package, scenario, demand)
+    result = analysis.access(_package, scenario)  # the status quo from the cache
     return propose(_package, result, k, kind, list(stadtteile) or None, objective)
 
 
@@ -363,8 +362,7 @@ def drop_proposal() -> None:
 def _candidates(_package: DataPackage, version: str, key: Scenario):
     from scenarios.proposals import candidate_pool
 
-    demand = analysis.demand(_package, key.year, key.target)
-    return candidate_pool(_package, access_for(_package, key, demand), "facilities")
+    return candidate_pool(_package, analysis.access(_package, key), "facilities")
 
 
 def facility_candidates(pkg: DataPackage, scenario: Scenario):

@@ -97,7 +97,7 @@ def test_warum_card_shows_shared_rank_and_the_rank_range_from_positions(app_for,
     at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("02").run()
     assert not at.exception
     assert _metric(at, "Rang").endswith("von 2")
-    assert _metric(at, "Rang je nach Lage der Einrichtungen") in {"1", "2", "1–2"}
+    assert _metric(at, "Rang je nach Lage") in {"1", "2", "1–2"}
     warnings = [w.value.replace("\\", "") for w in at.warning]  # markdown escapes
     assert any("Seniorentreff Kastanie ohne Lage: 0,0–49,0 %" in w for w in warnings)
 
