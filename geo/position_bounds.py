@@ -239,7 +239,7 @@ def position_options(
     radius = np.nan_to_num(np.asarray(radius, dtype=float).reshape(-1), nan=0.0)
     cells_xy = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
     unplaced_spots = unplaced_spots or {}
-    kinds, spots, central, cells, cover, radii = [], [], [], [], [], []
+    kinds, spots, central, radii = [], [], [], []
     for f in range(len(ids)):
         if np.isfinite(xy[f]).all():
             kinds.append(APPROXIMATE if radius[f] > 0 else FIXED)
@@ -251,11 +251,21 @@ def position_options(
             spots.append(unplaced_spots.get(f, np.zeros((0, 2))))
             central.append(-1)
             radii.append(np.nan)
-        rows, cols, _ = params.metric.pairs_within(cells_xy, spots[-1], params.max_walk_m)
-        reached = np.unique(rows)
+    # One pass over all spots of all facilities (the Elbe test of the cells runs once).
+    offsets = np.cumsum([0, *(len(p) for p in spots)])
+    everything = np.vstack([*spots, np.zeros((0, 2))])
+    rows, cols, _ = params.metric.pairs_within(cells_xy, everything, params.max_walk_m)
+    owner = np.searchsorted(offsets, cols, side="right") - 1
+    order = np.argsort(owner, kind="stable")
+    rows, cols, owner = rows[order], cols[order], owner[order]
+    bounds = np.searchsorted(owner, np.arange(len(ids) + 1))
+    cells, cover = [], []
+    for f in range(len(ids)):
+        r, c = rows[bounds[f] : bounds[f + 1]], cols[bounds[f] : bounds[f + 1]] - offsets[f]
+        reached = np.unique(r)
         matrix = csr_matrix(
-            (np.ones(len(rows)), (cols, np.searchsorted(reached, rows))),
-            shape=(len(spots[-1]), len(reached)),
+            (np.ones(len(r)), (c, np.searchsorted(reached, r))),
+            shape=(len(spots[f]), len(reached)),
         )
         matrix.sum_duplicates()
         cells.append(reached)

@@ -747,20 +747,25 @@ def gap_ranks(ranking: pd.DataFrame, index_low: pd.Series, index_high: pd.Series
     pandas.DataFrame
         ``rang_luecke_von`` and ``rang_luecke_bis`` (Int64, NA where not ranked).
     """
-    ranked = ranking.index[ranking["gerankt"]]
-    centre = ranking.loc[ranked, "index"].to_numpy(float)
-    low = np.fmin(index_low.reindex(ranked).to_numpy(float), centre)
-    high = np.fmax(index_high.reindex(ranked).to_numpy(float), centre)
+    ranked = ranking["gerankt"].to_numpy(dtype=bool)
+    centre = ranking["index"].to_numpy(dtype=float)[ranked]
+    low = np.fmin(index_low.reindex(ranking.index).to_numpy(dtype=float)[ranked], centre)
+    high = np.fmax(index_high.reindex(ranking.index).to_numpy(dtype=float)[ranked], centre)
     ahead_at_best = low[None, :] > high[:, None]  # [a, b]: b ahead of a even at a's best
     ahead_at_worst = high[None, :] > low[:, None]
     np.fill_diagonal(ahead_at_worst, False)
-    rank = ranking.loc[ranked, "rang"].to_numpy(float)
-    best = np.minimum(1 + ahead_at_best.sum(axis=1), rank)
-    worst = np.maximum(1 + ahead_at_worst.sum(axis=1), rank)
-    out = pd.DataFrame(index=ranking.index)
-    out["rang_luecke_von"] = pd.Series(best, index=ranked).reindex(ranking.index).astype("Int64")
-    out["rang_luecke_bis"] = pd.Series(worst, index=ranked).reindex(ranking.index).astype("Int64")
-    return out
+    rank = ranking["rang"].to_numpy(dtype=float, na_value=np.nan)[ranked]
+    best = np.full(len(ranking), np.nan)
+    worst = np.full(len(ranking), np.nan)
+    best[ranked] = np.minimum(1 + ahead_at_best.sum(axis=1), rank)
+    worst[ranked] = np.maximum(1 + ahead_at_worst.sum(axis=1), rank)
+    return pd.DataFrame(
+        {
+            "rang_luecke_von": pd.array(best, dtype="Int64"),
+            "rang_luecke_bis": pd.array(worst, dtype="Int64"),
+        },
+        index=ranking.index,
+    )
 
 
 def method_lines(target: str, with_transit: bool = False) -> list[str]:

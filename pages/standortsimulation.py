@@ -142,4 +142,6 @@ def workspace() -> None:
 # Outside the fragment: a map click does not resend it; changing a crossing reruns the page.
 with presentation.editing("querungen"):
     siting_panels.crossings_panel(pkg, simulation.current())
+with presentation.editing("stadtteilmitte"):
+    siting_panels.centre_panel(pkg)
 workspace()

@@ -53,19 +53,6 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
                 args=(point.x, point.y, "kandidat"),
                 kwargs={"ref": row["ref"], "name": row["name"]},
             )
-        pkg = data.package()
-        middle = st.selectbox(
-            "Standort in der Mitte eines Stadtteils",
-            list(simulation.centres(pkg)),
-            index=None,
-            placeholder="Stadtteil wählen …",
-            format_func=pickers.stadtteil_label(pkg),
-            help="Die bevölkerungsgewichtete Mitte: die bewohnte Zelle, von der aus die "
-            "Einwohner des Stadtteils zusammen den kürzesten Weg haben – etwa für den Treff "
-            "eines Bürgervereins, dessen Adresse noch fehlt.",
-        )
-        if middle is not None:
-            st.button("Stadtteilmitte übernehmen", on_click=simulation.add_centre, args=(middle,))
     with close_col:
         existing = ev.before.sites.set_index("id")["name"]
         # The widget shows the scenario as it is (also after "Szenario leeren" or a load).
@@ -77,6 +64,31 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
             placeholder="Einrichtungen wählen …",
             key=state.CLOSE_PICK,
             on_change=simulation.close_places,
+        )
+
+
+def centre_panel(pkg: DataPackage) -> None:
+    """Add a place at the population-weighted centre of a Stadtteil.
+
+    Drawn outside the page's fragment: a map click does not resend the list of Stadtteile.
+    """
+    with st.expander("Standort in der Mitte eines Stadtteils"):
+        left, right = st.columns([3, 1])
+        middle = left.selectbox(
+            "Stadtteil",
+            list(simulation.centres(pkg)),
+            index=None,
+            placeholder="Stadtteil wählen …",
+            format_func=pickers.stadtteil_label(pkg),
+            help="Die bevölkerungsgewichtete Mitte: die bewohnte Zelle, von der aus die "
+            "Einwohner des Stadtteils zusammen den kürzesten Weg haben – etwa für den Treff "
+            "eines Bürgervereins, dessen Adresse noch fehlt.",
+        )
+        right.button(
+            "Stadtteilmitte übernehmen",
+            on_click=simulation.add_centre,
+            args=(middle,),
+            disabled=middle is None,
         )
 
 
