@@ -321,7 +321,11 @@ def site_positions(
     points = np.full((len(sites), 2), np.nan)
     if (~missing).any():
         points[~missing.to_numpy()] = xy(sites[~missing])
-    radius = pd.to_numeric(sites.get("lage_genauigkeit_m", 0.0), errors="coerce")
+    radius = (
+        pd.to_numeric(sites["lage_genauigkeit_m"], errors="coerce").to_numpy(dtype=float)
+        if "lage_genauigkeit_m" in sites
+        else np.zeros(len(sites))
+    )
     areas = [None if pd.isna(v) else str(v) for v in sites["stadtteil_nr"]]
     unplaced_spots = {}
     for i in np.flatnonzero(missing.to_numpy()):
@@ -334,7 +338,7 @@ def site_positions(
         [str(v) for v in sites["name"]],
         areas,
         points,
-        np.asarray(radius, dtype=float).reshape(-1),
+        radius,
         cells_xy,
         params,
         city=package.stadtgrenze.geometry.union_all(),

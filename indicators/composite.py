@@ -493,16 +493,21 @@ def rank_intervals(
     pandas.DataFrame
         ``rang_p05``, ``rang_median``, ``rang_p95`` per Stadtteil.
     """
-    columns = ["rang_p05", "rang_median", "rang_p95"]
-    out = pd.DataFrame(np.nan, index=scores.index, columns=columns)
     if n_draws <= 0:
         if not 0 <= spread < 1:
             raise ValueError("Die Streuung der Gewichte muss zwischen 0 und 1 liegen.")
+        return _rank_percentiles(None, scores.index)
+    return _rank_percentiles(index_draws(scores, weights, n_draws, spread, seed), scores.index)
+
+
+def _rank_percentiles(draws: np.ndarray | None, index: pd.Index) -> pd.DataFrame:
+    """5th percentile, median and 95th percentile of the ranks over the draws."""
+    out = pd.DataFrame(np.nan, index=index, columns=["rang_p05", "rang_median", "rang_p95"])
+    if draws is None or not len(draws):
         return out
-    index = index_draws(scores, weights, n_draws, spread, seed)
-    valid = ~np.isnan(index[0])
+    valid = ~np.isnan(draws[0])
     if valid.any():
-        ranks = ranks_of(index[:, valid])
+        ranks = ranks_of(draws[:, valid])
         out.loc[valid, "rang_p05"] = np.percentile(ranks, 5, axis=0)
         out.loc[valid, "rang_median"] = np.median(ranks, axis=0)
         out.loc[valid, "rang_p95"] = np.percentile(ranks, 95, axis=0)
@@ -655,17 +660,7 @@ def underserved(
     }
     columns.update({f"score_{key}": scores[:, j] for j, key in enumerate(KEYS)})
     columns.update({f"beitrag_{key}": contrib[:, j] for j, key in enumerate(KEYS)})
-    out = pd.DataFrame(columns, index=table.index)
-    intervals = pd.DataFrame(
-        np.nan, index=table.index, columns=["rang_p05", "rang_median", "rang_p95"]
-    )
-    valid = ranked & ~np.isnan(index)
-    if draws is not None and valid.any():
-        ranks = ranks_of(draws[:, valid])
-        intervals.loc[valid, "rang_p05"] = np.percentile(ranks, 5, axis=0)
-        intervals.loc[valid, "rang_median"] = np.median(ranks, axis=0)
-        intervals.loc[valid, "rang_p95"] = np.percentile(ranks, 95, axis=0)
-    out = out.join(intervals)
+    out = pd.DataFrame(columns, index=table.index).join(_rank_percentiles(draws, table.index))
     return out.sort_values(["gerankt", "rang"], ascending=[False, True], na_position="last")
 
 

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 
+from indicators.composite import whole_rank
 from indicators.format import format_number
 
 #: GEOS validity reasons (``shapely.is_valid_reason``) in German.
@@ -94,7 +95,7 @@ def share_range(low: float, high: float, unlocated: int = 0) -> str:
 
 def rank_bounds(low: float, high: float) -> tuple[int, int]:
     """The 5–95 % rank interval rounded to whole ranks (halves up)."""
-    return math.floor(low + 0.5), math.floor(high + 0.5)
+    return whole_rank(low), whole_rank(high)
 
 
 def rank_span(low: float, high: float) -> str:

@@ -201,7 +201,7 @@ def _base_result(_package: DataPackage, version: str, base: Scenario, with_trans
 
 @st.cache_resource(max_entries=32, show_spinner="Auswertung wird berechnet …")
 def _result(_package: DataPackage, version: str, scenario: Scenario, with_transit: bool) -> Result:
-    # The status quo (access, ranking with its rank intervals, scale) is cached on its own;
+    # The status quo (access, ranking with its rank intervals, coverage ranges) is cached on its own;
     # a changed overlay computes only the situation after (scenarios.result.compute, base=).
     base = _base_result(_package, version, base_of(scenario), with_transit)
     if scenario.is_empty:
