@@ -31,12 +31,15 @@ from geo.sources import ATTRIBUTION, SOURCES
 from indicators.composite import (
     CLASS_NOTE,
     COMPONENTS,
+    DEFAULT_PRESET,
+    DEFAULT_REASON,
     PRESETS,
     SHARED_RANK_SHARE,
     goalpost_text,
     is_robust,
     method_lines,
     preset_label,
+    preset_of,
     reason_line,
     shared_rank_text,
 )
@@ -374,8 +377,6 @@ def _sentence(text: str) -> str:
 
 def _question(ctx: _Context) -> str:
     """The question the weighting answers, and why the default is the default."""
-    from indicators.composite import DEFAULT_PRESET, DEFAULT_REASON, preset_of
-
     key = preset_of(ctx.scenario.weight_map)
     asked = PRESETS[key].question if key else "eigene Gewichte der Bestandteile."
     return f"{asked} Standard ist „{DEFAULT_PRESET}“: {DEFAULT_REASON}"
