@@ -794,7 +794,7 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
             table(
                 header,
                 rows,
-                [2.3, 1.1, 1.1, 1.1, 1, 1, 0.9, 0.9, 1.1, 1.1],
+                [2.0, 1.3, 1.3, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3],
                 ctx.st,
                 right=[1, 2, 3, 4, 5, 6, 7],
             )
