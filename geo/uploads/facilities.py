@@ -7,22 +7,16 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
-from pyproj.exceptions import CRSError
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
 from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH
+from geo.plausibility import german
 from geo.readers import CITY_TOLERANCE_M
-from geo.uploads.files import (
-    GEO_SUFFIXES,
-    canonical,
-    has_markup,
-    parse_numbers,
-    read_geodata,
-    read_table,
-)
+from geo.uploads import hints
+from geo.uploads.files import GEO_SUFFIXES, canonical, has_markup, read_geodata, read_table
 from geo.uploads.limits import MAX_PROBLEMS, capped
+from geo.uploads.numbers import EASTING, LATITUDE, LONGITUDE, NORTHING, RADIUS, parse_column
 from geo.uploads.report import Problem, StopReadingError, UploadResult
 
 #: Largest plausible radius of an approximate position (m).
@@ -84,11 +78,11 @@ def validate_facilities(
             raw = read_geodata(name, content, errors, warnings, layer, result.layers)
             points = _geodata_points(raw, errors)
             frame = canonical(
-                pd.DataFrame(raw.drop(columns="geometry")), FACILITY_ALIASES, warnings
+                pd.DataFrame(raw.drop(columns="geometry")), FACILITY_ALIASES, warnings, errors
             )
         else:
             frame = canonical(
-                read_table(name, content, errors, warnings), FACILITY_ALIASES, warnings
+                read_table(name, content, errors, warnings), FACILITY_ALIASES, warnings, errors
             )
             points, swapped = _table_points(frame, errors, warnings)
     except StopReadingError:
@@ -115,6 +109,11 @@ def _rows(frame: pd.DataFrame | pd.Series) -> np.ndarray:
 
 
 def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeries:
+    """Points of a GIS file in EPSG:25832 (its CRS already checked by the reader).
+
+    A MultiPoint with exactly one point is that point (GIS programs save single points so);
+    a coordinate out of the range of a geographic system is an error naming the object.
+    """
     if raw.crs is None:
         errors.append(
             Problem(
@@ -123,23 +122,27 @@ def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeri
             )
         )
         raise StopReadingError
-    try:
-        CRS.from_user_input(raw.crs)
-    except CRSError as exc:
-        errors.append(
-            Problem(
-                f"Unbekanntes Koordinatenreferenzsystem {raw.crs}.",
-                "Nach EPSG:4326 oder EPSG:25832 umprojizieren.",
-            )
-        )
-        raise StopReadingError from exc
     bad = []
+    geometries = []
     for row, geom in zip(_rows(raw), raw.geometry, strict=True):
+        if geom is not None and geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
+            geom = geom.geoms[0]
+        geometries.append(geom)
         if geom is None or geom.is_empty:
             bad.append(
                 Problem(
                     "Objekt ohne Geometrie.",
                     "Punkt einzeichnen oder Zeile löschen.",
+                    int(row),
+                    "geometry",
+                )
+            )
+        elif geom.geom_type == "MultiPoint":
+            bad.append(
+                Problem(
+                    f"MultiPoint mit {len(geom.geoms)} Punkten; erwartet wird ein Punkt je "
+                    "Einrichtung.",
+                    "Die Punkte im GIS vereinzeln (je Einrichtung ein Objekt).",
                     int(row),
                     "geometry",
                 )
@@ -156,9 +159,20 @@ def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeri
     if bad:
         capped(errors, bad)
         raise StopReadingError
+    source = gpd.GeoSeries(geometries, index=raw.index, crs=raw.crs)
+    x, y = pd.Series(source.x, index=raw.index), pd.Series(source.y, index=raw.index)
+    problems = [
+        Problem("Koordinate ist keine endliche Zahl.", hints.GEO_RANGE, int(row), "geometry")
+        for row in _rows(raw)[~(np.isfinite(x) & np.isfinite(y)).to_numpy()]
+    ]
+    if raw.crs.is_geographic:
+        problems += _range_problems(y, x, _rows(raw), ("geometry", "geometry"), raw.crs.name)
+    if problems:
+        capped(errors, problems)
+        raise StopReadingError
     fix = "Koordinatensystem prüfen und nach EPSG:4326 oder EPSG:25832 umprojizieren."
     try:
-        points = raw.geometry.to_crs(METRIC_CRS)
+        points = source.to_crs(METRIC_CRS)
     except Exception as exc:  # pyproj raises different errors for impossible transforms
         errors.append(Problem(f"Umprojizieren aus {raw.crs.name} nicht möglich.", fix))
         raise StopReadingError from exc
@@ -169,6 +183,40 @@ def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeri
         )
         raise StopReadingError
     return points
+
+
+def _range_problems(
+    lat: pd.Series,
+    lon: pd.Series,
+    rows: np.ndarray,
+    columns: tuple[str, str],
+    system: str | None = None,
+) -> list[Problem]:
+    """Degrees no point on earth has: one problem per coordinate, naming the row.
+
+    The one rule for every format: in degrees (a table's lat/lon, or a GIS file in the
+    geographic system named ``system``) the latitude lies within ±90°, the longitude within
+    ±180°.
+    """
+    problems = []
+    for values, column, limit, word, fix in (
+        (lat, columns[0], 90.0, "Breitengrad", hints.LATITUDE),
+        (lon, columns[1], 180.0, "Längengrad", hints.LONGITUDE),
+    ):
+        data = values.to_numpy(dtype=float)
+        suffix = (
+            f" – die Koordinaten passen nicht zum angegebenen System {system}" if system else ""
+        )
+        problems += [
+            Problem(
+                f"{word} {german(data[pos])} liegt außerhalb ±{limit:.0f}°{suffix}.",
+                hints.GEO_RANGE if system else fix,
+                int(rows[pos]),
+                column,
+            )
+            for pos in np.flatnonzero(np.isfinite(data) & (np.abs(data) > limit))
+        ]
+    return problems
 
 
 def _table_points(
@@ -183,21 +231,13 @@ def _table_points(
     rows = _rows(frame)
     problems: list[Problem] = []
     if {"lat", "lon"} <= set(frame.columns):
-        y = parse_numbers(frame["lat"], "lat", errors, allow_negative=True)
-        x = parse_numbers(frame["lon"], "lon", errors, allow_negative=True)
+        y = parse_column(frame["lat"], "lat", LATITUDE, errors, allow_negative=True)
+        x = parse_column(frame["lon"], "lon", LONGITUDE, errors, allow_negative=True)
         crs, names = WGS84, ("lat", "lon")
-        problems += [
-            Problem(
-                f"Breitengrad {_german(y.iloc[pos])} liegt außerhalb ±90°.",
-                "lat in Grad (WGS84) angeben; Meterkoordinaten als x/y.",
-                int(rows[pos]),
-                "lat",
-            )
-            for pos in np.flatnonzero((y.abs() > 90).to_numpy())
-        ]
+        problems += _range_problems(y, x, rows, names)
     elif {"x", "y"} <= set(frame.columns):
-        x = parse_numbers(frame["x"], "x", errors)
-        y = parse_numbers(frame["y"], "y", errors)
+        x = parse_column(frame["x"], "x", EASTING, errors)
+        y = parse_column(frame["y"], "y", NORTHING, errors)
         crs, names = METRIC_CRS, ("y", "x")
     else:
         errors.append(
@@ -359,7 +399,7 @@ def _facility_columns(
             )
         out[column] = values
     capped(errors, sorted(problems, key=lambda p: p.row or 0))
-    accuracy = parse_numbers(text("lage_genauigkeit_m"), "lage_genauigkeit_m", errors)
+    accuracy = parse_column(text("lage_genauigkeit_m"), "lage_genauigkeit_m", RADIUS, errors)
     capped(
         errors,
         [

@@ -1,0 +1,49 @@
+r"""Untrusted text made safe to show: control characters become visible escapes.
+
+A file name or a cell can carry terminal escape sequences (``ESC[2J`` clears the screen,
+``ESC]52`` writes the clipboard), bidirectional overrides that reorder what a reader sees, or
+lone surrogates that cannot be printed. :func:`escape_controls` turns every such character
+into a visible ``\\x1b`` / ``\\u202e`` escape, keeping line breaks and tabs where wanted; the
+command line passes all its text output through it, and messages quote untrusted values
+with it.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: C0 controls (except tab and line feed), DEL, C1 controls, bidirectional overrides and
+#: isolates, zero-width and line/paragraph separators, lone surrogates.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+_UNSAFE_IN_LINE = re.compile(_UNSAFE.pattern[:-1] + "\t\n]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, *, keep_lines: bool = True) -> str:
+    r"""``text`` with every control or invisible formatting character as a visible escape.
+
+    Parameters
+    ----------
+    text : str
+        Any text (file names, cell values, messages quoting them).
+    keep_lines : bool
+        Keep line feeds and tabs (multi-line output); False escapes them too (one line).
+
+    Returns
+    -------
+    str
+        Printable text: ``"a\\x1b[31mb"`` for ``"a\\x1b[31mb"`` with a real ESC.
+    """
+    return (_UNSAFE if keep_lines else _UNSAFE_IN_LINE).sub(_escape, text)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """An untrusted value for a German message: ``„…“``, shortened, controls escaped."""
+    short = text if len(text) <= limit else text[:limit] + "…"
+    return f"„{escape_controls(short, keep_lines=False)}“"
