@@ -3,7 +3,7 @@ r"""Untrusted text made safe to show: control characters become visible escapes.
 A file name or a cell can carry terminal escape sequences (``ESC[2J`` clears the screen,
 ``ESC]52`` writes the clipboard), bidirectional overrides that reorder what a reader sees, or
 lone surrogates that cannot be printed. :func:`escape_controls` turns every such character
-into a visible ``\\x1b`` / ``\\u202e`` escape, keeping line breaks and tabs where wanted; the
+into a visible ``\x1b`` / ``\u202e`` escape, keeping line breaks and tabs where wanted; the
 command line passes all its text output through it, and messages quote untrusted values
 with it.
 """
@@ -38,7 +38,7 @@ def escape_controls(text: str, *, keep_lines: bool = True) -> str:
     Returns
     -------
     str
-        Printable text: ``"a\\x1b[31mb"`` for ``"a\\x1b[31mb"`` with a real ESC.
+        Printable text: a real ESC in ``"a<ESC>[31mb"`` becomes ``"a\x1b[31mb"``.
     """
     return (_UNSAFE if keep_lines else _UNSAFE_IN_LINE).sub(_escape, text)
 
