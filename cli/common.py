@@ -17,6 +17,7 @@ import pandas as pd
 from geo.config import DATA_ENV, data_dir
 from geo.package import DataPackage
 from geo.package_cache import load_package_cached
+from geo.safe_text import defuse_formula
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -57,12 +58,17 @@ def _plain(value: object) -> object:
 def write_table(df: pd.DataFrame, fmt: str, output: Path | None) -> None:
     """Write a table as CSV (dot decimal, empty = missing) or JSON (records, null = missing).
 
-    Infinite values are written as missing; README documents where they occur.
+    Infinite values are written as missing; README documents where they occur. In CSV, a
+    text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) gets a
+    leading apostrophe, as in every export of the app.
     """
     clean = df.replace([math.inf, -math.inf], float("nan"))
     stream: TextIO
     with output.open("w", encoding="utf-8", newline="") if output else _stdout() as stream:
         if fmt == "csv":
+            text_columns = [c for c in clean.columns if not pd.api.types.is_numeric_dtype(clean[c])]
+            for column in text_columns:
+                clean[column] = clean[column].map(defuse_formula)
             clean.to_csv(stream, index=False, lineterminator="\n")
         else:
             records = [

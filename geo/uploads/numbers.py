@@ -277,13 +277,17 @@ def parse_count(value: object, label: str, low: int = 0, high: int | None = None
     ValueError
         German message starting with ``label``: not a number, not whole, out of range.
     """
-    number = parse_value(value, COUNT, label)
+    bounds = f"von {low:,} bis {high:,}".replace(",", ".") if high is not None else f"ab {low}"
+    refusal = ValueError(
+        f"{label}: {str(value)[:40]!r} ist keine ganze Zahl {bounds}. Lösung: eine ganze Zahl "
+        f"{bounds} angeben."
+    )
+    try:
+        number = parse_value(value, COUNT, label)
+    except ValueError:
+        raise refusal from None
     if number is None:
         raise ValueError(f"{label}: Es fehlt eine Zahl. Lösung: eine ganze Zahl angeben.")
-    bounds = f"von {low:,} bis {high:,}".replace(",", ".") if high is not None else f"ab {low}"
     if not number.is_integer() or number < low or (high is not None and number > high):
-        raise ValueError(
-            f"{label}: {str(value)[:40]!r} ist keine ganze Zahl {bounds}. Lösung: eine ganze "
-            f"Zahl {bounds} angeben."
-        )
+        raise refusal
     return int(number)

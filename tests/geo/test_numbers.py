@@ -130,8 +130,8 @@ def test_counts_typed_by_a_planner(text, expected):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("x", "Anzahl: Keine Zahl: 'x'"),
-        ("²", "Anzahl: Keine Zahl: '²'"),
+        ("x", "Anzahl: 'x' ist keine ganze Zahl von 0 bis 10.000"),
+        ("²", "Anzahl: '²' ist keine ganze Zahl"),
         ("2,5", "'2,5' ist keine ganze Zahl von 0 bis 10.000"),
         ("-1", "'-1' ist keine ganze Zahl von 0 bis 10.000"),
         ("99999", "'99999' ist keine ganze Zahl von 0 bis 10.000"),

@@ -85,7 +85,7 @@ def test_depth_limit_message():
     ("text", "message"),
     [
         ('{"a": 1, "a": 2}', "Das Feld „a“ kommt in einem Objekt zweimal vor"),
-        ('{"\\u001b[2J": 1, "\\u001b[2J": 2}', "Das Feld „\\x1b[2J“ kommt"),
+        ('{"\\u001b[2J": 1, "\\u001b[2J": 2}', "Das Feld „\\u001b[2J“ kommt"),
         ("[NaN]", "NaN ist keine gültige Zahl"),
         ("[1e400]", "Die Zahl 1e400 ist zu groß"),
         ("[" + "1" * 5000 + "]", "Eine Zahl hat 5000 Ziffern"),
