@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.config import DATA_ENV, data_dir
 from geo.package import DataPackage
-from geo.package_cache import load_package_cached
+from geo.package_cache import NOTICES, load_package_cached
 from geo.safe_text import defuse_formula
 
 
@@ -38,12 +38,25 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def base_package(args: argparse.Namespace) -> DataPackage:
+    """The data package named by ``--data`` (or the default), through the disk cache.
+
+    If the cache could not be used safely (a folder open to others, a planted link), the
+    reason is printed once as a German ``Hinweis`` on stderr; the result is the same.
+    """
+    root = args.data if args.data is not None else data_dir()
+    package = load_package_cached(root)
+    for notice in NOTICES:
+        print(f"Hinweis: {notice}", file=sys.stderr)
+    NOTICES.clear()
+    return package
+
+
 def package_from(args: argparse.Namespace) -> DataPackage:
     """Load the data package named by ``--data`` (or the default), with the register applied."""
     from register.store import apply_register  # the planners' facility register (issue 11)
 
-    root = args.data if args.data is not None else data_dir()
-    return apply_register(load_package_cached(root))
+    return apply_register(base_package(args))
 
 
 def _plain(value: object) -> object:

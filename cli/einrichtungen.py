@@ -14,10 +14,8 @@ import sys
 from pathlib import Path
 
 from cli import COMMANDS
-from cli.common import add_data_option, write_table
-from geo.config import data_dir
+from cli.common import add_data_option, base_package, write_table
 from geo.package import DataPackage
-from geo.package_cache import load_package_cached
 from geo.uploads.numbers import (
     EASTING,
     LATITUDE,
@@ -178,7 +176,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _package(args: argparse.Namespace) -> DataPackage:
-    return load_package_cached(args.data if args.data is not None else data_dir())
+    return base_package(args)
 
 
 def _field_values(args: argparse.Namespace) -> dict:
