@@ -2,17 +2,22 @@
 
 PROJ reads what a CRS definition names: ``+nadgrids=/some/file`` or ``+init=file:…`` inside
 ``EXTENSION["PROJ4", …]``, ``PARAMETERFILE[…]`` of a WKT2 operation, a ``pipeline`` – and
-then opens that path (FIFOs and devices included) in the worker. So an upload's definition
-(a ``.prj``, a GeoPackage ``srs`` row, a GeoJSON ``crs`` name) is used only to *identify*
-an EPSG code, never to drive a transformation:
+then opens that path (FIFOs and devices included). So an upload's definition (a ``.prj``, a
+GeoPackage ``srs`` row, a GeoJSON ``crs`` name) is used only to *identify* an EPSG code,
+never to drive a transformation:
 
-1. the text is screened first – only WKT that starts like a CRS and contains none of
-   :data:`FORBIDDEN` (case-insensitive) is passed to PROJ at all;
-2. PROJ identifies the EPSG code (``to_epsg``, confidence ≥ 70 %);
+1. in the worker that parses the upload, the definition is only *screened*, without PROJ
+   (:func:`screen`): only WKT that starts like a CRS and contains none of
+   :data:`FORBIDDEN` (case-insensitive) passes; a GeoJSON ``crs`` must be an EPSG code;
+2. back in the calling process, PROJ identifies the EPSG code of a screened WKT
+   (``to_epsg``, confidence ≥ 70 %; :func:`identify`);
 3. the CRS is rebuilt from that code (:func:`epsg`), so only PROJ's own database describes
    what happens to the coordinates.
 
-A definition that fails any step is refused with a German message.
+The worker itself never calls PROJ (PROJ would open its database there): the readers return
+the EPSG code or the screened text, and :func:`geo.uploads.facilities.place_facilities`
+transforms the points afterwards. A definition that fails any step is refused with a German
+message.
 """
 
 from __future__ import annotations
@@ -72,8 +77,8 @@ def epsg(code: object) -> CRS:
         raise CRSRefusedError(f"EPSG:{number} ist ein unbekanntes Koordinatensystem.") from None
 
 
-def from_definition(text: str, where: str) -> CRS:
-    """The EPSG CRS a WKT definition of an upload stands for.
+def screen(text: str, where: str) -> str:
+    """A WKT definition of an upload, checked without PROJ; returned stripped.
 
     Parameters
     ----------
@@ -85,7 +90,7 @@ def from_definition(text: str, where: str) -> CRS:
     Raises
     ------
     CRSRefusedError
-        Not WKT of a CRS, a forbidden element, or no EPSG code identified.
+        Empty, too long, control characters, a forbidden element, or not WKT of a CRS.
     """
     text = text.strip()
     if not text:
@@ -103,6 +108,20 @@ def from_definition(text: str, where: str) -> CRS:
         )
     if not _WKT_START.match(text):
         raise CRSRefusedError(f"Das Koordinatensystem in {where} ist keine WKT-Beschreibung.")
+    return text
+
+
+def identify(source: int | str, where: str) -> CRS:
+    """The EPSG CRS of an EPSG code or of a definition :func:`screen` let pass.
+
+    Raises
+    ------
+    CRSRefusedError
+        Unknown code, or no EPSG code identified for the definition.
+    """
+    if not isinstance(source, str):
+        return epsg(source)
+    text = screen(source, where)  # again: this function may be called with any text
     try:
         code = CRS.from_wkt(text).to_epsg(min_confidence=MIN_CONFIDENCE)
     except CRSError:
@@ -113,3 +132,8 @@ def from_definition(text: str, where: str) -> CRS:
             "System)."
         )
     return epsg(code)
+
+
+def from_definition(text: str, where: str) -> CRS:
+    """:func:`screen` and :func:`identify` in one step (for callers outside the worker)."""
+    return identify(screen(text, where), where)

@@ -64,21 +64,29 @@ def read_geodata(
     warnings: list[Problem] | None = None,
     layer: str | None = None,
     layers: list[str] | None = None,
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, int | str | None]:
     """GeoJSON, GeoPackage or zipped Shapefile with point geometries (any CRS).
 
-    Each format is read by its own bounded reader (no GDAL): see :mod:`geo.uploads.geojson`,
-    :mod:`geo.uploads.gpkg` and :mod:`geo.uploads.shapefile`. The index is the object
-    number − 2.
+    Each format is read by its own bounded reader (no GDAL, no PROJ): see
+    :mod:`geo.uploads.geojson`, :mod:`geo.uploads.gpkg` and :mod:`geo.uploads.shapefile`.
+    The index is the object number − 2.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Attributes and geometries, without ``crs``.
+    int, str or None
+        The file's coordinate system: EPSG code, screened WKT (:mod:`geo.uploads.crs`) or
+        None if the file gives none.
     """
     warnings = [] if warnings is None else warnings
     fmt = check_format(name, content, errors)
     if fmt == "GeoJSON":
-        frame = read_geojson(content, errors)
+        frame, crs = read_geojson(content, errors)
     elif fmt == "GPKG":
-        frame = read_gpkg(content, errors, layer, layers)
+        frame, crs = read_gpkg(content, errors, layer, layers)
     elif fmt == "Shapefile-ZIP":
-        frame = read_shapefile_zip(content, errors, warnings)
+        frame, crs = read_shapefile_zip(content, errors, warnings)
     else:
         errors.append(
             Problem(
@@ -96,7 +104,7 @@ def read_geodata(
         raise StopReadingError
     frame.columns = [str(c).strip() for c in frame.columns]
     check_cells(frame, errors)
-    return frame
+    return frame, crs
 
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})

@@ -15,11 +15,9 @@ import re
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pyproj import CRS
 
 from geo import untrusted_json
 from geo.uploads import hints
-from geo.uploads.crs import CRSRefusedError, epsg
 from geo.uploads.limits import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -47,19 +45,14 @@ MAX_MEMBERS = 8 * MAX_ROWS + MAX_CELLS
 MAX_VALUES = 12 * MAX_ROWS + MAX_CELLS
 
 
-def crs_from_name(name: object) -> CRS | None:
-    """A CRS from an EPSG code or CRS84 name (anything else: None, never a file or string)."""
+def epsg_code(name: object) -> int | None:
+    """The EPSG code of a GeoJSON ``crs`` name or CRS84 (anything else: None; no PROJ)."""
     if not isinstance(name, str) or len(name) > 100:
         return None
     if _CRS84.match(name.strip()):
-        return CRS.from_epsg(4326)
+        return 4326
     match = _EPSG.match(name.strip())
-    if not match:
-        return None
-    try:
-        return epsg(match.group(1))
-    except CRSRefusedError:
-        return None
+    return int(match.group(1)) if match else None
 
 
 def _text(value: object) -> str:
@@ -78,14 +71,16 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def read_geojson(content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
+def read_geojson(content: bytes, errors: list[Problem]) -> tuple[gpd.GeoDataFrame, int]:
     """Points (or None) and text attributes of a GeoJSON FeatureCollection.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Index = feature number − 2 (so ``index + 2`` is the feature number shown in
-        messages as "Zeile"); ``crs`` from the file (default EPSG:4326).
+        messages as "Zeile"); no ``crs`` set (PROJ is not used here).
+    int
+        EPSG code of the file's ``crs`` (default 4326).
     """
 
     def fail(message: str, fix: str = _FIX_EXPORT) -> None:
@@ -133,12 +128,12 @@ def read_geojson(content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
             f"Zu viele Objekte ({format_count(len(features))}, erlaubt {format_count(MAX_ROWS)}).",
             "Die Datei aufteilen.",
         )
-    crs = CRS.from_epsg(4326)
+    crs: int | None = 4326
     if "crs" in data and data["crs"] is not None:
         crs_member = data["crs"]
         name = crs_member.get("properties", {}) if isinstance(crs_member, dict) else None
         name = name.get("name") if isinstance(name, dict) else None
-        crs = crs_from_name(name)
+        crs = epsg_code(name)
         if crs is None:
             fail(
                 f'Unbekanntes Koordinatenreferenzsystem {str(name)[:60]!r} im Element "crs".',
@@ -179,7 +174,7 @@ def read_geojson(content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
         index=pd.RangeIndex(-1, len(records) - 1),
         dtype=str,
     )
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index), crs=crs)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
 
 
 def _position(value: object) -> bool:

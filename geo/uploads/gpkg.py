@@ -18,10 +18,9 @@ import struct
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pyproj import CRS
 
 from geo.uploads import hints
-from geo.uploads.crs import CRSRefusedError, epsg, from_definition
+from geo.uploads.crs import CRSRefusedError, screen
 from geo.uploads.limits import (
     MAX_BYTES,
     MAX_CELLS,
@@ -66,7 +65,7 @@ def layer_names(connection: sqlite3.Connection) -> tuple[list[str], list[str]]:
 
 def read_gpkg(
     content: bytes, errors: list[Problem], layer: str | None = None, layers: list[str] | None = None
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, int | str | None]:
     """Points (or None) and text attributes of one feature layer of a GeoPackage.
 
     Parameters
@@ -83,7 +82,10 @@ def read_gpkg(
     Returns
     -------
     geopandas.GeoDataFrame
-        Index = feature number − 2; ``crs`` from ``gpkg_spatial_ref_sys``.
+        Index = feature number − 2; no ``crs`` set (PROJ is not used here).
+    int, str or None
+        The layer's system from ``gpkg_spatial_ref_sys``: an EPSG code, a screened WKT
+        definition (:func:`geo.uploads.crs.screen`) or None (undefined).
     """
 
     def fail(message: str, fix: str = _FIX) -> None:
@@ -128,7 +130,9 @@ def read_gpkg(
     raise AssertionError  # unreachable
 
 
-def _read_layer(connection: sqlite3.Connection, layer: str, fail, errors) -> gpd.GeoDataFrame:
+def _read_layer(
+    connection: sqlite3.Connection, layer: str, fail, errors
+) -> tuple[gpd.GeoDataFrame, int | str | None]:
     kind = connection.execute("SELECT type FROM sqlite_master WHERE name = ?", (layer,)).fetchone()
     if not kind or kind[0] != "table":
         fail(f"Layer {layer[:60]!r} ist keine gewöhnliche Tabelle (z. B. eine Sicht).")
@@ -170,7 +174,7 @@ def _read_layer(connection: sqlite3.Connection, layer: str, fail, errors) -> gpd
         index=pd.RangeIndex(-1, len(rows) - 1),
         dtype=str,
     )
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index), crs=crs)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
 
 
 def _check_values(connection: sqlite3.Connection, layer: str, columns: list[str], fail) -> None:
@@ -197,8 +201,8 @@ def _check_values(connection: sqlite3.Connection, layer: str, columns: list[str]
             )
 
 
-def _crs(connection: sqlite3.Connection, srs_id: object) -> CRS | None:
-    """The layer's CRS: an EPSG code, or a definition identified as one (see geo.uploads.crs)."""
+def _crs(connection: sqlite3.Connection, srs_id: object) -> int | str | None:
+    """The layer's system: an EPSG code, or a screened definition (see geo.uploads.crs)."""
     row = connection.execute(
         "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys "
         "WHERE srs_id = ?",
@@ -208,10 +212,13 @@ def _crs(connection: sqlite3.Connection, srs_id: object) -> CRS | None:
         return None  # "undefined" in the GeoPackage standard
     organization, code, definition = row
     if str(organization).upper() == "EPSG":
-        return epsg(code)
+        try:
+            return int(code)
+        except (TypeError, ValueError):
+            raise CRSRefusedError(f"EPSG-Code {str(code)[:20]!r} ist keine Zahl.") from None
     if not isinstance(definition, str):
         raise CRSRefusedError("Das Koordinatensystem der GeoPackage-Datei ist nicht beschrieben.")
-    return from_definition(definition[:65536], "der GeoPackage-Datei")
+    return screen(definition[:65536], "der GeoPackage-Datei")
 
 
 def _geometry(blob: object, number: int, problems: list[Problem]) -> shapely.Geometry | None:

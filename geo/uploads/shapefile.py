@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.uploads.crs import CRSRefusedError, from_definition
+from geo.uploads.crs import CRSRefusedError, screen
 from geo.uploads.limits import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -92,13 +92,15 @@ def check_zip(content: bytes, errors: list[Problem]) -> zipfile.ZipFile:
 
 def read_shapefile_zip(
     content: bytes, errors: list[Problem], warnings: list[Problem]
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, str]:
     """Points (or None) and text attributes of the one Shapefile in a ZIP upload.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Index = object number − 2; ``crs`` from the ``.prj`` file.
+        Index = object number − 2; no ``crs`` set (PROJ is not used here).
+    str
+        The ``.prj`` definition, screened (:func:`geo.uploads.crs.screen`).
     """
 
     def fail(message: str, fix: str = _FIX) -> None:
@@ -166,10 +168,10 @@ def read_shapefile_zip(
         geometries = [g for n, g in enumerate(geometries) if n not in gone]
     prj = read(".prj")[:65536].decode("utf-8", "replace")
     try:
-        crs = from_definition(prj, "der .prj-Datei")
+        crs = screen(prj, "der .prj-Datei")
     except CRSRefusedError as refused:
         fail(refused.message, refused.fix)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index), crs=crs)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
 
 
 def _points(shp: bytes, fail) -> list[shapely.Geometry | None]:
