@@ -152,6 +152,8 @@ class SQLiteBackend(Backend):
     name = "sqlite"
     serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
     integrity_errors = (sqlite3.IntegrityError,)
+    #: Seconds a writer waits for another one before the fault ``belegt`` is reported.
+    busy_timeout = 30.0
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -171,7 +173,7 @@ class SQLiteBackend(Backend):
         with self.faults():
             if not self.path.exists():
                 self._create()
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
             try:
                 conn.execute("PRAGMA journal_mode=WAL")  # readers never see a half-written change
                 conn.execute("PRAGMA synchronous=FULL")
