@@ -26,6 +26,7 @@ from geo.uploads.limits import (
     capped,
     format_count,
 )
+from geo.uploads.numbers import typed
 from geo.uploads.report import Problem, StopReadingError
 
 _EPSG = re.compile(r"^(?:urn:ogc:def:crs:)?epsg:(?:[\d.]*:)?:?(\d{4,6})$", re.IGNORECASE)
@@ -63,7 +64,7 @@ def _text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int | float):
-        return repr(value) if isinstance(value, float) else str(value)
+        return typed(repr(value)) if isinstance(value, float) else str(value)
     return json.dumps(value, ensure_ascii=False)[:1000]
 
 

@@ -31,6 +31,7 @@ from geo.uploads.limits import (
     format_count,
     too_many_cells,
 )
+from geo.uploads.numbers import typed
 from geo.uploads.report import Problem, StopReadingError
 
 _FIX = "Die Datei in QGIS neu als GeoPackage exportieren (ein Punkt-Layer)."
@@ -247,7 +248,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, bytes):
         return f"(Binärdaten, {len(value)} Bytes)"
-    return str(value)
+    return typed(repr(value)) if isinstance(value, float) else str(value)
 
 
 def _reason(error: sqlite3.Error) -> str:

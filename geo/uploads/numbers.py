@@ -12,6 +12,10 @@ round. A value that allows both readings is never guessed from the value alone:
   ambiguous values lies in it (latitude ``52.123`` cannot be 52,123);
 * what stays ambiguous is refused, cell by cell, with a German message naming both readings.
 
+Numbers that arrive *typed* – an XLSX number cell, a JSON number, a SQLite REAL, a dBASE
+numeric field – always use a decimal point and no grouping; the readers pass them through
+:func:`typed`, so ``12.345`` from such a source is never taken for 12345.
+
 Unambiguous values are read as written: ``1.234.567`` (German thousands), ``1,234,567``
 (English thousands), ``1.234,5``, ``1,234.5``, ``4,71``, ``4.71``, ``1 234`` (space as thousands
 separator), ``1,5e3``, a leading ``+`` and the minus sign ``−``. Empty cells, ``.``, ``-`` and
@@ -130,6 +134,15 @@ def _read(text: str) -> _Reading:
         value = float(text.replace(",", "."))
         return _Reading("value", value) if math.isfinite(value) else _Reading("infinite")
     return _Reading("invalid")
+
+
+def typed(text: str) -> str:
+    """A typed number's text, written so that :func:`parse_column` cannot mistake it.
+
+    XLSX number cells, JSON and SQLite numbers and dBASE numeric fields always use a decimal
+    point and never group thousands, so ``12.345`` from them becomes ``12.3450``.
+    """
+    return f"{text}0" if _DOT_GROUPS.fullmatch(text) and text.count(".") == 1 else text
 
 
 def _decide(readings: list[_Reading], kind: NumberKind) -> str | None:

@@ -33,6 +33,7 @@ from geo.uploads.limits import (
     format_mb,
     too_many_cells,
 )
+from geo.uploads.numbers import typed
 from geo.uploads.report import Problem, StopReadingError
 
 _FIX = "Das Shapefile im GIS neu exportieren und alle Teile (.shp, .shx, .dbf, .prj) packen."
@@ -277,6 +278,8 @@ def _dbf(
             values = [
                 f"{v[:4]}-{v[4:6]}-{v[6:8]}" if len(v) == 8 and v.isdigit() else v for v in values
             ]
+        elif kind in ("N", "F"):  # dBASE numbers: decimal point, never grouped
+            values = [typed(v) for v in values]
         columns[label] = values
         position += width
     index = pd.Index(kept - 1, dtype="int64")  # object number − 2

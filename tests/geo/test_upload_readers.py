@@ -254,7 +254,7 @@ def test_readme_states_the_limits_the_code_enforces():
         f"{lim.MAX_ROWS:,} data rows",
         f"{lim.MAX_COLUMNS} columns",
         f"{lim.MAX_CELLS:,} cells with content",
-        f"{lim.MAX_LINE_CHARS:,} characters per line",
+        f"{lim.MAX_LINE_CHARS:,} characters per line and per cell",
         f"{lim.MAX_ZIP_MEMBERS} members, {format_mb(lim.MAX_UNZIPPED_BYTES)} unpacked",
         f"at most {format_mb(lim.MAX_SHEET_BYTES)} unpacked and {lim.MAX_XML_TAGS:,} XML tags",
         f"{format_mb(lim.MAX_SHARED_STRINGS_BYTES)} of shared strings",
@@ -262,3 +262,4 @@ def test_readme_states_the_limits_the_code_enforces():
         f"({LIMITS.memory_mb} MB, {LIMITS.cpu_seconds} s CPU time, {LIMITS.wall_seconds:g} s)",
     ):
         assert text in readme, text
+    assert lim.MAX_TEXT_CHARS == lim.MAX_LINE_CHARS  # the README states one number for both

@@ -170,7 +170,15 @@ def _geojson_multipoint(n: int) -> bytes:
     return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
 
 
+def _xlsx_typed_decimal() -> bytes:
+    """An XLSX whose number cell holds 12.345 (a typed number: never 12345)."""
+    rows = [["jahr", "stadtteil_nr", "flaeche_ha"], [2025, "01", 12.345]]
+    return xlsx_raw(sheet_rows_xml(rows))
+
+
 VALID = [
+    Case("r2-xlsx-typed-decimal", "statistics", "s.xlsx", _xlsx_typed_decimal, True,
+         value=("flaeche_ha", 12.345)),
     Case("r2-gpkg-wal-header", "facilities", "qgis_wal.gpkg", _gpkg_wal, True, rows=2),
     Case("r2-csv-cr-only", "facilities", "mac.csv",
          text("name;lat;lon", f"Treff;{_point_row()}", f"Zweiter;{_point_row()}", end="\r"),
