@@ -199,7 +199,7 @@ class ScenarioStore:
             return f"`{self.path.name}` im Szenario-Ordner"
         return f"der Datenbank `{self.backend.location}`"
 
-    # -- opening, checking, setting aside ------------------------------------------------
+    # -- opening and checking --------------------------------------------------------
 
     def _connect(self) -> Any:
         return self.backend.connect()  # raises a DatabaseFaultError, see _errors
