@@ -11,7 +11,7 @@ from geo import sandbox
 from geo.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
-from ui import data, errors, presentation, router, simulation, state, uploads
+from ui import data, errors, markup, presentation, router, simulation, state, uploads
 
 #: Navigation: group -> (file, title, Material icon).
 PAGES = {
@@ -133,6 +133,13 @@ def main() -> None:
     uploads.german_uploader()
     router.mark_routed()
     simulation.show_notices()
+    fault = data.register_fault()
+    if fault:  # every figure then rests on the package's list alone: say so on every page
+        st.error(
+            "**Das Einrichtungsregister ist nicht nutzbar; alle Seiten rechnen mit der Liste "
+            f"des Datenpakets ohne die Änderungen des Registers.** {markup.md(fault)}",
+            icon=":material/error:",
+        )
     try:
         page.run()
     except (StoreError, DataPackageError) as error:  # our own German message, not caught

@@ -6,26 +6,34 @@ registers its options there. Only the module of the command that is run is impor
 
 Every failure ends with a German message on stderr and exit code 1, never a Python
 traceback: our own errors (data package, input, store, worker limits) print their message;
-missing or unreadable files, database problems, Ctrl+C and errors raised inside other
-libraries get a German text of their own. ``BEGEGNUNGSATLAS_DEBUG=1`` shows the traceback
-of unexpected errors instead.
+missing or unreadable files, database problems (named by :mod:`register.faults`), Ctrl+C and
+errors raised inside other libraries get a German text of their own, and nothing the
+program logs reaches the terminal. ``BEGEGNUNGSATLAS_DEBUG=1`` shows the traceback of
+unexpected errors and the log instead.
+
+Everything the command prints passes through :func:`geo.safe_text.escape_controls`: a file
+name or a cell with terminal escape sequences (or bidirectional overrides) is shown as
+visible ``\u001b`` text, never interpreted by the terminal. JSON stays valid JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib
+import logging
 import os
 import re
 import sqlite3
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from geo.config import PROJECT_ROOT
+from geo.safe_text import escape_controls
 
 #: Sub-commands in the order of ``--help``: name (module ``cli.<name>``) -> one-line help.
 COMMANDS = {
@@ -54,6 +62,7 @@ _USAGE_MESSAGES = [
     (r"argument (.*?): ignored explicit argument (.*)", "{0}: unerwarteter Wert {1}."),
     (r"unrecognized arguments: (.*)", "Unbekannte Angaben: {0}."),
     (r"ambiguous option: (.*?) could match (.*)", "{0} ist mehrdeutig (passt zu {1})."),
+    (r"argument (.*?): (.*Lösung:.*)", "{0}: {1}"),  # our own German type checks
 ]  # fmt: skip
 _TYPE_NAMES = {"int": "ganze Zahl", "float": "Zahl", "Path": "Pfad"}
 
@@ -147,17 +156,15 @@ def _message(error: Exception) -> str:
     """The German message for a failure of a sub-command."""
     from geo.errors import DataPackageError
     from geo.sandbox import SandboxError
+    from register.faults import DatabaseFaultError, Where, classify
     from scenarios.store import StoreError
 
-    if isinstance(error, DataPackageError | SandboxError | StoreError):
+    if isinstance(error, DataPackageError | SandboxError | StoreError | DatabaseFaultError):
         return str(error)
+    if isinstance(error, sqlite3.Error) or type(error).__module__.split(".")[0] == "psycopg":
+        return str(classify(error, Where("Register- und Szenario-Datenbank")))
     if isinstance(error, OSError):
         return _os_message(error)
-    if isinstance(error, sqlite3.Error):
-        return (
-            "Der Szenario-Speicher kann nicht gelesen werden (SQLite-Fehler). Lösung: "
-            "BEGEGNUNGSATLAS_SZENARIEN bzw. --scenario-dir prüfen."
-        )
     if isinstance(error, MemoryError):
         return "Zu wenig Arbeitsspeicher für diese Auswertung."
     if isinstance(error, UnicodeError):
@@ -170,10 +177,55 @@ def _message(error: Exception) -> str:
     raise error  # unexpected: handled by main()
 
 
+class SafeStream:
+    """A text stream that writes untrusted text with control characters escaped."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with every control character as a visible escape."""
+        self._stream.write(escape_controls(text))
+        return len(text)
+
+    def writelines(self, lines) -> None:  # noqa: D102
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _terminal() -> Iterator[None]:
+    """Escaped stdout/stderr, and the log kept off the terminal (unless debugging)."""
+    saved = sys.stdout, sys.stderr
+    logger = logging.getLogger("begegnungsatlas")
+    handler: logging.Handler = logging.NullHandler()
+    if _debug():
+        handler = logging.StreamHandler(sys.stderr)
+        logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+        logger.removeHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 any failure)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(_command(argv)).parse_args(argv)
+    with _terminal():
+        try:
+            args = build_parser(_command(argv)).parse_args(argv)
+        except SystemExit as done:
+            return int(done.code or 0)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.run(args)
     except BrokenPipeError:  # output piped into e.g. `head`

@@ -16,7 +16,8 @@ import pandas as pd
 
 from geo.config import DATA_ENV, data_dir
 from geo.package import DataPackage
-from geo.package_cache import load_package_cached
+from geo.package_cache import NOTICES, load_package_cached
+from geo.safe_text import defuse_formula
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -37,12 +38,25 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def base_package(args: argparse.Namespace) -> DataPackage:
+    """The data package named by ``--data`` (or the default), through the disk cache.
+
+    If the cache could not be used safely (a folder open to others, a planted link), the
+    reason is printed once as a German ``Hinweis`` on stderr; the result is the same.
+    """
+    root = args.data if args.data is not None else data_dir()
+    package = load_package_cached(root)
+    for notice in NOTICES:
+        print(f"Hinweis: {notice}", file=sys.stderr)
+    NOTICES.clear()
+    return package
+
+
 def package_from(args: argparse.Namespace) -> DataPackage:
     """Load the data package named by ``--data`` (or the default), with the register applied."""
     from register.store import apply_register  # the planners' facility register (issue 11)
 
-    root = args.data if args.data is not None else data_dir()
-    return apply_register(load_package_cached(root))
+    return apply_register(base_package(args))
 
 
 def _plain(value: object) -> object:
@@ -57,12 +71,17 @@ def _plain(value: object) -> object:
 def write_table(df: pd.DataFrame, fmt: str, output: Path | None) -> None:
     """Write a table as CSV (dot decimal, empty = missing) or JSON (records, null = missing).
 
-    Infinite values are written as missing; README documents where they occur.
+    Infinite values are written as missing; README documents where they occur. In CSV, a
+    text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) gets a
+    leading apostrophe, as in every export of the app.
     """
     clean = df.replace([math.inf, -math.inf], float("nan"))
     stream: TextIO
     with output.open("w", encoding="utf-8", newline="") if output else _stdout() as stream:
         if fmt == "csv":
+            text_columns = [c for c in clean.columns if not pd.api.types.is_numeric_dtype(clean[c])]
+            for column in text_columns:
+                clean[column] = clean[column].map(defuse_formula)
             clean.to_csv(stream, index=False, lineterminator="\n")
         else:
             records = [

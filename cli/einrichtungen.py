@@ -2,7 +2,9 @@
 
 Same store, checks and messages as the page "Einrichtungen pflegen". Every changing verb
 needs ``--author``, ``--reason`` and ``--source``; ``import`` only previews unless
-``--apply`` is given.
+``--apply`` is given. Numbers typed here follow the upload rules
+(:mod:`geo.uploads.numbers`: ``--lat 52,15`` or ``52.15``, ``soll … 1.200``), and a file
+to import is size-checked before it is read (:func:`geo.uploads.limits.read_upload`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,18 @@ import sys
 from pathlib import Path
 
 from cli import COMMANDS
-from cli.common import add_data_option, write_table
-from geo.config import data_dir
+from cli.common import add_data_option, base_package, write_table
 from geo.package import DataPackage
-from geo.package_cache import load_package_cached
+from geo.uploads.numbers import (
+    EASTING,
+    LATITUDE,
+    LONGITUDE,
+    NORTHING,
+    RADIUS,
+    NumberKind,
+    parse_count,
+    parse_value,
+)
 from register.changes import FIELDS, Edit, position_fields
 from register.store import RegisterStore
 
@@ -41,20 +51,52 @@ def _meta(parser: argparse.ArgumentParser, source: bool = True) -> None:
 def _fields(parser: argparse.ArgumentParser) -> None:
     for option, field in FIELD_OPTIONS.items():
         parser.add_argument(f"--{option.replace('_', '-')}", dest=option, help=FIELDS[field])
-    parser.add_argument("--lat", type=float, help="Breitengrad (WGS84)")
-    parser.add_argument("--lon", type=float, help="Längengrad (WGS84)")
-    parser.add_argument("--x", type=float, help="Rechtswert (EPSG:25832, m) statt --lon")
-    parser.add_argument("--y", type=float, help="Hochwert (EPSG:25832, m) statt --lat")
-    parser.add_argument("--genauigkeit", type=float, help="Lage ± m (Pflicht mit Koordinaten)")
+    parser.add_argument("--lat", type=_number(LATITUDE, "--lat"), help="Breitengrad (WGS84)")
+    parser.add_argument("--lon", type=_number(LONGITUDE, "--lon"), help="Längengrad (WGS84)")
+    parser.add_argument(
+        "--x", type=_number(EASTING, "--x"), help="Rechtswert (EPSG:25832, m) statt --lon"
+    )
+    parser.add_argument(
+        "--y", type=_number(NORTHING, "--y"), help="Hochwert (EPSG:25832, m) statt --lat"
+    )
+    parser.add_argument(
+        "--genauigkeit",
+        type=_number(RADIUS, "--genauigkeit"),
+        help="Lage ± m (Pflicht mit Koordinaten)",
+    )
     parser.add_argument(
         "--lage-methode", default="amt_gesetzt", help="wie die Lage ermittelt wurde"
     )
 
 
+def _number(kind: NumberKind, label: str):
+    """An argparse type: a number by the upload rules, German message when it is none."""
+
+    def parse(text: str) -> float | None:
+        try:
+            return parse_value(text, kind, label)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{label}: ")) from None
+
+    return parse
+
+
+def _count(label: str, low: int = 0, high: int | None = None):
+    """An argparse type: a whole number (``--version``, the change number of ``undo``)."""
+
+    def parse(text: str) -> int:
+        try:
+            return parse_count(text, label, low, high)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{label}: ")) from None
+
+    return parse
+
+
 def _version(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--version",
-        type=int,
+        type=_count("--version"),
         default=None,
         help="Version, auf der die Änderung beruht (Standard: die aktuelle)",
     )
@@ -100,7 +142,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.set_defaults(run=run_close if verb == "close" else run_delete)
 
     p = verbs.add_parser("undo", help="eine Änderung rückgängig machen (als neue Änderung)")
-    p.add_argument("change", type=int, help="Nummer der Änderung (siehe history)")
+    p.add_argument("change", type=_count("NR", 1), help="Nummer der Änderung (siehe history)")
     _version(p)
     _meta(p, source=False)
     add_data_option(p)
@@ -134,7 +176,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _package(args: argparse.Namespace) -> DataPackage:
-    return load_package_cached(args.data if args.data is not None else data_dir())
+    return base_package(args)
 
 
 def _field_values(args: argparse.Namespace) -> dict:
@@ -235,14 +277,14 @@ def run_history(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """Preview (and with ``--apply`` store) a merge of the city's list."""
     from geo.uploads import validate
+    from geo.uploads.limits import read_upload
     from register.merge import plan_import
 
-    if not args.file.is_file():
-        raise ValueError(f"Datei {args.file} nicht gefunden.")
+    content = read_upload(args.file)  # size checked before a byte is read
     store = RegisterStore()
     base = _package(args)
     package = store.effective(base)
-    check = validate("facilities", args.file.name, args.file.read_bytes(), package, True)
+    check = validate("facilities", args.file.name, content, package, True)
     for problem in check.errors:
         print(f"FEHLER  {problem.text()}", file=sys.stderr)
     plan = plan_import(check, package, store.versions(), args.file.name)
@@ -255,10 +297,10 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"Hinweis: {note}")
     if plan.not_in_file:
         print(f"Nicht in der Datei (bleiben unverändert): {len(plan.not_in_file)} Einrichtung(en).")
+    rows = _rows(args.rows, plan) if args.rows else None
     if not args.apply:
         print("Nichts gespeichert (Vorschau). Mit --apply übernehmen.")
         return 0
-    rows = [int(r) for r in args.rows.split(",")] if args.rows else None
     edits: list[Edit] = plan.edits(
         rows, author=args.author, reason=args.reason, source=args.source or args.file.name
     )
@@ -270,6 +312,20 @@ def run_import(args: argparse.Namespace) -> int:
         f"Übernommen: {len(stored)} Änderung(en) in einem Schritt (#{stored[0].id}–#{stored[-1].id})."
     )
     return 0
+
+
+def _rows(text: str, plan) -> list[int]:
+    """The file rows of ``--rows 2,5,7``; each must be a row of the preview with a change."""
+    rows = [parse_count(part, "--rows", 1) for part in text.split(",")]
+    changing = {row.row for row in plan.rows if row.status != "unveraendert"}
+    unknown = [row for row in rows if row not in changing]
+    if unknown:
+        offered = ", ".join(str(r) for r in sorted(changing)[:20]) or "keine"
+        raise ValueError(
+            f"--rows: Zeile {', '.join(map(str, unknown[:10]))} enthält keine Änderung der "
+            f"Vorschau. Lösung: nur Zeilen der Vorschau angeben (mit Änderung: {offered})."
+        )
+    return rows
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -294,9 +350,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_soll(args: argparse.Namespace) -> int:
     """Set an expected count."""
     text = args.anzahl.strip().lower()
-    if text != "keine" and not text.isdigit():
-        raise ValueError("Anzahl: eine ganze Zahl angeben (oder 'keine' zum Entfernen).")
-    count = None if text == "keine" else int(text)
+    count = None if text == "keine" else parse_count(text, "Anzahl", 0, 10_000)
     RegisterStore().set_expected(args.typ, count, **_meta_of(args))
     print(f"Soll für {args.typ}: {count if count is not None else 'entfernt'}.")
     return 0

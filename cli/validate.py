@@ -8,7 +8,8 @@ from pathlib import Path
 
 from cli import COMMANDS
 from cli.common import add_data_option, package_from
-from geo.uploads import KINDS, MAX_BYTES, format_mb, validate
+from geo.uploads import KINDS, validate
+from geo.uploads.limits import read_upload
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the validation report (the same checks, limits and messages as in the app)."""
-    content = _read(args.file)
+    content = read_upload(args.file)  # size checked before a byte is read
     result = validate(
         args.kind, args.file.name, content, package_from(args), args.ersetzen, args.layer
     )
@@ -51,23 +52,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"Layer: {', '.join(result.layers)} (mit --layer NAME wählen)", file=sys.stderr)
     print(f"ungültig: {len(result.errors)} Fehler", file=sys.stderr)
     return 1
-
-
-def _read(path: Path) -> bytes:
-    """The file's bytes; too large files are refused before they are read."""
-    if not path.is_file():
-        raise ValueError(f"Datei nicht gefunden: {path}. Lösung: Pfad prüfen.")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ValueError(
-                f"{path.name}: Die Datei ist zu groß ({format_mb(size)}, erlaubt "
-                f"{format_mb(MAX_BYTES)}). Lösung: Die Datei verkleinern oder aufteilen."
-            )
-        with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise ValueError(
-            f"{path.name}: Die Datei kann nicht gelesen werden ({error.strerror or 'Lesefehler'})."
-            " Lösung: Dateirechte prüfen."
-        ) from error

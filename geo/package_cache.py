@@ -12,11 +12,17 @@ nothing it depends on has changed:
   is not hashed: the loader runs and reports the problem;
 * one entry per package folder (named by a hash of its resolved path), so two packages
   never collide and the folder does not grow;
-* written atomically (temporary file + rename); a file that cannot be read, is damaged, has
-  another key or does not belong to this user is ignored and rebuilt – the cache never turns
-  into an error for the user, and loading falls back to :func:`~geo.package.load_package`;
-* only our own objects from our own folder are unpickled: the folder is created private
-  (mode 700) and entries writable by others are not read.
+* written atomically (temporary file + rename); a file that cannot be read, is damaged or
+  has another key is ignored and rebuilt – the cache never turns into an error for the user,
+  and loading falls back to :func:`~geo.package.load_package`;
+* only our own objects from our own private folder are unpickled. The folder is created
+  with mode 700 and opened with ``O_NOFOLLOW`` (a symbolic link planted in its place is
+  refused); it must belong to the user and give nobody else any right (mode 700). An entry is
+  opened relative to that folder, again with ``O_NOFOLLOW``, and read only if it is a regular
+  file of the user that nobody else may read or write (mode 600). Otherwise the cache is not
+  used for that call – the package is parsed – and :data:`NOTICES` says why in German (the
+  command line prints it), so a shared or planted cache folder can never make this program
+  unpickle a file the user does not own.
 
 Folder: ``$BEGEGNUNGSATLAS_CACHE``, else ``$XDG_CACHE_HOME/begegnungsatlas``, else
 ``~/.cache/begegnungsatlas``; ``BEGEGNUNGSATLAS_CACHE=aus`` switches the cache off.
@@ -24,20 +30,21 @@ Folder: ``$BEGEGNUNGSATLAS_CACHE``, else ``$XDG_CACHE_HOME/begegnungsatlas``, el
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import pickle
+import secrets
 import stat
 import sys
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from geo.package import FILES, DataPackage, load_package
 
-__all__ = ["CACHE_ENV", "cache_dir", "cache_key", "load_package_cached"]
+__all__ = ["CACHE_ENV", "NOTICES", "cache_dir", "cache_key", "load_package_cached"]
 
 #: Environment variable with the cache folder (``aus``/``off``/``0``: no cache).
 CACHE_ENV = "BEGEGNUNGSATLAS_CACHE"
@@ -46,6 +53,14 @@ _OFF = {"aus", "off", "0", "nein", "false"}
 _FORMAT = "begegnungsatlas-package-cache-1"
 _CODE_DIR = Path(__file__).resolve().parent
 LOGGER = logging.getLogger("begegnungsatlas")
+#: Why the cache was refused in this process (German, each once); the CLI prints them.
+NOTICES: list[str] = []
+_FIX = (
+    "Lösung: BEGEGNUNGSATLAS_CACHE auf einen eigenen Ordner setzen (nur für Sie lesbar, "
+    "Rechte 700) oder mit BEGEGNUNGSATLAS_CACHE=aus abschalten."
+)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
@@ -129,47 +144,100 @@ def cache_key(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _entry(folder: Path, root: Path) -> Path:
-    name = hashlib.sha256(str(root).encode()).hexdigest()[:24]
-    return folder / f"paket-{name}.pickle"
+def _entry_name(root: Path) -> str:
+    return f"paket-{hashlib.sha256(str(root).encode()).hexdigest()[:24]}.pickle"
 
 
-def _read(entry: Path, key: str, root: Path) -> DataPackage | None:
+def _refuse(reason: str) -> None:
+    notice = f"Der Paket-Cache wird nicht benutzt: {reason}. {_FIX}"
+    LOGGER.warning(notice)
+    if notice not in NOTICES:
+        NOTICES.append(notice)
+
+
+class _RefusedError(Exception):
+    """Internal: the cache folder or entry must not be used (already said in NOTICES)."""
+
+
+@contextlib.contextmanager
+def _private_folder(folder: Path) -> Iterator[int]:
+    """A descriptor of the cache folder after checking it is the user's private folder."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | _CLOEXEC)
+    except OSError as error:
+        if folder.is_symlink():
+            _refuse("sein Ordner ist ein symbolischer Verweis (möglicherweise untergeschoben)")
+        else:
+            LOGGER.info("Paket-Cache %s nicht nutzbar (%s).", folder, error)
+        raise _RefusedError from None
+    try:
+        info = os.fstat(fd)
+        if info.st_uid != os.getuid():
+            _refuse("sein Ordner gehört einer anderen Benutzerkennung")
+            raise _RefusedError
+        if info.st_mode & 0o077:
+            _refuse(
+                f"sein Ordner ist auch für andere zugänglich (Rechte {info.st_mode & 0o777:o} "
+                "statt 700)"
+            )
+            raise _RefusedError
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _read(folder: int, name: str, key: str, root: Path) -> DataPackage | None:
     """The cached package, or None if the entry is missing, foreign, stale or damaged."""
     try:
-        with entry.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                return None  # not written by us: never unpickle it
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder)
+    except FileNotFoundError:
+        return None
+    except OSError as error:  # e.g. ELOOP: a symbolic link in place of the entry
+        _refuse(f"an Stelle eines Eintrags liegt etwas anderes als eine Datei ({error.errno})")
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            _refuse("ein Eintrag ist keine eigene Datei")
+            return None  # never unpickle what the user does not own
+        if info.st_mode & 0o077:
+            _refuse("ein Eintrag ist auch für andere zugänglich")
+            return None
+        try:
             header = handle.readline()
             if header != f"{_FORMAT} {key}\n".encode():
                 return None
             package = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception as error:  # a damaged entry is rebuilt, never shown to the user
-        LOGGER.info("Paket-Cache %s nicht lesbar (%s); wird neu erstellt.", entry, error)
-        return None
+        except Exception as error:  # a damaged entry is rebuilt, never shown to the user
+            LOGGER.info("Paket-Cache-Eintrag %s nicht lesbar (%s); wird neu erstellt.", name, error)
+            return None
     if not isinstance(package, DataPackage):
         return None
     return replace(package, root=root)  # the same folder, named as the caller named it
 
 
-def _write(entry: Path, key: str, package: DataPackage) -> None:
-    """Store atomically; a cache that cannot be written is skipped silently."""
+def _write(folder: int, name: str, key: str, package: DataPackage) -> None:
+    """Store atomically inside the checked folder; a cache that cannot be written is skipped."""
+    temp = f".paket-{secrets.token_hex(8)}.tmp"
     try:
-        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".paket-", suffix=".tmp")
+        fd = os.open(
+            temp,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC,
+            0o600,
+            dir_fd=folder,
+        )
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(f"{_FORMAT} {key}\n".encode())
                 pickle.dump(package, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, entry)
+            os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(temp, dir_fd=folder)
             raise
     except Exception as error:
-        LOGGER.info("Paket-Cache %s nicht schreibbar (%s).", entry, error)
+        LOGGER.info("Paket-Cache-Eintrag %s nicht schreibbar (%s).", name, error)
 
 
 def load_package_cached(root: Path | str, folder: Path | None = None) -> DataPackage:
@@ -202,9 +270,13 @@ def load_package_cached(root: Path | str, folder: Path | None = None) -> DataPac
         key = cache_key(root)
     except OSError:  # unreadable file or not a package folder: no cache
         return load_package(root)
-    entry = _entry(folder, root.resolve())
-    package = _read(entry, key, root)
-    if package is None:
-        package = load_package(root)
-        _write(entry, key, package)
-    return package
+    name = _entry_name(root.resolve())
+    try:
+        with _private_folder(folder) as fd:
+            package = _read(fd, name, key, root)
+            if package is None:
+                package = load_package(root)
+                _write(fd, name, key, package)
+            return package
+    except _RefusedError:
+        return load_package(root)

@@ -15,20 +15,29 @@ parser of untrusted input runs through :func:`run_limited`:
 
 The parent only waits on a pipe (the GIL is released), so the server keeps answering other
 sessions while a worker runs. Failures of the worker itself come back as
-:class:`SandboxError` with a German message; the function's own ``ValueError`` messages are
-passed through unchanged.
+:class:`SandboxError` with a German message that says what happened – a limit (memory, time,
+output), a program error (with a reference) or a crash of a library (segmentation fault,
+abort, … named as such) – and the function's own ``ValueError`` messages are passed through
+unchanged. Whatever the worker writes to stdout/stderr (a traceback, a library's warnings,
+the fault handler's report of a crash) goes to a private file of at most 1 MB and from there
+into the log under the reference, never to a terminal or a page.
 """
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import gc
 import io
+import logging
 import multiprocessing as mp
 import os
 import pickle
 import resource
+import secrets
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -46,6 +55,9 @@ PRELOAD = ["geo.uploads", "scenarios.exchange", "pyarrow.compute"]
 
 _CONTEXT: mp.context.ForkServerContext | None = None
 _LOCK = threading.Lock()
+LOGGER = logging.getLogger("begegnungsatlas")
+#: Largest output (stdout/stderr) a worker may write; beyond it writes fail silently.
+MAX_LOG_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -198,8 +210,21 @@ def _address_space_now() -> int:
     return _status_bytes("VmSize")
 
 
-def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limits) -> None:
-    # Limits first, before any byte of the input is looked at.
+def _child(
+    conn: Connection, func: Callable[..., Any], args: tuple, limits: Limits, log_path: str
+) -> None:
+    # Output first: nothing of the worker may reach a terminal (the CLI) or the page.
+    log = os.open(log_path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.flush()
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    faulthandler.enable(file=sys.stderr)  # a crash of C code is reported in the log
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full log file: writes fail, no kill
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_LOG_BYTES, MAX_LOG_BYTES))
+    # Limits next, before any byte of the input is looked at.
     budget = limits.memory_mb * 1024 * 1024
     base = _address_space_now()
     if base:
@@ -218,7 +243,8 @@ def _child(conn: Connection, func: Callable[..., Any], args: tuple, limits: Limi
     except RecursionError:
         payload = ("limit", "nesting")
     except Exception:  # any parser bug: a German message for the user, details in the log
-        traceback.print_exc(file=sys.stderr)
+        with contextlib.suppress(Exception):
+            traceback.print_exc(file=sys.stderr)
         payload = ("crash", "")
     try:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
@@ -236,16 +262,36 @@ _MESSAGES = {
     "nesting": "Die Daten sind zu tief verschachtelt.",
     "output": "Das Ergebnis ist zu groß.",
     "time": "Das Lesen dauert zu lange (mehr als {seconds} s).",
-    "crash": "Die Datei konnte nicht verarbeitet werden (interner Fehler beim Lesen).",
+    "crash": "Die Datei konnte wegen eines Programmfehlers nicht gelesen werden "
+    "(Kennung {reference}).",
+    "signal": "Der Prüfprozess ist beim Lesen abgestürzt: {signal} in einer Programmbibliothek "
+    "(Kennung {reference}).",
+    "exit": "Der Prüfprozess hat sich beim Lesen unerwartet beendet (Kennung {reference}).",
 }
 _FIX = "Eine kleinere oder einfachere Datei verwenden (siehe Grenzen im README)."
+_FIX_CRASH = (
+    "Die Datei im Ursprungsprogramm neu speichern und noch einmal versuchen; bleibt der "
+    "Fehler, die Datei mit der Kennung {reference} an die IT geben (Einzelheiten im Protokoll)."
+)
+#: Signals that end a crashed worker, with their German names.
+_SIGNALS = {
+    signal.SIGSEGV: "Speicherzugriffsfehler (SIGSEGV)",
+    signal.SIGBUS: "Busfehler (SIGBUS)",
+    signal.SIGILL: "ungültiger Maschinenbefehl (SIGILL)",
+    signal.SIGFPE: "Rechenfehler (SIGFPE)",
+    signal.SIGABRT: "Programmabbruch (SIGABRT)",
+}
 
 
-def _fail(kind: str, what: str, limits: Limits) -> SandboxError:
+def _fail(kind: str, what: str, limits: Limits, reference: str = "", code: int = 0) -> SandboxError:
     message = _MESSAGES[kind].format(
-        memory=limits.memory_mb, seconds=f"{limits.wall_seconds:g}".replace(".", ",")
+        memory=limits.memory_mb,
+        seconds=f"{limits.wall_seconds:g}".replace(".", ","),
+        reference=reference,
+        signal=_SIGNALS.get(-code, f"Signal {-code}"),
     )
-    return SandboxError(what, message, _FIX)
+    fix = _FIX_CRASH.format(reference=reference) if reference else _FIX
+    return SandboxError(what, message, fix)
 
 
 def run_limited(
@@ -283,43 +329,61 @@ def run_limited(
 def _run(func: Callable[..., Any], args: tuple, what: str, limits: Limits) -> Any:
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    process = _Process(target=_child, args=(sender, func, args, limits), daemon=True)
+    handle, log_path = tempfile.mkstemp(prefix="begegnungsatlas-worker-", suffix=".log")
+    os.close(handle)
+    process = _Process(target=_child, args=(sender, func, args, limits, log_path), daemon=True)
     started = time.monotonic()
-    process.start()
-    sender.close()
     peak: float | None = None
-    outcome = "crash"
+    outcome, code, status, value = "crash", 0, "crash", None
     try:
+        process.start()
+        sender.close()
         if not receiver.poll(limits.wall_seconds):
             outcome = "time"
             raise _fail("time", what, limits)
         try:
             data = receiver.recv_bytes(limits.max_output_bytes + 1024)
         except (EOFError, OSError):
-            # The child died without answering: killed by RLIMIT_CPU/AS or a crash.
-            process.join(1)
-            code = process.exitcode
+            # The child died without answering: killed by a limit, or a crash of C code.
+            process.join(5)
+            code = process.exitcode or 0
             if code in (-signal.SIGXCPU, -signal.SIGKILL):
                 outcome = "time"
-            elif code in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
-                outcome = "memory"  # C code that could not allocate under RLIMIT_AS
-            else:
-                outcome = "crash"
-            raise _fail(outcome, what, limits) from None
+                raise _fail("time", what, limits) from None
+            outcome = "signal" if -code in _SIGNALS else "exit"
+            reference = _report(what, outcome, code, log_path)
+            raise _fail(outcome, what, limits, reference, code) from None
         child_peak = int.from_bytes(data[:8], "little", signed=True)
         peak = child_peak / 2**20 if child_peak >= 0 else None
         status, value = pickle.loads(data[8:])  # bytes produced by our own worker
         outcome = status if status != "limit" else value
+        if status == "crash":
+            reference = _report(what, "crash", 0, log_path)
+            raise _fail("crash", what, limits, reference)
     finally:
         receiver.close()
         if process.is_alive():
             process.kill()
         process.join(2)
+        with contextlib.suppress(OSError):
+            os.unlink(log_path)
         RECENT.append(Usage(what, time.monotonic() - started, peak, outcome))
     if status == "ok":
         return value
     if status == "error":
         raise ValueError(value)
-    if status == "limit":
-        raise _fail(value, what, limits)
-    raise _fail("crash", what, limits)
+    raise _fail(value, what, limits)
+
+
+def _report(what: str, outcome: str, code: int, log_path: str) -> str:
+    """Log a failed worker's output under a new reference (for the IT) and return it."""
+    reference = secrets.token_hex(4)
+    try:
+        with open(log_path, "rb") as log:
+            output = log.read(MAX_LOG_BYTES).decode("utf-8", "replace")
+    except OSError:
+        output = ""
+    LOGGER.error(
+        "Prüfprozess %s für %s: %s (Exit-Code %s)\n%s", reference, what, outcome, code, output
+    )
+    return reference

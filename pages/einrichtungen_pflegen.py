@@ -8,9 +8,9 @@ router.ensure_routed()
 base = data.base_package()
 try:
     store = data.register_store()
-except Exception as error:  # any database failure: say where and how to fix it
+except Exception:  # any database failure: app.py shows the named fault above the page
     st.title("Einrichtungen pflegen")
-    st.error(f"Das Einrichtungsregister ist nicht erreichbar: {error}", icon=":material/error:")
+    st.info("Das Register kann erst nach der Behebung des oben genannten Fehlers gepflegt werden.")
     st.stop()
 pkg = data.registered_package()
 

@@ -21,6 +21,7 @@ import shapely
 from geo.crs import METRIC_CRS, WGS84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from geo.readers import CITY_TOLERANCE_M
+from geo.uploads.numbers import LATITUDE, LONGITUDE, RADIUS, parse_value
 from indicators.format import format_datetime
 
 #: Kinds of change with their German labels.
@@ -212,16 +213,8 @@ def clean_text(value: object, label: str, limit: int = MAX_TEXT) -> str:
     return text
 
 
-def _number(value: object, label: str) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        raise ValueError(f"{label}: {value!r} ist keine Zahl. Bitte als Zahl angeben.") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{label}: {value!r} ist keine endliche Zahl.")
-    return number
+#: How the number fields read typed text (the upload rules: ``52,15``, ``52.150``, ``1.500``).
+NUMBER_KINDS = {"lat": LATITUDE, "lon": LONGITUDE, "lage_genauigkeit_m": RADIUS}
 
 
 def _clean_fields(fields: Mapping) -> dict:
@@ -232,8 +225,8 @@ def _clean_fields(fields: Mapping) -> dict:
     out: dict = {}
     for key, value in fields.items():
         label = FIELDS[key]
-        if key in ("lat", "lon", "lage_genauigkeit_m"):
-            out[key] = _number(value, label)
+        if key in NUMBER_KINDS:
+            out[key] = parse_value(value, NUMBER_KINDS[key], label)
         elif key in CODES:
             code = clean_text(value, label).lower()
             if code not in CODES[key]:

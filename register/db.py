@@ -7,12 +7,19 @@ the PostGIS view) live in the two :class:`Backend` classes below.
 
 The schema is versioned per component in a ``schema_version`` table (:func:`migrate`), so
 the register and the scenario store share one database, each with its own migrations.
+
+Every failure of the database – damaged, read-only, disk full, unreachable, locked – is
+named by :mod:`register.faults` (``Backend.fault``); a damaged SQLite file is reported and
+left exactly as it is, never replaced by an empty one. A new SQLite file is created
+complete (written under a temporary name, then linked into place), so a crash while
+creating it can never leave an empty file behind that would look like a register.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -21,6 +28,14 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from geo.config import PROJECT_ROOT
+from register.faults import (
+    DatabaseFaultError,
+    Where,
+    check_sqlite_file,
+    classify,
+    server_where,
+    sqlite_where,
+)
 
 #: Folder of the scenario store and of the SQLite database (``data/szenarien`` by default).
 STORE_ENV = "BEGEGNUNGSATLAS_SZENARIEN"
@@ -29,8 +44,6 @@ DEFAULT_DIR = PROJECT_ROOT / "data" / "szenarien"
 DB_ENV = "BEGEGNUNGSATLAS_DB"
 #: The SQLite file in the scenario store's folder (register and scenarios).
 FILE_NAME = "begegnungsatlas.sqlite"
-#: SQLite files this process moved aside (path -> new path), so every component can say so.
-MOVED_ASIDE: dict[Path, Path] = {}
 
 
 def store_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -91,6 +104,32 @@ class Backend:
         """Where the data lives, for the UI (no password)."""
         raise NotImplementedError
 
+    @property
+    def where(self) -> Where:
+        """Where the data lives, for messages (file name or server, no path, no password)."""
+        raise NotImplementedError
+
+    def fault(self, error: BaseException) -> DatabaseFaultError:
+        """The German fault for an error of this database (see :mod:`register.faults`)."""
+        return classify(error, self.where)
+
+    @contextlib.contextmanager
+    def faults(self) -> Iterator[None]:
+        """Turn database and OS errors inside the block into :class:`DatabaseFaultError`."""
+        try:
+            yield
+        except DatabaseFaultError:
+            raise
+        except (sqlite3.Error, OSError) as error:
+            raise self.fault(error) from None
+        except Exception as error:
+            if type(error).__module__.split(".")[0] != "psycopg":
+                raise
+            raise self.fault(error) from None
+
+    def check(self) -> None:
+        """Raise a :class:`DatabaseFaultError` if the database is damaged (read-only check)."""
+
     def connect(self) -> Any:
         """A new connection in autocommit mode (transactions via :meth:`transaction`)."""
         raise NotImplementedError
@@ -106,14 +145,6 @@ class Backend:
     def after_migrate(self, conn: Any, notes: list[str]) -> None:
         """Backend-specific objects after the migrations (e.g. the PostGIS view)."""
 
-    def set_aside(self, notes: list[str]) -> bool:
-        """Move a corrupt database aside; True if that was done and it may be retried."""
-        return False
-
-    def move_aside(self) -> Path | None:
-        """Rename a corrupt database file (never delete it); its new path, or None if none."""
-        return None
-
 
 class SQLiteBackend(Backend):
     """A SQLite file (WAL journal; ``BEGIN IMMEDIATE`` serialises writers)."""
@@ -121,6 +152,8 @@ class SQLiteBackend(Backend):
     name = "sqlite"
     serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
     integrity_errors = (sqlite3.IntegrityError,)
+    #: Seconds a writer waits for another one before the fault ``belegt`` is reported.
+    busy_timeout = 30.0
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -129,12 +162,42 @@ class SQLiteBackend(Backend):
     def location(self) -> str:  # noqa: D102
         return str(self.path)
 
+    @property
+    def where(self) -> Where:  # noqa: D102
+        return sqlite_where(self.path)
+
+    def check(self) -> None:  # noqa: D102
+        check_sqlite_file(self.path)
+
     def connect(self) -> sqlite3.Connection:  # noqa: D102
+        with self.faults():
+            if not self.path.exists():
+                self._create()
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")  # readers never see a half-written change
+                conn.execute("PRAGMA synchronous=FULL")
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
+    def _create(self) -> None:
+        """Create the database file complete, then link it into place (never an empty file)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")  # readers never see a half-written change
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
+        temp = self.path.with_name(f".{self.path.name}.neu-{secrets.token_hex(4)}")
+        try:
+            conn = sqlite3.connect(temp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(SCHEMA_TABLE)
+            finally:
+                conn.close()  # the last connection checkpoints and removes the journal
+            with contextlib.suppress(FileExistsError):  # another process was first
+                os.link(temp, self.path)
+        finally:
+            for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+                leftover.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def transaction(self, conn: sqlite3.Connection, lock: str = "register") -> Iterator[None]:  # noqa: D102
@@ -142,37 +205,10 @@ class SQLiteBackend(Backend):
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # e.g. SQLITE_FULL already rolled back
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-
-    def move_aside(self) -> Path | None:  # noqa: D102
-        if not self.path.is_file():
-            return None
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.defekt-{stamp}")
-        n = 1
-        while target.exists():
-            n += 1
-            target = self.path.with_name(f"{self.path.name}.defekt-{stamp}-{n}")
-        self.path.rename(target)
-        for suffix in ("-wal", "-shm"):  # the journal belongs to the damaged file
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                side.rename(target.with_name(target.name + suffix))
-        MOVED_ASIDE[self.path] = target
-        return target
-
-    def set_aside(self, notes: list[str]) -> bool:  # noqa: D102
-        target = self.move_aside()
-        if target is None:
-            return False
-        notes.append(
-            f"Die Registerdatei war beschädigt und wurde nach {target.name} verschoben (nicht "
-            "gelöscht); ein leeres Register wurde angelegt. Die alte Datei der IT zur "
-            "Wiederherstellung geben."
-        )
-        return True
 
 
 class PostgresBackend(Backend):
@@ -198,16 +234,20 @@ class PostgresBackend(Backend):
             netloc += f":{parts.port}"
         return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
+    @property
+    def where(self) -> Where:  # noqa: D102
+        parts = urlsplit(self.url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        return server_where(parts.hostname or "", port, parts.path.lstrip("/"))
+
     def connect(self) -> Any:  # noqa: D102
         import psycopg
 
-        try:
+        with self.faults():
             return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-        except psycopg.OperationalError as error:
-            raise ValueError(
-                f"Keine Verbindung zur Register-Datenbank {self.location} ({error}). "
-                f"{DB_ENV} prüfen oder leer lassen (dann SQLite)."
-            ) from error
 
     @contextlib.contextmanager
     def transaction(self, conn: Any, lock: str = "register") -> Iterator[None]:  # noqa: D102

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -118,19 +117,21 @@ class RegisterStore:
     Attributes
     ----------
     notes : list of str
-        German notes for the UI (a corrupt file set aside, PostGIS missing).
+        German notes for the UI (e.g. PostGIS missing).
+
+    Raises
+    ------
+    register.faults.DatabaseFaultError
+        When the database is damaged, read-only, full, unreachable or locked (German
+        message naming the file or server and the fix). A damaged file is left as it is.
     """
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
         self.backend = backend_for(self.url)
         self.notes: list[str] = []
-        try:
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            # "file is not a database": keep the file for recovery and start anew.
-            if type(error) is not sqlite3.DatabaseError or not self.backend.set_aside(self.notes):
-                raise
+        with self.backend.faults():
+            self.backend.check()
             self._migrate()
 
     @property
@@ -142,11 +143,13 @@ class RegisterStore:
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[Any]:
-        conn = self.backend.connect()
-        try:
-            yield conn
-        finally:
-            conn.close()
+        """A connection; every database error inside becomes a named German fault."""
+        with self.backend.faults():
+            conn = self.backend.connect()
+            try:
+                yield conn
+            finally:
+                conn.close()
 
     def _run(self, conn: Any, sql: str, params: Sequence = ()) -> Any:
         return conn.execute(self.backend.sql(sql), tuple(params))

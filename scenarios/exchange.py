@@ -16,6 +16,7 @@ import json
 import re
 import zlib
 
+from geo import untrusted_json
 from geo.sandbox import Limits, run_limited
 from indicators.format import format_number
 from scenarios.model import MAX_ADDED, SCHEMA, Scenario, printable, scenario_from_dict
@@ -30,7 +31,7 @@ MAX_URL_CHARS = 6_000
 #: Deepest nesting of ``[``/``{`` accepted (a scenario needs 5, a GeoJSON export 6).
 MAX_DEPTH = 12
 #: Longest number literal (characters).
-MAX_NUMBER_CHARS = 40
+MAX_NUMBER_CHARS = untrusted_json.MAX_NUMBER_CHARS
 #: Limits of the worker that parses an imported file or a link.
 LIMITS = Limits(memory_mb=256, cpu_seconds=5, wall_seconds=8.0, max_output_bytes=4_000_000)
 
@@ -45,7 +46,6 @@ FILE_FIX = (
     "genannte Stelle korrigieren."
 )
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
-_JSON_TOKENS = re.compile(r'[\[\]{}"\\]')
 
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -105,60 +105,10 @@ def to_geojson(scenario: Scenario) -> str:
 def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
     """Raise if ``[``/``{`` nest deeper than ``limit`` (outside strings), before parsing.
 
-    A linear scan over the structural characters only; it stops at the first level too
-    deep, so ``json.loads`` never recurses far enough for a RecursionError.
+    The linear scan of :func:`geo.untrusted_json.scan`, so ``json.loads`` never recurses far
+    enough for a RecursionError.
     """
-    depth = 0
-    in_string = False
-    skip = -1
-    for match in _JSON_TOKENS.finditer(text):
-        pos = match.start()
-        if pos == skip:
-            continue
-        char = match.group()
-        if in_string:
-            if char == "\\":
-                skip = pos + 1  # the escaped character
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                raise ValueError(
-                    f"Die Daten sind zu tief verschachtelt (mehr als {limit} Ebenen aus [ und {{)."
-                )
-        elif char in "]}":
-            depth -= 1
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} ist keine gültige Zahl; nur endliche Zahlen sind erlaubt.")
-
-
-def _bounded_int(text: str) -> int:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise ValueError(f"Eine Zahl hat {len(text)} Ziffern; das ist keine sinnvolle Angabe.")
-    return int(text)
-
-
-def _bounded_float(text: str) -> float:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise ValueError(f"Eine Zahl hat {len(text)} Zeichen; das ist keine sinnvolle Angabe.")
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"Die Zahl {text} ist zu groß.")
-    return value
-
-
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
-    data: dict[str, object] = {}
-    for key, value in pairs:
-        if key in data:
-            raise ValueError(f"Das Feld „{printable(key)}“ kommt in einem Objekt zweimal vor.")
-        data[key] = value
-    return data
+    untrusted_json.check_depth(text, limit)
 
 
 def parse_json(text: str, max_depth: int = MAX_DEPTH) -> object:
@@ -182,15 +132,8 @@ def parse_json(text: str, max_depth: int = MAX_DEPTH) -> object:
         German message: too deep, NaN/Infinity, an absurd number, a duplicate key or
         not JSON (with line and column).
     """
-    check_depth(text, max_depth)
     try:
-        return json.loads(
-            text,
-            parse_constant=_reject_constant,
-            parse_int=_bounded_int,
-            parse_float=_bounded_float,
-            object_pairs_hook=_unique_keys,
-        )
+        return untrusted_json.loads(text, max_depth)
     except json.JSONDecodeError as error:
         raise ValueError(
             f"Kein gültiges JSON (Zeile {error.lineno}, Spalte {error.colno})."

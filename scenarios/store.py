@@ -13,9 +13,11 @@ The table ``scenarios`` lives in the database of :mod:`register.db`: the SQLite 
 * Every row carries a ``version``; an update that names the version it was based on is a
   compare-and-set (``UPDATE … WHERE name = ? AND version = ?``), so a second writer gets
   :class:`ConflictError` ("wurde inzwischen geändert") instead of silently overwriting.
-* A SQLite file that is not a readable database (garbage, truncated, a ``scenarios`` table
-  of another layout) is moved aside with a time stamp – never deleted – and a new, empty
-  database is started (:attr:`ScenarioStore.notice` says so).
+* Every database failure is a German :class:`StoreError` naming its kind, the file or server
+  and the fix (:mod:`register.faults`: damaged, read-only, disk full, unreachable, locked).
+  A SQLite file that is not a sound database (garbage, truncated, empty, a ``scenarios``
+  table of another layout) is reported and left exactly as it is – never replaced by an
+  empty store, which would hide the saved scenarios and the register from everyone.
 * The layout is versioned in ``schema_version`` (component ``scenarios``, see
   :func:`register.db.migrate`); a database of a newer app is left untouched with a message.
 * The scenarios of the earlier store of its own (``szenarien.sqlite`` in the same folder,
@@ -41,7 +43,6 @@ from typing import Any, NamedTuple
 
 from register.db import (
     DEFAULT_DIR,
-    MOVED_ASIDE,
     STORE_ENV,
     SQLiteBackend,
     backend_for,
@@ -50,6 +51,7 @@ from register.db import (
 )
 from register.db import FILE_NAME as FILE_NAME
 from register.db import store_dir as store_dir
+from register.faults import DatabaseFaultError, classify, sqlite_where
 from scenarios.exchange import parse_json
 from scenarios.model import Scenario, clean_name, scenario_from_dict
 
@@ -91,7 +93,6 @@ _MIGRATIONS = {
     ],
 }
 _LEGACY_COLUMNS = ["name", "payload", "created", "updated", "package_version"]
-_CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 LOGGER = logging.getLogger("begegnungsatlas")
 
@@ -165,8 +166,14 @@ class ScenarioStore:
     path : pathlib.Path or None
         The SQLite file (None on PostgreSQL).
     notice : str or None
-        Set when a damaged file was moved aside, or when a taken-over scenario had to be
-        renamed (German text).
+        Set when an old ``szenarien.sqlite`` was damaged and set aside, or when a taken-over
+        scenario had to be renamed (German text).
+
+    Raises
+    ------
+    StoreError
+        German message when the folder or the database is unusable (see
+        :mod:`register.faults`).
     """
 
     def __init__(self, directory: Path | None = None, *, url: str | None = None) -> None:
@@ -174,11 +181,7 @@ class ScenarioStore:
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(
-                f"Der Szenario-Ordner {directory} kann nicht angelegt werden "
-                f"({_os_reason(error)}). Lösung: {STORE_ENV} auf einen beschreibbaren Ordner "
-                "setzen."
-            ) from None
+            raise StoreError(str(classify(error, sqlite_where(directory / FILE_NAME)))) from None
         self.directory = directory
         try:
             self.url = url or database_url({**os.environ, STORE_ENV: str(directory)})
@@ -186,11 +189,6 @@ class ScenarioStore:
         except ValueError as error:
             raise StoreError(str(error)) from None
         self.path = self.backend.path if isinstance(self.backend, SQLiteBackend) else None
-        self._db_errors: tuple[type[Exception], ...] = (sqlite3.Error,)
-        if self.path is None:
-            import psycopg
-
-            self._db_errors = (psycopg.Error,)
         self.notice: str | None = None
         self._open()
 
@@ -201,13 +199,10 @@ class ScenarioStore:
             return f"`{self.path.name}` im Szenario-Ordner"
         return f"der Datenbank `{self.backend.location}`"
 
-    # -- opening, checking, setting aside ------------------------------------------------
+    # -- opening and checking --------------------------------------------------------
 
     def _connect(self) -> Any:
-        try:
-            return self.backend.connect()
-        except ValueError as error:  # no connection to PostgreSQL (German message)
-            raise StoreError(str(error)) from None
+        return self.backend.connect()  # raises a DatabaseFaultError, see _errors
 
     def _run(self, conn: Any, sql: str, params: Sequence = ()) -> Any:
         return conn.execute(self.backend.sql(sql), tuple(params))
@@ -226,22 +221,21 @@ class ScenarioStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _open(self) -> None:
-        with self._errors(recover=False), self._exclusive():
-            try:
-                self._prepare()
-            except _CorruptError as problem:
-                self._set_aside(str(problem))
-                self._prepare()
-            moved = MOVED_ASIDE.pop(self.path, None) if self.path is not None else None
-            if self.notice is None and moved is not None:  # the register found it first
-                self._say_set_aside("vom Einrichtungsregister bemerkt", moved)
+        with self._errors(), self._exclusive():
+            self._prepare()
             self._take_over_legacy()
 
     def _prepare(self) -> None:
         """Check the database and create or migrate the table (one transaction)."""
-        if self.path is not None and self.path.is_file():
-            # read-only first: a file that is set aside stays byte for byte
-            _check_sqlite(self.path, "scenarios", _COLUMNS)
+        self.backend.check()  # a damaged file is reported, byte for byte as it was
+        if self.path is not None and self.path.is_file():  # a foreign layout too, read-only
+            found = _table_columns(self.path, "scenarios")
+            if found and found != _COLUMNS:
+                raise DatabaseFaultError(
+                    "beschaedigt",
+                    self.backend.where,
+                    f"die Tabelle scenarios hat die Spalten {', '.join(found)[:80]}",
+                )
 
         def too_new(found: int, known: int) -> StoreError:
             return StoreError(
@@ -258,37 +252,20 @@ class ScenarioStore:
                     d[0] for d in self._run(conn, "SELECT * FROM scenarios WHERE 1 = 0").description
                 ]
                 if columns != _COLUMNS:
-                    raise _CorruptError(
-                        f"Tabelle scenarios hat die Spalten {', '.join(columns)[:80]}"
+                    raise DatabaseFaultError(
+                        "beschaedigt",
+                        self.backend.where,
+                        f"die Tabelle scenarios hat die Spalten {', '.join(columns)[:80]}",
                     )
-        except sqlite3.DatabaseError as error:
-            code = _code(error)
-            if code in _BUSY_CODES:
+        except sqlite3.OperationalError as error:
+            if _code(error) != sqlite3.SQLITE_ERROR:
                 raise
-            if code in _CORRUPT_CODES:
-                raise _CorruptError(_reason(error)) from None
-            if code == sqlite3.SQLITE_ERROR:  # our own SQL failed: the tables are not ours
-                raise _CorruptError("unerwarteter Tabellenaufbau") from None
-            raise
+            # Our own SQL failed: the tables are not ours.
+            raise DatabaseFaultError(
+                "beschaedigt", self.backend.where, "unerwarteter Tabellenaufbau"
+            ) from None
         finally:
             conn.close()
-
-    def _set_aside(self, reason: str) -> None:
-        target = self.backend.move_aside()
-        if target is None:  # PostgreSQL: nothing to move; the administrator must look
-            raise StoreError(
-                f"Der Szenario-Speicher in {self.location} ist nicht lesbar ({reason}). "
-                "Lösung: die Tabelle scenarios von der IT prüfen lassen."
-            )
-        self._say_set_aside(reason, target)
-
-    def _say_set_aside(self, reason: str, target: Path) -> None:
-        self.notice = (
-            f"Der Szenario-Speicher war beschädigt ({reason}) und wurde als {target.name} im "
-            "Szenario-Ordner beiseitegelegt (nicht gelöscht); ein neuer, leerer Speicher wurde "
-            "angelegt. Gespeicherte Szenarien (und das Einrichtungsregister) aus der "
-            "beschädigten Datei fehlen; eine Fachkraft kann sie daraus eventuell retten."
-        )
 
     def _take_over_legacy(self) -> None:
         """Copy the scenarios of an old ``szenarien.sqlite`` once, then rename that file."""
@@ -339,34 +316,13 @@ class ScenarioStore:
             )
 
     @contextlib.contextmanager
-    def _errors(self, recover: bool = True) -> Iterator[None]:
-        """Database errors -> German :class:`StoreError`; a damaged file is set aside."""
+    def _errors(self) -> Iterator[None]:
+        """Database and OS errors -> the German fault of :mod:`register.faults` as StoreError."""
         try:
-            yield
-        except self._db_errors as error:
-            code = _code(error) if isinstance(error, sqlite3.Error) else None
-            if code in _BUSY_CODES:
-                raise StoreError(
-                    "Der Szenario-Speicher ist gerade durch einen anderen Vorgang belegt. "
-                    "Lösung: in einigen Sekunden noch einmal versuchen."
-                ) from None
-            if recover and code in _CORRUPT_CODES:
-                self._open()  # checks again under the lock, sets aside, starts a new store
-                raise StoreError(
-                    (self.notice or "Der Szenario-Speicher war kurz nicht lesbar.")
-                    + " Die letzte Aktion wurde nicht ausgeführt; bitte wiederholen."
-                ) from None
-            reason = _reason(error) if isinstance(error, sqlite3.Error) else type(error).__name__
-            raise StoreError(
-                f"Der Szenario-Speicher in {self.location} kann nicht gelesen oder geschrieben "
-                f"werden ({reason}). Lösung: Schreibrechte und freien Speicherplatz im "
-                f"Ordner prüfen ({STORE_ENV}) bzw. die Datenbank (BEGEGNUNGSATLAS_DB)."
-            ) from None
-        except OSError as error:
-            raise StoreError(
-                f"Der Szenario-Speicher in {self.location} ist nicht zugänglich "
-                f"({_os_reason(error)}). Lösung: Schreibrechte im Ordner prüfen ({STORE_ENV})."
-            ) from None
+            with self.backend.faults():
+                yield
+        except DatabaseFaultError as fault:
+            raise StoreError(str(fault)) from None
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Any]:
@@ -561,19 +517,21 @@ class ScenarioStore:
             self._run(conn, "DELETE FROM scenarios WHERE name = ?", (name,))
 
 
-def _check_sqlite(path: Path, table: str | None = None, columns: list[str] | None = None) -> None:
-    """Raise :class:`_CorruptError` unless ``path`` is a sound SQLite file (read-only check).
+def _table_columns(path: Path, table: str) -> list[str]:
+    """Columns of ``table`` in the SQLite file ``path`` (empty if none), opened read-only."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15)
+    try:
+        return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    finally:
+        conn.close()
 
-    With ``table``: if the file has that table, it must have exactly ``columns``.
-    """
+
+def _check_sqlite(path: Path) -> None:
+    """Raise :class:`_CorruptError` unless the old file ``path`` is a sound SQLite file."""
     conn = sqlite3.connect(path, timeout=15, isolation_level=None)
     try:
         if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
             raise _CorruptError("Integritätsprüfung fehlgeschlagen")
-        if table is not None:
-            found = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-            if found and found != columns:
-                raise _CorruptError(f"Tabelle {table} hat die Spalten {', '.join(found)[:80]}")
     except sqlite3.DatabaseError as error:
         if _code(error) in _BUSY_CODES:
             raise
@@ -653,17 +611,3 @@ def _reason(error: sqlite3.Error) -> str:
     }
     code = _code(error)
     return reasons.get(code, getattr(error, "sqlite_errorname", None) or "SQLite-Fehler")
-
-
-def _os_reason(error: OSError) -> str:
-    import errno
-
-    reasons = {
-        errno.EACCES: "keine Berechtigung",
-        errno.EPERM: "keine Berechtigung",
-        errno.ENOSPC: "Datenträger voll",
-        errno.EROFS: "nur lesbares Dateisystem",
-        errno.ENOTDIR: "ein Teil des Pfads ist kein Ordner",
-        errno.ENOENT: "nicht gefunden",
-    }
-    return reasons.get(error.errno, f"Betriebssystemfehler {error.errno}")

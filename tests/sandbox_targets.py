@@ -38,3 +38,28 @@ def too_deep():
 
 def crash():
     return 1 / 0
+
+
+def segfault():
+    import ctypes
+
+    return ctypes.string_at(0)
+
+
+def abort():
+    import os
+
+    os.abort()
+
+
+def exit_quietly():
+    import os
+
+    os._exit(3)
+
+
+def noisy_crash():
+    import sys
+
+    print("/geheim/pfad/datei.py: Traceback-artige Ausgabe", file=sys.stderr)
+    return 1 / 0

@@ -6,6 +6,7 @@ package itself is passed as ``_package`` so Streamlit does not hash the GeoDataF
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import geopandas as gpd
@@ -22,6 +23,8 @@ from indicators.table import meeting_place_counts as _meeting_place_counts
 from register.db import database_url
 from register.store import RegisterStore
 from ui import state
+
+LOGGER = logging.getLogger("begegnungsatlas")
 
 
 # One shared, read-only package (cache_resource): unpickling it on every run cost more than
@@ -66,17 +69,35 @@ def _registered(_base: DataPackage, base_version: str, url: str, revision: str) 
     return store.effective(_base)
 
 
+def register_fault() -> str | None:
+    """Why the shared register cannot be used (German, naming file or server and fix), or None.
+
+    Every page shows it on top (``app.py``): the pages then compute on the package's list
+    alone, and a planner must see that before reading a figure.
+    """
+    try:
+        register_store()
+    except ValueError as error:  # a named database fault (register.faults) or a German message
+        return str(error)
+    except Exception:  # not ours: a German line here, the details in the server log
+        LOGGER.exception("Einrichtungsregister nicht nutzbar")
+        return "Das Einrichtungsregister kann wegen eines internen Fehlers nicht gelesen werden."
+    return None
+
+
 def registered_package() -> DataPackage:
     """The package with the register's changes: the list every page computes on.
 
-    If the register cannot be read, the package alone – with a note saying so.
+    If the register cannot be read, the package alone – with a note saying so (and the
+    message of :func:`register_fault` on top of every page).
     """
     base = base_package()
     try:
         store = register_store()
         return _registered(base, base.version, store.url, store.revision())
     except Exception as error:  # any database failure: the analysis must stay usable
-        return replace(base, notes=(*base.notes, f"Einrichtungsregister nicht lesbar: {error}"))
+        reason = str(error) if isinstance(error, ValueError) else "interner Fehler"
+        return replace(base, notes=(*base.notes, f"Einrichtungsregister nicht lesbar: {reason}"))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

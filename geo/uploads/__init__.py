@@ -8,12 +8,16 @@ count, paths), common encodings and separators, no ``eval`` or pickle of user da
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
 
 from geo.sandbox import Limits, SandboxError, run_limited
 from geo.uploads.areas import validate_areas
-from geo.uploads.facilities import validate_facilities
+from geo.uploads.facilities import (
+    FacilityDraft,
+    place_facilities,
+    read_facilities,
+    validate_facilities,
+)
 from geo.uploads.limits import MAX_BYTES, MB, format_mb
 from geo.uploads.report import Problem, UploadResult
 from geo.uploads.statistics import KISS_TABLES, validate_statistics
@@ -57,7 +61,9 @@ def validate(
 
     The file is read and checked in a separate worker process with memory, CPU-time, wall-time
     and output limits (:func:`geo.sandbox.run_limited`), so no file can freeze or exhaust
-    the server. Every failure, also of the worker, comes back as a German problem.
+    the server. Every failure, also of the worker, comes back as a German problem. The worker
+    never calls PROJ: facility coordinates come back as written, with the file's EPSG code or
+    screened definition, and are placed here (:func:`geo.uploads.facilities.place_facilities`).
 
     Parameters
     ----------
@@ -92,11 +98,15 @@ def validate(
         )
         return result
     existing = frozenset() if replace_facilities else frozenset(package.einrichtungen["id"])
-    args = (kind, name, content, package.stadtteile, package.stadtgrenze, existing)
+    stadtteile = pd.DataFrame(package.stadtteile.drop(columns="geometry"))  # no geometry, no CRS
     try:
-        return run_limited(
+        answer = run_limited(
             _validate_in_worker,
-            *args,
+            kind,
+            name,
+            content,
+            stadtteile,
+            existing,
             package.statistik,
             layer,
             what=f"Datei {name[:80]}",
@@ -104,24 +114,27 @@ def validate(
         )
     except SandboxError as error:
         result.errors.append(Problem(error.problem, error.fix))
+        return result
     except ValueError as error:  # a German message of a reader that escaped its report
         result.errors.append(Problem(str(error), "Die Datei prüfen und erneut hochladen."))
-    return result
+        return result
+    if isinstance(answer, FacilityDraft):  # coordinates are placed here, never in the worker
+        return place_facilities(answer, package.stadtteile, package.stadtgrenze)
+    return answer
 
 
 def _validate_in_worker(
     kind: str,
     name: str,
     content: bytes,
-    stadtteile: gpd.GeoDataFrame,
-    stadtgrenze: gpd.GeoDataFrame,
+    stadtteile: pd.DataFrame,
     existing_ids: frozenset[str],
     statistik: pd.DataFrame,
     layer: str | None,
-) -> UploadResult:
-    """Runs in the sandbox worker: read and validate one file."""
+) -> UploadResult | FacilityDraft:
+    """Runs in the sandbox worker: read and check one file (no PROJ, no coordinates placed)."""
     if kind == "facilities":
-        return validate_facilities(name, content, stadtteile, stadtgrenze, existing_ids, layer)
+        return read_facilities(name, content, existing_ids, layer)
     if kind == "statistics":
         return validate_statistics(name, content, stadtteile, statistik)
     return validate_areas(name, content, stadtteile)

@@ -41,7 +41,9 @@ def validate_areas(name: str, content: bytes, stadtteile: gpd.GeoDataFrame) -> U
                 )
             )
             raise StopReadingError
-        frame = canonical(read_table(name, content, errors, warnings), AREA_ALIASES, warnings)
+        frame = canonical(
+            read_table(name, content, errors, warnings), AREA_ALIASES, warnings, errors
+        )
     except StopReadingError:
         return result
     if "region" not in frame:

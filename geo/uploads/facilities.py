@@ -1,28 +1,35 @@
-"""Validating an uploaded facility list (tables with coordinates or GIS files)."""
+"""Validating an uploaded facility list (tables with coordinates or GIS files).
+
+Two steps, so that the worker that parses an upload never calls PROJ (which would open its
+database, and whatever a crafted definition names): :func:`read_facilities` runs in the
+worker and returns a :class:`FacilityDraft` – the checked columns, the coordinates as
+written and the file's coordinate system as an EPSG code or a screened definition
+(:mod:`geo.uploads.crs`); :func:`place_facilities` runs in the calling process and turns
+that into points in EPSG:25832 (ranges, city boundary, Stadtteil).
+:func:`validate_facilities` does both.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
-from pyproj.exceptions import CRSError
+import shapely
+from pyproj.exceptions import CRSError, ProjError
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
 from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH
+from geo.plausibility import german
 from geo.readers import CITY_TOLERANCE_M
-from geo.uploads.files import (
-    GEO_SUFFIXES,
-    canonical,
-    has_markup,
-    parse_numbers,
-    read_geodata,
-    read_table,
-)
+from geo.uploads import hints
+from geo.uploads.crs import CRSRefusedError, identify
+from geo.uploads.files import GEO_SUFFIXES, canonical, has_markup, read_geodata, read_table
 from geo.uploads.limits import MAX_PROBLEMS, capped
+from geo.uploads.numbers import EASTING, LATITUDE, LONGITUDE, NORTHING, RADIUS, parse_column
 from geo.uploads.report import Problem, StopReadingError, UploadResult
 
 #: Largest plausible radius of an approximate position (m).
@@ -43,6 +50,35 @@ FACILITY_ALIASES = {
 }  # fmt: skip
 
 
+@dataclass
+class FacilityDraft:
+    """What the worker read from a facility upload, before any coordinate transformation.
+
+    Attributes
+    ----------
+    result : UploadResult
+        Problems and hints so far, layers of a GeoPackage; ``data`` still None.
+    table : pandas.DataFrame or None
+        The facility columns (index = file row − 2); None if reading stopped.
+    x, y : pandas.Series or None
+        Coordinates as written (NaN: no position), same index.
+    crs : int, str or None
+        EPSG code or screened WKT of the coordinates (None: the file gives none).
+    gis : bool
+        From a GIS file (the range of a geographic system is checked after identifying it).
+    skip : pandas.Series
+        Rows already reported (swapped lat/lon): not checked against the city again.
+    """
+
+    result: UploadResult
+    table: pd.DataFrame | None = None
+    x: pd.Series | None = None
+    y: pd.Series | None = None
+    crs: int | str | None = None
+    gis: bool = False
+    skip: pd.Series = field(default_factory=lambda: pd.Series(dtype=bool))
+
+
 def validate_facilities(
     name: str,
     content: bytes,
@@ -51,11 +87,12 @@ def validate_facilities(
     existing_ids: set[str] | frozenset[str] = frozenset(),
     layer: str | None = None,
 ) -> UploadResult:
-    """Validate an uploaded facility list.
+    """Validate an uploaded facility list (:func:`read_facilities` + :func:`place_facilities`).
 
     Accepted: CSV/XLSX with ``lat``/``lon`` (WGS84) or ``x``/``y`` (EPSG:25832), GeoJSON,
-    GeoPackage, zipped Shapefile (points). Missing ``kategorie``/``oeffentlich``/``in_betrieb``
-    default to an open senior meeting place in operation (reported as a hint).
+    GeoPackage, zipped Shapefile (points; a MultiPoint of one point). Missing
+    ``kategorie``/``oeffentlich``/``in_betrieb`` default to an open senior meeting place in
+    operation (reported as a hint).
 
     Parameters
     ----------
@@ -76,29 +113,97 @@ def validate_facilities(
         ``data`` in the schema of the package's ``einrichtungen`` (EPSG:25832); ``layers``
         lists the layers of a GeoPackage.
     """
+    draft = read_facilities(name, content, existing_ids, layer)
+    return place_facilities(draft, stadtteile, stadtgrenze)
+
+
+def read_facilities(
+    name: str,
+    content: bytes,
+    existing_ids: set[str] | frozenset[str] = frozenset(),
+    layer: str | None = None,
+) -> FacilityDraft:
+    """Parse and check a facility upload without transforming coordinates (no PROJ).
+
+    Runs in the sandbox worker (see :func:`geo.uploads.validate`).
+    """
     result = UploadResult("facilities")
     errors, warnings = result.errors, result.warnings
+    gis = Path(name).suffix.lower() in GEO_SUFFIXES
     swapped = pd.Series(dtype=bool)
     try:
-        if Path(name).suffix.lower() in GEO_SUFFIXES:
-            raw = read_geodata(name, content, errors, warnings, layer, result.layers)
-            points = _geodata_points(raw, errors)
+        if gis:
+            raw, crs = read_geodata(name, content, errors, warnings, layer, result.layers)
+            x, y = _geodata_xy(raw, errors)
             frame = canonical(
-                pd.DataFrame(raw.drop(columns="geometry")), FACILITY_ALIASES, warnings
+                pd.DataFrame(raw.drop(columns="geometry")), FACILITY_ALIASES, warnings, errors
             )
         else:
             frame = canonical(
-                read_table(name, content, errors, warnings), FACILITY_ALIASES, warnings
+                read_table(name, content, errors, warnings), FACILITY_ALIASES, warnings, errors
             )
-            points, swapped = _table_points(frame, errors, warnings)
+            x, y, crs, swapped = _table_xy(frame, errors, warnings)
     except StopReadingError:
+        return FacilityDraft(result)
+    table = _facility_columns(frame, errors, warnings, existing_ids)
+    return FacilityDraft(result, table, x, y, crs, gis, swapped)
+
+
+def place_facilities(
+    draft: FacilityDraft, stadtteile: gpd.GeoDataFrame, stadtgrenze: gpd.GeoDataFrame
+) -> UploadResult:
+    """Points in EPSG:25832 for a draft, checked against the city (in the calling process).
+
+    PROJ sees only an EPSG code here, or a definition the worker screened
+    (:func:`geo.uploads.crs.identify`). Every problem is added to the draft's result; the
+    data is set only if there is none.
+    """
+    result = draft.result
+    if draft.table is None or draft.x is None or draft.y is None:
         return result
-    out = _facility_columns(frame, errors, warnings, existing_ids)
-    _check_locations(points, stadtgrenze, errors, skip=swapped)
+    errors = result.errors
+    if draft.crs is None:
+        errors.append(
+            Problem(
+                "Die Geodaten haben kein Koordinatenreferenzsystem.",
+                "CRS im GIS setzen (z. B. EPSG:25832) und neu exportieren.",
+            )
+        )
+        return result
+    try:
+        crs = identify(draft.crs, "der Datei")
+    except CRSRefusedError as refused:
+        errors.append(Problem(refused.message, refused.fix))
+        return result
+    x, y, rows = draft.x, draft.y, _rows(draft.table)
+    if draft.gis and crs.is_geographic:
+        problems = _range_problems(y, x, rows, ("geometry", "geometry"), crs.name)
+        if problems:
+            capped(errors, problems)
+            return result
+    valid = (np.isfinite(x) & np.isfinite(y)).to_numpy().copy()
+    if not draft.gis and draft.crs == 4326:  # degrees out of range: reported, no point
+        valid &= ((y.abs() <= 90) & (x.abs() <= 180)).to_numpy()
+    points = gpd.GeoSeries([None] * len(x), index=x.index, crs=METRIC_CRS)
+    if valid.any():
+        fix = hints.GEO_RANGE
+        try:
+            projected = gpd.GeoSeries.from_xy(x[valid], y[valid], crs=crs).to_crs(METRIC_CRS)
+        except (CRSError, ProjError, ValueError):  # an impossible transformation
+            errors.append(Problem(f"Umprojizieren aus {crs.name} nicht möglich.", fix))
+            return result
+        if not (np.isfinite(projected.x) & np.isfinite(projected.y)).all():
+            # e.g. metres in a file that declares lon/lat: the transform yields infinities
+            errors.append(
+                Problem(f"Die Koordinaten passen nicht zum angegebenen System {crs.name}.", fix)
+            )
+            return result
+        points[valid] = projected.to_numpy()
+    _check_locations(points, stadtgrenze, errors, skip=draft.skip)
     if errors:
         return result
     metric = gpd.GeoDataFrame(
-        out.reset_index(drop=True), geometry=points.to_numpy(), crs=METRIC_CRS
+        draft.table.reset_index(drop=True), geometry=points.to_numpy(), crs=METRIC_CRS
     )
     metric["stadtteil_nr"] = assign_stadtteil(
         metric.geometry, stadtteile, tolerance=CITY_TOLERANCE_M
@@ -114,32 +219,33 @@ def _rows(frame: pd.DataFrame | pd.Series) -> np.ndarray:
     return frame.index.to_numpy(dtype=np.int64) + 2
 
 
-def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeries:
-    if raw.crs is None:
-        errors.append(
-            Problem(
-                "Die Geodaten haben kein Koordinatenreferenzsystem.",
-                "CRS im GIS setzen (z. B. EPSG:25832) und neu exportieren.",
-            )
-        )
-        raise StopReadingError
-    try:
-        CRS.from_user_input(raw.crs)
-    except CRSError as exc:
-        errors.append(
-            Problem(
-                f"Unbekanntes Koordinatenreferenzsystem {raw.crs}.",
-                "Nach EPSG:4326 oder EPSG:25832 umprojizieren.",
-            )
-        )
-        raise StopReadingError from exc
+def _geodata_xy(raw: gpd.GeoDataFrame, errors: list[Problem]) -> tuple[pd.Series, pd.Series]:
+    """Coordinates of the points of a GIS file, as written (no transformation here).
+
+    A MultiPoint with exactly one point is that point (GIS programs save single points so);
+    an object without geometry, of another type or with a coordinate that is not a finite
+    number is an error naming the object.
+    """
     bad = []
-    for row, geom in zip(_rows(raw), raw.geometry, strict=True):
+    xs, ys = np.full(len(raw), np.nan), np.full(len(raw), np.nan)
+    for pos, (row, geom) in enumerate(zip(_rows(raw), raw.geometry, strict=True)):
+        if geom is not None and geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
+            geom = geom.geoms[0]
         if geom is None or geom.is_empty:
             bad.append(
                 Problem(
                     "Objekt ohne Geometrie.",
                     "Punkt einzeichnen oder Zeile löschen.",
+                    int(row),
+                    "geometry",
+                )
+            )
+        elif geom.geom_type == "MultiPoint":
+            bad.append(
+                Problem(
+                    f"MultiPoint mit {len(geom.geoms)} Punkten; erwartet wird ein Punkt je "
+                    "Einrichtung.",
+                    "Die Punkte im GIS vereinzeln (je Einrichtung ein Objekt).",
                     int(row),
                     "geometry",
                 )
@@ -153,28 +259,58 @@ def _geodata_points(raw: gpd.GeoDataFrame, errors: list[Problem]) -> gpd.GeoSeri
                     "geometry",
                 )
             )
+        elif not (np.isfinite(geom.x) and np.isfinite(geom.y)):
+            bad.append(
+                Problem(
+                    "Koordinate ist keine endliche Zahl.", hints.GEO_RANGE, int(row), "geometry"
+                )
+            )
+        else:
+            xs[pos], ys[pos] = shapely.get_x(geom), shapely.get_y(geom)
     if bad:
         capped(errors, bad)
         raise StopReadingError
-    fix = "Koordinatensystem prüfen und nach EPSG:4326 oder EPSG:25832 umprojizieren."
-    try:
-        points = raw.geometry.to_crs(METRIC_CRS)
-    except Exception as exc:  # pyproj raises different errors for impossible transforms
-        errors.append(Problem(f"Umprojizieren aus {raw.crs.name} nicht möglich.", fix))
-        raise StopReadingError from exc
-    if not (np.isfinite(points.x) & np.isfinite(points.y)).all():
-        # e.g. metres in a file that declares lon/lat: the transform yields infinities
-        errors.append(
-            Problem(f"Die Koordinaten passen nicht zum angegebenen System {raw.crs.name}.", fix)
+    return pd.Series(xs, index=raw.index), pd.Series(ys, index=raw.index)
+
+
+def _range_problems(
+    lat: pd.Series,
+    lon: pd.Series,
+    rows: np.ndarray,
+    columns: tuple[str, str],
+    system: str | None = None,
+) -> list[Problem]:
+    """Degrees no point on earth has: one problem per coordinate, naming the row.
+
+    The one rule for every format: in degrees (a table's lat/lon, or a GIS file in the
+    geographic system named ``system``) the latitude lies within ±90°, the longitude within
+    ±180°.
+    """
+    problems = []
+    for values, column, limit, word, fix in (
+        (lat, columns[0], 90.0, "Breitengrad", hints.LATITUDE),
+        (lon, columns[1], 180.0, "Längengrad", hints.LONGITUDE),
+    ):
+        data = values.to_numpy(dtype=float)
+        suffix = (
+            f" – die Koordinaten passen nicht zum angegebenen System {system}" if system else ""
         )
-        raise StopReadingError
-    return points
+        problems += [
+            Problem(
+                f"{word} {german(data[pos])} liegt außerhalb ±{limit:.0f}°{suffix}.",
+                hints.GEO_RANGE if system else fix,
+                int(rows[pos]),
+                column,
+            )
+            for pos in np.flatnonzero(np.isfinite(data) & (np.abs(data) > limit))
+        ]
+    return problems
 
 
-def _table_points(
+def _table_xy(
     frame: pd.DataFrame, errors: list[Problem], warnings: list[Problem]
-) -> tuple[gpd.GeoSeries, pd.Series]:
-    """Points from lat/lon or x/y columns (EPSG:25832); None for rows without a position.
+) -> tuple[pd.Series, pd.Series, int, pd.Series]:
+    """Coordinates of a table: lat/lon (EPSG:4326) or x/y (EPSG:25832), NaN without position.
 
     Problems are collected (not raised) so the column checks still run; only a table
     without any coordinate columns stops reading. Also returns the rows whose lat/lon look
@@ -183,22 +319,14 @@ def _table_points(
     rows = _rows(frame)
     problems: list[Problem] = []
     if {"lat", "lon"} <= set(frame.columns):
-        y = parse_numbers(frame["lat"], "lat", errors, allow_negative=True)
-        x = parse_numbers(frame["lon"], "lon", errors, allow_negative=True)
-        crs, names = WGS84, ("lat", "lon")
-        problems += [
-            Problem(
-                f"Breitengrad {_german(y.iloc[pos])} liegt außerhalb ±90°.",
-                "lat in Grad (WGS84) angeben; Meterkoordinaten als x/y.",
-                int(rows[pos]),
-                "lat",
-            )
-            for pos in np.flatnonzero((y.abs() > 90).to_numpy())
-        ]
+        y = parse_column(frame["lat"], "lat", LATITUDE, errors, allow_negative=True)
+        x = parse_column(frame["lon"], "lon", LONGITUDE, errors, allow_negative=True)
+        crs, names = 4326, ("lat", "lon")
+        problems += _range_problems(y, x, rows, names)
     elif {"x", "y"} <= set(frame.columns):
-        x = parse_numbers(frame["x"], "x", errors)
-        y = parse_numbers(frame["y"], "y", errors)
-        crs, names = METRIC_CRS, ("y", "x")
+        x = parse_column(frame["x"], "x", EASTING, errors)
+        y = parse_column(frame["y"], "y", NORTHING, errors)
+        crs, names = 25832, ("y", "x")
     else:
         errors.append(
             Problem(
@@ -234,7 +362,7 @@ def _table_points(
         "Hinweise",
     )
     swapped = pd.Series(False, index=frame.index)
-    if crs == WGS84:
+    if crs == 4326:
         # Swapped lat/lon (lat ≈ 11, lon ≈ 52) would land in Somalia: one message per row
         # (not a second one saying the point lies outside the city).
         swapped = ((x.abs() > y.abs()) & (x.abs() > 30) & (x.abs() <= 90)).fillna(False)
@@ -250,14 +378,7 @@ def _table_points(
             for pos in np.flatnonzero(swapped.to_numpy())
         ]
     capped(errors, sorted(problems, key=lambda p: p.row or 0))
-    valid = np.isfinite(x) & np.isfinite(y)
-    if crs == WGS84:
-        valid &= (y.abs() <= 90) & (x.abs() <= 180)
-    points = gpd.GeoSeries([None] * len(frame), index=frame.index, crs=METRIC_CRS)
-    if valid.any():
-        projected = gpd.GeoSeries.from_xy(x[valid], y[valid], crs=crs).to_crs(METRIC_CRS)
-        points[valid.to_numpy()] = projected.to_numpy()
-    return points, swapped
+    return x, y, crs, swapped
 
 
 def _german(value: float) -> str:
@@ -359,7 +480,7 @@ def _facility_columns(
             )
         out[column] = values
     capped(errors, sorted(problems, key=lambda p: p.row or 0))
-    accuracy = parse_numbers(text("lage_genauigkeit_m"), "lage_genauigkeit_m", errors)
+    accuracy = parse_column(text("lage_genauigkeit_m"), "lage_genauigkeit_m", RADIUS, errors)
     capped(
         errors,
         [

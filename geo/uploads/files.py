@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from geo.readers import MISSING_MARKERS
+from geo.uploads import hints
 from geo.uploads.geojson import read_geojson
 from geo.uploads.gpkg import read_gpkg
-from geo.uploads.limits import GEO_SUFFIXES, MAX_BYTES, TABLE_SUFFIXES, capped, check_format
+from geo.uploads.limits import GEO_SUFFIXES, MAX_BYTES, TABLE_SUFFIXES, check_cells, check_format
 from geo.uploads.report import Problem, StopReadingError
 from geo.uploads.shapefile import read_shapefile_zip
 from geo.uploads.text import read_csv
@@ -23,7 +22,7 @@ __all__ = [
     "TABLE_SUFFIXES",
     "canonical",
     "has_markup",
-    "parse_numbers",
+    "heading_key",
     "read_geodata",
     "read_table",
 ]
@@ -54,6 +53,7 @@ def read_table(
             )
         )
         raise StopReadingError
+    check_cells(frame, errors)
     return frame
 
 
@@ -64,21 +64,29 @@ def read_geodata(
     warnings: list[Problem] | None = None,
     layer: str | None = None,
     layers: list[str] | None = None,
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, int | str | None]:
     """GeoJSON, GeoPackage or zipped Shapefile with point geometries (any CRS).
 
-    Each format is read by its own bounded reader (no GDAL): see :mod:`geo.uploads.geojson`,
-    :mod:`geo.uploads.gpkg` and :mod:`geo.uploads.shapefile`. The index is the object
-    number − 2.
+    Each format is read by its own bounded reader (no GDAL, no PROJ): see
+    :mod:`geo.uploads.geojson`, :mod:`geo.uploads.gpkg` and :mod:`geo.uploads.shapefile`.
+    The index is the object number − 2.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Attributes and geometries, without ``crs``.
+    int, str or None
+        The file's coordinate system: EPSG code, screened WKT (:mod:`geo.uploads.crs`) or
+        None if the file gives none.
     """
     warnings = [] if warnings is None else warnings
     fmt = check_format(name, content, errors)
     if fmt == "GeoJSON":
-        frame = read_geojson(content, errors)
+        frame, crs = read_geojson(content, errors)
     elif fmt == "GPKG":
-        frame = read_gpkg(content, errors, layer, layers)
+        frame, crs = read_gpkg(content, errors, layer, layers)
     elif fmt == "Shapefile-ZIP":
-        frame = read_shapefile_zip(content, errors, warnings)
+        frame, crs = read_shapefile_zip(content, errors, warnings)
     else:
         errors.append(
             Problem(
@@ -95,18 +103,53 @@ def read_geodata(
         )
         raise StopReadingError
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    check_cells(frame, errors)
+    return frame, crs
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def heading_key(name: object) -> str:
+    """A heading as compared: lower case, umlauts spelled out, blanks and hyphens as ``_``.
+
+    ``"Längengrad"`` → ``"laengengrad"``, ``"Stadtteil Nr"`` → ``"stadtteil_nr"``.
+    """
+    text = str(name).strip().lower().translate(_UMLAUTS)
+    return re.sub(r"[\s\-]+", "_", text)
 
 
 def canonical(
-    frame: pd.DataFrame, aliases: dict[str, str], warnings: list[Problem]
+    frame: pd.DataFrame,
+    aliases: dict[str, str],
+    warnings: list[Problem],
+    errors: list[Problem],
 ) -> pd.DataFrame:
-    """Rename accepted column spellings (``Breite``, ``Träger``…) to the canonical names."""
-    renamed = {}
+    """Rename accepted column spellings (``Breite``, ``Träger``…) to the canonical names.
+
+    Headings are compared by :func:`heading_key`. Two headings that mean the same column
+    (``Name`` and ``name``, ``Breite`` and ``lat``, ``Gebiet`` and ``region``) are an error
+    naming both (reading stops): which one holds the data is the planner's call.
+    """
+    lookup = {heading_key(key): target for key, target in aliases.items()}
+    groups: dict[str, list[str]] = {}
     for column in frame.columns:
-        key = str(column).strip().lower().replace(" ", "_").replace("-", "_")
-        if key in aliases and aliases[key] not in renamed.values():
-            renamed[column] = aliases[key]
+        target = lookup.get(heading_key(column))
+        if target is not None and column != "geometry":
+            groups.setdefault(target, []).append(str(column))
+    twice = {target: names for target, names in groups.items() if len(names) > 1}
+    for target, names in twice.items():
+        both = " und ".join(f"„{name[:40]}“" for name in names)
+        errors.append(
+            Problem(
+                f"Die Spalten {both} bedeuten beide {target}.",
+                hints.DUPLICATE_HEADING,
+                column=target,
+            )
+        )
+    if twice:
+        raise StopReadingError
+    renamed = {names[0]: target for target, names in groups.items()}
     out = frame.rename(columns=renamed)
     unknown = [c for c in frame.columns if c not in renamed and c != "geometry"]
     if unknown:
@@ -117,64 +160,6 @@ def canonical(
             )
         )
     return out
-
-
-_DECIMAL_COMMA = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+,\d+$")
-
-
-def parse_numbers(
-    values: pd.Series,
-    column: str,
-    errors: list[Problem],
-    row_offset: int = 2,
-    allow_negative: bool = False,
-) -> pd.Series:
-    """Numbers with decimal point or German decimal comma; suppressed markers become NaN.
-
-    A column written the German way (some value has a decimal comma) reads dots as
-    thousands separators (``1.234,5``); otherwise a dot is the decimal point. Every cell that
-    is not a number is reported with its row.
-    """
-    text = values.astype("string").str.strip().fillna("")
-    missing = text.isin(MISSING_MARKERS)
-    german_column = text.str.contains(r"\d,\d", regex=True).any()
-    german = text.str.match(_DECIMAL_COMMA) & german_column
-    normalised = text.where(
-        ~german, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    )
-    numbers = pd.to_numeric(normalised.where(~missing), errors="coerce").astype("float64")
-    values_np, missing_np = numbers.to_numpy(), missing.to_numpy(dtype=bool)
-    rows = [int(i) + row_offset for i in values.index]
-    problems = [
-        Problem(
-            f"Keine Zahl: {text.iloc[pos][:40]!r}.",
-            "Zahl eintragen (Dezimalkomma oder -punkt); nicht veröffentlicht: leer oder '.'.",
-            rows[pos],
-            column,
-        )
-        for pos in np.flatnonzero(np.isnan(values_np) & ~missing_np)
-    ]
-    problems += [
-        Problem(
-            f"Keine endliche Zahl: {text.iloc[pos][:40]!r}.",
-            "Eine gewöhnliche Zahl eintragen.",
-            rows[pos],
-            column,
-        )
-        for pos in np.flatnonzero(np.isinf(values_np))
-    ]
-    if not allow_negative:
-        problems += [
-            Problem(
-                f"Negativer Wert {text.iloc[pos][:40]}.",
-                "Anzahlen und Flächen sind nie negativ.",
-                rows[pos],
-                column,
-            )
-            for pos in np.flatnonzero(np.isfinite(values_np) & (values_np < 0))
-        ]
-    capped(errors, problems)
-    return numbers
 
 
 def has_markup(text: str) -> bool:

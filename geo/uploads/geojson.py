@@ -13,16 +13,22 @@ import math
 import re
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
-from pyproj.exceptions import CRSError
 
-from geo.uploads.limits import MAX_COLUMNS, MAX_JSON_DEPTH, MAX_ROWS, capped, format_count
+from geo import untrusted_json
+from geo.uploads import hints
+from geo.uploads.limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_JSON_DEPTH,
+    MAX_ROWS,
+    capped,
+    format_count,
+)
+from geo.uploads.numbers import typed
 from geo.uploads.report import Problem, StopReadingError
 
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _EPSG = re.compile(r"^(?:urn:ogc:def:crs:)?epsg:(?:[\d.]*:)?:?(\d{4,6})$", re.IGNORECASE)
 _CRS84 = re.compile(r"^(?:urn:ogc:def:crs:)?ogc:(?:[\d.]*:)?:?crs84$", re.IGNORECASE)
 _FIX_EXPORT = "Die Datei im GIS neu als GeoJSON exportieren (Punkte, EPSG:4326)."
@@ -30,30 +36,24 @@ _FIX_EXPORT = "Die Datei im GIS neu als GeoJSON exportieren (Punkte, EPSG:4326).
 
 def json_depth(content: bytes) -> int:
     """Deepest nesting of ``{``/``[`` outside strings, in linear time (no recursion)."""
-    stripped = np.frombuffer(_STRING.sub(b'""', content), dtype=np.uint8)
-    opening = (stripped == ord("{")) | (stripped == ord("["))
-    closing = (stripped == ord("}")) | (stripped == ord("]"))
-    steps = opening.astype(np.int32) - closing.astype(np.int32)
-    return int(np.cumsum(steps).max(initial=0))
+    return untrusted_json.scan(content).depth
 
 
-def crs_from_name(name: object) -> CRS | None:
-    """A CRS from an EPSG code or CRS84 name (anything else: None, never a file or string)."""
+#: Most object members and commas a GeoJSON with :data:`MAX_ROWS` points and
+#: :data:`MAX_CELLS` attribute values can need (a point feature needs 5 members, an id and a
+#: bounding box 2 more): anything beyond is refused before it is parsed.
+MAX_MEMBERS = 8 * MAX_ROWS + MAX_CELLS
+MAX_VALUES = 12 * MAX_ROWS + MAX_CELLS
+
+
+def epsg_code(name: object) -> int | None:
+    """The EPSG code of a GeoJSON ``crs`` name or CRS84 (anything else: None; no PROJ)."""
     if not isinstance(name, str) or len(name) > 100:
         return None
     if _CRS84.match(name.strip()):
-        return CRS.from_epsg(4326)
+        return 4326
     match = _EPSG.match(name.strip())
-    if not match:
-        return None
-    try:
-        return CRS.from_epsg(int(match.group(1)))
-    except CRSError:
-        return None
-
-
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} ist keine Zahl")
+    return int(match.group(1)) if match else None
 
 
 def _text(value: object) -> str:
@@ -64,7 +64,7 @@ def _text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int | float):
-        return repr(value) if isinstance(value, float) else str(value)
+        return typed(repr(value)) if isinstance(value, float) else str(value)
     return json.dumps(value, ensure_ascii=False)[:1000]
 
 
@@ -72,14 +72,16 @@ def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def read_geojson(content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
+def read_geojson(content: bytes, errors: list[Problem]) -> tuple[gpd.GeoDataFrame, int]:
     """Points (or None) and text attributes of a GeoJSON FeatureCollection.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Index = feature number − 2 (so ``index + 2`` is the feature number shown in
-        messages as "Zeile"); ``crs`` from the file (default EPSG:4326).
+        messages as "Zeile"); no ``crs`` set (PROJ is not used here).
+    int
+        EPSG code of the file's ``crs`` (default 4326).
     """
 
     def fail(message: str, fix: str = _FIX_EXPORT) -> None:
@@ -93,21 +95,28 @@ def read_geojson(content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
             f"Die GeoJSON-Datei ist nicht UTF-8-kodiert (Byte {error.start}).",
             "Als GeoJSON mit Kodierung UTF-8 exportieren.",
         )
-    depth = json_depth(content)
-    if depth > MAX_JSON_DEPTH:
+    shape = untrusted_json.scan(content)
+    if shape.depth > MAX_JSON_DEPTH:
         fail(
-            f"Die GeoJSON-Datei ist zu tief verschachtelt ({format_count(depth)} Ebenen, "
+            f"Die GeoJSON-Datei ist zu tief verschachtelt ({format_count(shape.depth)} Ebenen, "
             f"erlaubt {MAX_JSON_DEPTH}).",
         )
+    if shape.members > MAX_MEMBERS or shape.values > MAX_VALUES:
+        fail(
+            f"Die GeoJSON-Datei enthält zu viele Werte ({format_count(shape.values + 1)}; "
+            f"erlaubt sind {format_count(MAX_ROWS)} Punkte mit zusammen "
+            f"{format_count(MAX_CELLS)} Attributwerten).",
+            hints.SPLIT,
+        )
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = untrusted_json.loads(text, MAX_JSON_DEPTH)
     except json.JSONDecodeError as error:
         fail(
             f"Die Datei ist kein gültiges JSON (Zeile {error.lineno}, Spalte {error.colno}: "
             f"{_reason(error.msg)}).",
         )
-    except (ValueError, RecursionError) as error:
-        fail(f"Die Datei ist kein gültiges GeoJSON ({str(error)[:80]}).")
+    except (ValueError, RecursionError) as error:  # our German messages (numbers, keys)
+        fail(f"Die Datei ist kein gültiges GeoJSON: {error}")
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = {"type": "FeatureCollection", "features": [data]}
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
@@ -120,12 +129,12 @@ def read_geojson(content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
             f"Zu viele Objekte ({format_count(len(features))}, erlaubt {format_count(MAX_ROWS)}).",
             "Die Datei aufteilen.",
         )
-    crs = CRS.from_epsg(4326)
+    crs: int | None = 4326
     if "crs" in data and data["crs"] is not None:
         crs_member = data["crs"]
         name = crs_member.get("properties", {}) if isinstance(crs_member, dict) else None
         name = name.get("name") if isinstance(name, dict) else None
-        crs = crs_from_name(name)
+        crs = epsg_code(name)
         if crs is None:
             fail(
                 f'Unbekanntes Koordinatenreferenzsystem {str(name)[:60]!r} im Element "crs".',
@@ -166,25 +175,32 @@ def read_geojson(content: bytes, errors: list[Problem]) -> gpd.GeoDataFrame:
         index=pd.RangeIndex(-1, len(records) - 1),
         dtype=str,
     )
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index), crs=crs)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
+
+
+def _position(value: object) -> bool:
+    return isinstance(value, list) and 2 <= len(value) <= 4 and all(_number(c) for c in value)
 
 
 def _geometry(value: object, number: int, problems: list[Problem]) -> shapely.Geometry | None:
+    """A Point or MultiPoint as written (the facility rules decide what a point is)."""
     if value is None:
         return None
     if not isinstance(value, dict) or not isinstance(value.get("type"), str):
         problems.append(Problem("Ungültige Geometrie (kein GeoJSON-Objekt).", _FIX_EXPORT, number))
         return None
     kind, coordinates = value["type"], value.get("coordinates")
-    if kind == "Point":
-        if coordinates == []:
-            return None
-        if (
-            isinstance(coordinates, list)
-            and 2 <= len(coordinates) <= 4
-            and all(_number(c) for c in coordinates)
-        ):
-            return shapely.Point(coordinates[0], coordinates[1])
+    if kind in ("Point", "MultiPoint") and coordinates == []:
+        return None
+    if kind == "Point" and _position(coordinates):
+        return shapely.Point(coordinates[0], coordinates[1])
+    if (
+        kind == "MultiPoint"
+        and isinstance(coordinates, list)
+        and all(_position(c) for c in coordinates)
+    ):
+        return shapely.MultiPoint([(c[0], c[1]) for c in coordinates])
+    if kind in ("Point", "MultiPoint"):
         problems.append(
             Problem(
                 f"Ungültige Punktkoordinaten {json.dumps(coordinates)[:60]}.",
@@ -194,7 +210,7 @@ def _geometry(value: object, number: int, problems: list[Problem]) -> shapely.Ge
             )
         )
         return None
-    known = {"MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+    known = {"LineString", "MultiLineString", "Polygon", "MultiPolygon"}
     if kind in known | {"GeometryCollection"}:
         problems.append(
             Problem(

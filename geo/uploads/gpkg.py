@@ -4,6 +4,10 @@ A GeoPackage is an SQLite database; its tables are listed in ``gpkg_contents`` a
 geometry is a small header plus WKB. Reading it ourselves means no GDAL driver (and none of
 its virtual-table or VRT machinery) ever touches an upload. The database is deserialised
 into memory, set read-only with untrusted schema, ``ATTACH`` disabled and value sizes bounded.
+A file whose header says WAL journal (QGIS leaves these after an edit session; the upload is
+the checkpointed main file) is read as a rollback-journal file: only the two header bytes
+that name the journal mode differ. Rows, attributes, cells with content and text length are
+counted by SQLite before a single value is fetched.
 """
 
 from __future__ import annotations
@@ -14,10 +18,20 @@ import struct
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pyproj import CRS
-from pyproj.exceptions import CRSError
 
-from geo.uploads.limits import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, capped, format_count
+from geo.uploads import hints
+from geo.uploads.crs import CRSRefusedError, screen
+from geo.uploads.limits import (
+    MAX_BYTES,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_TEXT_CHARS,
+    capped,
+    format_count,
+    too_many_cells,
+)
+from geo.uploads.numbers import typed
 from geo.uploads.report import Problem, StopReadingError
 
 _FIX = "Die Datei in QGIS neu als GeoPackage exportieren (ein Punkt-Layer)."
@@ -29,6 +43,8 @@ def _quote(name: str) -> str:
 
 
 def _connect(content: bytes) -> sqlite3.Connection:
+    if content[18:20] == b"\x02\x02":  # WAL mode: an in-memory database cannot open it
+        content = content[:18] + b"\x01\x01" + content[20:]
     connection = sqlite3.connect(":memory:")
     connection.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
     connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_BYTES)
@@ -50,7 +66,7 @@ def layer_names(connection: sqlite3.Connection) -> tuple[list[str], list[str]]:
 
 def read_gpkg(
     content: bytes, errors: list[Problem], layer: str | None = None, layers: list[str] | None = None
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, int | str | None]:
     """Points (or None) and text attributes of one feature layer of a GeoPackage.
 
     Parameters
@@ -67,7 +83,10 @@ def read_gpkg(
     Returns
     -------
     geopandas.GeoDataFrame
-        Index = feature number − 2; ``crs`` from ``gpkg_spatial_ref_sys``.
+        Index = feature number − 2; no ``crs`` set (PROJ is not used here).
+    int, str or None
+        The layer's system from ``gpkg_spatial_ref_sys``: an EPSG code, a screened WKT
+        definition (:func:`geo.uploads.crs.screen`) or None (undefined).
     """
 
     def fail(message: str, fix: str = _FIX) -> None:
@@ -112,7 +131,9 @@ def read_gpkg(
     raise AssertionError  # unreachable
 
 
-def _read_layer(connection: sqlite3.Connection, layer: str, fail, errors) -> gpd.GeoDataFrame:
+def _read_layer(
+    connection: sqlite3.Connection, layer: str, fail, errors
+) -> tuple[gpd.GeoDataFrame, int | str | None]:
     kind = connection.execute("SELECT type FROM sqlite_master WHERE name = ?", (layer,)).fetchone()
     if not kind or kind[0] != "table":
         fail(f"Layer {layer[:60]!r} ist keine gewöhnliche Tabelle (z. B. eine Sicht).")
@@ -136,7 +157,11 @@ def _read_layer(connection: sqlite3.Connection, layer: str, fail, errors) -> gpd
             f"Zu viele Objekte ({format_count(count)}, erlaubt {format_count(MAX_ROWS)}).",
             "Die Datei aufteilen.",
         )
-    crs = _crs(connection, srs_id)
+    _check_values(connection, layer, columns, fail)
+    try:
+        crs = _crs(connection, srs_id)
+    except CRSRefusedError as refused:
+        fail(refused.message, refused.fix)
     selected = ", ".join(_quote(c) for c in [geometry_column, *columns])
     rows = connection.execute(f"SELECT {selected} FROM {_quote(layer)}").fetchall()
     problems: list[Problem] = []
@@ -150,10 +175,35 @@ def _read_layer(connection: sqlite3.Connection, layer: str, fail, errors) -> gpd
         index=pd.RangeIndex(-1, len(rows) - 1),
         dtype=str,
     )
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index), crs=crs)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
 
 
-def _crs(connection: sqlite3.Connection, srs_id: object) -> CRS | None:
+def _check_values(connection: sqlite3.Connection, layer: str, columns: list[str], fail) -> None:
+    """Cells with content and the longest text of the layer, counted by SQLite (no fetch)."""
+    if not columns:
+        return
+    filled = " + ".join(
+        f"SUM(CASE WHEN {_quote(c)} IS NULL OR CAST({_quote(c)} AS TEXT) = '' THEN 0 ELSE 1 END)"
+        for c in columns
+    )
+    longest = ", ".join(f"MAX(LENGTH(CAST({_quote(c)} AS TEXT)))" for c in columns)
+    cells, *lengths = connection.execute(
+        f"SELECT {filled}, {longest} FROM {_quote(layer)}"
+    ).fetchone()
+    if (cells or 0) > MAX_CELLS:
+        problem = too_many_cells(int(cells))
+        fail(problem.message, problem.fix)
+    for column, length in zip(columns, lengths, strict=True):
+        if (length or 0) > MAX_TEXT_CHARS:
+            fail(
+                f"Das Attribut {column[:40]!r} enthält einen Text mit {format_count(int(length))} "
+                f"Zeichen (erlaubt {format_count(MAX_TEXT_CHARS)}).",
+                hints.LONG_TEXT,
+            )
+
+
+def _crs(connection: sqlite3.Connection, srs_id: object) -> int | str | None:
+    """The layer's system: an EPSG code, or a screened definition (see geo.uploads.crs)."""
     row = connection.execute(
         "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys "
         "WHERE srs_id = ?",
@@ -162,16 +212,14 @@ def _crs(connection: sqlite3.Connection, srs_id: object) -> CRS | None:
     if not row or srs_id in (0, -1):
         return None  # "undefined" in the GeoPackage standard
     organization, code, definition = row
-    try:
-        if str(organization).upper() == "EPSG":
-            return CRS.from_epsg(int(code))
-        if isinstance(definition, str) and definition.strip().upper().startswith(
-            ("PROJCS", "GEOGCS", "PROJCRS", "GEOGCRS", "GEODCRS", "COMPD_CS", "COMPOUNDCRS")
-        ):
-            return CRS.from_wkt(definition[:65536])
-    except (CRSError, ValueError, TypeError):
-        return None
-    return None
+    if str(organization).upper() == "EPSG":
+        try:
+            return int(code)
+        except (TypeError, ValueError):
+            raise CRSRefusedError(f"EPSG-Code {str(code)[:20]!r} ist keine Zahl.") from None
+    if not isinstance(definition, str):
+        raise CRSRefusedError("Das Koordinatensystem der GeoPackage-Datei ist nicht beschrieben.")
+    return screen(definition[:65536], "der GeoPackage-Datei")
 
 
 def _geometry(blob: object, number: int, problems: list[Problem]) -> shapely.Geometry | None:
@@ -200,7 +248,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, bytes):
         return f"(Binärdaten, {len(value)} Bytes)"
-    return str(value)
+    return typed(repr(value)) if isinstance(value, float) else str(value)
 
 
 def _reason(error: sqlite3.Error) -> str:

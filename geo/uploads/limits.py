@@ -2,16 +2,26 @@
 
 Sizes are in MB with 1 MB = 1,048,576 bytes (MiB), the convention Streamlit uses for its
 upload limit, so every message, the uploader's caption and the README state the same
-numbers. All limits are checked *before* a parser looks at the content.
+numbers. The same limits hold for every format (CSV, XLSX, GeoJSON, GeoPackage, Shapefile)
+and every entry (page, ``validate``, ``einrichtungen import``): the file size before a byte
+is read (:func:`read_upload`), rows, columns, cells with content and the length of a text
+(:func:`check_cells`, and each reader before it builds values), all checked before a parser
+or the worker's memory could be the limit.
 """
 
 from __future__ import annotations
 
 import lzma
+import os
+import stat
 import zipfile
 import zlib
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
+from geo.uploads import hints
 from geo.uploads.report import Problem, StopReadingError
 
 MB = 1024 * 1024
@@ -30,6 +40,8 @@ MAX_XML_TAGS = 1_000_000
 MAX_LINES = 2 * MAX_ROWS + 100
 #: Characters of one line (or one field) of a text file.
 MAX_LINE_CHARS = 10_000
+#: Characters of one cell or attribute value, in every format.
+MAX_TEXT_CHARS = 10_000
 #: Members of a ZIP archive (Shapefile) and of an XLSX workbook.
 MAX_ZIP_MEMBERS = 50
 MAX_XLSX_MEMBERS = 500
@@ -192,3 +204,105 @@ def capped(problems: list[Problem], new: list[Problem], what: str = "Probleme") 
                 column=new[0].column,
             )
         )
+
+
+def too_many_cells(count: int, row: int | None = None) -> Problem:
+    """The problem of a file with more than :data:`MAX_CELLS` cells with content."""
+    return Problem(
+        f"Zu viele Zellen mit Inhalt ({format_count(count)}, erlaubt "
+        f"{format_count(MAX_CELLS)}, z. B. 20.000 Zeilen × 10 Spalten).",
+        hints.SPLIT,
+        row,
+    )
+
+
+def check_cells(frame: pd.DataFrame, errors: list[Problem], row_offset: int = 2) -> None:
+    """Cells with content and text length of a parsed text frame (every format).
+
+    Records the problems and stops reading: more than :data:`MAX_CELLS` cells with content,
+    or a text longer than :data:`MAX_TEXT_CHARS` characters (each such cell is named).
+    """
+    columns = [c for c in frame.columns if c != "geometry"]
+    if not columns or frame.empty:
+        return
+    lengths = np.column_stack(
+        [frame[c].astype("string").str.len().fillna(0).to_numpy(dtype=np.int64) for c in columns]
+    )
+    cells = int(np.count_nonzero(lengths))
+    if cells > MAX_CELLS:
+        errors.append(too_many_cells(cells))
+        raise StopReadingError
+    rows, where = np.nonzero(lengths > MAX_TEXT_CHARS)
+    if len(rows):
+        index = frame.index.to_numpy(dtype=np.int64) + row_offset
+        capped(
+            errors,
+            [
+                Problem(
+                    f"Der Text ist {format_count(int(lengths[r, c]))} Zeichen lang (erlaubt "
+                    f"{format_count(MAX_TEXT_CHARS)}).",
+                    hints.LONG_TEXT,
+                    int(index[r]),
+                    str(columns[c]),
+                )
+                for r, c in zip(rows, where, strict=True)
+            ],
+        )
+        raise StopReadingError
+
+
+def read_upload(path: Path) -> bytes:
+    """The bytes of a file to validate or import; a file over :data:`MAX_BYTES` is not read.
+
+    The size is checked on the open file before reading, and at most ``MAX_BYTES + 1``
+    bytes are read, so neither a huge file nor one that grows meanwhile costs memory.
+
+    Raises
+    ------
+    ValueError
+        German message naming the file (not found, a folder, too large, not readable).
+    """
+    name = path.name[:80]
+    try:
+        # O_NONBLOCK: a FIFO or device must not block the open; only regular files are read.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ValueError(
+                    f"{name}: ist keine gewöhnliche Datei. Lösung: den Pfad einer Datei angeben."
+                )
+            if info.st_size > MAX_BYTES:
+                raise ValueError(
+                    f"{name}: Die Datei ist zu groß ({format_mb(info.st_size)}, erlaubt "
+                    f"{format_mb(MAX_BYTES)}). Lösung: {hints.SMALLER_FILE}"
+                )
+            content = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ValueError(f"Datei nicht gefunden: {name}. Lösung: Pfad prüfen.") from None
+    except IsADirectoryError:
+        raise ValueError(
+            f"{name}: ist ein Ordner, keine Datei. Lösung: den Pfad einer Datei angeben."
+        ) from None
+    except OSError as error:
+        raise ValueError(
+            f"{name}: Die Datei kann nicht gelesen werden ({_os_reason(error)}). Lösung: "
+            "Dateirechte prüfen."
+        ) from None
+    if len(content) > MAX_BYTES:
+        raise ValueError(
+            f"{name}: Die Datei ist zu groß (mehr als {format_mb(MAX_BYTES)}). Lösung: "
+            f"{hints.SMALLER_FILE}"
+        )
+    return content
+
+
+def _os_reason(error: OSError) -> str:
+    import errno
+
+    return {
+        errno.EACCES: "keine Berechtigung",
+        errno.EPERM: "keine Berechtigung",
+        errno.ENOENT: "nicht gefunden",
+        errno.EIO: "Lesefehler des Datenträgers",
+    }.get(error.errno or 0, "Lesefehler")

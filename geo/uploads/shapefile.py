@@ -3,7 +3,10 @@
 Facilities are points, and point Shapefiles are simple enough to read without GDAL: the
 ``.shp`` records are fixed-size, the ``.dbf`` is a fixed-width table. Members are checked
 (count, unpacked size, paths, magic bytes) before anything is read, and nothing is written
-to disk.
+to disk. MultiPoint records are read as written (the facility rules accept one with a
+single point); records the ``.dbf`` marks as deleted (``*``) are skipped with their shape,
+as every GIS does; cells with content are counted on the raw table before any text is
+decoded. The ``.prj`` only identifies an EPSG code (:mod:`geo.uploads.crs`).
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import zipfile
 from pathlib import PurePosixPath
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
-from pyproj.exceptions import CRSError
 
+from geo.uploads.crs import CRSRefusedError, screen
 from geo.uploads.limits import (
+    MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
     MAX_UNZIPPED_BYTES,
@@ -27,7 +31,9 @@ from geo.uploads.limits import (
     ZIP_READ_ERRORS,
     format_count,
     format_mb,
+    too_many_cells,
 )
+from geo.uploads.numbers import typed
 from geo.uploads.report import Problem, StopReadingError
 
 _FIX = "Das Shapefile im GIS neu exportieren und alle Teile (.shp, .shx, .dbf, .prj) packen."
@@ -37,6 +43,7 @@ _SHAPE_TYPES = {
     25: "Polygon", 28: "MultiPoint", 31: "MultiPatch",
 }  # fmt: skip
 _POINT_TYPES = {1, 11, 21}
+_MULTIPOINT_TYPES = {8, 18, 28}
 _CODEPAGES = {
     "utf-8": "utf-8", "utf8": "utf-8", "65001": "utf-8",
     "1252": "cp1252", "cp1252": "cp1252", "windows-1252": "cp1252", "ansi 1252": "cp1252",
@@ -86,13 +93,15 @@ def check_zip(content: bytes, errors: list[Problem]) -> zipfile.ZipFile:
 
 def read_shapefile_zip(
     content: bytes, errors: list[Problem], warnings: list[Problem]
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, str]:
     """Points (or None) and text attributes of the one Shapefile in a ZIP upload.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Index = object number − 2; ``crs`` from the ``.prj`` file.
+        Index = object number − 2; no ``crs`` set (PROJ is not used here).
+    str
+        The ``.prj`` definition, screened (:func:`geo.uploads.crs.screen`).
     """
 
     def fail(message: str, fix: str = _FIX) -> None:
@@ -141,30 +150,39 @@ def read_shapefile_zip(
     encoding = None
     if ".cpg" in parts:
         encoding = _CODEPAGES.get(read(".cpg")[:40].decode("ascii", "replace").strip().lower())
-    frame = _dbf(read(".dbf"), encoding, fail, warnings)
-    if len(frame) != len(geometries):
+    frame, deleted = _dbf(read(".dbf"), encoding, fail, warnings)
+    if len(frame) + len(deleted) != len(geometries):
         fail(
-            f"Die .shp-Datei hat {len(geometries)} Objekte, die .dbf-Datei {len(frame)} Zeilen.",
+            f"Die .shp-Datei hat {len(geometries)} Objekte, die .dbf-Datei "
+            f"{len(frame) + len(deleted)} Zeilen.",
         )
-    prj = read(".prj")[:65536].decode("utf-8", "replace").strip()
+    if deleted:
+        warnings.append(
+            Problem(
+                f"{format_count(len(deleted))} in der .dbf-Datei als gelöscht markierte(s) "
+                f"Objekt(e) übersprungen (Nr. {', '.join(str(n + 1) for n in deleted[:10])}"
+                f"{' …' if len(deleted) > 10 else ''}).",
+                "–",
+            )
+        )
+        gone = set(deleted)
+        geometries = [g for n, g in enumerate(geometries) if n not in gone]
+    prj = read(".prj")[:65536].decode("utf-8", "replace")
     try:
-        crs = CRS.from_wkt(prj)
-    except (CRSError, ValueError, TypeError):
-        fail(
-            "Das Koordinatensystem in der .prj-Datei ist unbekannt.",
-            "Nach EPSG:4326 oder EPSG:25832 umprojizieren und neu exportieren.",
-        )
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index), crs=crs)
+        crs = screen(prj, "der .prj-Datei")
+    except CRSRefusedError as refused:
+        fail(refused.message, refused.fix)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
 
 
-def _points(shp: bytes, fail) -> list[shapely.Point | None]:
+def _points(shp: bytes, fail) -> list[shapely.Geometry | None]:
     if len(shp) < 100 or shp[:4] != b"\x00\x00\x27\x0a":
         fail("Die .shp-Datei ist keine Shapefile-Datei.")
     shape_type = struct.unpack("<i", shp[32:36])[0]
-    if shape_type not in _POINT_TYPES and shape_type != 0:
+    if shape_type not in _POINT_TYPES | _MULTIPOINT_TYPES and shape_type != 0:
         kind = _SHAPE_TYPES.get(shape_type, str(shape_type))
         fail(f"Geometrietyp {kind}; erwartet werden Punkte.", "Einrichtungen als Punkte speichern.")
-    points: list[shapely.Point | None] = []
+    points: list[shapely.Geometry | None] = []
     offset = 100
     while offset + 12 <= len(shp):
         if len(points) >= MAX_ROWS:
@@ -179,13 +197,23 @@ def _points(shp: bytes, fail) -> list[shapely.Point | None]:
         elif kind in _POINT_TYPES and length >= 20:
             x, y = struct.unpack("<2d", record[4:20])
             points.append(shapely.Point(x, y))
+        elif kind in _MULTIPOINT_TYPES and length >= 40:
+            # box (4 doubles), number of points, then x/y pairs (Z and M follow; not needed)
+            count = struct.unpack("<i", record[36:40])[0]
+            if count < 0 or 40 + 16 * count > length:
+                fail("Die .shp-Datei ist beschädigt (MultiPoint länger als sein Datensatz).")
+            xy = np.frombuffer(record, dtype="<f8", count=2 * count, offset=40).reshape(-1, 2)
+            points.append(shapely.MultiPoint(xy) if count else None)
         else:
             fail(f"Die .shp-Datei enthält einen Datensatz vom Typ {kind} (erwartet Punkt).")
         offset += 8 + length
     return points
 
 
-def _dbf(dbf: bytes, encoding: str | None, fail, warnings: list[Problem]) -> pd.DataFrame:
+def _dbf(
+    dbf: bytes, encoding: str | None, fail, warnings: list[Problem]
+) -> tuple[pd.DataFrame, list[int]]:
+    """The attribute table (index = object number − 2) and the numbers of deleted records."""
     if len(dbf) < 33 or dbf[0] not in _DBF_VERSIONS:
         fail("Die .dbf-Datei ist keine dBASE-Tabelle.")
     count, header_length, record_length = struct.unpack("<IHH", dbf[4:12])
@@ -205,10 +233,21 @@ def _dbf(dbf: bytes, encoding: str | None, fail, warnings: list[Problem]) -> pd.
         fail(f"Zu viele Attribute ({len(fields)}, erlaubt {MAX_COLUMNS}).", "Attribute löschen.")
     if sum(width for *_, width in fields) + 1 > record_length:
         fail("Die .dbf-Datei ist beschädigt (Feldbreiten passen nicht zur Satzlänge).")
-    raw_rows = [
-        dbf[header_length + i * record_length : header_length + (i + 1) * record_length]
-        for i in range(count)
-    ]
+    table = np.frombuffer(dbf, dtype=np.uint8, count=count * record_length, offset=header_length)
+    table = table.reshape(count, record_length)
+    deleted = np.flatnonzero(table[:, 0] == ord("*"))
+    kept = np.flatnonzero(table[:, 0] != ord("*"))
+    table = table[kept]
+    # Cells with content, counted on the raw bytes (blank = spaces or NUL only).
+    cells, position = 0, 1
+    for *_, width in fields:
+        cell = table[:, position : position + width]
+        cells += int(np.count_nonzero(((cell != 0x20) & (cell != 0)).any(axis=1)))
+        position += width
+    if cells > MAX_CELLS:
+        problem = too_many_cells(cells)
+        fail(problem.message, problem.fix)
+    raw_rows = [row.tobytes() for row in table]
     if encoding is None:
         # No .cpg: UTF-8 if every text decodes as UTF-8 (QGIS), else Windows-1252 (ArcGIS).
         try:
@@ -227,6 +266,11 @@ def _dbf(dbf: bytes, encoding: str | None, fail, warnings: list[Problem]) -> pd.
     position = 1  # byte 0 of a record is the deletion flag
     for name, kind, width in fields:
         label = name.decode(encoding, "replace").strip() or f"feld_{len(columns) + 1}"
+        if label in columns:
+            fail(
+                f"Die .dbf-Datei hat zwei Attribute mit dem Namen „{label[:20]}“.",
+                "Eines der beiden Attribute im GIS umbenennen oder löschen.",
+            )
         values = [
             row[position : position + width].decode(encoding, "replace").strip() for row in raw_rows
         ]
@@ -234,6 +278,9 @@ def _dbf(dbf: bytes, encoding: str | None, fail, warnings: list[Problem]) -> pd.
             values = [
                 f"{v[:4]}-{v[4:6]}-{v[6:8]}" if len(v) == 8 and v.isdigit() else v for v in values
             ]
+        elif kind in ("N", "F"):  # dBASE numbers: decimal point, never grouped
+            values = [typed(v) for v in values]
         columns[label] = values
         position += width
-    return pd.DataFrame(columns, index=pd.RangeIndex(-1, count - 1), dtype=str)
+    index = pd.Index(kept - 1, dtype="int64")  # object number − 2
+    return pd.DataFrame(columns, index=index, dtype=str), [int(n) for n in deleted]

@@ -9,10 +9,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.plausibility import AGE_GROUPS, check_statistics, german
+from geo.plausibility import AGE_GROUPS, BOUNDS, COUNT_COLUMNS, check_statistics, german
 from geo.readers import STAT_COLUMNS
-from geo.uploads.files import TABLE_SUFFIXES, parse_numbers, read_table
+from geo.uploads.files import TABLE_SUFFIXES, canonical, read_table
 from geo.uploads.limits import capped
+from geo.uploads.numbers import COUNT, YEAR, NumberKind, parse_column
 from geo.uploads.report import Problem, StopReadingError, UploadResult
 
 #: Codes the city uses for rows of the whole city in Stadtteil tables (AGS, "Gesamt").
@@ -110,7 +111,7 @@ def validate_statistics(
         )
         for pos in np.flatnonzero(~nr.isin(list(stadtteile.index)).to_numpy(dtype=bool))
     ]
-    years = parse_numbers(frame["jahr"], "jahr", errors)
+    years = parse_column(frame["jahr"], "jahr", YEAR, errors)
     problems += [
         Problem(
             f"Ungültiges Jahr {german(years.iloc[pos])}.",
@@ -132,7 +133,7 @@ def validate_statistics(
     out = pd.DataFrame({"jahr": years, "stadtteil_nr": nr})
     value_columns = [c for c in frame.columns if c in STAT_COLUMNS]
     for column in value_columns:
-        out[column] = parse_numbers(frame[column], column, errors)
+        out[column] = parse_column(frame[column], column, number_kind(column), errors)
     if not value_columns:
         errors.append(
             Problem(
@@ -170,6 +171,14 @@ def validate_statistics(
     out["jahr"] = out["jahr"].astype(int)
     result.data = out.reset_index(drop=True)
     return result
+
+
+def number_kind(column: str) -> NumberKind:
+    """How a statistics column reads ambiguous separators: counts as integers, the rest by range."""
+    if column in COUNT_COLUMNS:
+        return COUNT
+    low, high, _unit = BOUNDS.get(column, (0.0, float("inf"), ""))
+    return NumberKind(low=low, high=high)
 
 
 def _is_kiss_md(frame: pd.DataFrame) -> bool:
@@ -217,10 +226,14 @@ def _from_kiss_md(
     return out.loc[:, ~out.columns.duplicated()]
 
 
+#: Headings of a long table: the package's columns (compared by heading_key).
+LONG_TABLE_COLUMNS = {c: c for c in ("jahr", "stadtteil_nr", "stadtteil", *STAT_COLUMNS)}
+
+
 def _long_table(
     frame: pd.DataFrame, errors: list[Problem], warnings: list[Problem]
 ) -> pd.DataFrame:
-    frame = frame.rename(columns={c: str(c).strip().lower() for c in frame.columns})
+    frame = canonical(frame, LONG_TABLE_COLUMNS, [], errors)
     missing = [c for c in ("jahr", "stadtteil_nr") if c not in frame.columns]
     if missing:
         errors.append(
@@ -230,13 +243,11 @@ def _long_table(
             )
         )
         raise StopReadingError
-    ignored = [
-        c for c in frame.columns if c not in ("jahr", "stadtteil_nr", "stadtteil", *STAT_COLUMNS)
-    ]
+    ignored = [c for c in frame.columns if c not in LONG_TABLE_COLUMNS]
     if ignored:
         warnings.append(
             Problem(
-                f"Unbekannte Spalte(n) werden ignoriert: {', '.join(ignored[:10])}.",
+                f"Unbekannte Spalte(n) werden ignoriert: {', '.join(map(str, ignored[:10]))}.",
                 "Spaltennamen wie in statistik_stadtteile.csv verwenden.",
             )
         )

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.uploads.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, capped, format_count
+from geo.uploads.limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    capped,
+    format_count,
+    too_many_cells,
+)
 from geo.uploads.report import Problem, StopReadingError
 
 
@@ -74,13 +81,7 @@ def build_frame(
                 used[pos] = True
                 cells += 1
     if cells > MAX_CELLS:
-        errors.append(
-            Problem(
-                f"Zu viele Zellen mit Inhalt ({format_count(cells)}, erlaubt "
-                f"{format_count(MAX_CELLS)}, z. B. 20.000 Zeilen × 10 Spalten).",
-                "Nicht benötigte Spalten löschen oder die Datei aufteilen.",
-            )
-        )
+        errors.append(too_many_cells(cells))
         raise StopReadingError
     # Columns without a header: fine when empty everywhere (Excel's trailing columns).
     problems: list[Problem] = []
@@ -133,7 +134,7 @@ def build_frame(
     if dup:
         errors.append(
             Problem(
-                f"Spalte(n) mehrfach vorhanden: {', '.join(dup)}.",
+                f"Spalte(n) mehrfach vorhanden: {', '.join(n[:40] for n in dup[:10])}.",
                 "Jede Spaltenüberschrift nur einmal verwenden.",
             )
         )

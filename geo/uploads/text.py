@@ -1,8 +1,12 @@
-"""Reading an uploaded CSV/TXT table: encoding, bounds, delimiter and rows, all linear.
+r"""Reading an uploaded CSV/TXT table: encoding, bounds, delimiter and rows, all linear.
 
 Nothing here is quadratic in the input: the delimiter is chosen by counting candidates
 outside quotes in the first lines (``csv.Sniffer`` is quadratic in the line length and holds
-the GIL), and rows come from the C ``csv`` reader with a field size limit.
+the GIL), and rows come from the C ``csv`` reader with a field size limit. Line ends may be
+``\r\n``, ``\n`` or a lone ``\r`` (Excel's "CSV (Macintosh)"); Excel's first line
+``sep=;`` names the delimiter. A data row that is one field under a header of several, but
+splits into exactly the header's fields at another delimiter (a comma-separated body under
+a semicolon header), is an error naming the row – never a name without position.
 """
 
 from __future__ import annotations
@@ -13,12 +17,16 @@ import re
 
 import pandas as pd
 
-from geo.uploads.limits import MAX_LINE_CHARS, MAX_LINES, MAX_ROWS, format_count
+from geo.uploads import hints
+from geo.uploads.limits import MAX_LINE_CHARS, MAX_LINES, MAX_ROWS, capped, format_count
 from geo.uploads.report import Problem, StopReadingError
 from geo.uploads.table import build_frame, too_many_rows
 
 DELIMITERS = (";", ",", "\t", "|")
 _QUOTED = re.compile(r'"[^"]*"')
+#: Excel's first line naming the delimiter: ``sep=;`` (also quoted).
+_SEP_LINE = re.compile(r'^\s*"?sep=(.)"?\s*$', re.IGNORECASE)
+_NAMES = {";": "Semikolon", ",": "Komma", "\t": "Tabulator", "|": "senkrechter Strich"}
 
 
 def decode_text(content: bytes, warnings: list[Problem], errors: list[Problem]) -> str:
@@ -85,6 +93,11 @@ def decode_text(content: bytes, warnings: list[Problem], errors: list[Problem]) 
     return "\n".join(texts)
 
 
+def normalise_newlines(text: str) -> str:
+    r"""``\r\n`` and a lone ``\r`` (old Mac line ends) as ``\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def check_lines(text: str, errors: list[Problem]) -> list[str]:
     """The physical lines, after checking their number and length (before any parsing)."""
     count = max(text.count("\n"), text.count("\r"))
@@ -134,23 +147,47 @@ def choose_delimiter(lines: list[str]) -> str:
     return best
 
 
+def declared_delimiter(lines: list[str], errors: list[Problem]) -> str | None:
+    """The delimiter named by Excel's ``sep=`` first line, or None without such a line."""
+    first = next((line for line in lines if line.strip()), "")
+    match = _SEP_LINE.match(first)
+    if not match:
+        return None
+    if match.group(1) not in DELIMITERS:
+        errors.append(
+            Problem(
+                f"Die erste Zeile nennt das Trennzeichen {match.group(1)!r}; gelesen werden "
+                "Semikolon, Komma, Tabulator und senkrechter Strich.",
+                hints.DELIMITER,
+                1,
+            )
+        )
+        raise StopReadingError
+    return match.group(1)
+
+
 def read_csv(content: bytes, errors: list[Problem], warnings: list[Problem]) -> pd.DataFrame:
     """A CSV/TXT upload as a text frame (index = file row − 2).
 
     Raises the internal stop after recording the problems.
     """
-    text = decode_text(content, warnings, errors)
+    text = normalise_newlines(decode_text(content, warnings, errors))
     lines = check_lines(text, errors)
-    delimiter = choose_delimiter(lines)
+    declared = declared_delimiter(lines, errors)
+    delimiter = declared or choose_delimiter(lines)
     csv.field_size_limit(MAX_LINE_CHARS)  # this runs in the worker process only
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     header: list[str] | None = None
+    skip_sep_line = declared is not None
     rows: list[list[str]] = []
     numbers: list[int] = []
     try:
         for row in reader:
             if not any(value.strip() for value in row):
                 continue  # blank lines and rows of delimiters only
+            if skip_sep_line:
+                skip_sep_line = False
+                continue
             if header is None:
                 header = row
                 continue
@@ -175,7 +212,36 @@ def read_csv(content: bytes, errors: list[Problem], warnings: list[Problem]) -> 
             )
         )
         raise StopReadingError
+    _check_mixed_delimiters(header, rows, numbers, delimiter, errors)
     return build_frame(header, rows, numbers, errors, spreadsheet=False)
+
+
+def _check_mixed_delimiters(
+    header: list[str], rows: list[list[str]], numbers: list[int], delimiter: str, errors
+) -> None:
+    """Rows written with another delimiter than the header (one field that splits evenly)."""
+    width = len([h for h in header if h.strip()])
+    if width < 2:
+        return
+    problems = []
+    for row, number in zip(rows, numbers, strict=True):
+        if len([v for v in row if v.strip()]) != 1 or not row[0].strip():
+            continue
+        for other in DELIMITERS:
+            if other != delimiter and len(_QUOTED.sub("", row[0]).split(other)) == width:
+                problems.append(
+                    Problem(
+                        f"Die Zeile ist durch {_NAMES[other]} getrennt, die Kopfzeile durch "
+                        f"{_NAMES[delimiter]} – die Werte landen sonst alle in der ersten "
+                        "Spalte.",
+                        hints.DELIMITER,
+                        number,
+                    )
+                )
+                break
+    capped(errors, problems)
+    if problems:
+        raise StopReadingError
 
 
 def _csv_reason(error: csv.Error) -> str:

@@ -34,6 +34,7 @@ from geo.uploads.limits import (
     format_count,
     format_mb,
 )
+from geo.uploads.numbers import typed
 from geo.uploads.report import Problem, StopReadingError
 from geo.uploads.table import build_frame, column_letter, too_many_rows
 
@@ -503,7 +504,7 @@ class _SheetReader:
                 style = -1
             if style in self.dates:
                 return _excel_date(raw, self.date1904) or raw
-        return raw
+        return typed(raw) if kind == "n" else raw
 
     def _row(self) -> None:
         if not self.row:

@@ -174,17 +174,24 @@ def test_with_debug_the_bug_is_raised(new_app, store_dir, monkeypatch):
     assert not any("Ein interner Fehler" in e for e in _errors(at))
 
 
-def test_damaged_store_is_reported_on_the_scenario_page(new_app, store_dir):
+def test_damaged_store_is_reported_on_every_page_and_left_alone(new_app, store_dir):
     store_dir.mkdir(parents=True)
     (store_dir / FILE_NAME).write_bytes(b"kein SQLite" * 100)
     at = new_app()
     at.run()
+    assert not at.exception
+    banner = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "Das Einrichtungsregister ist nicht nutzbar" in banner
+    assert f"(Datei „{FILE_NAME}“ im Szenario-Ordner) ist beschädigt" in banner
+    assert "Lösung: Die IT die Datei aus der Sicherung" in banner
     at.switch_page("pages/szenarien.py").run()
     assert not at.exception
-    notice = " ".join(w.value for w in at.warning).replace("\\", "")
-    assert "beiseitegelegt (nicht gelöscht)" in notice
-    assert any("Noch keine Szenarien" in i.value for i in at.info)
-    assert len(list(store_dir.glob(f"{FILE_NAME}.defekt-*[0-9]"))) == 1
+    assert any("ist beschädigt" in e.value for e in at.error)
+    assert (store_dir / FILE_NAME).read_bytes() == b"kein SQLite" * 100
+    assert not list(store_dir.glob("*defekt*"))
+    at.switch_page("pages/einrichtungen_pflegen.py").run()
+    assert not at.exception
+    assert any("nach der Behebung" in i.value for i in at.info)
 
 
 def test_second_writer_gets_the_conflict_message_instead_of_overwriting(new_app, store_dir):

@@ -69,14 +69,15 @@ def test_missing_saved_scenario(synthetic_dir, tmp_path, capsys):
     assert "Fehler: Kein Szenario mit dem Namen „Gibtsnicht“." in capsys.readouterr().err
 
 
-def test_damaged_store_is_set_aside_and_reported(synthetic_dir, tmp_path, capsys):
+def test_damaged_store_is_reported_and_left_as_it_is(synthetic_dir, tmp_path, capsys):
     (tmp_path / FILE_NAME).write_bytes(b"\x00" * 4096)
     argv = ["transit", "--data", str(synthetic_dir), "--scenario", "Plan"]
     assert main([*argv, "--scenario-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("Hinweis: Der Szenario-Speicher war beschädigt")
-    assert "Fehler: Kein Szenario mit dem Namen „Plan“." in err
-    assert len(list(tmp_path.glob(f"{FILE_NAME}.defekt-*[0-9]"))) == 1
+    assert err.startswith("Fehler: Die Datenbank (Datei „begegnungsatlas.sqlite“ im Szenario-")
+    assert "ist beschädigt: keine SQLite-Datenbank" in err
+    assert (tmp_path / FILE_NAME).read_bytes() == b"\x00" * 4096
+    assert not list(tmp_path.glob("*defekt*"))
 
 
 def test_store_of_a_newer_app(synthetic_dir, tmp_path, capsys):
@@ -112,7 +113,7 @@ def _third_party_value_error():
         (RuntimeError("/srv/geheim/pfad"), "Fehler: Interner Fehler. Bitte mit dem Aufruf melden"),
         (KeyError("/srv/geheim"), f"{DEBUG_ENV}=1 zeigt die Einzelheiten"),
         (_third_party_value_error(), "Fehler: Interner Fehler."),
-        (sqlite3.OperationalError("disk I/O error"), "Szenario-Speicher kann nicht gelesen"),
+        (sqlite3.OperationalError("disk I/O error"), "Die Datenbank (Register- und Szenario-"),
         (MemoryError(), "Zu wenig Arbeitsspeicher"),
         (PermissionError(13, "Permission denied", "/srv/x"), "/srv/x: keine Berechtigung."),
         (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid"), "nicht den erwarteten Zeichen"),

@@ -188,3 +188,75 @@ def test_switched_off_parses_every_time(synthetic_dir, monkeypatch, loads):
     load_package_cached(synthetic_dir)
     load_package_cached(synthetic_dir)
     assert len(loads) == 2
+
+
+# --------------------------------------------------------------------------- planted files
+
+
+def test_a_symlink_planted_as_entry_is_never_followed(synthetic_dir, tmp_path, loads, monkeypatch):
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    name = package_cache._entry_name(synthetic_dir.resolve())
+    victim = tmp_path / "eigene-datei.bin"
+    victim.write_bytes(b"wichtig")
+    (folder / name).symlink_to(victim)
+    opened = []
+    real_load = pickle.load
+    monkeypatch.setattr(package_cache.pickle, "load", lambda h: opened.append(h) or real_load(h))
+    package_cache.NOTICES.clear()
+    package = load_package_cached(synthetic_dir, folder)
+    _assert_same(package, load_package(synthetic_dir))
+    assert not opened  # nothing was unpickled
+    assert victim.read_bytes() == b"wichtig"  # the victim's file is untouched
+    assert not (folder / name).is_symlink()  # the link was replaced by a real entry
+    assert any("etwas anderes als eine Datei" in n for n in package_cache.NOTICES)
+
+
+def test_a_symlinked_cache_folder_is_refused(synthetic_dir, tmp_path, loads):
+    target = tmp_path / "woanders"
+    target.mkdir(mode=0o700)
+    folder = tmp_path / "cache"
+    folder.symlink_to(target, target_is_directory=True)
+    package_cache.NOTICES.clear()
+    load_package_cached(synthetic_dir, folder)
+    load_package_cached(synthetic_dir, folder)
+    assert len(loads) == 2  # parsed each time, never cached through the link
+    assert not list(target.iterdir())
+    assert package_cache.NOTICES == [
+        "Der Paket-Cache wird nicht benutzt: sein Ordner ist ein symbolischer Verweis "
+        "(möglicherweise untergeschoben). Lösung: BEGEGNUNGSATLAS_CACHE auf einen eigenen "
+        "Ordner setzen (nur für Sie lesbar, Rechte 700) oder mit BEGEGNUNGSATLAS_CACHE=aus "
+        "abschalten."
+    ]
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o777, 0o1777, 0o710])
+def test_a_cache_folder_open_to_others_is_refused(synthetic_dir, tmp_path, loads, mode):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    folder.chmod(mode)
+    package_cache.NOTICES.clear()
+    load_package_cached(synthetic_dir, folder)
+    load_package_cached(synthetic_dir, folder)
+    assert len(loads) == 2
+    assert not _entries(folder)
+    assert f"(Rechte {mode & 0o777:o} statt 700)" in package_cache.NOTICES[0]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing the owner needs root")
+def test_files_of_another_user_are_never_unpickled(synthetic_dir, tmp_path, loads, monkeypatch):
+    folder = tmp_path / "cache"
+    load_package_cached(synthetic_dir, folder)
+    (entry,) = _entries(folder)
+    os.chown(entry, 65534, 65534)  # planted by someone else, content ours or not
+    opened = []
+    real_load = pickle.load
+    monkeypatch.setattr(package_cache.pickle, "load", lambda h: opened.append(h) or real_load(h))
+    load_package_cached(synthetic_dir, folder)
+    assert not opened
+    assert len(loads) == 2
+    os.chown(folder, 65534, 65534)  # and a folder of someone else is not used at all
+    package_cache.NOTICES.clear()
+    load_package_cached(synthetic_dir, folder)
+    assert len(loads) == 3
+    assert "gehört einer anderen Benutzerkennung" in package_cache.NOTICES[0]

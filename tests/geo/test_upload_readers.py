@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from geo.uploads import validate
-from geo.uploads.geojson import crs_from_name, json_depth
+from geo.uploads.geojson import epsg_code, json_depth
 from geo.uploads.limits import MB, format_mb, sniff
 from geo.uploads.report import StopReadingError
 from geo.uploads.table import build_frame, column_letter
@@ -198,8 +198,7 @@ def test_json_depth_outside_strings(content, depth):
     ],
 )
 def test_crs_only_from_epsg_codes(name, epsg):
-    crs = crs_from_name(name)
-    assert (crs is None) if epsg is None else crs.to_epsg() == epsg
+    assert epsg_code(name) == epsg
 
 
 def test_geopackage_layer_can_be_chosen(synthetic):
@@ -255,7 +254,7 @@ def test_readme_states_the_limits_the_code_enforces():
         f"{lim.MAX_ROWS:,} data rows",
         f"{lim.MAX_COLUMNS} columns",
         f"{lim.MAX_CELLS:,} cells with content",
-        f"{lim.MAX_LINE_CHARS:,} characters per line",
+        f"{lim.MAX_LINE_CHARS:,} characters per line and per cell",
         f"{lim.MAX_ZIP_MEMBERS} members, {format_mb(lim.MAX_UNZIPPED_BYTES)} unpacked",
         f"at most {format_mb(lim.MAX_SHEET_BYTES)} unpacked and {lim.MAX_XML_TAGS:,} XML tags",
         f"{format_mb(lim.MAX_SHARED_STRINGS_BYTES)} of shared strings",
@@ -263,3 +262,4 @@ def test_readme_states_the_limits_the_code_enforces():
         f"({LIMITS.memory_mb} MB, {LIMITS.cpu_seconds} s CPU time, {LIMITS.wall_seconds:g} s)",
     ):
         assert text in readme, text
+    assert lim.MAX_TEXT_CHARS == lim.MAX_LINE_CHARS  # the README states one number for both

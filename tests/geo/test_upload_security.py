@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import re
 import zipfile
@@ -106,3 +107,111 @@ def test_geojson_crs_is_an_epsg_code_only(synthetic, secret_file):
         [point_feature(metric.x, metric.y, name="A")], crs="urn:ogc:def:crs:EPSG::25832"
     )
     assert validate("facilities", "a.geojson", content, synthetic).ok
+
+
+# --------------------------------------------------------------------------- PROJ
+
+
+def _facility_file_cases():
+    from tests.hostile import file_cases, round2_cases
+
+    return [
+        c
+        for c in [*file_cases.CASES, *round2_cases.CASES]
+        if c.kind == "facilities" and c.filename.endswith((".zip", ".gpkg", ".geojson", ".json"))
+    ]
+
+
+def test_the_worker_side_never_calls_proj(monkeypatch):
+    """read_facilities (the worker's part) parses every GIS upload without PROJ at all."""
+    import pyproj
+
+    from geo.uploads.facilities import read_facilities
+
+    contents = [(c.filename, c.make()) for c in _facility_file_cases()]
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("PROJ im Prüfprozess aufgerufen")
+
+    monkeypatch.setattr(pyproj.CRS, "__init__", forbidden)
+    monkeypatch.setattr(pyproj.Transformer, "from_crs", forbidden)
+    for name, content in contents:
+        read_facilities(name, content)  # any call into PROJ would raise
+
+
+@pytest.mark.parametrize(
+    ("definition", "word"),
+    [
+        ('GEOGCS["x",EXTENSION["PROJ4","+proj=longlat +nadgrids=/dev/zero"]]', "EXTENSION"),
+        ('GEOGCS["x",DATUM["d",SPHEROID["s",1,1]],UNIT["m",1],"+geoidgrids=/a"]', "grids"),
+        ("+init=epsg:4326", "init"),
+        ('PROJCRS["x",BASEGEOGCRS["y"],CONVERSION["c",PARAMETERFILE["f","/a"]]]', "PARAMETERFILE"),
+        ('BOUNDCRS[SOURCECRS[GEOGCRS["x"]]]', "BOUNDCRS"),
+        ("proj=pipeline step", "proj"),
+        ('GEOGCS["x@/tmp/f"]', "@"),
+    ],
+)
+def test_definitions_that_name_files_are_refused_before_proj(definition, word, monkeypatch):
+    import pyproj
+
+    from geo.uploads.crs import CRSRefusedError, from_definition
+
+    monkeypatch.setattr(pyproj.CRS, "from_wkt", lambda *a: pytest.fail("PROJ saw the text"))
+    with pytest.raises(CRSRefusedError, match=f"enthält „{re.escape(word)}“"):
+        from_definition(definition, "der .prj-Datei")
+
+
+def _strace_works() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("strace") is None:
+        return False
+    probe = subprocess.run(["strace", "-f", "-o", "/dev/null", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _strace_works(), reason="strace is not available or not permitted")
+def test_strace_shows_no_file_opened_by_proj_for_any_upload(synthetic_dir, tmp_path):
+    """The real command: no worker opens a file through PROJ, nobody opens a named grid."""
+    import subprocess
+    import sys
+
+    grid = tmp_path / "gitter.gsb"
+    grid.write_bytes(b"kein Gitter")
+    names = (
+        "r2-prj-extension-nadgrids", "r2-gpkg-srs-nadgrids", "r2-prj-proj-string",
+        "r2-shp-utm32-esri-prj", "r2-gpkg-srs-esri-utm", "zip-valid", "geojson-metric-crs",
+    )  # fmt: skip
+    cases = [c for c in _facility_file_cases() if c.name in names]
+    assert len(cases) == len(names)
+    for case in cases:
+        path = tmp_path / case.filename
+        path.write_bytes(case.make().replace(b"/tmp/begegnungsatlas-grid", str(grid).encode()))
+        trace = tmp_path / f"{case.name}.strace"
+        subprocess.run(
+            ["strace", "-f", "-qq", "-e", "trace=open,openat,openat2,clone,clone3,vfork,execve",
+             "-o", str(trace), sys.executable, "-m", "cli", "validate", str(path),
+             "--kind", "facilities", "--data", str(synthetic_dir)],
+            cwd=PROJECT_ROOT, capture_output=True, check=False,
+            env={**os.environ, "BEGEGNUNGSATLAS_CACHE": "aus"},
+        )  # fmt: skip
+        lines = trace.read_text().splitlines()
+        assert not [line for line in lines if str(grid) in line], case.name
+        server = next(
+            line.split()[0] for line in lines if "execve(" in line and "forkserver" in line
+        )
+        workers = {
+            line.rsplit("=", 1)[1].strip() for line in lines if line.startswith(f"{server} clone(")
+        }
+        assert workers, case.name
+        opened = [
+            line
+            for line in lines
+            if line.split()[0] in workers
+            and re.search(r"open(at2?)?\(", line)
+            and not re.search(
+                r"/proc/self/status|__pycache__|/dev/null|worker-.*\.log|ENOENT", line
+            )
+        ]
+        assert opened == [], (case.name, opened)

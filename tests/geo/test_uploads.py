@@ -9,14 +9,11 @@ import math
 import zipfile
 
 import geopandas as gpd
-import numpy as np
 import openpyxl
-import pandas as pd
 import pytest
 import shapely
 
 from geo.uploads import validate
-from geo.uploads.files import parse_numbers
 from tests.synthetic import X0, Y0, metric_point
 
 LON, LAT = metric_point(X0 + 500, Y0 + 1500)  # inside Nord
@@ -356,21 +353,6 @@ def test_statistics_long_table_with_suppressed_values(synthetic):
     assert data.loc[(2025, "01"), "einwohner"] == 1234
     assert data.loc[(2025, "01"), "auslaender_pct"] == 12.5
     assert math.isnan(data.loc[(2025, "01"), "alter_65plus"])  # "." = suppressed, not 0
-
-
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        (["1.234,5", "2.000", "7"], [1234.5, 2000.0, 7.0]),  # German column: dots group thousands
-        (["1.5", "2"], [1.5, 2.0]),  # no decimal comma anywhere: dot is the decimal point
-        (["", ".", "3"], [math.nan, math.nan, 3.0]),
-    ],
-)
-def test_parse_numbers_formats(values, expected):
-    errors = []
-    parsed = parse_numbers(pd.Series(values), "wert", errors)
-    assert not errors
-    np.testing.assert_allclose(parsed.to_numpy(), expected)
 
 
 def test_kiss_md_export_with_city_totals_and_repeats(synthetic):

@@ -247,3 +247,135 @@ def corrupt_member_crc(archive: bytes, member: str) -> bytes:
     start = offset + 30 + name_len + extra_len
     data[start + info.compress_size // 2] ^= 0xFF
     return bytes(data)
+
+
+#: ESRI WKT of WGS84 as GDAL writes it into a .prj.
+PRJ_WGS84 = (
+    'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],'
+    'PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+)
+
+
+def shapefile_raw(
+    shapes: list[list[tuple[float, float]] | None],
+    fields: list[tuple[str, int]],
+    rows: list[list[str]],
+    *,
+    deleted: frozenset[int] = frozenset(),
+    multipoint: bool = False,
+    prj: str = PRJ_WGS84,
+) -> bytes:
+    """A zipped Shapefile written byte by byte (``treffs.*``), so a test controls every detail.
+
+    Parameters
+    ----------
+    shapes : list
+        Per record its points (one for a Point file; any number for MultiPoint) or None.
+    fields : list of (name, width)
+        Character fields of the .dbf.
+    rows : list of list of str
+        Values per record.
+    deleted : set of int
+        0-based records marked deleted (``*``) in the .dbf.
+    multipoint : bool
+        Shape type MultiPoint (8) instead of Point (1).
+    prj : str
+        Content of the .prj.
+    """
+    shape_type = 8 if multipoint else 1
+    records = []
+    for number, points in enumerate(shapes, start=1):
+        if points is None:
+            content = struct.pack("<i", 0)
+        elif multipoint:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            content = struct.pack("<i4di", 8, min(xs), min(ys), max(xs), max(ys), len(points))
+            content += b"".join(struct.pack("<2d", *p) for p in points)
+        else:
+            content = struct.pack("<i2d", 1, *points[0])
+        records.append(struct.pack(">2i", number, len(content) // 2) + content)
+    body = b"".join(records)
+    header = struct.pack(">7i", 9994, 0, 0, 0, 0, 0, (100 + len(body)) // 2)
+    header += struct.pack("<2i4d4d", 1000, shape_type, 0, 0, 0, 0, 0, 0, 0, 0)
+    shp = header + body
+    shx = header[:24] + struct.pack(">i", 50) + header[28:]
+    record_length = 1 + sum(width for _, width in fields)
+    dbf = struct.pack("<4BIHH20x", 3, 125, 1, 1, len(rows), 32 * len(fields) + 33, record_length)
+    for name, width in fields:
+        dbf += struct.pack("<11sc4xB15x", name.encode()[:10], b"C", width)
+    dbf += b"\r"
+    for index, row in enumerate(rows):
+        dbf += b"*" if index in deleted else b" "
+        dbf += b"".join(
+            value.encode()[:width].ljust(width)
+            for value, (_, width) in zip(row, fields, strict=True)
+        )
+    dbf += b"\x1a"
+    return zip_bytes(
+        {"treffs.shp": shp, "treffs.shx": shx, "treffs.dbf": dbf, "treffs.prj": prj.encode()}
+    )
+
+
+def shapefile_many_cells(records: int, columns: int) -> bytes:
+    """A point Shapefile with ``records`` × ``columns`` filled cells (built with numpy, fast)."""
+    import numpy as np
+
+    fields = [(f"f{i}", 4) for i in range(columns)]
+    record_length = 1 + 4 * columns
+    table = np.full((records, record_length), ord("x"), dtype=np.uint8)
+    table[:, 0] = ord(" ")
+    dbf = struct.pack("<4BIHH20x", 3, 125, 1, 1, records, 32 * columns + 33, record_length)
+    for name, width in fields:
+        dbf += struct.pack("<11sc4xB15x", name.encode(), b"C", width)
+    dbf += b"\r" + table.tobytes() + b"\x1a"
+    point = struct.pack("<i2d", 1, LON, LAT)
+    body = b"".join(struct.pack(">2i", n + 1, 10) + point for n in range(records))
+    header = struct.pack(">7i", 9994, 0, 0, 0, 0, 0, (100 + len(body)) // 2)
+    header += struct.pack("<2i4d4d", 1000, 1, 0, 0, 0, 0, 0, 0, 0, 0)
+    return zip_bytes(
+        {
+            "treffs.shp": header + body,
+            "treffs.shx": header,
+            "treffs.dbf": dbf,
+            "treffs.prj": PRJ_WGS84.encode(),
+        }
+    )
+
+
+def gpkg_edit(base: bytes, *statements: tuple[str, tuple]) -> bytes:
+    """``base`` (a GeoPackage) after running SQL statements on a private copy."""
+
+    def write(path: Path) -> None:
+        path.write_bytes(base)
+        con = sqlite3.connect(path)
+        for sql, params in statements:
+            con.execute(sql, params)
+        con.commit()
+        con.close()
+
+    return _written(write, ".gpkg")
+
+
+def gpkg_wide(rows: int, columns: int) -> bytes:
+    """A point GeoPackage with ``rows`` × ``columns`` short text attributes (written by SQL)."""
+    base = gpkg_bytes({"treffs": facility_points(1)})
+
+    def write(path: Path) -> None:
+        path.write_bytes(base)
+        con = sqlite3.connect(path)
+        triggers = con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for (trigger,) in triggers:  # GDAL's R-tree triggers call spatial SQL functions
+            con.execute(f'DROP TRIGGER "{trigger}"')
+        for i in range(columns):
+            con.execute(f'ALTER TABLE treffs ADD COLUMN "a{i}" TEXT')
+        geometry = con.execute("SELECT geom FROM treffs").fetchone()[0]
+        names = ", ".join(f'"a{i}"' for i in range(columns))
+        marks = ", ".join("?" for _ in range(columns))
+        con.executemany(
+            f"INSERT INTO treffs (geom, name, {names}) VALUES (?, ?, {marks})",
+            ((geometry, f"T{n}", *(["ab"] * columns)) for n in range(rows - 1)),
+        )
+        con.commit()
+        con.close()
+
+    return _written(write, ".gpkg")

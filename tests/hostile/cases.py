@@ -29,7 +29,14 @@ class Case:
     accepted : bool
         True if the input is valid and must be accepted.
     message : str
-        German text the rejection message must contain (empty for accepted cases).
+        German text the rejection message must contain (for accepted cases: a hint that
+        must be given, if any).
+    rows : int, optional
+        Accepted cases: the number of rows the data must have (e.g. deleted records
+        skipped).
+    value : tuple, optional
+        Accepted cases: ``(column, number)`` the first row must hold (e.g. ``4.710`` read as
+        4710 persons, not 4.71).
     """
 
     name: str
@@ -38,3 +45,5 @@ class Case:
     make: Callable[[], bytes | str]
     accepted: bool
     message: str = ""
+    rows: int | None = None
+    value: tuple[str, float] | None = None

@@ -48,11 +48,32 @@ class Outcome:
         German messages of the rejection (empty when accepted).
     warnings : list of str
         German hints given while accepting.
+    data : pandas.DataFrame or None
+        The accepted data (uploads), for cases that check rows or values.
     """
 
     accepted: bool
     messages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    data: object = None
+
+
+def as_expected(case: Case, outcome: Outcome) -> bool:
+    """True if ``outcome`` is what ``case`` demands (outcome, message, rows, value)."""
+    if outcome.accepted != case.accepted:
+        return False
+    if not case.accepted:
+        return case.message in " | ".join(outcome.messages)
+    if case.message and case.message not in " | ".join(outcome.warnings):
+        return False
+    data = outcome.data
+    if case.rows is not None and (data is None or len(data) != case.rows):
+        return False
+    if case.value is not None:
+        column, number = case.value
+        if data is None or abs(float(data[column].iloc[0]) - number) > 1e-6 * max(1, abs(number)):
+            return False
+    return True
 
 
 EntryFunction = Callable[[Case, "bytes | str", Context], Outcome]
@@ -86,6 +107,7 @@ def _upload(case: Case, content: bytes | str, context: Context) -> Outcome:
         result.ok,
         [p.text() for p in result.errors],
         [p.text() for p in result.warnings],
+        result.data,
     )
 
 

@@ -6,9 +6,11 @@ import re
 
 import pytest
 
+from tests.hostile import file_cases, round2_cases
 from tests.hostile.builders import SECRET
-from tests.hostile.entries import Context, run_case
-from tests.hostile.file_cases import CASES
+from tests.hostile.entries import Context, as_expected, run_case
+
+CASES = [*file_cases.CASES, *round2_cases.CASES]
 
 FILE_KINDS = ("facilities", "statistics", "areas", "package:")
 #: Signs of an internal error or a server path: never in a message for planners (paths a
@@ -39,3 +41,4 @@ def test_case_has_its_outcome_and_german_message(case, context):
     if not case.accepted:
         assert case.message in text
         assert all("Lösung:" in m for m in outcome.messages), text
+    assert as_expected(case, outcome), (text, outcome.warnings, outcome.data)

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from register.changes import ConflictError, Edit
+from register.faults import DatabaseFaultError
 from register.store import EFFECTIVE_COLUMNS, RegisterStore
 from tests.synthetic import X0, Y0, metric_point
 
@@ -245,15 +246,42 @@ def test_a_newer_schema_is_refused(tmp_path):
         RegisterStore(url)
 
 
-def test_a_corrupt_sqlite_file_is_set_aside_not_deleted(tmp_path):
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b"kein SQLite" * 200, "keine SQLite-Datenbank (Dateikopf fehlt)"),
+        (b"", "die Datei ist leer (0 Byte)"),
+    ],
+    ids=["garbage", "empty"],
+)
+def test_a_corrupt_sqlite_file_is_reported_and_never_replaced(tmp_path, content, detail):
     path = tmp_path / "r.sqlite"
-    path.write_bytes(b"kein SQLite" * 200)
+    path.write_bytes(content)
+    with pytest.raises(
+        DatabaseFaultError, match="Lösung: Die IT die Datei aus der Sicherung"
+    ) as info:
+        RegisterStore(f"sqlite:///{path}")
+    assert info.value.kind == "beschaedigt"
+    assert f"(Datei „r.sqlite“ im Szenario-Ordner) ist beschädigt: {detail}" in str(info.value)
+    assert path.read_bytes() == content  # left exactly as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.sqlite"]
+
+
+def test_garbage_in_the_middle_is_reported_before_reads_and_writes(tmp_path, synthetic):
+    path = tmp_path / "r.sqlite"
     store = RegisterStore(f"sqlite:///{path}")
-    assert store.changes() == []
-    kept = list(tmp_path.glob("r.sqlite.defekt-*"))
-    assert len(kept) == 1
-    assert kept[0].read_bytes().startswith(b"kein SQLite")
-    assert "beschädigt" in store.notes[0]
+    for i in range(30):
+        store.add(synthetic, {**NEW_TREFF, "name": f"Treff {i}", "hinweis": "x" * 400}, **META)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 3000] = b"\xff" * 3000
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseFaultError, match="ist beschädigt") as info:
+        RegisterStore(f"sqlite:///{path}")
+    assert "--scenario-dir" not in str(info.value)
+    with pytest.raises(DatabaseFaultError, match="ist beschädigt"):
+        store.add(synthetic, NEW_TREFF, **META)  # an open handle: the write is refused too
 
 
 def test_postgis_view_for_qgis(postgres_url, synthetic):

@@ -190,5 +190,7 @@ def test_shares_the_database_with_the_register(tmp_path, synthetic):
 def test_unwritable_folder_gives_a_german_message(tmp_path):
     blocker = tmp_path / "datei"
     blocker.write_text("kein Ordner")
-    with pytest.raises(StoreError, match="kann nicht angelegt werden"):
+    with pytest.raises(
+        StoreError, match="kann nicht angelegt werden: ein Teil des Pfads ist eine Datei"
+    ):
         ScenarioStore(blocker / "szenarien")

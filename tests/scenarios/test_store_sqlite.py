@@ -50,12 +50,6 @@ def test_process_killed_in_mid_save_keeps_the_store_readable(tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def set_aside(folder: Path) -> list[Path]:
-    """Database files moved aside (without their journal files)."""
-    found = folder.glob(f"{FILE_NAME}.defekt-*")
-    return sorted(p for p in found if not p.name.endswith(("-wal", "-shm")))
-
-
 def _write_garbage(path):
     path.write_bytes(b"\x00kein SQLite\xff" * 500)
 
@@ -89,25 +83,24 @@ def _wrong_columns(path):
     [
         (_write_garbage, "keine SQLite-Datenbank"),
         (_truncate, "beschädigt"),
-        (_foreign_table, "Tabelle scenarios hat die Spalten name, inhalt"),
-        (_wrong_columns, "Tabelle scenarios hat die Spalten name, inhalt"),
+        (_foreign_table, "die Tabelle scenarios hat die Spalten name, inhalt"),
+        (_wrong_columns, "die Tabelle scenarios hat die Spalten name, inhalt"),
+        (lambda path: path.write_bytes(b""), "die Datei ist leer (0 Byte)"),
     ],
+    ids=["garbage", "truncated", "foreign-table", "wrong-columns", "empty"],
 )
-def test_damaged_store_is_set_aside_and_a_new_one_started(tmp_path, damage, reason):
+def test_damaged_store_is_reported_and_left_as_it_is(tmp_path, damage, reason):
     path = tmp_path / FILE_NAME
     damage(path)
     before = path.read_bytes()
-    store = ScenarioStore(tmp_path)
-    assert store.notice is not None
-    assert reason in store.notice
-    assert "beiseitegelegt (nicht gelöscht)" in store.notice
-    aside = set_aside(tmp_path)
-    assert len(aside) == 1
-    assert aside[0].name in store.notice
-    assert aside[0].read_bytes() == before  # moved, never changed or deleted
-    assert store.list() == []
-    store.save(named("Neu"))
-    assert ScenarioStore(tmp_path).notice is None  # the new store is healthy
+    with pytest.raises(StoreError, match="ist beschädigt") as info:
+        ScenarioStore(tmp_path)
+    message = str(info.value)
+    assert reason in message
+    assert f"„{FILE_NAME}“ im Szenario-Ordner" in message
+    assert "Lösung: Die IT die Datei aus der Sicherung zurückspielen lassen" in message
+    assert path.read_bytes() == before  # never changed, moved or replaced
+    assert not list(tmp_path.glob("*.defekt-*"))
 
 
 def test_other_tables_of_the_database_are_kept(tmp_path, synthetic):
@@ -120,20 +113,24 @@ def test_other_tables_of_the_database_are_kept(tmp_path, synthetic):
     assert len(register.changes()) == 1
 
 
-def test_damage_while_running_is_reported_and_set_aside(tmp_path):
+def test_damage_while_running_is_reported_and_nothing_replaced(tmp_path):
     store = ScenarioStore(tmp_path)
     store.save(named("A"))
     for suffix in ("-wal", "-shm"):
         Path(f"{store.path}{suffix}").unlink(missing_ok=True)
     _write_garbage(store.path)
-    with pytest.raises(StoreError, match=r"beschädigt .* bitte wiederholen"):
+    with pytest.raises(StoreError, match="ist beschädigt: keine SQLite-Datenbank"):
         store.load("A")
-    assert len(set_aside(tmp_path)) == 1
-    store.save(named("B"))  # the handle keeps working on the new store
-    assert [s.name for s in store.list()] == ["B"]
+    with pytest.raises(StoreError, match="ist beschädigt"):
+        store.save(named("B"))
+    assert store.path.read_bytes().startswith(b"\x00kein SQLite")
 
 
 def test_unreachable_postgresql_is_a_german_store_error(tmp_path, monkeypatch):
     monkeypatch.setenv("BEGEGNUNGSATLAS_DB", "postgresql://niemand@127.0.0.1:1/keine")
-    with pytest.raises(StoreError, match="Keine Verbindung zur Register-Datenbank"):
+    with pytest.raises(
+        StoreError,
+        match=r"Der Datenbankserver \(Server 127\.0\.0\.1:1, "
+        r"Datenbank keine\) ist nicht erreichbar: Verbindung abgelehnt",
+    ):
         ScenarioStore(tmp_path)
