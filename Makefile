@@ -20,6 +20,7 @@ setup: $(VENV)/.installed static/vendor/.installed
 setup-test: setup
 	scripts/install_chromium.sh
 	scripts/install_postgres.sh
+	scripts/install_strace.sh
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)

@@ -201,9 +201,10 @@ def test_strace_shows_no_file_opened_by_proj_for_any_upload(synthetic_dir, tmp_p
         server = next(
             line.split()[0] for line in lines if "execve(" in line and "forkserver" in line
         )
-        workers = {
-            line.rsplit("=", 1)[1].strip() for line in lines if line.startswith(f"{server} clone(")
-        }
+        # Under load strace splits a call into "clone(… <unfinished …>" and
+        # "<… clone resumed> …) = PID"; the child's pid is on whichever line ends the call.
+        forked = re.compile(rf"^{server}\s+(?:<\.\.\. )?(?:clone3?|vfork)\b.*=\s*(\d+)\s*$")
+        workers = {m.group(1) for m in map(forked.match, lines) if m}
         assert workers, case.name
         opened = [
             line
