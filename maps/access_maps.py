@@ -121,6 +121,7 @@ def transit_time_map(
     *,
     basemap: bool = True,
     labels: bool = True,
+    label_priority: pd.Series | None = None,
     large: bool = False,
 ) -> folium.Map:
     """Median door-to-door minutes by walking and tram/bus from every populated cell.
@@ -143,6 +144,8 @@ def transit_time_map(
         Legend note (assumptions, day and window).
     basemap, labels, large : bool
         Basemap, names, larger type.
+    label_priority : pandas.Series, optional
+        Order in which the names are placed, per area id (default: area).
 
     Returns
     -------
@@ -165,7 +168,7 @@ def transit_time_map(
     )
     add_outlines(m, areas)
     if labels:
-        add_labels(m, areas)
+        add_labels(m, areas, priority=label_priority)
     # One GeoJSON layer instead of a marker per stop: a much smaller page.
     points = [{"type": "Point", "coordinates": [round(p.x, 5), round(p.y, 5)]} for p in to_wgs84(stops).geometry]  # fmt: skip
     folium.GeoJson(
@@ -212,6 +215,7 @@ def walk_time_map(
     *,
     basemap: bool = True,
     labels: bool = True,
+    label_priority: pd.Series | None = None,
     large: bool = False,
     rings: bool = True,
     show_precision: bool = False,
@@ -235,6 +239,8 @@ def walk_time_map(
         Target group in the tooltip ("Älteren (65+)").
     basemap, labels, large : bool
         Basemap, Stadtteil names, larger type.
+    label_priority : pandas.Series, optional
+        Order in which the names are placed, per area id (default: area).
     rings : bool
         Draw the walking catchment (threshold) around each site.
     show_precision : bool
@@ -268,7 +274,7 @@ def walk_time_map(
     )
     add_outlines(m, areas)
     if labels:
-        add_labels(m, areas)
+        add_labels(m, areas, priority=label_priority)
     if rings and len(sites) and params.barrier is not None:
         add_reach(m, sites, params)
     elif rings and len(sites):
@@ -363,6 +369,7 @@ def class_map(
     sites: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
     labels: bool = True,
+    label_priority: pd.Series | None = None,
     large: bool = False,
 ) -> folium.Map:
     """Under-served classes per Stadtteil; the ``top`` ranks are outlined.
@@ -381,6 +388,8 @@ def class_map(
         Meeting places to show.
     basemap, labels, large : bool
         Basemap, names, larger type.
+    label_priority : pandas.Series, optional
+        Order in which the names are placed, per area id (default: area).
 
     Returns
     -------
@@ -396,6 +405,7 @@ def class_map(
         note=style["note"],
         highlight=style["highlight"],
         labels=labels,
+        label_priority=label_priority,
         facilities=sites,
         basemap=basemap,
         large=large,

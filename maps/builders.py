@@ -79,6 +79,7 @@ def area_map(
     note: str | None = None,
     highlight: Collection[str] = (),
     labels: bool = True,
+    label_priority: pd.Series | None = None,
     facilities: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
     large: bool = False,
@@ -105,6 +106,8 @@ def area_map(
         Area ids to outline.
     labels : bool
         Write the area names.
+    label_priority : pandas.Series, optional
+        Order in which the names are placed, per area id (default: area).
     facilities : geopandas.GeoDataFrame, optional
         Meeting places to draw on top.
     basemap : bool
@@ -123,7 +126,7 @@ def area_map(
     m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     add_choropleth(m, areas, colors, tooltip, name=layer_name, highlight=highlight)
     if labels:
-        add_labels(m, areas)
+        add_labels(m, areas, priority=label_priority)
     add_barrier(m, barrier)
     if facilities is not None:
         add_facilities(m, facilities, name="Begegnungsstätten", show_precision=False)
@@ -189,6 +192,7 @@ def facility_map(
     *,
     basemap: bool = True,
     labels: bool = True,
+    label_priority: pd.Series | None = None,
     large: bool = False,
     show_precision: bool = True,
 ) -> folium.Map:
@@ -204,6 +208,8 @@ def facility_map(
         Show the OpenStreetMap basemap.
     labels : bool
         Write the Stadtteil names.
+    label_priority : pandas.Series, optional
+        Order in which the names are placed, per area id (default: area).
     large : bool
         Larger type (presentation mode).
     show_precision : bool
@@ -222,7 +228,7 @@ def facility_map(
         fill_opacity=0.15,
     )
     if labels:
-        add_labels(m, areas)
+        add_labels(m, areas, priority=label_priority)
     add_facilities(m, facilities, show_precision=show_precision)
     present = [c for c in CATEGORIES if c in set(facilities["kategorie"])]
     entries = [(CATEGORY_STYLE[c][0], CATEGORIES[c]) for c in present]

@@ -26,7 +26,7 @@ from pyproj import Transformer
 from geo.access_kernel import WalkParams
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
 from indicators.format import format_number
-from maps.base import Call, base_map, encode_polyline, label_points
+from maps.base import Call, base_map, encode_polyline, label_points, with_priority
 from maps.builders import bounds_lonlat
 from maps.layers import CATEGORY_STYLE
 
@@ -238,7 +238,12 @@ def base_data(areas: gpd.GeoDataFrame, cells: pd.DataFrame | None = None) -> Bas
 
 
 def layered_base(
-    data: BaseData, *, basemap: bool = True, labels: bool = True, large: bool = False
+    data: BaseData,
+    *,
+    basemap: bool = True,
+    labels: bool = True,
+    large: bool = False,
+    label_priority: pd.Series | None = None,
 ) -> folium.Map:
     """The part of a layered map that stays while the planner works (areas, names, grid).
 
@@ -248,6 +253,8 @@ def layered_base(
         From :func:`base_data`.
     basemap, labels, large : bool
         Basemap, Stadtteil names, larger type (presentation mode).
+    label_priority : pandas.Series, optional
+        Order in which the names are placed, per area id (default: area).
 
     Returns
     -------
@@ -258,7 +265,7 @@ def layered_base(
         m.add_child(Call("setGrid", data.grid))
     m.add_child(Call("areas", {"areas": data.rings, "color": "#333", "weight": 1.2}))
     if labels:
-        m.add_child(Call("labels", data.labels))
+        m.add_child(Call("labels", with_priority(data.labels, label_priority)))
     return m
 
 

@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.package import DataPackage
 from maps.scenario_maps import BaseData, base_data
-from ui import presentation, state
+from ui import data, presentation, state
 
 MAP_HEIGHT = 640
 
 
 def map_options() -> dict:
-    """Basemap, labels and type size for the map builders, from the sidebar and mode."""
+    """Basemap, labels and type size for the map builders, from the sidebar and mode.
+
+    Names are placed most residents first (latest year of the package), so a populated
+    Stadtteil always gets its name before an industrial or forest area.
+    """
     return {
         "basemap": st.session_state[state.BASEMAP],
         "labels": st.session_state[state.LABELS],
         "large": presentation.active(),
+        "label_priority": label_priority(data.package()),
     }
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _residents(_package: DataPackage, version: str) -> pd.Series:
+    return data.indicator_table(_package, max(_package.years))["einwohner"]
+
+
+def label_priority(pkg: DataPackage) -> pd.Series:
+    """Residents per Stadtteil in the package's latest year: the order names are placed in."""
+    return _residents(pkg, pkg.version)
 
 
 def show_map(

@@ -236,8 +236,9 @@ def click(lon: float, lat: float) -> None:
 
     The position is checked before anything changes (outside the city, duplicate, full
     scenario); a refused click leaves the scenario as it was and shows a German warning.
+    Clicks work in presentation mode too (the page says so): only the switch decides.
     """
-    if not st.session_state[state.CLICK_ADDS] or st.session_state.get(state.PRESENTATION):
+    if not st.session_state[state.CLICK_ADDS]:
         return
     add(lon, lat, "karte")
 

@@ -7,11 +7,12 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import Transformer
 
-from maps.base import js_json, label_points
+from maps.base import LABEL_SPOTS, js_json, label_points
 from maps.scenario_maps import (
     CHANGE_STYLE,
     GRID_TOLERANCE_M,
@@ -128,10 +129,23 @@ def test_area_rings_keep_every_stadtteil(synthetic):
 def test_labels_sit_inside_their_area_with_priority_by_size(synthetic):
     labels = label_points(synthetic.stadtteile)
     wgs = synthetic.stadtteile.to_crs(4326)
-    for (lat, lon, name, prio, area_id), geom in zip(labels, wgs.geometry, strict=True):
+    for (lat, lon, name, prio, area_id, spots), geom in zip(labels, wgs.geometry, strict=True):
         assert geom.contains(shapely.Point(lon, lat))
+        # Further positions for the browser to try, all inside the area too.
+        assert 1 <= len(spots) <= LABEL_SPOTS - 1
+        assert all(geom.contains(shapely.Point(x, y)) for y, x in spots)
         assert name == synthetic.stadtteile.at[area_id, "stadtteil"]
         assert prio == pytest.approx(100.0)  # 1 km² = 100 ha
+
+
+def test_label_priority_follows_the_given_series(synthetic):
+    residents = pd.Series({"02": 900, "01": 10})
+    labels = {label[4]: label[3] for label in label_points(synthetic.stadtteile, priority=residents)}
+    assert labels["02"] == 900 and labels["01"] == 10
+    # Ids the series does not name come last; a series for other areas keeps the area.
+    assert all(v == -1.0 for k, v in labels.items() if k not in residents.index)
+    regions = pd.Series({"Nord": 5})
+    assert label_points(synthetic.stadtteile, priority=regions) == label_points(synthetic.stadtteile)
 
 
 def _data(fg) -> dict:
