@@ -30,23 +30,23 @@ _BASE_CSS = """
 
 #: The mode: type sized by the screen height (15 px on a 720-pixel projector, 21 px at
 #: 1080), compact figures, and the map taking the rest of the screen below them.
-_CSS = f"""
+_CSS = """
 <style>
-html {{ font-size: clamp(15px, 1.95vh, 21px); }}
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {{ display: none !important; }}
-div[class*="st-key-bearbeiten"] {{ display: none !important; }}
-[data-testid="stMetricValue"] {{ font-size: 1.9rem; line-height: 1.15; }}
-[data-testid="stMetric"] {{ padding: .4rem .8rem !important; }}
-h1 {{ font-size: 1.8rem !important; padding: 0 0 .15rem !important; }}
-h3 {{ font-size: 1.25rem !important; padding: .2rem 0 !important; }}
-.block-container {{ padding-top: 3.4rem; padding-bottom: 1rem; max-width: 100%; }}
-[data-testid="stCaptionContainer"] {{ font-size: .75rem; }}
-.st-key-praesentation_beenden {{ position: fixed; top: .6rem; right: 4rem; z-index: 999991;
-  width: auto !important; }}
-.st-key-praesentation_beenden button {{ min-height: 2rem; padding: .1rem .8rem; }}
-iframe[title="streamlit_folium.st_folium"] {{
+html { font-size: clamp(15px, 1.95vh, 21px); }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] { display: none !important; }
+div[class*="st-key-bearbeiten"] { display: none !important; }
+[data-testid="stMetricValue"] { font-size: 1.9rem; line-height: 1.15; }
+[data-testid="stMetric"] { padding: .4rem .8rem !important; }
+h1 { font-size: 1.8rem !important; padding: 0 0 .15rem !important; }
+h3 { font-size: 1.25rem !important; padding: .2rem 0 !important; }
+.block-container { padding-top: 3.4rem; padding-bottom: 1rem; max-width: 100%; }
+[data-testid="stCaptionContainer"] { font-size: .75rem; }
+.st-key-praesentation_beenden { position: fixed; top: .6rem; right: 4rem; z-index: 999991;
+  width: auto !important; }
+.st-key-praesentation_beenden button { min-height: 2rem; padding: .1rem .8rem; }
+iframe[title="streamlit_folium.st_folium"] {
   height: max(260px, calc(100vh - 420px)) !important;
-}}
+}
 </style>
 """
 

@@ -140,12 +140,17 @@ def test_labels_sit_inside_their_area_with_priority_by_size(synthetic):
 
 def test_label_priority_follows_the_given_series(synthetic):
     residents = pd.Series({"02": 900, "01": 10})
-    labels = {label[4]: label[3] for label in label_points(synthetic.stadtteile, priority=residents)}
-    assert labels["02"] == 900 and labels["01"] == 10
+    labels = {
+        label[4]: label[3] for label in label_points(synthetic.stadtteile, priority=residents)
+    }
+    assert labels["02"] == 900
+    assert labels["01"] == 10
     # Ids the series does not name come last; a series for other areas keeps the area.
     assert all(v == -1.0 for k, v in labels.items() if k not in residents.index)
     regions = pd.Series({"Nord": 5})
-    assert label_points(synthetic.stadtteile, priority=regions) == label_points(synthetic.stadtteile)
+    assert label_points(synthetic.stadtteile, priority=regions) == label_points(
+        synthetic.stadtteile
+    )
 
 
 def _data(fg) -> dict:
