@@ -40,6 +40,30 @@ def format_number(value: float | None, decimals: int = 0, missing: str = MISSING
     return f"−{text}" if negative else text
 
 
+def format_change(value: float | None, decimals: int = 0, missing: str = MISSING_TEXT) -> str:
+    """A change with its sign: ``+1.234``, ``−0,2``, ``±0`` (zero after rounding).
+
+    Parameters
+    ----------
+    value : float, int or None
+        The change.
+    decimals : int
+        Decimal places.
+    missing : str
+        Text for missing values.
+
+    Returns
+    -------
+    str
+    """
+    text = format_number(value, decimals, missing)
+    if text == missing or text.startswith(("−", "∞")):
+        return text
+    if not any(c not in "0,." for c in text):
+        return f"±{text}"
+    return f"+{text}"
+
+
 def format_short(value: float | None, decimals: int = 2, missing: str = MISSING_TEXT) -> str:
     """:func:`format_number` without trailing zeros: ``1.3 -> "1,3"``, ``0.15 -> "0,15"``.
 
@@ -155,3 +179,25 @@ def format_bool(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
     return "ja" if bool(value) else "nein"
+
+
+def plural(count: float, one: str, many: str) -> str:
+    """``one`` for exactly 1, else ``many`` (German: "1 Änderung", "0 Änderungen").
+
+    Parameters
+    ----------
+    count : float
+        How many.
+    one, many : str
+        Singular and plural form.
+
+    Returns
+    -------
+    str
+    """
+    return one if count == 1 else many
+
+
+def count_text(count: float, one: str, many: str) -> str:
+    """The count with its noun: ``count_text(1, "Änderung", "Änderungen") -> "1 Änderung"``."""
+    return f"{format_number(count)} {plural(count, one, many)}"

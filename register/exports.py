@@ -15,19 +15,12 @@ from xml.sax.saxutils import quoteattr
 import geopandas as gpd
 import pandas as pd
 
-from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
+from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH, PACKAGE_COLUMNS
 from maps.layers import CATEGORY_STYLE
 from register.changes import Change
 from register.effective import last_changed
 from report.exports import defuse_formulas, excel_csv, geopackage, xlsx
 
-#: Columns of the package's ``einrichtungen.csv`` (data package README).
-PACKAGE_COLUMNS = [
-    "id", "typ", "name", "traeger", "strasse_hausnr", "plz", "stadtteil", "lat", "lon",
-    "lage_methode", "lage_genauigkeit_m", "lage_beleg", "lage_zusatzquelle", "stadtteil_nr",
-    "stadtteil_polygon", "stadtteil_abweichung", "kategorie", "oeffentlich", "in_betrieb",
-    "in_betrieb_grund", "stand", "quelle_url", "hinweis", "koordinaten_quelle",
-]  # fmt: skip
 #: Layer name in the GeoPackage.
 LAYER = "einrichtungen"
 

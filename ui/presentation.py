@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ui import state
 
@@ -110,6 +111,29 @@ def editing(name: str):
     """
     with st.container(key=f"bearbeiten_{name}"):
         yield
+
+
+def figures_and_map() -> tuple[DeltaGenerator, DeltaGenerator]:
+    """Containers for a page's key figures and its map.
+
+    Normally the figures stand in a row above the map. On a projector the screen is wide
+    and the city tall: the map takes the left three quarters at the full height of the
+    screen and the figures stand beside it, so map, legend and figures fit at 1280×720.
+
+    Returns
+    -------
+    figures, map_area : streamlit containers
+    """
+    if active():
+        map_area, figures = st.columns([3, 1], gap="medium")
+        return figures, map_area
+    figures = st.container()
+    return figures, st.container()
+
+
+def figure_columns(figures: DeltaGenerator, n: int) -> list[DeltaGenerator]:
+    """``n`` places for key figures: a row normally, stacked beside the map in the mode."""
+    return [figures] * n if active() else figures.columns(n)
 
 
 def map_height(default: int) -> int:

@@ -225,9 +225,12 @@ def warn(text: str) -> None:
 
 
 def show_warnings() -> None:
-    """Show and forget the warnings of :func:`warn`."""
+    """Show and forget the warnings of :func:`warn` – as toasts.
+
+    A toast neither pushes the map down nor stays on the page after later clicks.
+    """
     for text in st.session_state[state.SIM_WARNINGS]:
-        st.warning(text, icon=":material/wrong_location:")
+        st.toast(text, icon=":material/wrong_location:", duration="long")
     st.session_state[state.SIM_WARNINGS] = ()
 
 
@@ -394,7 +397,10 @@ def store() -> ScenarioStore:
 
 
 def share_link(scenario: Scenario) -> str:
-    """Put the scenario into the URL (``?szenario=…``) and return the query string.
+    """Put the scenario into the URL (``?szenario=…``) and return the whole link.
+
+    The link is the address of this page as the browser has it (host and path), so it can
+    be pasted into a mail as it is.
 
     Raises
     ------
@@ -404,7 +410,13 @@ def share_link(scenario: Scenario) -> str:
     value = to_url_param(scenario)
     st.query_params[LINK_PARAM] = value
     st.session_state[state.APPLIED_LINK] = value
-    return f"?{LINK_PARAM}={value}"
+    return f"{page_address()}?{LINK_PARAM}={value}"
+
+
+def page_address() -> str:
+    """``scheme://host/path`` of the page in the browser (without query); "" if unknown."""
+    url = getattr(st.context, "url", None) or ""
+    return url.split("?", 1)[0].split("#", 1)[0]
 
 
 def load_from_link(pkg: DataPackage) -> None:

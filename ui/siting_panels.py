@@ -9,7 +9,7 @@ import streamlit as st
 from geo.crs import to_wgs84
 from geo.demand import TargetGroup
 from geo.package import DataPackage
-from geo.siting import MAX_K
+from geo.siting import MAX_K, gap_text
 from indicators.format import format_coordinates, format_number
 from scenarios.exchange import to_json
 from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
@@ -147,11 +147,24 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
         if shown is None:
             return
         proposal, taken = shown
-        st.info(
-            "Der Vorschlag ist auf der Karte eingezeichnet (nummerierte Kreise, gestrichelt) "
-            "und noch nicht im Szenario. Einzeln oder alle übernehmen:",
-            icon=":material/map:",
-        )
+        if all(taken):
+            st.success(
+                "Alle vorgeschlagenen Standorte sind übernommen und im Szenario (auf der Karte "
+                "als neue Standorte).",
+                icon=":material/check_circle:",
+            )
+        elif any(taken):
+            st.info(
+                f"{sum(taken)} von {len(taken)} vorgeschlagenen Standorten sind übernommen; die "
+                "übrigen sind auf der Karte gestrichelt eingezeichnet und noch nicht im Szenario.",
+                icon=":material/map:",
+            )
+        else:
+            st.info(
+                "Der Vorschlag ist auf der Karte eingezeichnet (nummerierte Kreise, gestrichelt) "
+                "und noch nicht im Szenario. Einzeln oder alle übernehmen:",
+                icon=":material/map:",
+            )
         for i, (row, done) in enumerate(zip(proposal.sites.itertuples(), taken, strict=True)):
             text, button = st.columns([5, 1])
             text.write(
@@ -188,8 +201,7 @@ def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
             "mittlerer Gehweg danach", f"{format_number(result.objective)} m", border=True
         )
     cols[1].metric("Status", result.status, border=True)
-    gap = "–" if pd.isna(result.gap) else f"{format_number(result.gap * 100, 2)} %"
-    cols[2].metric("Optimalitätslücke", gap, border=True)
+    cols[2].metric("Optimalitätslücke", gap_text(result.gap), border=True)
     cols[3].metric("Rechenzeit", f"{format_number(result.seconds, 2)} s", border=True)
     st.caption(
         f"Verfahren: {result.method}. Gehweg = {proposal.walk_label}; bestehende Standorte bleiben."
@@ -257,7 +269,7 @@ def save_and_share(scenario: Scenario) -> None:
             st.error(md(error))
     if button_col.button("Link erzeugen", disabled=scenario.is_empty):
         try:
-            st.code(simulation.share_link(scenario), language=None)
+            st.code(simulation.share_link(scenario), language=None, wrap_lines=True)
             st.caption(
                 "Der Link steht jetzt auch in der Adresszeile des Browsers; er enthält das ganze "
                 "Szenario."

@@ -12,7 +12,7 @@ from pyproj.exceptions import CRSError
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
-from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH
+from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH, PACKAGE_COLUMNS
 from geo.readers import CITY_TOLERANCE_M
 from geo.uploads.files import (
     GEO_SUFFIXES,
@@ -84,11 +84,17 @@ def validate_facilities(
             raw = read_geodata(name, content, errors, warnings, layer, result.layers)
             points = _geodata_points(raw, errors)
             frame = canonical(
-                pd.DataFrame(raw.drop(columns="geometry")), FACILITY_ALIASES, warnings
+                pd.DataFrame(raw.drop(columns="geometry")),
+                FACILITY_ALIASES,
+                warnings,
+                PACKAGE_COLUMNS,  # the package's own list loads without hints
             )
         else:
             frame = canonical(
-                read_table(name, content, errors, warnings), FACILITY_ALIASES, warnings
+                read_table(name, content, errors, warnings),
+                FACILITY_ALIASES,
+                warnings,
+                PACKAGE_COLUMNS,  # the package's own list loads without hints
             )
             points, swapped = _table_points(frame, errors, warnings)
     except StopReadingError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import geopandas as gpd
 import numpy as np
@@ -14,8 +15,10 @@ from geo.uploads.gpkg import read_gpkg
 from geo.uploads.limits import GEO_SUFFIXES, MAX_BYTES, TABLE_SUFFIXES, capped, check_format
 from geo.uploads.report import Problem, StopReadingError
 from geo.uploads.shapefile import read_shapefile_zip
+from geo.uploads.templates import template_hint
 from geo.uploads.text import read_csv
 from geo.uploads.xlsx import read_xlsx
+from indicators.format import plural
 
 __all__ = [
     "GEO_SUFFIXES",
@@ -99,21 +102,29 @@ def read_geodata(
 
 
 def canonical(
-    frame: pd.DataFrame, aliases: dict[str, str], warnings: list[Problem]
+    frame: pd.DataFrame,
+    aliases: dict[str, str],
+    warnings: list[Problem],
+    unused: Collection[str] = (),
 ) -> pd.DataFrame:
-    """Rename accepted column spellings (``Breite``, ``Träger``…) to the canonical names."""
+    """Rename accepted column spellings (``Breite``, ``Träger``…) to the canonical names.
+
+    Columns in ``unused`` (e.g. columns of the package's own file that an upload does not
+    need) are dropped silently; any other unknown column is named in a hint.
+    """
     renamed = {}
     for column in frame.columns:
         key = str(column).strip().lower().replace(" ", "_").replace("-", "_")
         if key in aliases and aliases[key] not in renamed.values():
             renamed[column] = aliases[key]
     out = frame.rename(columns=renamed)
-    unknown = [c for c in frame.columns if c not in renamed and c != "geometry"]
+    unknown = [c for c in frame.columns if c not in renamed and c != "geometry" and c not in unused]
     if unknown:
         warnings.append(
             Problem(
-                f"Unbekannte Spalte(n) werden ignoriert: {', '.join(map(str, unknown[:10]))}.",
-                "Spalten wie in der Vorlage benennen.",
+                f"{plural(len(unknown), 'Unbekannte Spalte wird', 'Unbekannte Spalten werden')} "
+                f"ignoriert: {', '.join(map(str, unknown[:10]))}.",
+                template_hint(),
             )
         )
     return out

@@ -102,7 +102,7 @@ def test_refused_click_warns_and_keeps_the_scenario(synthetic_dir, monkeypatch, 
     at = AppTest.from_function(_click_script, args=(*metric_point(*where), existing))
     at.run(timeout=60)
     assert not at.exception, [e.message for e in at.exception]
-    assert any(warning in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any(warning in w.value for w in at.toast), [w.value for w in at.toast]
     assert at.markdown[-1].value == "Standorte: 1"  # the scenario kept its one site
 
 
@@ -113,19 +113,21 @@ def test_accepted_click_is_named_after_stadtteil_and_stop(synthetic_dir, monkeyp
     at = AppTest.from_function(_click_script, args=(*metric_point(X0 + 500, Y0 + 500), ()))
     at.run(timeout=60)
     assert not at.exception, [e.message for e in at.exception]
-    assert not at.warning
+    assert not at.toast
     name = at.session_state[state.SCENARIO].added[0].name
     assert name.startswith("Mitte, ")
     assert "Zelle" not in name
 
 
-def test_warning_from_a_click_shows_on_the_page_once(app_for, synthetic_dir, store_dir):
+def test_warning_from_a_click_shows_once_without_moving_the_map(app_for, synthetic_dir, store_dir):
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.session_state[state.SIM_WARNINGS] = ("Der Punkt liegt außerhalb des Stadtgebiets.",)
     at.run()
-    assert [w.value for w in at.warning] == ["Der Punkt liegt außerhalb des Stadtgebiets."]
-    at.run()
+    # A toast, not an alert above the map: nothing on the page moves, nothing stays.
+    assert [w.value for w in at.toast] == ["Der Punkt liegt außerhalb des Stadtgebiets."]
     assert not at.warning
+    at.run()
+    assert not at.toast
 
 
 def test_a_scenario_that_cannot_be_computed_keeps_the_page_usable(

@@ -134,7 +134,7 @@ def test_click_outside_the_city_is_refused(page, server):
     frame.evaluate("([lat, lon]) => map.setView([lat, lon], 13, {animate: false})", [lat, lon])
     page.wait_for_timeout(500)
     _click_latlng(page, frame, lat, lon)
-    warning = page.locator('[data-testid="stAlert"]', has_text="außerhalb des Stadtgebiets")
+    warning = page.locator('[data-testid="stToast"]', has_text="außerhalb des Stadtgebiets")
     expect(warning).to_be_visible(timeout=WAIT_MS)
     expect(_metric(page, "Standorte neu / geschlossen")).to_have_text("0 / 0")
     assert page.locator('[data-testid="stException"]').count() == 0
