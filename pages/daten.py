@@ -6,7 +6,7 @@ from geo.errors import DataPackageError
 from geo.sources import ATTRIBUTION
 from geo.uploads import KINDS, MAX_BYTES, format_mb
 from geo.uploads.limits import MAX_COLUMNS, MAX_ROWS, format_count
-from indicators.format import format_bytes, format_number
+from indicators.format import count_text, format_bytes, format_number
 from ui import analysis, data, downloads, markup, presentation, router, sources, state, uploads
 
 router.ensure_routed()
@@ -110,7 +110,8 @@ with presentation.editing("uploads"):
             )
         else:
             st.error(
-                f"Die Datei hat {len(check.errors)} Problem(e) und wird nicht übernommen. "
+                f"Die Datei hat {count_text(len(check.errors), 'Problem', 'Probleme')} und wird "
+                "nicht übernommen. "
                 "Bitte korrigieren und erneut hochladen."
             )
         if check.errors or check.warnings:

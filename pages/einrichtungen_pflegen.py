@@ -10,7 +10,7 @@ try:
     store = data.register_store()
 except Exception as error:  # any database failure: say where and how to fix it
     st.title("Einrichtungen pflegen")
-    st.error(f"Das Einrichtungsregister ist nicht erreichbar: {error}", icon=":material/error:")
+    st.error(register.unreachable(error), icon=":material/error:")
     st.stop()
 pkg = data.registered_package()
 
@@ -18,8 +18,8 @@ st.title("Einrichtungen pflegen")
 st.caption(
     "Ergänzungen und Korrekturen der Einrichtungsliste werden als Änderungen über dem "
     "Datenpaket gespeichert – mit Autor/in, Zeit, Grund und Quelle – und gelten sofort für alle "
-    f"Seiten, den Bericht, die Downloads und die Kommandozeile. Gespeichert in: "
-    f"`{store.location}`."
+    "Seiten, den Bericht, die Downloads und die Kommandozeile. Wo das Register gespeichert ist, "
+    "steht auf der Seite Daten unter „Über diese Installation“."
 )
 for note in store.notes:
     st.warning(markup.md(note))

@@ -7,6 +7,8 @@ read the widgets, call it and show the German messages.
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 from dataclasses import replace
 
 import folium
@@ -16,7 +18,7 @@ import streamlit as st
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from geo.package import DataPackage
 from geo.uploads import MAX_BYTES, format_mb, validate
-from indicators.format import format_coordinates, format_number
+from indicators.format import count_text, format_coordinates, format_number
 from maps.builders import facility_map
 from register import exports
 from register.changes import (
@@ -33,6 +35,8 @@ from register.merge import plan_import
 from register.store import RegisterStore
 from ui import map_widget, markup, state
 
+LOGGER = logging.getLogger("begegnungsatlas")
+
 #: Text fields of the form (field → help).
 TEXT_FIELDS = ("name", "typ", "traeger", "strasse_hausnr", "plz", "oeffnungstage", "stand",
                "quelle_url", "hinweis", "in_betrieb_grund")  # fmt: skip
@@ -42,6 +46,23 @@ CODE_FIELDS = {"kategorie": CATEGORIES, "oeffentlich": OEFFENTLICH, "in_betrieb"
 def key(fid: str | None, version: int, name: str) -> str:
     """Widget key of a form field (a fresh set per facility and version)."""
     return f"{state.REG_FORM}_{fid or 'neu'}_{version}_{name}"
+
+
+def unreachable(error: Exception) -> str:
+    """German notice for a register that cannot be read – without paths or library text.
+
+    Our own messages (ValueError) are kept, with paths and database addresses cut out; the
+    full error goes to the server log.
+    """
+    LOGGER.warning("Einrichtungsregister nicht erreichbar: %s", error)
+    detail = str(error) if isinstance(error, ValueError) else ""
+    detail = re.sub(r"[A-Za-z][\w+.-]*://\S+|(?<![\w.])/[^\s,;:]+", "…", detail).strip()
+    return (
+        "Das Einrichtungsregister ist nicht erreichbar"
+        + (f": {markup.md(detail)}" if detail else ".")
+        + " Ort und Zugang stehen auf der Seite Daten unter „Über diese Installation“; die "
+        "Einzelheiten im Protokoll des Servers."
+    )
 
 
 def unplaced(pkg: DataPackage) -> pd.DataFrame:
@@ -62,7 +83,8 @@ def tasks(pkg: DataPackage) -> None:
         for _, r in todo.iterrows()
     ]
     st.warning(
-        f"**Aufgaben: {len(todo)} Einrichtung(en) ohne Lage.** Sie fehlen in allen "
+        f"**Aufgaben: {count_text(len(todo), 'Einrichtung', 'Einrichtungen')} ohne Lage.** Sie "
+        "fehlen in allen "
         "Entfernungsrechnungen; Lage auf der Karte setzen.\n\n" + "\n".join(lines),
         icon=":material/location_off:",
     )
@@ -279,7 +301,7 @@ def conflict_panel(store: RegisterStore, base: DataPackage) -> None:
 def history_panel(store: RegisterStore, base: DataPackage, fid: str, version: int) -> None:
     """History of one facility with undo (a new, traceable change)."""
     changes = store.history(fid)
-    st.subheader(f"Verlauf ({len(changes)} Änderungen)")
+    st.subheader(f"Verlauf ({count_text(len(changes), 'Änderung', 'Änderungen')})")
     if not changes:
         st.caption("Unverändert wie im Datenpaket (Version 0).")
         return
@@ -354,7 +376,9 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
         a, b = st.columns(2)
         author = a.text_input("Autor/in", value=st.session_state[state.REG_AUTHOR])
         reason = b.text_input("Grund", value=f"Abgleich mit {plan.source}")
-        go = st.form_submit_button(f"{len(chosen)} Zeile(n) übernehmen", type="primary")
+        go = st.form_submit_button(
+            f"{count_text(len(chosen), 'Zeile', 'Zeilen')} übernehmen", type="primary"
+        )
     if not go:
         return
     try:
@@ -365,7 +389,7 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
         return
     st.session_state[state.REG_AUTHOR] = author
     st.session_state[state.REG_MESSAGE] = (
-        f"Import: {len(stored)} Änderung(en) in einem Schritt gespeichert."
+        f"Import: {count_text(len(stored), 'Änderung', 'Änderungen')} in einem Schritt gespeichert."
     )
     st.rerun()
 
@@ -448,7 +472,8 @@ def gap_caption(ranking: pd.DataFrame, gaps: pd.DataFrame) -> None:
         for nr, reason in flagged["datenluecke_grund"].items()
     ]
     st.caption(
-        f"⚠ Datenlücke bei {len(flagged)} Stadtteil(en) – ihre Versorgungswerte beruhen auf "
+        f"⚠ Datenlücke bei {count_text(len(flagged), 'Stadtteil', 'Stadtteilen')} – ihre "
+        "Versorgungswerte beruhen auf "
         "Einrichtungen ohne Lage oder mit einer Lageunsicherheit über der Gehdistanz: "
         + "; ".join(parts)
         + ". Lagen auf der Seite „Einrichtungen pflegen“ ergänzen."

@@ -414,10 +414,10 @@
       item.shown = { v: v, x: x, y: y, leader: leader };
       placed.push(b);
     }
-    // 1. Inside the area: first a spot where the name lies wholly inside, then any free spot.
-    var waiting = [];
-    items.forEach(function (item) {
-      for (var pass = 0; pass < 2 && !item.shown; pass++) {
+    // 1. Inside the area: first every name that fits wholly inside its area (by priority),
+    // then the others at any free spot of theirs.
+    for (var pass = 0; pass < 2; pass++) {
+      items.forEach(function (item) {
         for (var v = 0; v < item.texts.length && !item.shown; v++) {
           for (var s = 0; s < item.points.length; s++) {
             var p = item.points[s], b = boxAt(p.x, p.y, item.sizes[v]);
@@ -426,15 +426,15 @@
             break;
           }
         }
-      }
-      if (!item.shown) waiting.push(item);
-    });
+      });
+    }
+    var waiting = items.filter(function (item) { return !item.shown; });
     // 2. Beside the area with a leader line, as close as there is room and pointing away
     // from the city's centre (lines then fan out instead of crossing); no line crosses
     // another line or a name, and the spots of names still waiting stay clear if possible.
     var centre = map._baBounds ? map.latLngToContainerPoint(L.latLngBounds(map._baBounds).getCenter())
       : L.point(size.x / 2, size.y / 2);
-    var radii = [12, 20, 30, 42, 56, 74, 96, 124, 160, 200];
+    var radii = [10, 18, 28, 40, 54, 70, 90, 115, 145, 180, 220, 270];
     var lines = [];
     function crosses(a, b) {
       for (var i = 0; i < lines.length; i++) if (segmentsCross(a, b, lines[i][0], lines[i][1])) return true;
@@ -447,21 +447,27 @@
         return { left: o.at.x - 6, top: o.at.y - 6, right: o.at.x + 6, bottom: o.at.y + 6 };
       });
       var out = Math.atan2(item.at.y - centre.y, item.at.x - centre.x);
-      var angles = [];
-      for (var k = 0; k < 24; k++) angles.push(out + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * Math.PI / 12);
       var wh = item.sizes[0];
+      // Outward first: within 60° of the direction away from the centre at any distance,
+      // then within 120°, then anywhere – so lines fan out and do not cross the city.
+      var sectors = [Math.PI / 3, (2 * Math.PI) / 3, Math.PI + 0.01];
       for (var attempt = 0; attempt < 2 && !item.shown; attempt++) {
-        for (var r = 0; r < radii.length && !item.shown; r++) {
-          for (var a = 0; a < angles.length && !item.shown; a++) {
-            var dx = Math.cos(angles[a]), dy = Math.sin(angles[a]);
-            // The box's nearest edge lies radii[r] px from the area's spot.
-            var x = item.at.x + dx * (radii[r] + wh[0] / 2), y = item.at.y + dy * (radii[r] + wh[1] / 2);
-            var b = boxAt(x, y, wh);
-            if (!free(b, attempt === 0 ? others : null)) continue;
-            var end = nearest(item.at, x, y, wh);
-            if (crosses(item.at, end)) continue;
-            show(item, 0, x, y, b, true);
-            lines.push([item.at, end]);
+        for (var q = 0; q < sectors.length && !item.shown; q++) {
+          for (var r = 0; r < radii.length && !item.shown; r++) {
+            for (var k = 0; k < 25 && !item.shown; k++) {
+              var turn = (k % 2 ? 1 : -1) * Math.ceil(k / 2) * (Math.PI / 12);
+              if (Math.abs(turn) > sectors[q] || (q > 0 && Math.abs(turn) <= sectors[q - 1])) continue;
+              var angle = out + turn;
+              var dx = Math.cos(angle), dy = Math.sin(angle);
+              // The box's nearest edge lies radii[r] px from the area's spot.
+              var x = item.at.x + dx * (radii[r] + wh[0] / 2), y = item.at.y + dy * (radii[r] + wh[1] / 2);
+              var b = boxAt(x, y, wh);
+              if (!free(b, attempt === 0 ? others : null)) continue;
+              var end = nearest(item.at, x, y, wh);
+              if (crosses(item.at, end)) continue;
+              show(item, 0, x, y, b, true);
+              lines.push([item.at, end]);
+            }
           }
         }
       }

@@ -53,4 +53,4 @@ def test_a_bridge_far_from_the_river_is_refused(app_for, synthetic_dir):
     next(b for b in at.button if b.label == "Querung übernehmen").click().run()
     assert not at.exception
     assert at.session_state[state.SCENARIO].crossings_added == ()
-    assert any("von der nächsten Barrierelinie" in w.value for w in at.warning)
+    assert any("von der nächsten Barrierelinie" in w.value for w in at.toast)

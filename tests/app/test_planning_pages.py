@@ -41,13 +41,32 @@ def test_candidate_adds_coverage_and_closing_removes_it(app_for, synthetic_dir, 
     assert _metric(at, "Standorte neu / geschlossen") == "1 / 1"
 
 
+def test_closing_a_place_reads_as_a_loss(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    assert "Noch keine Änderung" in " ".join(c.value for c in at.caption)  # no empty table
+    assert not at.dataframe
+    closing = next(m for m in at.multiselect if m.label.startswith("Bestehende Einrichtungen"))
+    closing.set_value(["ASZ-1"]).run()
+    labels = [m.label for m in at.metric]
+    assert "nicht mehr fußläufig versorgt" in labels  # never "neu … −134"
+    assert "neu fußläufig versorgt" not in labels
+    assert not _metric(at, "nicht mehr fußläufig versorgt").startswith(("−", "-"))
+    share = next(m for m in at.metric if m.label.startswith("Anteil bis"))
+    assert share.delta.startswith("−")  # German minus, and the arrow points down
+    assert share.proto.direction == share.proto.MetricDirection.DOWN
+    assert share.proto.color == share.proto.MetricColor.RED
+    table = at.dataframe[0].value
+    assert table.columns[:2].tolist() == ["Nr.", "Stadtteil"]
+    assert all(v.startswith("−") for v in table["Veränderung"])
+
+
 def test_proposal_is_computed_and_taken_over(app_for, synthetic_dir, store_dir):
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.slider(key=state.widget_key(state.OPT_K)).set_value(1).run()
     _button(at, "Vorschlag berechnen").click().run()
     assert not at.exception
     assert _metric(at, "Status") == "optimal"
-    assert _metric(at, "Optimalitätslücke") == "0,00 %"
+    assert _metric(at, "Optimalitätslücke") == "0 % (nachgewiesen)"
     assert _metric(at, "Standorte neu / geschlossen") == "0 / 0"  # a preview, not yet taken
     _button(at, "übernehmen").click().run()
     assert _metric(at, "Standorte neu / geschlossen") == "1 / 0"
@@ -62,10 +81,14 @@ def test_whole_proposal_is_taken_over_at_once(app_for, synthetic_dir, store_dir)
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.slider(key=state.widget_key(state.OPT_K)).set_value(2).run()
     _button(at, "Vorschlag berechnen").click().run()
+    assert any("noch nicht im Szenario" in i.value for i in at.info)
     _button(at, "Alle übernehmen").click().run()
     assert not at.exception
     added = at.session_state[state.SCENARIO].added
     assert len(added) == 2
+    # The box says what is now true: everything is in the scenario.
+    assert not any("noch nicht im Szenario" in i.value for i in at.info)
+    assert any("Alle vorgeschlagenen Standorte sind übernommen" in m.value for m in at.success)
     assert len({s.name for s in added}) == 2  # distinct names
     _button(at, "Vorschlag verwerfen").click().run()
     assert not any(b.label == "Alle übernehmen" for b in at.button)

@@ -112,7 +112,7 @@ def test_ranking_and_warum_card_flag_the_data_gap(app_for, synthetic, synthetic_
 
     at = app_for(synthetic_dir, "pages/unterversorgung.py")
     captions = " ".join(c.value for c in at.caption)
-    assert "Datenlücke bei 1 Stadtteil(en)" in captions
+    assert "Datenlücke bei 1 Stadtteil –" in captions
     assert "Nord (Rang" in captions
     assert "Seniorentreff Kastanie ohne Lage" in captions
     at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("02").run()

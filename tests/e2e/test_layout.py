@@ -247,13 +247,14 @@ def test_page_layout(view, server, ranked, name):
         tab.get_by_role("button", name="Präsentation beenden").wait_for()
     SHOTS.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
-    text = [tab.evaluate(VISIBLE_TEXT)]
+    text = []
     views = [("", PAGES[name]), *((t, 1) for t in TABS.get(name, []))]
     for tab_name, expected in views:
         if tab_name:
             tab.get_by_role("tab", name=tab_name).click()
         frames = _settled(tab, expected)
         assert len(frames) >= expected, f"{name}: {expected} Karte(n) erwartet"
+        text.append(tab.evaluate(VISIBLE_TEXT))
         tab.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
         for i, (handle, frame) in enumerate(frames):
             where = f"{name}{'/' + tab_name if tab_name else ''} Karte {i + 1}"
