@@ -14,7 +14,7 @@ from geo.access_kernel import WalkParams
 from geo.crs import ZENSUS_CRS, to_wgs84
 from indicators.composite import CLASS_LABELS
 from indicators.format import format_number
-from maps.base import add_labels, add_legend, base_map, esc
+from maps.base import LabelOrder, add_labels, add_legend, base_map, esc
 from maps.builders import area_map, bounds_lonlat
 from maps.classify import MISSING_COLOR
 from maps.layers import STADTTEIL_CLASS, add_barrier, add_facilities, add_reach
@@ -121,7 +121,7 @@ def transit_time_map(
     *,
     basemap: bool = True,
     labels: bool = True,
-    label_priority: pd.Series | None = None,
+    label_order: LabelOrder | None = None,
     large: bool = False,
 ) -> folium.Map:
     """Median door-to-door minutes by walking and tram/bus from every populated cell.
@@ -144,8 +144,9 @@ def transit_time_map(
         Legend note (assumptions, day and window).
     basemap, labels, large : bool
         Basemap, names, larger type.
-    label_priority : pandas.Series, optional
-        Order in which the names are placed, per area id (default: area).
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
 
     Returns
     -------
@@ -168,7 +169,7 @@ def transit_time_map(
     )
     add_outlines(m, areas)
     if labels:
-        add_labels(m, areas, priority=label_priority)
+        add_labels(m, areas, order=label_order)
     # One GeoJSON layer instead of a marker per stop: a much smaller page.
     points = [{"type": "Point", "coordinates": [round(p.x, 5), round(p.y, 5)]} for p in to_wgs84(stops).geometry]  # fmt: skip
     folium.GeoJson(
@@ -215,7 +216,7 @@ def walk_time_map(
     *,
     basemap: bool = True,
     labels: bool = True,
-    label_priority: pd.Series | None = None,
+    label_order: LabelOrder | None = None,
     large: bool = False,
     rings: bool = True,
     show_precision: bool = False,
@@ -239,8 +240,9 @@ def walk_time_map(
         Target group in the tooltip ("Älteren (65+)").
     basemap, labels, large : bool
         Basemap, Stadtteil names, larger type.
-    label_priority : pandas.Series, optional
-        Order in which the names are placed, per area id (default: area).
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
     rings : bool
         Draw the walking catchment (threshold) around each site.
     show_precision : bool
@@ -274,7 +276,7 @@ def walk_time_map(
     )
     add_outlines(m, areas)
     if labels:
-        add_labels(m, areas, priority=label_priority)
+        add_labels(m, areas, order=label_order)
     if rings and len(sites) and params.barrier is not None:
         add_reach(m, sites, params)
     elif rings and len(sites):
@@ -369,7 +371,7 @@ def class_map(
     sites: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
     labels: bool = True,
-    label_priority: pd.Series | None = None,
+    label_order: LabelOrder | None = None,
     large: bool = False,
 ) -> folium.Map:
     """Under-served classes per Stadtteil; the ``top`` ranks are outlined.
@@ -388,8 +390,9 @@ def class_map(
         Meeting places to show.
     basemap, labels, large : bool
         Basemap, names, larger type.
-    label_priority : pandas.Series, optional
-        Order in which the names are placed, per area id (default: area).
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
 
     Returns
     -------
@@ -405,7 +408,7 @@ def class_map(
         note=style["note"],
         highlight=style["highlight"],
         labels=labels,
-        label_priority=label_priority,
+        label_order=label_order,
         facilities=sites,
         basemap=basemap,
         large=large,

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import re
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -69,15 +70,14 @@ _CSS = f"""
 .ba-offline {{ background: rgba(255,255,255,.9); padding: 2px 6px; font-size: 11px; color: #555; }}
 .ba-pin-icon {{ background: none; border: none; }}
 .ba-pin {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
-  border: 2px solid #fff; box-shadow: 0 0 0 1px #333; color: #fff; font-size: 12px;
-  transition: transform .15s; }}
+  border: 2px solid #fff; box-shadow: 0 0 0 1px #333; color: #fff; font-size: 12px; }}
 .ba-pin.unklar {{ border-style: dashed; border-color: #222; }}
 .ba-pin.nein {{ opacity: .45; }}
 .ba-pin.ba-vorschlag {{ border: 2px dashed #111; box-shadow: none; color: #111; font-weight: 700; }}
 .ba-pin-text {{ font-size: 13px; line-height: 1; }}
 /* At city zoom the pins shrink; on the simulation map so far that the 100-m cells around
    them stay visible (a 500 m catchment is about 20 px across there). */
-.ba-z-stadt .ba-pin {{ transform: scale(.7); }}
+.ba-z-stadt .ba-pin {{ transform: scale(.55); }}
 .ba-sim.ba-z-stadt .ba-pin {{ transform: scale(.38); box-shadow: 0 0 0 2px #333; }}
 .ba-sim.ba-z-stadt .ba-pin.ba-vorschlag {{ transform: scale(.85); box-shadow: none; }}
 .ba-sim.ba-z-stadt .ba-pin i {{ display: none; }}
@@ -92,12 +92,15 @@ _CSS = f"""
 .ba-large .ba-legend h4 {{ font-size: clamp(14px, 2.5vh, 18px); }}
 .ba-large .ba-legend .sw {{ width: 22px; height: 16px; }}
 .ba-large .ba-legend .note {{ font-size: clamp(11px, 2vh, 14px); }}
-.ba-large .ba-label {{ font-size: clamp(11px, 2.1vh, 15px); }}
+.ba-large .ba-label {{ font-size: clamp(10px, 2.1vh, 15px); }}
 .ba-large .leaflet-tooltip, .ba-large .ba-tooltip {{ font-size: 16px; }}
-.ba-large.ba-schmal .ba-legend, .ba-large .ba-legend.ba-kompakt {{ font-size: 13px; line-height: 17px;
-  max-width: 240px; }}
-.ba-large.ba-schmal .ba-legend h4, .ba-large .ba-legend.ba-kompakt h4 {{ font-size: 14px; }}
-.ba-large .ba-legend.ba-kompakt .note {{ font-size: 12px; }}
+.ba-large.ba-schmal .ba-legend {{ font-size: 13px; line-height: 17px; max-width: 240px; }}
+.ba-large.ba-schmal .ba-legend h4 {{ font-size: 14px; }}
+/* A legend that would take too much of a small map (karte.js) gets small type anyway. */
+.ba-large .ba-legend.ba-kompakt {{ font-size: 11px; line-height: 15px; max-width: 190px; }}
+.ba-large .ba-legend.ba-kompakt h4 {{ font-size: 12px; }}
+.ba-large .ba-legend.ba-kompakt .sw {{ width: 14px; height: 11px; }}
+.ba-large .ba-legend.ba-kompakt .note {{ font-size: 10px; }}
 </style>
 """
 
@@ -114,10 +117,11 @@ _OFFLINE_NOTICE = Template(
   layer.on('tileerror', function() {
     if (shown) { return; }
     shown = true;
-    var note = L.control({position: 'bottomleft'});
+    var note = L.control({position: 'topright'});
     note.onAdd = function() {
       var div = L.DomUtil.create('div', 'ba-offline');
-      div.textContent = 'Hintergrundkarte nicht erreichbar (offline) – Karte ohne Hintergrund';
+      div.textContent = 'Ohne Hintergrundkarte (offline)';
+      div.title = 'Hintergrundkarte nicht erreichbar – die Karte zeichnet ohne Hintergrund.';
       return div;
     };
     note.addTo(layer._map);
@@ -132,7 +136,7 @@ _MAP_SETUP = Template(
 {% macro script(this, kwargs) %}
 L.Icon.Default.imagePath = {{ this.images_url }};
 L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
-{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution }});
+{{ this._parent.get_name() }}.attributionControl.setPrefix(false).addAttribution({{ this.attribution }});
 {{ this._parent.get_name() }}.getContainer().classList.toggle("ba-large", {{ this.large }});
 if (window.BA) {
   if ({{ this.large }}) { BA.fitFrame({{ this._parent.get_name() }}, {{ this.reserve }}); }
@@ -404,7 +408,7 @@ _LABEL_CACHE: dict[tuple, list[list]] = {}
 def label_points(
     areas: gpd.GeoDataFrame,
     name_column: str = "stadtteil",
-    priority: pd.Series | None = None,
+    order: LabelOrder | pd.Series | None = None,
 ) -> list[list]:
     """``[lat, lon, name, priority, id, spots]`` per area: where its name may go, how important.
 
@@ -421,8 +425,8 @@ def label_points(
         Polygons (any CRS) with a name column.
     name_column : str
         Column holding the label text.
-    priority : pandas.Series, optional
-        Priority per area id (see :func:`with_priority`).
+    order : LabelOrder or pandas.Series, optional
+        Order of placement and essential names (see :func:`with_priority`).
 
     Returns
     -------
@@ -450,31 +454,55 @@ def label_points(
         if len(_LABEL_CACHE) > 32:
             _LABEL_CACHE.clear()
         _LABEL_CACHE[key] = out
-    return with_priority(_LABEL_CACHE[key], priority)
+    return with_priority(_LABEL_CACHE[key], order)
 
 
-def with_priority(labels: list[list], priority: pd.Series | None) -> list[list]:
-    """Label data (:func:`label_points`) with the priorities taken from ``priority``.
+@dataclass(frozen=True)
+class LabelOrder:
+    """In which order names are placed, and which must be shown.
+
+    Attributes
+    ----------
+    priority : pandas.Series
+        Per area id: higher is placed first (e.g. residents).
+    essential : frozenset of str
+        Areas whose name is always shown at city zoom – beside the area with a leader line
+        when there is no room inside (e.g. every Stadtteil the index ranks). The others are
+        named where room is left.
+    """
+
+    priority: pd.Series
+    essential: frozenset[str] = frozenset()
+
+
+def with_priority(labels: list[list], order: LabelOrder | pd.Series | None) -> list[list]:
+    """Label data (:func:`label_points`) in the order given, with the essential flag.
 
     Parameters
     ----------
     labels : list of list
         ``[lat, lon, name, priority, id, spots]`` per area.
-    priority : pandas.Series or None
-        Priority per area id; None, or a series that names none of the areas, keeps the
-        priorities as they are (the area).
+    order : LabelOrder, pandas.Series or None
+        Priority per area id (a series: every area essential). None, or an order that
+        names none of the areas, keeps the area as priority, every name essential.
 
     Returns
     -------
     list of list
+        ``[lat, lon, name, priority, id, spots, essential]``.
     """
-    if priority is None:
-        return labels
-    values = pd.to_numeric(priority, errors="coerce")
+    if isinstance(order, pd.Series):
+        order = LabelOrder(order, frozenset(map(str, order.index)))
+    if order is None:
+        return [[*label[:6], True] for label in labels]
+    values = pd.to_numeric(order.priority, errors="coerce")
     values.index = values.index.astype(str)
     if not any(label[4] in values.index for label in labels):
-        return labels
-    return [[*label[:3], _weight(values.get(label[4])), *label[4:]] for label in labels]
+        return [[*label[:6], True] for label in labels]
+    return [
+        [*label[:3], _weight(values.get(label[4])), label[4], label[5], label[4] in order.essential]
+        for label in labels
+    ]
 
 
 def _weight(value: object) -> float:
@@ -490,7 +518,7 @@ def add_labels(
     m: folium.Map,
     areas: gpd.GeoDataFrame,
     name_column: str = "stadtteil",
-    priority: pd.Series | None = None,
+    order: LabelOrder | pd.Series | None = None,
 ) -> None:
     """Write area names into the map; names never overprint each other, pins or boxes.
 
@@ -507,7 +535,7 @@ def add_labels(
         Polygons (any CRS) with a name column.
     name_column : str
         Column holding the label text (set as text, never as HTML).
-    priority : pandas.Series, optional
-        Order of placement per area id (see :func:`label_points`).
+    order : LabelOrder or pandas.Series, optional
+        Order of placement and essential names (see :func:`with_priority`).
     """
-    m.add_child(Call("labels", label_points(areas, name_column, priority)))
+    m.add_child(Call("labels", label_points(areas, name_column, order)))

@@ -13,7 +13,7 @@ from geo.crs import to_wgs84
 from geo.facilities import CATEGORIES
 from indicators.format import format_value
 from indicators.registry import INDICATORS, Indicator
-from maps.base import add_labels, add_legend, base_map
+from maps.base import LabelOrder, add_labels, add_legend, base_map
 from maps.classify import Classes, classify
 from maps.layers import CATEGORY_STYLE, add_barrier, add_choropleth, add_facilities
 
@@ -79,7 +79,7 @@ def area_map(
     note: str | None = None,
     highlight: Collection[str] = (),
     labels: bool = True,
-    label_priority: pd.Series | None = None,
+    label_order: LabelOrder | None = None,
     facilities: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
     large: bool = False,
@@ -106,8 +106,9 @@ def area_map(
         Area ids to outline.
     labels : bool
         Write the area names.
-    label_priority : pandas.Series, optional
-        Order in which the names are placed, per area id (default: area).
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
     facilities : geopandas.GeoDataFrame, optional
         Meeting places to draw on top.
     basemap : bool
@@ -126,7 +127,7 @@ def area_map(
     m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     add_choropleth(m, areas, colors, tooltip, name=layer_name, highlight=highlight)
     if labels:
-        add_labels(m, areas, priority=label_priority)
+        add_labels(m, areas, order=label_order)
     add_barrier(m, barrier)
     if facilities is not None:
         add_facilities(m, facilities, name="Begegnungsstätten", show_precision=False)
@@ -192,7 +193,7 @@ def facility_map(
     *,
     basemap: bool = True,
     labels: bool = True,
-    label_priority: pd.Series | None = None,
+    label_order: LabelOrder | None = None,
     large: bool = False,
     show_precision: bool = True,
 ) -> folium.Map:
@@ -208,8 +209,9 @@ def facility_map(
         Show the OpenStreetMap basemap.
     labels : bool
         Write the Stadtteil names.
-    label_priority : pandas.Series, optional
-        Order in which the names are placed, per area id (default: area).
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
     large : bool
         Larger type (presentation mode).
     show_precision : bool
@@ -228,7 +230,7 @@ def facility_map(
         fill_opacity=0.15,
     )
     if labels:
-        add_labels(m, areas, priority=label_priority)
+        add_labels(m, areas, order=label_order)
     add_facilities(m, facilities, show_precision=show_precision)
     present = [c for c in CATEGORIES if c in set(facilities["kategorie"])]
     entries = [(CATEGORY_STYLE[c][0], CATEGORIES[c]) for c in present]

@@ -26,7 +26,14 @@ from pyproj import Transformer
 from geo.access_kernel import WalkParams
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
 from indicators.format import format_number
-from maps.base import Call, base_map, encode_polyline, label_points, with_priority
+from maps.base import (
+    Call,
+    LabelOrder,
+    base_map,
+    encode_polyline,
+    label_points,
+    with_priority,
+)
 from maps.builders import bounds_lonlat
 from maps.layers import CATEGORY_STYLE
 
@@ -243,7 +250,7 @@ def layered_base(
     basemap: bool = True,
     labels: bool = True,
     large: bool = False,
-    label_priority: pd.Series | None = None,
+    label_order: LabelOrder | None = None,
 ) -> folium.Map:
     """The part of a layered map that stays while the planner works (areas, names, grid).
 
@@ -253,8 +260,9 @@ def layered_base(
         From :func:`base_data`.
     basemap, labels, large : bool
         Basemap, Stadtteil names, larger type (presentation mode).
-    label_priority : pandas.Series, optional
-        Order in which the names are placed, per area id (default: area).
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
 
     Returns
     -------
@@ -265,7 +273,7 @@ def layered_base(
         m.add_child(Call("setGrid", data.grid))
     m.add_child(Call("areas", {"areas": data.rings, "color": "#333", "weight": 1.2}))
     if labels:
-        m.add_child(Call("labels", with_priority(data.labels, label_priority)))
+        m.add_child(Call("labels", with_priority(data.labels, label_order)))
     return m
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import folium
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.package import DataPackage
+from indicators.composite import MIN_PEOPLE
+from maps.base import LabelOrder
 from maps.scenario_maps import BaseData, base_data
 from ui import data, presentation, state
 
@@ -18,24 +19,29 @@ def map_options() -> dict:
     """Basemap, labels and type size for the map builders, from the sidebar and mode.
 
     Names are placed most residents first (latest year of the package), so a populated
-    Stadtteil always gets its name before an industrial or forest area.
+    Stadtteil always gets its name before an industrial or forest area; every Stadtteil
+    with enough older people to be ranked by the index is named (:func:`label_order`).
     """
     return {
         "basemap": st.session_state[state.BASEMAP],
         "labels": st.session_state[state.LABELS],
         "large": presentation.active(),
-        "label_priority": label_priority(data.package()),
+        "label_order": label_order(data.package()),
     }
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _residents(_package: DataPackage, version: str) -> pd.Series:
-    return data.indicator_table(_package, max(_package.years))["einwohner"]
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _label_order(_package: DataPackage, version: str) -> LabelOrder:
+    table = data.indicator_table(_package, max(_package.years))
+    seniors = table["senioren_65plus"]
+    # The Stadtteile the index ranks with its default rule carry a name on every map.
+    essential = frozenset(map(str, seniors.index[seniors >= MIN_PEOPLE]))
+    return LabelOrder(table["einwohner"], essential)
 
 
-def label_priority(pkg: DataPackage) -> pd.Series:
-    """Residents per Stadtteil in the package's latest year: the order names are placed in."""
-    return _residents(pkg, pkg.version)
+def label_order(pkg: DataPackage) -> LabelOrder:
+    """Names by residents (the package's latest year); the ranked Stadtteile always named."""
+    return _label_order(pkg, pkg.version)
 
 
 def show_map(

@@ -149,7 +149,7 @@
     var legend = c.querySelector(".ba-legend");
     if (legend) {
       legend.classList.remove("ba-kompakt");
-      if (legend.offsetHeight > box.height * 0.66 || legend.offsetWidth > box.width * 0.45) {
+      if (legend.offsetHeight > box.height * 0.5 || legend.offsetWidth > box.width * 0.3) {
         legend.classList.add("ba-kompakt");
       }
     }
@@ -298,8 +298,9 @@
       : name.slice(0, cut) + "\n" + name.slice(cut + 1);
   }
 
-  /* labels: [[lat, lon, text, priority, id, [[lat, lon], ...further spots]], ...];
-   * higher priority is placed first; the first spot is where the leader line points. */
+  /* labels: [[lat, lon, text, priority, id, [[lat, lon], ...further spots], essential], ...];
+   * essential names first, then by priority; the first spot is where a leader line points.
+   * Only essential names are set beside their area when there is no room inside. */
   BA.labels = function (map, labels) {
     var pane = map.getPane("ba-labels") || map.createPane("ba-labels");
     pane.style.zIndex = LABEL_PANE_Z;
@@ -322,8 +323,11 @@
       var leader = text("div", "ba-leader");
       el.appendChild(leader);
       var spots = [[l[0], l[1]]].concat(l[5] || []).map(function (s) { return L.latLng(s[0], s[1]); });
-      return { el: el, texts: texts, leader: leader, prio: l[3], id: l[4], spots: spots, anchor: spots[0] };
-    }).sort(function (a, b) { return b.prio - a.prio; });
+      return {
+        el: el, texts: texts, leader: leader, prio: l[3], id: l[4], spots: spots, anchor: spots[0],
+        essential: l[6] !== false,
+      };
+    }).sort(function (a, b) { return (b.essential - a.essential) || (b.prio - a.prio); });
     map._baLabels = items;
     BA.layout(map);
     return items;
@@ -414,64 +418,84 @@
       item.shown = { v: v, x: x, y: y, leader: leader };
       placed.push(b);
     }
-    // 1. Inside the area: first every name that fits wholly inside its area (by priority),
-    // then the others at any free spot of theirs.
-    for (var pass = 0; pass < 2; pass++) {
-      items.forEach(function (item) {
-        for (var v = 0; v < item.texts.length && !item.shown; v++) {
-          for (var s = 0; s < item.points.length; s++) {
-            var p = item.points[s], b = boxAt(p.x, p.y, item.sizes[v]);
-            if (!free(b) || (pass === 0 && !insideArea(map, item, b))) continue;
-            show(item, v, p.x, p.y, b, false);
-            break;
-          }
-        }
-      });
-    }
-    var waiting = items.filter(function (item) { return !item.shown; });
-    // 2. Beside the area with a leader line, as close as there is room and pointing away
-    // from the city's centre (lines then fan out instead of crossing); no line crosses
-    // another line or a name, and the spots of names still waiting stay clear if possible.
+    var lines = []; // leader lines drawn so far: [from, to]
+    // 1. Every essential name that fits wholly inside its own area, by priority.
+    items.forEach(function (item) { if (item.essential) placeInside(item, true); });
+    // 2. The other essential names by priority: at a free spot of their area, else beside
+    // it with a leader line – before any name of lower priority takes the room.
+    var waiting = items.filter(function (item) { return item.essential && !item.shown; });
     var centre = map._baBounds ? map.latLngToContainerPoint(L.latLngBounds(map._baBounds).getCenter())
       : L.point(size.x / 2, size.y / 2);
     var radii = [10, 18, 28, 40, 54, 70, 90, 115, 145, 180, 220, 270];
-    var lines = [];
-    function crosses(a, b) {
-      for (var i = 0; i < lines.length; i++) if (segmentsCross(a, b, lines[i][0], lines[i][1])) return true;
+    // The spot of every essential name still waiting is kept clear by the others.
+    function spotBox(o) {
+      return { left: o.at.x - 5, top: o.at.y - 5, right: o.at.x + 5, bottom: o.at.y + 5 };
+    }
+    waiting.forEach(function (item, n) {
+      var others = waiting.slice(n + 1).map(spotBox);
+      if (!placeInside(item, false, others)) placeBeside(item, others);
+    });
+    map._baPlaced = placed; // for the browser tests' diagnostics
+    // 3. The remaining names where room is left inside their area.
+    items.forEach(function (item) {
+      if (!item.essential && !placeInside(item, true)) placeInside(item, false);
+    });
+
+    function placeInside(item, whole, keepClear) {
+      for (var v = 0; v < item.texts.length; v++) {
+        for (var s = 0; s < item.points.length; s++) {
+          var p = item.points[s], b = boxAt(p.x, p.y, item.sizes[v]);
+          if (!free(b, keepClear) || (whole && !insideArea(map, item, b))) continue;
+          if (lines.some(function (l) { return segmentHitsBox(l[0], l[1], b); })) continue;
+          show(item, v, p.x, p.y, b, false);
+          return true;
+        }
+      }
+      return false;
+    }
+
+    function crosses(a, b, linesMayCross) {
+      if (!linesMayCross) {
+        for (var i = 0; i < lines.length; i++) if (segmentsCross(a, b, lines[i][0], lines[i][1])) return true;
+      }
       for (var j = 0; j < placed.length; j++) if (segmentHitsBox(a, b, placed[j])) return true;
       return false;
     }
-    waiting.forEach(function (item, n) {
+
+    /* Beside the area with a leader line, as close as there is room and pointing away from
+     * the city's centre (lines fan out instead of crossing the city); no line crosses a
+     * name, and the spots of names still waiting stay clear where possible. */
+    function placeBeside(item, others) {
       if (item.at.x < 0 || item.at.y < 0 || item.at.x > size.x || item.at.y > size.y) return;
-      var others = waiting.slice(n + 1).map(function (o) {
-        return { left: o.at.x - 6, top: o.at.y - 6, right: o.at.x + 6, bottom: o.at.y + 6 };
-      });
       var out = Math.atan2(item.at.y - centre.y, item.at.x - centre.x);
-      var wh = item.sizes[0];
       // Outward first: within 60° of the direction away from the centre at any distance,
-      // then within 120°, then anywhere – so lines fan out and do not cross the city.
-      var sectors = [Math.PI / 3, (2 * Math.PI) / 3, Math.PI + 0.01];
-      for (var attempt = 0; attempt < 2 && !item.shown; attempt++) {
-        for (var q = 0; q < sectors.length && !item.shown; q++) {
-          for (var r = 0; r < radii.length && !item.shown; r++) {
-            for (var k = 0; k < 25 && !item.shown; k++) {
-              var turn = (k % 2 ? 1 : -1) * Math.ceil(k / 2) * (Math.PI / 12);
-              if (Math.abs(turn) > sectors[q] || (q > 0 && Math.abs(turn) <= sectors[q - 1])) continue;
-              var angle = out + turn;
-              var dx = Math.cos(angle), dy = Math.sin(angle);
-              // The box's nearest edge lies radii[r] px from the area's spot.
-              var x = item.at.x + dx * (radii[r] + wh[0] / 2), y = item.at.y + dy * (radii[r] + wh[1] / 2);
-              var b = boxAt(x, y, wh);
-              if (!free(b, attempt === 0 ? others : null)) continue;
-              var end = nearest(item.at, x, y, wh);
-              if (crosses(item.at, end)) continue;
-              show(item, 0, x, y, b, true);
-              lines.push([item.at, end]);
+      // then within 120° – never across the city. Attempts: keep the waiting spots clear;
+      // then not; then also let the line cross other lines. One line first, then two.
+      var sectors = [Math.PI / 3, (2 * Math.PI) / 3];
+      for (var attempt = 0; attempt < 3; attempt++) {
+        for (var v = 0; v < item.texts.length; v++) {
+          var wh = item.sizes[v];
+          for (var q = 0; q < sectors.length; q++) {
+            for (var r = 0; r < radii.length; r++) {
+              for (var k = 0; k < 33; k++) {
+                var turn = (k % 2 ? 1 : -1) * Math.ceil(k / 2) * (Math.PI / 24);
+                if (Math.abs(turn) > sectors[q] || (q > 0 && Math.abs(turn) <= sectors[q - 1])) continue;
+                var dx = Math.cos(out + turn), dy = Math.sin(out + turn);
+                // The box's nearest edge lies radii[r] px from the area's spot.
+                var x = item.at.x + dx * (radii[r] + wh[0] / 2), y = item.at.y + dy * (radii[r] + wh[1] / 2);
+                var b = boxAt(x, y, wh);
+                if (!free(b, attempt === 0 ? others : null)) continue;
+                var end = nearest(item.at, x, y, wh);
+                if (crosses(item.at, end, attempt === 2)) continue;
+                show(item, v, x, y, b, true);
+                lines.push([item.at, end]);
+                return;
+              }
             }
           }
         }
       }
-    });
+    }
     // Draw: the chosen variant at its offset from the marker (the area's first spot).
     items.forEach(function (item) {
       item.texts.forEach(function (t, v) {

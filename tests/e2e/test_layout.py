@@ -153,6 +153,15 @@ def _settled(tab, expected: int) -> list:
             polling=200,
         )
         frames.append((handle, frame))
+    # The page may still move the map (figures, charts, the frame's height): read the
+    # layout until two reads a second apart agree.
+    reports = None
+    for _ in range(20):
+        current = [frame.evaluate(_MAP_REPORT) for _, frame in frames]
+        if current == reports:
+            break
+        reports = current
+        tab.wait_for_timeout(1000)
     return frames
 
 
@@ -214,6 +223,8 @@ def _upload_regions(tab, server: str, presenting: bool) -> None:
     rows = "".join(f"{nr};Region {nr[0]}\n" for nr in numbers)
     tab.goto(f"{server}/daten")
     tab.get_by_text("Stadtteil → Region").click()
+    tab.get_by_text("und region, z. B. Versorgungsgebiete").wait_for()
+    wait_idle(tab)
     tab.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
         {
             "name": "regionen.csv",
@@ -222,7 +233,7 @@ def _upload_regions(tab, server: str, presenting: bool) -> None:
         }
     )
     tab.get_by_role("button", name="Übernehmen").click()
-    tab.get_by_text("In dieser Sitzung aktiv").wait_for()
+    tab.get_by_text("In dieser Sitzung aktiv: Regionen").wait_for()
     if presenting:
         tab.locator('[data-testid="stSidebar"]').get_by_text("Präsentationsmodus").click()
         tab.get_by_role("button", name="Präsentation beenden").wait_for()
