@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -150,14 +151,18 @@ def format_bytes(size: float) -> str:
     return f"{format_short(size / 1024**3, 1)} GB"
 
 
+#: The one time zone every time a planner reads is shown in.
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
 def format_datetime(moment: datetime | str, with_time: bool = True) -> str:
-    """A date (and time) the German way: ``"01.12.2026, 19:14"``.
+    """A date (and time) the German way, in German time: ``"01.12.2026, 19:14"``.
 
     Parameters
     ----------
     moment : datetime.datetime or str
-        A datetime or an ISO text (``"2026-12-01T19:14:03"``); shown as given (no time
-        zone conversion).
+        A datetime or an ISO text (``"2026-12-01T18:14:03+00:00"``). Times are stored in
+        UTC; one without a zone is taken as UTC. Shown in Europe/Berlin (CET/CEST).
     with_time : bool
         Append hours and minutes.
 
@@ -171,6 +176,9 @@ def format_datetime(moment: datetime | str, with_time: bool = True) -> str:
             moment = datetime.fromisoformat(moment.strip())
         except ValueError:
             return "–"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(BERLIN)
     return moment.strftime("%d.%m.%Y, %H:%M" if with_time else "%d.%m.%Y")
 
 

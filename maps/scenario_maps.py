@@ -49,6 +49,18 @@ REMOVED_COLOR = "#666666"
 CANDIDATE_COLOR = "#ffffff"
 PROPOSAL_COLOR = "#ffffff"
 CELL_OPACITY = 0.75
+#: What a click on a pin of the simulation map says (a click on a pin places no site).
+PIN_HINTS = {
+    "neu": "Neuer Standort des Szenarios. Entfernen: „entfernen“ in der Liste „Neue Standorte“ "
+    "unter der Karte.",
+    "vorschlag": "Vorgeschlagener Standort, noch nicht im Szenario. Übernehmen: im Kasten "
+    "„Vorschlag“ unter der Karte.",
+    "bestand": "Bestehende Einrichtung. Probeweise schließen: Liste „Bestehende Einrichtungen "
+    "schließen“ unter der Karte.",
+    "geschlossen": "Im Szenario geschlossen. Wieder öffnen: in der Liste „Bestehende "
+    "Einrichtungen schließen“ entfernen.",
+    "kandidat": "Haus eines anderen Trägers. Übernehmen: „Kandidat hinzufügen“ unter der Karte.",
+}
 #: Boundaries are simplified to this many metres for the browser (under 2 px up to zoom 15;
 #: every computation uses the exact polygons).
 OUTLINE_TOLERANCE_M = 5.0
@@ -495,6 +507,7 @@ def layer_data(
         "pins": pins,
         "ring": round(params.max_straight_m, 1),
         "legend": {"title": "Szenario: vorher / nachher", "entries": entries, "note": note},
+        "hints": PIN_HINTS,
     }
 
 

@@ -65,6 +65,8 @@ def show_map(
     dict or None
         The component's return value (only ``last_clicked`` when clickable).
     """
+    if clickable:
+        no_double_click_zoom(m)
     return st_folium(
         m,
         key=key,
@@ -72,6 +74,11 @@ def show_map(
         use_container_width=True,
         returned_objects=["last_clicked"] if clickable else [],
     )
+
+
+def no_double_click_zoom(m: folium.Map) -> None:
+    """On a map whose clicks mean something, a double click must not also zoom in."""
+    m.options["double_click_zoom"] = False
 
 
 def show_layered_map(
@@ -115,6 +122,7 @@ def show_layered_map(
         if position is not None and on_click is not None:
             on_click(*position)
 
+    no_double_click_zoom(base)
     return st_folium(
         base,
         key=key,

@@ -729,9 +729,20 @@
     marker.bindTooltip(text("span", null, content), { sticky: false, direction: "top", offset: [0, -10] });
   }
 
+  /* A click on a pin says what it is and how to change it (instead of doing nothing). */
+  function explain(layer, title, hint) {
+    if (!hint) return;
+    var box = text("div", "ba-popup");
+    box.appendChild(text("b", null, title));
+    box.appendChild(text("div", null, hint));
+    layer.bindPopup(box, { maxWidth: 280 });
+  }
+
   /* pins: [[lat, lon, kind, tooltip, color, symbol, label], ...]
-   * kinds: bestand, neu, geschlossen, vorschlag (pins); kandidat (small dots). */
-  BA.pins = function (group, pins, ring) {
+   * kinds: bestand, neu, geschlossen, vorschlag (pins); kandidat (small dots).
+   * hints: kind -> what a click on such a pin says. */
+  BA.pins = function (group, pins, ring, hints) {
+    hints = hints || {};
     pins.forEach(function (p) {
       var kind = p[2];
       if (kind === "kandidat") {
@@ -740,6 +751,7 @@
           className: "ba-kandidat", pane: "markerPane", bubblingMouseEvents: false,
         });
         tooltip(dot, p[3]);
+        explain(dot, p[3], hints[kind]);
         dot.addTo(group);
         return;
       }
@@ -764,6 +776,7 @@
         riseOnHover: true,
       });
       tooltip(marker, p[3]);
+      explain(marker, p[3], hints[kind]);
       marker.addTo(group);
     });
   };
@@ -806,7 +819,7 @@
     if (data.cells && data.cells.length && map._baGrid) {
       group.addLayer(new BA.CellLayer(map._baGrid, data.cells));
     }
-    BA.pins(group, data.pins || [], data.ring);
+    BA.pins(group, data.pins || [], data.ring, data.hints);
     if (data.legend) BA.legend(map, data.legend);
   };
 
