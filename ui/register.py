@@ -34,6 +34,7 @@ from register.effective import records_of, undone_by
 from register.merge import plan_import
 from register.store import RegisterStore
 from ui import map_widget, markup, state
+from ui.inputs import german_number
 
 LOGGER = logging.getLogger("begegnungsatlas")
 
@@ -183,15 +184,31 @@ def edit_form(
         right.text_input(FIELDS["in_betrieb_grund"], key=k("in_betrieb_grund"))
         st.markdown("**Lage** – auf der Karte klicken (± 10 m, vom Amt gesetzt) oder eingeben")
         a, b, c, d = st.columns(4)
-        a.number_input("Breitengrad (WGS84)", format="%.6f", step=0.0001, key=k("lat"))
-        b.number_input("Längengrad (WGS84)", format="%.6f", step=0.0001, key=k("lon"))
-        c.number_input("Lage ± m", min_value=0.0, step=5.0, key=k("lage_genauigkeit_m"))
+        german_number(
+            a,
+            "Breitengrad (WGS84)",
+            k("lat"),
+            6,
+            min_value=-90,
+            max_value=90,
+            placeholder="z. B. 52,1294",
+        )
+        german_number(
+            b,
+            "Längengrad (WGS84)",
+            k("lon"),
+            6,
+            min_value=-180,
+            max_value=180,
+            placeholder="z. B. 11,6291",
+        )
+        german_number(c, "Lage ± m", k("lage_genauigkeit_m"), 0, min_value=0)
         d.selectbox(
             FIELDS["lage_methode"], list(LAGE_METHODE), format_func=LAGE_METHODE.get,
             key=k("lage_methode"),
         )  # fmt: skip
         lat, lon = st.session_state.get(k("lat")), st.session_state.get(k("lon"))
-        if lat is not None and lon is not None:  # the inputs can only show a decimal point
+        if lat is not None and lon is not None:
             st.caption(f"Lage: {format_coordinates(lat, lon)}")
         a, b = st.columns(2)
         a.text_input(FIELDS["stand"], key=k("stand"))

@@ -16,6 +16,7 @@ from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
 from scenarios.result import Result
 from ui import charts, data, pickers, simulation, state
+from ui.inputs import german_number
 from ui.markup import md
 from ui.tables import german_table, labelled
 
@@ -102,12 +103,14 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
         name = name_col.text_input(
             "Name", value="Neue Brücke", max_chars=80, key=state.CROSSING_NEW_NAME
         )
-        lat = lat_col.number_input(
-            "Breitengrad", value=None, format="%.5f", step=0.001, key=state.CROSSING_NEW_LAT
-        )
-        lon = lon_col.number_input(
-            "Längengrad", value=None, format="%.5f", step=0.001, key=state.CROSSING_NEW_LON
-        )
+        lat = german_number(
+            lat_col, "Breitengrad", state.CROSSING_NEW_LAT, 5, min_value=-90, max_value=90,
+            placeholder="z. B. 52,1294",
+        )  # fmt: skip
+        lon = german_number(
+            lon_col, "Längengrad", state.CROSSING_NEW_LON, 5, min_value=-180, max_value=180,
+            placeholder="z. B. 11,6427",
+        )  # fmt: skip
         crossing = None
         if lat is not None and lon is not None:
             crossing = NewCrossing(" ".join(name.split()) or "Neue Brücke", lon, lat)

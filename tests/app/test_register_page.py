@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from register.store import RegisterStore
 from tests.synthetic import X0, Y0, metric_point
+from ui.inputs import shown
 from ui.register import key
 
 PAGE = "pages/einrichtungen_pflegen.py"
@@ -22,8 +25,8 @@ def button(at, label):
 def fill(at, fid, version, **values):
     for name, value in values.items():
         widget_key = key(fid, version, name)
-        if name in ("lat", "lon", "lage_genauigkeit_m"):
-            at.number_input(key=widget_key).set_value(value)
+        if name in ("lat", "lon", "lage_genauigkeit_m"):  # German number fields
+            at.text_input(key=f"_zahl_{widget_key}").input(shown(value, 7))
         else:
             at.text_input(key=widget_key).input(value)
 
@@ -44,7 +47,7 @@ def test_place_the_facility_without_position_and_the_analysis_follows(app_for, s
     assert "Gespeichert: OT-2" in plain(at.success[0].value)
     change = RegisterStore().changes()[0]
     assert (change.facility_id, change.author, change.version) == ("OT-2", "Frau Berger", 1)
-    assert change.fields["lat"] == LAT
+    assert change.fields["lat"] == pytest.approx(LAT, abs=1e-6)  # typed with 7 decimals
     assert "Alle Einrichtungen in Betrieb haben eine Lage" in at.success[-1].value
     at.switch_page("pages/erreichbarkeit.py").run()
     assert at.metric[1].value != before  # OT-2 now enters the distances
