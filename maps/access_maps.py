@@ -13,7 +13,7 @@ import shapely
 from geo.access_kernel import WalkParams
 from geo.crs import ZENSUS_CRS, to_wgs84
 from indicators.composite import CLASS_LABELS
-from indicators.format import format_number
+from indicators.format import format_number, format_short
 from maps.base import LabelOrder, add_labels, add_legend, base_map, esc
 from maps.builders import area_map, bounds_lonlat
 from maps.classify import MISSING_COLOR
@@ -297,8 +297,8 @@ def walk_time_map(
     entries = list(zip(TIME_COLORS, time_class_labels(), strict=True))
     entries.append((MISSING_COLOR, "Zahl nicht veröffentlicht"))
     note = (
-        f"Gehweg = {params.label} (Umwegfaktor {format_number(params.detour, 1)}), Gehtempo "
-        f"{format_number(params.speed_mps, 1)} m/s. {'Umrisse' if params.barrier else 'Kreise'}: "
+        f"Gehweg = {params.label} (Umwegfaktor {format_short(params.detour)}), Gehtempo "
+        f"{format_short(params.speed_mps)} m/s. {'Umrisse' if params.barrier else 'Kreise'}: "
         f"{format_number(params.max_walk_m)} m Gehweg (≈ {format_number(params.max_straight_m)} m "
         "Luftlinie). Einrichtungslagen ungefähr."
     )

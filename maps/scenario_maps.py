@@ -25,7 +25,7 @@ from pyproj import Transformer
 
 from geo.access_kernel import WalkParams
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
-from indicators.format import format_number
+from indicators.format import format_number, format_short
 from maps.base import (
     Call,
     LabelOrder,
@@ -500,7 +500,7 @@ def layer_data(
         entries.append([REMOVED_COLOR, "geschlossen", "ring"])
     note = (
         f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg ({params.label}, "
-        f"Umwegfaktor {format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."
+        f"Umwegfaktor {format_short(params.detour)}). Bestehende Einrichtungen: Lage ungefähr."
     )
     return {
         "cells": cells,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from geo.barrier import ELBE_NOTE
-from indicators.format import format_number
+from indicators.format import format_number, format_short
 from maps.access_maps import walk_time_map
 from maps.builders import area_map
 from maps.classify import COVERAGE_EDGES, classify_fixed
@@ -21,7 +21,7 @@ st.title("Erreichbarkeit")
 st.caption(
     f"Wie weit ist es von jeder bewohnten 100-m-Zelle zur nächsten Einrichtung? Zielgruppe: "
     f"{group.label}, Stand 31.12.{result.year}. Gehweg = {walk.label} (Umwegfaktor "
-    f"{format_number(walk.detour, 2)}), Gehtempo {format_number(walk.speed_mps, 2)} m/s – eine "
+    f"{format_short(walk.detour)}), Gehtempo {format_short(walk.speed_mps)} m/s – eine "
     "Näherung ohne Wegenetz."
 )
 if not len(result.sites):
@@ -99,7 +99,7 @@ with st.expander("Methode"):
   Zielgruppe im Stadtteil ({result.year}), so skaliert, dass die Zellen jedes Stadtteils genau
   die amtliche Zahl ergeben. Zellen gehören zum Stadtteil, in dem ihr Mittelpunkt liegt.
 - **Gehweg:** Luftlinie vom Zellmittelpunkt zur nächsten Einrichtung × Umwegfaktor
-  {format_number(walk.detour, 2)}; Gehzeit bei {format_number(walk.speed_mps, 2)} m/s.{ELBE_NOTE if walk.barrier else ""}
+  {format_short(walk.detour)}; Gehzeit bei {format_short(walk.speed_mps)} m/s.{ELBE_NOTE if walk.barrier else ""}
 - **Versorgt:** Gehweg höchstens {format_number(walk.max_walk_m)} m.
 - **E2SFCA:** Angebot je Einrichtung geteilt durch die entfernungsgewichtete Nachfrage in
   ihrem Einzugsbereich ({format_number(walk.catchment_m)} m Gehweg), dann je Zelle summiert;

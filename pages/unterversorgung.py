@@ -99,9 +99,13 @@ register.gap_caption(ranking, gaps)
 
 not_ranked = ranking[~ranking["gerankt"]]
 if len(not_ranked):
+    residents = data.indicator_table(pkg, res.year)["einwohner"]
     st.caption(
         "Nicht gerankt: "
-        + "; ".join(f"{markup.md(r.stadtteil)} ({r.grund})" for r in not_ranked.itertuples())
+        + "; ".join(
+            f"{markup.md(r.stadtteil)} ({tables.unranked_reason(r.grund, residents.get(nr))})"
+            for nr, r in zip(not_ranked.index, not_ranked.itertuples(), strict=True)
+        )
         + "."
     )
 
@@ -109,9 +113,9 @@ st.divider()
 nr = pickers.stadtteil_picker(pkg, "Warum? – Stadtteil erklären", clicked)
 if nr is None or nr not in ranked.index:
     if nr is not None:
-        st.info(
-            f"{pkg.stadtteile.at[nr, 'stadtteil']} ist nicht gerankt: {ranking.at[nr, 'grund']}."
-        )
+        residents = data.indicator_table(pkg, res.year)["einwohner"].get(nr)
+        reason = tables.unranked_reason(ranking.at[nr, "grund"], residents)
+        st.info(f"{markup.md(pkg.stadtteile.at[nr, 'stadtteil'])} ist nicht gerankt: {reason}.")
     st.stop()
 
 row = ranking.loc[nr]
@@ -122,7 +126,7 @@ cols[1].metric("Index", format_number(row["index"], 1), border=True)
 cols[2].metric("Unterversorgung", row["klasse_text"], border=True)
 cols[3].metric(
     "Rang bei anderen Gewichten",
-    f"{format_number(row['rang_p05'])}–{format_number(row['rang_p95'])}",
+    tables.rank_interval(row["rang_p05"], row["rang_p95"]),
     help="5.–95. Perzentil bei zufällig veränderten Gewichten: eine schmale Spanne heißt, das Ergebnis ist stabil.",
     border=True,
 )
@@ -132,7 +136,7 @@ with left:
     st.altair_chart(charts.contribution_chart(parts), width="stretch")
 with right:
     st.dataframe(
-        tables.german_table(parts, {"Score": 2, "Gewicht": 0, "Punkte": 1}).rename(
+        tables.german_table(parts, {"Score": 2, "Gewicht": 1, "Punkte": 1}).rename(
             columns={"Median": "Median aller gerankten", "Gewicht": "Gewicht (%)"}
         ),
         hide_index=True,

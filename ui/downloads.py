@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo.gtfs import WEEKDAYS
 from geo.package import DataPackage
-from indicators.format import format_number
+from indicators.format import format_number, format_short
 from report.exports import excel_csv, geopackage, result_layers, result_tables, xlsx
 from scenarios.model import Scenario
 from scenarios.result import Result
@@ -65,7 +65,7 @@ def caption(scenario: Scenario, with_transit: bool, target_label: str) -> str:
         f"Stand 31.12.{scenario.year}",
         f"Zielgruppe {target_label}",
         f"Gehdistanz {format_number(p.max_walk_m)} m",
-        f"Umwegfaktor {format_number(p.detour, 2)}",
+        f"Umwegfaktor {format_short(p.detour)}",
     ]
     if with_transit:
         t = scenario.transit

@@ -179,6 +179,22 @@ def coverage_table(
     )  # fmt: skip
 
 
+def rank_interval(low: float, high: float) -> str:
+    """The 5–95 % rank interval: ``"2–5"``, or ``"stets 1"`` when it is one rank."""
+    lo, hi = format_number(low, missing="–"), format_number(high, missing="–")
+    return f"stets {lo}" if lo == hi else f"{lo}–{hi}"
+
+
+def unranked_reason(reason: str, residents: float | None) -> str:
+    """Why a Stadtteil is not ranked: "keine Einwohner" where nobody lives there.
+
+    Otherwise the index's reason (e.g. an unpublished number, too few people).
+    """
+    if residents is not None and not pd.isna(residents) and residents == 0:
+        return "keine Einwohner"
+    return str(reason)
+
+
 def metric_delta(value: float | None, decimals: int = 0, unit: str = "") -> dict:
     """``st.metric`` arguments for a change: German text, arrow and colour from its sign.
 
