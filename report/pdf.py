@@ -246,7 +246,9 @@ def _share_of_residents(ctx: _Context) -> float:
     stat = stat[stat["jahr"] == ctx.result.year]
     published = stat[ctx.group.column].notna() & stat["einwohner"].notna()
     residents = stat.loc[published, "einwohner"].sum()
-    return stat.loc[published, ctx.group.column].sum() / residents * 100 if residents else float("nan")
+    return (
+        stat.loc[published, ctx.group.column].sum() / residents * 100 if residents else float("nan")
+    )
 
 
 def _unlocated_text(n: int) -> str:

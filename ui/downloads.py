@@ -13,7 +13,7 @@ import streamlit as st
 from geo.gtfs import WEEKDAYS
 from geo.package import DataPackage
 from indicators.format import format_number, format_short
-from report.exports import excel_csv, geopackage, result_layers, result_tables, xlsx
+from report.exports import analysis_geopackage, excel_csv, result_tables, xlsx
 from scenarios.model import Scenario
 from scenarios.result import Result
 
@@ -40,7 +40,7 @@ def _csv_files(_pkg: DataPackage, _res: Result, key: tuple) -> dict[str, bytes]:
 
 @st.cache_data(max_entries=2, show_spinner="GeoPackage wird erstellt …")
 def _geopackage(_pkg: DataPackage, _res: Result, key: tuple) -> bytes:
-    return geopackage(result_layers(_pkg, _res))
+    return analysis_geopackage(_pkg, _res)
 
 
 def workbook(pkg: DataPackage, res: Result) -> bytes:
