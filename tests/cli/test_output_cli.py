@@ -124,9 +124,8 @@ def test_validate_in_a_real_process_prints_no_traceback(synthetic_dir, tmp_path)
 def test_export_writes_the_daten_pages_geopackage(synthetic_dir, tmp_path, capsys):
     import sqlite3
 
-    import pyogrio
-
     import pandas as pd
+    import pyogrio
 
     from geo.gtfs import read_feed
     from geo.package import load_package
