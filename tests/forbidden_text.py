@@ -20,7 +20,8 @@ FORBIDDEN = {
     "Python": r"\bTraceback\b|\.py\b|\bException\b|\bError\b|\bself\b",
     "Leerwert": r"\b(?:None|nan|NaN|NaT|inf|null|undefined|True|False)\b|<NA>|\[object",
     "Geometriemeldung": r"\b(?:Hole lies|Self-intersection|shell|Ring Self|Too few points)\b",
-    "Englisch": r"\b(?:Select all|Deselect|empty|Upload|Browse files|Drag and drop|Loading|"
+    # English UI words (not loanwords German uses, such as "Upload").
+    "Englisch": r"\b(?:Select all|Deselect|empty|Browse files|Drag and drop|Loading|"
     r"Running|Clear all|No options|No results|Choose|Please|Press Enter|per file|Limit \d|"
     r"Download|Show|Search|selected|Submit|Cancel|Close|Warning|Note|Stop|wheelchair|"
     r"Stadtteile? Nr)\b",
