@@ -17,7 +17,13 @@ from indicators.format import format_number, format_short
 from maps.base import LabelOrder, add_labels, add_legend, base_map, esc
 from maps.builders import area_map, bounds_lonlat
 from maps.classify import MISSING_COLOR
-from maps.layers import STADTTEIL_CLASS, add_barrier, add_facilities, add_reach
+from maps.layers import (
+    STADTTEIL_CLASS,
+    add_barrier,
+    add_facilities,
+    add_reach,
+    barrier_legend,
+)
 
 #: Upper bounds (minutes) of the walking-time classes; the last class is open.
 TIME_BREAKS_MIN = (5, 10, 15, 20, 30)
@@ -302,6 +308,7 @@ def walk_time_map(
         f"{format_number(params.max_walk_m)} m Gehweg (≈ {format_number(params.max_straight_m)} m "
         "Luftlinie). Einrichtungslagen ungefähr."
     )
+    entries += barrier_legend(params.barrier)
     add_legend(m, "Gehzeit zur nächsten Einrichtung", entries, note)
     return m
 

@@ -49,6 +49,9 @@ _CSS = f"""
   vertical-align: middle; border: 1px solid #777; }}
 .ba-legend .sw.ring {{ border-radius: 50%; }}
 .ba-legend .sw.punkt {{ width: 10px; height: 10px; border-radius: 50%; margin: 0 9px 0 3px; }}
+.ba-legend .sw.linie {{ height: 4px; border: none; margin-bottom: 3px; }}
+.ba-legend .sw.hohl {{ width: 8px; height: 8px; border-radius: 50%; margin: 0 9px 0 3px;
+  border: 2px dashed #D55E00; background: #fff !important; }}
 .ba-legend .sw.vorschlag {{ border: 2px dashed #111; border-radius: 50%; }}
 .ba-legend .note {{ margin-top: 4px; font-size: 11px; color: #444; }}
 .ba-label-icon {{ background: none; border: none; }}
@@ -377,7 +380,7 @@ def add_control(
 
 
 def add_legend(
-    m: folium.Map, title: str, entries: list[tuple[str, str]], note: str | None = None
+    m: folium.Map, title: str, entries: list[tuple[str, ...]], note: str | None = None
 ) -> None:
     """Add a legend box with colour swatches.
 
@@ -387,14 +390,16 @@ def add_legend(
         Target map.
     title : str
         Legend heading (escaped).
-    entries : list of (colour, label)
-        Swatches from top to bottom (labels escaped).
+    entries : list of (colour, label) or (colour, label, shape)
+        Swatches from top to bottom (labels escaped); ``shape`` ``"punkt"`` draws a dot,
+        ``"linie"`` a line (e.g. the Elbe).
     note : str, optional
         Small print under the swatches, e.g. an approximation note (escaped).
     """
     rows = "".join(
-        f'<div><span class="sw" style="background:{esc(color)}"></span>{esc(label)}</div>'
-        for color, label in entries
+        f'<div><span class="sw {esc(entry[2] if len(entry) > 2 else "")}" '
+        f'style="background:{esc(entry[0])}"></span>{esc(entry[1])}</div>'
+        for entry in entries
     )
     foot = f'<div class="note">{esc(note)}</div>' if note else ""
     add_control(m, f"<h4>{esc(title)}</h4>{rows}{foot}", "ba-legend")

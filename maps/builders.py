@@ -15,7 +15,13 @@ from indicators.format import format_value
 from indicators.registry import INDICATORS, Indicator
 from maps.base import LabelOrder, add_labels, add_legend, base_map
 from maps.classify import Classes, classify
-from maps.layers import CATEGORY_STYLE, add_barrier, add_choropleth, add_facilities
+from maps.layers import (
+    CATEGORY_STYLE,
+    add_barrier,
+    add_choropleth,
+    add_facilities,
+    barrier_legend,
+)
 
 
 def bounds_lonlat(areas: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -131,7 +137,7 @@ def area_map(
     add_barrier(m, barrier)
     if facilities is not None:
         add_facilities(m, facilities, name="Begegnungsstätten", show_precision=False)
-    add_legend(m, legend_title, legend, note)
+    add_legend(m, legend_title, [*legend, *barrier_legend(barrier)], note)
     return m
 
 

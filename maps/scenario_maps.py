@@ -24,6 +24,7 @@ import shapely
 from pyproj import Transformer
 
 from geo.access_kernel import WalkParams
+from geo.barrier import Crossing
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
 from indicators.format import format_number, format_short
 from maps.base import (
@@ -35,7 +36,7 @@ from maps.base import (
     with_priority,
 )
 from maps.builders import bounds_lonlat
-from maps.layers import CATEGORY_STYLE
+from maps.layers import CATEGORY_STYLE, barrier_legend
 
 #: Cell states of the before/after map (colour, legend label); Okabe-Ito colours.
 CHANGE_STYLE = {
@@ -413,7 +414,7 @@ def fill_data(
         "pins": existing_pins(facilities),
         "legend": {
             "title": legend_title,
-            "entries": [[color, label, ""] for color, label in legend],
+            "entries": [[e[0], e[1], e[2] if len(e) > 2 else ""] for e in legend],
             "note": note or "",
         },
     }
@@ -431,6 +432,7 @@ def layer_data(
     proposal_taken: list[bool] | None = None,
     transit_gain: np.ndarray | None = None,
     transit_label: str = "",
+    closed: Collection[Crossing] = (),
 ) -> dict:
     """The data of everything on the simulation map that follows the scenario.
 
@@ -454,6 +456,8 @@ def layer_data(
         Cells newly within the Bus & Bahn threshold.
     transit_label : str
         Legend text of that layer.
+    closed : collection of geo.barrier.Crossing
+        Bridges the scenario closes (named in the legend of the Elbe layer).
 
     Returns
     -------
@@ -484,6 +488,7 @@ def layer_data(
         pins.append(_with_reach(pin, row, params))
     shape = "Kreis, an der Elbe nur über Brücken" if params.barrier else "Kreis"
     entries.append([NEW_SITE_COLOR, f"neuer Standort ({shape}: Gehdistanz)", "ring"])
+    entries += [list(e) for e in barrier_legend(params.barrier, closed)]
     if proposal is not None and len(proposal):
         taken = proposal_taken or [False] * len(proposal)
         for i, (row, done) in enumerate(zip(_rows(proposal), taken, strict=True), start=1):

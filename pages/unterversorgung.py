@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.composite import COMPONENTS, explain
 from indicators.format import format_number, format_short
 from maps.access_maps import class_styling
-from maps.layers import add_barrier
+from maps.layers import add_barrier, barrier_legend
 from maps.scenario_maps import fill_data, layered_base, layers
 from register.completeness import result_gaps
 from ui import (
@@ -78,6 +78,7 @@ map_col, chart_col = st.columns([3, 2])
 with map_col:
     # Drawn once, recoloured in place: a weight slider keeps the planner's zoom.
     style = class_styling(pkg.stadtteile, ranking, 5, st.session_state[state.STADTTEIL])
+    style["legend"] = [*style["legend"], *barrier_legend(result.params.barrier)]
     base_map = layered_base(map_widget.area_base(pkg), **map_widget.map_options())
     add_barrier(base_map, result.params.barrier)  # coverage counts walks via bridges only
     clicked = map_widget.show_layered_map(

@@ -11,6 +11,7 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
+from geo.barrier import closed_crossings
 from geo.package import DataPackage
 from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
@@ -490,6 +491,7 @@ def map_layers(
             proposal_taken=None if shown is None else shown[1],
             transit_gain=transit_gain_cells(ev),
             transit_label=transit_label,
+            closed=closed_crossings(pkg.barrier, ev.after.params.barrier),
         )
         stored = (key, data)
         st.session_state[state.SIM_LAYERS] = stored
