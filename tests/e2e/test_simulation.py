@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     screenshot,
     wait_for_stadtteile,
     wait_idle,
+    wait_settled,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.real_data]  # the server runs on the real package
@@ -65,7 +66,7 @@ def _outside_point() -> tuple[float, float]:
 
 
 def _click_latlng(tab, frame, lat: float, lon: float) -> None:
-    wait_idle(tab)
+    wait_settled(tab)
     point = frame.evaluate(
         "([lat, lon]) => { const p = map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
         [lat, lon],
@@ -131,7 +132,13 @@ def test_click_outside_the_city_is_refused(page, server):
     wait_for_stadtteile(page)
     frame = _map(page)
     lat, lon = _outside_point()
-    frame.evaluate("([lat, lon]) => map.setView([lat, lon], 13, {animate: false})", [lat, lon])
+    wait_settled(page)
+    # Like a planner who pans there: the view is then kept (no refit of the first view).
+    frame.evaluate(
+        "([lat, lon]) => { map.getContainer().dispatchEvent(new KeyboardEvent('keydown'));"
+        " map.setView([lat, lon], 13, {animate: false}); }",
+        [lat, lon],
+    )
     page.wait_for_timeout(500)
     _click_latlng(page, frame, lat, lon)
     warning = page.locator('[data-testid="stToast"]', has_text="außerhalb des Stadtgebiets")
