@@ -34,6 +34,7 @@ filter_col, option_col = presentation.figure_columns(filter_area, 2)
 filter_col.multiselect(
     "Kategorien",
     present,
+    select_all=False,  # Streamlit's "Select all" is English
     format_func=CATEGORIES.get,
     placeholder="Kategorien wählen …",
     **state.bind(state.FACILITY_CATEGORIES),

@@ -443,7 +443,9 @@ def completeness_panel(pkg: DataPackage, store: RegisterStore, *, editable: bool
         return
     with st.form("soll_form"):
         a, b, c, d, e = st.columns([2, 1, 2, 2, 2])
-        typ = a.selectbox("Art", sorted(set(table["typ"])), accept_new_options=True)
+        typ = a.selectbox("Art", sorted(set(table["typ"])))
+        # A new type in a field of its own: Streamlit's "Add: …" of a free selectbox is English.
+        new_type = a.text_input("oder neue Art", placeholder="z. B. Bürgerhaus")
         count = b.number_input("erwartet", 0, 10_000, step=1)
         author = c.text_input("Autor/in", value=st.session_state[state.REG_AUTHOR])
         reason = d.text_input("Grund", placeholder="z. B. Förderliste 2025")
@@ -451,7 +453,11 @@ def completeness_panel(pkg: DataPackage, store: RegisterStore, *, editable: bool
         if st.form_submit_button("Erwartete Anzahl speichern"):
             try:
                 store.set_expected(
-                    typ or "", int(count), author=author, reason=reason, source=source
+                    " ".join(new_type.split()) or typ or "",
+                    int(count),
+                    author=author,
+                    reason=reason,
+                    source=source,
                 )
             except ValueError as error:
                 st.error(markup.md(error))

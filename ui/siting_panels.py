@@ -58,6 +58,7 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
         st.multiselect(
             "Bestehende Einrichtungen schließen (was wäre, wenn …)",
             list(existing.index),
+            select_all=False,  # Streamlit's "Select all" is English
             format_func=lambda i: existing.get(i, i),
             placeholder="Einrichtungen wählen …",
             key=state.CLOSE_PICK,
@@ -83,6 +84,7 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
         st.multiselect(
             "Brücken sperren",
             walkable,
+            select_all=False,  # Streamlit's "Select all" is English
             placeholder="Brücken wählen …",
             key=state.CROSSING_CLOSE_PICK,
             on_change=simulation.close_crossings,
@@ -142,6 +144,7 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
         st.multiselect(
             "nur in diesen Stadtteilen (leer = alle)",
             list(pkg.stadtteile.index),
+            select_all=False,  # Streamlit's "Select all" is English
             format_func=pickers.stadtteil_label(pkg),
             placeholder="alle Stadtteile",
             **state.bind(state.OPT_STADTTEILE),

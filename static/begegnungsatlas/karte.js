@@ -1,8 +1,10 @@
 /* Begegnungsatlas: map helpers loaded by every map (after Leaflet), served from static/.
  *
  * The Python builders (maps/*.py) only pass compact data; drawing happens here:
- *  - labels that never overprint each other (priorities, collision check per zoom),
- *  - legends that never cover the city (initial view fitted around them),
+ *  - one layout rule for every map: no box (legend, attribution, scale, controls, notes)
+ *    covers the city; the first view is fitted into the largest free rectangle,
+ *  - names that never overprint each other, a pin or a box (inside their area, else
+ *    beside it with a leader line; the ranked Stadtteile always named at city zoom),
  *  - the Standortsimulation: grid cells on one canvas above the Stadtteile, pins that
  *    shrink at city zoom, tooltips that never stay stuck, a legend per update.
  * Text from data is only ever set as textContent (no HTML from data reaches the DOM).
@@ -435,7 +437,6 @@
       var others = waiting.slice(n + 1).map(spotBox);
       if (!placeInside(item, false, others)) placeBeside(item, others);
     });
-    map._baPlaced = placed; // for the browser tests' diagnostics
     // 3. The remaining names where room is left inside their area.
     items.forEach(function (item) {
       if (!item.essential && !placeInside(item, true)) placeInside(item, false);

@@ -96,11 +96,14 @@ def test_undo_from_the_history(app_for, synthetic, synthetic_dir):
 
 def test_expected_count_and_completeness(app_for, synthetic_dir):
     at = app_for(synthetic_dir, PAGE)
-    form_inputs = [w for w in at.text_input if w.form_id == "soll_form"]
-    for widget, value in zip(
-        form_inputs, ["Frau Berger", "Förderliste", "Liste 2025"], strict=True
-    ):
-        widget.input(value)
+    form_inputs = {w.label: w for w in at.text_input if w.form_id == "soll_form"}
+    assert form_inputs["oder neue Art"].value == ""  # a new type goes there (no English "Add:")
+    for label, value in {
+        "Autor/in": "Frau Berger",
+        "Grund": "Förderliste",
+        "Quelle": "Liste 2025",
+    }.items():
+        form_inputs[label].input(value)
     next(w for w in at.selectbox if w.label == "Art").set_value("OT")
     next(w for w in at.number_input if w.label == "erwartet").set_value(3)
     button(at, "Erwartete Anzahl speichern").click().run()
