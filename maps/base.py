@@ -65,11 +65,13 @@ _CSS = f"""
   border-radius: 50%; background: #222; }}
 .ba-tooltip {{ font-size: 12px; border-collapse: collapse; }}
 .ba-tooltip th {{ text-align: left; padding-right: 8px; font-weight: 600; }}
-.ba-schmal .ba-legend, .ba-legend.ba-kompakt {{ font-size: 11px; line-height: 15px; max-width: 190px;
+.ba-schmal .ba-legend, .ba-legend.ba-kompakt {{ font-size: 11px; line-height: 14px; max-width: 180px;
   padding: 5px 7px; }}
 .ba-schmal .ba-legend h4, .ba-legend.ba-kompakt h4 {{ font-size: 11px; }}
 .ba-schmal .ba-legend .sw, .ba-legend.ba-kompakt .sw {{ width: 12px; height: 10px; }}
-.ba-schmal .ba-legend .note, .ba-legend.ba-kompakt .note {{ font-size: 10px; }}
+.ba-schmal .ba-legend .note, .ba-legend.ba-kompakt .note {{ font-size: 10px; line-height: 12px; }}
+/* A narrow map (half a page) has smaller names, so every ranked Stadtteil keeps its own. */
+.ba-schmal .ba-label {{ font-size: 10px; }}
 .ba-offline {{ background: rgba(255,255,255,.9); padding: 2px 6px; font-size: 11px; color: #555; }}
 .ba-pin-icon {{ background: none; border: none; }}
 .ba-pin {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;

@@ -287,7 +287,7 @@ def barrier_legend(barrier: Barrier | None, closed: Collection[Crossing] = ()) -
     if barrier is None:
         return []
     entries = [
-        (BARRIER_COLOR, "Elbe: zu Fuß nur über Brücken", "linie"),
+        (BARRIER_COLOR, "Elbe (zu Fuß nur über Brücken)", "linie"),
         (BRIDGE_COLOR, "Brücke", "punkt"),
     ]
     if any(not c.walkable for c in barrier.crossings):

@@ -20,9 +20,11 @@ PARAM = "praesentation"
 #: source line under it.
 MAP_HEIGHT = 760
 
-#: Both modes: metric labels wrap instead of being cut ("Offene Begegnungsst…").
+#: Both modes: metric labels wrap instead of being cut ("Offene Begegnungsst…"); narrower
+#: page margins leave the maps room for the city and its names on a 1280-pixel screen.
 _BASE_CSS = """
 <style>
+.block-container { padding-left: 2rem !important; padding-right: 2rem !important; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   height: auto !important; }

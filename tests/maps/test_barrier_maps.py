@@ -137,7 +137,7 @@ def test_every_web_map_with_the_elbe_explains_it_in_its_legend(synthetic_river):
     """Bridges and the river line are drawn, so the legend names them (Erreichbarkeit too)."""
     assert barrier_legend(None) == []
     labels = [e[1] for e in barrier_legend(synthetic_river.barrier)]
-    assert labels == ["Elbe: zu Fuß nur über Brücken", "Brücke", "Fähre (nur Bus & Bahn)"]
+    assert labels == ["Elbe (zu Fuß nur über Brücken)", "Brücke", "Fähre (nur Bus & Bahn)"]
     html = walk_time_map(synthetic_river.stadtteile, *_walk_map_args(synthetic_river))
     assert json.dumps("Fähre (nur Bus")[1:-1] in html.get_root().render()
     cells = compute(synthetic_river, Scenario(year=2025), draws=0).after
