@@ -349,7 +349,7 @@ def _read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None) -> Feed:
     transfer_table = _transfers(transfers, stop_index)
     if (stops["wheelchair"] == 0).all():
         notes.append(
-            "Der Fahrplan gibt für keine Haltestelle an, ob sie barrierefrei ist; mit „nur "
+            "Der Fahrplan gibt für keine Haltestelle Barrierefreiheit an; mit „nur "
             "barrierefreie Haltestellen“ zählt deshalb nur der Fußweg."
         )
     return Feed(
