@@ -136,15 +136,15 @@ def _visible_maps(tab) -> list:
 
 def _settled(tab, expected: int) -> list:
     """The visible map frames once their layout (fit, corners, names) has settled."""
-    if expected:
-        tab.wait_for_function(
-            """([sel, n]) => [...document.querySelectorAll(sel)]
-                .filter(f => f.getBoundingClientRect().height > 0).length >= n""",
-            arg=[MAP_FRAME, expected],
-        )
-    wait_idle(tab)
+    handles = []
+    for _ in range(60):  # a fragment's rerun may replace a map frame just as it is found
+        wait_idle(tab)
+        handles = _visible_maps(tab)
+        if len(handles) >= expected:
+            break
+        tab.wait_for_timeout(1000)
     frames = []
-    for handle in _visible_maps(tab):
+    for handle in handles:
         frame = handle.element_handle().content_frame()
         frame.wait_for_function(
             "() => window.map && map._baLaidOut && !map._baPending"
@@ -225,13 +225,19 @@ def _upload_regions(tab, server: str, presenting: bool) -> None:
     tab.get_by_text("Stadtteil → Region").click()
     tab.get_by_text("und region, z. B. Versorgungsgebiete").wait_for()
     wait_idle(tab)
-    tab.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-        {
-            "name": "regionen.csv",
-            "mimeType": "text/csv",
-            "buffer": f"stadtteil_nr;region\n{rows}".encode(),
-        }
-    )
+    content = f"stadtteil_nr;region\n{rows}".encode()
+    # The radio's rerun may replace the uploader just as the file is set: set it again
+    # until the check answers (the first upload of a server also starts the workers).
+    for _ in range(6):
+        wait_idle(tab)
+        tab.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            {"name": "regionen.csv", "mimeType": "text/csv", "buffer": content}
+        )
+        try:
+            tab.get_by_text("Gültig: 40 Zeilen").wait_for(timeout=30_000)
+            break
+        except Exception:
+            continue
     tab.get_by_role("button", name="Übernehmen").click()
     tab.get_by_text("In dieser Sitzung aktiv: Regionen").wait_for()
     if presenting:
@@ -247,6 +253,15 @@ def _upload_regions(tab, server: str, presenting: bool) -> None:
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_layout(view, server, ranked, name):
     tab, width, height, presenting = view
+    try:
+        _check_page(tab, server, ranked, name, width, height, presenting)
+    except BaseException:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"FEHLER-layout-{name}-{width}-{presenting}.png"))
+        raise
+
+
+def _check_page(tab, server, ranked, name, width, height, presenting) -> None:
     tag = f"{name}-{width}x{height}-{'praesentation' if presenting else 'normal'}"
     if name == "regionen":
         _upload_regions(tab, server, presenting)
