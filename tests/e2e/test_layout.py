@@ -16,6 +16,7 @@ Screenshots of each page (the screen, and every map) go to ``test-artifacts/e2e/
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.config import data_dir
 from geo.package import load_package
@@ -313,7 +314,7 @@ def test_presentation_survives_navigation_and_reload(page, server):
         page.wait_for_url(f"**/{path}?praesentation=1", timeout=WAIT_MS)
         page.reload()
         page.get_by_role("button", name="Präsentation beenden").wait_for()
-        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     # Ending the mode drops the parameter: a reload stays out of it.
     page.get_by_role("button", name="Präsentation beenden").click()
     page.wait_for_url(f"{server}/einrichtungen", timeout=WAIT_MS)
