@@ -229,9 +229,11 @@ def _upload_regions(tab, server: str, presenting: bool) -> None:
     content = f"stadtteil_nr;region\n{rows}".encode()
     # The radio's rerun may replace the uploader just as the file is set: set it again
     # until the check answers (the first upload of a server also starts the workers).
+    uploader = tab.locator('[data-testid="stFileUploader"] input[type="file"]')
     for _ in range(6):
         wait_idle(tab)
-        tab.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        expect(uploader).to_have_count(1)  # the uploader of the kind before is gone
+        uploader.set_input_files(
             {"name": "regionen.csv", "mimeType": "text/csv", "buffer": content}
         )
         try:
