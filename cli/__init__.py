@@ -46,6 +46,8 @@ COMMANDS = {
     "transit": "Erreichbarkeit mit Bus & Bahn je Stadtteil",
     "einrichtungen": "Einrichtungsregister: auflisten, ergänzen, korrigieren, importieren, exportieren",
     "szenario": "Szenarien speichern, auflisten, zeigen und löschen",
+    "export": "Downloads der Seite Daten: GeoPackage für QGIS oder Excel",
+    "vorlage": "Vorlage für einen Upload (CSV oder XLSX)",
 }
 #: Set to 1 to see the traceback of an unexpected error (same variable as the app).
 DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"

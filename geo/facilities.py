@@ -37,6 +37,13 @@ LAGE_METHODE: dict[str, str] = {
     "amt_gesetzt": "vom Amt gesetzt",
     "keine": "Lage unbekannt",
 }
+#: Columns of the package's ``einrichtungen.csv`` (data package README), in its order.
+PACKAGE_COLUMNS = [
+    "id", "typ", "name", "traeger", "strasse_hausnr", "plz", "stadtteil", "lat", "lon",
+    "lage_methode", "lage_genauigkeit_m", "lage_beleg", "lage_zusatzquelle", "stadtteil_nr",
+    "stadtteil_polygon", "stadtteil_abweichung", "kategorie", "oeffentlich", "in_betrieb",
+    "in_betrieb_grund", "stand", "quelle_url", "hinweis", "koordinaten_quelle",
+]  # fmt: skip
 #: The default selection: meeting places for seniors.
 SENIOR_MEETING = ("senioren_begegnung",)
 

@@ -23,6 +23,7 @@ import pandas as pd
 from geo.crs import METRIC_CRS, WGS84
 from geo.errors import DataPackageError
 from geo.readers import decode_utf8, read_csv_text
+from indicators.format import count_text, format_number
 
 REQUIRED = {
     "stops.txt": ["stop_id", "stop_name", "stop_lat", "stop_lon"],
@@ -322,7 +323,8 @@ def _read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None) -> Feed:
     outside = times["stop"].isna()
     if outside.any():
         notes.append(
-            f"{int(outside.sum())} Halte an Haltestellen außerhalb der Region werden nicht genutzt."
+            f"{format_number(int(outside.sum()))} planmäßige Halte an Haltestellen außerhalb der "
+            "Region bleiben unberücksichtigt."
         )
     # Times may be given only at timepoints: fill the gaps within each trip linearly.
     times = times.sort_values(["trip", "seq"]).reset_index(drop=True)
@@ -347,7 +349,8 @@ def _read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None) -> Feed:
     transfer_table = _transfers(transfers, stop_index)
     if (stops["wheelchair"] == 0).all():
         notes.append(
-            "Der Fahrplan gibt für keine Haltestelle Barrierefreiheit an (wheelchair_boarding)."
+            "Der Fahrplan gibt für keine Haltestelle Barrierefreiheit an; mit „nur "
+            "barrierefreie Haltestellen“ zählt deshalb nur der Fußweg."
         )
     return Feed(
         stops,
@@ -447,7 +450,8 @@ def _stops(
         if far.any():
             names = ", ".join(stops.loc[far, "name"].astype(str).head(5))
             notes.append(
-                f"{int(far.sum())} Haltestelle(n) außerhalb der Region ausgelassen (z. B. {names})."
+                f"{count_text(int(far.sum()), 'Haltestelle', 'Haltestellen')} außerhalb der Region "
+                f"ausgelassen (z. B. {names})."
             )
             stops = stops[~far]
     return stops.reset_index(drop=True)

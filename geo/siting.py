@@ -48,6 +48,46 @@ _STATUS = {
     3: "unbeschränkt",
     4: "anderer Fehler",
 }
+#: Status of a result whose optimality nobody proved (a heuristic answered).
+NOT_PROVEN = "Näherung – Optimum nicht nachgewiesen"
+
+
+def status_text(method: str, code: int, gap: float) -> str:
+    """The status a result may claim: only what the solver proved.
+
+    "optimal" needs the exact MILP with HiGHS's status 0 and a gap of 0; a heuristic
+    answer (no bound known, ``gap`` NaN) is :data:`NOT_PROVEN`; otherwise the solver's
+    status (e.g. the time limit), with the gap to its bound reported beside it.
+
+    Parameters
+    ----------
+    method : str
+        The path taken (:data:`EXACT`, :data:`GREEDY_FALLBACK`, :data:`SWAP_FALLBACK`,
+        :data:`SWAP`).
+    code : int
+        HiGHS status of the last MILP (0 = optimal).
+    gap : float
+        Relative gap to the best bound (NaN: none known).
+
+    Returns
+    -------
+    str
+    """
+    if np.isnan(gap) or method in (SWAP, SWAP_FALLBACK):
+        return NOT_PROVEN
+    if method == EXACT and code == 0 and gap <= 1e-9:
+        return "optimal"
+    return _STATUS.get(code, "unbekannt") if code != 0 else "Lösung mit Lücke zum Optimum"
+
+
+def gap_text(gap: float) -> str:
+    """German text of an optimality gap: ``0 % (nachgewiesen)``, ``höchstens 1,25 %``."""
+    if gap is None or np.isnan(gap):
+        return "nicht bestimmt"
+    if gap <= 1e-9:
+        return "0 % (nachgewiesen)"
+    whole = f"{gap * 100:.2f}".replace(".", ",")
+    return f"höchstens {whole} %"
 
 
 @dataclass(frozen=True)
@@ -225,9 +265,11 @@ class SitingResult:
     objective : float
         Newly covered people (MCLP) or weighted mean walking metres (p-median).
     status : str
-        Solver status in German.
+        What was proven, in German (:func:`status_text`): "optimal" only for a proven
+        optimum, :data:`NOT_PROVEN` for a heuristic answer.
     gap : float
-        Relative optimality gap (0 = proven optimal; NaN for a heuristic).
+        Relative gap to the best known bound (0 = proven optimal; NaN: no bound known,
+        i.e. a heuristic – shown as "nicht bestimmt", :func:`gap_text`).
     seconds : float
         Build and solve time.
     method : str
@@ -353,8 +395,9 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
             problem, kk, keep, max(time_limit - (time.perf_counter() - start), 1.0)
         )
         fell_back = objective < lower or not found
-        if fell_back:  # never return less than the greedy preview
-            found, objective, gap = greedy, lower, gap if found else np.nan
+        if fell_back:  # never return less than the greedy preview; its gap is to the bound
+            found, objective = greedy, lower
+            gap = max(0.0, (upper - lower) / upper) if np.isfinite(upper) and upper > 0 else np.nan
         chosen, upper_prev = found, max(upper, objective)
         curve.append(float(objective))
     # Order the sites by their marginal contribution for the report.
@@ -365,13 +408,14 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
         j = remaining.pop(int(np.argmax(gains)))
         ordered.append(j)
         covered |= problem.cover[:, j].toarray().ravel() > 0
+    method = GREEDY_FALLBACK if fell_back else EXACT
     return SitingResult(
         chosen=tuple(ordered),
         objective=curve[-1],
-        status=_STATUS.get(status, "unbekannt"),
+        status=status_text(method, status, gap),
         gap=gap,
         seconds=time.perf_counter() - start,
-        method=GREEDY_FALLBACK if fell_back else EXACT,
+        method=method,
         curve=tuple(curve),
     )
 
@@ -540,7 +584,7 @@ def pmedian(
     return SitingResult(
         chosen=tuple(chosen),
         objective=curve[-1],
-        status=_STATUS.get(status, "unbekannt"),
+        status=status_text(method, status, gap),
         gap=gap,
         seconds=time.perf_counter() - start,
         method=method,

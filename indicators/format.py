@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
-
-import pandas as pd
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from indicators.registry import Indicator
 
@@ -38,6 +37,30 @@ def format_number(value: float | None, decimals: int = 0, missing: str = MISSING
     # A typographic minus, but no "−0,0" for values that round to zero.
     negative = value < 0 and any(c not in "0,." for c in text)
     return f"−{text}" if negative else text
+
+
+def format_change(value: float | None, decimals: int = 0, missing: str = MISSING_TEXT) -> str:
+    """A change with its sign: ``+1.234``, ``−0,2``, ``±0`` (zero after rounding).
+
+    Parameters
+    ----------
+    value : float, int or None
+        The change.
+    decimals : int
+        Decimal places.
+    missing : str
+        Text for missing values.
+
+    Returns
+    -------
+    str
+    """
+    text = format_number(value, decimals, missing)
+    if text == missing or text.startswith(("−", "∞")):
+        return text
+    if not any(c not in "0,." for c in text):
+        return f"±{text}"
+    return f"+{text}"
 
 
 def format_short(value: float | None, decimals: int = 2, missing: str = MISSING_TEXT) -> str:
@@ -126,14 +149,18 @@ def format_bytes(size: float) -> str:
     return f"{format_short(size / 1024**3, 1)} GB"
 
 
+#: The one time zone every time a planner reads is shown in.
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
 def format_datetime(moment: datetime | str, with_time: bool = True) -> str:
-    """A date (and time) the German way: ``"01.12.2026, 19:14"``.
+    """A date (and time) the German way, in German time: ``"01.12.2026, 19:14"``.
 
     Parameters
     ----------
     moment : datetime.datetime or str
-        A datetime or an ISO text (``"2026-12-01T19:14:03"``); shown as given (no time
-        zone conversion).
+        A datetime or an ISO text (``"2026-12-01T18:14:03+00:00"``). Times are stored in
+        UTC; one without a zone is taken as UTC. Shown in Europe/Berlin (CET/CEST).
     with_time : bool
         Append hours and minutes.
 
@@ -147,11 +174,29 @@ def format_datetime(moment: datetime | str, with_time: bool = True) -> str:
             moment = datetime.fromisoformat(moment.strip())
         except ValueError:
             return "–"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(BERLIN)
     return moment.strftime("%d.%m.%Y, %H:%M" if with_time else "%d.%m.%Y")
 
 
-def format_bool(value: object) -> str:
-    """``"ja"``/``"nein"``; ``"–"`` for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    return "ja" if bool(value) else "nein"
+def plural(count: float, one: str, many: str) -> str:
+    """``one`` for exactly 1, else ``many`` (German: "1 Änderung", "0 Änderungen").
+
+    Parameters
+    ----------
+    count : float
+        How many.
+    one, many : str
+        Singular and plural form.
+
+    Returns
+    -------
+    str
+    """
+    return one if count == 1 else many
+
+
+def count_text(count: float, one: str, many: str) -> str:
+    """The count with its noun: ``count_text(1, "Änderung", "Änderungen") -> "1 Änderung"``."""
+    return f"{format_number(count)} {plural(count, one, many)}"

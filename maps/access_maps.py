@@ -13,11 +13,17 @@ import shapely
 from geo.access_kernel import WalkParams
 from geo.crs import ZENSUS_CRS, to_wgs84
 from indicators.composite import CLASS_LABELS, CLASS_NOTE, shared_rank_text
-from indicators.format import format_number
-from maps.base import add_labels, add_legend, base_map, esc
+from indicators.format import format_number, format_short
+from maps.base import LabelOrder, add_labels, add_legend, base_map, esc
 from maps.builders import area_map, bounds_lonlat
 from maps.classify import MISSING_COLOR
-from maps.layers import STADTTEIL_CLASS, add_barrier, add_facilities, add_reach
+from maps.layers import (
+    STADTTEIL_CLASS,
+    add_barrier,
+    add_facilities,
+    add_reach,
+    barrier_legend,
+)
 
 #: Upper bounds (minutes) of the walking-time classes; the last class is open.
 TIME_BREAKS_MIN = (5, 10, 15, 20, 30)
@@ -121,6 +127,7 @@ def transit_time_map(
     *,
     basemap: bool = True,
     labels: bool = True,
+    label_order: LabelOrder | None = None,
     large: bool = False,
 ) -> folium.Map:
     """Median door-to-door minutes by walking and tram/bus from every populated cell.
@@ -143,6 +150,9 @@ def transit_time_map(
         Legend note (assumptions, day and window).
     basemap, labels, large : bool
         Basemap, names, larger type.
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
 
     Returns
     -------
@@ -165,7 +175,7 @@ def transit_time_map(
     )
     add_outlines(m, areas)
     if labels:
-        add_labels(m, areas)
+        add_labels(m, areas, order=label_order)
     # One GeoJSON layer instead of a marker per stop: a much smaller page.
     points = [{"type": "Point", "coordinates": [round(p.x, 5), round(p.y, 5)]} for p in to_wgs84(stops).geometry]  # fmt: skip
     folium.GeoJson(
@@ -212,6 +222,7 @@ def walk_time_map(
     *,
     basemap: bool = True,
     labels: bool = True,
+    label_order: LabelOrder | None = None,
     large: bool = False,
     rings: bool = True,
     show_precision: bool = False,
@@ -235,6 +246,9 @@ def walk_time_map(
         Target group in the tooltip ("Älteren (65+)").
     basemap, labels, large : bool
         Basemap, Stadtteil names, larger type.
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
     rings : bool
         Draw the walking catchment (threshold) around each site.
     show_precision : bool
@@ -268,7 +282,7 @@ def walk_time_map(
     )
     add_outlines(m, areas)
     if labels:
-        add_labels(m, areas)
+        add_labels(m, areas, order=label_order)
     if rings and len(sites) and params.barrier is not None:
         add_reach(m, sites, params)
     elif rings and len(sites):
@@ -289,11 +303,12 @@ def walk_time_map(
     entries = list(zip(TIME_COLORS, time_class_labels(), strict=True))
     entries.append((MISSING_COLOR, "Zahl nicht veröffentlicht"))
     note = (
-        f"Gehweg = {params.label} (Umwegfaktor {format_number(params.detour, 1)}), Gehtempo "
-        f"{format_number(params.speed_mps, 1)} m/s. {'Umrisse' if params.barrier else 'Kreise'}: "
+        f"Gehweg = {params.label} (Umwegfaktor {format_short(params.detour)}), Gehtempo "
+        f"{format_short(params.speed_mps)} m/s. {'Umrisse' if params.barrier else 'Kreise'}: "
         f"{format_number(params.max_walk_m)} m Gehweg (≈ {format_number(params.max_straight_m)} m "
         "Luftlinie). Einrichtungslagen ungefähr."
     )
+    entries += barrier_legend(params.barrier)
     add_legend(m, "Gehzeit zur nächsten Einrichtung", entries, note)
     return m
 
@@ -370,6 +385,7 @@ def class_map(
     sites: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
     labels: bool = True,
+    label_order: LabelOrder | None = None,
     large: bool = False,
 ) -> folium.Map:
     """Under-served classes per Stadtteil; the ``top`` ranks are outlined.
@@ -388,6 +404,9 @@ def class_map(
         Meeting places to show.
     basemap, labels, large : bool
         Basemap, names, larger type.
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
 
     Returns
     -------
@@ -403,6 +422,7 @@ def class_map(
         note=style["note"],
         highlight=style["highlight"],
         labels=labels,
+        label_order=label_order,
         facilities=sites,
         basemap=basemap,
         large=large,

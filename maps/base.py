@@ -6,22 +6,26 @@ files can never inject markup or script into a map.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import xyzservices
 from branca.element import Element, MacroElement
 from jinja2 import Template
-from shapely.ops import polylabel
+from pyproj import Transformer
 
-from geo.crs import to_metric
+from geo.crs import METRIC_CRS, to_metric
 from geo.sources import ATTRIBUTION
 from maps.assets import LEAFLET_IMAGES_URL, LOCAL_CSS, LOCAL_JS
 
+_TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
 OSM_ATTRIBUTION = 'Hintergrund: <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 #: The tile source as a provider object: folium would otherwise search its whole provider
@@ -29,6 +33,8 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _OSM_PROVIDER = xyzservices.TileProvider(
     name="OpenStreetMap", url=OSM_TILES, attribution="OpenStreetMap", max_zoom=19
 )
+#: Pixels kept below a map that fills the screen (presentation): the source line under it.
+FRAME_RESERVE_PX = 64
 #: Plain background when no basemap is shown or it cannot be loaded.
 BACKGROUND = "#f4f3ef"
 
@@ -43,46 +49,63 @@ _CSS = f"""
   vertical-align: middle; border: 1px solid #777; }}
 .ba-legend .sw.ring {{ border-radius: 50%; }}
 .ba-legend .sw.punkt {{ width: 10px; height: 10px; border-radius: 50%; margin: 0 9px 0 3px; }}
+.ba-legend .sw.linie {{ height: 4px; border: none; margin-bottom: 3px; }}
+.ba-legend .sw.hohl {{ width: 8px; height: 8px; border-radius: 50%; margin: 0 9px 0 3px;
+  border: 2px dashed #D55E00; background: #fff !important; }}
 .ba-legend .sw.vorschlag {{ border: 2px dashed #111; border-radius: 50%; }}
 .ba-legend .note {{ margin-top: 4px; font-size: 11px; color: #444; }}
 .ba-label-icon {{ background: none; border: none; }}
 .ba-label {{ position: absolute; transform: translate(-50%, -50%); font-size: 11px; font-weight: 600;
-  color: #222; white-space: nowrap; text-align: center; pointer-events: none;
+  color: #222; white-space: pre; text-align: center; pointer-events: none; line-height: 1.15;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }}
+.ba-label.ba-abgesetzt {{ background: rgba(255,255,255,.8); padding: 0 2px; border-radius: 2px; }}
+.ba-leader {{ position: absolute; left: 0; top: 0; height: 1px; background: #222; display: none;
+  transform-origin: 0 50%; pointer-events: none; }}
+.ba-leader::before {{ content: ""; position: absolute; left: -2px; top: -2px; width: 5px; height: 5px;
+  border-radius: 50%; background: #222; }}
 .ba-tooltip {{ font-size: 12px; border-collapse: collapse; }}
 .ba-tooltip th {{ text-align: left; padding-right: 8px; font-weight: 600; }}
-.ba-schmal .ba-legend {{ font-size: 11px; line-height: 15px; max-width: 190px; padding: 5px 7px; }}
-.ba-schmal .ba-legend h4 {{ font-size: 11px; }}
-.ba-schmal .ba-legend .sw {{ width: 12px; height: 10px; }}
-.ba-schmal .ba-legend .note {{ font-size: 10px; }}
+.ba-schmal .ba-legend, .ba-legend.ba-kompakt {{ font-size: 11px; line-height: 14px; max-width: 180px;
+  padding: 5px 7px; }}
+.ba-schmal .ba-legend h4, .ba-legend.ba-kompakt h4 {{ font-size: 11px; }}
+.ba-schmal .ba-legend .sw, .ba-legend.ba-kompakt .sw {{ width: 12px; height: 10px; }}
+.ba-schmal .ba-legend .note, .ba-legend.ba-kompakt .note {{ font-size: 10px; line-height: 12px; }}
+/* A narrow map (half a page) has smaller names, so every ranked Stadtteil keeps its own. */
+.ba-schmal .ba-label {{ font-size: 10px; }}
 .ba-offline {{ background: rgba(255,255,255,.9); padding: 2px 6px; font-size: 11px; color: #555; }}
 .ba-pin-icon {{ background: none; border: none; }}
 .ba-pin {{ display: flex; align-items: center; justify-content: center; border-radius: 50%;
-  border: 2px solid #fff; box-shadow: 0 0 0 1px #333; color: #fff; font-size: 12px;
-  transition: transform .15s; }}
+  border: 2px solid #fff; box-shadow: 0 0 0 1px #333; color: #fff; font-size: 12px; }}
 .ba-pin.unklar {{ border-style: dashed; border-color: #222; }}
 .ba-pin.nein {{ opacity: .45; }}
 .ba-pin.ba-vorschlag {{ border: 2px dashed #111; box-shadow: none; color: #111; font-weight: 700; }}
 .ba-pin-text {{ font-size: 13px; line-height: 1; }}
 /* At city zoom the pins shrink; on the simulation map so far that the 100-m cells around
    them stay visible (a 500 m catchment is about 20 px across there). */
-.ba-z-stadt .ba-pin {{ transform: scale(.7); }}
+.ba-z-stadt .ba-pin {{ transform: scale(.55); }}
 .ba-sim.ba-z-stadt .ba-pin {{ transform: scale(.38); box-shadow: 0 0 0 2px #333; }}
 .ba-sim.ba-z-stadt .ba-pin.ba-vorschlag {{ transform: scale(.85); box-shadow: none; }}
 .ba-sim.ba-z-stadt .ba-pin i {{ display: none; }}
 .ba-sim.ba-z-mittel .ba-pin {{ transform: scale(.7); }}
 .ba-sim.ba-z-stadt .ba-label {{ font-size: 10px; }}
-.ba-large.ba-sim.ba-z-stadt .ba-label {{ font-size: 13px; }}
+.ba-large.ba-sim.ba-z-stadt .ba-label {{ font-size: clamp(10px, 1.9vh, 13px); }}
 /* Larger type for projection (presentation mode): one class, also for a map that was
    created before the mode was switched on. */
-.ba-large .ba-legend {{ font-size: 17px; line-height: 24px; max-width: 340px; }}
-.ba-large .ba-legend h4 {{ font-size: 18px; }}
+/* Sizes follow the map's height (vh in the map's frame): readable on a 720-pixel projector
+   without filling a small map. */
+.ba-large .ba-legend {{ font-size: clamp(13px, 2.4vh, 17px); line-height: 1.4; max-width: 340px; }}
+.ba-large .ba-legend h4 {{ font-size: clamp(14px, 2.5vh, 18px); }}
 .ba-large .ba-legend .sw {{ width: 22px; height: 16px; }}
-.ba-large .ba-legend .note {{ font-size: 14px; }}
-.ba-large .ba-label {{ font-size: 15px; }}
+.ba-large .ba-legend .note {{ font-size: clamp(11px, 2vh, 14px); }}
+.ba-large .ba-label {{ font-size: clamp(10px, 2.1vh, 15px); }}
 .ba-large .leaflet-tooltip, .ba-large .ba-tooltip {{ font-size: 16px; }}
-.ba-large.ba-schmal .ba-legend {{ font-size: 14px; line-height: 19px; max-width: 240px; }}
-.ba-large.ba-schmal .ba-legend h4 {{ font-size: 15px; }}
+.ba-large.ba-schmal .ba-legend {{ font-size: 13px; line-height: 17px; max-width: 240px; }}
+.ba-large.ba-schmal .ba-legend h4 {{ font-size: 14px; }}
+/* A legend that would take too much of a small map (karte.js) gets small type anyway. */
+.ba-large .ba-legend.ba-kompakt {{ font-size: 11px; line-height: 15px; max-width: 190px; }}
+.ba-large .ba-legend.ba-kompakt h4 {{ font-size: 12px; }}
+.ba-large .ba-legend.ba-kompakt .sw {{ width: 14px; height: 11px; }}
+.ba-large .ba-legend.ba-kompakt .note {{ font-size: 10px; }}
 </style>
 """
 
@@ -99,10 +122,11 @@ _OFFLINE_NOTICE = Template(
   layer.on('tileerror', function() {
     if (shown) { return; }
     shown = true;
-    var note = L.control({position: 'bottomleft'});
+    var note = L.control({position: 'topright'});
     note.onAdd = function() {
       var div = L.DomUtil.create('div', 'ba-offline');
-      div.textContent = 'Hintergrundkarte nicht erreichbar (offline) – Karte ohne Hintergrund';
+      div.textContent = 'Ohne Hintergrundkarte (offline)';
+      div.title = 'Hintergrundkarte nicht erreichbar – die Karte zeichnet ohne Hintergrund.';
       return div;
     };
     note.addTo(layer._map);
@@ -117,10 +141,10 @@ _MAP_SETUP = Template(
 {% macro script(this, kwargs) %}
 L.Icon.Default.imagePath = {{ this.images_url }};
 L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
-{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution }});
+{{ this._parent.get_name() }}.attributionControl.setPrefix(false).addAttribution({{ this.attribution }});
 {{ this._parent.get_name() }}.getContainer().classList.toggle("ba-large", {{ this.large }});
 if (window.BA) {
-  if ({{ this.large }}) { BA.fitFrame({{ this._parent.get_name() }}, 70); }
+  if ({{ this.large }}) { BA.fitFrame({{ this._parent.get_name() }}, {{ this.reserve }}); }
   BA.setBounds({{ this._parent.get_name() }}, {{ this.bounds }});
   BA.zoomClasses({{ this._parent.get_name() }});
   BA.closeTooltips({{ this._parent.get_name() }});
@@ -141,8 +165,8 @@ _CONTROL = Template(
     return div;
   };
   control.addTo({{ this._parent.get_name() }});
-  // The first legend decides the initial view: the city is fitted beside it.
-  if (window.BA && {{ this.fit }}) { BA.fitAround({{ this._parent.get_name() }}, control.getContainer()); }
+  // Every box takes room: the city is fitted beside it (karte.js BA.layout).
+  if (window.BA) { BA.layout({{ this._parent.get_name() }}); }
 })();
 {% endmacro %}
 """
@@ -308,7 +332,7 @@ def base_map(
         zoom_start=12,
         tiles=None,
         control_scale=False,  # a metric-only scale bar is added below
-        zoom_snap=0.25,
+        zoom_snap=0.1,  # fine steps: the first view fits the free area closely
     )
     m.get_root().header.add_child(_Static(_CSS))
     if large:  # the map fills its frame, whose height follows the screen (BA.fitFrame)
@@ -317,6 +341,7 @@ def base_map(
     # Part of the map's script, not only of its header: switching presentation mode on
     # re-creates the map, so the type size is the same as with ?praesentation=1.
     setup.large = "true" if large else "false"
+    setup.reserve = str(FRAME_RESERVE_PX)
     setup.bounds = js_json([[south, west], [north, east]])
     m.add_child(setup)
     if basemap:
@@ -338,8 +363,6 @@ def add_control(
     inner_html: str,
     css_class: str,
     position: str = "bottomright",
-    *,
-    fit: bool = False,
 ) -> None:
     """Add a static HTML box (legend, note) as a Leaflet control.
 
@@ -352,17 +375,14 @@ def add_control(
     css_class : str
         CSS class of the box.
     position : str
-        Leaflet control position.
-    fit : bool
-        Fit the initial view so that the box does not cover the map's area of interest.
+        Leaflet control position. Like every control it takes room: the first view fits
+        the city beside it (``BA.layout`` in ``karte.js``).
     """
-    control = _Script(_CONTROL, html=inner_html, css_class=css_class, position=position)
-    control.fit = "true" if fit else "false"
-    m.add_child(control)
+    m.add_child(_Script(_CONTROL, html=inner_html, css_class=css_class, position=position))
 
 
 def add_legend(
-    m: folium.Map, title: str, entries: list[tuple[str, str]], note: str | None = None
+    m: folium.Map, title: str, entries: list[tuple[str, ...]], note: str | None = None
 ) -> None:
     """Add a legend box with colour swatches.
 
@@ -372,26 +392,39 @@ def add_legend(
         Target map.
     title : str
         Legend heading (escaped).
-    entries : list of (colour, label)
-        Swatches from top to bottom (labels escaped).
+    entries : list of (colour, label) or (colour, label, shape)
+        Swatches from top to bottom (labels escaped); ``shape`` ``"punkt"`` draws a dot,
+        ``"linie"`` a line (e.g. the Elbe).
     note : str, optional
         Small print under the swatches, e.g. an approximation note (escaped).
     """
     rows = "".join(
-        f'<div><span class="sw" style="background:{esc(color)}"></span>{esc(label)}</div>'
-        for color, label in entries
+        f'<div><span class="sw {esc(entry[2] if len(entry) > 2 else "")}" '
+        f'style="background:{esc(entry[0])}"></span>{esc(entry[1])}</div>'
+        for entry in entries
     )
     foot = f'<div class="note">{esc(note)}</div>' if note else ""
-    add_control(m, f"<h4>{esc(title)}</h4>{rows}{foot}", "ba-legend", fit=True)
+    add_control(m, f"<h4>{esc(title)}</h4>{rows}{foot}", "ba-legend")
 
 
-def label_points(areas: gpd.GeoDataFrame, name_column: str = "stadtteil") -> list[list]:
-    """``[lat, lon, name, priority, id]`` per area: where its label goes and how important it is.
+#: Positions a name tries inside its area (the most interior first).
+LABEL_SPOTS = 8
+_LABEL_CACHE: dict[tuple, list[list]] = {}
 
-    The point is the pole of inaccessibility (the interior point farthest from the
-    boundary), so a label sits in the open middle of its area; the priority is the area in
-    hectares – when labels would overlap, the larger area keeps its name and the smaller one
-    shows it from a closer zoom on.
+
+def label_points(
+    areas: gpd.GeoDataFrame,
+    name_column: str = "stadtteil",
+    order: LabelOrder | pd.Series | None = None,
+) -> list[list]:
+    """``[lat, lon, name, priority, id, spots]`` per area: where its name may go, how important.
+
+    The first point is the pole of inaccessibility (the interior point farthest from the
+    boundary): the name's first choice and, when no spot inside is free, the point its
+    leader line points to. ``spots`` are further interior positions, the most interior
+    first (:func:`maps.labels.candidates`). Names are placed in descending priority – by
+    default the area in hectares; pages pass the residents, so the populated Stadtteile get
+    their names first.
 
     Parameters
     ----------
@@ -399,34 +432,107 @@ def label_points(areas: gpd.GeoDataFrame, name_column: str = "stadtteil") -> lis
         Polygons (any CRS) with a name column.
     name_column : str
         Column holding the label text.
+    order : LabelOrder or pandas.Series, optional
+        Order of placement and essential names (see :func:`with_priority`).
 
     Returns
     -------
     list of list
     """
+    from maps.labels import candidates
+
     metric = to_metric(areas)
-    points = []
-    for geom in metric.geometry:
-        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
-        try:
-            points.append(polylabel(part, 5.0))
-        except Exception:  # a degenerate polygon: any point on its surface
-            points.append(geom.representative_point())
-    wgs = gpd.GeoSeries(points, crs=metric.crs).to_crs(4326)
+    wkb = hashlib.sha256(b"".join(metric.geometry.to_wkb())).hexdigest()
+    key = (wkb, tuple(map(str, areas[name_column])), tuple(map(str, areas.index)))
+    if key not in _LABEL_CACHE:
+        spots = [candidates(g)[:LABEL_SPOTS] or [_any_point(g)] for g in metric.geometry]
+        flat = [xy for points in spots for xy in points]
+        lon, lat = _TO_WGS84.transform(*np.asarray(flat, dtype=float).T)
+        out, i = [], 0
+        for points, name, area, area_id in zip(
+            spots, areas[name_column], metric.geometry.area, areas.index, strict=True
+        ):
+            at = [
+                [round(float(lat[i + j]), 5), round(float(lon[i + j]), 5)]
+                for j in range(len(points))
+            ]
+            i += len(points)
+            out.append([*at[0], str(name), round(float(area) / 1e4, 1), str(area_id), at[1:]])
+        if len(_LABEL_CACHE) > 32:
+            _LABEL_CACHE.clear()
+        _LABEL_CACHE[key] = out
+    return with_priority(_LABEL_CACHE[key], order)
+
+
+@dataclass(frozen=True)
+class LabelOrder:
+    """In which order names are placed, and which must be shown.
+
+    Attributes
+    ----------
+    priority : pandas.Series
+        Per area id: higher is placed first (e.g. residents).
+    essential : frozenset of str
+        Areas whose name is always shown at city zoom – beside the area with a leader line
+        when there is no room inside (e.g. every Stadtteil the index ranks). The others are
+        named where room is left.
+    """
+
+    priority: pd.Series
+    essential: frozenset[str] = frozenset()
+
+
+def with_priority(labels: list[list], order: LabelOrder | pd.Series | None) -> list[list]:
+    """Label data (:func:`label_points`) in the order given, with the essential flag.
+
+    Parameters
+    ----------
+    labels : list of list
+        ``[lat, lon, name, priority, id, spots]`` per area.
+    order : LabelOrder, pandas.Series or None
+        Priority per area id (a series: every area essential). None, or an order that
+        names none of the areas, keeps the area as priority, every name essential.
+
+    Returns
+    -------
+    list of list
+        ``[lat, lon, name, priority, id, spots, essential]``.
+    """
+    if isinstance(order, pd.Series):
+        order = LabelOrder(order, frozenset(map(str, order.index)))
+    if order is None:
+        return [[*label[:6], True] for label in labels]
+    values = pd.to_numeric(order.priority, errors="coerce")
+    values.index = values.index.astype(str)
+    if not any(label[4] in values.index for label in labels):
+        return [[*label[:6], True] for label in labels]
     return [
-        [round(p.y, 5), round(p.x, 5), str(name), round(float(area) / 1e4, 1), str(area_id)]
-        for p, name, area, area_id in zip(
-            wgs, areas[name_column], metric.geometry.area, areas.index, strict=True
-        )
+        [*label[:3], _weight(values.get(label[4])), label[4], label[5], label[4] in order.essential]
+        for label in labels
     ]
 
 
-def add_labels(m: folium.Map, areas: gpd.GeoDataFrame, name_column: str = "stadtteil") -> None:
-    """Write area names into the map; labels never overprint each other.
+def _weight(value: object) -> float:
+    return -1.0 if value is None or pd.isna(value) else float(value)
+
+
+def _any_point(geom) -> tuple[float, float]:
+    point = geom.representative_point()
+    return (point.x, point.y)
+
+
+def add_labels(
+    m: folium.Map,
+    areas: gpd.GeoDataFrame,
+    name_column: str = "stadtteil",
+    order: LabelOrder | pd.Series | None = None,
+) -> None:
+    """Write area names into the map; names never overprint each other, pins or boxes.
 
     Leaflet places markers without a collision check. The names are placed in the browser
-    (``BA.labels``): largest area first, a label that would touch one already placed is
-    left out at this zoom and appears when the planner zooms in.
+    (``BA.labels``): by priority, inside their area where there is room, otherwise beside
+    it with a leader line; a name that finds no room at all is left out at this zoom and
+    appears when the planner zooms in.
 
     Parameters
     ----------
@@ -436,5 +542,7 @@ def add_labels(m: folium.Map, areas: gpd.GeoDataFrame, name_column: str = "stadt
         Polygons (any CRS) with a name column.
     name_column : str
         Column holding the label text (set as text, never as HTML).
+    order : LabelOrder or pandas.Series, optional
+        Order of placement and essential names (see :func:`with_priority`).
     """
-    m.add_child(Call("labels", label_points(areas, name_column)))
+    m.add_child(Call("labels", label_points(areas, name_column, order)))

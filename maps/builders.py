@@ -13,9 +13,15 @@ from geo.crs import to_wgs84
 from geo.facilities import CATEGORIES
 from indicators.format import format_value
 from indicators.registry import INDICATORS, Indicator
-from maps.base import add_labels, add_legend, base_map
+from maps.base import LabelOrder, add_labels, add_legend, base_map
 from maps.classify import Classes, classify
-from maps.layers import CATEGORY_STYLE, add_barrier, add_choropleth, add_facilities
+from maps.layers import (
+    CATEGORY_STYLE,
+    add_barrier,
+    add_choropleth,
+    add_facilities,
+    barrier_legend,
+)
 
 
 def bounds_lonlat(areas: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -79,6 +85,7 @@ def area_map(
     note: str | None = None,
     highlight: Collection[str] = (),
     labels: bool = True,
+    label_order: LabelOrder | None = None,
     facilities: gpd.GeoDataFrame | None = None,
     basemap: bool = True,
     large: bool = False,
@@ -105,6 +112,9 @@ def area_map(
         Area ids to outline.
     labels : bool
         Write the area names.
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
     facilities : geopandas.GeoDataFrame, optional
         Meeting places to draw on top.
     basemap : bool
@@ -123,11 +133,11 @@ def area_map(
     m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     add_choropleth(m, areas, colors, tooltip, name=layer_name, highlight=highlight)
     if labels:
-        add_labels(m, areas)
+        add_labels(m, areas, order=label_order)
     add_barrier(m, barrier)
     if facilities is not None:
         add_facilities(m, facilities, name="Begegnungsstätten", show_precision=False)
-    add_legend(m, legend_title, legend, note)
+    add_legend(m, legend_title, [*legend, *barrier_legend(barrier)], note)
     return m
 
 
@@ -189,6 +199,7 @@ def facility_map(
     *,
     basemap: bool = True,
     labels: bool = True,
+    label_order: LabelOrder | None = None,
     large: bool = False,
     show_precision: bool = True,
 ) -> folium.Map:
@@ -204,6 +215,9 @@ def facility_map(
         Show the OpenStreetMap basemap.
     labels : bool
         Write the Stadtteil names.
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
     large : bool
         Larger type (presentation mode).
     show_precision : bool
@@ -222,7 +236,7 @@ def facility_map(
         fill_opacity=0.15,
     )
     if labels:
-        add_labels(m, areas)
+        add_labels(m, areas, order=label_order)
     add_facilities(m, facilities, show_precision=show_precision)
     present = [c for c in CATEGORIES if c in set(facilities["kategorie"])]
     entries = [(CATEGORY_STYLE[c][0], CATEGORIES[c]) for c in present]

@@ -41,6 +41,9 @@ class Placement:
         Its box as measured.
     number : int or None
         The key number when the name did not fit.
+    anchor : (float, float) or None
+        Where a leader line from the name points (the area's inner spot) when the name
+        stands beside its area; None for a name inside.
     """
 
     key: Hashable
@@ -49,6 +52,7 @@ class Placement:
     text: str
     box: Box
     number: int | None = None
+    anchor: tuple[float, float] | None = None
 
 
 def overlaps(a: Box, b: Box) -> bool:
@@ -125,14 +129,24 @@ def two_lines(name: str) -> str | None:
     return f"{name[:cut]}\n{name[cut + 1 :]}"
 
 
+def _crosses(a: tuple[float, float], b: tuple[float, float], box: Box) -> bool:
+    """Whether the segment a–b passes through the inside of ``box``."""
+    x0, y0, x1, y1 = box
+    if x0 >= x1 or y0 >= y1:
+        return False
+    line = shapely.LineString([a, b])
+    return line.intersects(shapely.box(x0, y0, x1, y1).buffer(-0.5))
+
+
 def place_labels(
     items: Sequence[tuple[Hashable, str, BaseGeometry]],
     measure: Callable[[str, float, float], Box],
     bounds: Box,
     obstacles: Sequence[Box] = (),
     avoid: Sequence[Box] = (),
+    leader_unit: float | None = None,
 ) -> list[Placement]:
-    """Place labels greedily in the given order; numbers for those without a free spot.
+    """Place labels greedily in the given order; leader lines, then numbers, where needed.
 
     Parameters
     ----------
@@ -148,6 +162,11 @@ def place_labels(
     avoid : sequence of Box
         Boxes a label should not cover (e.g. point markers): a position clear of them is
         preferred, but a label may cover them rather than give way to a number.
+    leader_unit : float, optional
+        Geometry units per unit of the box coordinates (e.g. metres per pixel). With it, a
+        name without a free spot inside its area is set beside it, up to about 200 box
+        units away, with a leader line to its inner spot (:attr:`Placement.anchor`); only
+        when that fails too does it become a number.
 
     Returns
     -------
@@ -181,6 +200,19 @@ def place_labels(
         text, x, y, box = hit
         taken.append(box)
         placed.append(Placement(key, x, y, text, box))
+    if leader_unit:
+        still = []
+        lines: list[tuple[tuple[float, float], tuple[float, float]]] = []
+        for key, name, spots in failed:
+            hit = _beside(name, spots, measure, bounds, taken, lines, leader_unit)
+            if hit is None:
+                still.append((key, name, spots))
+                continue
+            text, x, y, box, spot, segment = hit
+            taken.append(box)
+            lines.append(segment)
+            placed.append(Placement(key, x, y, text, box, anchor=spot))
+        failed = still
     number = 0
     for key, _name, spots in failed:
         hit = first_free([str(number + 1)], spots)
@@ -191,3 +223,31 @@ def place_labels(
         taken.append(box)
         placed.append(Placement(key, x, y, text, box, number))
     return placed
+
+
+def _beside(name, spots, measure, bounds, taken, lines, unit):
+    """A free position for ``name`` beside its area with a leader line to its first spot."""
+    if not spots:
+        return None
+    spot = spots[0]
+    at = measure(name, *spot)
+    ax, ay = (at[0] + at[2]) / 2, (at[1] + at[3]) / 2  # the spot in box coordinates
+    for radius in (12, 22, 34, 50, 70, 95, 125, 160, 200):
+        for step in range(24):
+            angle = step * np.pi / 12
+            dx, dy = np.cos(angle), np.sin(angle)
+            width, height = at[2] - at[0], at[3] - at[1]
+            cx = ax + dx * (radius + width / 2)
+            cy = ay + dy * (radius + height / 2)
+            x, y = spot[0] + (cx - ax) * unit, spot[1] + (cy - ay) * unit
+            box = measure(name, x, y)
+            if not inside(box, bounds) or any(overlaps(box, t) for t in taken):
+                continue
+            end = (min(max(ax, box[0]), box[2]), min(max(ay, box[1]), box[3]))
+            segment = ((ax, ay), end)
+            if any(_crosses((ax, ay), end, t) for t in taken):
+                continue
+            if any(shapely.LineString(segment).crosses(shapely.LineString(o)) for o in lines):
+                continue
+            return name, x, y, box, spot, segment
+    return None

@@ -279,6 +279,24 @@ def barrier_features(
     return to_wgs84(lines), to_wgs84(crossings)
 
 
+def barrier_legend(barrier: Barrier | None, closed: Collection[Crossing] = ()) -> list[tuple]:
+    """Legend entries of the Elbe layer (the line, bridges, ferries, closed bridges).
+
+    Empty without a barrier: a map shows what it draws and explains what it shows.
+    """
+    if barrier is None:
+        return []
+    entries = [
+        (BARRIER_COLOR, "Elbe (zu Fuß nur über Brücken)", "linie"),
+        (BRIDGE_COLOR, "Brücke", "punkt"),
+    ]
+    if any(not c.walkable for c in barrier.crossings):
+        entries.append((FERRY_COLOR, "Fähre (nur Bus & Bahn)", "hohl"))
+    if closed:
+        entries.append((CLOSED_COLOR, "Brücke im Szenario gesperrt", "punkt"))
+    return entries
+
+
 def barrier_data(barrier: Barrier, closed: Collection[Crossing] = ()) -> dict:
     """Compact JSON of the Elbe layer for ``BA.barrier`` (lines, crossings, styles).
 

@@ -24,11 +24,19 @@ import shapely
 from pyproj import Transformer
 
 from geo.access_kernel import WalkParams
+from geo.barrier import Crossing
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
-from indicators.format import format_number
-from maps.base import Call, base_map, encode_polyline, label_points
+from indicators.format import format_number, format_short
+from maps.base import (
+    Call,
+    LabelOrder,
+    base_map,
+    encode_polyline,
+    label_points,
+    with_priority,
+)
 from maps.builders import bounds_lonlat
-from maps.layers import CATEGORY_STYLE
+from maps.layers import CATEGORY_STYLE, barrier_legend
 
 #: Cell states of the before/after map (colour, legend label); Okabe-Ito colours.
 CHANGE_STYLE = {
@@ -42,6 +50,18 @@ REMOVED_COLOR = "#666666"
 CANDIDATE_COLOR = "#ffffff"
 PROPOSAL_COLOR = "#ffffff"
 CELL_OPACITY = 0.75
+#: What a click on a pin of the simulation map says (a click on a pin places no site).
+PIN_HINTS = {
+    "neu": "Neuer Standort des Szenarios. Entfernen: „entfernen“ in der Liste „Neue Standorte“ "
+    "unter der Karte.",
+    "vorschlag": "Vorgeschlagener Standort, noch nicht im Szenario. Übernehmen: im Kasten "
+    "„Vorschlag“ unter der Karte.",
+    "bestand": "Bestehende Einrichtung. Probeweise schließen: Liste „Bestehende Einrichtungen "
+    "schließen“ unter der Karte.",
+    "geschlossen": "Im Szenario geschlossen. Wieder öffnen: in der Liste „Bestehende "
+    "Einrichtungen schließen“ entfernen.",
+    "kandidat": "Haus eines anderen Trägers. Übernehmen: „Kandidat hinzufügen“ unter der Karte.",
+}
 #: Boundaries are simplified to this many metres for the browser (under 2 px up to zoom 15;
 #: every computation uses the exact polygons).
 OUTLINE_TOLERANCE_M = 5.0
@@ -238,7 +258,12 @@ def base_data(areas: gpd.GeoDataFrame, cells: pd.DataFrame | None = None) -> Bas
 
 
 def layered_base(
-    data: BaseData, *, basemap: bool = True, labels: bool = True, large: bool = False
+    data: BaseData,
+    *,
+    basemap: bool = True,
+    labels: bool = True,
+    large: bool = False,
+    label_order: LabelOrder | None = None,
 ) -> folium.Map:
     """The part of a layered map that stays while the planner works (areas, names, grid).
 
@@ -248,6 +273,9 @@ def layered_base(
         From :func:`base_data`.
     basemap, labels, large : bool
         Basemap, Stadtteil names, larger type (presentation mode).
+    label_order : maps.base.LabelOrder, optional
+        Order in which the names are placed and which must be shown (default: by area,
+        all).
 
     Returns
     -------
@@ -258,7 +286,7 @@ def layered_base(
         m.add_child(Call("setGrid", data.grid))
     m.add_child(Call("areas", {"areas": data.rings, "color": "#333", "weight": 1.2}))
     if labels:
-        m.add_child(Call("labels", data.labels))
+        m.add_child(Call("labels", with_priority(data.labels, label_order)))
     return m
 
 
@@ -386,7 +414,7 @@ def fill_data(
         "pins": existing_pins(facilities),
         "legend": {
             "title": legend_title,
-            "entries": [[color, label, ""] for color, label in legend],
+            "entries": [[e[0], e[1], e[2] if len(e) > 2 else ""] for e in legend],
             "note": note or "",
         },
     }
@@ -404,6 +432,7 @@ def layer_data(
     proposal_taken: list[bool] | None = None,
     transit_gain: np.ndarray | None = None,
     transit_label: str = "",
+    closed: Collection[Crossing] = (),
 ) -> dict:
     """The data of everything on the simulation map that follows the scenario.
 
@@ -427,6 +456,8 @@ def layer_data(
         Cells newly within the Bus & Bahn threshold.
     transit_label : str
         Legend text of that layer.
+    closed : collection of geo.barrier.Crossing
+        Bridges the scenario closes (named in the legend of the Elbe layer).
 
     Returns
     -------
@@ -457,6 +488,7 @@ def layer_data(
         pins.append(_with_reach(pin, row, params))
     shape = "Kreis, an der Elbe nur über Brücken" if params.barrier else "Kreis"
     entries.append([NEW_SITE_COLOR, f"neuer Standort ({shape}: Gehdistanz)", "ring"])
+    entries += [list(e) for e in barrier_legend(params.barrier, closed)]
     if proposal is not None and len(proposal):
         taken = proposal_taken or [False] * len(proposal)
         for i, (row, done) in enumerate(zip(_rows(proposal), taken, strict=True), start=1):
@@ -473,13 +505,14 @@ def layer_data(
         entries.append([REMOVED_COLOR, "geschlossen", "ring"])
     note = (
         f"Versorgt: höchstens {format_number(params.max_walk_m)} m Gehweg ({params.label}, "
-        f"Umwegfaktor {format_number(params.detour, 2)}). Bestehende Einrichtungen: Lage ungefähr."
+        f"Umwegfaktor {format_short(params.detour)}). Bestehende Einrichtungen: Lage ungefähr."
     )
     return {
         "cells": cells,
         "pins": pins,
         "ring": round(params.max_straight_m, 1),
         "legend": {"title": "Szenario: vorher / nachher", "entries": entries, "note": note},
+        "hints": PIN_HINTS,
     }
 
 

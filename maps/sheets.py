@@ -18,7 +18,7 @@ from geo.barrier import Barrier, Crossing, closed_crossings
 from geo.facilities import stand_range
 from geo.package import DataPackage
 from indicators.composite import CLASS_LABELS, CLASS_NOTE, COMPONENTS, check_weights, preset_label
-from indicators.format import format_number
+from indicators.format import format_number, format_short
 from indicators.registry import Indicator
 from maps.access_maps import CLASS_COLORS, TIME_COLORS, cell_squares, time_class_labels, time_colors
 from maps.classify import COVERAGE_EDGES, METHODS, MISSING_COLOR, Classes, classify_fixed
@@ -160,7 +160,7 @@ def coverage_sheet(
         legend_title="Anteil versorgt (%)",
         legend=classes.legend(),
         datenstand=datenstand(package, year, version=version),
-        notes=(walk_note(params), f"Umwegfaktor {format_number(params.detour, 2)}."),
+        notes=(walk_note(params), f"Umwegfaktor {format_short(params.detour)}."),
         paper=paper,
     )
     return sheet_figure(
@@ -307,7 +307,7 @@ def walk_time_sheet(
     ]
     sheet = Sheet(
         title="Gehzeit zur nächsten Begegnungsstätte",
-        subtitle=f"{target_label}, 31.12.{year}; Gehtempo {format_number(params.speed_mps, 1)} m/s",
+        subtitle=f"{target_label}, 31.12.{year}; Gehtempo {format_short(params.speed_mps)} m/s",
         legend_title="Gehzeit",
         legend=list(zip(TIME_COLORS, time_class_labels(), strict=True)),
         datenstand=datenstand(package, year, version=version),

@@ -112,19 +112,86 @@ class Sheet:
     paper: str = "A4"
 
 
-def _nice_length(span_m: float) -> float:
-    """A round scale-bar length of about a fifth of the map width."""
+_NICE_LENGTHS = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000)
+
+
+def _nice_length(span_m: float, most: float = float("inf")) -> float:
+    """A round scale-bar length of about a fifth of ``span_m``, at most ``most`` metres."""
     target = span_m / 5
-    for value in (100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000):
-        if value >= target:
-            return value
-    return 50000
+    fitting = [v for v in _NICE_LENGTHS if v <= most] or [_NICE_LENGTHS[0]]
+    return next((v for v in fitting if v >= target), fitting[-1])
 
 
-def _scale_bar(ax, xmin: float, ymin: float, width: float, height: float, scale: float) -> list:
-    length = _nice_length(width)
-    x0, y0 = xmin + width * 0.04, ymin + height * 0.04
-    bar_h = height * 0.012
+def _fit(ax, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    """Show at least ``x0…x1 × y0…y1`` at an equal scale in the axes' box, centred.
+
+    The extent grows along one axis to the box's aspect. Returns the limits set.
+    """
+    width_px, height_px = ax.bbox.width, ax.bbox.height
+    per_px = max((x1 - x0) / width_px, (y1 - y0) / height_px)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    limits = (
+        cx - per_px * width_px / 2,
+        cy - per_px * height_px / 2,
+        cx + per_px * width_px / 2,
+        cy + per_px * height_px / 2,
+    )
+    ax.set_xlim(limits[0], limits[2])
+    ax.set_ylim(limits[1], limits[3])
+    return limits
+
+
+def _furniture(ax, areas: gpd.GeoSeries, scale: float) -> list:
+    """Fit the city into the map and set scale bar and north arrow where no Stadtteil is.
+
+    The scale bar goes into the bottom-left corner, the north arrow into the top-right
+    corner, each only where its box touches no Stadtteil's box (at an equal scale the map
+    column leaves room beside the city, and the city's outline leaves corners free); the
+    bar gets shorter to fit. Where even a short bar or the arrow does not fit, the shown
+    extent grows by a strip below or above the city.
+    """
+    bounds = areas.bounds.to_numpy()
+    cx0, cy0 = bounds[:, 0].min(), bounds[:, 1].min()
+    cx1, cy1 = bounds[:, 2].max(), bounds[:, 3].max()
+    pad = max(cx1 - cx0, cy1 - cy0) * 0.02
+    want = [cx0 - pad, cy0 - pad, cx1 + pad, cy1 + pad]
+
+    def free(x0: float, y0: float, x1: float, y1: float) -> bool:
+        return not (
+            (x0 < bounds[:, 2]) & (bounds[:, 0] < x1) & (y0 < bounds[:, 3]) & (bounds[:, 1] < y1)
+        ).any()
+
+    for _ in range(5):
+        x0, y0, x1, y1 = _fit(ax, *want)
+        inch = (x1 - x0) / (ax.bbox.width / ax.figure.dpi)  # data units per inch of paper
+        margin, overhang = 0.1 * inch * scale, 0.25 * inch * scale  # numbers beyond the bar
+        bar_h, arrow_w, arrow_h = 0.45 * inch * scale, 0.35 * inch * scale, 0.8 * inch * scale
+        lengths = [v for v in reversed(_NICE_LENGTHS) if 0.4 * inch * scale <= v <= (x1 - x0) / 4]
+        bx0, by0 = x0 + margin + overhang, y0 + margin
+        length = next(
+            (v for v in lengths if free(bx0 - overhang, by0, bx0 + v + overhang, by0 + bar_h)),
+            None,
+        )
+        arrow = (x1 - margin - arrow_w, y1 - margin - arrow_h, x1 - margin, y1 - margin)
+        if length is not None and free(*arrow):
+            break
+        # Strips below and above the city (a little more than needed: the scale shrinks).
+        if length is None:
+            want[1] = min(want[1], cy0 - 1.3 * (bar_h + 2 * margin))
+        if not free(*arrow):
+            want[3] = max(want[3], cy1 + 1.3 * (arrow_h + 2 * margin))
+    length = length or _nice_length(x1 - x0)
+    artists = _scale_bar(ax, bx0, by0, length, inch, scale)
+    artists += _north_arrow(ax, x1 - margin - arrow_w / 2, y1 - margin - arrow_h, inch, scale)
+    return artists
+
+
+def _scale_bar(ax, x0: float, y0: float, length: float, inch: float, scale: float) -> list:
+    """A two-part scale bar of ``length`` metres starting at ``(x0, y0)``.
+
+    ``inch``: data units per inch of paper (sets bar height and type size).
+    """
+    bar_h = inch * 0.07 * scale
     artists = []
     for i in range(2):
         patch = ax.add_patch(
@@ -151,17 +218,18 @@ def _scale_bar(ax, xmin: float, ymin: float, width: float, height: float, scale:
     return artists
 
 
-def _north_arrow(ax, xmax: float, ymax: float, width: float, height: float, scale: float) -> list:
-    x, y = xmax - width * 0.05, ymax - height * 0.14
+def _north_arrow(ax, x: float, y: float, inch: float, scale: float) -> list:
+    """A north arrow whose foot is at ``(x, y)`` (data units; ``inch`` per inch of paper)."""
+    size = inch * scale
     arrow = ax.add_patch(
         FancyArrow(
             x,
             y,
             0,
-            height * 0.08,
-            width=width * 0.012,
-            head_width=width * 0.035,
-            head_length=height * 0.035,
+            size * 0.45,
+            width=size * 0.06,
+            head_width=size * 0.2,
+            head_length=size * 0.2,
             color="black",
             zorder=10,
             length_includes_head=True,
@@ -169,7 +237,7 @@ def _north_arrow(ax, xmax: float, ymax: float, width: float, height: float, scal
     )
     letter = ax.text(
         x,
-        y + height * 0.095,
+        y + size * 0.5,
         "N",
         ha="center",
         va="bottom",
@@ -377,9 +445,13 @@ def _label_areas(
     size: float,
     priority: pd.Series | None,
     obstacles: list,
-    avoid: list[tuple],
 ) -> list[tuple[int, str]]:
-    """Write the area names without overprinting; returns the key ``(number, name)``."""
+    """Write the area names; returns the key ``(number, name)`` of names set as numbers.
+
+    No name overprints another, a marker (facility, site), the scale bar or the north
+    arrow. A name without room inside its area stands beside it with a leader line; only
+    when there is no room for that either is it replaced by a number.
+    """
     if priority is None:
         priority = metric.geometry.area
     order = priority.reindex(metric.index).fillna(-1).sort_values(ascending=False, kind="stable")
@@ -394,13 +466,32 @@ def _label_areas(
         return (extent.x0 - pad, extent.y0 - pad, extent.x1 + pad, extent.y1 + pad)
 
     frame = ax.bbox
-    blocked = [tuple(a.get_window_extent(measure.renderer).extents) for a in obstacles]
+    blocked = [
+        tuple(o) if isinstance(o, tuple) else tuple(o.get_window_extent(measure.renderer).extents)
+        for o in obstacles
+    ]
+    metres_per_px = (ax.get_xlim()[1] - ax.get_xlim()[0]) / frame.width
     placements = place_labels(
-        items, box, (frame.x0, frame.y0, frame.x1, frame.y1), obstacles=blocked, avoid=avoid
+        items,
+        box,
+        (frame.x0, frame.y0, frame.x1, frame.y1),
+        obstacles=blocked,
+        leader_unit=metres_per_px,
     )
     probe.remove()
     key = []
+    to_data = ax.transData.inverted()
     for p in placements:
+        if p.anchor is not None:  # beside its area: a thin line to the area's inner spot
+            sx, sy = ax.transData.transform(p.anchor)
+            ex = min(max(sx, p.box[0]), p.box[2])
+            ey = min(max(sy, p.box[1]), p.box[3])
+            end = to_data.transform((ex, ey))
+            ax.plot(
+                [p.anchor[0], end[0]], [p.anchor[1], end[1]], color="#222222",
+                linewidth=0.6 * measure.fig.dpi / 100, zorder=5, gid="leader",
+            )  # fmt: skip
+            ax.plot(*p.anchor, marker="o", markersize=1.8, color="#222222", zorder=5)
         ax.text(
             p.x,
             p.y,
@@ -569,15 +660,9 @@ def sheet_figure(
     if len(marked):
         marked.boundary.plot(ax=ax, color="black", linewidth=2.2, zorder=4)
     legend_extra = _draw_layers(ax, layers, scale)
-    xmin, ymin, xmax, ymax = metric.total_bounds
-    pad = (xmax - xmin) * 0.03
-    ax.set_xlim(xmin - pad, xmax + pad)
-    ax.set_ylim(ymin - pad, ymax + pad)
-    ax.set_aspect("equal")
-    ax.apply_aspect()
-    w, h = xmax - xmin + 2 * pad, ymax - ymin + 2 * pad
-    furniture = _scale_bar(ax, xmin - pad, ymin - pad, w, h, scale)
-    furniture += _north_arrow(ax, xmax + pad, ymax + pad, w, h, scale)
+    # The map column keeps its size; the shown extent grows to the paper's aspect, which
+    # leaves room beside the city for scale bar and north arrow.
+    furniture = _furniture(ax, metric.geometry, scale)
     key = (
         _label_areas(
             ax,
@@ -585,8 +670,7 @@ def sheet_figure(
             measure,
             LABEL_SIZE * scale,
             label_priority,
-            furniture,
-            _marker_boxes(ax, layers, scale),
+            [*furniture, *_marker_boxes(ax, layers, scale)],
         )
         if labels
         else []

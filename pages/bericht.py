@@ -90,14 +90,18 @@ if sheet is None:
         icon=":material/info:",
     )
     st.stop()
-png, pdf = sheet
-st.image(png, caption="Vorschau", width="stretch")
+preview, png, pdf = sheet
+st.image(preview, caption="Vorschau", width="stretch")
 file_stem = (
     f"begegnungsatlas_{st.session_state[state.SHEET_KIND]}_{year}_{st.session_state[state.PAPER]}"
 )
 png_col, pdf_col = st.columns(2)
 png_col.download_button(
-    "PNG herunterladen", png, f"{file_stem}.png", "image/png", icon=":material/image:"
+    f"PNG herunterladen ({printing.PRINT_DPI} dpi)",
+    png,
+    f"{file_stem}.png",
+    "image/png",
+    icon=":material/image:",
 )
 pdf_col.download_button(
     "PDF herunterladen",

@@ -82,13 +82,15 @@ with rank_col:
     st.altair_chart(charts.ranking_chart(table, indicator, classes, selected), width="stretch")
     values = table[indicator.id]
     infinite = table.loc[np.isposinf(values), "stadtteil"].tolist()
-    missing = table.loc[values.isna(), "stadtteil"].tolist()
+    empty = values.isna() & (table["einwohner"] == 0)
+    unpublished = table.loc[values.isna() & ~empty, "stadtteil"].tolist()
     if infinite:
         st.caption(f"Ohne Begegnungsstätte (∞): {markup.md(', '.join(infinite))}.")
-    if missing:
-        st.caption(
-            f"Keine Angabe (nicht veröffentlicht oder keine Einwohner): {markup.md(', '.join(missing))}."
-        )
+    if empty.any():
+        names = ", ".join(table.loc[empty, "stadtteil"])
+        st.caption(f"Keine Einwohner, daher kein Wert: {markup.md(names)}.")
+    if unpublished:
+        st.caption(f"Nicht veröffentlicht (Datenschutz): {markup.md(', '.join(unpublished))}.")
 
 st.divider()
 nr = pickers.stadtteil_picker(pkg, "Stadtteilprofil", clicked)

@@ -6,7 +6,8 @@ from geo.errors import DataPackageError
 from geo.sources import ATTRIBUTION
 from geo.uploads import KINDS, MAX_BYTES, format_mb
 from geo.uploads.limits import MAX_COLUMNS, MAX_ROWS, format_count
-from indicators.format import format_bytes, format_number
+from geo.uploads.templates import file_name as template_file_name
+from indicators.format import count_text, format_bytes, format_number
 from ui import analysis, data, downloads, markup, presentation, router, sources, state, uploads
 
 router.ensure_routed()
@@ -81,6 +82,16 @@ with presentation.editing("uploads"):
         "areas": "CSV/XLSX mit stadtteil_nr (oder stadtteil) und region, z. B. Versorgungsgebiete oder Sozialregionen.",
     }
     st.caption(hints[kind])
+    csv_col, xlsx_col = st.columns(2)
+    for column, fmt in ((csv_col, "csv"), (xlsx_col, "xlsx")):
+        column.download_button(
+            f"Vorlage herunterladen ({fmt.upper()})",
+            uploads.template(base, kind, fmt),
+            template_file_name(kind, fmt),
+            key=f"vorlage_{kind}_{fmt}",
+            icon=":material/download:",
+            help="Die Spalten, die die Prüfung liest; im XLSX mit Erläuterungen je Spalte.",
+        )
     upload = st.file_uploader(
         "Datei",
         type=["csv", "txt", "xlsx", "xls", "geojson", "json", "gpkg", "zip"],
@@ -110,7 +121,8 @@ with presentation.editing("uploads"):
             )
         else:
             st.error(
-                f"Die Datei hat {len(check.errors)} Problem(e) und wird nicht übernommen. "
+                f"Die Datei hat {count_text(len(check.errors), 'Problem', 'Probleme')} und wird "
+                "nicht übernommen. "
                 "Bitte korrigieren und erneut hochladen."
             )
         if check.errors or check.warnings:

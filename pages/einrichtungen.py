@@ -6,7 +6,7 @@ import streamlit as st
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH, located
 from indicators.format import format_number
 from maps.builders import facility_map
-from ui import data, map_widget, register, router, sources, state
+from ui import data, map_widget, presentation, register, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -20,18 +20,21 @@ st.caption(
     "an, in welchem Umkreis die Einrichtung nach den Belegen liegt (Lage ± r m). Die Liste ist "
     "laut Datenpaket nicht vollständig."
 )
-st.page_link(
-    "pages/einrichtungen_pflegen.py",
-    label="Fehlende Einrichtungen ergänzen, Lagen setzen, Korrekturen (Einrichtungsregister)",
-    icon=":material/edit_location_alt:",
-)
+with presentation.editing("register_link"):
+    st.page_link(
+        "pages/einrichtungen_pflegen.py",
+        label="Fehlende Einrichtungen ergänzen, Lagen setzen, Korrekturen (Einrichtungsregister)",
+        icon=":material/edit_location_alt:",
+    )
 
 if st.session_state[state.FACILITY_CATEGORIES] is None:
     st.session_state[state.FACILITY_CATEGORIES] = present
-filter_col, option_col = st.columns([3, 2])
+filter_area, map_area = presentation.figures_and_map()  # filters beside the map on a projector
+filter_col, option_col = presentation.figure_columns(filter_area, 2)
 filter_col.multiselect(
     "Kategorien",
     present,
+    select_all=False,  # Streamlit's "Select all" is English
     format_func=CATEGORIES.get,
     placeholder="Kategorien wählen …",
     **state.bind(state.FACILITY_CATEGORIES),
@@ -60,8 +63,9 @@ m = facility_map(
     **map_widget.map_options(),
     show_precision=st.session_state[state.SHOW_PRECISION],
 )
-map_widget.show_map(m, key="karte_einrichtungen")
-sources.attribution()
+with map_area:
+    map_widget.show_map(m, key="karte_einrichtungen")
+    sources.attribution()
 
 names = pkg.stadtteile["stadtteil"]
 table = pd.DataFrame(
@@ -115,4 +119,4 @@ with st.expander("Vollständigkeit der Liste"):
     try:
         register.completeness_panel(pkg, data.register_store(), editable=False)
     except Exception as error:  # any database failure: the page stays usable
-        st.info(f"Einrichtungsregister nicht erreichbar: {error}")
+        st.info(register.unreachable(error))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import data, markup, register, router, state
+from ui import data, markup, presentation, register, router, state
 
 router.ensure_routed()
 base = data.base_package()
@@ -18,8 +18,8 @@ st.title("Einrichtungen pflegen")
 st.caption(
     "Ergänzungen und Korrekturen der Einrichtungsliste werden als Änderungen über dem "
     "Datenpaket gespeichert – mit Autor/in, Zeit, Grund und Quelle – und gelten sofort für alle "
-    f"Seiten, den Bericht, die Downloads und die Kommandozeile. Gespeichert in: "
-    f"`{store.location}`."
+    "Seiten, den Bericht, die Downloads und die Kommandozeile. Wo das Register gespeichert ist, "
+    "steht auf der Seite Daten unter „Über diese Installation“."
 )
 for note in store.notes:
     st.warning(markup.md(note))
@@ -28,7 +28,8 @@ if message:
     st.success(markup.md(message), icon=":material/check_circle:")
     st.session_state[state.REG_MESSAGE] = None
 
-register.tasks(pkg)
+with presentation.editing("aufgaben"):  # a to-do list for the editors, not for a room
+    register.tasks(pkg)
 edit_tab, import_tab, complete_tab, export_tab = st.tabs(
     ["Bearbeiten", "Liste der Stadt abgleichen", "Vollständigkeit", "Export"]
 )
@@ -37,23 +38,26 @@ with edit_tab:
     options = register.choices(pkg)
     if st.session_state[state.REG_FACILITY] not in options:
         st.session_state[state.REG_FACILITY] = options[1] if len(options) > 1 else None
-    st.selectbox(
-        "Einrichtung",
-        options,
-        format_func=register.label_for(pkg),
-        **state.bind(state.REG_FACILITY),
-        help="Einrichtungen ohne Lage stehen oben.",
-    )
+    with presentation.editing("auswahl"):
+        st.selectbox(
+            "Einrichtung",
+            options,
+            format_func=register.label_for(pkg),
+            **state.bind(state.REG_FACILITY),
+            help="Einrichtungen ohne Lage stehen oben.",
+        )
     fid = st.session_state[state.REG_FACILITY]
     current = store.versions().get(fid, 0) if fid else 0
     version = register.opened(fid, current)
     register.conflict_panel(store, base)
     register.reload_notice(fid, version, current)
     if fid:
-        st.caption(
-            f"Version {version} · {markup.md(fid)} · Änderungen beruhen auf dieser Version; hat "
-            "jemand anderes die Einrichtung inzwischen geändert, werden beide Fassungen gezeigt."
-        )
+        with presentation.editing("version"):
+            st.caption(
+                f"Version {version} · {markup.md(fid)} · Änderungen beruhen auf dieser Version; "
+                "hat jemand anderes die Einrichtung inzwischen geändert, werden beide Fassungen "
+                "gezeigt."
+            )
     register.edit_map(pkg, fid, version)
     register.edit_form(pkg, base, store, fid, version)
     if fid:

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from geo.barrier import ELBE_NOTE
-from indicators.format import format_number
+from indicators.format import format_number, format_short
 from maps.access_maps import walk_time_map
 from maps.builders import area_map
 from maps.classify import COVERAGE_EDGES, classify_fixed
+from report.wording import data_notes
 from scenarios.result import share_range
-from ui import analysis, data, map_widget, markup, router, sources, state, tables
+from ui import analysis, data, map_widget, markup, presentation, router, sources, state, tables
 
 router.ensure_routed()
 pkg = data.package()
@@ -20,7 +21,7 @@ st.title("Erreichbarkeit")
 st.caption(
     f"Wie weit ist es von jeder bewohnten 100-m-Zelle zur nächsten Einrichtung? Zielgruppe: "
     f"{group.label}, Stand 31.12.{result.year}. Gehweg = {walk.label} (Umwegfaktor "
-    f"{format_number(walk.detour, 2)}), Gehtempo {format_number(walk.speed_mps, 2)} m/s – eine "
+    f"{format_short(walk.detour)}), Gehtempo {format_short(walk.speed_mps)} m/s – eine "
     "Näherung ohne Wegenetz."
 )
 if not len(result.sites):
@@ -30,7 +31,8 @@ if not len(result.sites):
     )
     st.stop()
 
-cols = st.columns(4)
+figure_area, map_area = presentation.figures_and_map()
+cols = presentation.figure_columns(figure_area, 4)
 cols[0].metric(group.label, format_number(city["zielgruppe"]), border=True)
 with cols[1].container(border=True):
     st.metric(
@@ -41,14 +43,16 @@ with cols[1].container(border=True):
     st.caption(tables.range_words(*share_range(city)))
 cols[2].metric("nicht fußläufig versorgt", format_number(city["unversorgt"]), border=True)
 cols[3].metric("Median Gehzeit", f"{format_number(city['median_gehzeit_min'])} min", border=True)
-for note in result.notes:
-    st.caption(f"Hinweis: {markup.md(note)}")
+for note in data_notes(result.notes, plain=False):
+    figure_area.caption(f"Hinweis: {markup.md(note)}")
 
-grid_tab, coverage_tab = st.tabs(["Gehzeit im 100-m-Gitter", "Versorgung je Stadtteil"])
-with grid_tab:
+with map_area:
+    grid_tab, coverage_tab = st.tabs(["Gehzeit im 100-m-Gitter", "Versorgung je Stadtteil"])
+with grid_tab, presentation.editing("gehzeit_optionen"):
     left, right = st.columns(2)
     left.toggle("Einzugsbereiche als Kreise", **state.bind(state.SHOW_RINGS))
     right.toggle("Lagegenauigkeit der Einrichtungen", **state.bind(state.SHOW_PRECISION))
+with grid_tab:
     m = walk_time_map(
         pkg.stadtteile,
         result.cells,
@@ -97,7 +101,7 @@ with st.expander("Methode"):
   Zielgruppe im Stadtteil ({result.year}), so skaliert, dass die Zellen jedes Stadtteils genau
   die amtliche Zahl ergeben. Zellen gehören zum Stadtteil, in dem ihr Mittelpunkt liegt.
 - **Gehweg:** Luftlinie vom Zellmittelpunkt zur nächsten Einrichtung × Umwegfaktor
-  {format_number(walk.detour, 2)}; Gehzeit bei {format_number(walk.speed_mps, 2)} m/s.{ELBE_NOTE if walk.barrier else ""}
+  {format_short(walk.detour)}; Gehzeit bei {format_short(walk.speed_mps)} m/s.{ELBE_NOTE if walk.barrier else ""}
 - **Versorgt:** Gehweg höchstens {format_number(walk.max_walk_m)} m.
 - **E2SFCA:** Angebot je Einrichtung geteilt durch die entfernungsgewichtete Nachfrage in
   ihrem Einzugsbereich ({format_number(walk.catchment_m)} m Gehweg), dann je Zelle summiert;

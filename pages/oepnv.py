@@ -41,7 +41,8 @@ limit = travel.params.max_minutes
 city = res.transit_before.loc[CITY_ID]
 table = res.transit_before.drop(CITY_ID)
 
-cols = st.columns(3)
+figure_area, map_area = presentation.figures_and_map()
+cols = presentation.figure_columns(figure_area, 3)
 cols[0].metric(
     f"in {format_number(limit)} min mit Bus & Bahn",
     f"{format_number(city['anteil_oepnv'], 1)} %",
@@ -58,7 +59,7 @@ cols[2].metric(
     help="Median über die Personen der Zielgruppe",
     border=True,
 )
-st.caption(
+figure_area.caption(
     f"Ausgewertet: {travel.params.label} am {travel.day:%d.%m.%Y} – der "
     f"{WEEKDAYS[travel.params.weekday]} mit den meisten Fahrten in den ersten 12 Wochen des "
     f"Fahrplans ({timetable.start:%d.%m.%Y}–{timetable.end:%d.%m.%Y}), damit kein ausgedünnter "
@@ -66,7 +67,7 @@ st.caption(
     + " ".join(f"Hinweis: {markup.md(note)}" for note in timetable.notes)
 )
 if travel.params.wheelchair_only and not (timetable.stops["wheelchair"] == 1).any():
-    st.warning(
+    figure_area.warning(
         "Keine Haltestelle ist im Fahrplan als barrierefrei gekennzeichnet; es zählt nur der Fußweg."
     )
 
@@ -80,8 +81,9 @@ m = transit_time_map(
     pkg.stadtteile, result.cells, analysis.squares(pkg), travel.minutes, travel.walk_minutes,
     result.sites, timetable.stops, note, **map_widget.map_options(),
 )  # fmt: skip
-map_widget.show_map(m, key="karte_oepnv", height=680)
-sources.attribution()
+with map_area:
+    map_widget.show_map(m, key="karte_oepnv", height=680)
+    sources.attribution()
 
 table.insert(0, "stadtteil", result.coverage["stadtteil"])
 shown = tables.german_table(

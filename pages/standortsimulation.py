@@ -52,18 +52,24 @@ def workspace() -> None:
             args=(Scenario(),),
         )
 
-    cols = st.columns(4)
+    figure_area, map_area = presentation.figures_and_map()
+    cols = presentation.figure_columns(figure_area, 4)
+    net = ev.newly_covered  # the balance of people newly and no longer within reach
     cols[0].metric(
-        "neu fußläufig versorgt", format_number(ev.newly_covered), help=group.label, border=True
+        "neu fußläufig versorgt" if net >= 0 else "nicht mehr fußläufig versorgt",
+        format_number(abs(net)),
+        help=f"{group.label}: Saldo aus neu und nicht mehr fußläufig Versorgten.",
+        border=True,
     )
     city, base = ev.after.city, ev.before.city
     with cols[1].container(border=True):
+        change = (
+            None if ev.after is ev.before else city["anteil_versorgt"] - base["anteil_versorgt"]
+        )
         st.metric(
             f"Anteil bis {format_number(walk.max_walk_m)} m",
             f"{tables.percent(city['anteil_versorgt'])} %",
-            delta=None
-            if ev.after is ev.before
-            else f"{format_number(city['anteil_versorgt'] - base['anteil_versorgt'], 1)} Prozentpunkte",
+            **(tables.metric_delta(change, 1, "Prozentpunkte") if change is not None else {}),
         )
         st.caption(tables.range_words(*share_range(city)))
     cols[2].metric(
@@ -72,57 +78,59 @@ def workspace() -> None:
         help=RANK_NOTE,
         border=True,
     )
-    if scenario.changes_crossings:
-        st.caption(
-            f"Elbquerungen im Szenario – neu: {len(scenario.crossings_added)}, gesperrt: "
-            f"{len(scenario.crossings_closed)}. Gehweg = {walk.label}."
-        )
     cols[3].metric(
         "Standorte neu / geschlossen",
         f"{len(scenario.added)} / {len(scenario.removed)}",
         border=True,
     )
-
-    with presentation.editing("schalter"):
-        click_col, candidate_col, transit_col, clear_col = st.columns(4)
-        click_col.toggle("Klick auf die Karte setzt Standort", **state.bind(state.CLICK_ADDS))
-        candidate_col.toggle(
-            "Kandidaten (Häuser Dritter) zeigen", **state.bind(state.SHOW_CANDIDATES)
+    if scenario.changes_crossings:
+        figure_area.caption(
+            f"Elbquerungen im Szenario – neu: {len(scenario.crossings_added)}, gesperrt: "
+            f"{len(scenario.crossings_closed)}. Gehweg = {walk.label}."
         )
-        transit_col.toggle("Bus & Bahn einbeziehen", **state.bind(state.SIM_TRANSIT))
-        clear_col.button(
-            "Szenario leeren",
-            disabled=scenario.is_empty,
-            on_click=simulation.set_scenario,
-            args=(Scenario(),),
-        )
-
     gain = transit_gain_cells(ev)
     limit = ev.scenario.transit.max_minutes
     if gain is not None:
-        st.metric(
+        figure_area.metric(
             f"neu in {format_number(limit)} min mit Bus & Bahn erreichbar",
             format_number(ev.newly_by_transit),
             help="Median der Reisezeit (zu Fuß + Bus & Bahn) über die Abfahrten im Zeitraum der Seite Bus & Bahn.",
             border=True,
         )
 
-    candidates = simulation.facility_candidates(pkg, ev.scenario)
-    layers = simulation.map_layers(
-        pkg,
-        ev,
-        candidates if st.session_state[state.SHOW_CANDIDATES] else None,
-        f"mit Bus & Bahn neu in {format_number(limit)} min",
-    )
-    base_map = layered_base(simulation.map_base(pkg), **map_widget.map_options())
-    # The Elbe with the scenario's crossings (switchable layer; closed bridges grey).
-    add_barrier(base_map, walk.barrier, closed_crossings(pkg.barrier, walk.barrier))
-    map_widget.show_layered_map(
-        base_map, layers, key="karte_simulation", on_click=simulation.click, height=620
-    )
-    sources.attribution()
-    if st.session_state[state.CLICK_ADDS] and not presentation.active():
-        st.caption("Klick in die Karte setzt einen neuen Standort; Zoom und Ausschnitt bleiben.")
+    with map_area:
+        with presentation.editing("schalter"):
+            click_col, candidate_col, transit_col, clear_col = st.columns(4)
+            click_col.toggle("Klick auf die Karte setzt Standort", **state.bind(state.CLICK_ADDS))
+            candidate_col.toggle(
+                "Kandidaten (Häuser Dritter) zeigen", **state.bind(state.SHOW_CANDIDATES)
+            )
+            transit_col.toggle("Bus & Bahn einbeziehen", **state.bind(state.SIM_TRANSIT))
+            clear_col.button(
+                "Szenario leeren",
+                disabled=scenario.is_empty,
+                on_click=simulation.set_scenario,
+                args=(Scenario(),),
+            )
+        candidates = simulation.facility_candidates(pkg, ev.scenario)
+        layers = simulation.map_layers(
+            pkg,
+            ev,
+            candidates if st.session_state[state.SHOW_CANDIDATES] else None,
+            f"mit Bus & Bahn neu in {format_number(limit)} min",
+        )
+        base_map = layered_base(simulation.map_base(pkg), **map_widget.map_options())
+        # The Elbe with the scenario's crossings (switchable layer; closed bridges grey).
+        add_barrier(base_map, walk.barrier, closed_crossings(pkg.barrier, walk.barrier))
+        map_widget.show_layered_map(
+            base_map, layers, key="karte_simulation", on_click=simulation.click, height=620
+        )
+        sources.attribution()
+        if st.session_state[state.CLICK_ADDS]:
+            st.caption(
+                "Klick in die Karte setzt einen neuen Standort; Zoom und Ausschnitt bleiben. "
+                "Ein Klick auf einen Punkt zeigt, was er ist."
+            )
 
     with presentation.editing("vorschlag"):
         siting_panels.proposal_panel(pkg, group)
@@ -130,10 +138,27 @@ def workspace() -> None:
         siting_panels.places_panel(scenario, ev, candidates)
 
     st.subheader("Wirkung je Stadtteil")
-    show_all = st.toggle("alle Stadtteile zeigen", value=False)
-    table = ev.table if show_all else ev.changed()
-    st.dataframe(tables.difference_table(table, group), hide_index=True, width="stretch")
-    st.caption(RANK_NOTE)
+    if ev.after is ev.before:
+        st.caption(
+            "Noch keine Änderung: Sobald ein Standort gesetzt oder geschlossen ist, steht hier "
+            "je Stadtteil, was sich ändert."
+        )
+    else:
+        show_all = st.toggle("alle Stadtteile zeigen", value=False)
+        table = ev.table if show_all else ev.changed()
+        if table.empty:
+            st.caption("Das Szenario ändert in keinem Stadtteil Versorgung oder Klasse.")
+        else:
+            st.dataframe(
+                tables.difference_table(table, group),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    name: st.column_config.TextColumn(width=px, pinned=name == "Stadtteil")
+                    for name, px in tables.DIFFERENCE_WIDTHS.items()
+                },
+            )
+        st.caption(RANK_NOTE)
 
     with presentation.editing("speichern"):
         siting_panels.save_and_share(scenario)

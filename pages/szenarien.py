@@ -116,7 +116,7 @@ with presentation.editing("austausch"):
     link_col, export_col, import_col = st.columns(3)
     if link_col.button("Link zum aktuellen Szenario", disabled=current.is_empty):
         try:
-            link_col.code(simulation.share_link(current), language=None)
+            link_col.code(simulation.share_link(current), language=None, wrap_lines=True)
         except ValueError as error:  # too large for a link: the file buttons are next to it
             link_col.warning(md(error))
     file_name = file_stem(current.name)

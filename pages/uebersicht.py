@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.format import format_value
 from indicators.registry import INDICATORS
 from maps.builders import classify_indicator, indicator_map
-from ui import data, map_widget, markup, router, sources, state
+from ui import data, map_widget, markup, presentation, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -19,8 +19,10 @@ st.markdown(
     f"Die {len(pkg.stadtteile)} Stadtteile im Überblick, Stand 31.12.{year}."
 )
 
+figure_area, map_area = presentation.figures_and_map()
 figures = ["einwohner", "senioren_65plus", "anteil_65plus", "begegnungsstaetten"]
-for column, indicator_id in zip(st.columns(len(figures)), figures, strict=True):
+columns = presentation.figure_columns(figure_area, len(figures))
+for column, indicator_id in zip(columns, figures, strict=True):
     indicator = INDICATORS[indicator_id]
     column.metric(
         indicator.label,
@@ -42,9 +44,10 @@ m = indicator_map(
     title=f"{share.label_with_unit} {year}",
     note="Punkte: offene Begegnungsstätten (Lage ungefähr). Klassen: Quantile.",
 )
-st.subheader(f"Anteil der Einwohner 65+ und offene Begegnungsstätten {year}")
-map_widget.show_map(m, key="karte_uebersicht")
-sources.attribution()
+with map_area:
+    st.subheader(f"Anteil der Einwohner 65+ und offene Begegnungsstätten {year}")
+    map_widget.show_map(m, key="karte_uebersicht")
+    sources.attribution()
 
 without = table[(table["begegnungsstaetten"] == 0) & (table["senioren_65plus"] > 0)]
 top = without.sort_values("senioren_65plus", ascending=False).head(5)

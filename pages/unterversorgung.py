@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.composite import COMPONENTS, explain
 from indicators.format import format_short
 from maps.access_maps import class_styling
-from maps.layers import add_barrier
+from maps.layers import add_barrier, barrier_legend
 from maps.scenario_maps import fill_data, layered_base, layers
 from ui import (
     analysis,
@@ -80,6 +80,7 @@ map_col, chart_col = st.columns([3, 2])
 with map_col:
     # Drawn once, recoloured in place: a weight slider keeps the planner's zoom.
     style = class_styling(pkg.stadtteile, ranking, 5, st.session_state[state.STADTTEIL])
+    style["legend"] = [*style["legend"], *barrier_legend(result.params.barrier)]
     base_map = layered_base(map_widget.area_base(pkg), **map_widget.map_options())
     add_barrier(base_map, result.params.barrier)  # coverage counts walks via bridges only
     clicked = map_widget.show_layered_map(
@@ -101,9 +102,13 @@ register.gap_caption(ranking, gaps)
 
 not_ranked = ranking[~ranking["gerankt"]]
 if len(not_ranked):
+    residents = data.indicator_table(pkg, res.year)["einwohner"]
     st.caption(
         "Nicht gerankt: "
-        + "; ".join(f"{markup.md(r.stadtteil)} ({r.grund})" for r in not_ranked.itertuples())
+        + "; ".join(
+            f"{markup.md(r.stadtteil)} ({tables.unranked_reason(r.grund, residents.get(nr))})"
+            for nr, r in zip(not_ranked.index, not_ranked.itertuples(), strict=True)
+        )
         + "."
     )
 
@@ -111,9 +116,9 @@ st.divider()
 nr = pickers.stadtteil_picker(pkg, "Warum? – Stadtteil erklären", clicked)
 if nr is None or nr not in ranked.index:
     if nr is not None:
-        st.info(
-            f"{pkg.stadtteile.at[nr, 'stadtteil']} ist nicht gerankt: {ranking.at[nr, 'grund']}."
-        )
+        residents = data.indicator_table(pkg, res.year)["einwohner"].get(nr)
+        reason = tables.unranked_reason(ranking.at[nr, "grund"], residents)
+        st.info(f"{markup.md(pkg.stadtteile.at[nr, 'stadtteil'])} ist nicht gerankt: {reason}.")
     st.stop()
 
 row = ranking.loc[nr]
@@ -125,7 +130,7 @@ with left:
     st.altair_chart(charts.contribution_chart(parts), width="stretch")
 with right:
     st.dataframe(
-        tables.german_table(parts, {"Score": 2, "Gewicht": 0, "Punkte": 1}).rename(
+        tables.german_table(parts, {"Score": 2, "Gewicht": 1, "Punkte": 1}).rename(
             columns={"Median": "Median aller gerankten", "Gewicht": "Gewicht (%)"}
         ),
         hide_index=True,

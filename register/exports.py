@@ -6,28 +6,19 @@ package's ``einrichtungen.csv`` (so the city can take the list back).
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
-from maps.layers import CATEGORY_STYLE
+from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH, PACKAGE_COLUMNS
 from register.changes import Change
 from register.effective import last_changed
-from report.exports import defuse_formulas, excel_csv, geopackage, xlsx
+from report.exports import defuse_formulas, excel_csv, facility_categories, geopackage, xlsx
+from report.qgis_styles import categorized, categorized_qml, write_layer_styles
 
-#: Columns of the package's ``einrichtungen.csv`` (data package README).
-PACKAGE_COLUMNS = [
-    "id", "typ", "name", "traeger", "strasse_hausnr", "plz", "stadtteil", "lat", "lon",
-    "lage_methode", "lage_genauigkeit_m", "lage_beleg", "lage_zusatzquelle", "stadtteil_nr",
-    "stadtteil_polygon", "stadtteil_abweichung", "kategorie", "oeffentlich", "in_betrieb",
-    "in_betrieb_grund", "stand", "quelle_url", "hinweis", "koordinaten_quelle",
-]  # fmt: skip
 #: Layer name in the GeoPackage.
 LAYER = "einrichtungen"
 
@@ -138,37 +129,7 @@ def xlsx_table(
 
 def qgis_style() -> str:
     """QML of the layer: points coloured by ``kategorie`` (the app's colour-blind-safe colours)."""
-    categories, symbols = [], []
-    for i, (code, label) in enumerate(CATEGORIES.items()):
-        hex_color = CATEGORY_STYLE.get(code, ("#555555", ""))[0].lstrip("#")
-        rgb = ",".join(str(int(hex_color[j : j + 2], 16)) for j in (0, 2, 4)) + ",255"
-        categories.append(
-            f'<category render="true" symbol="{i}" value={quoteattr(code)} '
-            f"label={quoteattr(label.split(' (')[0])}/>"
-        )
-        symbols.append(
-            f'<symbol type="marker" name="{i}" alpha="1" clip_to_extent="1" force_rhr="0">'
-            '<layer class="SimpleMarker" enabled="1" locked="0" pass="0"><Option type="Map">'
-            f'<Option name="color" type="QString" value="{rgb}"/>'
-            '<Option name="name" type="QString" value="circle"/>'
-            '<Option name="outline_color" type="QString" value="35,35,35,255"/>'
-            '<Option name="size" type="QString" value="3.2"/>'
-            f'</Option><prop k="color" v="{rgb}"/><prop k="name" v="circle"/>'
-            '<prop k="outline_color" v="35,35,35,255"/><prop k="size" v="3.2"/>'
-            "</layer></symbol>"
-        )
-    return (
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-        '<qgis version="3.28.0" styleCategories="Symbology|Labeling">'
-        '<renderer-v2 type="categorizedSymbol" attr="kategorie" symbollevels="0" '
-        'enableorderby="0" forceraster="0">'
-        f"<categories>{''.join(categories)}</categories>"
-        f"<symbols>{''.join(symbols)}</symbols>"
-        "</renderer-v2>"
-        '<labeling type="simple"><settings><text-style fieldName="name" fontSize="8"/>'
-        "</settings></labeling>"
-        "</qgis>"
-    )
+    return categorized_qml("kategorie", facility_categories(), "marker", label_field="name")
 
 
 def geopackage_with_style(facilities: gpd.GeoDataFrame, changes: Sequence[Change] = ()) -> bytes:
@@ -181,41 +142,18 @@ def geopackage_with_style(facilities: gpd.GeoDataFrame, changes: Sequence[Change
     last = last_changed(changes)
     layer["zuletzt_geaendert"] = [last.get(i, "Datenpaket") for i in layer["id"]]
     data = geopackage({LAYER: layer.reset_index(drop=True)})
+    style = categorized(
+        LAYER,
+        "kategorie",
+        facility_categories(),
+        "marker",
+        "Einrichtungen nach Kategorie (Begegnungsatlas)",
+        label_field="name",
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "einrichtungen.gpkg"
         path.write_bytes(data)
-        conn = sqlite3.connect(path)
-        try:
-            geometry_column = conn.execute(
-                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (LAYER,)
-            ).fetchone()[0]
-            conn.execute(
-                """CREATE TABLE layer_styles (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
-                    f_table_schema TEXT(256), f_table_name TEXT(256),
-                    f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
-                    styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30),
-                    ui TEXT(30), update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"""
-            )
-            conn.execute(
-                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
-                "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description) "
-                "VALUES ('', '', ?, ?, ?, ?, '', 1, ?)",
-                (
-                    LAYER,
-                    geometry_column,
-                    "Begegnungsatlas",
-                    qgis_style(),
-                    "Einrichtungen nach Kategorie (Begegnungsatlas)",
-                ),
-            )
-            conn.execute(
-                "INSERT INTO gpkg_contents (table_name, data_type, identifier) "
-                "VALUES ('layer_styles', 'attributes', 'layer_styles')"
-            )
-            conn.commit()
-        finally:
-            conn.close()
+        write_layer_styles(path, [style])
         return path.read_bytes()
 
 

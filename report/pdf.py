@@ -43,6 +43,7 @@ from indicators.composite import (
     reason_line,
     shared_rank_text,
 )
+from indicators.format import format_short
 from indicators.table import base_frame, city_row, meeting_place_counts
 from maps.sheets import coverage_sheet, datenstand, scenario_sheet, underserved_sheet
 from register.completeness import new_site_warnings, result_gaps
@@ -274,6 +275,21 @@ def _city(ctx: _Context) -> pd.Series:
     return city_row(base_frame(package.statistik, year, meeting_place_counts(package))).iloc[0]
 
 
+def _share_of_residents(ctx: _Context) -> float:
+    """The target group per 100 residents, like the indicators.
+
+    Summed over the Stadtteile where the group's count is published, so page and report
+    show the same share.
+    """
+    stat = ctx.package.statistik
+    stat = stat[stat["jahr"] == ctx.result.year]
+    published = stat[ctx.group.column].notna() & stat["einwohner"].notna()
+    residents = stat.loc[published, "einwohner"].sum()
+    return (
+        stat.loc[published, ctx.group.column].sum() / residents * 100 if residents else float("nan")
+    )
+
+
 def _unlocated_text(n: int) -> str:
     if not n:
         return ""
@@ -295,7 +311,7 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
         [
             ctx.group.label,
             num(cov["zielgruppe"]),
-            f"{pct(cov['zielgruppe'] / residents * 100)} aller Einwohner" if residents else "",
+            f"{pct(_share_of_residents(ctx))} der Einwohner" if residents else "",
         ],
         [f"Gezählte offene {many}", num(cov["einrichtungen"]), _unlocated_text(n_unlocated)],
         [
@@ -803,11 +819,14 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
     return flow
 
 
-def _groups_in_words(weights: dict[str, float]) -> str:
+def _groups_in_words(weights: dict[str, float], plain: bool = False) -> str:
     groups: dict[str, list[str]] = {}
     for comp in COMPONENTS:
         if weights[comp.key] > 0:
-            groups.setdefault(comp.group, []).append(comp.label)
+            label = comp.label
+            if plain:  # no method abbreviations for the Seniorenbeirat
+                label = label.replace(" (E2SFCA)", " im Einzugsbereich")
+            groups.setdefault(comp.group, []).append(label)
     return "; ".join(f"{group}: {', '.join(labels)}" for group, labels in groups.items())
 
 
@@ -831,9 +850,9 @@ def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
         f"<b>Wo die {esc(ctx.noun)} wohnen:</b> Einwohner jeder bewohnten 100-m-Zelle des Zensus "
         "2022, aufgeteilt nach dem Anteil der Zielgruppe im Stadtteil (das Gitter kennt kein "
         "Alter); jeder Stadtteil ergibt so seine amtliche Zahl.",
-        f"<b>Wege:</b> {esc(res.after.params.label)} (Umwegfaktor {num(p.detour, 2)}) – es gibt "
+        f"<b>Wege:</b> {esc(res.after.params.label)} (Umwegfaktor {format_short(p.detour)}) – es gibt "
         f"kein Wegenetz.{esc(ELBE_NOTE) if res.after.params.barrier else ''} "
-        f"Gehtempo {num(p.speed_mps, 1)} m pro Sekunde. Versorgt heißt: höchstens {ctx.walk} m "
+        f"Gehtempo {format_short(p.speed_mps)} m pro Sekunde. Versorgt heißt: höchstens {ctx.walk} m "
         f"Fußweg (etwa {num(minutes_walk)} Minuten).",
         f"<b>Gezählt werden</b> offene {esc(many)} der Art „{esc(counted)}“ – {restricted}, "
         f"{unclear}.",
@@ -843,7 +862,7 @@ def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
         "daraus ergibt sich die Spanne. Sie gilt für die erfassten Einrichtungen – die Liste ist "
         "nicht vollständig.",
         "<b>Unterversorgungsindex:</b> verbindet "
-        f"{esc(_groups_in_words(scenario.weight_map))}. Jede Größe wird an festen Eckwerten "
+        f"{esc(_groups_in_words(scenario.weight_map, ctx.plain))}. Jede Größe wird an festen Eckwerten "
         "gemessen (0 = kein Bedarf, 1 = voller Bedarf), nicht am Vergleich der Stadtteile; so "
         "ändert sich der Index eines Stadtteils nur, wenn sich seine eigenen Werte ändern. Der "
         "Index ist ihr gewichteter Mittelwert mal 100. Gewichtung "
@@ -905,9 +924,9 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
         ["Einrichtungen mit unklarem Betrieb mitgezählt", yes(sel.include_unclear)],
         ["Schwelle fußläufig (Gehweg)", f"{num(p.max_walk_m)} m"],
         ["Gehweg", res.after.params.label],
-        ["Umwegfaktor (Gehweg = Luftlinie × Faktor)", num(p.detour, 2)],
+        ["Umwegfaktor (Gehweg = Luftlinie × Faktor)", format_short(p.detour)],
         *_crossing_rows(scenario),
-        ["Gehtempo", f"{num(p.speed_mps, 2)} m/s"],
+        ["Gehtempo", f"{format_short(p.speed_mps)} m/s"],
         ["Einzugsbereich E2SFCA (Gauß-Gewichtung)", f"{num(p.catchment_m)} m"],
         ["Mindestgröße für die Rangfolge", f"{num(scenario.min_people)} Personen"],
         [
@@ -974,7 +993,7 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
             ["Nur barrierefreie Haltestellen", yes(t.wheelchair_only)],
             [
                 "Gehtempo und Umwegfaktor",
-                f"wie zu Fuß ({num(p.speed_mps, 2)} m/s; {num(p.detour, 2)})",
+                f"wie zu Fuß ({format_short(p.speed_mps)} m/s; {format_short(p.detour)})",
             ],
         ]
         if travel is not None:

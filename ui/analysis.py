@@ -98,6 +98,7 @@ def sidebar_controls() -> None:
         st.multiselect(
             "Einrichtungen, die zählen",
             list(CATEGORIES),
+            select_all=False,  # Streamlit's "Select all" is English
             format_func=CATEGORIES.get,
             placeholder="Kategorien wählen …",
             **state.bind(state.SITE_CATEGORIES),

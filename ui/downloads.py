@@ -12,8 +12,8 @@ import streamlit as st
 
 from geo.gtfs import WEEKDAYS
 from geo.package import DataPackage
-from indicators.format import format_number
-from report.exports import excel_csv, geopackage, result_layers, result_tables, xlsx
+from indicators.format import format_number, format_short
+from report.exports import analysis_geopackage, excel_csv, result_tables, xlsx
 from scenarios.model import Scenario
 from scenarios.result import Result
 
@@ -40,7 +40,7 @@ def _csv_files(_pkg: DataPackage, _res: Result, key: tuple) -> dict[str, bytes]:
 
 @st.cache_data(max_entries=2, show_spinner="GeoPackage wird erstellt …")
 def _geopackage(_pkg: DataPackage, _res: Result, key: tuple) -> bytes:
-    return geopackage(result_layers(_pkg, _res))
+    return analysis_geopackage(_pkg, _res)
 
 
 def workbook(pkg: DataPackage, res: Result) -> bytes:
@@ -65,7 +65,7 @@ def caption(scenario: Scenario, with_transit: bool, target_label: str) -> str:
         f"Stand 31.12.{scenario.year}",
         f"Zielgruppe {target_label}",
         f"Gehdistanz {format_number(p.max_walk_m)} m",
-        f"Umwegfaktor {format_number(p.detour, 2)}",
+        f"Umwegfaktor {format_short(p.detour)}",
     ]
     if with_transit:
         t = scenario.transit

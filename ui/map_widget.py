@@ -7,19 +7,41 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.package import DataPackage
+from indicators.composite import MIN_PEOPLE
+from maps.base import LabelOrder
 from maps.scenario_maps import BaseData, base_data
-from ui import presentation, state
+from ui import data, presentation, state
 
 MAP_HEIGHT = 640
 
 
 def map_options() -> dict:
-    """Basemap, labels and type size for the map builders, from the sidebar and mode."""
+    """Basemap, labels and type size for the map builders, from the sidebar and mode.
+
+    Names are placed most residents first (latest year of the package), so a populated
+    Stadtteil always gets its name before an industrial or forest area; every Stadtteil
+    with enough older people to be ranked by the index is named (:func:`label_order`).
+    """
     return {
         "basemap": st.session_state[state.BASEMAP],
         "labels": st.session_state[state.LABELS],
         "large": presentation.active(),
+        "label_order": label_order(data.package()),
     }
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _label_order(_package: DataPackage, version: str) -> LabelOrder:
+    table = data.indicator_table(_package, max(_package.years))
+    seniors = table["senioren_65plus"]
+    # The Stadtteile the index ranks with its default rule carry a name on every map.
+    essential = frozenset(map(str, seniors.index[seniors >= MIN_PEOPLE]))
+    return LabelOrder(table["einwohner"], essential)
+
+
+def label_order(pkg: DataPackage) -> LabelOrder:
+    """Names by residents (the package's latest year); the ranked Stadtteile always named."""
+    return _label_order(pkg, pkg.version)
 
 
 def show_map(
@@ -43,6 +65,8 @@ def show_map(
     dict or None
         The component's return value (only ``last_clicked`` when clickable).
     """
+    if clickable:
+        no_double_click_zoom(m)
     return st_folium(
         m,
         key=key,
@@ -50,6 +74,11 @@ def show_map(
         use_container_width=True,
         returned_objects=["last_clicked"] if clickable else [],
     )
+
+
+def no_double_click_zoom(m: folium.Map) -> None:
+    """On a map whose clicks mean something, a double click must not also zoom in."""
+    m.options["double_click_zoom"] = False
 
 
 def show_layered_map(
@@ -93,6 +122,7 @@ def show_layered_map(
         if position is not None and on_click is not None:
             on_click(*position)
 
+    no_double_click_zoom(base)
     return st_folium(
         base,
         key=key,

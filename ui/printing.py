@@ -27,14 +27,23 @@ SHEETS = {
 }
 
 
+#: Resolution of the PNG download (print quality) and of the preview on the page.
+PRINT_DPI = 300
+PREVIEW_DPI = 110
+
+
 @st.cache_data(max_entries=12, show_spinner="Karte wird gezeichnet …")
-def _render(_package: DataPackage, key: tuple, _build) -> tuple[bytes, bytes]:
+def _render(_package: DataPackage, key: tuple, _build) -> tuple[bytes, bytes, bytes]:
     figure = _build()
-    return figure_bytes(figure, "png", dpi=110), figure_bytes(figure, "pdf")
+    return (
+        figure_bytes(figure, "png", dpi=PREVIEW_DPI),
+        figure_bytes(figure, "png", dpi=PRINT_DPI),
+        figure_bytes(figure, "pdf"),
+    )
 
 
-def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes] | None:
-    """PNG (preview resolution) and PDF bytes of a map sheet; None if it needs a scenario."""
+def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes, bytes] | None:
+    """Preview PNG, print PNG (300 dpi) and PDF of a map sheet; None if it needs a scenario."""
     year = st.session_state[state.YEAR]
     res = analysis.result(pkg)
     result = res.before

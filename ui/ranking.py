@@ -52,7 +52,7 @@ def why_figures(row: pd.Series, n_ranked: int, flagged: bool) -> None:
     cols[2].metric("Unterversorgung", row["klasse_text"], border=True)
     cols[3].metric(
         "Rang bei anderen Gewichten",
-        f"{format_number(row['rang_p05'])}–{format_number(row['rang_p95'])}",
+        tables.rank_interval(row["rang_p05"], row["rang_p95"]),
         help="5.–95. Perzentil bei zufällig veränderten Gewichten: eine schmale Spanne heißt, "
         "das Ergebnis ist stabil.",
         border=True,

@@ -7,6 +7,8 @@ read the widgets, call it and show the German messages.
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 from dataclasses import replace
 
 import folium
@@ -17,7 +19,7 @@ from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from geo.package import DataPackage
 from geo.uploads import MAX_BYTES, format_mb, validate
 from indicators.composite import shared_rank_text
-from indicators.format import format_coordinates, format_number
+from indicators.format import count_text, format_coordinates, format_number
 from maps.builders import facility_map
 from register import exports
 from register.changes import (
@@ -33,6 +35,9 @@ from register.effective import records_of, undone_by
 from register.merge import plan_import
 from register.store import RegisterStore
 from ui import map_widget, markup, state
+from ui.inputs import german_number
+
+LOGGER = logging.getLogger("begegnungsatlas")
 
 #: Text fields of the form (field → help).
 TEXT_FIELDS = ("name", "typ", "traeger", "strasse_hausnr", "plz", "oeffnungstage", "stand",
@@ -43,6 +48,23 @@ CODE_FIELDS = {"kategorie": CATEGORIES, "oeffentlich": OEFFENTLICH, "in_betrieb"
 def key(fid: str | None, version: int, name: str) -> str:
     """Widget key of a form field (a fresh set per facility and version)."""
     return f"{state.REG_FORM}_{fid or 'neu'}_{version}_{name}"
+
+
+def unreachable(error: Exception) -> str:
+    """German notice for a register that cannot be read – without paths or library text.
+
+    Our own messages (ValueError) are kept, with paths and database addresses cut out; the
+    full error goes to the server log.
+    """
+    LOGGER.warning("Einrichtungsregister nicht erreichbar: %s", error)
+    detail = str(error) if isinstance(error, ValueError) else ""
+    detail = re.sub(r"[A-Za-z][\w+.-]*://\S+|(?<![\w.])/[^\s,;:]+", "…", detail).strip()
+    return (
+        "Das Einrichtungsregister ist nicht erreichbar"
+        + (f": {markup.md(detail)}" if detail else ".")
+        + " Ort und Zugang stehen auf der Seite Daten unter „Über diese Installation“; die "
+        "Einzelheiten im Protokoll des Servers."
+    )
 
 
 def unplaced(pkg: DataPackage) -> pd.DataFrame:
@@ -63,7 +85,8 @@ def tasks(pkg: DataPackage) -> None:
         for _, r in todo.iterrows()
     ]
     st.warning(
-        f"**Aufgaben: {len(todo)} Einrichtung(en) ohne Lage.** Sie fehlen in allen "
+        f"**Aufgaben: {count_text(len(todo), 'Einrichtung', 'Einrichtungen')} ohne Lage.** Sie "
+        "fehlen in allen "
         "Entfernungsrechnungen; Lage auf der Karte setzen.\n\n" + "\n".join(lines),
         icon=":material/location_off:",
     )
@@ -162,15 +185,31 @@ def edit_form(
         right.text_input(FIELDS["in_betrieb_grund"], key=k("in_betrieb_grund"))
         st.markdown("**Lage** – auf der Karte klicken (± 10 m, vom Amt gesetzt) oder eingeben")
         a, b, c, d = st.columns(4)
-        a.number_input("Breitengrad (WGS84)", format="%.6f", step=0.0001, key=k("lat"))
-        b.number_input("Längengrad (WGS84)", format="%.6f", step=0.0001, key=k("lon"))
-        c.number_input("Lage ± m", min_value=0.0, step=5.0, key=k("lage_genauigkeit_m"))
+        german_number(
+            a,
+            "Breitengrad (WGS84)",
+            k("lat"),
+            6,
+            min_value=-90,
+            max_value=90,
+            placeholder="z. B. 52,1294",
+        )
+        german_number(
+            b,
+            "Längengrad (WGS84)",
+            k("lon"),
+            6,
+            min_value=-180,
+            max_value=180,
+            placeholder="z. B. 11,6291",
+        )
+        german_number(c, "Lage ± m", k("lage_genauigkeit_m"), 0, min_value=0)
         d.selectbox(
             FIELDS["lage_methode"], list(LAGE_METHODE), format_func=LAGE_METHODE.get,
             key=k("lage_methode"),
         )  # fmt: skip
         lat, lon = st.session_state.get(k("lat")), st.session_state.get(k("lon"))
-        if lat is not None and lon is not None:  # the inputs can only show a decimal point
+        if lat is not None and lon is not None:
             st.caption(f"Lage: {format_coordinates(lat, lon)}")
         a, b = st.columns(2)
         a.text_input(FIELDS["stand"], key=k("stand"))
@@ -280,7 +319,7 @@ def conflict_panel(store: RegisterStore, base: DataPackage) -> None:
 def history_panel(store: RegisterStore, base: DataPackage, fid: str, version: int) -> None:
     """History of one facility with undo (a new, traceable change)."""
     changes = store.history(fid)
-    st.subheader(f"Verlauf ({len(changes)} Änderungen)")
+    st.subheader(f"Verlauf ({count_text(len(changes), 'Änderung', 'Änderungen')})")
     if not changes:
         st.caption("Unverändert wie im Datenpaket (Version 0).")
         return
@@ -355,7 +394,9 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
         a, b = st.columns(2)
         author = a.text_input("Autor/in", value=st.session_state[state.REG_AUTHOR])
         reason = b.text_input("Grund", value=f"Abgleich mit {plan.source}")
-        go = st.form_submit_button(f"{len(chosen)} Zeile(n) übernehmen", type="primary")
+        go = st.form_submit_button(
+            f"{count_text(len(chosen), 'Zeile', 'Zeilen')} übernehmen", type="primary"
+        )
     if not go:
         return
     try:
@@ -366,7 +407,7 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
         return
     st.session_state[state.REG_AUTHOR] = author
     st.session_state[state.REG_MESSAGE] = (
-        f"Import: {len(stored)} Änderung(en) in einem Schritt gespeichert."
+        f"Import: {count_text(len(stored), 'Änderung', 'Änderungen')} in einem Schritt gespeichert."
     )
     st.rerun()
 
@@ -403,7 +444,9 @@ def completeness_panel(pkg: DataPackage, store: RegisterStore, *, editable: bool
         return
     with st.form("soll_form"):
         a, b, c, d, e = st.columns([2, 1, 2, 2, 2])
-        typ = a.selectbox("Art", sorted(set(table["typ"])), accept_new_options=True)
+        typ = a.selectbox("Art", sorted(set(table["typ"])))
+        # A new type in a field of its own: Streamlit's "Add: …" of a free selectbox is English.
+        new_type = a.text_input("oder neue Art", placeholder="z. B. Bürgerhaus")
         count = b.number_input("erwartet", 0, 10_000, step=1)
         author = c.text_input("Autor/in", value=st.session_state[state.REG_AUTHOR])
         reason = d.text_input("Grund", placeholder="z. B. Förderliste 2025")
@@ -411,7 +454,11 @@ def completeness_panel(pkg: DataPackage, store: RegisterStore, *, editable: bool
         if st.form_submit_button("Erwartete Anzahl speichern"):
             try:
                 store.set_expected(
-                    typ or "", int(count), author=author, reason=reason, source=source
+                    " ".join(new_type.split()) or typ or "",
+                    int(count),
+                    author=author,
+                    reason=reason,
+                    source=source,
                 )
             except ValueError as error:
                 st.error(markup.md(error))
@@ -450,10 +497,10 @@ def gap_caption(ranking: pd.DataFrame, gaps: pd.DataFrame) -> None:
         for nr, reason in flagged["datenluecke_grund"].items()
     ]
     st.caption(
-        f"⚠ Datenlücke bei {len(flagged)} Stadtteil(en) – ihre Versorgungswerte beruhen auf "
-        "Einrichtungen ohne Lage oder mit einer Lageunsicherheit über der Gehdistanz; in "
-        "Klammern der Anteil fußläufig Versorgter, je nachdem wo die Einrichtung liegt (mit den "
-        "erfassten Einrichtungen): "
+        f"⚠ Datenlücke bei {count_text(len(flagged), 'Stadtteil', 'Stadtteilen')} – ihre "
+        "Versorgungswerte beruhen auf Einrichtungen ohne Lage oder mit einer Lageunsicherheit "
+        "über der Gehdistanz; in Klammern der Anteil fußläufig Versorgter, je nachdem wo die "
+        "Einrichtung liegt (mit den erfassten Einrichtungen): "
         + "; ".join(parts)
         + ". Lagen auf der Seite „Einrichtungen pflegen“ ergänzen."
     )

@@ -12,6 +12,7 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.areas import stadtteil_at
+from geo.barrier import closed_crossings
 from geo.package import DataPackage
 from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
@@ -226,9 +227,12 @@ def warn(text: str) -> None:
 
 
 def show_warnings() -> None:
-    """Show and forget the warnings of :func:`warn`."""
+    """Show and forget the warnings of :func:`warn` – as toasts.
+
+    A toast neither pushes the map down nor stays on the page after later clicks.
+    """
     for text in st.session_state[state.SIM_WARNINGS]:
-        st.warning(text, icon=":material/wrong_location:")
+        st.toast(text, icon=":material/wrong_location:", duration="long")
     st.session_state[state.SIM_WARNINGS] = ()
 
 
@@ -237,8 +241,9 @@ def click(lon: float, lat: float) -> None:
 
     The position is checked before anything changes (outside the city, duplicate, full
     scenario); a refused click leaves the scenario as it was and shows a German warning.
+    Clicks work in presentation mode too (the page says so): only the switch decides.
     """
-    if not st.session_state[state.CLICK_ADDS] or st.session_state.get(state.PRESENTATION):
+    if not st.session_state[state.CLICK_ADDS]:
         return
     add(lon, lat, "karte")
 
@@ -436,7 +441,10 @@ def store() -> ScenarioStore:
 
 
 def share_link(scenario: Scenario) -> str:
-    """Put the scenario into the URL (``?szenario=…``) and return the query string.
+    """Put the scenario into the URL (``?szenario=…``) and return the whole link.
+
+    The link is the address of this page as the browser has it (host and path), so it can
+    be pasted into a mail as it is.
 
     Raises
     ------
@@ -446,7 +454,13 @@ def share_link(scenario: Scenario) -> str:
     value = to_url_param(scenario)
     st.query_params[LINK_PARAM] = value
     st.session_state[state.APPLIED_LINK] = value
-    return f"?{LINK_PARAM}={value}"
+    return f"{page_address()}?{LINK_PARAM}={value}"
+
+
+def page_address() -> str:
+    """``scheme://host/path`` of the page in the browser (without query); "" if unknown."""
+    url = getattr(st.context, "url", None) or ""
+    return url.split("?", 1)[0].split("#", 1)[0]
 
 
 def load_from_link(pkg: DataPackage) -> None:
@@ -520,6 +534,7 @@ def map_layers(
             proposal_taken=None if shown is None else shown[1],
             transit_gain=transit_gain_cells(ev),
             transit_label=transit_label,
+            closed=closed_crossings(pkg.barrier, ev.after.params.barrier),
         )
         stored = (key, data)
         st.session_state[state.SIM_LAYERS] = stored

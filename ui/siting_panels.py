@@ -9,13 +9,14 @@ import streamlit as st
 from geo.crs import to_wgs84
 from geo.demand import TargetGroup
 from geo.package import DataPackage
-from geo.siting import MAX_K
+from geo.siting import MAX_K, gap_text
 from indicators.format import format_coordinates, format_number
 from scenarios.exchange import to_json
 from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
 from scenarios.result import Result
 from ui import charts, data, pickers, simulation, state
+from ui.inputs import german_number
 from ui.markup import md
 from ui.tables import german_table, labelled
 
@@ -60,6 +61,7 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
         st.multiselect(
             "Bestehende Einrichtungen schließen (was wäre, wenn …)",
             list(existing.index),
+            select_all=False,  # Streamlit's "Select all" is English
             format_func=lambda i: existing.get(i, i),
             placeholder="Einrichtungen wählen …",
             key=state.CLOSE_PICK,
@@ -110,6 +112,7 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
         st.multiselect(
             "Brücken sperren",
             walkable,
+            select_all=False,  # Streamlit's "Select all" is English
             placeholder="Brücken wählen …",
             key=state.CROSSING_CLOSE_PICK,
             on_change=simulation.close_crossings,
@@ -130,12 +133,14 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
         name = name_col.text_input(
             "Name", value="Neue Brücke", max_chars=80, key=state.CROSSING_NEW_NAME
         )
-        lat = lat_col.number_input(
-            "Breitengrad", value=None, format="%.5f", step=0.001, key=state.CROSSING_NEW_LAT
-        )
-        lon = lon_col.number_input(
-            "Längengrad", value=None, format="%.5f", step=0.001, key=state.CROSSING_NEW_LON
-        )
+        lat = german_number(
+            lat_col, "Breitengrad", state.CROSSING_NEW_LAT, 5, min_value=-90, max_value=90,
+            placeholder="z. B. 52,1294",
+        )  # fmt: skip
+        lon = german_number(
+            lon_col, "Längengrad", state.CROSSING_NEW_LON, 5, min_value=-180, max_value=180,
+            placeholder="z. B. 11,6427",
+        )  # fmt: skip
         crossing = None
         if lat is not None and lon is not None:
             crossing = NewCrossing(" ".join(name.split()) or "Neue Brücke", lon, lat)
@@ -167,6 +172,7 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
         st.multiselect(
             "nur in diesen Stadtteilen (leer = alle)",
             list(pkg.stadtteile.index),
+            select_all=False,  # Streamlit's "Select all" is English
             format_func=pickers.stadtteil_label(pkg),
             placeholder="alle Stadtteile",
             **state.bind(state.OPT_STADTTEILE),
@@ -175,11 +181,24 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
         if shown is None:
             return
         proposal, taken = shown
-        st.info(
-            "Der Vorschlag ist auf der Karte eingezeichnet (nummerierte Kreise, gestrichelt) "
-            "und noch nicht im Szenario. Einzeln oder alle übernehmen:",
-            icon=":material/map:",
-        )
+        if all(taken):
+            st.success(
+                "Alle vorgeschlagenen Standorte sind übernommen und im Szenario (auf der Karte "
+                "als neue Standorte).",
+                icon=":material/check_circle:",
+            )
+        elif any(taken):
+            st.info(
+                f"{sum(taken)} von {len(taken)} vorgeschlagenen Standorten sind übernommen; die "
+                "übrigen sind auf der Karte gestrichelt eingezeichnet und noch nicht im Szenario.",
+                icon=":material/map:",
+            )
+        else:
+            st.info(
+                "Der Vorschlag ist auf der Karte eingezeichnet (nummerierte Kreise, gestrichelt) "
+                "und noch nicht im Szenario. Einzeln oder alle übernehmen:",
+                icon=":material/map:",
+            )
         for i, (row, done) in enumerate(zip(proposal.sites.itertuples(), taken, strict=True)):
             text, button = st.columns([5, 1])
             text.write(
@@ -218,8 +237,7 @@ def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
             "mittlerer Gehweg danach", f"{format_number(result.objective)} m", border=True
         )
     cols[1].metric("Status", result.status, border=True)
-    gap = "–" if pd.isna(result.gap) else f"{format_number(result.gap * 100, 2)} %"
-    cols[2].metric("Optimalitätslücke", gap, border=True)
+    cols[2].metric("Optimalitätslücke", gap_text(result.gap), border=True)
     cols[3].metric("Rechenzeit", f"{format_number(result.seconds, 2)} s", border=True)
     st.caption(
         f"Verfahren: {result.method}. Gehweg = {proposal.walk_label}; bestehende Standorte bleiben."
@@ -287,7 +305,7 @@ def save_and_share(scenario: Scenario) -> None:
             st.error(md(error))
     if button_col.button("Link erzeugen", disabled=scenario.is_empty):
         try:
-            st.code(simulation.share_link(scenario), language=None)
+            st.code(simulation.share_link(scenario), language=None, wrap_lines=True)
             st.caption(
                 "Der Link steht jetzt auch in der Adresszeile des Browsers; er enthält das ganze "
                 "Szenario."

@@ -14,6 +14,7 @@ from geo.sources import ATTRIBUTION
 from indicators.format import format_number
 from register.db import DB_ENV
 from register.db import FILE_NAME as DB_FILE_NAME
+from report.wording import data_notes
 from scenarios.store import STORE_ENV, store_dir
 from ui.errors import DEBUG_ENV
 from ui.markup import md
@@ -35,9 +36,10 @@ def datenstand(pkg: DataPackage) -> None:
   {facility_text}; Lagen ungefähr (Radius je Eintrag)
 """
     )
-    if pkg.notes:
-        with st.expander(f"Hinweise zur Datenqualität ({len(pkg.notes)})"):
-            for note in pkg.notes:
+    notes = data_notes(pkg.notes, plain=False)  # the wording of the report, not raw messages
+    if notes:
+        with st.expander(f"Hinweise zur Datenqualität ({len(notes)})"):
+            for note in notes:
                 st.markdown(f"- {md(note)}")
 
 
@@ -52,7 +54,11 @@ def about(pkg: DataPackage) -> None:
         if os.environ.get(DB_ENV, "").strip()
         else f"SQLite-Datei `{DB_FILE_NAME}` im Szenario-Ordner"
     )
-    with st.expander("Über diese Installation (für die Administration)", icon=":material/info:"):
+    # The container's key marks the one place of paths for the tests of planner text.
+    with (
+        st.container(key="installation"),
+        st.expander("Über diese Installation (für die Administration)", icon=":material/info:"),
+    ):
         st.markdown(
             f"""
 - Datenpaket: `{pkg.root}` – Umgebungsvariable `{DATA_ENV}`; Version `{pkg.version}`

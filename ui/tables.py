@@ -7,7 +7,7 @@ import pandas as pd
 from geo.access_kernel import WalkParams
 from geo.demand import TargetGroup
 from indicators.composite import shared_rank_text
-from indicators.format import format_bool, format_number
+from indicators.format import format_change, format_number
 from indicators.registry import INDICATORS
 
 
@@ -191,48 +191,93 @@ def coverage_table(
     )  # fmt: skip
 
 
+def rank_interval(low: float, high: float) -> str:
+    """The 5–95 % rank interval: ``"2–5"``, or ``"stets 1"`` when it is one rank."""
+    lo, hi = format_number(low, missing="–"), format_number(high, missing="–")
+    return f"stets {lo}" if lo == hi else f"{lo}–{hi}"
+
+
+def unranked_reason(reason: str, residents: float | None) -> str:
+    """Why a Stadtteil is not ranked: "keine Einwohner" where nobody lives there.
+
+    Otherwise the index's reason (e.g. an unpublished number, too few people).
+    """
+    if residents is not None and not pd.isna(residents) and residents == 0:
+        return "keine Einwohner"
+    return str(reason)
+
+
+def metric_delta(value: float | None, decimals: int = 0, unit: str = "") -> dict:
+    """``st.metric`` arguments for a change: German text, arrow and colour from its sign.
+
+    Streamlit reads the direction from a leading ASCII minus, which German text does not
+    have (``−0,2``); so arrow and colour are set explicitly: up and green for a gain, down
+    and red for a loss, none for no change.
+    """
+    text = format_change(value, decimals)
+    direction = "up" if text.startswith("+") else "down" if text.startswith("−") else "off"
+    colors = {"up": "green", "down": "red", "off": "gray"}
+    return {
+        "delta": f"{text} {unit}".strip(),
+        "delta_arrow": direction,
+        "delta_color": colors[direction],
+    }
+
+
+def _before_after(before: object, after: object) -> str:
+    before, after = str(before), str(after)
+    return before if before == after else f"{before} → {after}"
+
+
 def difference_table(table: pd.DataFrame, group: TargetGroup) -> pd.DataFrame:
-    """Scenario effect per Stadtteil with German headings and numbers."""
-    out = german_table(
-        table,
-        {"zielgruppe": 0, "versorgt_vorher": 0, "versorgt_nachher": 0, "neu_versorgt": 0,
-         "index_vorher": 1, "index_nachher": 1},
-    )  # fmt: skip
-    for when in ["vorher", "nachher"]:
-        out[f"anteil_{when}"] = [
-            share_cell(v, lo, hi)
-            for v, lo, hi in zip(
-                table[f"anteil_{when}"],
-                table[f"anteil_{when}_min"],
-                table[f"anteil_{when}_max"],
-                strict=True,
-            )
-        ]
-    for column in ["rang_vorher", "rang_nachher"]:
-        out[column] = [str(v) if pd.notna(v) else "–" for v in table[column]]
-    if "klasse_geaendert" in out:
-        out["klasse_geaendert"] = [format_bool(v) for v in table["klasse_geaendert"]]
-    out = out.drop(
-        columns=[c for c in out.columns if c.endswith(("_min", "_max")) or c == "index_geaendert"]
+    """Scenario effect per Stadtteil: one column per figure, "vorher → nachher".
+
+    Compact enough to show whole at 1280 pixels: the Stadtteil, the target group, the
+    people within walking distance with the change (signed), the share with the range
+    after the change, the index, rank and class (one value where nothing changed).
+    """
+    rank = (
+        ["–" if pd.isna(v) else str(int(v)) for v in table["rang_vorher"]],
+        ["–" if pd.isna(v) else str(int(v)) for v in table["rang_nachher"]],
     )
-    return out.reset_index(names="Nr.").rename(
-        columns={
-            "stadtteil": "Stadtteil",
-            "zielgruppe": group.label,
-            "versorgt_vorher": "versorgt vorher",
-            "versorgt_nachher": "versorgt nachher",
-            "neu_versorgt": "neu versorgt",
-            "anteil_vorher": f"Anteil vorher ({RANGE_WORDS})",
-            "anteil_nachher": f"Anteil nachher ({RANGE_WORDS})",
-            "index_vorher": "Index vorher",
-            "index_nachher": "Index nachher",
-            "rang_vorher": "Rang vorher",
-            "rang_nachher": "Rang nachher",
-            "klasse_vorher": "Klasse vorher",
-            "klasse_nachher": "Klasse nachher",
-            "klasse_geaendert": "Klasse geändert",
+    out = pd.DataFrame(
+        {
+            "Nr.": table.index,
+            "Stadtteil": table["stadtteil"].astype(str),
+            group.label: [format_number(v, missing="–") for v in table["zielgruppe"]],
+            "fußläufig versorgt": [
+                _before_after(format_number(b, missing="–"), format_number(a, missing="–"))
+                for b, a in zip(table["versorgt_vorher"], table["versorgt_nachher"], strict=True)
+            ],
+            "Veränderung": [format_change(v, missing="–") for v in table["neu_versorgt"]],
+            "Anteil (%)": [
+                _before_after(percent(b), percent(a))
+                for b, a in zip(table["anteil_vorher"], table["anteil_nachher"], strict=True)
+            ],
+            "Spanne nachher (%)": [
+                "–" if pd.isna(lo) or pd.isna(hi) else f"{percent(lo)}–{percent(hi)}"
+                for lo, hi in zip(
+                    table["anteil_nachher_min"], table["anteil_nachher_max"], strict=True
+                )
+            ],
+            "Index": [
+                _before_after(format_number(b, 1, missing="–"), format_number(a, 1, missing="–"))
+                for b, a in zip(table["index_vorher"], table["index_nachher"], strict=True)
+            ],
+            "Rang": [_before_after(b, a) for b, a in zip(*rank, strict=True)],
+            "Klasse": [
+                _before_after(
+                    b if isinstance(b, str) and b else "–", a if isinstance(a, str) and a else "–"
+                )
+                for b, a in zip(table["klasse_vorher"], table["klasse_nachher"], strict=True)
+            ],
         }
     )
+    return out.reset_index(drop=True)
+
+
+#: Column widths of :func:`difference_table` (pixels): the Stadtteil is never cut.
+DIFFERENCE_WIDTHS = {"Nr.": 48, "Stadtteil": 190, "Veränderung": 100, "Rang": 90}
 
 
 def comparison_table(diff: pd.DataFrame) -> pd.DataFrame:

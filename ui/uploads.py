@@ -14,6 +14,7 @@ import streamlit as st
 
 from geo.package import DataPackage
 from geo.uploads import Problem, UploadResult, validate
+from geo.uploads.templates import template_file
 from ui import state
 
 _LOG = logging.getLogger(__name__)
@@ -83,6 +84,16 @@ def check(
             )
         )
         return result
+
+
+@st.cache_data(max_entries=12, show_spinner=False)
+def _template(_package: DataPackage, version: str, kind: str, fmt: str) -> bytes:
+    return template_file(kind, fmt, _package.stadtteile["stadtteil"], max(_package.years))
+
+
+def template(package: DataPackage, kind: str, fmt: str) -> bytes:
+    """The upload template of ``kind`` as CSV or XLSX (rows per Stadtteil where needed)."""
+    return _template(package, package.version, kind, fmt)
 
 
 def is_applied(kind: str, result: UploadResult, replace: bool, content_tag: str) -> bool:

@@ -22,7 +22,7 @@ from pyproj.exceptions import CRSError, ProjError
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
-from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH
+from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH, PACKAGE_COLUMNS
 from geo.plausibility import german
 from geo.readers import CITY_TOLERANCE_M
 from geo.uploads import hints
@@ -136,11 +136,19 @@ def read_facilities(
             raw, crs = read_geodata(name, content, errors, warnings, layer, result.layers)
             x, y = _geodata_xy(raw, errors)
             frame = canonical(
-                pd.DataFrame(raw.drop(columns="geometry")), FACILITY_ALIASES, warnings, errors
+                pd.DataFrame(raw.drop(columns="geometry")),
+                FACILITY_ALIASES,
+                warnings,
+                errors,
+                PACKAGE_COLUMNS,  # the package's own list loads without hints
             )
         else:
             frame = canonical(
-                read_table(name, content, errors, warnings), FACILITY_ALIASES, warnings, errors
+                read_table(name, content, errors, warnings),
+                FACILITY_ALIASES,
+                warnings,
+                errors,
+                PACKAGE_COLUMNS,  # the package's own list loads without hints
             )
             x, y, crs, swapped = _table_xy(frame, errors, warnings)
     except StopReadingError:

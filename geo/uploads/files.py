@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 import geopandas as gpd
 import pandas as pd
@@ -13,8 +14,10 @@ from geo.uploads.gpkg import read_gpkg
 from geo.uploads.limits import GEO_SUFFIXES, MAX_BYTES, TABLE_SUFFIXES, check_cells, check_format
 from geo.uploads.report import Problem, StopReadingError
 from geo.uploads.shapefile import read_shapefile_zip
+from geo.uploads.templates import template_hint
 from geo.uploads.text import read_csv
 from geo.uploads.xlsx import read_xlsx
+from indicators.format import plural
 
 __all__ = [
     "GEO_SUFFIXES",
@@ -124,12 +127,15 @@ def canonical(
     aliases: dict[str, str],
     warnings: list[Problem],
     errors: list[Problem],
+    unused: Collection[str] = (),
 ) -> pd.DataFrame:
     """Rename accepted column spellings (``Breite``, ``Träger``…) to the canonical names.
 
     Headings are compared by :func:`heading_key`. Two headings that mean the same column
     (``Name`` and ``name``, ``Breite`` and ``lat``, ``Gebiet`` and ``region``) are an error
-    naming both (reading stops): which one holds the data is the planner's call.
+    naming both (reading stops): which one holds the data is the planner's call. Columns
+    in ``unused`` (e.g. columns of the package's own file that an upload does not need) are
+    dropped silently; any other unknown column is named in a hint.
     """
     lookup = {heading_key(key): target for key, target in aliases.items()}
     groups: dict[str, list[str]] = {}
@@ -151,12 +157,13 @@ def canonical(
         raise StopReadingError
     renamed = {names[0]: target for target, names in groups.items()}
     out = frame.rename(columns=renamed)
-    unknown = [c for c in frame.columns if c not in renamed and c != "geometry"]
+    unknown = [c for c in frame.columns if c not in renamed and c != "geometry" and c not in unused]
     if unknown:
         warnings.append(
             Problem(
-                f"Unbekannte Spalte(n) werden ignoriert: {', '.join(map(str, unknown[:10]))}.",
-                "Spalten wie in der Vorlage benennen.",
+                f"{plural(len(unknown), 'Unbekannte Spalte wird', 'Unbekannte Spalten werden')} "
+                f"ignoriert: {', '.join(map(str, unknown[:10]))}.",
+                template_hint(),
             )
         )
     return out

@@ -15,6 +15,8 @@ from geo.uploads.files import TABLE_SUFFIXES, canonical, read_table
 from geo.uploads.limits import capped
 from geo.uploads.numbers import COUNT, YEAR, NumberKind, parse_column
 from geo.uploads.report import Problem, StopReadingError, UploadResult
+from geo.uploads.templates import template_hint
+from indicators.format import plural
 
 #: Codes the city uses for rows of the whole city in Stadtteil tables (AGS, "Gesamt").
 CITY_TOTAL_CODES = {"15003", "15003000", "gesamt", "stadt", "magdeburg", "insgesamt"}
@@ -138,7 +140,7 @@ def validate_statistics(
         errors.append(
             Problem(
                 "Keine bekannte Statistikspalte gefunden.",
-                f"Spalten wie {', '.join(STAT_COLUMNS[:6])} … verwenden.",
+                f"Spalten wie {', '.join(STAT_COLUMNS[:6])} … verwenden. {template_hint()}",
             )
         )
     # Exact repeats (the city's exports list some rows twice, as "1" and "01") are merged;
@@ -247,8 +249,9 @@ def _long_table(
     if ignored:
         warnings.append(
             Problem(
-                f"Unbekannte Spalte(n) werden ignoriert: {', '.join(map(str, ignored[:10]))}.",
-                "Spaltennamen wie in statistik_stadtteile.csv verwenden.",
+                f"{plural(len(ignored), 'Unbekannte Spalte wird', 'Unbekannte Spalten werden')} "
+                f"ignoriert: {', '.join(map(str, ignored[:10]))}.",
+                template_hint(),
             )
         )
     return frame

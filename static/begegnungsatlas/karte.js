@@ -1,8 +1,10 @@
 /* Begegnungsatlas: map helpers loaded by every map (after Leaflet), served from static/.
  *
  * The Python builders (maps/*.py) only pass compact data; drawing happens here:
- *  - labels that never overprint each other (priorities, collision check per zoom),
- *  - legends that never cover the city (initial view fitted around them),
+ *  - one layout rule for every map: no box (legend, attribution, scale, controls, notes)
+ *    covers the city; the first view is fitted into the largest free rectangle,
+ *  - names that never overprint each other, a pin or a box (inside their area, else
+ *    beside it with a leader line; the ranked Stadtteile always named at city zoom),
  *  - the Standortsimulation: grid cells on one canvas above the Stadtteile, pins that
  *    shrink at city zoom, tooltips that never stay stuck, a legend per update.
  * Text from data is only ever set as textContent (no HTML from data reaches the DOM).
@@ -83,60 +85,440 @@
     map.on("click movestart zoomstart", close);
   };
 
-  /* ---------- labels without overprinting ---------- */
+  /* ---------- layout: boxes never cover the city, names never cover pins ---------- */
 
-  /* labels: [[lat, lon, text, priority, id], ...]; higher priority is placed first. */
+  /* One rule for every map, run whenever something that takes room changes (the frame's
+   * size, a legend, a control, the fonts):
+   *  1. the corners: the bottom-left controls (scale bar, offline note) sit above the
+   *     attribution when it is wide enough to reach them; a legend that would take more than
+   *     two thirds of the map's height or 45 % of its width gets a compact type;
+   *  2. the first view: the city is fitted into the largest rectangle of the map that no
+   *     control box touches (legend, attribution, scale, zoom, layer switch, notes) – until
+   *     the planner pans or zooms, every later change fits it again;
+   *  3. the names: placed by priority inside their area, never over a pin, a control or an
+   *     earlier name; a name that finds no room inside is set beside its area with a leader
+   *     line; only when even that fails is it left out at this zoom. */
+
+  var GAP = 8; // px between the city and any box
+  var LABEL_PANE_Z = 590;
+
+  function rel(r, box) {
+    return { left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top };
+  }
+
+  function hits(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /* Boxes of the visible controls in container pixels. */
+  BA.controlBoxes = function (map) {
+    var c = map.getContainer(), box = c.getBoundingClientRect(), out = [];
+    c.querySelectorAll(".leaflet-control-container .leaflet-control").forEach(function (el) {
+      if (!el.offsetWidth || !el.offsetHeight) return;
+      out.push(rel(el.getBoundingClientRect(), box));
+    });
+    return out;
+  };
+
+  /* Boxes of pins and point symbols (bridges, ferries, candidates) in container pixels. */
+  function pinBoxes(map) {
+    var c = map.getContainer(), box = c.getBoundingClientRect(), out = [];
+    c.querySelectorAll(
+      ".leaflet-marker-pane .leaflet-marker-icon, path.ba-bruecke, path.ba-faehre, " +
+        "path.ba-gesperrt, path.ba-kandidat"
+    ).forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (!r.width || !r.height) return;
+      var b = rel(r, box);
+      if (b.right < 0 || b.bottom < 0 || b.left > box.width || b.top > box.height) return;
+      out.push(b);
+    });
+    return out;
+  }
+
+  function arrangeCorners(map) {
+    var c = map.getContainer(), box = c.getBoundingClientRect();
+    var attribution = c.querySelector(".leaflet-control-attribution");
+    var bottomLeft = c.querySelector(".leaflet-bottom.leaflet-left");
+    if (bottomLeft) {
+      bottomLeft.style.bottom = "";
+      var left = bottomLeft.getBoundingClientRect();
+      if (attribution && attribution.offsetWidth && left.height) {
+        var a = attribution.getBoundingClientRect();
+        if (a.left < left.right + 4) bottomLeft.style.bottom = Math.ceil(box.bottom - a.top) + "px";
+      }
+    }
+    var legend = c.querySelector(".ba-legend");
+    if (legend) {
+      legend.classList.remove("ba-kompakt");
+      if (legend.offsetHeight > box.height * 0.5 || legend.offsetWidth > box.width * 0.3) {
+        legend.classList.add("ba-kompakt");
+      }
+    }
+  }
+
+  /* The largest rectangle free of all boxes (edges from the boxes' edges) that holds the
+   * bounds at the largest scale; returns Leaflet padding for fitBounds. */
+  BA.freeArea = function (map, bounds, boxes) {
+    var size = map.getSize(), W = size.x, H = size.y;
+    var nw = map.project(bounds.getNorthWest(), 0), se = map.project(bounds.getSouthEast(), 0);
+    var bw = Math.max(se.x - nw.x, 1e-9), bh = Math.max(se.y - nw.y, 1e-9);
+    var xs = [0, W], ys = [0, H];
+    boxes.forEach(function (b) {
+      xs.push(b.left - GAP, b.right + GAP);
+      ys.push(b.top - GAP, b.bottom + GAP);
+    });
+    function clean(v, max) {
+      return v.map(function (x) { return Math.min(max, Math.max(0, x)); })
+        .sort(function (a, b) { return a - b; })
+        .filter(function (x, i, all) { return i === 0 || x !== all[i - 1]; });
+    }
+    xs = clean(xs, W);
+    ys = clean(ys, H);
+    var best = null;
+    for (var i = 0; i < xs.length; i++) for (var j = i + 1; j < xs.length; j++) {
+      var w = xs[j] - xs[i];
+      if (w < 40) continue;
+      for (var k = 0; k < ys.length; k++) for (var l = k + 1; l < ys.length; l++) {
+        var h = ys[l] - ys[k];
+        if (h < 40) continue;
+        var rect = { left: xs[i], right: xs[j], top: ys[k], bottom: ys[l] };
+        var blocked = boxes.some(function (b) { return hits(rect, b); });
+        if (blocked) continue;
+        var scale = Math.min((w - 2 * GAP) / bw, (h - 2 * GAP) / bh);
+        if (!best || scale > best.scale * 1.0001 || (scale > best.scale * 0.9999 && w * h > best.area)) {
+          best = { scale: scale, area: w * h, rect: rect };
+        }
+      }
+    }
+    if (!best) return null;
+    var r = best.rect;
+    return {
+      rect: r,
+      paddingTopLeft: [r.left + GAP, r.top + GAP],
+      paddingBottomRight: [W - r.right + GAP, H - r.bottom + GAP],
+    };
+  };
+
+  BA.setBounds = function (map, bounds) {
+    map._baBounds = bounds;
+    BA.layout(map);
+  };
+
+  /* Whether the planner has moved the view (then it is kept: no refit). */
+  function watchUser(map) {
+    if (map._baWatch) return;
+    map._baWatch = true;
+    var c = map.getContainer();
+    function user() { map._baUserView = true; }
+    map.on("dragstart boxzoomstart", user);
+    c.addEventListener("wheel", user, { passive: true });
+    c.addEventListener("keydown", user);
+    c.addEventListener("dblclick", function () { if (map.doubleClickZoom.enabled()) user(); });
+    c.addEventListener("touchstart", function (e) { if (e.touches.length > 1) user(); }, { passive: true });
+    c.addEventListener("click", function (e) {
+      if (e.target.closest && e.target.closest(".leaflet-control-zoom")) user();
+    });
+  }
+
+  function ready(map) {
+    var corner = map.getContainer().querySelector(".leaflet-top.leaflet-left");
+    var size = map.getSize();
+    // Until Leaflet's stylesheet has arrived the corners are not yet absolutely placed.
+    return size.x > 0 && size.y > 0 && corner && getComputedStyle(corner).position === "absolute";
+  }
+
+  function relayout(map) {
+    map._baPending = false;
+    if (!ready(map)) {
+      if ((map._baTries = (map._baTries || 0) + 1) < 200) schedule(map, 50);
+      return;
+    }
+    arrangeCorners(map);
+    if (map._baBounds && !map._baUserView) {
+      var bounds = L.latLngBounds(map._baBounds);
+      var area = BA.freeArea(map, bounds, BA.controlBoxes(map));
+      if (area && !map._animatingZoom) {
+        map.fitBounds(bounds, {
+          paddingTopLeft: area.paddingTopLeft,
+          paddingBottomRight: area.paddingBottomRight,
+          animate: false,
+        });
+      } else if (map._animatingZoom) {
+        map.once("zoomend", function () { schedule(map); });
+      }
+    }
+    BA.declutter(map);
+    observe(map);
+    map._baLaidOut = Date.now(); // read by the browser tests (layout settled)
+  }
+
+  function schedule(map, delay) {
+    if (map._baPending) return;
+    map._baPending = true;
+    setTimeout(function () { relayout(map); }, delay || 30);
+  }
+
+  /* Lay the map out again when anything that takes room changes. */
+  function observe(map) {
+    if (!window.ResizeObserver) return;
+    if (!map._baResize) {
+      map._baResize = new ResizeObserver(function () { schedule(map); });
+      map._baResize.observe(map.getContainer());
+      var controls = map.getContainer().querySelector(".leaflet-control-container");
+      if (controls && window.MutationObserver) {
+        new MutationObserver(function () { schedule(map); })
+          .observe(controls, { childList: true, subtree: true });
+      }
+    }
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (el) {
+      map._baResize.observe(el);
+    });
+  }
+
+  BA.layout = function (map) {
+    if (!map._baLayout) {
+      map._baLayout = true;
+      watchUser(map);
+      map.on("resize", function () { schedule(map); });
+      map.on("zoomend moveend", function () { BA.declutter(map); });
+      if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () { schedule(map); });
+    }
+    schedule(map);
+  };
+
+  /* ---------- names: inside their area, else beside it with a leader line ---------- */
+
+  function twoLines(name) {
+    var cuts = [];
+    for (var i = 0; i < name.length; i++) if (name[i] === " " || name[i] === "-") cuts.push(i);
+    if (!cuts.length) return null;
+    var cut = cuts.reduce(function (a, b) {
+      return Math.abs(b - name.length / 2) < Math.abs(a - name.length / 2) ? b : a;
+    });
+    return name[cut] === "-" ? name.slice(0, cut + 1) + "\n" + name.slice(cut + 1)
+      : name.slice(0, cut) + "\n" + name.slice(cut + 1);
+  }
+
+  /* labels: [[lat, lon, text, priority, id, [[lat, lon], ...further spots], essential], ...];
+   * essential names first, then by priority; the first spot is where a leader line points.
+   * Only essential names are set beside their area when there is no room inside. */
   BA.labels = function (map, labels) {
     var pane = map.getPane("ba-labels") || map.createPane("ba-labels");
-    pane.style.zIndex = 590;
+    pane.style.zIndex = LABEL_PANE_Z;
     pane.style.pointerEvents = "none";
-    var items = labels
-      .map(function (l) {
-        var icon = L.divIcon({
-          className: "ba-label-icon",
-          html: "",
-          iconSize: null,
-        });
-        var marker = L.marker([l[0], l[1]], {
-          icon: icon,
-          interactive: false,
-          keyboard: false,
-          pane: "ba-labels",
-        }).addTo(map);
-        var el = marker.getElement();
-        var inner = text("div", "ba-label", l[2]);
+    var items = labels.map(function (l) {
+      var marker = L.marker([l[0], l[1]], {
+        icon: L.divIcon({ className: "ba-label-icon", html: "", iconSize: null }),
+        interactive: false, keyboard: false, pane: "ba-labels",
+      }).addTo(map);
+      var el = marker.getElement();
+      var variants = [l[2]];
+      var split = twoLines(String(l[2]));
+      if (split) variants.push(split);
+      var texts = variants.map(function (v) {
+        var inner = text("div", "ba-label", v);
         inner.setAttribute("data-area", l[4] || "");
         el.appendChild(inner);
-        return { marker: marker, el: el, inner: inner, prio: l[3] };
-      })
-      .sort(function (a, b) {
-        return b.prio - a.prio;
+        return inner;
       });
-    function declutter() {
-      var placed = [];
-      var box = map.getContainer().getBoundingClientRect();
-      items.forEach(function (item) {
-        item.inner.style.visibility = "hidden";
-        item.inner.style.display = "block";
+      var leader = text("div", "ba-leader");
+      el.appendChild(leader);
+      var spots = [[l[0], l[1]]].concat(l[5] || []).map(function (s) { return L.latLng(s[0], s[1]); });
+      return {
+        el: el, texts: texts, leader: leader, prio: l[3], id: l[4], spots: spots, anchor: spots[0],
+        essential: l[6] !== false,
+      };
+    }).sort(function (a, b) { return (b.essential - a.essential) || (b.prio - a.prio); });
+    map._baLabels = items;
+    BA.layout(map);
+    return items;
+  };
+
+  function areaPath(map, id) {
+    return map.getContainer().querySelector("path.ba-area-" + (window.CSS && CSS.escape ? CSS.escape(id) : id));
+  }
+
+  /* True if the box (container pixels) lies inside the area's polygon. */
+  function insideArea(map, item, b) {
+    var path = item.path;
+    if (path === undefined) path = item.path = areaPath(map, item.id) || null;
+    if (!path || !path.ownerSVGElement || !path.isPointInFill) return false;
+    var ctm = path.getScreenCTM();
+    if (!ctm) return false;
+    var inv = ctm.inverse(), box = map.getContainer().getBoundingClientRect();
+    var xs = [b.left + 1, (b.left + b.right) / 2, b.right - 1];
+    var ys = [b.top + 1, (b.top + b.bottom) / 2, b.bottom - 1];
+    for (var i = 0; i < 3; i++) for (var j = 0; j < 3; j++) {
+      var p = new DOMPoint(box.left + xs[i], box.top + ys[j]).matrixTransform(inv);
+      if (!path.isPointInFill(p)) return false;
+    }
+    return true;
+  }
+
+  /* The point of a w×h box centred at (x, y) nearest to ``p``. */
+  function nearest(p, x, y, wh) {
+    return L.point(Math.max(x - wh[0] / 2, Math.min(p.x, x + wh[0] / 2)),
+      Math.max(y - wh[1] / 2, Math.min(p.y, y + wh[1] / 2)));
+  }
+
+  function segmentsCross(a, b, c, d) {
+    function side(p, q, r) { return (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x); }
+    var d1 = side(c, d, a), d2 = side(c, d, b), d3 = side(a, b, c), d4 = side(a, b, d);
+    return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+  }
+
+  /* Whether the segment a–b passes through the inside of box ``r`` (a little shrunk). */
+  function segmentHitsBox(a, b, r) {
+    var l = r.left + 2, t = r.top + 2, R = r.right - 2, B = r.bottom - 2;
+    if (l >= R || t >= B) return false;
+    function inside(p) { return p.x > l && p.x < R && p.y > t && p.y < B; }
+    if (inside(a) || inside(b)) return true;
+    var corners = [L.point(l, t), L.point(R, t), L.point(R, B), L.point(l, B)];
+    for (var i = 0; i < 4; i++) if (segmentsCross(a, b, corners[i], corners[(i + 1) % 4])) return true;
+    return false;
+  }
+
+  BA.declutter = function (map) {
+    var items = map._baLabels;
+    if (!items || !items.length) return;
+    var size = map.getSize();
+    if (!size.x || !size.y) return;
+    var frame = { left: 2, top: 2, right: size.x - 2, bottom: size.y - 2 };
+    var blocked = BA.controlBoxes(map).concat(pinBoxes(map));
+    var placed = [];
+    // Measure every variant at once (one layout pass), hidden.
+    items.forEach(function (item) {
+      item.leader.style.display = "none";
+      item.texts.forEach(function (t) {
+        t.style.left = "0px";
+        t.style.top = "0px";
+        t.style.visibility = "hidden";
+        t.style.display = "block";
       });
-      items.forEach(function (item) {
-        var r = item.inner.getBoundingClientRect();
-        var inside = r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
-        var free = inside && placed.every(function (p) {
-          return r.right + 3 < p.left || r.left - 3 > p.right || r.bottom + 1 < p.top || r.top - 1 > p.bottom;
-        });
-        if (free) {
-          placed.push(r);
-          item.inner.style.visibility = "visible";
-        } else {
-          item.inner.style.display = "none";
+    });
+    items.forEach(function (item) {
+      item.sizes = item.texts.map(function (t) {
+        var r = t.getBoundingClientRect();
+        return [r.width, r.height];
+      });
+      item.at = map.latLngToContainerPoint(item.anchor);
+      item.points = item.spots.map(function (s) { return map.latLngToContainerPoint(s); });
+      item.shown = null;
+    });
+    function boxAt(x, y, wh) {
+      return { left: x - wh[0] / 2 - 2, top: y - wh[1] / 2 - 1, right: x + wh[0] / 2 + 2, bottom: y + wh[1] / 2 + 1 };
+    }
+    function free(b, extra) {
+      if (b.left < frame.left || b.top < frame.top || b.right > frame.right || b.bottom > frame.bottom) return false;
+      for (var i = 0; i < blocked.length; i++) if (hits(b, blocked[i])) return false;
+      for (var j = 0; j < placed.length; j++) if (hits(b, placed[j])) return false;
+      if (extra) for (var k = 0; k < extra.length; k++) if (hits(b, extra[k])) return false;
+      return true;
+    }
+    function show(item, v, x, y, b, leader) {
+      item.shown = { v: v, x: x, y: y, leader: leader };
+      placed.push(b);
+    }
+    var lines = []; // leader lines drawn so far: [from, to]
+    // 1. Every essential name that fits wholly inside its own area, by priority.
+    items.forEach(function (item) { if (item.essential) placeInside(item, true); });
+    // 2. The other essential names by priority: at a free spot of their area, else beside
+    // it with a leader line – before any name of lower priority takes the room.
+    var waiting = items.filter(function (item) { return item.essential && !item.shown; });
+    var centre = map._baBounds ? map.latLngToContainerPoint(L.latLngBounds(map._baBounds).getCenter())
+      : L.point(size.x / 2, size.y / 2);
+    var radii = [10, 18, 28, 40, 54, 70, 90, 115, 145, 180, 220, 270];
+    // The spot of every essential name still waiting is kept clear by the others.
+    function spotBox(o) {
+      return { left: o.at.x - 5, top: o.at.y - 5, right: o.at.x + 5, bottom: o.at.y + 5 };
+    }
+    waiting.forEach(function (item, n) {
+      var others = waiting.slice(n + 1).map(spotBox);
+      if (!placeInside(item, false, others)) placeBeside(item, others);
+    });
+    // 3. The remaining names where room is left inside their area.
+    items.forEach(function (item) {
+      if (!item.essential && !placeInside(item, true)) placeInside(item, false);
+    });
+
+    function placeInside(item, whole, keepClear) {
+      for (var v = 0; v < item.texts.length; v++) {
+        for (var s = 0; s < item.points.length; s++) {
+          var p = item.points[s], b = boxAt(p.x, p.y, item.sizes[v]);
+          if (!free(b, keepClear) || (whole && !insideArea(map, item, b))) continue;
+          if (lines.some(function (l) { return segmentHitsBox(l[0], l[1], b); })) continue;
+          show(item, v, p.x, p.y, b, false);
+          return true;
+        }
+      }
+      return false;
+    }
+
+    function crosses(a, b, linesMayCross) {
+      if (!linesMayCross) {
+        for (var i = 0; i < lines.length; i++) if (segmentsCross(a, b, lines[i][0], lines[i][1])) return true;
+      }
+      for (var j = 0; j < placed.length; j++) if (segmentHitsBox(a, b, placed[j])) return true;
+      return false;
+    }
+
+    /* Beside the area with a leader line, as close as there is room and pointing away from
+     * the city's centre (lines fan out instead of crossing the city); no line crosses a
+     * name, and the spots of names still waiting stay clear where possible. */
+    function placeBeside(item, others) {
+      if (item.at.x < 0 || item.at.y < 0 || item.at.x > size.x || item.at.y > size.y) return;
+      var out = Math.atan2(item.at.y - centre.y, item.at.x - centre.x);
+      // Outward first: within 60° of the direction away from the centre at any distance,
+      // then within 120° – never across the city. Attempts: keep the waiting spots clear;
+      // then not; then also let the line cross other lines. One line first, then two.
+      var sectors = [Math.PI / 3, (2 * Math.PI) / 3];
+      for (var attempt = 0; attempt < 3; attempt++) {
+        for (var v = 0; v < item.texts.length; v++) {
+          var wh = item.sizes[v];
+          for (var q = 0; q < sectors.length; q++) {
+            for (var r = 0; r < radii.length; r++) {
+              for (var k = 0; k < 33; k++) {
+                var turn = (k % 2 ? 1 : -1) * Math.ceil(k / 2) * (Math.PI / 24);
+                if (Math.abs(turn) > sectors[q] || (q > 0 && Math.abs(turn) <= sectors[q - 1])) continue;
+                var dx = Math.cos(out + turn), dy = Math.sin(out + turn);
+                // The box's nearest edge lies radii[r] px from the area's spot.
+                var x = item.at.x + dx * (radii[r] + wh[0] / 2), y = item.at.y + dy * (radii[r] + wh[1] / 2);
+                var b = boxAt(x, y, wh);
+                if (!free(b, attempt === 0 ? others : null)) continue;
+                var end = nearest(item.at, x, y, wh);
+                if (crosses(item.at, end, attempt === 2)) continue;
+                show(item, v, x, y, b, true);
+                lines.push([item.at, end]);
+                return;
+              }
+            }
+          }
+        }
+      }
+    }
+    // Draw: the chosen variant at its offset from the marker (the area's first spot).
+    items.forEach(function (item) {
+      item.texts.forEach(function (t, v) {
+        var on = item.shown && item.shown.v === v;
+        t.style.display = on ? "block" : "none";
+        t.style.visibility = on ? "visible" : "hidden";
+        t.classList.toggle("ba-abgesetzt", !!(on && item.shown.leader));
+        if (on) {
+          t.style.left = item.shown.x - item.at.x + "px";
+          t.style.top = item.shown.y - item.at.y + "px";
         }
       });
-    }
-    map.on("zoomend moveend resize", declutter);
-    BA.declutter = declutter;
-    setTimeout(declutter, 0);
-    return items;
+      if (item.shown && item.shown.leader) {
+        // From the spot to the nearest point of the name's box.
+        var end = nearest(item.at, item.shown.x, item.shown.y, item.sizes[item.shown.v]);
+        var ex = end.x - item.at.x, ey = end.y - item.at.y;
+        var len = Math.sqrt(ex * ex + ey * ey);
+        item.leader.style.display = len > 2 ? "block" : "none";
+        item.leader.style.width = len + "px";
+        item.leader.style.transform = "rotate(" + Math.atan2(ey, ex) + "rad)";
+      }
+    });
   };
 
   /* ---------- presentation mode: the map fills the rest of the screen ---------- */
@@ -156,61 +538,19 @@
     function fit() {
       var box = scroller(frame);
       var top = frame.getBoundingClientRect().top + (box ? box.scrollTop : 0);
-      var height = Math.max(420, Math.floor(window.parent.innerHeight - top - reserve));
-      frame.style.setProperty("height", height + "px", "important");
-      map.invalidateSize(false);
+      var height = Math.max(260, Math.floor(window.parent.innerHeight - top - reserve));
+      if (Math.abs(frame.offsetHeight - height) > 1) {
+        frame.style.setProperty("height", height + "px", "important");
+        map.invalidateSize(false);
+      }
     }
     fit();
     window.parent.addEventListener("resize", fit);
-  };
-
-  /* ---------- legends that never cover the city ---------- */
-
-  BA.setBounds = function (map, bounds) {
-    map._baBounds = bounds;
-  };
-
-  /* Fit the city into the part of the map that the legend does not cover: the legend
-   * (bottom right) takes a strip on the right or at the bottom, whichever leaves the city
-   * larger. Only once, when the map is created – later the planner's view is kept. */
-  BA.fitAround = function (map, legendEl) {
-    if (!map._baBounds || map._baFitted) return;
-    map._baFitted = true;
-    var bounds = L.latLngBounds(map._baBounds);
-    var tries = 0;
-    function fit() {
-      var size = map.getSize();
-      var box = map.getContainer().getBoundingClientRect();
-      var r = legendEl ? legendEl.getBoundingClientRect() : null;
-      // Until Leaflet's stylesheet has arrived the legend is not yet in its corner.
-      var placed = !r || (r.left >= box.left - 1 && r.bottom <= box.bottom + 1 && r.right > r.left);
-      if ((!size.x || !size.y || !placed) && tries++ < 100) return setTimeout(fit, 50);
-      // A running zoom animation (folium's own first fit) would swallow this one.
-      if (map._animatingZoom) return map.once("zoomend", fit);
-      // The strip the legend takes, from its real position (the source line below it
-      // pushes it up, more so on a narrow map).
-      var w = r ? Math.max(0, box.right - r.left) + 12 : 0;
-      var h = r ? Math.max(0, box.bottom - r.top) + 12 : 0;
-      var right = { paddingTopLeft: [10, 10], paddingBottomRight: [w, 10], animate: false };
-      var below = { paddingTopLeft: [10, 10], paddingBottomRight: [10, h], animate: false };
-      var zRight = map.getBoundsZoom(bounds, false, L.point(w + 10, 20));
-      var zBelow = map.getBoundsZoom(bounds, false, L.point(20, h + 10));
-      map.fitBounds(bounds, zRight >= zBelow ? right : below);
+    // The page above the map may still grow or shrink (figures, notes): follow it.
+    if (window.ResizeObserver) {
+      var main = frame.ownerDocument.querySelector('[data-testid="stMainBlockContainer"]');
+      if (main) new window.parent.ResizeObserver(fit).observe(main);
     }
-    fit();
-    // The frame may still get its final size (Streamlit sets it after the map exists):
-    // fit again on a resize until the planner touches the map.
-    var container = map.getContainer();
-    function touched() {
-      map.off("resize", fit);
-      ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
-        container.removeEventListener(type, touched);
-      });
-    }
-    map.on("resize", fit);
-    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
-      container.addEventListener(type, touched);
-    });
   };
 
   /* One legend box per map (replaced on every update of the simulation map). */
@@ -235,7 +575,7 @@
     };
     control.addTo(map);
     map._baLegend = control;
-    BA.fitAround(map, control.getContainer());
+    BA.layout(map);
     return control;
   };
 
@@ -390,9 +730,20 @@
     marker.bindTooltip(text("span", null, content), { sticky: false, direction: "top", offset: [0, -10] });
   }
 
+  /* A click on a pin says what it is and how to change it (instead of doing nothing). */
+  function explain(layer, title, hint) {
+    if (!hint) return;
+    var box = text("div", "ba-popup");
+    box.appendChild(text("b", null, title));
+    box.appendChild(text("div", null, hint));
+    layer.bindPopup(box, { maxWidth: 280 });
+  }
+
   /* pins: [[lat, lon, kind, tooltip, color, symbol, label], ...]
-   * kinds: bestand, neu, geschlossen, vorschlag (pins); kandidat (small dots). */
-  BA.pins = function (group, pins, ring) {
+   * kinds: bestand, neu, geschlossen, vorschlag (pins); kandidat (small dots).
+   * hints: kind -> what a click on such a pin says. */
+  BA.pins = function (group, pins, ring, hints) {
+    hints = hints || {};
     pins.forEach(function (p) {
       var kind = p[2];
       if (kind === "kandidat") {
@@ -401,6 +752,7 @@
           className: "ba-kandidat", pane: "markerPane", bubblingMouseEvents: false,
         });
         tooltip(dot, p[3]);
+        explain(dot, p[3], hints[kind]);
         dot.addTo(group);
         return;
       }
@@ -425,6 +777,7 @@
         riseOnHover: true,
       });
       tooltip(marker, p[3]);
+      explain(marker, p[3], hints[kind]);
       marker.addTo(group);
     });
   };
@@ -467,7 +820,7 @@
     if (data.cells && data.cells.length && map._baGrid) {
       group.addLayer(new BA.CellLayer(map._baGrid, data.cells));
     }
-    BA.pins(group, data.pins || [], data.ring);
+    BA.pins(group, data.pins || [], data.ring, data.hints);
     if (data.legend) BA.legend(map, data.legend);
   };
 

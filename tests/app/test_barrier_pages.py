@@ -5,6 +5,7 @@ from __future__ import annotations
 from geo.barrier import WALK_LABEL_BARRIER
 from tests.synthetic import X0, Y0, metric_point, write_river
 from ui import state
+from ui.inputs import shown
 
 
 def test_erreichbarkeit_names_the_method_and_shows_the_river(app_for, synthetic_dir):
@@ -35,8 +36,8 @@ def test_a_missing_bridge_is_added_from_the_planners_position(app_for, synthetic
     assert take.disabled  # no position yet: nothing is suggested from code
     lon, lat = metric_point(X0 + 1030, Y0 - 300)  # 30 m beside the river
     at.text_input(key=state.CROSSING_NEW_NAME).set_value("Südsteg")
-    at.number_input(key=state.CROSSING_NEW_LAT).set_value(lat)
-    at.number_input(key=state.CROSSING_NEW_LON).set_value(lon).run()
+    at.text_input(key=f"_zahl_{state.CROSSING_NEW_LAT}").input(shown(lat, 5))
+    at.text_input(key=f"_zahl_{state.CROSSING_NEW_LON}").input(shown(lon, 5)).run()
     next(b for b in at.button if b.label == "Querung übernehmen").click().run()
     assert not at.exception
     (added,) = at.session_state[state.SCENARIO].crossings_added
@@ -48,9 +49,9 @@ def test_a_bridge_far_from_the_river_is_refused(app_for, synthetic_dir):
     write_river(synthetic_dir)
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     lon, lat = metric_point(X0 + 300, Y0 + 500)  # 700 m west of the river
-    at.number_input(key=state.CROSSING_NEW_LAT).set_value(lat)
-    at.number_input(key=state.CROSSING_NEW_LON).set_value(lon).run()
+    at.text_input(key=f"_zahl_{state.CROSSING_NEW_LAT}").input(shown(lat, 5))
+    at.text_input(key=f"_zahl_{state.CROSSING_NEW_LON}").input(shown(lon, 5)).run()
     next(b for b in at.button if b.label == "Querung übernehmen").click().run()
     assert not at.exception
     assert at.session_state[state.SCENARIO].crossings_added == ()
-    assert any("von der nächsten Barrierelinie" in w.value for w in at.warning)
+    assert any("von der nächsten Barrierelinie" in w.value for w in at.toast)

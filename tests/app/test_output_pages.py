@@ -32,6 +32,8 @@ def test_every_single_map_renders(app_for, synthetic_dir):
         at.selectbox(key=state.widget_key(state.SHEET_KIND)).set_value(kind).run()
         assert not at.exception, kind
         assert at.get("image"), kind
+    labels = [b.label for b in at.get("download_button")]
+    assert "PNG herunterladen (300 dpi)" in labels  # print quality, not the preview's
     at.selectbox(key=state.widget_key(state.SHEET_KIND)).set_value("szenario").run()
     assert any("fehlt ein Szenario" in i.value for i in at.info)
 

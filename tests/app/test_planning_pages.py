@@ -41,13 +41,34 @@ def test_candidate_adds_coverage_and_closing_removes_it(app_for, synthetic_dir, 
     assert _metric(at, "Standorte neu / geschlossen") == "1 / 1"
 
 
+def test_closing_a_place_reads_as_a_loss(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    assert "Noch keine Änderung" in " ".join(c.value for c in at.caption)  # no empty table
+    assert not at.dataframe
+    closing = next(m for m in at.multiselect if m.label.startswith("Bestehende Einrichtungen"))
+    closing.set_value(["ASZ-1"]).run()
+    labels = [m.label for m in at.metric]
+    assert "nicht mehr fußläufig versorgt" in labels  # never "neu … −134"
+    assert "neu fußläufig versorgt" not in labels
+    assert not _metric(at, "nicht mehr fußläufig versorgt").startswith(("−", "-"))
+    share = next(m for m in at.metric if m.label.startswith("Anteil bis"))
+    assert share.delta.startswith("−")  # German minus, and the arrow points down
+    assert share.proto.direction == share.proto.MetricDirection.DOWN
+    assert share.proto.color == share.proto.MetricColor.RED
+    table = at.dataframe[0].value
+    assert table.columns[:2].tolist() == ["Nr.", "Stadtteil"]
+    # A closed place loses people somewhere; other rows changed only their index (±0)
+    assert all(v.startswith(("−", "±0")) for v in table["Veränderung"])
+    assert any(v.startswith("−") for v in table["Veränderung"])
+
+
 def test_proposal_is_computed_and_taken_over(app_for, synthetic_dir, store_dir):
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.slider(key=state.widget_key(state.OPT_K)).set_value(1).run()
     _button(at, "Vorschlag berechnen").click().run()
     assert not at.exception
     assert _metric(at, "Status") == "optimal"
-    assert _metric(at, "Optimalitätslücke") == "0,00 %"
+    assert _metric(at, "Optimalitätslücke") == "0 % (nachgewiesen)"
     assert _metric(at, "Standorte neu / geschlossen") == "0 / 0"  # a preview, not yet taken
     _button(at, "übernehmen").click().run()
     assert _metric(at, "Standorte neu / geschlossen") == "1 / 0"
@@ -62,10 +83,14 @@ def test_whole_proposal_is_taken_over_at_once(app_for, synthetic_dir, store_dir)
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.slider(key=state.widget_key(state.OPT_K)).set_value(2).run()
     _button(at, "Vorschlag berechnen").click().run()
+    assert any("noch nicht im Szenario" in i.value for i in at.info)
     _button(at, "Alle übernehmen").click().run()
     assert not at.exception
     added = at.session_state[state.SCENARIO].added
     assert len(added) == 2
+    # The box says what is now true: everything is in the scenario.
+    assert not any("noch nicht im Szenario" in i.value for i in at.info)
+    assert any("Alle vorgeschlagenen Standorte sind übernommen" in m.value for m in at.success)
     assert len({s.name for s in added}) == 2  # distinct names
     _button(at, "Vorschlag verwerfen").click().run()
     assert not any(b.label == "Alle übernehmen" for b in at.button)
@@ -102,7 +127,7 @@ def test_refused_click_warns_and_keeps_the_scenario(synthetic_dir, monkeypatch, 
     at = AppTest.from_function(_click_script, args=(*metric_point(*where), existing))
     at.run(timeout=60)
     assert not at.exception, [e.message for e in at.exception]
-    assert any(warning in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any(warning in w.value for w in at.toast), [w.value for w in at.toast]
     assert at.markdown[-1].value == "Standorte: 1"  # the scenario kept its one site
 
 
@@ -113,19 +138,21 @@ def test_accepted_click_is_named_after_stadtteil_and_stop(synthetic_dir, monkeyp
     at = AppTest.from_function(_click_script, args=(*metric_point(X0 + 500, Y0 + 500), ()))
     at.run(timeout=60)
     assert not at.exception, [e.message for e in at.exception]
-    assert not at.warning
+    assert not at.toast
     name = at.session_state[state.SCENARIO].added[0].name
     assert name.startswith("Mitte, ")
     assert "Zelle" not in name
 
 
-def test_warning_from_a_click_shows_on_the_page_once(app_for, synthetic_dir, store_dir):
+def test_warning_from_a_click_shows_once_without_moving_the_map(app_for, synthetic_dir, store_dir):
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.session_state[state.SIM_WARNINGS] = ("Der Punkt liegt außerhalb des Stadtgebiets.",)
     at.run()
-    assert [w.value for w in at.warning] == ["Der Punkt liegt außerhalb des Stadtgebiets."]
-    at.run()
+    # A toast, not an alert above the map: nothing on the page moves, nothing stays.
+    assert [w.value for w in at.toast] == ["Der Punkt liegt außerhalb des Stadtgebiets."]
     assert not at.warning
+    at.run()
+    assert not at.toast
 
 
 def test_a_scenario_that_cannot_be_computed_keeps_the_page_usable(

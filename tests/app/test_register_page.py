@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from register.store import RegisterStore
 from tests.synthetic import X0, Y0, metric_point
+from ui.inputs import shown
 from ui.register import key
 
 PAGE = "pages/einrichtungen_pflegen.py"
@@ -22,8 +25,8 @@ def button(at, label):
 def fill(at, fid, version, **values):
     for name, value in values.items():
         widget_key = key(fid, version, name)
-        if name in ("lat", "lon", "lage_genauigkeit_m"):
-            at.number_input(key=widget_key).set_value(value)
+        if name in ("lat", "lon", "lage_genauigkeit_m"):  # German number fields
+            at.text_input(key=f"_zahl_{widget_key}").input(shown(value, 7))
         else:
             at.text_input(key=widget_key).input(value)
 
@@ -44,7 +47,7 @@ def test_place_the_facility_without_position_and_the_analysis_follows(app_for, s
     assert "Gespeichert: OT-2" in plain(at.success[0].value)
     change = RegisterStore().changes()[0]
     assert (change.facility_id, change.author, change.version) == ("OT-2", "Frau Berger", 1)
-    assert change.fields["lat"] == LAT
+    assert change.fields["lat"] == pytest.approx(LAT, abs=1e-6)  # typed with 7 decimals
     assert "Alle Einrichtungen in Betrieb haben eine Lage" in at.success[-1].value
     at.switch_page("pages/erreichbarkeit.py").run()
     assert at.metric[1].value != before  # OT-2 now enters the distances
@@ -93,11 +96,14 @@ def test_undo_from_the_history(app_for, synthetic, synthetic_dir):
 
 def test_expected_count_and_completeness(app_for, synthetic_dir):
     at = app_for(synthetic_dir, PAGE)
-    form_inputs = [w for w in at.text_input if w.form_id == "soll_form"]
-    for widget, value in zip(
-        form_inputs, ["Frau Berger", "Förderliste", "Liste 2025"], strict=True
-    ):
-        widget.input(value)
+    form_inputs = {w.label: w for w in at.text_input if w.form_id == "soll_form"}
+    assert form_inputs["oder neue Art"].value == ""  # a new type goes there (no English "Add:")
+    for label, value in {
+        "Autor/in": "Frau Berger",
+        "Grund": "Förderliste",
+        "Quelle": "Liste 2025",
+    }.items():
+        form_inputs[label].input(value)
     next(w for w in at.selectbox if w.label == "Art").set_value("OT")
     next(w for w in at.number_input if w.label == "erwartet").set_value(3)
     button(at, "Erwartete Anzahl speichern").click().run()
@@ -112,7 +118,7 @@ def test_ranking_and_warum_card_flag_the_data_gap(app_for, synthetic, synthetic_
 
     at = app_for(synthetic_dir, "pages/unterversorgung.py")
     captions = " ".join(c.value for c in at.caption)
-    assert "Datenlücke bei 1 Stadtteil(en)" in captions
+    assert "Datenlücke bei 1 Stadtteil –" in captions
     assert "Nord (Rang" in captions
     assert "Seniorentreff Kastanie ohne Lage" in captions
     at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("02").run()

@@ -119,3 +119,43 @@ def test_validate_in_a_real_process_prints_no_traceback(synthetic_dir, tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert "Die Zeile hat 4 Felder, die Kopfzeile 3" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_export_writes_the_daten_pages_geopackage(synthetic_dir, tmp_path, capsys):
+    import sqlite3
+
+    import pandas as pd
+    import pyogrio
+
+    from geo.gtfs import read_feed
+    from geo.package import load_package
+    from report.exports import analysis_geopackage
+    from scenarios.result import compute
+
+    target = tmp_path / "atlas.gpkg"
+    assert (
+        main(["export", "--format", "gpkg", "--output", str(target), "--data", str(synthetic_dir)])
+        == 0
+    )
+    assert "geschrieben" in capsys.readouterr().out
+    with sqlite3.connect(target) as conn:
+        styled = {r[0] for r in conn.execute("SELECT f_table_name FROM layer_styles")}
+    assert styled == {"stadtteile", "einrichtungen", "zensus_zellen", "stadtgrenze"}
+    # The same file as the page builds (the page computes with the same function).
+    pkg = load_package(synthetic_dir)
+    feed = read_feed(pkg.gtfs_path, pkg.stadtgrenze)  # the page adds Bus & Bahn too
+    page = tmp_path / "seite.gpkg"
+    page.write_bytes(analysis_geopackage(pkg, compute(pkg, Scenario(), feed)))
+    for layer in ("stadtteile", "einrichtungen_ohne_lage", "zensus_zellen", "erlaeuterungen"):
+        a = pyogrio.read_dataframe(target, layer=layer, read_geometry=False)
+        b = pyogrio.read_dataframe(page, layer=layer, read_geometry=False)
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_vorlage_writes_the_template(synthetic_dir, tmp_path):
+    target = tmp_path / "regionen.csv"
+    assert main(["vorlage", "--kind", "areas", "--format", "csv", "--output", str(target),
+                 "--data", str(synthetic_dir)]) == 0  # fmt: skip
+    lines = target.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0] == "stadtteil_nr;stadtteil;region"
+    assert len(lines) > 1

@@ -216,9 +216,24 @@ _INTERIOR_POINT = """(path) => {
 }"""
 
 
+#: The map's layout has settled: no relayout pending for a while, and (offline) the note
+#: on the missing basemap is in place – it takes room, so the first view is fitted again.
+SETTLED = """() => window.map && map._baLaidOut && !map._baPending
+    && Date.now() - map._baLaidOut > 700
+    && (document.querySelector('.ba-offline')
+        || !document.querySelector('.leaflet-tile-container img'))"""
+
+
+def wait_settled(tab, frame=None) -> None:
+    """Wait until the (first) map's layout has settled (karte.js ``BA.layout``)."""
+    wait_idle(tab)
+    target = frame or tab.locator(MAP_FRAME).first.element_handle().content_frame()
+    target.wait_for_function(SETTLED, polling=200)
+
+
 def click_area(tab, frame, area_id: str) -> None:
     """Click inside a Stadtteil polygon with the real mouse (like a planner would)."""
-    wait_idle(tab)
+    wait_settled(tab)
     path = frame.locator(f"path.ba-area-{area_id}")
     point = path.evaluate(_INTERIOR_POINT)
     assert point, f"Stadtteil {area_id} ist auf der Karte nicht sichtbar"

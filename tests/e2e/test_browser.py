@@ -50,7 +50,7 @@ def test_page_draws_forty_stadtteile_offline(page, server, name):
 def test_offline_basemap_degrades_to_plain_background(page, server):
     page.goto(server)
     frame = wait_for_stadtteile(page)
-    frame.get_by_text("Hintergrundkarte nicht erreichbar").wait_for(timeout=WAIT_MS)
+    frame.get_by_text("Ohne Hintergrundkarte (offline)").wait_for(timeout=WAIT_MS)
 
 
 def test_click_on_stadtteil_opens_its_profile(page, server):

@@ -72,7 +72,7 @@ def test_place_a_facility_reload_and_the_coverage_includes_it(page, server):
     unserved_before = _count(_metric(page, "nicht fußläufig versorgt"))
 
     page.goto(f"{server}/einrichtungen_pflegen")
-    page.get_by_text("Aufgaben: 6 Einrichtung(en) ohne Lage").wait_for(timeout=WAIT_MS)
+    page.get_by_text("Aufgaben: 6 Einrichtungen ohne Lage").wait_for(timeout=WAIT_MS)
     # The Offener Treff Kranichhaus (Neustädter See) comes first: a meeting place without position.
     chosen = page.get_by_role("combobox", name="Einrichtung")
     expect(chosen).to_have_value(re.compile("^OT-05 · Offener Treff"))
@@ -82,8 +82,10 @@ def test_place_a_facility_reload_and_the_coverage_includes_it(page, server):
     latitude = form.get_by_label("Breitengrad (WGS84)")
     expect(latitude).not_to_have_value("", timeout=WAIT_MS)
     wait_idle(page)  # the click's rerun is over before the form is filled
-    assert abs(float(latitude.input_value()) - clicked_lat) < 1e-5  # the click's position
-    expect(form.get_by_label("Lage ± m")).to_have_value("10.00")
+    # The click's position, in German: "52,17293" (not "52.172932"), the radius "10".
+    assert "." not in latitude.input_value()
+    assert abs(float(latitude.input_value().replace(",", ".")) - clicked_lat) < 1e-5
+    expect(form.get_by_label("Lage ± m")).to_have_value("10")
     form.get_by_label("Autor/in").fill("Frau Berger")
     form.get_by_label("Grund der Änderung").fill("Tür des Kranichhauses bekannt")
     form.get_by_label("Quelle (URL oder Dokument)").fill("Begehung 2026-03")
@@ -94,7 +96,7 @@ def test_place_a_facility_reload_and_the_coverage_includes_it(page, server):
 
     try:
         page.reload()  # a new session: the change is stored, not session state
-        page.get_by_text("Aufgaben: 5 Einrichtung(en) ohne Lage").wait_for(timeout=WAIT_MS)
+        page.get_by_text("Aufgaben: 5 Einrichtungen ohne Lage").wait_for(timeout=WAIT_MS)
         page.goto(f"{server}/einrichtungen")
         page.get_by_text("44 Einrichtungen, 39 mit Lage").wait_for(timeout=WAIT_MS)
         page.goto(f"{server}/erreichbarkeit")

@@ -12,7 +12,20 @@ from hypothesis import strategies as st
 
 from geo import siting
 from geo.access_kernel import WalkParams
-from geo.siting import SitingProblem, alternatives, greedy_mclp, pmedian, solve_mclp
+from geo.siting import (
+    EXACT,
+    GREEDY_FALLBACK,
+    NOT_PROVEN,
+    SWAP,
+    SWAP_FALLBACK,
+    SitingProblem,
+    alternatives,
+    gap_text,
+    greedy_mclp,
+    pmedian,
+    solve_mclp,
+    status_text,
+)
 
 
 def line_problem() -> SitingProblem:
@@ -160,7 +173,9 @@ def test_mclp_fallback_is_labelled_as_greedy(monkeypatch):
     assert result.method == siting.GREEDY_FALLBACK
     assert "exakt" not in result.method
     assert result.objective == pytest.approx(55.0)  # greedy: 40 + 15, not the optimum 70
-    assert result.status == "Zeit- oder Iterationslimit erreicht"
+    # No solution, no bound: nothing proven, no gap claimed.
+    assert result.status == NOT_PROVEN
+    assert np.isnan(result.gap)
 
 
 def test_pmedian_fallback_is_labelled_as_heuristic(monkeypatch):
@@ -169,3 +184,28 @@ def test_pmedian_fallback_is_labelled_as_heuristic(monkeypatch):
     result = pmedian(demand, np.ones(2), np.full(2, 5000.0), demand, 1, detour=1.0)
     assert result.method == siting.SWAP_FALLBACK
     assert "exakt" not in result.method
+
+
+@pytest.mark.parametrize(
+    ("method", "code", "gap", "status", "words"),
+    [
+        (EXACT, 0, 0.0, "optimal", "0 % (nachgewiesen)"),
+        (EXACT, 1, 0.0125, "Zeit- oder Iterationslimit erreicht", "höchstens 1,25 %"),
+        (GREEDY_FALLBACK, 1, 0.03, "Zeit- oder Iterationslimit erreicht", "höchstens 3,00 %"),
+        (SWAP, 0, float("nan"), NOT_PROVEN, "nicht bestimmt"),
+        (SWAP_FALLBACK, 1, float("nan"), NOT_PROVEN, "nicht bestimmt"),
+        (EXACT, 1, float("nan"), NOT_PROVEN, "nicht bestimmt"),
+    ],
+)
+def test_status_claims_only_what_was_proven(method, code, gap, status, words):
+    assert status_text(method, code, gap) == status
+    assert gap_text(gap) == words
+
+
+def test_heuristic_p_median_never_says_optimal():
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 3000, (60, 2))
+    result = pmedian(xy, np.ones(60), np.full(60, np.inf), xy, 2, 1.3, exact_limit=0)
+    assert result.method == SWAP
+    assert result.status == NOT_PROVEN
+    assert np.isnan(result.gap)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from indicators.format import (
+    BERLIN,
     MISSING_TEXT,
-    format_bool,
+    count_text,
     format_bytes,
+    format_change,
     format_coordinates,
     format_datetime,
     format_number,
@@ -76,17 +78,39 @@ def test_file_sizes_in_german(size, text):
 @pytest.mark.parametrize(
     ("moment", "text"),
     [
-        ("2026-12-01T19:14:03", "01.12.2026, 19:14"),
-        (datetime(2026, 3, 5, 14, 7), "05.03.2026, 14:07"),
+        # Stored in UTC, shown in German time: winter +1 h, summer +2 h.
+        ("2026-12-01T18:14:03+00:00", "01.12.2026, 19:14"),
+        ("2026-12-01T18:14:03", "01.12.2026, 19:14"),  # no zone: UTC
+        (datetime(2026, 7, 5, 12, 7, tzinfo=UTC), "05.07.2026, 14:07"),
+        (datetime(2026, 3, 29, 0, 30), "29.03.2026, 01:30"),  # before the switch to CEST
+        (datetime(2026, 3, 29, 1, 30), "29.03.2026, 03:30"),  # after it
+        (datetime(2026, 7, 5, 14, 7, tzinfo=BERLIN), "05.07.2026, 14:07"),
         ("kein Datum", "–"),
     ],
 )
-def test_dates_in_german(moment, text):
+def test_dates_in_german_time(moment, text):
     assert format_datetime(moment) == text
 
 
+def test_scenario_store_and_register_show_the_same_time():
+    """The Szenarien page (ISO text in UTC) and the register (aware datetime) agree."""
+    from register.changes import german_time
+
+    moment = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
+    assert format_datetime(moment.isoformat(timespec="seconds")) == german_time(moment)
+    assert german_time(moment) == "06.12.2026, 10:30"
+
+
 @pytest.mark.parametrize(
-    ("value", "text"), [(True, "ja"), (False, "nein"), (None, "–"), (float("nan"), "–")]
+    ("value", "decimals", "text"),
+    [(1234.6, 0, "+1.235"), (-0.24, 1, "−0,2"), (-0.04, 1, "±0,0"), (0, 0, "±0"), (None, 0, "–")],
 )
-def test_booleans_in_german(value, text):
-    assert format_bool(value) == text
+def test_changes_carry_their_sign(value, decimals, text):
+    assert format_change(value, decimals, missing="–") == text
+
+
+@pytest.mark.parametrize(
+    ("n", "text"), [(0, "0 Änderungen"), (1, "1 Änderung"), (2, "2 Änderungen")]
+)
+def test_counts_with_their_noun(n, text):
+    assert count_text(n, "Änderung", "Änderungen") == text

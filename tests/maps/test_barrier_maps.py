@@ -15,7 +15,7 @@ from geo.access_kernel import WalkParams
 from geo.barrier import closed_crossings
 from maps.access_maps import cell_squares, walk_time_map
 from maps.base import Call
-from maps.layers import barrier_data, reach_areas
+from maps.layers import barrier_data, barrier_legend, reach_areas
 from maps.scenario_maps import layer_data
 from maps.sheets import coverage_sheet, scenario_sheet
 from maps.static import figure_bytes
@@ -131,3 +131,18 @@ def test_the_scenario_sheet_marks_a_closed_bridge(synthetic_river):
     assert "Fähre (nur Bus & Bahn)" in flat
     # The only bridge is closed: no open bridge in the legend.
     assert "Brücke" not in flat.replace("Brücke im Szenario gesperrt", "").replace("Brücken", "")
+
+
+def test_every_web_map_with_the_elbe_explains_it_in_its_legend(synthetic_river):
+    """Bridges and the river line are drawn, so the legend names them (Erreichbarkeit too)."""
+    assert barrier_legend(None) == []
+    labels = [e[1] for e in barrier_legend(synthetic_river.barrier)]
+    assert labels == ["Elbe (zu Fuß nur über Brücken)", "Brücke", "Fähre (nur Bus & Bahn)"]
+    html = walk_time_map(synthetic_river.stadtteile, *_walk_map_args(synthetic_river))
+    assert json.dumps("Fähre (nur Bus")[1:-1] in html.get_root().render()
+    cells = compute(synthetic_river, Scenario(year=2025), draws=0).after
+    data = layer_data(
+        cells.cells["versorgt"].to_numpy(), cells.cells["versorgt"].to_numpy(), cells.sites,
+        cells.sites.iloc[:0], cells.params,
+    )  # fmt: skip
+    assert "Brücke" in [e[1] for e in data["legend"]["entries"]]

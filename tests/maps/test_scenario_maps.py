@@ -7,11 +7,12 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from pyproj import Transformer
 
-from maps.base import js_json, label_points
+from maps.base import LABEL_SPOTS, LabelOrder, js_json, label_points
 from maps.scenario_maps import (
     CHANGE_STYLE,
     GRID_TOLERANCE_M,
@@ -128,10 +129,27 @@ def test_area_rings_keep_every_stadtteil(synthetic):
 def test_labels_sit_inside_their_area_with_priority_by_size(synthetic):
     labels = label_points(synthetic.stadtteile)
     wgs = synthetic.stadtteile.to_crs(4326)
-    for (lat, lon, name, prio, area_id), geom in zip(labels, wgs.geometry, strict=True):
+    for (lat, lon, name, prio, area_id, spots, essential), geom in zip(
+        labels, wgs.geometry, strict=True
+    ):
+        assert essential  # without an order every name is essential
         assert geom.contains(shapely.Point(lon, lat))
+        # Further positions for the browser to try, all inside the area too.
+        assert 1 <= len(spots) <= LABEL_SPOTS - 1
+        assert all(geom.contains(shapely.Point(x, y)) for y, x in spots)
         assert name == synthetic.stadtteile.at[area_id, "stadtteil"]
         assert prio == pytest.approx(100.0)  # 1 km² = 100 ha
+
+
+def test_label_order_follows_the_given_series(synthetic):
+    residents = pd.Series({"02": 900, "01": 10})
+    labels = {label[4]: label[3] for label in label_points(synthetic.stadtteile, order=residents)}
+    assert labels["02"] == 900
+    assert labels["01"] == 10
+    # Ids the series does not name come last; a series for other areas keeps the area.
+    assert all(v == -1.0 for k, v in labels.items() if k not in residents.index)
+    regions = pd.Series({"Nord": 5})
+    assert label_points(synthetic.stadtteile, order=regions) == label_points(synthetic.stadtteile)
 
 
 def _data(fg) -> dict:
@@ -222,3 +240,11 @@ def test_base_stays_the_same_while_the_scenario_changes(synthetic):
     assert len(scripts) == 1
     large = _get_map_string(layered_base(data, large=True))
     assert re.sub(r"_[a-z0-9]{32}", "", large) not in scripts  # a new map for presentation
+
+
+def test_label_order_marks_the_essential_names(synthetic):
+    order = LabelOrder(pd.Series({"01": 500, "02": 20}), frozenset({"01"}))
+    labels = {label[4]: label for label in label_points(synthetic.stadtteile, order=order)}
+    assert labels["01"][3] == 500
+    assert labels["01"][6] is True
+    assert labels["02"][6] is False  # named only where room is left

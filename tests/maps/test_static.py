@@ -66,7 +66,7 @@ def test_pdf_text_has_title_legend_labels_and_licence(synthetic):
     # Whole text lines: "N" of the north arrow is not the "N" in "Nord".
     for label in ["Mitte", "Nord", "Ost", "N"]:
         assert label in lines, label
-    assert re.search(r"\b500 m\b", text)  # scale bar: the synthetic city is 2 km wide
+    assert re.search(r"\b(500 m|1 km)\b", text)  # scale bar: the synthetic city is 2 km wide
 
 
 def test_png_size_at_resolution(synthetic):
@@ -74,6 +74,15 @@ def test_png_size_at_resolution(synthetic):
     image = Image.open(io.BytesIO(png))
     assert image.size == (1169, 827)
     assert image.format == "PNG"
+
+
+def test_print_png_is_300_dpi(synthetic):
+    from ui.printing import PRINT_DPI
+
+    image = Image.open(io.BytesIO(figure_bytes(_sheet(synthetic), "png", dpi=PRINT_DPI)))
+    assert PRINT_DPI == 300
+    assert image.size == (3507, 2481)  # A4 landscape at 300 dpi
+    assert round(image.info["dpi"][0]) == 300  # printers read the resolution from the file
 
 
 def test_text_from_data_is_printed_literally(synthetic):
@@ -212,3 +221,91 @@ def test_real_map_labels_do_not_overlap(real):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert _disjoint(a, b)
+
+
+# --- Furniture never covers a Stadtteil; labels never cover a marker -------------------
+
+
+def _polygon_boxes(fig, areas) -> list:
+    ax = fig.axes[0]
+    boxes = []
+    for geom in areas.to_crs(25832).geometry:
+        x0, y0, x1, y1 = geom.bounds
+        (a, b), (c, d) = ax.transData.transform([(x0, y0), (x1, y1)])
+        boxes.append(Bbox.from_extents(a, b, c, d))
+    return boxes
+
+
+def _furniture_boxes(fig) -> list:
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    north = [a for a in ax.texts if a.get_gid() == "north"]
+    bars = [p for p in ax.patches if p.get_zorder() == 10]  # scale bar and arrow
+    numbers = [t for t in ax.texts if t.get_zorder() == 10 and t.get_gid() != "north"]
+    return [a.get_window_extent(renderer) for a in [*north, *bars, *numbers]]
+
+
+def _print_sheets(pkg):
+    """Every print map the app offers, for ``pkg`` (with a scenario for the scenario sheet)."""
+    from maps.sheets import (
+        coverage_sheet,
+        scenario_sheet,
+        underserved_sheet,
+        walk_time_sheet,
+    )
+    from scenarios.model import NewSite, Scenario
+    from scenarios.result import compute
+
+    year = max(pkg.years)
+    res = compute(pkg, Scenario(year=year, min_people=100), draws=0)
+    before = res.before
+    label = before.target.label
+    table = indicator_table(pkg, year)
+    ind = INDICATORS["anteil_65plus"]
+    center = pkg.stadtteile.to_crs(25832).geometry.union_all().representative_point()
+    site = NewSite("Neu", *gpd.GeoSeries([center], crs=25832).to_crs(4326).iloc[0].coords[0])
+    ev = compute(pkg, Scenario(year=year, min_people=100, added=(site,)), draws=0)
+    return {
+        "indikator": indicator_sheet(pkg, table, ind, classify_indicator(table[ind.id], ind), year),
+        "unterversorgung": underserved_sheet(pkg, res.ranking_before, before.sites, label, year),
+        "versorgung": coverage_sheet(
+            pkg, before.coverage, before.sites, before.params, label, year
+        ),
+        "gehzeit": walk_time_sheet(pkg, before.cells, before.sites, before.params, label, year),
+        "szenario": scenario_sheet(
+            pkg,
+            ev.before.cells,
+            ev.after.cells,
+            ev.after.sites,
+            pkg.einrichtungen.iloc[:0],
+            ev.after.params,
+            "Szenario",
+            year,
+        ),
+    }
+
+
+def _check_sheet(fig, areas) -> None:
+    furniture = _furniture_boxes(fig)
+    assert len(furniture) >= 4  # two bar halves, two numbers, arrow, "N"
+    for box in furniture:
+        assert _on_sheet(box, fig)
+        for area in _polygon_boxes(fig, areas):
+            assert _disjoint(box, area), (box, area)
+    labels = _extents(fig, LABEL_GID)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            assert _disjoint(a, b)
+
+
+def test_furniture_never_covers_a_stadtteil_on_any_print_map(synthetic):
+    for fig in _print_sheets(synthetic).values():
+        _check_sheet(fig, synthetic.stadtteile)
+
+
+@pytest.mark.real_data
+def test_real_print_maps_keep_scale_bar_and_arrow_off_the_city(real):
+    for fig in _print_sheets(real).values():
+        _check_sheet(fig, real.stadtteile)
