@@ -32,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.common import package, table, timed
 from geo.access_adapter import SiteSelection, analyse, site_arrays
 from geo.access_kernel import WalkParams, e2sfca, gaussian_weight, nearest_walk, walk_bounds
-from geo.barrier import WalkMetric, read_barrier
+from geo.barrier import read_barrier
 from geo.crs import xy
 from geo.demand import TARGET_GROUPS, demand_grid
 from geo.facilities import located
+from geo.metric import WalkMetric
 from geo.siting import SitingProblem
 from scenarios.model import NewCrossing, NewSite, Scenario
 from scenarios.proposals import propose

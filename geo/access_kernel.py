@@ -1,8 +1,7 @@
 """Walking access from grid cells to meeting places (vectorised, metres in EPSG:25832).
 
-Walking distance is the straight line times a detour factor (``Luftlinie × Umwegfaktor``);
-with a river barrier in the data package (:mod:`geo.barrier`) a walk across the Elbe goes via
-a bridge. Walking time divides it by a senior walking pace. Facility positions are approximate: each
+Walking distance is measured by :class:`geo.metric.WalkMetric` (``Luftlinie × Umwegfaktor``;
+with a river barrier in the data package a walk across the Elbe goes via a bridge). Walking time divides it by a senior walking pace. Facility positions are approximate: each
 site carries a radius within which it lies (``Lage ± r m``), and :func:`walk_bounds` turns
 that into a best and a worst case for every cell.
 
@@ -17,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.barrier import Barrier, WalkMetric
+from geo.barrier import Barrier
+from geo.metric import WalkMetric, as_metric, as_xy
 
 #: Thresholds offered in the UI (walking metres).
 THRESHOLDS_M = (300, 500, 800, 1000)
@@ -76,23 +76,11 @@ class WalkParams:
     @property
     def max_straight_m(self) -> float:
         """Straight-line radius that corresponds to :attr:`max_walk_m`."""
-        return self.max_walk_m / self.detour
+        return self.metric.straight_radius(self.max_walk_m)
 
     def minutes(self, walk_m: np.ndarray) -> np.ndarray:
         """Walking time in minutes for walking distances in metres."""
         return np.asarray(walk_m, dtype=float) / self.speed_mps / 60.0
-
-
-def _as_xy(points: np.ndarray) -> np.ndarray:
-    xy = np.asarray(points, dtype=float).reshape(-1, 2)
-    if not np.isfinite(xy).all():
-        raise ValueError("Koordinaten enthalten fehlende Werte; nur verortete Punkte übergeben.")
-    return xy
-
-
-def as_metric(detour: float | WalkMetric) -> WalkMetric:
-    """A :class:`~geo.barrier.WalkMetric` from a detour factor (no barrier) or a metric."""
-    return detour if isinstance(detour, WalkMetric) else WalkMetric(float(detour))
 
 
 def nearest_walk(
@@ -106,7 +94,7 @@ def nearest_walk(
         ``(n, 2)`` cell centres in metres.
     sites_xy : numpy.ndarray
         ``(m, 2)`` site positions in metres.
-    detour : float or geo.barrier.WalkMetric
+    detour : float or geo.metric.WalkMetric
         Detour factor, or the walking metric (with the river barrier).
 
     Returns
@@ -116,7 +104,7 @@ def nearest_walk(
     nearest : numpy.ndarray
         ``(n,)`` index of the nearest site; -1 if there is none.
     """
-    return as_metric(detour).nearest(_as_xy(cells_xy), _as_xy(sites_xy))
+    return as_metric(detour).nearest(as_xy(cells_xy), as_xy(sites_xy))
 
 
 def walk_bounds(
@@ -136,30 +124,16 @@ def walk_bounds(
         ``(m, 2)`` site points.
     radius_m : numpy.ndarray
         ``(m,)`` uncertainty radius per site (0 for exact positions).
-    detour : float or geo.barrier.WalkMetric
+    detour : float or geo.metric.WalkMetric
         Detour factor or walking metric (across the river: the route via a bridge, whose
-        last leg shortens or lengthens by the radius, see :meth:`geo.barrier.WalkMetric.bounds`).
+        last leg shortens or lengthens by the radius, see :meth:`geo.metric.WalkMetric.bounds`).
 
     Returns
     -------
     lower, upper : numpy.ndarray
         ``(n,)`` walking metres; ``inf`` without sites.
     """
-    metric = as_metric(detour)
-    if metric.barrier is not None:
-        return metric.bounds(_as_xy(cells_xy), _as_xy(sites_xy), radius_m)
-    detour = metric.detour
-    cells = _as_xy(cells_xy)
-    sites = _as_xy(sites_xy)
-    radius = np.nan_to_num(np.asarray(radius_m, dtype=float).reshape(-1), nan=0.0)
-    if len(sites) == 0:
-        inf = np.full(len(cells), np.inf)
-        return inf, inf.copy()
-    # A dense n × m matrix is cheapest for the few dozen facilities of a city.
-    d = np.hypot(cells[:, None, 0] - sites[None, :, 0], cells[:, None, 1] - sites[None, :, 1])
-    lower = np.maximum(d - radius[None, :], 0.0).min(axis=1) * detour
-    upper = (d + radius[None, :]).min(axis=1) * detour
-    return lower, upper
+    return as_metric(detour).bounds(as_xy(cells_xy), as_xy(sites_xy), radius_m)
 
 
 def gaussian_weight(walk_m: np.ndarray, catchment_m: float) -> np.ndarray:
@@ -206,7 +180,7 @@ def e2sfca(
         ``(n,)`` people per cell (NaN counts as 0).
     sites_xy : numpy.ndarray
         ``(m, 2)`` sites.
-    detour : float or geo.barrier.WalkMetric
+    detour : float or geo.metric.WalkMetric
         Detour factor (walking = straight × detour) or walking metric (with the barrier).
     catchment_m : float
         Walking catchment ``d₀``.
@@ -220,8 +194,8 @@ def e2sfca(
     site_ratio : numpy.ndarray
         ``(m,)`` ``R_j`` (NaN for a site with nobody in its catchment).
     """
-    cells = _as_xy(cells_xy)
-    sites = _as_xy(sites_xy)
+    cells = as_xy(cells_xy)
+    sites = as_xy(sites_xy)
     pop = np.nan_to_num(np.asarray(demand, dtype=float), nan=0.0)
     if len(sites) == 0:
         return np.zeros(len(cells)), np.zeros(0)

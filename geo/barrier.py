@@ -1,4 +1,8 @@
-"""Walking distances that respect a river: the Elbe is crossed only on a bridge.
+"""The river barrier's topology: banks as regions, crossings joining them, routes via bridges.
+
+The walking metric itself (straight line × detour, :class:`~geo.metric.WalkMetric`) lives in
+:mod:`geo.metric`; this module only knows which bank a point is on and how long the route
+between two banks is, in straight metres.
 
 Without a barrier, walking distance is the straight line times a detour factor
 ("Luftlinie × Umwegfaktor"). With one (``elbe_barriere.geojson`` + ``elbe_querungen.csv``):
@@ -36,13 +40,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import METRIC_CRS, WGS84
 from geo.errors import DataPackageError
+from geo.metric import as_xy, straight_lengths
 
 #: Package files (both or neither).
 LINES_FILE = "elbe_barriere.geojson"
 CROSSINGS_FILE = "elbe_querungen.csv"
-#: Method labels for the UI.
-WALK_LABEL = "Luftlinie × Umwegfaktor"
-WALK_LABEL_BARRIER = "Luftlinie × Umwegfaktor, Elbe nur über Brücken"
 #: One sentence on the rule (method texts of pages and PDF).
 ELBE_NOTE = (
     " Über die Elbe (Stromelbe, Alte Elbe) führt ein Gehweg über die nächste Brücke: Luftlinie "
@@ -137,7 +139,7 @@ class Barrier:
         sides = np.array([self._sides_of(c) for c in walk], dtype=int).reshape(-1, 2)
         # Legs between crossings that share a region; Floyd–Warshall on the tiny graph.
         share = (sides[:, None, :, None] == sides[None, :, None, :]).any(axis=(2, 3))
-        paths = np.where(share, _straight(xy, xy), np.inf)
+        paths = np.where(share, straight_lengths(xy, xy), np.inf)
         for m in range(len(walk)):
             paths = np.minimum(paths, paths[:, m, None] + paths[None, m, :])
         digest = hashlib.sha256()
@@ -186,7 +188,7 @@ class Barrier:
             ``(n,)`` index into :attr:`regions`; a point outside the area (or exactly on a
             line) gets the nearest region.
         """
-        pts = _as_xy(points_xy)
+        pts = as_xy(points_xy)
         shapely.prepare(self.regions)  # no-op once prepared (also after unpickling)
         labels = np.full(len(pts), -1)
         for number, region in enumerate(self.regions):
@@ -221,7 +223,7 @@ class Barrier:
         numpy.ndarray
             ``(n, k)`` straight metres; ``inf`` where unreachable.
         """
-        first = np.where(self._touches(labels), _straight(points_xy, self.xy), np.inf)
+        first = np.where(self._touches(labels), straight_lengths(points_xy, self.xy), np.inf)
         best = np.full(first.shape, np.inf)
         for i in range(len(self.xy)):
             best = np.minimum(best, first[:, i, None] + self.paths[i][None, :])
@@ -242,7 +244,7 @@ class Barrier:
         numpy.ndarray
             ``(n, k)``; ``inf`` for crossings that do not touch the point's region.
         """
-        return np.where(self._touches(labels), _straight(points_xy, self.xy), np.inf)
+        return np.where(self._touches(labels), straight_lengths(points_xy, self.xy), np.inf)
 
     def lengths(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
         """``(n, m)`` route lengths in straight metres (straight on the same bank).
@@ -257,9 +259,9 @@ class Barrier:
         numpy.ndarray
             ``inf`` where no crossing joins the two banks.
         """
-        a, b = _as_xy(a_xy), _as_xy(b_xy)
+        a, b = as_xy(a_xy), as_xy(b_xy)
         la, lb = self.region_of(a), self.region_of(b)
-        straight = _straight(a, b)
+        straight = straight_lengths(a, b)
         same = la[:, None] == lb[None, :]
         if same.all():
             return straight
@@ -293,7 +295,7 @@ class Barrier:
         numpy.ndarray
             ``(p,)``; ``inf`` where no crossing joins the banks.
         """
-        a, b = _as_xy(a_xy), _as_xy(b_xy)
+        a, b = as_xy(a_xy), as_xy(b_xy)
         la, lb = self.region_of(a), self.region_of(b)
         out = np.asarray(straight, dtype=float).copy()
         other = np.flatnonzero(la[rows] != lb[cols])
@@ -394,218 +396,6 @@ def closed_crossings(base: Barrier | None, variant: Barrier | None) -> list[Cros
     return [c for c in base.crossings if c.name not in kept]
 
 
-@dataclass(frozen=True)
-class WalkMetric:
-    """Walking metres between points: straight × detour, across the barrier via crossings.
-
-    Frozen and hashable (the barrier hashes by its content key), so caches can key on it.
-
-    Attributes
-    ----------
-    detour : float
-        Detour factor (1.0–3.0).
-    barrier : Barrier, optional
-        Without one the metric is exactly today's straight line × detour.
-    """
-
-    detour: float = 1.3
-    barrier: Barrier | None = None
-
-    def __post_init__(self) -> None:
-        if not 1.0 <= self.detour <= 3.0:
-            raise ValueError("Der Umwegfaktor muss zwischen 1,0 und 3,0 liegen.")
-
-    @property
-    def label(self) -> str:
-        """Method label for the UI."""
-        return WALK_LABEL if self.barrier is None else WALK_LABEL_BARRIER
-
-    @property
-    def key(self) -> str:
-        """Stable text key (detour and barrier content) for caches and scenario records."""
-        return f"{self.detour!r}|{'' if self.barrier is None else self.barrier.key}"
-
-    def straight_radius(self, max_walk_m: float) -> float:
-        """Straight radius that contains every point within ``max_walk_m`` walking."""
-        return max_walk_m / self.detour
-
-    def lengths(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
-        """``(n, m)`` route lengths in straight metres (walking = this × detour)."""
-        if self.barrier is None:
-            return _straight(_as_xy(a_xy), _as_xy(b_xy))
-        return self.barrier.lengths(a_xy, b_xy)
-
-    def pairwise(self, a_xy: np.ndarray, b_xy: np.ndarray) -> np.ndarray:
-        """Dense walking metres between two point sets.
-
-        Parameters
-        ----------
-        a_xy, b_xy : numpy.ndarray
-            ``(n, 2)`` and ``(m, 2)`` points in EPSG:25832.
-
-        Returns
-        -------
-        numpy.ndarray
-            ``(n, m)``; ``inf`` where no crossing joins the banks.
-        """
-        return self.lengths(a_xy, b_xy) * self.detour
-
-    def nearest(self, a_xy: np.ndarray, b_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Walking metres from every point of ``a`` to its nearest point of ``b``.
-
-        Without a barrier this is one KD-tree query (as :func:`geo.access_kernel.nearest_walk`).
-        With one, per bank of ``b``: a KD-tree gives the nearest on the same bank, and the
-        nearest from each crossing of that bank plus ``h`` gives the nearest across.
-
-        Parameters
-        ----------
-        a_xy, b_xy : numpy.ndarray
-            ``(n, 2)`` and ``(m, 2)`` points.
-
-        Returns
-        -------
-        walk_m : numpy.ndarray
-            ``(n,)``; ``inf`` if there is no (reachable) point.
-        idx : numpy.ndarray
-            ``(n,)`` index into ``b``; -1 if none is reachable.
-        """
-        from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
-
-        a, b = _as_xy(a_xy), _as_xy(b_xy)
-        if len(b) == 0:
-            return np.full(len(a), np.inf), np.full(len(a), -1)
-        if self.barrier is None:
-            dist, idx = cKDTree(b).query(a, k=1)
-            return dist * self.detour, idx.astype(int)
-        bar = self.barrier
-        la, lb = bar.region_of(a), bar.region_of(b)
-        h = bar.to_crossings(a, la)
-        best, best_idx = np.full(len(a), np.inf), np.full(len(a), -1)
-        for region in np.unique(lb):
-            members = np.flatnonzero(lb == region)
-            tree = cKDTree(b[members])
-            here = la == region
-            candidates = np.full(len(a), np.inf)
-            found = np.zeros(len(a), dtype=int)
-            if here.any():
-                candidates[here], found[here] = tree.query(a[here], k=1)
-            gates = np.flatnonzero((bar.sides == region).any(axis=1))  # crossings of the bank
-            if len(gates) and (~here).any():
-                gate_dist, gate_idx = tree.query(bar.xy[gates], k=1)
-                via = h[~here][:, gates] + gate_dist[None, :]
-                pick = via.argmin(axis=1)
-                candidates[~here] = via[np.arange(len(pick)), pick]
-                found[~here] = gate_idx[pick]
-            better = candidates < best
-            best[better] = candidates[better]
-            best_idx[better] = members[found[better]]
-        return best * self.detour, best_idx
-
-    def reach(self, point_xy: np.ndarray, max_walk_m: float) -> BaseGeometry:
-        """The area within ``max_walk_m`` walking of a point (a circle cut at the river).
-
-        On the point's bank it is the circle of ``max_walk_m / detour``; across, for each
-        crossing reached with straight metres ``h`` to spare, the circle of the rest around
-        the crossing on its far bank.
-
-        Parameters
-        ----------
-        point_xy : numpy.ndarray
-            ``(2,)`` a point in EPSG:25832.
-        max_walk_m : float
-            Walking threshold.
-
-        Returns
-        -------
-        shapely geometry
-            Polygon(s) in EPSG:25832 (for catchment outlines on maps).
-        """
-        p = _as_xy(point_xy)
-        radius = self.straight_radius(max_walk_m)
-        disk = shapely.Point(p[0]).buffer(radius, 16)
-        if self.barrier is None:
-            return disk
-        bar = self.barrier
-        label = bar.region_of(p)
-        parts = [disk.intersection(bar.regions[label[0]])]
-        spare = radius - bar.to_crossings(p, label)[0]
-        for rest, at, sides in zip(spare, bar.xy, bar.sides, strict=True):
-            if rest > 0:
-                around = shapely.Point(at).buffer(rest, 16)
-                parts += [around.intersection(bar.regions[side]) for side in sides]
-        return shapely.union_all(parts)
-
-    def bounds(
-        self, a_xy: np.ndarray, b_xy: np.ndarray, radius_m: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Best and worst case walking metres to the nearest site, given each site's radius.
-
-        The last leg of any route ends at the site, so it may shorten or lengthen by the
-        site's radius: ``[max(0, L − r), L + r] × detour`` with ``L`` the route length
-        (as :func:`geo.access_kernel.walk_bounds` without a barrier).
-
-        Parameters
-        ----------
-        a_xy, b_xy : numpy.ndarray
-            ``(n, 2)`` cells and ``(m, 2)`` sites.
-        radius_m : numpy.ndarray
-            ``(m,)`` position uncertainty per site (NaN counts as 0).
-
-        Returns
-        -------
-        lower, upper : numpy.ndarray
-            ``(n,)``; ``inf`` without a reachable site.
-        """
-        a, b = _as_xy(a_xy), _as_xy(b_xy)
-        radius = np.nan_to_num(np.asarray(radius_m, dtype=float).reshape(-1), nan=0.0)
-        if len(b) == 0:
-            return np.full(len(a), np.inf), np.full(len(a), np.inf)
-        length = self.lengths(a, b)
-        lower = np.maximum(length - radius[None, :], 0.0).min(axis=1) * self.detour
-        upper = (length + radius[None, :]).min(axis=1) * self.detour
-        return lower, upper
-
-    def pairs_within(
-        self, a_xy: np.ndarray, b_xy: np.ndarray, max_walk_m: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sparse pairs within a walking distance.
-
-        A KD-tree finds the pairs within ``max_walk_m / detour`` straight metres (a route is
-        never shorter than the straight line); pairs on different banks are then measured via
-        the crossings and dropped if too far.
-
-        Parameters
-        ----------
-        a_xy, b_xy : numpy.ndarray
-            ``(n, 2)`` and ``(m, 2)`` points.
-        max_walk_m : float
-            Walking threshold (inclusive).
-
-        Returns
-        -------
-        rows, cols : numpy.ndarray
-            Indices into ``a`` and ``b``.
-        walk_m : numpy.ndarray
-            Walking metres of each pair.
-        """
-        from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
-
-        a, b = _as_xy(a_xy), _as_xy(b_xy)
-        if len(a) == 0 or len(b) == 0:
-            return np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0)
-        pairs = cKDTree(a).sparse_distance_matrix(
-            cKDTree(b), self.straight_radius(max_walk_m), output_type="coo_matrix"
-        )
-        rows, cols, length = pairs.row.astype(int), pairs.col.astype(int), pairs.data
-        if self.barrier is not None:
-            straight = length
-            length = self.barrier.pair_lengths(a, b, rows, cols, straight)
-            # Same-bank pairs keep the KD-tree test (as today); routes across must fit too.
-            keep = (length <= straight) | (length * self.detour <= max_walk_m)
-            rows, cols, length = rows[keep], cols[keep], length[keep]
-        return rows, cols, length * self.detour
-
-
 # --------------------------------------------------------------------------- building
 
 
@@ -687,18 +477,6 @@ def _join(end: shapely.Point, target: BaseGeometry) -> shapely.LineString:
 def _snap(point: shapely.Point, line: shapely.LineString) -> tuple[float, float]:
     x, y = line.interpolate(line.project(point)).coords[0]
     return float(x), float(y)
-
-
-def _straight(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    # Same formula as geo.access_kernel / geo.siting, so figures stay identical.
-    return np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
-
-
-def _as_xy(points: np.ndarray) -> np.ndarray:
-    xy = np.asarray(points, dtype=float).reshape(-1, 2)
-    if not np.isfinite(xy).all():
-        raise ValueError("Koordinaten enthalten fehlende Werte; nur verortete Punkte übergeben.")
-    return xy
 
 
 # --------------------------------------------------------------------------- reading

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geo.access_kernel import WalkParams, e2sfca, grouped_weighted_median, nearest_walk, walk_bounds
+from geo.metric import kdtree_lengths, straight_lengths
 
 #: Per-area coverage columns (German names, as in CLI output and UI tables).
 COVERAGE_COLUMNS = [
@@ -116,19 +117,18 @@ def add_exact_sites(
     if len(new) == 0:
         return out
     cells = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
+    metric = params.metric
     if params.barrier is None:
-        # The nearest new site per cell; the same arithmetic as cKDTree (sqrt of summed squares).
-        dx = cells[:, None, 0] - new[None, :, 0]
-        dy = cells[:, None, 1] - new[None, :, 1]
-        straight = np.sqrt(dx * dx + dy * dy)
-        # Bounds as in walk_bounds (radius 0: lower = upper = the straight distance).
-        exact = np.hypot(dx, dy).min(axis=1) * params.detour
+        # cKDTree's arithmetic for the nearest new site, so ties with the old sites are exact;
+        # bounds as in walk_bounds (radius 0: lower = upper = the straight distance).
+        straight = kdtree_lengths(cells, new)
+        exact = metric.walk(straight_lengths(cells, new).min(axis=1))
     else:
         # Route lengths via the bridges; bounds of an exact site equal its walking distance.
-        straight = params.metric.lengths(cells, new)
-        exact = straight.min(axis=1) * params.detour
+        straight = metric.lengths(cells, new)
+        exact = metric.walk(straight.min(axis=1))
     nearest_new = straight.argmin(axis=1)
-    walk_new = straight[np.arange(len(cells)), nearest_new] * params.detour
+    walk_new = metric.walk(straight[np.arange(len(cells)), nearest_new])
     walk = out["gehweg_m"].to_numpy()
     # Ties keep the old site (the KD-tree over all sites would return either).
     closer = walk_new < walk
@@ -139,7 +139,7 @@ def add_exact_sites(
     out["versorgt"] = walk <= params.max_walk_m
     out["gehweg_min_m"] = np.minimum(out["gehweg_min_m"].to_numpy(), exact)
     out["gehweg_max_m"] = np.minimum(out["gehweg_max_m"].to_numpy(), exact)
-    extra, _ = e2sfca(cells, demand, new, params.metric, params.catchment_m)
+    extra, _ = e2sfca(cells, demand, new, metric, params.catchment_m)
     out["e2sfca"] = out["e2sfca"].to_numpy() + extra
     return out
 

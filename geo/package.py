@@ -14,8 +14,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.barrier import CROSSINGS_FILE, LINES_FILE, Barrier, WalkMetric, read_barrier
+from geo.barrier import CROSSINGS_FILE, LINES_FILE, Barrier, read_barrier
 from geo.errors import DataPackageError
+from geo.metric import WalkMetric
 from geo.readers import (
     check_statistik_matches,
     check_within_city,

@@ -29,9 +29,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from geo.access_kernel import WalkParams, as_metric
-from geo.barrier import WalkMetric
+from geo.access_kernel import WalkParams
 from geo.crs import xy
+from geo.metric import WalkMetric, as_metric
 
 #: Maximum number of new sites the optimiser proposes at once.
 MAX_K = 5
@@ -532,7 +532,7 @@ def pmedian(
         ``(m, 2)`` candidates.
     k : int
         Number of new sites.
-    detour : float or geo.barrier.WalkMetric
+    detour : float or geo.metric.WalkMetric
         Detour factor or walking metric (with the river barrier).
     exact_limit : int
         Largest number of assignment variables solved exactly.

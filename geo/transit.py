@@ -25,9 +25,10 @@ import pandas as pd
 
 from geo.access_adapter import CITY_ID, AccessResult
 from geo.access_kernel import grouped_weighted_median
-from geo.barrier import Barrier, WalkMetric
+from geo.barrier import Barrier
 from geo.crs import xy
 from geo.gtfs import WEEKDAYS, Feed
+from geo.metric import WalkMetric
 
 INF = float("inf")
 
@@ -121,7 +122,7 @@ class TransitParams:
 
     def walk_seconds(self, straight_m: np.ndarray) -> np.ndarray:
         """Walking time for straight-line distances."""
-        return np.asarray(straight_m, dtype=float) * self.detour / self.speed_mps
+        return self.metric.walk(np.asarray(straight_m, dtype=float)) / self.speed_mps
 
     @property
     def label(self) -> str:
@@ -248,7 +249,7 @@ def footpaths(feed: Feed, params: TransitParams) -> list[list[tuple[int, float]]
     links: list[dict[int, float]] = [{} for _ in range(len(pts))]
     tree = cKDTree(pts)
     for a, neighbours in enumerate(
-        tree.query_ball_point(pts, params.transfer_walk_m / params.detour)
+        tree.query_ball_point(pts, params.metric.straight_radius(params.transfer_walk_m))
     ):
         for b in neighbours:
             if a != b:
@@ -272,17 +273,9 @@ def _routes(
     cols: np.ndarray,
     limit_m: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs found by straight radius, re-measured via the bridges and cut at ``limit_m``.
-
-    Returns the kept ``rows``, ``cols`` and their route lengths in straight metres (walking =
-    length × detour); pairs on the same bank keep their straight distance.
-    """
+    """Pairs found by straight radius, re-measured via the bridges and cut at ``limit_m``."""
     straight = np.hypot(*(a_xy[rows] - b_xy[cols]).T) if len(rows) else np.zeros(0)
-    if params.barrier is None or len(rows) == 0:
-        return rows, cols, straight
-    length = params.barrier.pair_lengths(a_xy, b_xy, rows, cols, straight)
-    keep = (length <= straight) | (length * params.detour <= limit_m)
-    return rows[keep], cols[keep], length[keep]
+    return params.metric.routes(a_xy, b_xy, rows, cols, straight, limit_m)
 
 
 def _reroute_links(links: list[dict[int, float]], pts: np.ndarray, params: TransitParams) -> None:
@@ -432,7 +425,7 @@ def door_to_door(
         walk_only = np.full(n, INF)
     best = np.repeat(walk_only[:, None], len(t0), axis=1)  # seconds of travel
     pairs = cKDTree(cells_xy).query_ball_tree(
-        cKDTree(stops_xy), params.max_access_m / params.detour
+        cKDTree(stops_xy), params.metric.straight_radius(params.max_access_m)
     )
     cell_idx = np.repeat(np.arange(n), [len(p) for p in pairs])
     stop_idx = np.fromiter((s for p in pairs for s in p), dtype=int, count=len(cell_idx))

@@ -134,7 +134,7 @@ def data_gaps(
                 plain[row.stadtteil_nr].append(
                     f"Lage von „{row.name}“ unbekannt" + _plain_change(change)
                 )
-    reach = params.max_walk_m / params.detour
+    reach = params.max_straight_m
     radius = pd.to_numeric(counted["lage_genauigkeit_m"], errors="coerce")
     vague = counted[~unplaced & (radius > params.max_walk_m)]
     for row in vague.itertuples():

@@ -14,10 +14,10 @@ import pandas as pd
 
 from geo.access_adapter import AccessResult
 from geo.areas import assign_stadtteil, population_centres
-from geo.barrier import WALK_LABEL
 from geo.crs import to_wgs84, xy
 from geo.facilities import located
 from geo.gtfs import read_stops
+from geo.metric import WALK_LABEL
 from geo.package import DataPackage
 from geo.site_names import site_names, stop_labels
 from geo.siting import Alternative, SitingProblem, SitingResult, alternatives, pmedian, solve_mclp

@@ -17,10 +17,10 @@ import pytest
 
 from geo.access_adapter import analyse
 from geo.access_kernel import WalkParams, e2sfca, nearest_walk, walk_bounds
-from geo.barrier import WALK_LABEL, WALK_LABEL_BARRIER
 from geo.crs import xy
 from geo.demand import TARGET_GROUPS
 from geo.gtfs import read_feed
+from geo.metric import WALK_LABEL, WALK_LABEL_BARRIER
 from geo.package import load_package
 from geo.siting import SitingProblem, pmedian
 from scenarios.exchange import from_url_param, to_json, to_url_param
