@@ -7,8 +7,8 @@ import time
 
 import streamlit as st
 
-from geo import sandbox
-from geo.package import DataPackageError
+from geo.io import sandbox
+from geo.io.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
 from ui import data, errors, markup, presentation, router, simulation, state, uploads

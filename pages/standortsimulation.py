@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from geo.barrier import closed_crossings
+from geo.analysis.barrier import closed_crossings
 from indicators.format import format_number
 from maps.layers import add_barrier
 from maps.scenario_maps import layered_base
+from scenarios.evaluation import RANK_NOTE, share_range, transit_gain_cells
 from scenarios.model import Scenario
-from scenarios.result import RANK_NOTE, share_range, transit_gain_cells
 from ui import (
     analysis,
     data,

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from indicators.format import format_bytes, format_datetime, format_number
+from scenarios.evaluation import compare
 from scenarios.exchange import MAX_FILE_BYTES, file_stem, read_file, to_geojson, to_json
-from scenarios.result import compare
 from scenarios.store import StoreError
 from ui import analysis, data, presentation, router, simulation, state, tables
 from ui.markup import md

@@ -14,10 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.access_adapter import AccessResult, SiteSelection
-from geo.access_kernel import WalkParams
+from geo.analysis.access_adapter import AccessResult, SiteSelection
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.position_bounds import APPROXIMATE, UNPLACED, facility_range
 from geo.crs import xy
-from geo.position_bounds import APPROXIMATE, UNPLACED, facility_range
 from indicators.format import format_number
 
 #: A facility that changes a Stadtteil's share within walking distance by less than this
@@ -107,7 +107,7 @@ def data_gaps(
         The analysis of these facilities. With it every reason says what the facility
         could change: the Stadtteil's share within walking distance with the facility at
         its least and its most favourable spot, the others where they are
-        (:func:`geo.position_bounds.facility_range`), e.g. "… ohne Lage: 10,4–54,2 %";
+        (:func:`geo.analysis.position_bounds.facility_range`), e.g. "… ohne Lage: 10,4–54,2 %";
         a facility that cannot change the share by :data:`NO_CHANGE_PP` percentage points or
         more (none of its possible spots reaches the Stadtteil's people differently) is no
         gap there.
@@ -186,13 +186,13 @@ def _could_change(access: AccessResult | None, facility_id: str, nr: str) -> str
 
 
 def result_gaps(package, result, *, after: bool = True) -> pd.DataFrame:
-    """:func:`data_gaps` for a computed :class:`scenarios.result.Result` (its assumptions).
+    """:func:`data_gaps` for a computed :class:`scenarios.evaluation.Result` (its assumptions).
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The package the result was computed on.
-    result : scenarios.result.Result
+    result : scenarios.evaluation.Result
         The figures.
     after : bool
         The situation with the scenario (places it closes are no gap any more) instead of
@@ -298,7 +298,7 @@ def new_site_warnings(result) -> list[list[str]]:
 
     Parameters
     ----------
-    result : scenarios.result.Result
+    result : scenarios.evaluation.Result
         The scenario's figures.
 
     Returns

@@ -18,8 +18,8 @@ import shapely
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
-from geo.package import DataPackage
-from geo.readers import CITY_TOLERANCE_M
+from geo.io.package import DataPackage
+from geo.io.readers import CITY_TOLERANCE_M
 from register.changes import FIELDS, Change, german_time
 
 #: Note of the package reader about facilities without position (replaced by a fresh one).
@@ -194,7 +194,7 @@ def effective_package(
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The package as loaded.
     changes : sequence of Change
         All stored changes of the register.
@@ -203,7 +203,7 @@ def effective_package(
 
     Returns
     -------
-    geo.package.DataPackage
+    geo.io.package.DataPackage
         ``einrichtungen`` = effective list, a German note on the register in ``notes``.
     """
     if not changes:

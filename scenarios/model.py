@@ -16,13 +16,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.access_adapter import SiteSelection
-from geo.access_kernel import WalkParams
+from geo.analysis.access_adapter import SiteSelection
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.demand import TARGET_GROUPS
+from geo.analysis.transit import TransitParams
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, lonlat_to_metric
-from geo.demand import TARGET_GROUPS
 from geo.facilities import CATEGORIES
-from geo.transit import TransitParams
 from indicators.composite import DEFAULT_WEIGHTS, MIN_PEOPLE, check_weights
 from indicators.format import format_number
 

@@ -16,8 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
-from geo.package import DataPackage
-from geo.uploads import MAX_BYTES, format_mb, validate
+from geo.io.package import DataPackage
+from geo.io.uploads import MAX_BYTES, format_mb, validate
 from indicators.composite import shared_rank_text
 from indicators.format import count_text, format_coordinates, format_number
 from maps.builders import facility_map

@@ -11,15 +11,15 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
+from geo.analysis.barrier import closed_crossings
 from geo.areas import stadtteil_at
-from geo.barrier import closed_crossings
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from maps.scenario_maps import BaseData, base_data, layer_data, layers
+from scenarios.evaluation import Result, base_of, scenario_barrier, transit_gain_cells
+from scenarios.evaluation import check_fits as scenario_fits
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
 from scenarios.model import MAX_CROSSINGS, NewCrossing, NewSite, Scenario
 from scenarios.placement import place
-from scenarios.result import Result, base_of, scenario_barrier, transit_gain_cells
-from scenarios.result import check_fits as scenario_fits
 from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, data, state
 from ui.markup import md

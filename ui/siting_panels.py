@@ -6,15 +6,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.demand import TargetGroup
+from geo.analysis.siting import MAX_K, gap_text
 from geo.crs import to_wgs84
-from geo.demand import TargetGroup
-from geo.package import DataPackage
-from geo.siting import MAX_K, gap_text
+from geo.io.package import DataPackage
 from indicators.format import format_coordinates, format_number
+from scenarios.evaluation import Result
 from scenarios.exchange import to_json
 from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
-from scenarios.result import Result
 from ui import charts, data, pickers, simulation, state
 from ui.inputs import german_number
 from ui.markup import md

@@ -19,16 +19,16 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import geo.barrier as barrier_module
-from geo.barrier import (
+import geo.analysis.barrier as barrier_module
+from geo.analysis.barrier import (
     Crossing,
     build_barrier,
     closed_crossings,
     read_barrier,
 )
+from geo.analysis.metric import WALK_LABEL, WALK_LABEL_BARRIER, WalkMetric
 from geo.crs import METRIC_CRS, WGS84, xy
 from geo.errors import DataPackageError
-from geo.metric import WALK_LABEL, WALK_LABEL_BARRIER, WalkMetric
 from tests.conftest import real_data_dir
 
 ORIGIN = np.array([680_000.0, 5_776_000.0])
@@ -41,7 +41,7 @@ def at(*points: tuple[float, float]) -> np.ndarray:
 
 
 def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``(n, m)`` straight metres, written out independently of geo.barrier."""
+    """``(n, m)`` straight metres, written out independently of geo.analysis.barrier."""
     return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
 
 
@@ -152,7 +152,7 @@ def test_nearest_bounds_and_pairs_by_hand():
 
 
 def test_without_barrier_it_is_todays_metric():
-    from geo.access_kernel import nearest_walk, walk_bounds
+    from geo.analysis.access_kernel import nearest_walk, walk_bounds
 
     rng = np.random.default_rng(1)
     cells, sites = rng.uniform(0, 5000, (200, 2)), rng.uniform(0, 5000, (12, 2))
@@ -261,7 +261,7 @@ def test_a_new_bridge_never_lengthens_a_walk(a, b, river, y):
 
 
 def two_rivers_by_hand(p: np.ndarray, q: np.ndarray) -> float:
-    """Straight route metres on :data:`TWO`, written out from the drawing, not from geo.metric.
+    """Straight route metres on :data:`TWO`, written out from the drawing, not from geo.analysis.metric.
 
     Banks by x: west < 500 < middle < 800 < east. West–middle walks via B1, middle–east via
     B2, west–east via B1 then B2 (the ferry does not count).

@@ -15,17 +15,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.access_adapter import analyse
-from geo.access_kernel import WalkParams, e2sfca, nearest_walk, walk_bounds
+from geo.analysis.access_adapter import analyse
+from geo.analysis.access_kernel import WalkParams, e2sfca, nearest_walk, walk_bounds
+from geo.analysis.demand import TARGET_GROUPS
+from geo.analysis.metric import WALK_LABEL, WALK_LABEL_BARRIER
+from geo.analysis.siting import SitingProblem, pmedian
 from geo.crs import xy
-from geo.demand import TARGET_GROUPS
-from geo.gtfs import read_feed
-from geo.metric import WALK_LABEL, WALK_LABEL_BARRIER
-from geo.package import load_package
-from geo.siting import SitingProblem, pmedian
+from geo.io.gtfs import read_feed
+from geo.io.package import load_package
+from scenarios.evaluation import compute, walk_params
 from scenarios.exchange import from_url_param, to_json, to_url_param
 from scenarios.model import NewCrossing, Scenario, scenario_from_dict, stamped
-from scenarios.result import compute, walk_params
 from scenarios.store import ScenarioStore
 from tests.synthetic import BRIDGE, X0, Y0, metric_point, write_river
 

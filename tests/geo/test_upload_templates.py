@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from geo.uploads import validate
-from geo.uploads.templates import (
+from geo.io.uploads import validate
+from geo.io.uploads.templates import (
     TEMPLATE_COLUMNS,
     explanations,
     file_name,
