@@ -208,7 +208,7 @@ def _done(change) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the effective list."""
-    from register.exports import package_table, raw_facilities
+    from report.register_exports import package_table, raw_facilities
 
     store = RegisterStore()
     package = store.effective(_package(args))
@@ -263,7 +263,7 @@ def run_undo(args: argparse.Namespace) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     """Print the changes."""
-    from register.exports import history_table
+    from report.register_exports import history_table
 
     store = RegisterStore()
     changes = store.changes()
@@ -330,7 +330,7 @@ def _rows(text: str, plan) -> list[int]:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the effective list."""
-    from register import exports
+    from report import register_exports as exports
 
     store = RegisterStore()
     package = store.effective(_package(args))

@@ -15,7 +15,7 @@ from geo.io.uploads.templates import (
     template_file,
     template_hint,
 )
-from register.exports import package_csv
+from report.register_exports import package_csv
 from tests.synthetic import X0, Y0, metric_point
 
 

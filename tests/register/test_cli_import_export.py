@@ -13,9 +13,9 @@ import pytest
 
 from cli import main
 from geo.io.uploads import validate
-from register import exports
 from register.merge import plan_import
 from register.store import RegisterStore
+from report import register_exports as exports
 from tests.synthetic import X0, Y0, metric_point
 
 LON, LAT = metric_point(X0 + 500, Y0 + 1500)
