@@ -208,8 +208,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _save(args: argparse.Namespace) -> int:
-    from register.completeness import new_site_warnings
     from scenarios.evaluation import compute
+    from scenarios.gaps import new_site_warnings
 
     package = package_from(args)
     scenario = build(args, package)

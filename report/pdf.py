@@ -46,7 +46,6 @@ from indicators.composite import (
 from indicators.format import format_short
 from indicators.table import base_frame, city_row, meeting_place_counts
 from maps.sheets import coverage_sheet, datenstand, scenario_sheet, underserved_sheet
-from register.completeness import new_site_warnings, result_gaps
 from report.layout import ReportDocument, esc, map_image, styles, table
 from report.wording import (
     SITE_SOURCES,
@@ -61,6 +60,7 @@ from report.wording import (
 )
 from scenarios.evaluation import CHANGE_TOLERANCE, DRAWS, RANK_NOTE, Result, compute
 from scenarios.exchange import file_stem
+from scenarios.gaps import new_site_warnings, result_gaps
 from scenarios.model import Scenario
 
 AUDIENCES = {

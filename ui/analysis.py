@@ -245,7 +245,7 @@ def result(
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _gaps(_package: DataPackage, version: str, key: Scenario, _result: Result) -> pd.DataFrame:
-    from register.completeness import result_gaps
+    from scenarios.gaps import result_gaps
 
     return result_gaps(_package, _result, after=False)
 
