@@ -235,11 +235,6 @@ def effective_package(
     )
 
 
-def facility_history(changes: Iterable[Change], facility_id: str) -> list[Change]:
-    """All changes of one facility, oldest first (undone ones included)."""
-    return sorted((c for c in changes if c.facility_id == facility_id), key=lambda c: c.id)
-
-
 def last_changed(changes: Iterable[Change]) -> dict[str, str]:
     """Facility id → ``"TT.MM.JJJJ HH:MM, Autor/in"`` of its last change."""
     out: dict[str, str] = {}

@@ -40,7 +40,7 @@ SOURCES = {
 }
 SCHEMA = "begegnungsatlas-szenario/1"
 #: Most Elbe crossings a scenario may add or close.
-MAX_CROSSINGS = 10
+MAX_SCENARIO_CROSSINGS = 10
 #: Kinds of crossing a planner may add (a ferry does not change walking).
 CROSSING_ARTS = {"fussgaengerbruecke": "Fußgängerbrücke", "bruecke": "Brücke"}
 
@@ -396,13 +396,15 @@ def _crossing_changes(data: dict) -> dict:
     added = tuple(
         _crossing(item, i)
         for i, item in enumerate(
-            _list(data.get("crossings_added"), "crossings_added", MAX_CROSSINGS, "Querungen")
+            _list(
+                data.get("crossings_added"), "crossings_added", MAX_SCENARIO_CROSSINGS, "Querungen"
+            )
         )
     )
     closed = tuple(
         " ".join(_text(c, f"crossings_closed[{i}]", MAX_NAME).split())
         for i, c in enumerate(
-            _list(data.get("crossings_closed"), "crossings_closed", MAX_CROSSINGS, "Namen")
+            _list(data.get("crossings_closed"), "crossings_closed", MAX_SCENARIO_CROSSINGS, "Namen")
         )
     )
     if any(not c for c in closed):

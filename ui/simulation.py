@@ -18,7 +18,7 @@ from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.evaluation import Result, base_of, scenario_barrier, transit_gain_cells
 from scenarios.evaluation import check_fits as scenario_fits
 from scenarios.exchange import LINK_LABEL, read_link, to_url_param
-from scenarios.model import MAX_CROSSINGS, NewCrossing, NewSite, Scenario
+from scenarios.model import MAX_SCENARIO_CROSSINGS, NewCrossing, Scenario
 from scenarios.placement import place
 from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, data, state
@@ -165,8 +165,8 @@ def add_crossing(crossing: NewCrossing) -> None:
     if any(c.name == crossing.name for c in scenario.crossings_added):
         warn(f"Die Querung „{crossing.name}“ ist schon im Szenario.")
         return
-    if len(scenario.crossings_added) >= MAX_CROSSINGS:
-        warn(f"Ein Szenario kann höchstens {MAX_CROSSINGS} Querungen ergänzen.")
+    if len(scenario.crossings_added) >= MAX_SCENARIO_CROSSINGS:
+        warn(f"Ein Szenario kann höchstens {MAX_SCENARIO_CROSSINGS} Querungen ergänzen.")
         return
     changed = replace(scenario, crossings_added=(*scenario.crossings_added, crossing))
     try:
@@ -182,11 +182,6 @@ def remove_crossing(index: int) -> None:
     scenario = st.session_state[state.SCENARIO]
     kept = tuple(c for i, c in enumerate(scenario.crossings_added) if i != index)
     set_scenario(replace(scenario, crossings_added=kept))
-
-
-def add_site(site: NewSite) -> None:
-    """Add a place to the session's scenario, checked like a click (warning if refused)."""
-    add(site.lon, site.lat, site.source, ref=site.ref, name=site.name)
 
 
 def evaluation(pkg: DataPackage, scenario: Scenario) -> Result:

@@ -64,7 +64,7 @@ SIDE_M = 5.0
 MAX_LINES_BYTES = 5_000_000
 MAX_CROSSINGS_BYTES = 1_000_000
 MAX_FEATURES = 50
-MAX_CROSSINGS = 500
+MAX_CROSSING_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -618,7 +618,11 @@ def read_crossings(path: Path, lines: dict[str, shapely.LineString]) -> list[Cro
     _check_size(path, MAX_CROSSINGS_BYTES)
     try:
         raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=MAX_CROSSINGS + 1
+            path,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            nrows=MAX_CROSSING_ROWS + 1,
         )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataPackageError(
@@ -629,8 +633,10 @@ def read_crossings(path: Path, lines: dict[str, shapely.LineString]) -> list[Cro
         raise DataPackageError(
             name, f"Spalte(n) fehlen: {', '.join(missing)}.", "Spalten wie im README benennen."
         )
-    if len(raw) > MAX_CROSSINGS:
-        raise DataPackageError(name, "Zu viele Zeilen.", f"Höchstens {MAX_CROSSINGS} Querungen.")
+    if len(raw) > MAX_CROSSING_ROWS:
+        raise DataPackageError(
+            name, "Zu viele Zeilen.", f"Höchstens {MAX_CROSSING_ROWS} Querungen."
+        )
     raw = raw.apply(lambda col: col.str.strip())
 
     def fail(mask: pd.Series, problem: str, fix: str) -> None:
