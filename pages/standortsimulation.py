@@ -12,9 +12,11 @@ from ui import (
     analysis,
     data,
     map_widget,
+    notices,
     presentation,
     router,
     simulation,
+    simulation_map,
     siting_panels,
     sources,
     state,
@@ -42,7 +44,7 @@ def workspace() -> None:
         st.error(f"Die Auswertung ist mit diesen Annahmen nicht möglich: {error}")
         return
     group, walk = ev.after.target, ev.after.params
-    simulation.show_warnings()
+    notices.show_warnings()
     if problem:
         st.error(f"Das Szenario kann nicht berechnet werden: {problem}", icon=":material/error:")
         st.button(
@@ -112,14 +114,14 @@ def workspace() -> None:
                 on_click=simulation.set_scenario,
                 args=(Scenario(),),
             )
-        candidates = simulation.facility_candidates(pkg, ev.scenario)
-        layers = simulation.map_layers(
+        candidates = simulation_map.facility_candidates(pkg, ev.scenario)
+        layers = simulation_map.map_layers(
             pkg,
             ev,
             candidates if st.session_state[state.SHOW_CANDIDATES] else None,
             f"mit Bus & Bahn neu in {format_number(limit)} min",
         )
-        base_map = layered_base(simulation.map_base(pkg), **map_widget.map_options())
+        base_map = layered_base(simulation_map.map_base(pkg), **map_widget.map_options())
         # The Elbe with the scenario's crossings (switchable layer; closed bridges grey).
         add_barrier(base_map, walk.barrier, closed_crossings(pkg.barrier, walk.barrier))
         map_widget.show_layered_map(

@@ -101,14 +101,14 @@ def _click_script(lon: float, lat: float, existing: tuple) -> None:
     import streamlit as st
 
     from scenarios.model import NewSite, Scenario
-    from ui import data, simulation, state
+    from ui import data, notices, simulation, state
 
     state.init(data.package().years)
     if "_einmal" not in st.session_state:  # the first run sets the scene, like a session
         st.session_state["_einmal"] = True
         st.session_state[state.SCENARIO] = Scenario(added=tuple(NewSite(*s) for s in existing))
         simulation.click(lon, lat)
-    simulation.show_warnings()
+    notices.show_warnings()
     st.markdown(f"Standorte: {len(st.session_state[state.SCENARIO].added)}")
 
 
