@@ -190,41 +190,88 @@ def analyse(
         demand = demand_grid(package.zensus, package.statistik, year, target)
     placed_sites = located(sites).reset_index(drop=True)
     extra = _appended_sites(base, placed_sites, year, target, params, demand)
-    if extra is not None:
-        access = add_exact_sites(
-            xy(demand),
-            demand["nachfrage"].to_numpy(),
-            base.cells,  # type: ignore[union-attr]
-            len(base.sites),  # type: ignore[union-attr]
-            xy(extra),
-            params,
-        )
-        cells = base.cells.copy()  # type: ignore[union-attr]
-        for column in access.columns:
-            cells[column] = access[column].to_numpy()
-    else:
-        cells = analyse_cells(demand, placed_sites, params)
-    if extra is not None:  # the same official counts as the status quo
-        official = base.coverage["zielgruppe"]  # type: ignore[union-attr]
-    else:
-        official = package.statistik[package.statistik["jahr"] == year].set_index("stadtteil_nr")[
-            target.column
-        ]
-        official = official.reindex(package.stadtteile.index)
+    if base is not None and extra is not None:
+        return _with_added_sites(package, base, extra, sites, placed_sites, demand, params)
+    cells = analyse_cells(demand, placed_sites, params)
+    official = package.statistik[package.statistik["jahr"] == year].set_index("stadtteil_nr")[
+        target.column
+    ]
+    official = official.reindex(package.stadtteile.index)
+    positions = site_positions(package, sites, demand, params)
+    coverage, city = _aggregate(package, cells, params, official, sites, positions, None)
+    missing = unplaced(demand, package.statistik, year, target)
+    unlocated = sites[sites.geometry.isna() | sites.geometry.is_empty]
+    return AccessResult(
+        cells=cells,
+        coverage=coverage,
+        city=city,
+        sites=placed_sites,
+        unlocated=unlocated,
+        unplaced=missing,
+        params=params,
+        target=target,
+        year=year,
+        notes=_notes(package, year, target, cells, coverage, official, missing, unlocated),
+        positions=positions,
+    )
+
+
+def _with_added_sites(
+    package: DataPackage,
+    base: AccessResult,
+    extra: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    placed_sites: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame,
+    params: WalkParams,
+) -> AccessResult:
+    """:func:`analyse` of the status quo ``base`` plus ``extra`` exact sites, measuring only those."""
+    access = add_exact_sites(
+        xy(demand), demand["nachfrage"].to_numpy(), base.cells, len(base.sites), xy(extra), params
+    )
+    cells = base.cells.copy()
+    for column in access.columns:
+        cells[column] = access[column].to_numpy()
+    official = base.coverage["zielgruppe"]  # the same official counts as the status quo
+    positions = base.positions.with_fixed(
+        [str(i) for i in extra["id"]],
+        [str(n) for n in extra["name"]],
+        [None] * len(extra),
+        xy(extra),
+        xy(demand),
+        params,
+    )
+    coverage, city = _aggregate(package, cells, params, official, sites, positions, base)
+    # Added places with exact positions change neither the people that cannot be placed
+    # nor the notes (they are about the grid and the counted places without position).
+    return AccessResult(
+        cells=cells,
+        coverage=coverage,
+        city=city,
+        sites=placed_sites,
+        unlocated=base.unlocated,
+        unplaced=base.unplaced,
+        params=params,
+        target=base.target,
+        year=base.year,
+        notes=base.notes,
+        positions=positions,
+    )
+
+
+def _aggregate(
+    package: DataPackage,
+    cells: pd.DataFrame,
+    params: WalkParams,
+    official: pd.Series,
+    sites: gpd.GeoDataFrame,
+    positions: PositionOptions,
+    old: AccessResult | None,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Coverage per Stadtteil and for the city, with the ranges from approximate positions."""
     counts = count_by_stadtteil(sites, package.stadtteile.index)
     coverage = coverage_by_area(cells, params, official, counts)
     coverage.insert(0, "stadtteil", package.stadtteile["stadtteil"])
-    if extra is not None:
-        positions = base.positions.with_fixed(  # type: ignore[union-attr]
-            [str(i) for i in extra["id"]],
-            [str(n) for n in extra["name"]],
-            [None] * len(extra),
-            xy(extra),
-            xy(demand),
-            params,
-        )
-    else:
-        positions = site_positions(package, sites, demand, params)
     # Only the columns the aggregation reads (copying the geometry costs more than summing).
     city_cells = pd.DataFrame(
         {column: cells[column].to_numpy() for column in _AGGREGATED}, index=cells.index
@@ -233,25 +280,20 @@ def analyse(
     city = coverage_by_area(
         city_cells, params, city_official, pd.Series({CITY_ID: float(counts.sum())})
     ).iloc[0]
-    old = base if extra is not None else None
-    coverage, city = _joint_ranges(coverage, city, cells, positions, old)
-    if extra is not None:
-        # Added places with exact positions change neither the people that cannot be placed
-        # nor the notes (they are about the grid and the counted places without position).
-        return AccessResult(
-            cells=cells,
-            coverage=coverage,
-            city=city,
-            sites=placed_sites,
-            unlocated=base.unlocated,  # type: ignore[union-attr]
-            unplaced=base.unplaced,  # type: ignore[union-attr]
-            params=params,
-            target=target,
-            year=year,
-            notes=base.notes,  # type: ignore[union-attr]
-            positions=positions,
-        )
-    missing = unplaced(demand, package.statistik, year, target)
+    return _joint_ranges(coverage, city, cells, positions, old)
+
+
+def _notes(
+    package: DataPackage,
+    year: int,
+    target: TargetGroup,
+    cells: pd.DataFrame,
+    coverage: pd.DataFrame,
+    official: pd.Series,
+    missing: pd.Series,
+    unlocated: gpd.GeoDataFrame,
+) -> tuple[str, ...]:
+    """What the figures leave out: people off the grid, unpublished counts, unplaced sites."""
     notes = []
     if len(missing):
         names = package.stadtteile["stadtteil"]
@@ -282,25 +324,12 @@ def analyse(
             "Stadtteile mit nicht veröffentlichter Zahl nicht; die Zahl der ganzen Stadt liegt "
             f"um höchstens {_thousands(ceiling)} darüber."
         )
-    unlocated = sites[sites.geometry.isna() | sites.geometry.is_empty]
     if len(unlocated):
         notes.append(
             f"{len(unlocated)} gezählte Einrichtung(en) ohne bekannte Lage gehen nicht in die "
             f"Entfernungen ein: {', '.join(unlocated['name'].astype(str))}."
         )
-    return AccessResult(
-        cells=cells,
-        coverage=coverage,
-        city=city,
-        sites=placed_sites,
-        unlocated=unlocated,
-        unplaced=missing,
-        params=params,
-        target=target,
-        year=year,
-        notes=tuple(notes),
-        positions=positions,
-    )
+    return tuple(notes)
 
 
 def _thousands(value: float) -> str:
