@@ -16,7 +16,6 @@ SKIP = {"tests", "benchmarks", "scripts", "node_modules", "static", "build"}
 LONGER = {
     "report/pdf.py:_annex": 174,
     "geo/io/uploads/statistics.py:validate_statistics": 133,
-    "pages/standortsimulation.py:workspace": 128,
     "report/pdf.py:_scenario": 127,
     "geo/io/gtfs.py:_read_feed": 127,
     "scenarios/evaluation.py:compute": 115,
