@@ -128,7 +128,7 @@ class WalkMetric:
     def nearest(self, a_xy: np.ndarray, b_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Walking metres from every point of ``a`` to its nearest point of ``b``.
 
-        Without a barrier this is one KD-tree query .
+        Without a barrier this is one KD-tree query.
         With one, per bank of ``b``: a KD-tree gives the nearest on the same bank, and the
         nearest from each crossing of that bank plus ``h`` gives the nearest across.
 
