@@ -6,7 +6,7 @@
 * :mod:`~geo.analysis.access_kernel`, :mod:`~geo.analysis.coverage_kernel` – array kernels,
   and :mod:`~geo.analysis.access_adapter`, which builds their arrays from the data package;
 * :mod:`~geo.analysis.position_bounds` – what approximate facility positions could change;
-* :mod:`~geo.analysis.transit` – door-to-door by tram/bus (RAPTOR on the timetable);
+* :mod:`~geo.analysis.transit` – door-to-door by tram/bus (profile Connection Scan);
 * :mod:`~geo.analysis.siting` – MCLP and p-median; :mod:`~geo.analysis.site_names` – names
   for new sites.
 
