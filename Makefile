@@ -36,6 +36,7 @@ static/vendor/.installed: package.json package-lock.json maps/assets.py $(VENV)/
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layers of ARCHITECTURE.md (contract in pyproject.toml)
 
 unit:
 	$(BIN)/pytest -n 2 -m "not e2e"
@@ -47,4 +48,4 @@ bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules static/vendor test-artifacts .pytest_cache .ruff_cache .import_linter_cache

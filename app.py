@@ -7,11 +7,11 @@ import time
 
 import streamlit as st
 
-from geo import sandbox
-from geo.package import DataPackageError
+from geo.io import sandbox
+from geo.io.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
-from ui import data, errors, markup, presentation, router, simulation, state, uploads
+from ui import data, errors, markup, notices, presentation, router, scenario_links, state, uploads
 
 #: Navigation: group -> (file, title, Material icon).
 PAGES = {
@@ -126,13 +126,13 @@ def main() -> None:
     pkg = data.package()
     state.init(pkg.years)
     presentation.sync_with_url()
-    simulation.load_from_link(pkg)  # a bad link becomes a message, never an exception
+    scenario_links.load_from_link(pkg)  # a bad link becomes a message, never an exception
     page = _navigation()
     _sidebar(pkg)
     presentation.apply()
     uploads.german_uploader()
     router.mark_routed()
-    simulation.show_notices()
+    notices.show_notices()
     fault = data.register_fault()
     if fault:  # every figure then rests on the package's list alone: say so on every page
         st.error(

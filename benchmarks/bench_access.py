@@ -1,7 +1,7 @@
 """Full recompute of walking access and coverage for Magdeburg, vs. a GeoPandas reference.
 
 Ours: KD-tree nearest site, dense uncertainty bounds, sparse E2SFCA, per-Stadtteil
-aggregation (geo.coverage_kernel). Reference: the same nearest distance and coverage share with
+aggregation (geo.analysis.coverage_kernel). Reference: the same nearest distance and coverage share with
 GeoPandas ``sjoin_nearest`` + ``groupby`` (what one would write first). Target: well under
 100 ms for our full recompute, so sliders feel instant.
 
@@ -20,10 +20,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import package, table, timed
-from geo.access_adapter import SiteSelection, analyse_cells, site_arrays
-from geo.access_kernel import WalkParams, gaussian_weight, weighted_median
-from geo.coverage_kernel import coverage_by_area
-from geo.demand import TARGET_GROUPS, demand_grid
+from geo.analysis.access_adapter import SiteSelection, analyse_cells, site_arrays
+from geo.analysis.access_kernel import WalkParams, gaussian_weight, weighted_median
+from geo.analysis.coverage_kernel import coverage_by_area
+from geo.analysis.demand import TARGET_GROUPS, demand_grid
 from geo.facilities import count_by_stadtteil, located
 
 
@@ -136,7 +136,7 @@ def main() -> None:
     print(
         f"\nfull = nearest site, uncertainty bounds ({len(xy)} sites, radii "
         f"{radius.min():.0f}–{radius.max():.0f} m), E2SFCA and coverage per Stadtteil incl. "
-        "median walking distance.\nours: KD-tree + numpy (geo.access_kernel, geo.coverage_kernel); GeoPandas: "
+        "median walking distance.\nours: KD-tree + numpy (geo.analysis.access_kernel, geo.analysis.coverage_kernel); GeoPandas: "
         "sjoin_nearest, per-site distance, sjoin with buffers, groupby-apply.\n'share only' is "
         f"the minimal GeoPandas version (sjoin_nearest + groupby). pandas {pd.__version__}, "
         f"geopandas {gpd.__version__}."

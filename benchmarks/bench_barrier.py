@@ -1,12 +1,12 @@
-"""Walking with the Elbe as a barrier (geo.barrier): speed, and the effect on siting.
+"""Walking with the Elbe as a barrier (geo.analysis.barrier): speed, and the effect on siting.
 
 1. Full recompute for all populated cells × the counted meeting places – nearest place,
-   uncertainty bounds and the E2SFCA pairs – today (geo.access_kernel) vs. WalkMetric without
+   uncertainty bounds and the E2SFCA pairs – today (geo.analysis.access_kernel) vs. WalkMetric without
    and with the barrier. Target with barrier: ≤ 100 ms.
 2. MCLP coverage pairs cells × all cells within 500/800 m (what SitingProblem.from_points
    builds). Target: well under 1 s.
-4. End to end through the app's functions (``geo.access_adapter.analyse``,
-   ``scenarios.result.compute``, ``scenarios.proposals.propose``) without and with the barrier:
+4. End to end through the app's functions (``geo.analysis.access_adapter.analyse``,
+   ``scenarios.evaluation.compute``, ``scenarios.proposals.propose``) without and with the barrier:
    full recompute of all cells, MCLP k = 3 over all cells (pool, matrix, MILP, alternatives),
    a click-like recompute in a scenario (one new site, cached status quo) and the same with
    the Hubbrücke added (the status quo of the changed bridges is computed in full).
@@ -30,20 +30,27 @@ import scipy.sparse as sp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import package, table, timed
-from geo.access_adapter import SiteSelection, analyse, site_arrays
-from geo.access_kernel import WalkParams, e2sfca, gaussian_weight, nearest_walk, walk_bounds
-from geo.barrier import WalkMetric, read_barrier
+from geo.analysis.access_adapter import SiteSelection, analyse, site_arrays
+from geo.analysis.access_kernel import (
+    WalkParams,
+    e2sfca,
+    gaussian_weight,
+    nearest_walk,
+    walk_bounds,
+)
+from geo.analysis.barrier import read_barrier
+from geo.analysis.demand import TARGET_GROUPS, demand_grid
+from geo.analysis.metric import WalkMetric
+from geo.analysis.siting import SitingProblem
 from geo.crs import xy
-from geo.demand import TARGET_GROUPS, demand_grid
 from geo.facilities import located
-from geo.siting import SitingProblem
+from scenarios.evaluation import compute
 from scenarios.model import NewCrossing, NewSite, Scenario
 from scenarios.proposals import propose
-from scenarios.result import compute
 
 
 def e2sfca_from_pairs(site_idx, cell_idx, walk_m, demand, n_cells, n_sites, catchment_m):
-    """E2SFCA as geo.access_kernel.e2sfca, but from given (site, cell, walk) pairs."""
+    """E2SFCA as geo.analysis.access_kernel.e2sfca, but from given (site, cell, walk) pairs."""
     weight = gaussian_weight(walk_m, catchment_m)
     weighted_pop = np.bincount(site_idx, weights=demand[cell_idx] * weight, minlength=n_sites)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -65,7 +65,7 @@ def load_cases() -> list:
 
 
 def context():
-    from geo.package import load_package
+    from geo.io.package import load_package
     from tests.hostile.entries import Context
     from tests.synthetic import write_package
 
@@ -86,7 +86,7 @@ def measure(case, ctx) -> dict:
     if case.kind.split(":", 1)[0] not in ENTRIES:
         return {"skipped": f"keine Eintrittsfunktion für {case.kind}"}
     try:
-        from geo import sandbox
+        from geo.io import sandbox
 
         recent = sandbox.RECENT
     except (ImportError, AttributeError):  # code without a sandbox
@@ -160,8 +160,8 @@ def _import_code(code: str) -> None:
     sys.path.insert(0, code)
     for package in ("geo", "indicators", "maps", "scenarios", "report", "cli"):
         importlib.import_module(package)
-    importlib.import_module("geo.uploads")
-    importlib.import_module("geo.package")
+    importlib.import_module("geo.io.uploads")
+    importlib.import_module("geo.io.package")
     sys.path.remove(code)
     for name in [m for m in sys.modules if m == "tests" or m.startswith("tests.")]:
         del sys.modules[name]
@@ -192,7 +192,7 @@ def main() -> None:
         case = next(c for c in load_cases() if c.name == args.one)
         ctx = context()
         try:
-            from geo.sandbox import warm_up
+            from geo.io.sandbox import warm_up
 
             warm_up()
             measure(next(c for c in load_cases() if c.name == "csv-empty"), ctx)
@@ -202,7 +202,7 @@ def main() -> None:
         return
     if not args.isolated:
         ctx = context()
-        from geo.sandbox import warm_up
+        from geo.io.sandbox import warm_up
 
         warm_up()
         measure(next(c for c in load_cases() if c.name == "csv-empty"), ctx)  # worker ready

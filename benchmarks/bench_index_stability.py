@@ -38,7 +38,7 @@ from benchmarks.common import table  # noqa: E402
 from geo.areas import population_centres  # noqa: E402
 from geo.config import data_dir  # noqa: E402
 from geo.crs import to_wgs84, xy  # noqa: E402
-from geo.package import load_package  # noqa: E402
+from geo.io.package import load_package  # noqa: E402
 
 #: Stadtteile with all cells farther than this from every new place count as far away.
 FAR_M = 3000.0

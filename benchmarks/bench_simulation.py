@@ -231,11 +231,11 @@ def parts(repeat: int) -> list[dict]:
     import streamlit_folium  # noqa: TID251 (replays the component call)
 
     from benchmarks.common import package, timed
-    from geo.demand import TARGET_GROUPS, demand_grid
+    from geo.analysis.demand import TARGET_GROUPS, demand_grid
     from indicators.table import indicator_table
     from maps.scenario_maps import base_data, layered_base, simulation_layers
+    from scenarios.evaluation import compute
     from scenarios.model import NewSite, Scenario
-    from scenarios.result import compute
 
     pkg = package()
     scenario = Scenario(year=2025)

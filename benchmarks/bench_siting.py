@@ -24,12 +24,12 @@ from scipy.spatial import distance_matrix
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import package, table, timed
-from geo.access_adapter import SiteSelection, analyse, site_arrays
-from geo.access_kernel import WalkParams
-from geo.coverage_kernel import cell_access
+from geo.analysis.access_adapter import SiteSelection, analyse, site_arrays
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.coverage_kernel import cell_access
+from geo.analysis.demand import TARGET_GROUPS
+from geo.analysis.siting import SitingProblem, solve_mclp
 from geo.crs import xy
-from geo.demand import TARGET_GROUPS
-from geo.siting import SitingProblem, solve_mclp
 
 
 def spopt_mclp(cells_xy, weights, sites_xy, k, params):

@@ -21,12 +21,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import package, table, timed
-from geo.access_adapter import analyse
-from geo.access_kernel import WalkParams
-from geo.crs import xy
-from geo.demand import TARGET_GROUPS
-from geo.gtfs import read_feed
-from geo.transit import (
+from geo.analysis.access_adapter import analyse
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.demand import TARGET_GROUPS
+from geo.analysis.transit import (
     TransitParams,
     connections,
     door_to_door,
@@ -35,6 +33,8 @@ from geo.transit import (
     profile_scan,
     transit_access,
 )
+from geo.crs import xy
+from geo.io.gtfs import read_feed
 from tests.geo.transit_oracle import TimeExpandedReference
 
 WINDOWS = [(9 * 60, 12 * 60), (6 * 60, 9 * 60), (15 * 60, 18 * 60)]
@@ -125,8 +125,8 @@ def main() -> None:
     )
     print(
         f"\nFahrplan einmal lesen und prüfen: {t_read:.2f} s (in der App zwischengespeichert).\n"
-        "ours = backward profile Connection Scan (geo.transit.profile_scan) + KD-tree access "
-        "walks; 'gesamt' = geo.transit.transit_access without reading the feed (median of 5).\n"
+        "ours = backward profile Connection Scan (geo.analysis.transit.profile_scan) + KD-tree access "
+        "walks; 'gesamt' = geo.analysis.transit.transit_access without reading the feed (median of 5).\n"
         "Dijkstra = time-expanded graph (scipy.sparse.csgraph.dijkstra from a super sink), "
         "answers fed through the same door-to-door step; one run.\n"
         "'gleiche Reisezeiten': every cell × departure agrees within 1 ms."

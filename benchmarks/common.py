@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from geo.config import data_dir
-from geo.package import DataPackage, load_package
+from geo.io.package import DataPackage, load_package
 
 
 def package() -> DataPackage:

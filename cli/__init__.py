@@ -11,7 +11,7 @@ errors raised inside other libraries get a German text of their own, and nothing
 program logs reaches the terminal. ``BEGEGNUNGSATLAS_DEBUG=1`` shows the traceback of
 unexpected errors and the log instead.
 
-Everything the command prints passes through :func:`geo.safe_text.escape_controls`: a file
+Everything the command prints passes through :func:`geo.io.safe_text.escape_controls`: a file
 name or a cell with terminal escape sequences (or bidirectional overrides) is shown as
 visible ``\u001b`` text, never interpreted by the terminal. JSON stays valid JSON.
 """
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from geo.config import PROJECT_ROOT
-from geo.safe_text import escape_controls
+from geo.io.safe_text import escape_controls
 
 #: Sub-commands in the order of ``--help``: name (module ``cli.<name>``) -> one-line help.
 COMMANDS = {
@@ -157,7 +157,7 @@ def _os_message(error: OSError) -> str:
 def _message(error: Exception) -> str:
     """The German message for a failure of a sub-command."""
     from geo.errors import DataPackageError
-    from geo.sandbox import SandboxError
+    from geo.io.sandbox import SandboxError
     from register.faults import DatabaseFaultError, Where, classify
     from scenarios.store import StoreError
 

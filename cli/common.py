@@ -15,9 +15,9 @@ from typing import TextIO
 import pandas as pd
 
 from geo.config import DATA_ENV, data_dir
-from geo.package import DataPackage
-from geo.package_cache import NOTICES, load_package_cached
-from geo.safe_text import defuse_formula
+from geo.io.package import DataPackage
+from geo.io.package_cache import NOTICES, load_package_cached
+from geo.io.safe_text import defuse_formula
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -106,8 +106,8 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
     Every analysis command takes all of them (and ``--scenario``), so any figure of the app
     can be reproduced with one command line.
     """
-    from geo.access_kernel import THRESHOLDS_M, WalkParams
-    from geo.demand import TARGET_GROUPS
+    from geo.analysis.access_kernel import THRESHOLDS_M, WalkParams
+    from geo.analysis.demand import TARGET_GROUPS
     from geo.facilities import CATEGORIES
     from indicators.composite import DEFAULT_PRESET, KEYS, MIN_PEOPLE, PRESETS
 
@@ -202,7 +202,7 @@ def add_transit_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _weekday(text: str) -> int:
-    from geo.gtfs import WEEKDAYS
+    from geo.io.gtfs import WEEKDAYS
 
     names = [w.lower() for w in WEEKDAYS]
     if text.strip().lower() in names:
@@ -254,10 +254,10 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
     -------
     scenarios.model.Scenario
     """
-    from geo.access_adapter import SiteSelection
-    from geo.access_kernel import WalkParams
-    from geo.demand import get_target_group
-    from geo.transit import TransitParams
+    from geo.analysis.access_adapter import SiteSelection
+    from geo.analysis.access_kernel import WalkParams
+    from geo.analysis.demand import get_target_group
+    from geo.analysis.transit import TransitParams
     from indicators.composite import parse_weights
     from scenarios.model import Scenario
     from scenarios.store import ScenarioStore, store_dir
@@ -319,7 +319,7 @@ def feed_for(package: DataPackage, wanted: bool, *, required: bool = False):
     ValueError
         If ``required`` but the package has no timetable.
     """
-    from geo.gtfs import read_feed
+    from geo.io.gtfs import read_feed
 
     if package.gtfs_path is None:
         if required:
@@ -329,7 +329,7 @@ def feed_for(package: DataPackage, wanted: bool, *, required: bool = False):
 
 
 def compute_for(args: argparse.Namespace, *, transit: bool = False, draws: int | None = None):
-    """Package, scenario and its :class:`scenarios.result.Result` for the options in ``args``.
+    """Package, scenario and its :class:`scenarios.evaluation.Result` for the options in ``args``.
 
     Parameters
     ----------
@@ -345,7 +345,7 @@ def compute_for(args: argparse.Namespace, *, transit: bool = False, draws: int |
     tuple
         ``(package, scenario, result)``.
     """
-    from scenarios.result import DRAWS, compute
+    from scenarios.evaluation import DRAWS, compute
 
     package = package_from(args)
     scenario = scenario_from(args, package)

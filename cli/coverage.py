@@ -15,8 +15,8 @@ from cli.common import (
     compute_for,
     write_table,
 )
-from geo.access_adapter import CITY_ID, AccessResult
-from geo.demand import TargetGroup
+from geo.analysis.access_adapter import CITY_ID, AccessResult
+from geo.analysis.demand import TargetGroup
 
 
 def register(sub: argparse._SubParsersAction) -> None:

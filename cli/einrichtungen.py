@@ -3,8 +3,8 @@
 Same store, checks and messages as the page "Einrichtungen pflegen". Every changing verb
 needs ``--author``, ``--reason`` and ``--source``; ``import`` only previews unless
 ``--apply`` is given. Numbers typed here follow the upload rules
-(:mod:`geo.uploads.numbers`: ``--lat 52,15`` or ``52.15``, ``soll … 1.200``), and a file
-to import is size-checked before it is read (:func:`geo.uploads.limits.read_upload`).
+(:mod:`geo.io.uploads.numbers`: ``--lat 52,15`` or ``52.15``, ``soll … 1.200``), and a file
+to import is size-checked before it is read (:func:`geo.io.uploads.limits.read_upload`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from cli import COMMANDS
 from cli.common import add_data_option, base_package, write_table
-from geo.package import DataPackage
-from geo.uploads.numbers import (
+from geo.io.package import DataPackage
+from geo.io.uploads.numbers import (
     EASTING,
     LATITUDE,
     LONGITUDE,
@@ -208,7 +208,7 @@ def _done(change) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the effective list."""
-    from register.exports import package_table, raw_facilities
+    from report.register_exports import package_table, raw_facilities
 
     store = RegisterStore()
     package = store.effective(_package(args))
@@ -263,7 +263,7 @@ def run_undo(args: argparse.Namespace) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     """Print the changes."""
-    from register.exports import history_table
+    from report.register_exports import history_table
 
     store = RegisterStore()
     changes = store.changes()
@@ -276,8 +276,8 @@ def run_history(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Preview (and with ``--apply`` store) a merge of the city's list."""
-    from geo.uploads import validate
-    from geo.uploads.limits import read_upload
+    from geo.io.uploads import validate
+    from geo.io.uploads.limits import read_upload
     from register.merge import plan_import
 
     content = read_upload(args.file)  # size checked before a byte is read
@@ -330,7 +330,7 @@ def _rows(text: str, plan) -> list[int]:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the effective list."""
-    from register import exports
+    from report import register_exports as exports
 
     store = RegisterStore()
     package = store.effective(_package(args))

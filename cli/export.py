@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute the status quo of the assumptions and write the file."""
     from report.exports import analysis_geopackage, result_tables, xlsx
-    from scenarios.result import compute
+    from scenarios.evaluation import compute
 
     package = package_from(args)
     scenario = scenario_from(args, package)

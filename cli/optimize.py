@@ -11,7 +11,7 @@ import pandas as pd
 
 from cli import COMMANDS
 from cli.common import add_access_options, add_data_option, compute_for, write_table
-from geo.siting import MAX_K
+from geo.analysis.siting import MAX_K
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal, propose
 
 

@@ -16,7 +16,7 @@ from cli.common import (
 )
 from cli.coverage import output_names
 from indicators.composite import DEFAULT_PRESET, PRESETS, shared_rank_text
-from register.completeness import result_gaps
+from scenarios.gaps import result_gaps
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def rank_output(result, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rank table as printed (the scenario's situation; the status quo without one).
 
-    ``gaps`` (:func:`register.completeness.result_gaps`) adds ``datenluecke`` and
+    ``gaps`` (:func:`scenarios.gaps.result_gaps`) adds ``datenluecke`` and
     ``datenluecke_grund``: Stadtteile whose supply figures rest on facilities without
     position or with a position radius above the walking threshold, and what each could
     change. ``rang_text`` is the rank as shown in the app and the PDF ("2–3" for a shared

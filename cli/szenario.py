@@ -3,7 +3,7 @@
 The same store and the same checks as the pages: a new place goes through
 :func:`scenarios.placement.place` (inside the city, not on another new place, at most 25),
 closed places must be counted facilities of the package, the scenario must be computable
-with the package (:func:`scenarios.result.check_fits`), and saving is one transaction of
+with the package (:func:`scenarios.evaluation.check_fits`), and saving is one transaction of
 :class:`scenarios.store.ScenarioStore` (a new name is an insert, ``--overwrite`` an update,
 ``--version N`` a compare-and-set). Every check runs before anything is stored: nothing is
 half-saved.
@@ -149,11 +149,11 @@ def _position(text: str) -> tuple[float, float, str | None]:
 
 def build(args: argparse.Namespace, package):
     """The scenario ``save`` would store (checked; raises German ValueError otherwise)."""
+    from scenarios.evaluation import check_fits
     from scenarios.exchange import read_file
     from scenarios.model import clean_name, stamped
     from scenarios.placement import find_stadtteil, place, stadtteil_centres
     from scenarios.proposals import package_stops
-    from scenarios.result import check_fits
 
     name = clean_name(args.name)
     if args.file is not None:
@@ -208,8 +208,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _save(args: argparse.Namespace) -> int:
-    from register.completeness import new_site_warnings
-    from scenarios.result import compute
+    from scenarios.evaluation import compute
+    from scenarios.gaps import new_site_warnings
 
     package = package_from(args)
     scenario = build(args, package)

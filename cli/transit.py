@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def transit_output(result, total: bool = False) -> pd.DataFrame:
     """The table as printed; with a scenario also ``neu_oepnv`` (people newly within reach)."""
-    from geo.access_adapter import CITY_ID
+    from geo.analysis.access_adapter import CITY_ID
 
     target, travel = result.after.target, result.travel_after
     table = result.transit_after if total else result.transit_after.drop(index=CITY_ID)

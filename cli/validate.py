@@ -8,8 +8,8 @@ from pathlib import Path
 
 from cli import COMMANDS
 from cli.common import add_data_option, package_from
-from geo.uploads import KINDS, validate
-from geo.uploads.limits import read_upload
+from geo.io.uploads import KINDS, validate
+from geo.io.uploads.limits import read_upload
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cli import COMMANDS
 from cli.common import add_data_option, package_from
-from geo.uploads.templates import FORMATS, TEMPLATE_NAMES, file_name, template_file
+from geo.io.uploads.templates import FORMATS, TEMPLATE_NAMES, file_name, template_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:

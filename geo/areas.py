@@ -98,7 +98,7 @@ def population_centres(
         ``(n,)`` residents per cell (NaN counts as 0).
     areas : numpy.ndarray
         ``(n,)`` area (``stadtteil_nr``) of each cell; None/NA cells are left out.
-    metric : geo.barrier.WalkMetric, optional
+    metric : geo.analysis.metric.WalkMetric, optional
         Walking metric (the Elbe only via bridges); default the straight line.
 
     Returns

@@ -28,7 +28,7 @@ def data_dir(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
     Returns
     -------
     pathlib.Path
-        Absolute path (it may not exist; :func:`geo.package.load_package` checks).
+        Absolute path (it may not exist; :func:`geo.io.package.load_package` checks).
     """
     env = os.environ if environ is None else environ
     value = env.get(DATA_ENV, "").strip()

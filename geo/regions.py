@@ -5,9 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from geo.access_adapter import AccessResult
-from geo.access_kernel import WalkParams
-from geo.coverage_kernel import coverage_by_area
+from geo.analysis.access_adapter import AccessResult
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.coverage_kernel import coverage_by_area
 
 
 def region_polygons(stadtteile: gpd.GeoDataFrame, mapping: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -832,7 +832,7 @@ def index_input(
         Indicator table per Stadtteil (``anteil_1p_haushalte``,
         ``wohngeld_je_1000_haushalte``).
     coverage : pandas.DataFrame
-        Coverage table per Stadtteil (:func:`geo.access_adapter.analyse`).
+        Coverage table per Stadtteil (:func:`geo.analysis.access_adapter.analyse`).
     residents : pandas.Series
         Residents per Stadtteil (denominator of the target group's share).
     transit : pandas.DataFrame, optional

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo.facilities import SENIOR_MEETING, count_by_stadtteil, select_meeting_places
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from indicators.registry import INDICATORS
 
 #: Columns of a base frame (all summable).
@@ -89,7 +89,7 @@ def base_frame(statistik: pd.DataFrame, year: int, meeting_places: pd.Series) ->
     Parameters
     ----------
     statistik : pandas.DataFrame
-        Long statistics table (see :func:`geo.package.read_statistik`).
+        Long statistics table (see :func:`geo.io.package.read_statistik`).
     year : int
         Year of the statistics (31 Dec).
     meeting_places : pandas.Series
@@ -219,7 +219,7 @@ def meeting_place_counts(
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         Loaded data package.
     categories : tuple of str
         Facility categories that count.
@@ -238,7 +238,7 @@ def indicator_table(package: DataPackage, year: int) -> pd.DataFrame:
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         Loaded data package.
     year : int
         Year of the statistics.
@@ -257,7 +257,7 @@ def indicator_history(package: DataPackage, indicator_id: str) -> pd.DataFrame:
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         Loaded data package.
     indicator_id : str
         Registry id.

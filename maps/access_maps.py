@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.access_kernel import WalkParams
+from geo.analysis.access_kernel import WalkParams
 from geo.crs import ZENSUS_CRS, to_wgs84
 from indicators.composite import CLASS_LABELS, CLASS_NOTE, shared_rank_text
 from indicators.format import format_number, format_short
@@ -235,7 +235,7 @@ def walk_time_map(
         Stadtteil polygons (outlines).
     cells : geopandas.GeoDataFrame
         Cells with ``nachfrage``, ``gehweg_m``, ``gehzeit_min``, ``gehweg_min_m``,
-        ``gehweg_max_m`` (see :func:`geo.access_adapter.analyse`).
+        ``gehweg_max_m`` (see :func:`geo.analysis.access_adapter.analyse`).
     squares : geopandas.GeoSeries
         The cells' squares in WGS84 (:func:`cell_squares`), same index.
     sites : geopandas.GeoDataFrame

@@ -22,7 +22,7 @@ from jinja2 import Template
 from pyproj import Transformer
 
 from geo.crs import METRIC_CRS, to_metric
-from geo.sources import ATTRIBUTION
+from geo.io.sources import ATTRIBUTION
 from maps.assets import LEAFLET_IMAGES_URL, LOCAL_CSS, LOCAL_JS
 
 _TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)

@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo.barrier import Barrier
+from geo.analysis.barrier import Barrier
 from geo.crs import to_wgs84
 from geo.facilities import CATEGORIES
 from indicators.format import format_value
@@ -123,7 +123,7 @@ def area_map(
         Larger type (presentation mode).
     layer_name : str
         Name of the area layer.
-    barrier : geo.barrier.Barrier, optional
+    barrier : geo.analysis.barrier.Barrier, optional
         Draw the Elbe and its crossings as a switchable layer.
 
     Returns

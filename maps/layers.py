@@ -9,8 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.access_kernel import WalkParams
-from geo.barrier import Barrier, Crossing
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.barrier import Barrier, Crossing
 from geo.crs import METRIC_CRS, to_wgs84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from indicators.format import format_number
@@ -246,9 +246,9 @@ def barrier_features(
 
     Parameters
     ----------
-    barrier : geo.barrier.Barrier
+    barrier : geo.analysis.barrier.Barrier
         The package's barrier (possibly with a scenario's changes).
-    closed : collection of geo.barrier.Crossing
+    closed : collection of geo.analysis.barrier.Crossing
         Crossings a scenario closed (shown as closed, not walkable).
 
     Returns
@@ -302,9 +302,9 @@ def barrier_data(barrier: Barrier, closed: Collection[Crossing] = ()) -> dict:
 
     Parameters
     ----------
-    barrier : geo.barrier.Barrier
+    barrier : geo.analysis.barrier.Barrier
         The barrier (possibly with a scenario's changes).
-    closed : collection of geo.barrier.Crossing
+    closed : collection of geo.analysis.barrier.Crossing
         Crossings the scenario closed (drawn grey).
 
     Returns
@@ -346,9 +346,9 @@ def add_barrier(m: folium.Map, barrier: Barrier | None, closed: Collection[Cross
     ----------
     m : folium.Map
         Target map.
-    barrier : geo.barrier.Barrier or None
+    barrier : geo.analysis.barrier.Barrier or None
         The barrier of the analysis (``WalkParams.barrier``).
-    closed : collection of geo.barrier.Crossing
+    closed : collection of geo.analysis.barrier.Crossing
         Crossings the scenario closed (grey, "im Szenario gesperrt").
     """
     if barrier is not None:
@@ -363,7 +363,7 @@ def reach_areas(sites: gpd.GeoDataFrame, params: WalkParams) -> gpd.GeoDataFrame
     sites : geopandas.GeoDataFrame
         Located sites in EPSG:25832.
     params : WalkParams
-        Threshold and metric (:attr:`geo.access_kernel.WalkParams.metric`).
+        Threshold and metric (:attr:`geo.analysis.access_kernel.WalkParams.metric`).
 
     Returns
     -------

@@ -23,8 +23,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geo.access_kernel import WalkParams
-from geo.barrier import Crossing
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.barrier import Crossing
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
 from indicators.format import format_number, format_short
 from maps.base import (
@@ -456,7 +456,7 @@ def layer_data(
         Cells newly within the Bus & Bahn threshold.
     transit_label : str
         Legend text of that layer.
-    closed : collection of geo.barrier.Crossing
+    closed : collection of geo.analysis.barrier.Crossing
         Bridges the scenario closes (named in the legend of the Elbe layer).
 
     Returns

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from geo.access_kernel import WalkParams
-from geo.barrier import Barrier, Crossing, closed_crossings
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.barrier import Barrier, Crossing, closed_crossings
 from geo.facilities import stand_range
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from indicators.composite import CLASS_LABELS, CLASS_NOTE, COMPONENTS, check_weights, preset_label
 from indicators.format import format_number, format_short
 from indicators.registry import Indicator

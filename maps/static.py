@@ -27,7 +27,7 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle
 from matplotlib.transforms import Bbox
 
 from geo.crs import METRIC_CRS
-from geo.sources import ATTRIBUTION
+from geo.io.sources import ATTRIBUTION
 from indicators.format import format_number
 from maps.labels import place_labels
 

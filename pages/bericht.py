@@ -4,7 +4,7 @@ import streamlit as st
 
 from report.pdf import AUDIENCES, build_report, request_for
 from report.pdf import file_name as report_file_name
-from ui import analysis, data, printing, router, simulation, state, transit
+from ui import analysis, data, printing, router, scenario_links, simulation, state, transit
 
 router.ensure_routed()
 pkg = data.package()
@@ -18,7 +18,7 @@ st.caption(
 )
 
 st.subheader("PDF-Bericht")
-store = simulation.store()
+store = scenario_links.store()
 current = simulation.current()
 choices = {"": "ohne Szenario"}
 if not current.is_empty:

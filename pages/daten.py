@@ -3,10 +3,10 @@
 import streamlit as st
 
 from geo.errors import DataPackageError
-from geo.sources import ATTRIBUTION
-from geo.uploads import KINDS, MAX_BYTES, format_mb
-from geo.uploads.limits import MAX_COLUMNS, MAX_ROWS, format_count
-from geo.uploads.templates import file_name as template_file_name
+from geo.io.sources import ATTRIBUTION
+from geo.io.uploads import KINDS, MAX_BYTES, format_mb
+from geo.io.uploads.limits import MAX_COLUMNS, MAX_ROWS, format_count
+from geo.io.uploads.templates import file_name as template_file_name
 from indicators.format import count_text, format_bytes, format_number
 from ui import analysis, data, downloads, markup, presentation, router, sources, state, uploads
 

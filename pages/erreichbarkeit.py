@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from geo.barrier import ELBE_NOTE
+from geo.analysis.barrier import ELBE_NOTE
 from indicators.format import format_number, format_short
 from maps.access_maps import walk_time_map
 from maps.builders import area_map
 from maps.classify import COVERAGE_EDGES, classify_fixed
 from report.wording import data_notes
-from scenarios.result import share_range
+from scenarios.evaluation import share_range
 from ui import analysis, data, map_widget, markup, presentation, router, sources, state, tables
 
 router.ensure_routed()

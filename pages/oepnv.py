@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from geo.access_adapter import CITY_ID
-from geo.gtfs import WEEKDAYS
+from geo.analysis.access_adapter import CITY_ID
+from geo.io.gtfs import WEEKDAYS
 from indicators.format import format_number
 from maps.access_maps import transit_time_map
 from ui import analysis, data, map_widget, markup, presentation, router, sources, tables, transit

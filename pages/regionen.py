@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.registry import INDICATORS
 from maps.access_maps import class_map
 from maps.builders import classify_indicator, indicator_map
-from scenarios.result import region_figures
+from scenarios.evaluation import region_figures
 from ui import analysis, data, map_widget, router, sources, state, tables
 
 router.ensure_routed()

@@ -1,20 +1,24 @@
 """Standortsimulation: place or remove meeting places, see the effect at once, get proposals."""
 
+import geopandas as gpd
 import streamlit as st
 
-from geo.barrier import closed_crossings
+from geo.analysis.barrier import closed_crossings
+from geo.analysis.demand import TargetGroup
 from indicators.format import format_number
 from maps.layers import add_barrier
 from maps.scenario_maps import layered_base
+from scenarios.evaluation import RANK_NOTE, Result, share_range, transit_gain_cells
 from scenarios.model import Scenario
-from scenarios.result import RANK_NOTE, share_range, transit_gain_cells
 from ui import (
     analysis,
     data,
     map_widget,
+    notices,
     presentation,
     router,
     simulation,
+    simulation_map,
     siting_panels,
     sources,
     state,
@@ -31,28 +35,9 @@ st.caption(
 )
 
 
-# Everything a click changes reruns on its own (a fragment): a click does not rerun app.py,
-# the page menu or the sidebar, and sends only what is below.
-@st.fragment
-def workspace() -> None:
-    scenario = simulation.current()
-    try:
-        ev, problem = simulation.safe_evaluation(pkg, scenario)
-    except ValueError as error:  # the assumptions themselves (e.g. all weights 0)
-        st.error(f"Die Auswertung ist mit diesen Annahmen nicht möglich: {error}")
-        return
+def key_figures(ev: Result, scenario: Scenario, figure_area) -> None:
+    """The four key figures of the scenario (and the Bus & Bahn gain) beside the map."""
     group, walk = ev.after.target, ev.after.params
-    simulation.show_warnings()
-    if problem:
-        st.error(f"Das Szenario kann nicht berechnet werden: {problem}", icon=":material/error:")
-        st.button(
-            "Szenario leeren",
-            key="leeren_nach_fehler",
-            on_click=simulation.set_scenario,
-            args=(Scenario(),),
-        )
-
-    figure_area, map_area = presentation.figures_and_map()
     cols = presentation.figure_columns(figure_area, 4)
     net = ev.newly_covered  # the balance of people newly and no longer within reach
     cols[0].metric(
@@ -98,45 +83,47 @@ def workspace() -> None:
             border=True,
         )
 
-    with map_area:
-        with presentation.editing("schalter"):
-            click_col, candidate_col, transit_col, clear_col = st.columns(4)
-            click_col.toggle("Klick auf die Karte setzt Standort", **state.bind(state.CLICK_ADDS))
-            candidate_col.toggle(
-                "Kandidaten (Häuser Dritter) zeigen", **state.bind(state.SHOW_CANDIDATES)
-            )
-            transit_col.toggle("Bus & Bahn einbeziehen", **state.bind(state.SIM_TRANSIT))
-            clear_col.button(
-                "Szenario leeren",
-                disabled=scenario.is_empty,
-                on_click=simulation.set_scenario,
-                args=(Scenario(),),
-            )
-        candidates = simulation.facility_candidates(pkg, ev.scenario)
-        layers = simulation.map_layers(
-            pkg,
-            ev,
-            candidates if st.session_state[state.SHOW_CANDIDATES] else None,
-            f"mit Bus & Bahn neu in {format_number(limit)} min",
-        )
-        base_map = layered_base(simulation.map_base(pkg), **map_widget.map_options())
-        # The Elbe with the scenario's crossings (switchable layer; closed bridges grey).
-        add_barrier(base_map, walk.barrier, closed_crossings(pkg.barrier, walk.barrier))
-        map_widget.show_layered_map(
-            base_map, layers, key="karte_simulation", on_click=simulation.click, height=620
-        )
-        sources.attribution()
-        if st.session_state[state.CLICK_ADDS]:
-            st.caption(
-                "Klick in die Karte setzt einen neuen Standort; Zoom und Ausschnitt bleiben. "
-                "Ein Klick auf einen Punkt zeigt, was er ist."
-            )
 
-    with presentation.editing("vorschlag"):
-        siting_panels.proposal_panel(pkg, group)
-    with presentation.editing("orte"):
-        siting_panels.places_panel(scenario, ev, candidates)
+def scenario_map(ev: Result, scenario: Scenario) -> gpd.GeoDataFrame:
+    """Switches and the simulation map; returns the candidate pool (for the places panel)."""
+    walk, limit = ev.after.params, ev.scenario.transit.max_minutes
+    with presentation.editing("schalter"):
+        click_col, candidate_col, transit_col, clear_col = st.columns(4)
+        click_col.toggle("Klick auf die Karte setzt Standort", **state.bind(state.CLICK_ADDS))
+        candidate_col.toggle(
+            "Kandidaten (Häuser Dritter) zeigen", **state.bind(state.SHOW_CANDIDATES)
+        )
+        transit_col.toggle("Bus & Bahn einbeziehen", **state.bind(state.SIM_TRANSIT))
+        clear_col.button(
+            "Szenario leeren",
+            disabled=scenario.is_empty,
+            on_click=simulation.set_scenario,
+            args=(Scenario(),),
+        )
+    candidates = simulation_map.facility_candidates(pkg, ev.scenario)
+    layers = simulation_map.map_layers(
+        pkg,
+        ev,
+        candidates if st.session_state[state.SHOW_CANDIDATES] else None,
+        f"mit Bus & Bahn neu in {format_number(limit)} min",
+    )
+    base_map = layered_base(simulation_map.map_base(pkg), **map_widget.map_options())
+    # The Elbe with the scenario's crossings (switchable layer; closed bridges grey).
+    add_barrier(base_map, walk.barrier, closed_crossings(pkg.barrier, walk.barrier))
+    map_widget.show_layered_map(
+        base_map, layers, key="karte_simulation", on_click=simulation.click, height=620
+    )
+    sources.attribution()
+    if st.session_state[state.CLICK_ADDS]:
+        st.caption(
+            "Klick in die Karte setzt einen neuen Standort; Zoom und Ausschnitt bleiben. "
+            "Ein Klick auf einen Punkt zeigt, was er ist."
+        )
+    return candidates
 
+
+def effect_table(ev: Result, group: TargetGroup) -> None:
+    """The table "vorher → nachher" per Stadtteil (nothing before the first change)."""
     st.subheader("Wirkung je Stadtteil")
     if ev.after is ev.before:
         st.caption(
@@ -159,6 +146,40 @@ def workspace() -> None:
                 },
             )
         st.caption(RANK_NOTE)
+
+
+# Everything a click changes reruns on its own (a fragment): a click does not rerun app.py,
+# the page menu or the sidebar, and sends only what is below.
+@st.fragment
+def workspace() -> None:
+    scenario = simulation.current()
+    try:
+        ev, problem = simulation.safe_evaluation(pkg, scenario)
+    except ValueError as error:  # the assumptions themselves (e.g. all weights 0)
+        st.error(f"Die Auswertung ist mit diesen Annahmen nicht möglich: {error}")
+        return
+    group = ev.after.target
+    notices.show_warnings()
+    if problem:
+        st.error(f"Das Szenario kann nicht berechnet werden: {problem}", icon=":material/error:")
+        st.button(
+            "Szenario leeren",
+            key="leeren_nach_fehler",
+            on_click=simulation.set_scenario,
+            args=(Scenario(),),
+        )
+
+    figure_area, map_area = presentation.figures_and_map()
+    key_figures(ev, scenario, figure_area)
+    with map_area:
+        candidates = scenario_map(ev, scenario)
+
+    with presentation.editing("vorschlag"):
+        siting_panels.proposal_panel(pkg, group)
+    with presentation.editing("orte"):
+        siting_panels.places_panel(scenario, ev, candidates)
+
+    effect_table(ev, group)
 
     with presentation.editing("speichern"):
         siting_panels.save_and_share(scenario)

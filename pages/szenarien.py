@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from indicators.format import format_bytes, format_datetime, format_number
+from scenarios.evaluation import compare
 from scenarios.exchange import MAX_FILE_BYTES, file_stem, read_file, to_geojson, to_json
-from scenarios.result import compare
 from scenarios.store import StoreError
-from ui import analysis, data, presentation, router, simulation, state, tables
+from ui import analysis, data, presentation, router, scenario_links, simulation, state, tables
 from ui.markup import md
 
 router.ensure_routed()
@@ -17,7 +17,7 @@ current = simulation.current()
 
 st.title("Szenarien")
 try:
-    store = simulation.store()
+    store = scenario_links.store()
     saved = store.list()
 except StoreError as error:
     st.error(md(error), icon=":material/error:")
@@ -116,7 +116,7 @@ with presentation.editing("austausch"):
     link_col, export_col, import_col = st.columns(3)
     if link_col.button("Link zum aktuellen Szenario", disabled=current.is_empty):
         try:
-            link_col.code(simulation.share_link(current), language=None, wrap_lines=True)
+            link_col.code(scenario_links.share_link(current), language=None, wrap_lines=True)
         except ValueError as error:  # too large for a link: the file buttons are next to it
             link_col.warning(md(error))
     file_name = file_stem(current.name)

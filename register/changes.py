@@ -20,8 +20,8 @@ import shapely
 
 from geo.crs import METRIC_CRS, WGS84
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
-from geo.readers import CITY_TOLERANCE_M
-from geo.uploads.numbers import LATITUDE, LONGITUDE, RADIUS, parse_value
+from geo.io.readers import CITY_TOLERANCE_M
+from geo.io.uploads.numbers import LATITUDE, LONGITUDE, RADIUS, parse_value
 from indicators.format import format_datetime
 
 #: Kinds of change with their German labels.

@@ -14,10 +14,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.access_adapter import AccessResult, SiteSelection
-from geo.access_kernel import WalkParams
+from geo.analysis.access_adapter import AccessResult, SiteSelection
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.position_bounds import APPROXIMATE, UNPLACED, facility_range
 from geo.crs import xy
-from geo.position_bounds import APPROXIMATE, UNPLACED, facility_range
 from indicators.format import format_number
 
 #: A facility that changes a Stadtteil's share within walking distance by less than this
@@ -107,7 +107,7 @@ def data_gaps(
         The analysis of these facilities. With it every reason says what the facility
         could change: the Stadtteil's share within walking distance with the facility at
         its least and its most favourable spot, the others where they are
-        (:func:`geo.position_bounds.facility_range`), e.g. "… ohne Lage: 10,4–54,2 %";
+        (:func:`geo.analysis.position_bounds.facility_range`), e.g. "… ohne Lage: 10,4–54,2 %";
         a facility that cannot change the share by :data:`NO_CHANGE_PP` percentage points or
         more (none of its possible spots reaches the Stadtteil's people differently) is no
         gap there.
@@ -134,7 +134,7 @@ def data_gaps(
                 plain[row.stadtteil_nr].append(
                     f"Lage von „{row.name}“ unbekannt" + _plain_change(change)
                 )
-    reach = params.max_walk_m / params.detour
+    reach = params.max_straight_m
     radius = pd.to_numeric(counted["lage_genauigkeit_m"], errors="coerce")
     vague = counted[~unplaced & (radius > params.max_walk_m)]
     for row in vague.itertuples():
@@ -183,29 +183,6 @@ def _could_change(access: AccessResult | None, facility_id: str, nr: str) -> str
     if high - low < NO_CHANGE_PP:
         return None
     return f": {format_number(low, 1)}–{format_number(high, 1)} %"
-
-
-def result_gaps(package, result, *, after: bool = True) -> pd.DataFrame:
-    """:func:`data_gaps` for a computed :class:`scenarios.result.Result` (its assumptions).
-
-    Parameters
-    ----------
-    package : geo.package.DataPackage
-        The package the result was computed on.
-    result : scenarios.result.Result
-        The figures.
-    after : bool
-        The situation with the scenario (places it closes are no gap any more) instead of
-        the status quo.
-    """
-    scenario = result.scenario
-    facilities = package.einrichtungen
-    if after and scenario.removed:
-        facilities = facilities[~facilities["id"].isin(scenario.removed)]
-    access = result.after if after else result.before
-    return data_gaps(
-        facilities, package.stadtteile, scenario.selection, scenario.params, access=access
-    )
 
 
 def site_warnings(
@@ -288,35 +265,3 @@ def _worst_gain(options, f: int, count: np.ndarray, reached_people: np.ndarray) 
     if not len(options.spots[f]):
         return float(free.sum())
     return float(free.sum() - (options.cover[f] @ free[options.cells[f]]).max())
-
-
-def new_site_warnings(result) -> list[list[str]]:
-    """:func:`site_warnings` for every new place of a scenario, in the order of ``added``.
-
-    Each is measured against the status quo (``result.before``): the counted places the
-    planner could not see because their position is unknown or vague.
-
-    Parameters
-    ----------
-    result : scenarios.result.Result
-        The scenario's figures.
-
-    Returns
-    -------
-    list of list of str
-        One list of warnings per new place (empty lists: nothing suspect).
-    """
-    sites = result.after.sites.set_index(result.after.sites["id"].astype(str))
-    closed = frozenset(result.scenario.removed)
-    out = []
-    for i in range(1, len(result.scenario.added) + 1):
-        key = f"NEU-{i}"
-        if key not in sites.index:
-            out.append([])
-            continue
-        row = sites.loc[key]
-        point = np.array([row.geometry.x, row.geometry.y])
-        out.append(
-            site_warnings(result.before, point, row["stadtteil_nr"], str(row["stadtteil"]), closed)
-        )
-    return out

@@ -18,8 +18,8 @@ import shapely
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
-from geo.package import DataPackage
-from geo.readers import CITY_TOLERANCE_M
+from geo.io.package import DataPackage
+from geo.io.readers import CITY_TOLERANCE_M
 from register.changes import FIELDS, Change, german_time
 
 #: Note of the package reader about facilities without position (replaced by a fresh one).
@@ -194,7 +194,7 @@ def effective_package(
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The package as loaded.
     changes : sequence of Change
         All stored changes of the register.
@@ -203,7 +203,7 @@ def effective_package(
 
     Returns
     -------
-    geo.package.DataPackage
+    geo.io.package.DataPackage
         ``einrichtungen`` = effective list, a German note on the register in ``notes``.
     """
     if not changes:
@@ -233,11 +233,6 @@ def effective_package(
         version=f"{package.version}+{revision}" if revision else package.version,
         notes=tuple(notes),
     )
-
-
-def facility_history(changes: Iterable[Change], facility_id: str) -> list[Change]:
-    """All changes of one facility, oldest first (undone ones included)."""
-    return sorted((c for c in changes if c.facility_id == facility_id), key=lambda c: c.id)
 
 
 def last_changed(changes: Iterable[Change]) -> dict[str, str]:

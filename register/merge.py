@@ -1,6 +1,6 @@
 """Import of the city's own facility list as a reviewed merge.
 
-The file is parsed and validated like an upload (:func:`geo.uploads.validate`, same formats
+The file is parsed and validated like an upload (:func:`geo.io.uploads.validate`, same formats
 and messages). :func:`plan_import` compares every row with the effective list and says what
 would happen – new, changed, closed, unchanged, or a problem – without changing anything.
 The planner accepts or rejects rows; :meth:`MergePlan.edits` turns the accepted rows into
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.package import DataPackage
-from geo.uploads import UploadResult
+from geo.io.package import DataPackage
+from geo.io.uploads import UploadResult
 from register.changes import FIELDS, Edit, check_edit, same, show
 from register.effective import records_of
 
@@ -146,9 +146,9 @@ def plan_import(
 
     Parameters
     ----------
-    upload : geo.uploads.UploadResult
-        Result of ``geo.uploads.validate("facilities", …, replace_facilities=True)``.
-    package : geo.package.DataPackage
+    upload : geo.io.uploads.UploadResult
+        Result of ``geo.io.uploads.validate("facilities", …, replace_facilities=True)``.
+    package : geo.io.package.DataPackage
         The effective package (register applied).
     versions : mapping
         Facility id → current version (:meth:`register.store.RegisterStore.versions`).

@@ -22,7 +22,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from register.changes import (
     FIELDS,
     Change,
@@ -255,7 +255,7 @@ class RegisterStore:
 
         Parameters
         ----------
-        package : geo.package.DataPackage
+        package : geo.io.package.DataPackage
             The data package the register lies over (base list, city, Stadtteile).
         edits : sequence of Edit
             The changes, applied in order (later edits see the earlier ones).
@@ -516,7 +516,7 @@ def apply_register(package: DataPackage, url: str | None = None) -> DataPackage:
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The package as loaded.
     url : str, optional
         Register database (default :func:`register.db.database_url`). A SQLite register
@@ -524,7 +524,7 @@ def apply_register(package: DataPackage, url: str | None = None) -> DataPackage:
 
     Returns
     -------
-    geo.package.DataPackage
+    geo.io.package.DataPackage
     """
     url = url or database_url()
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from geo.access_adapter import CITY_ID
+from geo.analysis.access_adapter import CITY_ID
 from geo.crs import METRIC_CRS
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from indicators.composite import CLASS_LABELS, COMPONENTS
 from indicators.format import format_number
 from indicators.registry import INDICATORS
@@ -43,7 +43,7 @@ from report.qgis_styles import (
     outline_sld,
     write_layer_styles,
 )
-from scenarios.result import Result
+from scenarios.evaluation import Result
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -155,7 +155,7 @@ def write_layers(path: Path, layers: dict[str, pd.DataFrame]) -> None:
 #: German headings of exported columns that are not indicators (the id follows in brackets).
 COLUMN_LABELS = {
     "stadtteil_nr": "Stadtteil-Nr.", "stadtteil": "Stadtteil", "region": "Region",
-    # walking access (geo.access_adapter)
+    # walking access (geo.analysis.access_adapter)
     "zielgruppe": "Zielgruppe (Personen)", "verortet": "Zielgruppe im Zensusraster (Personen)",
     "versorgt": "fußläufig versorgt (Personen)", "unversorgt": "nicht fußläufig versorgt (Personen)",
     "anteil_versorgt": "Anteil fußläufig versorgt (%)",
@@ -184,7 +184,7 @@ COLUMN_LABELS = {
     "lage_zusatzquelle": "weitere Quelle der Lage", "koordinaten_quelle": "Quelle der Koordinaten",
     "stadtteil_polygon": "Stadtteil laut Lage", "stadtteil_abweichung": "Stadtteil weicht ab",
     "oeffnungstage": "Öffnungstage", "zuletzt_geaendert": "zuletzt geändert",
-    # 100 m cells (geo.access_adapter)
+    # 100 m cells (geo.analysis.access_adapter)
     "grid_id": "Zensus-Zelle", "xmin": "Zelle West (m)", "ymin": "Zelle Süd (m)",
     "xmax": "Zelle Ost (m)", "ymax": "Zelle Nord (m)", "nachfrage": "Zielgruppe in der Zelle",
     "gehweg_m": "Gehweg zur nächsten Einrichtung (m)", "gehzeit_min": "Gehzeit (min)",
@@ -495,7 +495,7 @@ def result_tables(
 
     Parameters
     ----------
-    result : scenarios.result.Result
+    result : scenarios.evaluation.Result
         The figures (status quo of its assumptions); Bus & Bahn columns when it has them.
     facilities : pandas.DataFrame
         The facility list.
@@ -537,9 +537,9 @@ def result_layers(
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         Stadtteile, city boundary and facilities.
-    result : scenarios.result.Result
+    result : scenarios.evaluation.Result
         The figures (status quo); Bus & Bahn per Stadtteil and cell when it has them.
     extra : dict, optional
         More layers (scenario sites, regions).
@@ -662,9 +662,9 @@ def analysis_geopackage(package: DataPackage, result: Result) -> bytes:
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The package (with the effective facility list).
-    result : scenarios.result.Result
+    result : scenarios.evaluation.Result
         The figures (Bus & Bahn included when computed).
 
     Returns

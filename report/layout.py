@@ -35,7 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from geo.sources import ATTRIBUTION
+from geo.io.sources import ATTRIBUTION
 from maps.static import figure_bytes
 
 PAGE = landscape(A4)

@@ -6,7 +6,7 @@ given); the scenario (when it changes anything); method, data notes and sources.
 Fachgespräch version adds a technical annex (assumptions, weights, Bus & Bahn parameters,
 data notes with ids, facilities without position, method details).
 
-Every figure comes from one :class:`scenarios.result.Result` (:func:`scenarios.result.compute`),
+Every figure comes from one :class:`scenarios.evaluation.Result` (:func:`scenarios.evaluation.compute`),
 every label from the code path actually taken (e.g. Bus & Bahn only when computed). Text flows
 (:mod:`report.layout`): tables continue across pages with their header repeated, nothing is
 cut off, and names from data print literally.
@@ -21,13 +21,13 @@ from functools import cached_property
 import pandas as pd
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
-from geo.access_adapter import CITY_ID
-from geo.barrier import ELBE_NOTE
-from geo.demand import TARGET_GROUPS
+from geo.analysis.access_adapter import CITY_ID
+from geo.analysis.barrier import ELBE_NOTE
+from geo.analysis.demand import TARGET_GROUPS
 from geo.facilities import CATEGORIES
-from geo.gtfs import WEEKDAYS, Feed
-from geo.package import DataPackage
-from geo.sources import ATTRIBUTION, SOURCES
+from geo.io.gtfs import WEEKDAYS, Feed
+from geo.io.package import DataPackage
+from geo.io.sources import ATTRIBUTION, SOURCES
 from indicators.composite import (
     CLASS_NOTE,
     COMPONENTS,
@@ -46,7 +46,6 @@ from indicators.composite import (
 from indicators.format import format_short
 from indicators.table import base_frame, city_row, meeting_place_counts
 from maps.sheets import coverage_sheet, datenstand, scenario_sheet, underserved_sheet
-from register.completeness import new_site_warnings, result_gaps
 from report.layout import ReportDocument, esc, map_image, styles, table
 from report.wording import (
     SITE_SOURCES,
@@ -59,9 +58,10 @@ from report.wording import (
     signed,
     unranked_reason,
 )
+from scenarios.evaluation import CHANGE_TOLERANCE, DRAWS, RANK_NOTE, Result, compute
 from scenarios.exchange import file_stem
+from scenarios.gaps import new_site_warnings, result_gaps
 from scenarios.model import Scenario
-from scenarios.result import CHANGE_TOLERANCE, DRAWS, RANK_NOTE, Result, compute
 
 AUDIENCES = {
     "seniorenbeirat": "Bericht für den Seniorenbeirat",
@@ -1096,11 +1096,11 @@ def build_report(package: DataPackage, request: ReportRequest, feed: Feed | None
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The data package (with the effective facility list).
     request : ReportRequest
         The scenario (its assumptions and, if any, its changes) and the audience.
-    feed : geo.gtfs.Feed, optional
+    feed : geo.io.gtfs.Feed, optional
         The timetable; with it the report includes the Bus & Bahn figures.
 
     Returns

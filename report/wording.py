@@ -78,7 +78,7 @@ def count_noun(n: int, singular: str, plural: str) -> str:
 def share_range(low: float, high: float, unlocated: int = 0) -> str:
     """The coverage range from the facility positions in words – without claiming the truth.
 
-    The range holds for the facilities in the list (:mod:`geo.position_bounds`); the list is
+    The range holds for the facilities in the list (:mod:`geo.analysis.position_bounds`); the list is
     known to be incomplete, so the true share can lie above it.
     """
     missing = (

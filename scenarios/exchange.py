@@ -4,7 +4,7 @@ Files and links come from outside and are untrusted. They are bounded before the
 parsed (bytes, characters, nesting depth, digits of a number), parsed without NaN or
 Infinity, and validated field by field (:func:`scenarios.model.scenario_from_dict`).
 :func:`read_file` and :func:`read_link` additionally run all of that in a worker process
-with memory and time limits (:mod:`geo.sandbox`), so a crafted input cannot exhaust or hang
+with memory and time limits (:mod:`geo.io.sandbox`), so a crafted input cannot exhaust or hang
 the server.
 """
 
@@ -16,8 +16,8 @@ import json
 import re
 import zlib
 
-from geo import untrusted_json
-from geo.sandbox import Limits, run_limited
+from geo.io import untrusted_json
+from geo.io.sandbox import Limits, run_limited
 from indicators.format import format_number
 from scenarios.model import MAX_ADDED, SCHEMA, Scenario, printable, scenario_from_dict
 
@@ -105,7 +105,7 @@ def to_geojson(scenario: Scenario) -> str:
 def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
     """Raise if ``[``/``{`` nest deeper than ``limit`` (outside strings), before parsing.
 
-    The linear scan of :func:`geo.untrusted_json.scan`, so ``json.loads`` never recurses far
+    The linear scan of :func:`geo.io.untrusted_json.scan`, so ``json.loads`` never recurses far
     enough for a RecursionError.
     """
     untrusted_json.check_depth(text, limit)
@@ -257,7 +257,7 @@ def read_file(content: bytes, filename: str = "") -> Scenario:
     Raises
     ------
     ValueError
-        The German message of :func:`from_file`, or of :class:`geo.sandbox.SandboxError`
+        The German message of :func:`from_file`, or of :class:`geo.io.sandbox.SandboxError`
         when the worker hits a limit.
     """
     if len(content) > MAX_FILE_BYTES:
@@ -348,7 +348,7 @@ def read_link(text: str) -> Scenario:
     ------
     ValueError
         The German message of :func:`from_url_param`, or of
-        :class:`geo.sandbox.SandboxError` when the worker hits a limit.
+        :class:`geo.io.sandbox.SandboxError` when the worker hits a limit.
     """
     if not isinstance(text, str) or len(text) > MAX_URL_CHARS:
         return from_url_param(text)  # the length message, without starting a worker

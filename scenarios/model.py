@@ -16,13 +16,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.access_adapter import SiteSelection
-from geo.access_kernel import WalkParams
+from geo.analysis.access_adapter import SiteSelection
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.demand import TARGET_GROUPS
+from geo.analysis.transit import TransitParams
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, lonlat_to_metric
-from geo.demand import TARGET_GROUPS
 from geo.facilities import CATEGORIES
-from geo.transit import TransitParams
 from indicators.composite import DEFAULT_WEIGHTS, MIN_PEOPLE, check_weights
 from indicators.format import format_number
 
@@ -40,7 +40,7 @@ SOURCES = {
 }
 SCHEMA = "begegnungsatlas-szenario/1"
 #: Most Elbe crossings a scenario may add or close.
-MAX_CROSSINGS = 10
+MAX_SCENARIO_CROSSINGS = 10
 #: Kinds of crossing a planner may add (a ferry does not change walking).
 CROSSING_ARTS = {"fussgaengerbruecke": "Fußgängerbrücke", "bruecke": "Brücke"}
 
@@ -396,13 +396,15 @@ def _crossing_changes(data: dict) -> dict:
     added = tuple(
         _crossing(item, i)
         for i, item in enumerate(
-            _list(data.get("crossings_added"), "crossings_added", MAX_CROSSINGS, "Querungen")
+            _list(
+                data.get("crossings_added"), "crossings_added", MAX_SCENARIO_CROSSINGS, "Querungen"
+            )
         )
     )
     closed = tuple(
         " ".join(_text(c, f"crossings_closed[{i}]", MAX_NAME).split())
         for i, c in enumerate(
-            _list(data.get("crossings_closed"), "crossings_closed", MAX_CROSSINGS, "Namen")
+            _list(data.get("crossings_closed"), "crossings_closed", MAX_SCENARIO_CROSSINGS, "Namen")
         )
     )
     if any(not c for c in closed):

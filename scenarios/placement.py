@@ -4,7 +4,7 @@ Every way a site enters a scenario – a map click, a candidate from the list, a
 the optimiser – goes through :func:`place`: the position is checked where it enters (inside
 the city, not in water once water areas are known, not on top of another new site), so a
 scenario that the analysis cannot evaluate is never built, and the site gets a name a
-planner recognises (:mod:`geo.site_names`).
+planner recognises (:mod:`geo.analysis.site_names`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.analysis.site_names import site_names, stop_labels
 from geo.areas import assign_stadtteil, population_centres
 from geo.crs import METRIC_CRS, lonlat_to_metric, to_wgs84, xy
-from geo.site_names import site_names, stop_labels
 from indicators.format import format_number
 from scenarios.model import MAX_ADDED, NewSite, Scenario
 
@@ -163,7 +163,7 @@ def name_sites(
     taken: list[str] | tuple[str, ...] = (),
     first_number: int = 1,
 ) -> list[str]:
-    """:func:`geo.site_names.site_names` with the stops of a timetable (or none)."""
+    """:func:`geo.analysis.site_names.site_names` with the stops of a timetable (or none)."""
     if stops is None or not len(stops):
         return site_names(points_xy, stadtteile, taken=taken, first_number=first_number)
     stops_xy = np.column_stack([stops.geometry.x.to_numpy(), stops.geometry.y.to_numpy()])
@@ -187,7 +187,7 @@ def stadtteil_centres(package) -> dict[str, tuple[float, float]]:
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The data package.
 
     Returns

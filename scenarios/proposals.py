@@ -1,7 +1,7 @@
 """Candidate sites and proposals of the optimiser for a scenario.
 
 Everything here works on overlays: the package is read, never changed. The figures of a
-scenario itself come from :func:`scenarios.result.compute`.
+scenario itself come from :func:`scenarios.evaluation.compute`.
 """
 
 from __future__ import annotations
@@ -12,15 +12,22 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.access_adapter import AccessResult
+from geo.analysis.access_adapter import AccessResult
+from geo.analysis.metric import WALK_LABEL
+from geo.analysis.site_names import site_names, stop_labels
+from geo.analysis.siting import (
+    Alternative,
+    SitingProblem,
+    SitingResult,
+    alternatives,
+    pmedian,
+    solve_mclp,
+)
 from geo.areas import assign_stadtteil, population_centres
-from geo.barrier import WALK_LABEL
 from geo.crs import to_wgs84, xy
 from geo.facilities import located
-from geo.gtfs import read_stops
-from geo.package import DataPackage
-from geo.site_names import site_names, stop_labels
-from geo.siting import Alternative, SitingProblem, SitingResult, alternatives, pmedian, solve_mclp
+from geo.io.gtfs import read_stops
+from geo.io.package import DataPackage
 from register.completeness import site_warnings
 from scenarios.model import NewSite
 
@@ -48,7 +55,7 @@ def candidate_pool(
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The data package.
     result : AccessResult
         The current situation (its counted places are not candidates).
@@ -222,7 +229,7 @@ def propose(
 
     Parameters
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The data package.
     result : AccessResult
         The current situation (base or scenario).
@@ -318,7 +325,7 @@ def _rename(
 
     The pool's names are not distinct (two cells near one stop share it); proposed sites
     come first, then the alternatives, and a repeated name says where from the stop the
-    site lies (:func:`geo.site_names.site_names`).
+    site lies (:func:`geo.analysis.site_names.site_names`).
     """
     rows = [*(int(i) for i in chosen.index), *(a.candidate for a in alts)]
     names = site_names(

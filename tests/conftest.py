@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from geo.config import data_dir
-from geo.package import DataPackage, load_package
-from geo.package_cache import CACHE_ENV
+from geo.io.package import DataPackage, load_package
+from geo.io.package_cache import CACHE_ENV
 from register.db import DB_ENV
 from scenarios.store import STORE_ENV
 from tests.synthetic import write_package, write_river

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from geo.uploads.templates import TEMPLATE_COLUMNS, TEMPLATE_VALUES
+from geo.io.uploads.templates import TEMPLATE_COLUMNS, TEMPLATE_VALUES
 
 #: Patterns that never belong in a planner's text (name → regular expression).
 FORBIDDEN = {

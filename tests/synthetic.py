@@ -106,7 +106,7 @@ def stat_rows() -> list[dict]:
             if full:
                 ages = [round(v * f) if v is not None else "." for v in s["a"]]
                 # Rounded groups may not add up to more than the rounded residents (the
-                # plausibility rules of geo/plausibility.py hold exactly for real data).
+                # plausibility rules of geo/io/plausibility.py hold exactly for real data).
                 excess = sum(a for a in ages if a != ".") - row["einwohner"]
                 if excess > 0:
                     largest = max((a, i) for i, a in enumerate(ages) if a != ".")[1]

@@ -1,6 +1,6 @@
 """The analysis for the pages: assumptions from the session, one cached :class:`Result`.
 
-Every page reads its figures from :func:`result` – the same :func:`scenarios.result.compute`
+Every page reads its figures from :func:`result` – the same :func:`scenarios.evaluation.compute`
 that the PDF, the downloads and the CLI use – so a figure never differs between them.
 """
 
@@ -12,15 +12,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.access_adapter import AccessResult, SiteSelection
-from geo.access_kernel import THRESHOLDS_M, WalkParams
-from geo.demand import TARGET_GROUPS, TargetGroup, demand_grid
+from geo.analysis.access_adapter import AccessResult, SiteSelection
+from geo.analysis.access_kernel import THRESHOLDS_M, WalkParams
+from geo.analysis.demand import TARGET_GROUPS, TargetGroup, demand_grid
 from geo.facilities import CATEGORIES
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from indicators.format import format_number, format_short
 from maps.access_maps import cell_squares
+from scenarios.evaluation import Result, access_for, base_of, compute
 from scenarios.model import Scenario
-from scenarios.result import Result, access_for, base_of, compute
 from ui import data, state, transit
 
 #: Options of the sidebar's select sliders (a loaded scenario's own value is added).
@@ -179,7 +179,7 @@ def access(pkg: DataPackage, scenario: Scenario) -> AccessResult:
     """Walking access of a scenario: the cached status quo, or computed on top of it.
 
     A scenario that only adds places measures just the new ones (see
-    :func:`scenarios.result.access_for`); the figures are those of the full computation.
+    :func:`scenarios.evaluation.access_for`); the figures are those of the full computation.
     """
     scenario = replace(scenario, year=scenario.year or max(pkg.years))
     before = _status_quo(pkg, pkg.version, access_key(scenario))
@@ -203,7 +203,7 @@ def _base_result(_package: DataPackage, version: str, base: Scenario, with_trans
 @st.cache_resource(max_entries=32, show_spinner="Auswertung wird berechnet …")
 def _result(_package: DataPackage, version: str, scenario: Scenario, with_transit: bool) -> Result:
     # The status quo (access, ranking with its rank intervals, coverage ranges) is cached on its own;
-    # a changed overlay computes only the situation after (scenarios.result.compute, base=).
+    # a changed overlay computes only the situation after (scenarios.evaluation.compute, base=).
     base = _base_result(_package, version, base_of(scenario), with_transit)
     if scenario.is_empty:
         return base
@@ -223,7 +223,7 @@ def result(
 
     Parameters
     ----------
-    pkg : geo.package.DataPackage
+    pkg : geo.io.package.DataPackage
         The session's package.
     scenario : Scenario, optional
         Overlay and assumptions; default :func:`assumptions`.
@@ -245,7 +245,7 @@ def result(
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _gaps(_package: DataPackage, version: str, key: Scenario, _result: Result) -> pd.DataFrame:
-    from register.completeness import result_gaps
+    from scenarios.gaps import result_gaps
 
     return result_gaps(_package, _result, after=False)
 

@@ -15,8 +15,8 @@ import streamlit as st
 
 from geo.config import data_dir
 from geo.facilities import located, select_meeting_places
-from geo.package import DataPackage, package_signature, with_uploads
-from geo.package_cache import load_package_cached
+from geo.io.package import DataPackage, package_signature, with_uploads
+from geo.io.package_cache import load_package_cached
 from indicators import table as tables
 from indicators.table import city_row, compute_indicators, indicator_history
 from indicators.table import meeting_place_counts as _meeting_place_counts
@@ -39,7 +39,7 @@ def base_package() -> DataPackage:
 
     Raises
     ------
-    geo.package.DataPackageError
+    geo.io.package.DataPackageError
         If the package is missing or invalid.
     """
     path = data_dir()

@@ -1,4 +1,4 @@
-"""Downloads of the Daten page: built from one :class:`~scenarios.result.Result`, cached by inputs.
+"""Downloads of the Daten page: built from one :class:`~scenarios.evaluation.Result`, cached by inputs.
 
 Every file is cached under a key of everything it depends on – the package version (data,
 facility register and uploads), the scenario's assumptions (year, target group, walking,
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.gtfs import WEEKDAYS
-from geo.package import DataPackage
+from geo.io.gtfs import WEEKDAYS
+from geo.io.package import DataPackage
 from indicators.format import format_number, format_short
 from report.exports import analysis_geopackage, excel_csv, result_tables, xlsx
+from scenarios.evaluation import Result
 from scenarios.model import Scenario
-from scenarios.result import Result
 
 
 def key(pkg: DataPackage, res: Result) -> tuple:

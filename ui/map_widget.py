@@ -6,7 +6,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from indicators.composite import MIN_PEOPLE
 from maps.base import LabelOrder
 from maps.scenario_maps import BaseData, base_data

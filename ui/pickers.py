@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.areas import stadtteil_at
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from ui import state
 from ui.map_widget import new_click
 

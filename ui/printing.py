@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.package import DataPackage
+from geo.io.package import DataPackage
 from indicators.registry import INDICATORS
 from maps.builders import classify_indicator
 from maps.sheets import (

@@ -16,12 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
-from geo.package import DataPackage
-from geo.uploads import MAX_BYTES, format_mb, validate
+from geo.io.package import DataPackage
+from geo.io.uploads import MAX_BYTES, format_mb, validate
 from indicators.composite import shared_rank_text
 from indicators.format import count_text, format_coordinates, format_number
 from maps.builders import facility_map
-from register import exports
 from register.changes import (
     CLICK_RADIUS_M,
     FIELDS,
@@ -34,6 +33,7 @@ from register.completeness import NO_POSITION_TASK, completeness, unplaced_by_st
 from register.effective import records_of, undone_by
 from register.merge import plan_import
 from register.store import RegisterStore
+from report import register_exports as exports
 from ui import map_widget, markup, state
 from ui.inputs import german_number
 

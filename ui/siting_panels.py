@@ -6,16 +6,16 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.demand import TargetGroup
+from geo.analysis.siting import MAX_K, gap_text
 from geo.crs import to_wgs84
-from geo.demand import TargetGroup
-from geo.package import DataPackage
-from geo.siting import MAX_K, gap_text
+from geo.io.package import DataPackage
 from indicators.format import format_coordinates, format_number
+from scenarios.evaluation import Result
 from scenarios.exchange import to_json
 from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
-from scenarios.result import Result
-from ui import charts, data, pickers, simulation, state
+from ui import charts, data, pickers, proposals, scenario_links, simulation, simulation_map, state
 from ui.inputs import german_number
 from ui.markup import md
 from ui.tables import german_table, labelled
@@ -28,7 +28,7 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
         st.markdown("**Neue Standorte**")
         if not scenario.added:
             st.caption("Noch keine – auf die Karte klicken oder einen Kandidaten wählen.")
-        warnings = simulation.site_warnings(data.package(), ev)
+        warnings = simulation_map.site_warnings(data.package(), ev)
         for i, site in enumerate(scenario.added):
             text, button = st.columns([4, 1])
             text.write(f"**{i + 1}** · {md(site.name)}")
@@ -156,7 +156,7 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
 
 def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
     """The optimiser: settings, then a preview on the map to take over site by site or all."""
-    shown = simulation.shown_proposal()
+    shown = proposals.shown_proposal()
     with st.expander("Vorschlag: beste neue Standorte berechnen", expanded=shown is not None):
         k_col, kind_col, goal_col = st.columns(3)
         k_col.slider("Zahl neuer Standorte (k)", 1, MAX_K, **state.bind(state.OPT_K))
@@ -177,7 +177,7 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
             placeholder="alle Stadtteile",
             **state.bind(state.OPT_STADTTEILE),
         )
-        st.button("Vorschlag berechnen", type="primary", on_click=simulation.request_proposal)
+        st.button("Vorschlag berechnen", type="primary", on_click=proposals.request_proposal)
         if shown is None:
             return
         proposal, taken = shown
@@ -210,17 +210,17 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
                 "übernommen" if done else "übernehmen",
                 key=f"vorschlag_{i}",
                 disabled=done,
-                on_click=simulation.take_over,
+                on_click=proposals.take_over,
                 args=([i],),
             )
         all_col, drop_col = st.columns(2)
         all_col.button(
             "Alle übernehmen",
             disabled=all(taken),
-            on_click=simulation.take_over,
+            on_click=proposals.take_over,
             args=(list(range(len(taken))),),
         )
-        drop_col.button("Vorschlag verwerfen", on_click=simulation.drop_proposal)
+        drop_col.button("Vorschlag verwerfen", on_click=proposals.drop_proposal)
         proposal_report(proposal, group)
         st.altair_chart(charts.gain_curve(proposal), width="stretch")
 
@@ -297,7 +297,9 @@ def save_and_share(scenario: Scenario) -> None:
             # Overwriting the scenario this session loaded: only if nobody changed it since.
             loaded = st.session_state[state.STORED_VERSION]
             expected = loaded[1] if overwrite and loaded and loaded[0] == named.name else None
-            version = simulation.store().save(named, overwrite=overwrite, expected_version=expected)
+            version = scenario_links.store().save(
+                named, overwrite=overwrite, expected_version=expected
+            )
             simulation.set_scenario(named)
             st.session_state[state.STORED_VERSION] = (named.name, version)
             st.success(f"Gespeichert: „{md(named.name)}“, Version {version} (Seite Szenarien).")
@@ -305,7 +307,7 @@ def save_and_share(scenario: Scenario) -> None:
             st.error(md(error))
     if button_col.button("Link erzeugen", disabled=scenario.is_empty):
         try:
-            st.code(simulation.share_link(scenario), language=None, wrap_lines=True)
+            st.code(scenario_links.share_link(scenario), language=None, wrap_lines=True)
             st.caption(
                 "Der Link steht jetzt auch in der Adresszeile des Browsers; er enthält das ganze "
                 "Szenario."

@@ -9,8 +9,8 @@ import streamlit as st
 
 from geo.config import DATA_ENV
 from geo.facilities import stand_range
-from geo.package import DataPackage
-from geo.sources import ATTRIBUTION
+from geo.io.package import DataPackage
+from geo.io.sources import ATTRIBUTION
 from indicators.format import format_number
 from register.db import DB_ENV
 from register.db import FILE_NAME as DB_FILE_NAME

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.access_kernel import WalkParams
+from geo.analysis.access_kernel import WalkParams
 from indicators.composite import DEFAULT_WEIGHTS, PRESETS, preset_of
 from indicators.composite import MIN_PEOPLE as MIN_PEOPLE_DEFAULT
 from maps.classify import METHODS

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.access_kernel import WalkParams
-from geo.demand import TargetGroup
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.demand import TargetGroup
 from indicators.composite import shared_rank_text
 from indicators.format import format_change, format_number
 from indicators.registry import INDICATORS

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.gtfs import WEEKDAYS, Feed, read_feed
-from geo.package import DataPackage
-from geo.transit import TransitParams
+from geo.analysis.transit import TransitParams
+from geo.io.gtfs import WEEKDAYS, Feed, read_feed
+from geo.io.package import DataPackage
 from indicators.format import format_short
 from ui import state
 

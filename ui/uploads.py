@@ -1,6 +1,6 @@
 """Uploads in the app: the parsing sandbox started early and results cached per file.
 
-Validation runs in a worker process (:func:`geo.uploads.validate`); the page only waits on
+Validation runs in a worker process (:func:`geo.io.uploads.validate`); the page only waits on
 it, so other sessions keep being served. Results are cached by file content, so reruns of the
 Daten page do not read the file again.
 """
@@ -12,9 +12,9 @@ import logging
 
 import streamlit as st
 
-from geo.package import DataPackage
-from geo.uploads import Problem, UploadResult, validate
-from geo.uploads.templates import template_file
+from geo.io.package import DataPackage
+from geo.io.uploads import Problem, UploadResult, validate
+from geo.io.uploads.templates import template_file
 from ui import state
 
 _LOG = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def check(
     Parameters
     ----------
     kind, name, content
-        As for :func:`geo.uploads.validate`.
+        As for :func:`geo.io.uploads.validate`.
     package : DataPackage
         The package as loaded from disk (uploads are always checked against it, so an applied
         upload never conflicts with itself).

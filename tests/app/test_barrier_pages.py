@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.barrier import WALK_LABEL_BARRIER
+from geo.analysis.metric import WALK_LABEL_BARRIER
 from tests.synthetic import X0, Y0, metric_point, write_river
 from ui import state
 from ui.inputs import shown

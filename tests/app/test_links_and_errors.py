@@ -9,7 +9,7 @@ import zlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.access_kernel import WalkParams
+from geo.analysis.access_kernel import WalkParams
 from scenarios.exchange import MAX_URL_CHARS, to_url_param
 from scenarios.model import NewSite, Scenario, stamped
 from scenarios.store import FILE_NAME, STORE_ENV, ScenarioStore

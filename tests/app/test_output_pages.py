@@ -58,7 +58,7 @@ def test_data_page_offers_downloads(app_for, synthetic_dir):
 
 def test_data_page_without_a_readable_timetable_still_offers_downloads(app_for, synthetic_dir):
     (synthetic_dir / "gtfs" / "mvb_gtfs.zip").write_bytes(b"kein zip")
-    # The package version does not cover the timetable (geo.package._content_hash), so give
+    # The package version does not cover the timetable (geo.io.package._content_hash), so give
     # this package its own version: else results cached by an earlier test would be reused.
     with (synthetic_dir / "stadtgrenze.geojson").open("a") as f:
         f.write("\n")

@@ -96,22 +96,6 @@ def test_whole_proposal_is_taken_over_at_once(app_for, synthetic_dir, store_dir)
     assert not any(b.label == "Alle übernehmen" for b in at.button)
 
 
-def _click_script(lon: float, lat: float, existing: tuple) -> None:
-    """What the map's click callback does, run by Streamlit (AppTest cannot click a map)."""
-    import streamlit as st
-
-    from scenarios.model import NewSite, Scenario
-    from ui import data, simulation, state
-
-    state.init(data.package().years)
-    if "_einmal" not in st.session_state:  # the first run sets the scene, like a session
-        st.session_state["_einmal"] = True
-        st.session_state[state.SCENARIO] = Scenario(added=tuple(NewSite(*s) for s in existing))
-        simulation.click(lon, lat)
-    simulation.show_warnings()
-    st.markdown(f"Standorte: {len(st.session_state[state.SCENARIO].added)}")
-
-
 @pytest.mark.parametrize(
     ("where", "warning"),
     [
@@ -119,29 +103,23 @@ def _click_script(lon: float, lat: float, existing: tuple) -> None:
         ((X0 + 500, Y0 + 1510), "Hier steht schon der neue Standort „Nord“"),
     ],
 )
-def test_refused_click_warns_and_keeps_the_scenario(synthetic_dir, monkeypatch, where, warning):
-    from streamlit.testing.v1 import AppTest
+def test_refused_click_warns_and_keeps_the_scenario(
+    app_for, synthetic_dir, store_dir, monkeypatch, where, warning
+):
+    from scenarios.model import NewSite, Scenario
+    from ui import map_widget
 
-    monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
-    existing = (("Nord", *metric_point(X0 + 500, Y0 + 1500)),)
-    at = AppTest.from_function(_click_script, args=(*metric_point(*where), existing))
-    at.run(timeout=60)
+    monkeypatch.setattr(map_widget, "st_folium", _fake_map_component)
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.session_state[state.SCENARIO] = Scenario(
+        added=(NewSite("Nord", *metric_point(X0 + 500, Y0 + 1500)),)
+    )
+    at.session_state["_test_klick"] = metric_point(*where)
+    at.run()  # the click is handled while the map is drawn; the next run shows the toast
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert any(warning in w.value for w in at.toast), [w.value for w in at.toast]
-    assert at.markdown[-1].value == "Standorte: 1"  # the scenario kept its one site
-
-
-def test_accepted_click_is_named_after_stadtteil_and_stop(synthetic_dir, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
-    at = AppTest.from_function(_click_script, args=(*metric_point(X0 + 500, Y0 + 500), ()))
-    at.run(timeout=60)
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.toast
-    name = at.session_state[state.SCENARIO].added[0].name
-    assert name.startswith("Mitte, ")
-    assert "Zelle" not in name
+    assert [s.name for s in at.session_state[state.SCENARIO].added] == ["Nord"]
 
 
 def test_warning_from_a_click_shows_once_without_moving_the_map(app_for, synthetic_dir, store_dir):
@@ -234,3 +212,43 @@ def test_a_proposal_in_nord_is_shown_with_its_warning(app_for, synthetic_dir, st
     _button(at, "Vorschlag berechnen").click().run()
     assert not at.exception
     assert any("Seniorentreff Kastanie" in w.value for w in at.warning)
+
+
+def _fake_map_component(fig, *, key: str, on_change=None, **kwargs):
+    """st_folium as the browser drives it: a pending click becomes the value, then on_change."""
+    import streamlit as st
+
+    pending = st.session_state.get("_test_klick")
+    if pending is not None and on_change is not None:
+        st.session_state["_test_klick"] = None
+        st.session_state[key] = {"last_clicked": {"lng": pending[0], "lat": pending[1]}}
+        on_change()
+    return st.session_state.get(key)
+
+
+def test_a_map_click_reaches_the_scenario_through_the_page_wiring(
+    app_for, synthetic_dir, store_dir, monkeypatch
+):
+    """The real page, map widget and callback: only the browser component is replaced."""
+    from ui import map_widget
+
+    monkeypatch.setattr(map_widget, "st_folium", _fake_map_component)
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    assert at.session_state[state.SCENARIO].added == ()
+    at.session_state["_test_klick"] = metric_point(X0 + 500, Y0 + 500)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    (site,) = at.session_state[state.SCENARIO].added
+    assert site.name.startswith("Mitte, ")  # named after Stadtteil and stop, never "Zelle"
+    assert "Zelle" not in site.name
+    assert site.source == "karte"
+    at.run()
+    assert not at.toast
+    # The same click again (st_folium repeats its last value) adds nothing.
+    at.run()
+    assert len(at.session_state[state.SCENARIO].added) == 1
+    # With the switch off a click is ignored.
+    at.session_state[state.CLICK_ADDS] = False
+    at.session_state["_test_klick"] = metric_point(X0 + 520, Y0 + 1500)
+    at.run()
+    assert len(at.session_state[state.SCENARIO].added) == 1

@@ -127,10 +127,10 @@ def test_export_writes_the_daten_pages_geopackage(synthetic_dir, tmp_path, capsy
     import pandas as pd
     import pyogrio
 
-    from geo.gtfs import read_feed
-    from geo.package import load_package
+    from geo.io.gtfs import read_feed
+    from geo.io.package import load_package
     from report.exports import analysis_geopackage
-    from scenarios.result import compute
+    from scenarios.evaluation import compute
 
     target = tmp_path / "atlas.gpkg"
     assert (

@@ -19,9 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.config import data_dir
-from geo.package import load_package
+from geo.io.package import load_package
+from scenarios.evaluation import compute
 from scenarios.model import Scenario
-from scenarios.result import compute
 from tests.e2e.conftest import ARTIFACTS, MAP_FRAME, WAIT_MS, wait_idle
 from tests.forbidden_text import problems
 

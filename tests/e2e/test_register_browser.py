@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from geo.package import load_package
+from geo.io.package import load_package
 from register.db import FILE_NAME
 from register.store import RegisterStore
 from tests.conftest import real_data_dir

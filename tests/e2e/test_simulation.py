@@ -9,7 +9,7 @@ import shapely
 from playwright.sync_api import expect
 
 from geo.config import data_dir
-from geo.package import load_package
+from geo.io.package import load_package
 from maps.scenario_maps import CHANGE_STYLE, TRANSIT_COLOR
 from tests.e2e.conftest import (
     ARTIFACTS,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.access_kernel import (
+from geo.analysis.access_kernel import (
     WalkParams,
     e2sfca,
     gaussian_weight,

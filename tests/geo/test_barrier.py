@@ -6,6 +6,7 @@ The toy city is a 1200 × 1000 m box (shifted to real UTM coordinates so WGS84 w
 
 from __future__ import annotations
 
+import itertools
 import math
 import pickle
 from pathlib import Path
@@ -18,16 +19,14 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import geo.barrier as barrier_module
-from geo.barrier import (
-    WALK_LABEL,
-    WALK_LABEL_BARRIER,
+import geo.analysis.barrier as barrier_module
+from geo.analysis.barrier import (
     Crossing,
-    WalkMetric,
     build_barrier,
     closed_crossings,
     read_barrier,
 )
+from geo.analysis.metric import WALK_LABEL, WALK_LABEL_BARRIER, WalkMetric
 from geo.crs import METRIC_CRS, WGS84, xy
 from geo.errors import DataPackageError
 from tests.conftest import real_data_dir
@@ -42,7 +41,7 @@ def at(*points: tuple[float, float]) -> np.ndarray:
 
 
 def distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``(n, m)`` straight metres, written out independently of geo.barrier."""
+    """``(n, m)`` straight metres, written out independently of geo.analysis.barrier."""
     return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
 
 
@@ -153,7 +152,7 @@ def test_nearest_bounds_and_pairs_by_hand():
 
 
 def test_without_barrier_it_is_todays_metric():
-    from geo.access_kernel import nearest_walk, walk_bounds
+    from geo.analysis.access_kernel import nearest_walk, walk_bounds
 
     rng = np.random.default_rng(1)
     cells, sites = rng.uniform(0, 5000, (200, 2)), rng.uniform(0, 5000, (12, 2))
@@ -261,20 +260,52 @@ def test_a_new_bridge_never_lengthens_a_walk(a, b, river, y):
     assert (after <= before * (1 + 1e-12)).all()
 
 
+def two_rivers_by_hand(p: np.ndarray, q: np.ndarray) -> float:
+    """Straight route metres on :data:`TWO`, written out from the drawing, not from geo.analysis.metric.
+
+    Banks by x: west < 500 < middle < 800 < east. West–middle walks via B1, middle–east via
+    B2, west–east via B1 then B2 (the ferry does not count).
+    """
+
+    def bank(point: np.ndarray) -> int:
+        x = point[0] - ORIGIN[0]
+        return 0 if x < 500 else (1 if x < 800 else 2)
+
+    b1, b2 = at((500, 500))[0], at((800, 900))[0]
+    hops = {(0, 1): [b1], (1, 2): [b2], (0, 2): [b1, b2]}
+    ends = sorted((bank(p), bank(q)))
+    if ends[0] == ends[1]:
+        return float(np.hypot(*(p - q)))
+    path = hops[tuple(ends)]
+    stops = [p, *path, q] if bank(p) == ends[0] else [p, *path[::-1], q]
+    return float(sum(np.hypot(*(u - v)) for u, v in itertools.pairwise(stops)))
+
+
+off_river = coordinate.filter(lambda c: abs(c[0] - 500) > 1 and abs(c[0] - 800) > 1)
+
+
 @settings(max_examples=60, deadline=None)
-@given(points, points, st.floats(100, 2500))
-def test_nearest_and_pairs_agree_with_the_dense_matrix(a, b, max_walk):
-    metric = WalkMetric(1.3, TWO)
+@given(st.lists(off_river, min_size=1, max_size=6), st.lists(off_river, min_size=1, max_size=6))
+@pytest.mark.parametrize("detour", [1.0, 1.3])
+def test_every_metric_method_matches_the_routes_drawn_by_hand(detour, a, b):
+    metric = WalkMetric(detour, TWO)
     a, b = at(*a), at(*b)
-    dense = metric.pairwise(a, b)
+    expected = np.array([[two_rivers_by_hand(p, q) for q in b] for p in a]) * detour
+    np.testing.assert_allclose(metric.pairwise(a, b), expected)
     dist, idx = metric.nearest(a, b)
-    np.testing.assert_allclose(dist, dense.min(axis=1))
-    np.testing.assert_allclose(dense[np.arange(len(a)), idx], dist)
+    np.testing.assert_allclose(dist, expected.min(axis=1))
+    np.testing.assert_allclose(expected[np.arange(len(a)), idx], dist)
+    max_walk = float(np.median(expected))
     rows, cols, walk_m = metric.pairs_within(a, b, max_walk)
-    assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == {
-        (int(i), int(j)) for i, j in np.argwhere(dense <= max_walk)
-    }
-    np.testing.assert_allclose(walk_m, dense[rows, cols])
+    found = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert {(int(i), int(j)) for i, j in np.argwhere(expected < max_walk - 1e-6)} <= found
+    assert not {(int(i), int(j)) for i, j in np.argwhere(expected > max_walk + 1e-6)} & found
+    np.testing.assert_allclose(walk_m, expected[rows, cols])
+    radius = np.full(len(b), 50.0)
+    lower, upper = metric.bounds(a, b, radius)
+    route = expected / detour
+    np.testing.assert_allclose(lower, np.maximum(route - 50.0, 0.0).min(axis=1) * detour)
+    np.testing.assert_allclose(upper, (route + 50.0).min(axis=1) * detour)
 
 
 # --------------------------------------------------------------------------- reading

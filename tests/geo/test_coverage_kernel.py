@@ -10,10 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.access_adapter import SiteSelection, analyse
-from geo.access_kernel import WalkParams
-from geo.coverage_kernel import COVERAGE_COLUMNS, add_exact_sites, cell_access, coverage_by_area
-from geo.demand import TARGET_GROUPS
+from geo.analysis.access_adapter import SiteSelection, analyse
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.coverage_kernel import (
+    COVERAGE_COLUMNS,
+    add_exact_sites,
+    cell_access,
+    coverage_by_area,
+)
+from geo.analysis.demand import TARGET_GROUPS
 from geo.facilities import located, select_meeting_places
 
 PARAMS = WalkParams(max_walk_m=500)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.demand import TARGET_GROUPS, allocate, demand_grid, get_target_group, unplaced
+from geo.analysis.demand import TARGET_GROUPS, allocate, demand_grid, get_target_group, unplaced
 
 
 def test_allocate_by_hand():

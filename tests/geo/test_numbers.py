@@ -1,4 +1,4 @@
-"""The one number parser of uploads and the register CLI (geo.uploads.numbers)."""
+"""The one number parser of uploads and the register CLI (geo.io.uploads.numbers)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.uploads.numbers import (
+from geo.io.uploads.numbers import (
     COUNT,
     DECIMAL,
     EASTING,

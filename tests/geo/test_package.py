@@ -14,7 +14,7 @@ import shapely
 from geo.areas import stadtteil_at
 from geo.config import DATA_ENV, PROJECT_ROOT, data_dir
 from geo.crs import METRIC_CRS
-from geo.package import DataPackageError, load_package
+from geo.io.package import DataPackageError, load_package
 from tests.synthetic import X0, Y0, edit_csv, edit_geojson, metric_point, write_river
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pandas.testing import assert_frame_equal
 
-import geo.package_cache as package_cache
-from geo.package import DataPackage, DataPackageError, load_package
-from geo.package_cache import CACHE_ENV, cache_dir, load_package_cached
+import geo.io.package_cache as package_cache
+from geo.io.package import DataPackage, DataPackageError, load_package
+from geo.io.package_cache import CACHE_ENV, cache_dir, load_package_cached
 from tests.synthetic import edit_csv
 
 

@@ -7,12 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from geo.access_adapter import analyse
-from geo.access_kernel import WalkParams
-from geo.demand import TARGET_GROUPS
-from geo.package import with_uploads
+from geo.analysis.access_adapter import analyse
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.demand import TARGET_GROUPS
+from geo.io.package import with_uploads
+from geo.io.uploads import validate
 from geo.regions import region_coverage, region_polygons
-from geo.uploads import validate
 from tests.synthetic import X0, Y0, metric_point
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.plausibility import AGE_GROUPS, HOUSEHOLD_TYPES, check_statistics, german
+from geo.io.plausibility import AGE_GROUPS, HOUSEHOLD_TYPES, check_statistics, german
 
 
 def _frame(**columns) -> pd.DataFrame:
@@ -90,7 +90,7 @@ def test_real_package_passes_every_rule(real):
 
 
 def test_uploads_are_checked_together_with_the_package(synthetic):
-    from geo.uploads import validate
+    from geo.io.uploads import validate
 
     # 65+ above the package's residents of that year and Stadtteil: impossible.
     over = validate(

@@ -8,9 +8,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.access_kernel import WalkParams
-from geo.areas import population_centres
-from geo.position_bounds import (
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.position_bounds import (
     APPROXIMATE,
     FIXED,
     UNPLACED,
@@ -21,6 +20,7 @@ from geo.position_bounds import (
     lattice,
     position_options,
 )
+from geo.areas import population_centres
 
 #: Walking = straight line (detour 1), 100 m threshold: easy to check by hand.
 PARAMS = WalkParams(max_walk_m=100.0, detour=1.0)

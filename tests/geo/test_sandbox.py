@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from geo.sandbox import Limits, SandboxError, run_limited
+from geo.io.sandbox import Limits, SandboxError, run_limited
 from tests.sandbox_targets import (
     abort,
     allocate,

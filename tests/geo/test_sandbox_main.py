@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import types
 
-from geo.sandbox import Limits, run_limited
+from geo.io.sandbox import Limits, run_limited
 from tests.sandbox_targets import echo
 
 

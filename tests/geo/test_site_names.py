@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.site_names import MAX_STOP_M, NO_STADTTEIL, site_names, stop_labels
+from geo.analysis.site_names import MAX_STOP_M, NO_STADTTEIL, site_names, stop_labels
 
 STOPS = np.array([[0.0, 0.0], [1000.0, 0.0]])
 STOP_NAMES = ["Nicolaiplatz", "Zoo"]

@@ -10,9 +10,9 @@ import scipy.sparse as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from geo import siting
-from geo.access_kernel import WalkParams
-from geo.siting import (
+from geo.analysis import siting
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.siting import (
     EXACT,
     GREEDY_FALLBACK,
     NOT_PROVEN,

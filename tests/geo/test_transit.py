@@ -10,9 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.errors import DataPackageError
-from geo.gtfs import read_feed
-from geo.transit import (
+from geo.analysis.transit import (
     INF,
     Connections,
     TransitParams,
@@ -23,6 +21,8 @@ from geo.transit import (
     profile_scan,
     transit_access,
 )
+from geo.errors import DataPackageError
+from geo.io.gtfs import read_feed
 from tests.geo.transit_oracle import TimeExpandedReference
 from tests.synthetic_gtfs import STOP_XY, feed_zip
 
@@ -269,7 +269,7 @@ def test_transit_table_by_hand():
 
     import pandas as pd
 
-    from geo.transit import transit_table
+    from geo.analysis.transit import transit_table
 
     cells = pd.DataFrame(
         {"stadtteil_nr": ["a", "a", "b", "b"], "nachfrage": [10.0, 30.0, 20.0, np.nan]}

@@ -1,4 +1,4 @@
-"""The shared bounded JSON reading (geo.untrusted_json): linear scan and parse rules."""
+"""The shared bounded JSON reading (geo.io.untrusted_json): linear scan and parse rules."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import geo.untrusted_json as uj
-from geo.untrusted_json import Shape, check_depth, loads, scan
+import geo.io.untrusted_json as uj
+from geo.io.untrusted_json import Shape, check_depth, loads, scan
 
 TEXT = st.text(alphabet=st.sampled_from(list('ab"\\{}[],: \n\u00e4\u202e')), max_size=12)
 VALUES = st.recursive(

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from geo.uploads import validate
-from geo.uploads.geojson import epsg_code, json_depth
-from geo.uploads.limits import MB, format_mb, sniff
-from geo.uploads.report import StopReadingError
-from geo.uploads.table import build_frame, column_letter
-from geo.uploads.text import choose_delimiter, decode_text, read_csv
-from geo.uploads.xlsx import read_xlsx
+from geo.io.uploads import validate
+from geo.io.uploads.geojson import epsg_code, json_depth
+from geo.io.uploads.limits import MB, format_mb, sniff
+from geo.io.uploads.report import StopReadingError
+from geo.io.uploads.table import build_frame, column_letter
+from geo.io.uploads.text import choose_delimiter, decode_text, read_csv
+from geo.io.uploads.xlsx import read_xlsx
 from tests.hostile.builders import LAT, LON, facility_points, gpkg_bytes, sheet_rows_xml, xlsx_raw
 
 # --------------------------------------------------------------------------- CSV
@@ -245,8 +245,8 @@ def test_many_problems_are_capped_and_counted(synthetic):
 
 def test_readme_states_the_limits_the_code_enforces():
     from geo.config import PROJECT_ROOT
-    from geo.uploads import LIMITS
-    from geo.uploads import limits as lim
+    from geo.io.uploads import LIMITS
+    from geo.io.uploads import limits as lim
 
     readme = " ".join((PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split())
     for text in (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo.config import PROJECT_ROOT
-from geo.uploads import validate
+from geo.io.uploads import validate
 from tests.hostile.builders import (
     LAT,
     LON,
@@ -126,7 +126,7 @@ def test_the_worker_side_never_calls_proj(monkeypatch):
     """read_facilities (the worker's part) parses every GIS upload without PROJ at all."""
     import pyproj
 
-    from geo.uploads.facilities import read_facilities
+    from geo.io.uploads.facilities import read_facilities
 
     contents = [(c.filename, c.make()) for c in _facility_file_cases()]
 
@@ -154,7 +154,7 @@ def test_the_worker_side_never_calls_proj(monkeypatch):
 def test_definitions_that_name_files_are_refused_before_proj(definition, word, monkeypatch):
     import pyproj
 
-    from geo.uploads.crs import CRSRefusedError, from_definition
+    from geo.io.uploads.crs import CRSRefusedError, from_definition
 
     monkeypatch.setattr(pyproj.CRS, "from_wkt", lambda *a: pytest.fail("PROJ saw the text"))
     with pytest.raises(CRSRefusedError, match=f"enthält „{re.escape(word)}“"):

@@ -7,15 +7,15 @@ import io
 import openpyxl
 import pytest
 
-from geo.uploads import validate
-from geo.uploads.templates import (
+from geo.io.uploads import validate
+from geo.io.uploads.templates import (
     TEMPLATE_COLUMNS,
     explanations,
     file_name,
     template_file,
     template_hint,
 )
-from register.exports import package_csv
+from report.register_exports import package_csv
 from tests.synthetic import X0, Y0, metric_point
 
 

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 import shapely
 
-from geo.uploads import validate
+from geo.io.uploads import validate
 from tests.synthetic import X0, Y0, metric_point
 
 LON, LAT = metric_point(X0 + 500, Y0 + 1500)  # inside Nord

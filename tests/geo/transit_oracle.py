@@ -4,7 +4,7 @@ Every departure and arrival of a connection is a node; arcs ride the vehicle, st
 wait at a stop, change (same stop or footpath, plus the transfer penalty) and alight to a
 super sink at the destinations. One Dijkstra from the sink over the reversed graph gives,
 for every "leave stop s at time t" node, the earliest arrival. It answers the same question
-as :func:`geo.transit.profile_scan` with a generic shortest-path solver; tests use it as an
+as :func:`geo.analysis.transit.profile_scan` with a generic shortest-path solver; tests use it as an
 oracle and the benchmark as the speed reference.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from geo.transit import INF, Connections, Profiles
+from geo.analysis.transit import INF, Connections, Profiles
 
 
 class TimeExpandedReference:
@@ -92,7 +92,7 @@ class TimeExpandedReference:
         return node[1] + d if np.isfinite(d) else INF
 
     def profiles(self) -> Profiles:
-        """All answers as :class:`geo.transit.Profiles` (for :func:`geo.transit.door_to_door`)."""
+        """All answers as :class:`geo.analysis.transit.Profiles` (for :func:`geo.analysis.transit.door_to_door`)."""
         deps, arrs = [], []
         for s, times in enumerate(self.wait_times):
             d = self.distance[self.wait_base[s] : self.wait_base[s] + len(times)]

@@ -23,7 +23,7 @@ class Context:
 
     Attributes
     ----------
-    package : geo.package.DataPackage
+    package : geo.io.package.DataPackage
         The (synthetic) data package uploads are validated against.
     package_dir : pathlib.Path
         A directory with that package's files (copied, never changed, by package cases).
@@ -99,7 +99,7 @@ def run_case(case: Case, context: Context, content: bytes | str | None = None) -
 
 
 def _upload(case: Case, content: bytes | str, context: Context) -> Outcome:
-    from geo.uploads import validate
+    from geo.io.uploads import validate
 
     assert isinstance(content, bytes)
     result = validate(case.kind, case.filename, content, context.package)
@@ -118,8 +118,8 @@ for _kind in ("facilities", "statistics", "areas"):
 @entry("package")
 def _package(case: Case, content: bytes | str, context: Context) -> Outcome:
     """Write the case's file into a copy of the package, load it (and its timetable)."""
-    from geo.gtfs import read_feed
-    from geo.package import load_package
+    from geo.io.gtfs import read_feed
+    from geo.io.package import load_package
 
     assert isinstance(content, bytes)
     root = context.tmp / f"paket-{case.name}"

@@ -11,7 +11,7 @@ import json
 import random
 import zlib
 
-from geo.access_kernel import WalkParams
+from geo.analysis.access_kernel import WalkParams
 from scenarios.exchange import MAX_URL_CHARS, read_file, read_link, to_geojson, to_json
 from scenarios.exchange import to_url_param as _to_url_param
 from scenarios.model import MAX_ADDED, NewSite, Scenario

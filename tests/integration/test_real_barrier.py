@@ -7,11 +7,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from geo.access_kernel import WalkParams
+from geo.analysis.access_kernel import WalkParams
 from geo.crs import xy
+from scenarios.evaluation import compute
 from scenarios.model import Scenario
 from scenarios.proposals import propose
-from scenarios.result import compute
 
 pytestmark = pytest.mark.real_data
 

@@ -13,10 +13,10 @@ from cli import main
 from cli.common import package_from
 from geo.config import data_dir
 from indicators.composite import is_robust, shared_rank_text
-from register.completeness import result_gaps
 from report.pdf import ReportRequest, build_report
+from scenarios.evaluation import compute, share_range
+from scenarios.gaps import result_gaps
 from scenarios.model import Scenario
-from scenarios.result import compute, share_range
 from tests.report.pdftext import page_text, pages
 
 pytestmark = pytest.mark.real_data

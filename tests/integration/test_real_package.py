@@ -81,7 +81,7 @@ def test_cli_prints_forty_rows_matching_the_statistics(real):
 
 
 def test_demand_grid_reconciles_with_official_seniors(real):
-    from geo.demand import TARGET_GROUPS, demand_grid
+    from geo.analysis.demand import TARGET_GROUPS, demand_grid
 
     grid = demand_grid(real.zensus, real.statistik, 2025, TARGET_GROUPS["senioren"])
     official = real.statistik.query("jahr == 2025").set_index("stadtteil_nr")["alter_65plus"]
@@ -92,9 +92,9 @@ def test_demand_grid_reconciles_with_official_seniors(real):
 
 
 def test_coverage_and_ranking_regression(real):
-    from geo.access_adapter import analyse
-    from geo.access_kernel import WalkParams
-    from geo.demand import TARGET_GROUPS
+    from geo.analysis.access_adapter import analyse
+    from geo.analysis.access_kernel import WalkParams
+    from geo.analysis.demand import TARGET_GROUPS
     from indicators.composite import index_input, underserved
 
     result = analyse(real, 2025, TARGET_GROUPS["senioren"], WalkParams())

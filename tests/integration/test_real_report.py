@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from geo.gtfs import read_feed
+from geo.io.gtfs import read_feed
 from indicators.composite import shared_rank_text
 from report.pdf import AUDIENCES, ReportRequest, build_report
+from scenarios.evaluation import compute
 from scenarios.model import Scenario
-from scenarios.result import compute
 from tests.report.pdftext import overlaps, page_text, pages, rows
 
 pytestmark = pytest.mark.real_data

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.access_adapter import analyse
-from geo.access_kernel import WalkParams
-from geo.demand import TARGET_GROUPS
-from geo.gtfs import read_feed
-from geo.transit import TransitParams, transit_for, transit_table
+from geo.analysis.access_adapter import analyse
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.demand import TARGET_GROUPS
+from geo.analysis.transit import TransitParams, transit_for, transit_table
+from geo.io.gtfs import read_feed
 
 pytestmark = pytest.mark.real_data
 

@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 
-from geo.access_adapter import analyse
-from geo.access_kernel import WalkParams
-from geo.demand import TARGET_GROUPS
+from geo.analysis.access_adapter import analyse
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.demand import TARGET_GROUPS
 from maps.access_maps import cell_squares, transit_time_map
 
 

@@ -11,16 +11,16 @@ import pypdf
 import pytest
 import shapely
 
-from geo.access_kernel import WalkParams
-from geo.barrier import closed_crossings
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.barrier import closed_crossings
 from maps.access_maps import cell_squares, walk_time_map
 from maps.base import Call
 from maps.layers import barrier_data, barrier_legend, reach_areas
 from maps.scenario_maps import layer_data
 from maps.sheets import coverage_sheet, scenario_sheet
 from maps.static import figure_bytes
+from scenarios.evaluation import compute
 from scenarios.model import NewSite, Scenario
-from scenarios.result import compute
 from tests.synthetic import BRIDGE, X0, Y0, metric_point
 
 

@@ -7,8 +7,8 @@ import re
 import folium
 import pandas as pd
 
-from geo.package import with_uploads
-from geo.uploads import validate
+from geo.io.package import with_uploads
+from geo.io.uploads import validate
 from indicators.registry import INDICATORS
 from indicators.table import indicator_table
 from maps.assets import URL_PREFIX

@@ -25,9 +25,9 @@ from maps.scenario_maps import (
     layered_base,
     simulation_layers,
 )
+from scenarios.evaluation import access_for, compute
 from scenarios.model import NewSite, Scenario
 from scenarios.proposals import propose
-from scenarios.result import access_for, compute
 from tests.synthetic import X0, Y0, metric_point
 
 

@@ -255,8 +255,8 @@ def _print_sheets(pkg):
         underserved_sheet,
         walk_time_sheet,
     )
+    from scenarios.evaluation import compute
     from scenarios.model import NewSite, Scenario
-    from scenarios.result import compute
 
     year = max(pkg.years)
     res = compute(pkg, Scenario(year=year, min_people=100), draws=0)

@@ -12,10 +12,10 @@ import pyogrio
 import pytest
 
 from cli import main
-from geo.uploads import validate
-from register import exports
+from geo.io.uploads import validate
 from register.merge import plan_import
 from register.store import RegisterStore
+from report import register_exports as exports
 from tests.synthetic import X0, Y0, metric_point
 
 LON, LAT = metric_point(X0 + 500, Y0 + 1500)
@@ -153,7 +153,7 @@ def test_exports_of_the_effective_list(synthetic, synthetic_dir, tmp_path):
     assert list(package.columns) == [*exports.PACKAGE_COLUMNS, "oeffnungstage"]
     assert package.set_index("id").at["OT-2", "stadtteil_polygon"] == "Nord"
     # The exported package CSV reads back as the effective list.
-    from geo.readers import read_einrichtungen
+    from geo.io.readers import read_einrichtungen
 
     reread = read_einrichtungen(out / "paket.paket", synthetic.stadtteile, synthetic.stadtgrenze)
     assert reread.set_index("id").at["OT-2", "stadtteil_nr"] == "02"

@@ -13,14 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli import main
-from geo.access_adapter import SiteSelection
-from geo.access_kernel import WalkParams
+from geo.analysis.access_adapter import SiteSelection
+from geo.analysis.access_kernel import WalkParams
 from register.changes import Change
 from register.completeness import completeness, data_gaps, unplaced_by_stadtteil
 from register.effective import active_changes, effective_facilities, effective_package, replay
 from register.store import RegisterStore
+from scenarios.evaluation import compute
 from scenarios.model import NewSite, Scenario
-from scenarios.result import compute
 from tests.synthetic import X0, Y0, metric_point
 
 NORD_XY = (X0 + 500, Y0 + 1500)

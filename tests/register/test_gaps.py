@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from geo.demand import TARGET_GROUPS, unpublished_ceiling
-from register.completeness import data_gaps, new_site_warnings, result_gaps, site_warnings
+from geo.analysis.demand import TARGET_GROUPS, unpublished_ceiling
+from register.completeness import data_gaps, site_warnings
+from scenarios.evaluation import compute
+from scenarios.gaps import new_site_warnings, result_gaps
 from scenarios.model import NewSite, Scenario
 from scenarios.proposals import propose
-from scenarios.result import compute
 from tests.synthetic import X0, Y0, metric_point
 
 #: In Nord, where the counted "Seniorentreff Kastanie" has no position.

@@ -13,7 +13,7 @@ import pandas as pd
 import pyogrio
 
 from geo.facilities import CATEGORIES
-from geo.gtfs import read_feed
+from geo.io.gtfs import read_feed
 from indicators.composite import CLASS_LABELS
 from indicators.registry import INDICATORS
 from maps.access_maps import CLASS_COLORS, time_class_labels
@@ -28,8 +28,8 @@ from report.exports import (
     spreadsheet,
     xlsx,
 )
+from scenarios.evaluation import compute
 from scenarios.model import Scenario
-from scenarios.result import compute
 
 
 def test_csv_for_german_excel():

@@ -10,12 +10,12 @@ import pypdf
 import pytest
 
 from cli import main
-from geo.gtfs import read_feed
-from geo.package import load_package
+from geo.io.gtfs import read_feed
+from geo.io.package import load_package
 from indicators.composite import shared_rank_text
 from report.pdf import AUDIENCES, ReportRequest, build_report, file_name, request_for
+from scenarios.evaluation import RANK_NOTE, compute
 from scenarios.model import NewSite, Scenario, stamped
-from scenarios.result import RANK_NOTE, compute
 from scenarios.store import ScenarioStore
 from tests.report.pdftext import overlaps, page_text, pages, rows
 from tests.synthetic import X0, Y0, metric_point, write_package

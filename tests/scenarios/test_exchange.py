@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from geo.access_kernel import WalkParams
+from geo.analysis.access_kernel import WalkParams
 from scenarios.exchange import (
     check_depth,
     file_stem,

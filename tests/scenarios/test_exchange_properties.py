@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.access_adapter import SiteSelection
-from geo.access_kernel import WalkParams
-from geo.demand import TARGET_GROUPS
+from geo.analysis.access_adapter import SiteSelection
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.demand import TARGET_GROUPS
+from geo.analysis.transit import TransitParams
 from geo.facilities import CATEGORIES
-from geo.transit import TransitParams
 from indicators.composite import DEFAULT_WEIGHTS
 from scenarios.exchange import (
     MAX_URL_CHARS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.access_kernel import WalkParams
+from geo.analysis.access_kernel import WalkParams
 from scenarios.model import (
     MAX_ADDED,
     NewSite,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.gtfs import read_stops
+from geo.io.gtfs import read_stops
 from scenarios.model import MAX_ADDED, NewSite, Scenario
 from scenarios.placement import DUPLICATE_M, place, placement_problem, to_metric_xy
 from tests.synthetic import X0, Y0, metric_point

@@ -1,0 +1,654 @@
+"""Where should new meeting places go? Maximal covering (MCLP) and p-median siting.
+
+**MCLP** – choose ``k`` new sites that maximise the people of the target group who are not
+yet within walking distance of an existing place and would be afterwards (existing places
+stay fixed). Solved exactly as a MILP with HiGHS (:func:`scipy.optimize.milp`):
+
+    max Σᵢ wᵢ yᵢ   s.t.  yᵢ ≤ Σ_{j covers i} xⱼ,   Σⱼ xⱼ = k,   xⱼ ∈ {0, 1},   0 ≤ yᵢ ≤ 1.
+
+Solutions for k = 1, 2, … are computed in sequence; the optimum for k − 1 gives a safe
+bound that removes most candidates before the MILP is built: a candidate ``j`` can be part of
+a k-solution worth at least the greedy value ``G_k`` only if ``g_j + OPT_{k−1} ≥ G_k``
+(``g_j`` = what ``j`` covers alone). This keeps the exact solve fast on all ~4,500 cells.
+
+**p-median** – choose ``k`` new sites that minimise the people-weighted mean walking distance
+to the nearest place (existing or new): exact MILP for small candidate pools, greedy with
+vertex substitution (Teitz–Bart) for the grid, labelled as a heuristic.
+
+Core functions take arrays; :meth:`SitingProblem.from_geodataframe` builds them from layers
+(after PySAL spopt's ``from_cost_matrix``/``from_geodataframe``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.metric import WalkMetric, as_metric
+from geo.crs import xy
+
+#: Maximum number of new sites the optimiser proposes at once.
+MAX_K = 5
+#: HiGHS status codes of scipy.optimize.milp in German.
+#: Method labels of :class:`SitingResult` – the path actually taken, never assumed.
+EXACT = "exakt (MILP, HiGHS)"
+GREEDY_FALLBACK = "Näherung (Greedy), da der MILP-Löser im Zeitlimit keine bessere Lösung fand"
+SWAP_FALLBACK = "Näherung (Austausch-Heuristik), da der MILP-Löser im Zeitlimit keine Lösung fand"
+SWAP = "Heuristik (Greedy + Austausch, Optimum nicht nachgewiesen)"
+_STATUS = {
+    0: "optimal",
+    1: "Zeit- oder Iterationslimit erreicht",
+    2: "unlösbar",
+    3: "unbeschränkt",
+    4: "anderer Fehler",
+}
+#: Status of a result whose optimality nobody proved (a heuristic answered).
+NOT_PROVEN = "Näherung – Optimum nicht nachgewiesen"
+
+
+def status_text(method: str, code: int, gap: float) -> str:
+    """The status a result may claim: only what the solver proved.
+
+    "optimal" needs the exact MILP with HiGHS's status 0 and a gap of 0; a heuristic
+    answer (no bound known, ``gap`` NaN) is :data:`NOT_PROVEN`; otherwise the solver's
+    status (e.g. the time limit), with the gap to its bound reported beside it.
+
+    Parameters
+    ----------
+    method : str
+        The path taken (:data:`EXACT`, :data:`GREEDY_FALLBACK`, :data:`SWAP_FALLBACK`,
+        :data:`SWAP`).
+    code : int
+        HiGHS status of the last MILP (0 = optimal).
+    gap : float
+        Relative gap to the best bound (NaN: none known).
+
+    Returns
+    -------
+    str
+    """
+    if np.isnan(gap) or method in (SWAP, SWAP_FALLBACK):
+        return NOT_PROVEN
+    if method == EXACT and code == 0 and gap <= 1e-9:
+        return "optimal"
+    return _STATUS.get(code, "unbekannt") if code != 0 else "Lösung mit Lücke zum Optimum"
+
+
+def gap_text(gap: float) -> str:
+    """German text of an optimality gap: ``0 % (nachgewiesen)``, ``höchstens 1,25 %``."""
+    if gap is None or np.isnan(gap):
+        return "nicht bestimmt"
+    if gap <= 1e-9:
+        return "0 % (nachgewiesen)"
+    whole = f"{gap * 100:.2f}".replace(".", ",")
+    return f"höchstens {whole} %"
+
+
+@dataclass(frozen=True)
+class SitingProblem:
+    """A covering instance: demand rows, candidate columns.
+
+    Attributes
+    ----------
+    weights : numpy.ndarray
+        ``(n,)`` people per demand point still to be covered (0 for covered points).
+    cover : scipy.sparse.csc_matrix
+        ``(n, m)`` 1 where candidate ``j`` covers demand point ``i``.
+    candidate_xy : numpy.ndarray
+        ``(m, 2)`` candidate positions in metres (EPSG:25832).
+    """
+
+    weights: np.ndarray
+    cover: sp.csc_matrix
+    candidate_xy: np.ndarray
+
+    def __post_init__(self) -> None:
+        n, m = self.cover.shape
+        if len(self.weights) != n or len(self.candidate_xy) != m:
+            raise ValueError("Nachfrage, Abdeckungsmatrix und Kandidaten passen nicht zusammen.")
+        if np.any(np.asarray(self.weights) < 0) or not np.isfinite(self.weights).all():
+            raise ValueError("Die Nachfrage muss aus Zahlen ≥ 0 bestehen.")
+
+    @property
+    def n_candidates(self) -> int:
+        """Number of candidates."""
+        return self.cover.shape[1]
+
+    @classmethod
+    def from_cost_matrix(
+        cls,
+        cost: sp.spmatrix | np.ndarray,
+        weights: np.ndarray,
+        max_cost: float,
+        candidate_xy: np.ndarray,
+        covered: np.ndarray | None = None,
+    ) -> SitingProblem:
+        """Build from walking costs (demand × candidates).
+
+        Parameters
+        ----------
+        cost : scipy.sparse matrix or numpy.ndarray
+            ``(n, m)`` walking metres; for a sparse matrix only stored entries count
+            (missing = beyond reach; store an explicit 0 for distance 0).
+        weights : numpy.ndarray
+            ``(n,)`` people per demand point.
+        max_cost : float
+            Walking threshold.
+        candidate_xy : numpy.ndarray
+            ``(m, 2)`` candidate positions.
+        covered : numpy.ndarray, optional
+            ``(n,)`` bool: already covered by existing places (their weight is set to 0).
+
+        Returns
+        -------
+        SitingProblem
+        """
+        w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+        if covered is not None:
+            w = np.where(np.asarray(covered, dtype=bool), 0.0, w)
+        if sp.issparse(cost):
+            coo = sp.coo_matrix(cost)
+            keep = coo.data <= max_cost
+            cover = sp.csc_matrix(
+                (np.ones(keep.sum()), (coo.row[keep], coo.col[keep])), shape=coo.shape
+            )
+        else:
+            cover = sp.csc_matrix((np.asarray(cost) <= max_cost).astype(float))
+        return cls(w, cover, np.asarray(candidate_xy, dtype=float).reshape(-1, 2))
+
+    @classmethod
+    def from_points(
+        cls,
+        demand_xy: np.ndarray,
+        weights: np.ndarray,
+        candidate_xy: np.ndarray,
+        params: WalkParams,
+        covered: np.ndarray | None = None,
+    ) -> SitingProblem:
+        """Build from positions (KD-tree, sparse).
+
+        Candidate ``j`` covers ``i`` if their walking distance (straight line × detour; across
+        the river via a bridge, see :attr:`geo.analysis.access_kernel.WalkParams.metric`) is at most
+        the threshold.
+
+        Parameters
+        ----------
+        demand_xy : numpy.ndarray
+            ``(n, 2)`` demand points (cell centres).
+        weights : numpy.ndarray
+            ``(n,)`` people.
+        candidate_xy : numpy.ndarray
+            ``(m, 2)`` candidate positions.
+        params : WalkParams
+            Threshold and detour.
+        covered : numpy.ndarray, optional
+            ``(n,)`` already covered by existing places.
+
+        Returns
+        -------
+        SitingProblem
+        """
+        demand_xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
+        candidate_xy = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
+        rows, cols, _ = params.metric.pairs_within(demand_xy, candidate_xy, params.max_walk_m)
+        cover = sp.csc_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(len(demand_xy), len(candidate_xy))
+        )
+        w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+        if covered is not None:
+            w = np.where(np.asarray(covered, dtype=bool), 0.0, w)
+        return cls(w, cover, candidate_xy)
+
+    @classmethod
+    def from_geodataframe(
+        cls,
+        cells: gpd.GeoDataFrame,
+        candidates: gpd.GeoDataFrame,
+        params: WalkParams,
+    ) -> SitingProblem:
+        """Build from analysed cells (``nachfrage``, ``versorgt``) and candidate points.
+
+        Parameters
+        ----------
+        cells : geopandas.GeoDataFrame
+            Output of :func:`geo.analysis.access_adapter.analyse_cells` (EPSG:25832).
+        candidates : geopandas.GeoDataFrame
+            Candidate points (EPSG:25832).
+        params : WalkParams
+            Threshold and detour.
+
+        Returns
+        -------
+        SitingProblem
+        """
+        if cells.crs != candidates.crs:
+            raise ValueError("Zellen und Kandidaten müssen dasselbe Koordinatensystem haben.")
+        return cls.from_points(
+            xy(cells),
+            cells["nachfrage"].to_numpy(),
+            xy(candidates),
+            params,
+            covered=cells["versorgt"].to_numpy(),
+        )
+
+    def gains(self, covered: np.ndarray | None = None) -> np.ndarray:
+        """People each candidate would add on its own (given ``covered`` demand points)."""
+        w = self.weights if covered is None else np.where(covered, 0.0, self.weights)
+        return np.asarray(self.cover.T @ w).ravel()
+
+    def covered_by(self, chosen: list[int] | np.ndarray) -> np.ndarray:
+        """Demand points covered by the chosen candidates."""
+        idx = np.asarray(chosen, dtype=int)
+        if len(idx) == 0:
+            return np.zeros(self.cover.shape[0], dtype=bool)
+        return np.asarray(self.cover[:, idx].sum(axis=1)).ravel() > 0
+
+    def value(self, chosen: list[int] | np.ndarray) -> float:
+        """People newly covered by a set of candidates."""
+        return float(self.weights[self.covered_by(chosen)].sum())
+
+
+@dataclass(frozen=True)
+class SitingResult:
+    """Optimal sites for one ``k``.
+
+    Attributes
+    ----------
+    chosen : tuple of int
+        Candidate indices (in the order of their marginal gain).
+    objective : float
+        Newly covered people (MCLP) or weighted mean walking metres (p-median).
+    status : str
+        What was proven, in German (:func:`status_text`): "optimal" only for a proven
+        optimum, :data:`NOT_PROVEN` for a heuristic answer.
+    gap : float
+        Relative gap to the best known bound (0 = proven optimal; NaN: no bound known,
+        i.e. a heuristic – shown as "nicht bestimmt", :func:`gap_text`).
+    seconds : float
+        Build and solve time.
+    method : str
+        :data:`EXACT`, or the fallback or heuristic actually used (:data:`GREEDY_FALLBACK`,
+        :data:`SWAP_FALLBACK`, :data:`SWAP`).
+    curve : tuple of float
+        Objective for k = 1 … k (marginal-gain curve).
+    """
+
+    chosen: tuple[int, ...]
+    objective: float
+    status: str
+    gap: float
+    seconds: float
+    method: str
+    curve: tuple[float, ...] = field(default_factory=tuple)
+
+
+def greedy_mclp(problem: SitingProblem, k: int) -> tuple[list[int], list[float]]:
+    """Greedy preview: repeatedly take the candidate with the largest marginal gain.
+
+    Parameters
+    ----------
+    problem : SitingProblem
+        The instance.
+    k : int
+        Number of sites.
+
+    Returns
+    -------
+    chosen : list of int
+        Candidate indices.
+    values : list of float
+        Cumulative newly covered people after each pick.
+    """
+    covered = np.zeros(problem.cover.shape[0], dtype=bool)
+    chosen, values, total = [], [], 0.0
+    for _ in range(min(k, problem.n_candidates)):
+        gains = problem.gains(covered)
+        gains[chosen] = -1.0
+        j = int(np.argmax(gains))
+        if gains[j] <= 0 and chosen:
+            break
+        chosen.append(j)
+        total += max(gains[j], 0.0)
+        values.append(total)
+        covered |= problem.cover[:, j].toarray().ravel() > 0
+    return chosen, values
+
+
+def _solve_mclp_milp(
+    problem: SitingProblem, k: int, keep: np.ndarray, time_limit: float
+) -> tuple[list[int], float, float, int, float]:
+    """MILP over the kept candidates; returns chosen, objective, dual bound, status, gap."""
+    sub = problem.cover[:, keep]
+    rows = np.flatnonzero((np.asarray(sub.sum(axis=1)).ravel() > 0) & (problem.weights > 0))
+    a = sub[rows].tocsr()
+    n, m = a.shape
+    w = problem.weights[rows]
+    cost = np.concatenate([np.zeros(m), -w])
+    link = LinearConstraint(sp.hstack([-a, sp.identity(n)]).tocsr(), -np.inf, 0.0)
+    count = LinearConstraint(
+        np.concatenate([np.ones(m), np.zeros(n)])[None, :], min(k, m), min(k, m)
+    )
+    result = milp(
+        cost,
+        constraints=[link, count],
+        integrality=np.concatenate([np.ones(m), np.zeros(n)]),
+        bounds=Bounds(0.0, 1.0),
+        options={"time_limit": time_limit, "mip_rel_gap": 0.0},
+    )
+    if result.x is None:
+        return [], 0.0, np.inf, result.status, np.nan
+    chosen = [int(keep[j]) for j in np.flatnonzero(result.x[:m] > 0.5)]
+    objective = -float(result.fun)
+    bound = -float(getattr(result, "mip_dual_bound", result.fun) or result.fun)
+    gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
+    return chosen, objective, max(bound, objective), result.status, gap
+
+
+def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> SitingResult:
+    """Exact maximal covering for ``k`` new sites (and the curve for 1 … k).
+
+    Parameters
+    ----------
+    problem : SitingProblem
+        The instance (weights already exclude demand covered by existing places).
+    k : int
+        Number of new sites, 1 … :data:`MAX_K`.
+    time_limit : float
+        Seconds per MILP; on timeout the best solution and its gap are returned.
+
+    Returns
+    -------
+    SitingResult
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is out of range or there are fewer candidates.
+    """
+    if not 1 <= k <= MAX_K:
+        raise ValueError(
+            f"Es können 1 bis {MAX_K} neue Standorte vorgeschlagen werden (nicht {k})."
+        )
+    if problem.n_candidates < k:
+        raise ValueError(
+            f"Nur {problem.n_candidates} Kandidaten für {k} Standorte. Kandidatenauswahl erweitern."
+        )
+    start = time.perf_counter()
+    standalone = problem.gains()
+    upper_prev = 0.0  # upper bound of OPT for k − 1 (0 for k = 0)
+    curve, chosen, status, gap = [], [], 0, 0.0
+    fell_back = False
+    for kk in range(1, k + 1):
+        greedy, values = greedy_mclp(problem, kk)
+        lower = values[-1] if values else 0.0
+        # Safe reduction: j can be in a solution worth ≥ lower only if g_j + OPT_{k−1} ≥ lower.
+        keep = np.flatnonzero(standalone + upper_prev >= lower - 1e-9 * max(1.0, lower))
+        if len(keep) < kk:
+            keep = np.argsort(-standalone)[:kk]
+        found, objective, upper, status, gap = _solve_mclp_milp(
+            problem, kk, keep, max(time_limit - (time.perf_counter() - start), 1.0)
+        )
+        fell_back = objective < lower or not found
+        if fell_back:  # never return less than the greedy preview; its gap is to the bound
+            found, objective = greedy, lower
+            gap = max(0.0, (upper - lower) / upper) if np.isfinite(upper) and upper > 0 else np.nan
+        chosen, upper_prev = found, max(upper, objective)
+        curve.append(float(objective))
+    # Order the sites by their marginal contribution for the report.
+    ordered, covered = [], np.zeros(problem.cover.shape[0], dtype=bool)
+    remaining = list(chosen)
+    while remaining:
+        gains = problem.gains(covered)[remaining]
+        j = remaining.pop(int(np.argmax(gains)))
+        ordered.append(j)
+        covered |= problem.cover[:, j].toarray().ravel() > 0
+    method = GREEDY_FALLBACK if fell_back else EXACT
+    return SitingResult(
+        chosen=tuple(ordered),
+        objective=curve[-1],
+        status=status_text(method, status, gap),
+        gap=gap,
+        seconds=time.perf_counter() - start,
+        method=method,
+        curve=tuple(curve),
+    )
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A near-optimal replacement for one chosen site.
+
+    Attributes
+    ----------
+    replaces : int
+        Candidate index of the chosen site it replaces.
+    candidate : int
+        Candidate index of the alternative.
+    objective : float
+        Newly covered people with the replacement.
+    share : float
+        ``objective`` / optimum (≤ 1).
+    distance_m : float
+        Straight distance to the replaced site.
+    """
+
+    replaces: int
+    candidate: int
+    objective: float
+    share: float
+    distance_m: float
+
+
+def alternatives(
+    problem: SitingProblem,
+    chosen: tuple[int, ...] | list[int],
+    tolerance: float = 0.05,
+    per_site: int = 3,
+    min_separation_m: float = 300.0,
+) -> list[Alternative]:
+    """Spatially distinct near-optimal replacements for each chosen site.
+
+    For every chosen site the others stay fixed; a candidate qualifies if the solution with
+    it instead reaches at least ``(1 − tolerance)`` of the optimum. Alternatives lie at
+    least ``min_separation_m`` from the chosen sites and from each other.
+
+    Parameters
+    ----------
+    problem : SitingProblem
+        The instance.
+    chosen : sequence of int
+        The optimal sites.
+    tolerance : float
+        Accepted loss relative to the optimum (0.05 = within 5 %).
+    per_site : int
+        At most this many alternatives per site.
+    min_separation_m : float
+        Minimum distance between alternatives and to the chosen sites.
+
+    Returns
+    -------
+    list of Alternative
+    """
+    chosen = list(chosen)
+    optimum = problem.value(chosen)
+    out: list[Alternative] = []
+    xy = problem.candidate_xy
+    for site in chosen:
+        others = [c for c in chosen if c != site]
+        base = problem.covered_by(others)
+        totals = problem.weights[base].sum() + problem.gains(base)
+        order = np.argsort(-totals, kind="stable")
+        picked: list[int] = []
+        for j in order:
+            if len(picked) >= per_site or totals[j] < (1 - tolerance) * optimum - 1e-9:
+                break
+            near = [*chosen, *picked]
+            if np.min(np.hypot(*(xy[near] - xy[j]).T)) < min_separation_m:
+                continue
+            picked.append(int(j))
+            out.append(
+                Alternative(
+                    replaces=site,
+                    candidate=int(j),
+                    objective=float(totals[j]),
+                    share=float(totals[j] / optimum) if optimum > 0 else 1.0,
+                    distance_m=float(np.hypot(*(xy[j] - xy[site]))),
+                )
+            )
+    return out
+
+
+def pmedian(
+    demand_xy: np.ndarray,
+    weights: np.ndarray,
+    current_m: np.ndarray,
+    candidate_xy: np.ndarray,
+    k: int,
+    detour: float | WalkMetric,
+    exact_limit: int = 200_000,
+    time_limit: float = 30.0,
+) -> SitingResult:
+    """Choose ``k`` new sites minimising the people-weighted mean walking distance.
+
+    Each person walks to the nearest place, existing (``current_m``) or new. Exact MILP when
+    the assignment pairs (person, candidate closer than the current place) stay below
+    ``exact_limit``; otherwise greedy plus vertex substitution, reported as a heuristic.
+
+    Parameters
+    ----------
+    demand_xy : numpy.ndarray
+        ``(n, 2)`` demand points.
+    weights : numpy.ndarray
+        ``(n,)`` people.
+    current_m : numpy.ndarray
+        ``(n,)`` walking metres to the nearest existing place (``inf`` if none).
+    candidate_xy : numpy.ndarray
+        ``(m, 2)`` candidates.
+    k : int
+        Number of new sites.
+    detour : float or geo.analysis.metric.WalkMetric
+        Detour factor or walking metric (with the river barrier).
+    exact_limit : int
+        Largest number of assignment variables solved exactly.
+    time_limit : float
+        Seconds for the MILP.
+
+    Returns
+    -------
+    SitingResult
+        ``objective`` is the weighted mean walking distance in metres after adding the sites.
+    """
+    if not 1 <= k <= MAX_K:
+        raise ValueError(
+            f"Es können 1 bis {MAX_K} neue Standorte vorgeschlagen werden (nicht {k})."
+        )
+    start = time.perf_counter()
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    keep_rows = w > 0
+    xy, w, current = (
+        np.asarray(demand_xy)[keep_rows],
+        w[keep_rows],
+        np.asarray(current_m)[keep_rows],
+    )
+    cand = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
+    if len(cand) < k:
+        raise ValueError(
+            f"Nur {len(cand)} Kandidaten für {k} Standorte. Kandidatenauswahl erweitern."
+        )
+    total_w = w.sum()
+    # Cap "no place at all" at a finite distance so the objective stays finite.
+    cap = np.nanmax(np.where(np.isfinite(current), current, 0.0), initial=0.0) + 50_000.0
+    current = np.where(np.isfinite(current), current, cap)
+    dist = as_metric(detour).pairwise(xy, cand)
+    improves = dist < current[:, None]
+    curve = []
+    if improves.sum() <= exact_limit:
+        chosen, status, gap = [], 0, 0.0
+        for kk in range(1, k + 1):
+            chosen, status, gap = _pmedian_milp(w, current, dist, improves, kk, time_limit)
+            curve.append(_mean_distance(w, current, dist, chosen, total_w))
+        # A NaN gap means the solver returned no solution and the swap heuristic answered.
+        method = SWAP_FALLBACK if np.isnan(gap) else EXACT
+    else:
+        chosen = []
+        for kk in range(1, k + 1):
+            chosen = _pmedian_swap(w, current, dist, kk, chosen)
+            curve.append(_mean_distance(w, current, dist, chosen, total_w))
+        status, gap, method = 0, np.nan, SWAP
+    return SitingResult(
+        chosen=tuple(chosen),
+        objective=curve[-1],
+        status=status_text(method, status, gap),
+        gap=gap,
+        seconds=time.perf_counter() - start,
+        method=method,
+        curve=tuple(curve),
+    )
+
+
+def _mean_distance(w, current, dist, chosen, total_w) -> float:
+    best = current if not len(chosen) else np.minimum(current, dist[:, list(chosen)].min(axis=1))
+    return float((w * best).sum() / total_w) if total_w > 0 else float("nan")
+
+
+def _pmedian_swap(w, current, dist, k, start) -> list[int]:
+    """Greedy completion of ``start`` to ``k`` sites, then improve by single swaps."""
+    chosen = list(start)
+    best = current if not chosen else np.minimum(current, dist[:, chosen].min(axis=1))
+    while len(chosen) < k:
+        saving = (w[:, None] * np.maximum(best[:, None] - dist, 0.0)).sum(axis=0)
+        saving[chosen] = -1.0
+        j = int(np.argmax(saving))
+        chosen.append(j)
+        best = np.minimum(best, dist[:, j])
+    improved = True
+    while improved:
+        improved = False
+        value = (w * best).sum()
+        for pos in range(len(chosen)):
+            others = [c for i, c in enumerate(chosen) if i != pos]
+            base = current if not others else np.minimum(current, dist[:, others].min(axis=1))
+            values = (w[:, None] * np.minimum(base[:, None], dist)).sum(axis=0)
+            values[others] = np.inf
+            j = int(np.argmin(values))
+            if values[j] < value - 1e-9 and j != chosen[pos]:
+                chosen[pos], value, improved = j, values[j], True
+                best = np.minimum(base, dist[:, j])
+    return chosen
+
+
+def _pmedian_milp(w, current, dist, improves, k, time_limit) -> tuple[list[int], int, float]:
+    """Min Σ wᵢ (currentᵢ − Σⱼ savingᵢⱼ zᵢⱼ), Σⱼ zᵢⱼ ≤ 1, zᵢⱼ ≤ xⱼ, Σ x = k."""
+    rows, cols = np.nonzero(improves)
+    n_pairs, m = len(rows), dist.shape[1]
+    saving = w[rows] * (current[rows] - dist[rows, cols])
+    cost = np.concatenate([np.zeros(m), -saving])
+    pair_ids = np.arange(n_pairs)
+    one_each = sp.csr_matrix((np.ones(n_pairs), (rows, m + pair_ids)), shape=(len(w), m + n_pairs))
+    link = sp.csr_matrix(
+        (np.concatenate([np.ones(n_pairs), -np.ones(n_pairs)]),
+         (np.concatenate([pair_ids, pair_ids]), np.concatenate([m + pair_ids, cols]))),
+        shape=(n_pairs, m + n_pairs),
+    )  # fmt: skip
+    count = np.concatenate([np.ones(m), np.zeros(n_pairs)])[None, :]
+    result = milp(
+        cost,
+        constraints=[
+            LinearConstraint(one_each, -np.inf, 1.0),
+            LinearConstraint(link, -np.inf, 0.0),
+            LinearConstraint(count, k, k),
+        ],
+        integrality=np.concatenate([np.ones(m), np.zeros(n_pairs)]),
+        bounds=Bounds(0.0, 1.0),
+        options={"time_limit": time_limit, "mip_rel_gap": 0.0},
+    )
+    if result.x is None:
+        return _pmedian_swap(w, current, dist, k, []), result.status, np.nan
+    chosen = [int(j) for j in np.flatnonzero(result.x[:m] > 0.5)]
+    return chosen, result.status, float(getattr(result, "mip_gap", 0.0) or 0.0)

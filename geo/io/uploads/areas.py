@@ -1,0 +1,109 @@
+"""Validating a Stadtteil → region table (Versorgungsgebiete, Sozialregionen, …)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.io.uploads.files import TABLE_SUFFIXES, canonical, read_table
+from geo.io.uploads.limits import MAX_PROBLEMS, capped
+from geo.io.uploads.report import Problem, StopReadingError, UploadResult
+
+AREA_ALIASES = {
+    "stadtteil_nr": "stadtteil_nr", "nr": "stadtteil_nr", "stadtteilnummer": "stadtteil_nr",
+    "stadtteil": "stadtteil",
+    "region": "region", "versorgungsgebiet": "region", "sozialregion": "region", "gebiet": "region",
+    "region_id": "region_id",
+}  # fmt: skip
+
+
+def validate_areas(name: str, content: bytes, stadtteile: gpd.GeoDataFrame) -> UploadResult:
+    """Validate a Stadtteil → region table (e.g. Versorgungsgebiete, Sozialregionen).
+
+    Columns: ``stadtteil_nr`` (or ``stadtteil`` by name) and ``region``.
+
+    Returns
+    -------
+    UploadResult
+        ``data``: ``stadtteil_nr`` → ``region``.
+    """
+    result = UploadResult("areas")
+    errors, warnings = result.errors, result.warnings
+    try:
+        if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
+            errors.append(
+                Problem(
+                    "Zuordnung bitte als CSV oder XLSX hochladen.",
+                    "Datei als CSV oder XLSX speichern.",
+                )
+            )
+            raise StopReadingError
+        frame = canonical(
+            read_table(name, content, errors, warnings), AREA_ALIASES, warnings, errors
+        )
+    except StopReadingError:
+        return result
+    if "region" not in frame:
+        errors.append(
+            Problem(
+                "Spalte region fehlt.",
+                "Spalte region (Name des Gebiets) ergänzen.",
+                column="region",
+            )
+        )
+        return result
+    if "stadtteil_nr" in frame:
+        nr = frame["stadtteil_nr"].astype("string").str.strip().fillna("")
+        nr = nr.where(~nr.str.fullmatch(r"\d"), "0" + nr)
+    elif "stadtteil" in frame:
+        by_name = {str(n).casefold(): i for i, n in stadtteile["stadtteil"].items()}
+        nr = frame["stadtteil"].astype("string").str.strip().str.casefold().map(by_name).fillna("?")
+    else:
+        errors.append(
+            Problem("Spalte stadtteil_nr (oder stadtteil) fehlt.", "Spalte stadtteil_nr ergänzen.")
+        )
+        return result
+    region = frame["region"].astype("string").str.strip().fillna("")
+    rows = frame.index.to_numpy(dtype=np.int64) + 2
+    problems = [
+        Problem(
+            f"Unbekannter Stadtteil {nr.iloc[pos][:40]!r}.",
+            "Nummer oder Name wie in stadtteile.geojson.",
+            int(rows[pos]),
+            "stadtteil_nr",
+        )
+        for pos in np.flatnonzero(~nr.isin(list(stadtteile.index)).to_numpy(dtype=bool))
+    ]
+    problems += [
+        Problem(
+            "Region fehlt.",
+            "Jedem Stadtteil eine Region geben oder die Zeile löschen.",
+            int(rows[pos]),
+            "region",
+        )
+        for pos in np.flatnonzero((region == "").to_numpy(dtype=bool))
+    ]
+    capped(errors, sorted(problems, key=lambda p: p.row or 0))
+    for value in sorted(set(nr[nr.duplicated()]))[:MAX_PROBLEMS]:
+        errors.append(
+            Problem(
+                f"Stadtteil {value} ist mehreren Regionen zugeordnet.",
+                "Jeden Stadtteil genau einmal zuordnen.",
+                column="stadtteil_nr",
+            )
+        )
+    missing = sorted(set(stadtteile.index) - set(nr))
+    if missing:
+        warnings.append(
+            Problem(
+                f"Nicht zugeordnet (fehlen in Regionen): {', '.join(missing)}.",
+                "Bei Bedarf ergänzen.",
+            )
+        )
+    if errors:
+        return result
+    result.data = pd.DataFrame({"stadtteil_nr": nr.to_numpy(), "region": region.to_numpy()})
+    return result
