@@ -121,7 +121,7 @@ def admit(pkg: DataPackage, scenario: Scenario, stored: Loaded | None = None) ->
         If the scenario does not fit the package (German message); nothing is changed.
     """
     check_fits(pkg, scenario)
-    notes = apply(scenario, pkg.years)
+    notes = apply(scenario, pkg.selectable_years)
     if stored is not None:
         st.session_state[state.STORED_VERSION] = (stored.scenario.name, stored.version)
     if notes:
@@ -483,7 +483,7 @@ def load_from_link(pkg: DataPackage) -> None:
         problem = "Interner Fehler beim Lesen des Links (im Protokoll des Servers vermerkt)."
     else:
         st.session_state[state.APPLIED_LINK] = value
-        notes = apply(scenario, pkg.years)
+        notes = apply(scenario, pkg.selectable_years)
         if notes:
             notify("warning", "Szenario aus dem Link geladen, mit Anpassungen: " + " ".join(notes))
         return
