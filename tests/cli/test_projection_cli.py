@@ -46,3 +46,26 @@ def test_real_package_projection_is_marked(command, capsys):
     column = "senioren_65plus"
     assert df[column].notna().sum() > 30
     assert (df[column].dropna() >= 0).all()
+
+
+def test_optimize_for_two_years_reports_gains_and_regrets(synthetic_dir, capsys):
+    import json
+
+    args = ["optimize", "--k", "1", "--future-year", str(HORIZON), "--data", str(synthetic_dir)]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["jahre"] == ["2025", f"{HORIZON} (Modellrechnung)"]
+    two, only_today, only_future = out["zwei_jahre"], out["nur_2025"], out[f"nur_{HORIZON}"]
+    for plan in (two, only_today, only_future):
+        assert {"zusaetzlich_versorgt_2025", f"zusaetzlich_versorgt_{HORIZON}"} <= set(plan)
+        assert plan[f"bedauern_{HORIZON}"] >= 0
+    assert two["schlechteres_jahr"] >= max(
+        only_today["schlechteres_jahr"], only_future["schlechteres_jahr"]
+    )
+    assert "Modellrechnung" in out["hinweis"]
+
+
+def test_optimize_future_year_beyond_the_horizon_is_refused(synthetic_dir, capsys):
+    args = ["optimize", "--future-year", str(HORIZON + 5), "--data", str(synthetic_dir)]
+    assert main(args) == 1
+    assert "Prognosehorizonts" in capsys.readouterr().err
