@@ -27,7 +27,13 @@ from geo.readers import (
     read_statistik,
     read_zensus,
 )
-from indicators.projection import HORIZON, UPLOAD_LABEL, Projection, project_statistics
+from indicators.projection import (
+    HORIZON,
+    UPLOAD_LABEL,
+    Projection,
+    is_forecast,
+    project_statistics,
+)
 
 __all__ = ["DataPackage", "DataPackageError", "load_package"]
 
@@ -328,7 +334,10 @@ def with_uploads(
         notes=tuple(notes),
     )
     if statistics is not None and package.projection is not None:
-        return with_projection(replace(updated, projection=None), last_observed=package.years[-1])
+        last = package.years[-1]
+        if not is_forecast(statistics["jahr"], last):  # newly published years are observed
+            last = max(last, int(statistics["jahr"].max()))
+        return with_projection(replace(updated, projection=None), last_observed=last)
     return updated
 
 

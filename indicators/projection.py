@@ -63,6 +63,16 @@ RATE_NAMES = (
 _SHARE = 1.0 / np.asarray(WIDTHS, dtype=float)
 
 
+def is_forecast(years, last_observed: int) -> bool:
+    """Whether uploaded statistics are a forecast: some year lies two or more years ahead.
+
+    A table with just the next year is taken as newly published figures (a statistics
+    update); one reaching further ahead cannot be observed yet and is an official forecast
+    that replaces the Modellrechnung for its years.
+    """
+    return any(int(y) > last_observed + 1 for y in years if y == y)
+
+
 def _aged(counts: np.ndarray) -> np.ndarray:
     """Counts of groups 1..4 after one year of ageing, before net change (..., 4)."""
     stay = counts[..., 1:4] * (1.0 - _SHARE[1:4])

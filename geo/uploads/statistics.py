@@ -17,6 +17,7 @@ from geo.uploads.numbers import COUNT, YEAR, NumberKind, parse_column
 from geo.uploads.report import Problem, StopReadingError, UploadResult
 from geo.uploads.templates import template_hint
 from indicators.format import plural
+from indicators.projection import HORIZON, is_forecast
 
 #: Codes the city uses for rows of the whole city in Stadtteil tables (AGS, "Gesamt").
 CITY_TOTAL_CODES = {"15003", "15003000", "gesamt", "stadt", "magdeburg", "insgesamt"}
@@ -167,6 +168,8 @@ def validate_statistics(
         ],
     )
     if not errors:
+        _forecast(out, rows, value_columns, base, stadtteile, errors)
+    if not errors:
         _plausibility(out, rows, value_columns, base, errors, warnings)
     if errors:
         return result
@@ -312,3 +315,95 @@ def _plausibility(
             ],
             "Hinweise",
         )
+
+
+def _forecast(
+    out: pd.DataFrame,
+    rows: np.ndarray,
+    columns: list[str],
+    base: pd.DataFrame | None,
+    stadtteile: gpd.GeoDataFrame,
+    errors: list[Problem],
+) -> None:
+    """An official forecast (:func:`indicators.projection.is_forecast`): future years.
+
+    It replaces the Modellrechnung for its years, so it must be complete and consistent:
+    only future years up to the horizon, residents and all five age groups adding up to
+    them, every Stadtteil with residents.
+    """
+    if base is None or not len(base) or base["alter_65plus"].notna().sum() == 0:
+        return
+    last = int(base.loc[base["alter_65plus"].notna(), "jahr"].max())
+    years = out["jahr"].to_numpy(dtype=float)
+    if not is_forecast(years, last):
+        return
+    fix = f"Eine Prognose enthält nur Jahre {last + 1}–{HORIZON}; Ist-Werte getrennt hochladen."
+    problems = [
+        Problem(
+            f"Jahr {years[pos]:.0f} liegt nicht nach dem Datenstand {last} (Prognose-Datei).",
+            fix,
+            int(rows[pos]),
+            "jahr",
+        )
+        for pos in np.flatnonzero(years <= last)
+    ]
+    problems += [
+        Problem(
+            f"Jahr {years[pos]:.0f} liegt jenseits des Prognosehorizonts {HORIZON}.",
+            fix,
+            int(rows[pos]),
+            "jahr",
+        )
+        for pos in np.flatnonzero(years > HORIZON)
+    ]
+    needed = ["einwohner", *AGE_GROUPS]
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        problems.append(
+            Problem(
+                f"Der Prognose fehlen Spalten: {', '.join(missing)}.",
+                "Einwohner und alle fünf Altersgruppen je Jahr und Stadtteil angeben.",
+            )
+        )
+    else:
+        values = out[needed].to_numpy(dtype=float)
+        for col, column in enumerate(needed):
+            cells = values[:, col]
+            problems += [
+                Problem(
+                    f"{column} = {german(cells[pos])}: eine Personenzahl muss eine ganze Zahl "
+                    "≥ 0 sein.",
+                    "Ganze, nicht negative Zahlen angeben.",
+                    int(rows[pos]),
+                    column,
+                )
+                for pos in np.flatnonzero((cells < 0) | (np.abs(cells - np.round(cells)) > 1e-9))
+            ]
+        gap = values[:, 0] - values[:, 1:].sum(axis=1)
+        problems += [
+            Problem(
+                f"Die Altersgruppen ergeben {german(values[pos, 1:].sum())}, die Einwohnerzahl "
+                f"ist {german(values[pos, 0])}.",
+                "Altersgruppen und Einwohner so angeben, dass die Summe stimmt.",
+                int(rows[pos]),
+                "einwohner",
+            )
+            for pos in np.flatnonzero(np.isfinite(gap) & (np.abs(gap) > 0.5))
+        ]
+    latest = base[base["jahr"] == last].set_index("stadtteil_nr")["einwohner"]
+    inhabited = [nr for nr in stadtteile.index if latest.get(nr, np.nan) != 0]
+    for year in sorted({int(y) for y in years if last < y <= HORIZON}):
+        present = set(out.loc[out["jahr"] == year, "stadtteil_nr"])
+        absent = [nr for nr in inhabited if nr not in present]
+        if absent:
+            shown = ", ".join(f"{nr} {stadtteile.at[nr, 'stadtteil']}" for nr in absent[:5])
+            more = f" und {len(absent) - 5} weitere" if len(absent) > 5 else ""
+            problems.append(
+                Problem(
+                    f"Für {year} fehlen Stadtteile: {shown}{more}.",
+                    "Eine Prognose muss jeden bewohnten Stadtteil enthalten.",
+                    None,
+                    "stadtteil_nr",
+                )
+            )
+    capped(errors, problems)
