@@ -233,12 +233,20 @@ def _h1(ctx: _Context, text: str, toc: list[str]) -> Paragraph:
     return ctx.p(esc(text), "h1")
 
 
+def _projection_note(package, year: int) -> str:
+    """`` – Modellrechnung …`` for a projected year (every projected figure is labelled)."""
+    label = package.year_label(year)
+    if label is None:
+        return ""
+    return f" – {label}: Altersgruppen ab {package.years[-1]} fortgeschrieben, keine amtliche Zahl"
+
+
 def _cover(ctx: _Context, toc: list[str]) -> list[Flowable]:
     res, scenario = ctx.result, ctx.scenario
     stand = datenstand(ctx.package, res.year, version=not ctx.plain)
     facts = [
         f"<b>Zielgruppe:</b> {esc(ctx.group.label)}",
-        f"<b>Stand der Statistik:</b> 31.12.{res.year}",
+        f"<b>Stand der Statistik:</b> 31.12.{res.year}" + _projection_note(ctx.package, res.year),
         f"<b>Datenstand:</b> {esc(stand)}",
         f"<b>Einrichtungen:</b> {esc(_facility_state(ctx.package))}",
         f"<b>Erstellt am</b> {date.today().strftime('%d.%m.%Y')}",
@@ -307,7 +315,11 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
     without = res.without_places()
     n_unlocated = len(res.before.unlocated)
     rows = [
-        ["Einwohner", num(residents), f"31.12.{res.year}"],
+        [
+            "Einwohner",
+            num(residents),
+            f"31.12.{res.year}" + _projection_note(ctx.package, res.year),
+        ],
         [
             ctx.group.label,
             num(cov["zielgruppe"]),
