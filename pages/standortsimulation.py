@@ -13,6 +13,7 @@ from ui import (
     data,
     map_widget,
     presentation,
+    projection,
     router,
     simulation,
     siting_panels,
@@ -159,6 +160,9 @@ def workspace() -> None:
                 },
             )
         st.caption(RANK_NOTE)
+
+    st.markdown("**Heute und morgen**")
+    projection.second_year(pkg, ev)
 
     with presentation.editing("speichern"):
         siting_panels.save_and_share(scenario)

@@ -129,3 +129,52 @@ def change_section(pkg: DataPackage) -> None:
         st.caption(
             f"Ohne Wert (nicht veröffentlicht oder keine Einwohner): {markup.md(', '.join(missing))}."
         )
+
+
+SECOND_YEAR = "sim_zweites_jahr"
+_OFF = "aus"
+
+
+def second_year(pkg: DataPackage, ev) -> None:
+    """Before/after of the scenario in a second year (default: the last projected one).
+
+    The same scenario (sites, closures, crossings, assumptions) is measured on the people of
+    the other year; the table shows both years side by side, the projected one labelled.
+    """
+    from scenarios.result import base_of
+    from ui import analysis, tables
+
+    year = ev.scenario.year or max(pkg.years)
+    others = [y for y in pkg.selectable_years if y != year]
+    if not pkg.projected_years or not others:
+        return
+    default = pkg.projected_years[-1] if pkg.projected_years[-1] != year else max(pkg.years)
+    st.session_state.setdefault(SECOND_YEAR, default)
+    if st.session_state[SECOND_YEAR] not in (_OFF, *others):
+        st.session_state[SECOND_YEAR] = default
+    st.selectbox(
+        "Vorher → nachher auch für",
+        [_OFF, *others],
+        format_func=lambda y: "kein zweites Jahr" if y == _OFF else year_text(pkg, y),
+        key=SECOND_YEAR,
+    )
+    other = st.session_state[SECOND_YEAR]
+    if other == _OFF or ev.scenario.is_empty:  # nothing before the first change
+        return
+    scenario = replace(ev.scenario, year=other)
+    before = analysis.access(pkg, base_of(scenario)).city
+    after = before if scenario.is_empty else analysis.access(pkg, scenario).city
+    rows = []
+    for y, b, a in ((year, ev.before.city, ev.after.city), (other, before, after)):
+        rows.append(
+            {
+                "Jahr": year_text(pkg, y),
+                ev.after.target.label: format_number(b["zielgruppe"]),
+                "versorgt vorher": format_number(b["versorgt"]),
+                "versorgt nachher": format_number(a["versorgt"]),
+                "Veränderung": format_number(a["versorgt"] - b["versorgt"]),
+                "Anteil vorher → nachher": f"{tables.percent(b['anteil_versorgt'])} % → "
+                f"{tables.percent(a['anteil_versorgt'])} %",
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

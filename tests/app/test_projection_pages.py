@@ -62,3 +62,21 @@ def test_method_table_and_change_map_on_bevoelkerung(app_for, synthetic_dir):
     assert f"Veränderung 2025 → {HORIZON} (Modellrechnung)" in _texts(at)
     at.radio(key="veraenderung_groesse").set_value("anteil_65plus").run()
     assert not at.exception
+
+
+def test_simulation_shows_before_after_for_today_and_a_projected_year(app_for, synthetic_dir):
+    from tests.app.test_planning_pages import _button
+    from tests.synthetic import FACILITY_NAMES
+
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    second = at.selectbox(key="sim_zweites_jahr")
+    assert second.value == HORIZON
+    picker = next(s for s in at.selectbox if s.label == "Kandidat hinzufügen")
+    picker.select(next(o for o in picker.options if FACILITY_NAMES["BG-1"] in o)).run()
+    _button(at, "Kandidat übernehmen").click().run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Jahr" in d.value.columns)
+    assert table["Jahr"].tolist() == ["2025", f"{HORIZON} (Modellrechnung)"]
+    assert (table["Veränderung"] != "0").all()
+    at.selectbox(key="sim_zweites_jahr").set_value("aus").run()
+    assert not any("Jahr" in d.value.columns for d in at.dataframe)
