@@ -6,6 +6,7 @@ scenario itself come from :func:`scenarios.result.compute`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -20,7 +21,17 @@ from geo.facilities import located
 from geo.gtfs import read_stops
 from geo.package import DataPackage
 from geo.site_names import site_names, stop_labels
-from geo.siting import Alternative, SitingProblem, SitingResult, alternatives, pmedian, solve_mclp
+from geo.siting import (
+    EXACT,
+    Alternative,
+    SitingProblem,
+    SitingResult,
+    TwoYearPlan,
+    alternatives,
+    plan_two_years,
+    pmedian,
+    solve_mclp,
+)
 from register.completeness import site_warnings
 from scenarios.model import NewSite
 
@@ -176,6 +187,8 @@ class Proposal:
     covered_after: float
     objective: str
     walk_label: str = WALK_LABEL
+    #: With a second year: ``(years, two-year plan, best plan for year A, best for year B)``.
+    two_years: tuple[tuple[int, int], TwoYearPlan, TwoYearPlan, TwoYearPlan] | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -217,6 +230,7 @@ def propose(
     objective: str = "abdeckung",
     tolerance: float = 0.05,
     stops: gpd.GeoDataFrame | None = None,
+    future: AccessResult | None = None,
 ) -> Proposal:
     """Best ``k`` new sites for the current situation (existing places fixed).
 
@@ -238,6 +252,10 @@ def propose(
         Alternatives within this share of the optimum (MCLP only).
     stops : geopandas.GeoDataFrame, optional
         Stops that name grid candidates (default: the package's timetable).
+    future : AccessResult, optional
+        The same situation in a second year (e.g. the projection for 2035): with the MCLP
+        the sites then maximise the worse of the two years
+        (:func:`geo.siting.plan_two_years`), and ``two_years`` reports both years.
 
     Returns
     -------
@@ -255,7 +273,24 @@ def propose(
     pool = candidate_pool(package, result, kind, stadtteile, stops)
     cells = result.cells
     problem = SitingProblem.from_geodataframe(cells, pool, result.params)
-    if objective == "abdeckung":
+    two_years = None
+    if objective == "abdeckung" and future is not None:
+        start = time.perf_counter()
+        problem_b = SitingProblem.from_geodataframe(future.cells, pool, future.params)
+        two, only_a, only_b = plan_two_years(problem, problem_b, k)
+        gains = _marginal_gains(problem, two.chosen)
+        solved = SitingResult(
+            chosen=two.chosen,
+            objective=two.gains[0],
+            status=two.status,
+            gap=0.0 if two.status == "optimal" else float("nan"),
+            seconds=time.perf_counter() - start,
+            method=EXACT if two.status == "optimal" else "Näherung (bester Einjahresplan)",
+            curve=tuple(np.cumsum(gains).tolist()),
+        )
+        alts = []
+        two_years = ((result.year, future.year), two, only_a, only_b)
+    elif objective == "abdeckung":
         solved = solve_mclp(problem, k)
         gains = _marginal_gains(problem, solved.chosen)
         alts = alternatives(problem, solved.chosen, tolerance=tolerance)
@@ -295,6 +330,7 @@ def propose(
         covered_after=after,
         objective=objective,
         walk_label=result.params.label,
+        two_years=two_years,
     )
 
 

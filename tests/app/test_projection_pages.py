@@ -80,3 +80,24 @@ def test_simulation_shows_before_after_for_today_and_a_projected_year(app_for, s
     assert (table["Veränderung"] != "0").all()
     at.selectbox(key="sim_zweites_jahr").set_value("aus").run()
     assert not any("Jahr" in d.value.columns for d in at.dataframe)
+
+
+def test_two_year_proposal_shows_gains_and_regrets_in_both_years(app_for, synthetic_dir):
+    from tests.app.test_planning_pages import _button
+
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.slider(key=state.widget_key(state.OPT_K)).set_value(1).run()
+    at.radio(key=state.widget_key(state.OPT_OBJECTIVE)).set_value("zwei_jahre").run()
+    _button(at, "Vorschlag berechnen").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    table = next(d.value for d in at.dataframe if "Plan" in d.value.columns)
+    assert len(table) == 3
+    for column in (
+        "zusätzlich Älteren (65+) 2025",
+        f"zusätzlich Älteren (65+) {HORIZON} (Modellrechnung)",
+        "Bedauern 2025",
+        f"Bedauern {HORIZON} (Modellrechnung)",
+    ):
+        assert column in table.columns, table.columns
+    worse = [float(v.replace(".", "").replace(",", ".")) for v in table["schlechteres Jahr"]]
+    assert worse[0] >= max(worse[1:])
