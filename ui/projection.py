@@ -12,7 +12,7 @@ from indicators.format import format_number
 from indicators.projection import MODEL_LABEL, PRIOR_PERSONS, RATE_NAMES, WIDTHS, method_table
 from indicators.registry import INDICATORS
 from maps.builders import classify_indicator, indicator_map
-from ui import data, map_widget, markup
+from ui import data, map_widget, markup, presentation
 
 _GROUP_NAMES = ("0–6", "7–17", "18–44", "45–64")
 
@@ -89,6 +89,8 @@ def change_section(pkg: DataPackage) -> None:
     first, last = pkg.years[-1], pkg.projected_years[-1]
     label = pkg.year_label(last)
     st.subheader(f"Veränderung {first} → {last} ({label})")
+    if not st.toggle(f"Karte der Veränderung {first} → {last} zeigen", key="veraenderung_karte"):
+        return
     before = data.indicator_table(pkg, first)
     after = data.indicator_table(pkg, last)
     group = st.radio(
@@ -152,12 +154,13 @@ def second_year(pkg: DataPackage, ev) -> None:
     st.session_state.setdefault(SECOND_YEAR, default)
     if st.session_state[SECOND_YEAR] not in (_OFF, *others):
         st.session_state[SECOND_YEAR] = default
-    st.selectbox(
-        "Vorher → nachher auch für",
-        [_OFF, *others],
-        format_func=lambda y: "kein zweites Jahr" if y == _OFF else year_text(pkg, y),
-        key=SECOND_YEAR,
-    )
+    with presentation.editing("zweites_jahr"):
+        st.selectbox(
+            "Vorher → nachher auch für",
+            [_OFF, *others],
+            format_func=lambda y: "kein zweites Jahr" if y == _OFF else year_text(pkg, y),
+            key=SECOND_YEAR,
+        )
     other = st.session_state[SECOND_YEAR]
     if other == _OFF or ev.scenario.is_empty:  # nothing before the first change
         return

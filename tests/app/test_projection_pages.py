@@ -60,6 +60,9 @@ def test_method_table_and_change_map_on_bevoelkerung(app_for, synthetic_dir):
     for name in RATE_NAMES:
         assert f"{name} (% je Jahr)" in table.columns
     assert f"Veränderung 2025 → {HORIZON} (Modellrechnung)" in _texts(at)
+    at.toggle(key="veraenderung_karte").set_value(True).run()
+    assert not at.exception
+    assert "Stadt gesamt:" in _texts(at)
     at.radio(key="veraenderung_groesse").set_value("anteil_65plus").run()
     assert not at.exception
 
