@@ -18,7 +18,7 @@ from geo.config import DATA_ENV, data_dir
 from geo.package import DataPackage, with_projection
 from geo.package_cache import NOTICES, load_package_cached
 from geo.safe_text import defuse_formula
-from indicators.projection import HORIZON
+from indicators.projection import HORIZON, source_note
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -75,7 +75,7 @@ def mark_projection(table: pd.DataFrame, package: DataPackage, year: int) -> pd.
         return table
     print(
         f"Hinweis: Die Zahlen für {year} sind eine {label} "
-        f"(Altersgruppen fortgeschrieben ab {package.years[-1]}; Methode im README).",
+        f"({source_note(label, package.years[-1])}; Methode im README).",
         file=sys.stderr,
     )
     out = table.copy()

@@ -63,6 +63,27 @@ RATE_NAMES = (
 _SHARE = 1.0 / np.asarray(WIDTHS, dtype=float)
 
 
+def source_note(label: str, base_year: int) -> str:
+    """What the figures of a labelled year are, in German (page, PDF and CLI say the same).
+
+    Parameters
+    ----------
+    label : str
+        :data:`MODEL_LABEL` or :data:`UPLOAD_LABEL`.
+    base_year : int
+        Last published year.
+
+    Returns
+    -------
+    str
+    """
+    if label == UPLOAD_LABEL:
+        return (
+            "Einwohner und Altersgruppen aus einer hochgeladenen amtlichen Prognose, keine Zählung"
+        )
+    return f"Einwohner und Altersgruppen ab {base_year} fortgeschrieben, keine amtliche Zahl"
+
+
 def is_forecast(years, last_observed: int) -> bool:
     """Whether uploaded statistics are a forecast: some year lies two or more years ahead.
 

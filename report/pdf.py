@@ -238,7 +238,9 @@ def _projection_note(package, year: int) -> str:
     label = package.year_label(year)
     if label is None:
         return ""
-    return f" – {label}: Altersgruppen ab {package.years[-1]} fortgeschrieben, keine amtliche Zahl"
+    from indicators.projection import source_note
+
+    return f" – {label}: {source_note(label, package.years[-1])}"
 
 
 def _cover(ctx: _Context, toc: list[str]) -> list[Flowable]:

@@ -9,7 +9,14 @@ import streamlit as st
 
 from geo.package import DataPackage
 from indicators.format import format_number
-from indicators.projection import MODEL_LABEL, PRIOR_PERSONS, RATE_NAMES, WIDTHS, method_table
+from indicators.projection import (
+    MODEL_LABEL,
+    PRIOR_PERSONS,
+    RATE_NAMES,
+    WIDTHS,
+    method_table,
+    source_note,
+)
 from indicators.registry import INDICATORS
 from maps.builders import classify_indicator, indicator_map
 from ui import data, map_widget, markup, presentation
@@ -28,9 +35,8 @@ def banner(pkg: DataPackage, year: int) -> None:
     label = pkg.year_label(year)
     if label:
         st.warning(
-            f"**{year}: {label}.** Einwohner und Altersgruppen sind ab {pkg.years[-1]} "
-            "fortgeschrieben, keine amtlichen Zahlen; Einrichtungen wie heute. Methode und "
-            "Raten auf der Seite Bevölkerung.",
+            f"**{year}: {label}.** {source_note(label, pkg.years[-1])}; Einrichtungen wie "
+            "heute. Methode und Raten auf der Seite Bevölkerung.",
             icon=":material/trending_up:",
         )
 
