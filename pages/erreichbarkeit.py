@@ -87,7 +87,8 @@ with coverage_tab:
         pkg.stadtteile,
         classes.fill_colors(),
         tooltip,
-        f"Anteil bis {format_number(walk.max_walk_m)} m Gehweg (%)",
+        f"Anteil bis {format_number(walk.max_walk_m)} m Gehweg (%)"
+        + (f" {projection.year_text(pkg, result.year)}" if pkg.year_label(result.year) else ""),
         classes.legend(),
         note=f"Gehweg = {walk.label}.",
         barrier=walk.barrier,

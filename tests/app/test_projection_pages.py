@@ -104,3 +104,13 @@ def test_two_year_proposal_shows_gains_and_regrets_in_both_years(app_for, synthe
         assert column in table.columns, table.columns
     worse = [float(v.replace(".", "").replace(",", ".")) for v in table["schlechteres Jahr"]]
     assert worse[0] >= max(worse[1:])
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/unterversorgung.py", "pages/regionen.py", "pages/daten.py", "pages/bericht.py"]
+)
+def test_other_pages_work_in_a_projected_year(app_for, synthetic_dir, page):
+    at = app_for(synthetic_dir)
+    at.sidebar.selectbox(key=state.widget_key(state.YEAR)).set_value(HORIZON).run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
