@@ -45,7 +45,10 @@ def test_valid_forecast_replaces_the_model_for_its_years(synthetic):
             _csv(rows={k: v for k, v in GOOD.items() if k != "02"}),
             r"Für 2030 fehlen Stadtteile: 02 Nord",
         ),
-        (_csv(rows={**GOOD, "01": "1000,70,110,270,300,-250"}), r"Zeile 2, Spalte alter_65plus: Negativer Wert"),
+        (
+            _csv(rows={**GOOD, "01": "1000,70,110,270,300,-250"}),
+            r"Zeile 2, Spalte alter_65plus: Negativer Wert",
+        ),
         (_csv(rows={**GOOD, "01": "1000,70,110,270,299.5,250.5"}), r"Zeile 2.*ganze Zahl"),
         (
             f"{HEADER.rsplit(',', 1)[0]}\n2030,01,1000,70,110,270,300\n".encode(),
