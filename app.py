@@ -11,7 +11,18 @@ from geo.io import sandbox
 from geo.io.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
-from ui import data, errors, markup, notices, presentation, router, scenario_links, state, uploads
+from ui import (
+    data,
+    errors,
+    markup,
+    notices,
+    presentation,
+    projection,
+    router,
+    scenario_links,
+    state,
+    uploads,
+)
 
 #: Navigation: group -> (file, title, Material icon).
 PAGES = {
@@ -86,7 +97,14 @@ def _navigation():
 
 def _sidebar(pkg) -> None:
     with st.sidebar:
-        st.selectbox("Jahr der Statistik (31.12.)", pkg.years, **state.bind(state.YEAR))
+        st.selectbox(
+            "Jahr der Statistik (31.12.)",
+            pkg.selectable_years,
+            format_func=lambda y: f"{y} – {pkg.year_label(y)}" if pkg.year_label(y) else str(y),
+            help="Jahre nach dem Datenstand: Altersgruppen fortgeschrieben (Modellrechnung, "
+            "Methode auf der Seite Bevölkerung).",
+            **state.bind(state.YEAR),
+        )
         st.toggle(
             "Hintergrundkarte (OpenStreetMap)",
             **state.bind(state.BASEMAP),
@@ -124,7 +142,7 @@ def main() -> None:
         st.stop()
 
     pkg = data.package()
-    state.init(pkg.years)
+    state.init(pkg.selectable_years, default=max(pkg.years))
     presentation.sync_with_url()
     scenario_links.load_from_link(pkg)  # a bad link becomes a message, never an exception
     page = _navigation()
@@ -133,6 +151,7 @@ def main() -> None:
     uploads.german_uploader()
     router.mark_routed()
     notices.show_notices()
+    projection.banner(pkg, st.session_state[state.YEAR])
     fault = data.register_fault()
     if fault:  # every figure then rests on the package's list alone: say so on every page
         st.error(

@@ -14,8 +14,9 @@ from typing import TextIO
 
 import pandas as pd
 
+from geo.analysis.projection import HORIZON, source_note
 from geo.config import DATA_ENV, data_dir
-from geo.io.package import DataPackage
+from geo.io.package import DataPackage, with_projection
 from geo.io.package_cache import NOTICES, load_package_cached
 from geo.io.safe_text import defuse_formula
 
@@ -45,11 +46,14 @@ def base_package(args: argparse.Namespace) -> DataPackage:
     reason is printed once as a German ``Hinweis`` on stderr; the result is the same.
     """
     root = args.data if args.data is not None else data_dir()
-    package = load_package_cached(root)
+    package = with_projection(load_package_cached(root))
     for notice in NOTICES:
         print(f"Hinweis: {notice}", file=sys.stderr)
     NOTICES.clear()
     return package
+
+
+YEAR_HELP = f"Jahr (Standard: jüngstes; spätere Jahre bis {HORIZON} als Modellrechnung)"
 
 
 def package_from(args: argparse.Namespace) -> DataPackage:
@@ -57,6 +61,27 @@ def package_from(args: argparse.Namespace) -> DataPackage:
     from register.store import apply_register  # the planners' facility register (issue 11)
 
     return apply_register(base_package(args))
+
+
+def mark_projection(table: pd.DataFrame, package: DataPackage, year: int) -> pd.DataFrame:
+    """Mark the figures of a projected year: a column ``datengrundlage`` and a note on stderr.
+
+    Observed years are returned unchanged. The column sits after the key columns, so every
+    row of a CSV or JSON export carries the label ("Modellrechnung" or "amtliche Prognose
+    (Upload)").
+    """
+    label = package.year_label(year)
+    if label is None:
+        return table
+    print(
+        f"Hinweis: Die Zahlen für {year} sind eine {label} "
+        f"({source_note(label, package.years[-1])}; Methode im README).",
+        file=sys.stderr,
+    )
+    out = table.copy()
+    position = list(out.columns).index("stadtteil") + 1 if "stadtteil" in out.columns else 0
+    out.insert(position, "datengrundlage", f"{label} {year}")
+    return out
 
 
 def _plain(value: object) -> object:
@@ -112,7 +137,7 @@ def add_access_options(parser: argparse.ArgumentParser) -> None:
     from indicators.composite import DEFAULT_PRESET, KEYS, MIN_PEOPLE, PRESETS
 
     defaults = WalkParams()
-    parser.add_argument("--year", type=int, default=None, help="Jahr (Standard: jüngstes)")
+    parser.add_argument("--year", type=int, default=None, help=YEAR_HELP)
     parser.add_argument(
         "--target", choices=list(TARGET_GROUPS), default="senioren", help="Zielgruppe"
     )
@@ -269,11 +294,7 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
         loaded = store.load(args.scenario).scenario
         closed = (*loaded.crossings_closed, *getattr(args, "close_crossing", []))
         return replace(loaded, crossings_closed=tuple(dict.fromkeys(closed)))
-    year = args.year if args.year is not None else max(package.years)
-    if year not in package.years:
-        raise ValueError(
-            f"Jahr {year} ist nicht wählbar. Verfügbar: {', '.join(map(str, package.years))}."
-        )
+    year = package.check_year(args.year if args.year is not None else max(package.years))
     target = get_target_group(args.target)
     categories = (
         tuple(c.strip() for c in args.categories.split(",") if c.strip())

@@ -42,6 +42,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=0.05,
         help="Alternativen bis zu diesem Abstand vom Optimum",
     )
+    parser.add_argument(
+        "--future-year",
+        type=int,
+        default=None,
+        help="zweites Jahr (z. B. 2035, Modellrechnung): Standorte, die in beiden Jahren tragen",
+    )
+    parser.add_argument(
+        "--weight-today",
+        type=float,
+        default=None,
+        help="mit --future-year: Gewicht des ersten Jahres 0–1 statt „schlechteres Jahr maximieren“",
+    )
     add_data_option(parser)
     parser.add_argument("--format", choices=["json", "csv"], default="json", help="Ausgabeformat")
     parser.add_argument(
@@ -85,6 +97,8 @@ def report(proposal: Proposal, target_prefix: str) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     """Print the proposal."""
+    if args.future_year is not None:
+        return run_two_years(args)
     package, _, computed = compute_for(args, draws=0)
     result, target = computed.after, computed.after.target
     stadtteile = (
@@ -105,6 +119,74 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     text = json.dumps(report(proposal, target.prefix), ensure_ascii=False, indent=2, default=float)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def run_two_years(args: argparse.Namespace) -> int:
+    """Plan for ``--year`` and ``--future-year`` together; print plans, gains and regrets."""
+    from dataclasses import replace
+
+    from geo.analysis.site_names import site_names
+    from geo.analysis.siting import SitingProblem, plan_two_years
+    from geo.crs import xy
+    from scenarios.evaluation import compute
+    from scenarios.proposals import _stop_arrays, candidate_pool, package_stops
+
+    if args.weight_today is not None and not 0 <= args.weight_today <= 1:
+        raise ValueError("--weight-today bitte zwischen 0 und 1 angeben.")
+    package, scenario, today = compute_for(args, draws=0)
+    future_year = package.check_year(args.future_year)
+    if future_year == scenario.year:
+        raise ValueError("--future-year muss ein anderes Jahr als --year sein.")
+    future = compute(package, replace(scenario, year=future_year), None, draws=0)
+    stadtteile = (
+        [s.strip().zfill(2) for s in args.stadtteile.split(",")] if args.stadtteile else None
+    )
+    a, b = today.after, future.after
+    stops = package_stops(package)
+    pool = candidate_pool(package, a, args.candidates, stadtteile, stops)
+    problems = [SitingProblem.from_geodataframe(r.cells, pool, r.params) for r in (a, b)]
+    plans = plan_two_years(*problems, args.k, args.weight_today)
+    years = (scenario.year, future_year)
+
+    def label(year: int) -> str:
+        return f"{year} ({package.year_label(year)})" if package.year_label(year) else str(year)
+
+    def describe(plan) -> dict:
+        sites = pool.iloc[list(plan.chosen)]
+        names = site_names(xy(sites), [str(v) for v in sites["stadtteil"]], *_stop_arrays(stops))
+        return {
+            "regel": plan.rule,
+            "standorte": [
+                {"stadtteil_nr": nr, "stadtteil": area, "name": name}
+                for nr, area, name in zip(
+                    sites["stadtteil_nr"], sites["stadtteil"], names, strict=True
+                )
+            ],
+            **{
+                f"zusaetzlich_versorgt_{y}": round(g, 1)
+                for y, g in zip(years, plan.gains, strict=True)
+            },
+            **{f"bedauern_{y}": round(r, 1) for y, r in zip(years, plan.regrets, strict=True)},
+            "schlechteres_jahr": round(plan.worse, 1),
+            "status": plan.status,
+        }
+
+    marked = [label(y) for y in years if package.year_label(y)]
+    out = {
+        "jahre": [label(y) for y in years],
+        "zwei_jahre": describe(plans[0]),
+        f"nur_{years[0]}": describe(plans[1]),
+        f"nur_{years[1]}": describe(plans[2]),
+        "hinweis": "zusaetzlich_versorgt: Personen der Zielgruppe, die der Plan neu in Gehdistanz "
+        "bringt; bedauern: was der beste Plan nur für dieses Jahr dort mehr versorgt"
+        + (f"; Zahlen für {', '.join(marked)}" if marked else ""),
+    }
+    text = json.dumps(out, ensure_ascii=False, indent=2, default=float)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
     else:

@@ -12,6 +12,7 @@ from cli.common import (
     add_data_option,
     add_format_option,
     compute_for,
+    mark_projection,
     write_table,
 )
 from cli.coverage import output_names
@@ -80,5 +81,6 @@ def rank_output(result, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
 def run(args: argparse.Namespace) -> int:
     """Print the table."""
     package, _, result = compute_for(args, draws=args.draws)
-    write_table(rank_output(result, result_gaps(package, result)), args.format, args.output)
+    table = rank_output(result, result_gaps(package, result))
+    write_table(mark_projection(table, package, result.scenario.year), args.format, args.output)
     return 0

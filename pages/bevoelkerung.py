@@ -15,6 +15,7 @@ from ui import (
     markup,
     pickers,
     presentation,
+    projection,
     router,
     sources,
     state,
@@ -71,14 +72,14 @@ with map_col:
         classes,
         **map_widget.map_options(),
         highlight=[selected] if selected else (),
-        title=f"{indicator.label_with_unit} {year}",
+        title=f"{indicator.label_with_unit} {projection.year_text(pkg, year)}",
         note=f"Klassen: {METHODS[st.session_state[state.CLASS_METHOD]].split(' (')[0]}",
     )
     clicked = map_widget.show_map(m, key="karte_bevoelkerung", clickable=True)
     sources.attribution()
     st.caption("Stadtteil anklicken, um sein Profil zu öffnen.")
 with rank_col:
-    st.markdown(f"**Rangfolge {year}** (höchster Wert oben)")
+    st.markdown(f"**Rangfolge {projection.year_text(pkg, year)}** (höchster Wert oben)")
     st.altair_chart(charts.ranking_chart(table, indicator, classes, selected), width="stretch")
     values = table[indicator.id]
     infinite = table.loc[np.isposinf(values), "stadtteil"].tolist()
@@ -91,6 +92,9 @@ with rank_col:
         st.caption(f"Keine Einwohner, daher kein Wert: {markup.md(names)}.")
     if unpublished:
         st.caption(f"Nicht veröffentlicht (Datenschutz): {markup.md(', '.join(unpublished))}.")
+
+projection.method_section(pkg)
+projection.change_section(pkg)
 
 st.divider()
 nr = pickers.stadtteil_picker(pkg, "Stadtteilprofil", clicked)

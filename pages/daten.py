@@ -31,7 +31,9 @@ except DataPackageError as error:  # a broken timetable must not cost the other 
     res = analysis.result(pkg)
 with_transit = res.transit_before is not None
 st.caption(
-    downloads.caption(res.scenario, with_transit, res.before.target.label)
+    downloads.caption(
+        res.scenario, with_transit, res.before.target.label, pkg.year_label(res.scenario.year)
+    )
     + " Wie in der Seitenleiste der Analyseseiten eingestellt; jede Datei wird mit genau diesen "
     "Annahmen erstellt."
 )

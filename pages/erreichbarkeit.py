@@ -9,7 +9,18 @@ from maps.builders import area_map
 from maps.classify import COVERAGE_EDGES, classify_fixed
 from report.wording import data_notes
 from scenarios.evaluation import share_range
-from ui import analysis, data, map_widget, markup, presentation, router, sources, state, tables
+from ui import (
+    analysis,
+    data,
+    map_widget,
+    markup,
+    presentation,
+    projection,
+    router,
+    sources,
+    state,
+    tables,
+)
 
 router.ensure_routed()
 pkg = data.package()
@@ -20,7 +31,7 @@ walk, group, city = result.params, result.target, result.city
 st.title("Erreichbarkeit")
 st.caption(
     f"Wie weit ist es von jeder bewohnten 100-m-Zelle zur nächsten Einrichtung? Zielgruppe: "
-    f"{group.label}, Stand 31.12.{result.year}. Gehweg = {walk.label} (Umwegfaktor "
+    f"{group.label}, Stand 31.12.{projection.year_text(pkg, result.year)}. Gehweg = {walk.label} (Umwegfaktor "
     f"{format_short(walk.detour)}), Gehtempo {format_short(walk.speed_mps)} m/s – eine "
     "Näherung ohne Wegenetz."
 )
@@ -76,7 +87,8 @@ with coverage_tab:
         pkg.stadtteile,
         classes.fill_colors(),
         tooltip,
-        f"Anteil bis {format_number(walk.max_walk_m)} m Gehweg (%)",
+        f"Anteil bis {format_number(walk.max_walk_m)} m Gehweg (%)"
+        + (f" {projection.year_text(pkg, result.year)}" if pkg.year_label(result.year) else ""),
         classes.legend(),
         note=f"Gehweg = {walk.label}.",
         barrier=walk.barrier,

@@ -6,7 +6,7 @@ from indicators.registry import INDICATORS
 from maps.access_maps import class_map
 from maps.builders import classify_indicator, indicator_map
 from scenarios.evaluation import region_figures
-from ui import analysis, data, map_widget, router, sources, state, tables
+from ui import analysis, data, map_widget, projection, router, sources, state, tables
 
 router.ensure_routed()
 pkg = data.package()
@@ -47,7 +47,7 @@ with indicator_tab:
         table,
         indicator,
         classes,
-        title=f"{indicator.label_with_unit} {year}",
+        title=f"{indicator.label_with_unit} {projection.year_text(pkg, year)}",
         **map_widget.map_options(),
     )
     map_widget.show_map(m, key="karte_regionen_indikator")

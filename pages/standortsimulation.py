@@ -16,6 +16,7 @@ from ui import (
     map_widget,
     notices,
     presentation,
+    projection,
     router,
     simulation,
     simulation_map,
@@ -180,6 +181,8 @@ def workspace() -> None:
         siting_panels.places_panel(scenario, ev, candidates)
 
     effect_table(ev, group)
+    st.markdown("**Heute und morgen**")
+    projection.second_year(pkg, ev)
 
     with presentation.editing("speichern"):
         siting_panels.save_and_share(scenario)

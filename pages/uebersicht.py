@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.format import format_value
 from indicators.registry import INDICATORS
 from maps.builders import classify_indicator, indicator_map
-from ui import data, map_widget, markup, presentation, router, sources, state
+from ui import data, map_widget, markup, presentation, projection, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -16,7 +16,7 @@ city = data.city_indicators(pkg, year)
 st.title("Begegnungsatlas Magdeburg")
 st.markdown(
     "Wo leben ältere Menschen, wo sind Begegnungsstätten – und wo fehlen sie? "
-    f"Die {len(pkg.stadtteile)} Stadtteile im Überblick, Stand 31.12.{year}."
+    f"Die {len(pkg.stadtteile)} Stadtteile im Überblick, Stand 31.12.{projection.year_text(pkg, year)}."
 )
 
 figure_area, map_area = presentation.figures_and_map()
@@ -41,11 +41,13 @@ m = indicator_map(
     classes,
     facilities=places,
     **map_widget.map_options(),
-    title=f"{share.label_with_unit} {year}",
+    title=f"{share.label_with_unit} {projection.year_text(pkg, year)}",
     note="Punkte: offene Begegnungsstätten (Lage ungefähr). Klassen: Quantile.",
 )
 with map_area:
-    st.subheader(f"Anteil der Einwohner 65+ und offene Begegnungsstätten {year}")
+    st.subheader(
+        f"Anteil der Einwohner 65+ und offene Begegnungsstätten {projection.year_text(pkg, year)}"
+    )
     map_widget.show_map(m, key="karte_uebersicht")
     sources.attribution()
 

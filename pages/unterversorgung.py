@@ -15,6 +15,7 @@ from ui import (
     markup,
     pickers,
     presentation,
+    projection,
     register,
     router,
     sources,
@@ -81,6 +82,8 @@ with map_col:
     # Drawn once, recoloured in place: a weight slider keeps the planner's zoom.
     style = class_styling(pkg.stadtteile, ranking, 5, st.session_state[state.STADTTEIL])
     style["legend"] = [*style["legend"], *barrier_legend(result.params.barrier)]
+    if pkg.year_label(result.year):  # a projected year: the legend says so
+        style["legend_title"] = f"{style['legend_title']} {projection.year_text(pkg, result.year)}"
     base_map = layered_base(map_widget.area_base(pkg), **map_widget.map_options())
     add_barrier(base_map, result.params.barrier)  # coverage counts walks via bridges only
     clicked = map_widget.show_layered_map(

@@ -155,6 +155,7 @@ def write_layers(path: Path, layers: dict[str, pd.DataFrame]) -> None:
 #: German headings of exported columns that are not indicators (the id follows in brackets).
 COLUMN_LABELS = {
     "stadtteil_nr": "Stadtteil-Nr.", "stadtteil": "Stadtteil", "region": "Region",
+    "datengrundlage": "Datengrundlage",
     # walking access (geo.analysis.access_adapter)
     "zielgruppe": "Zielgruppe (Personen)", "verortet": "Zielgruppe im Zensusraster (Personen)",
     "versorgt": "fußläufig versorgt (Personen)", "unversorgt": "nicht fußläufig versorgt (Personen)",
@@ -196,6 +197,9 @@ COLUMN_LABELS = {
 #: ``erlaeuterungen``). Indicators take their definition from the registry; the index
 #: components are described from :data:`indicators.composite.COMPONENTS`.
 DEFINITIONS = {
+    "datengrundlage": "Nur bei einem Jahr nach dem Datenstand: „Modellrechnung“ (Altersgruppen "
+    "je Stadtteil fortgeschrieben, Methode im README) oder „amtliche Prognose (Upload)“ – keine "
+    "amtliche Zählung.",
     "stadtteil_nr": "Amtliche Nummer des Stadtteils (zweistellig).",
     "stadtteil": "Name des Stadtteils; bei Einrichtungen der Stadtteil, den die Quelle nennt.",
     "region": "Region aus der hochgeladenen Zuordnung Stadtteil → Region.",
@@ -490,6 +494,7 @@ def result_tables(
     result: Result,
     facilities: pd.DataFrame,
     regions: dict[str, pd.DataFrame] | None = None,
+    label: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The result tables for CSV/XLSX (one row per Stadtteil or facility), from a Result.
 
@@ -501,6 +506,9 @@ def result_tables(
         The facility list.
     regions : dict, optional
         Extra tables per region (name → table).
+    label : str, optional
+        ``Modellrechnung`` (or ``amtliche Prognose (Upload)``) for a projected year: every
+        Stadtteil table gets the column ``datengrundlage``.
 
     Returns
     -------
@@ -521,9 +529,20 @@ def result_tables(
     }
     for name, table in (regions or {}).items():
         frames[name] = table.reset_index()
+    if label:
+        for name in ("Indikatoren", "Versorgung", "Unterversorgung"):
+            frames[name] = _labelled(frames[name], f"{label} {result.scenario.year}")
     tables = {name: spreadsheet(frame, labels) for name, frame in frames.items()}
     tables[EXPLANATIONS] = explanations(frames, labels)
     return tables
+
+
+def _labelled(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """``frame`` with the column ``datengrundlage`` after the key columns."""
+    out = frame.copy()
+    keys = [c for c in ("stadtteil_nr", "stadtteil") if c in out.columns]
+    out.insert(len(keys), "datengrundlage", text)
+    return out
 
 
 def result_layers(
@@ -672,6 +691,9 @@ def analysis_geopackage(package: DataPackage, result: Result) -> bytes:
     bytes
     """
     layers = result_layers(package, result)
+    label = package.year_label(result.scenario.year)
+    if label:
+        layers["stadtteile"] = _labelled(layers["stadtteile"], f"{label} {result.scenario.year}")
     glossary = explanations(layers, transit_labels(result.scenario.transit.max_minutes))
     glossary = glossary.rename(
         columns={"Tabelle": "ebene", "Spalte": "feld", "Bezeichnung": "bezeichnung",

@@ -233,12 +233,22 @@ def _h1(ctx: _Context, text: str, toc: list[str]) -> Paragraph:
     return ctx.p(esc(text), "h1")
 
 
+def _projection_note(package, year: int) -> str:
+    """`` – Modellrechnung …`` for a projected year (every projected figure is labelled)."""
+    label = package.year_label(year)
+    if label is None:
+        return ""
+    from geo.analysis.projection import source_note
+
+    return f" – {label}: {source_note(label, package.years[-1])}"
+
+
 def _cover(ctx: _Context, toc: list[str]) -> list[Flowable]:
     res, scenario = ctx.result, ctx.scenario
     stand = datenstand(ctx.package, res.year, version=not ctx.plain)
     facts = [
         f"<b>Zielgruppe:</b> {esc(ctx.group.label)}",
-        f"<b>Stand der Statistik:</b> 31.12.{res.year}",
+        f"<b>Stand der Statistik:</b> 31.12.{res.year}" + _projection_note(ctx.package, res.year),
         f"<b>Datenstand:</b> {esc(stand)}",
         f"<b>Einrichtungen:</b> {esc(_facility_state(ctx.package))}",
         f"<b>Erstellt am</b> {date.today().strftime('%d.%m.%Y')}",
@@ -307,7 +317,11 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
     without = res.without_places()
     n_unlocated = len(res.before.unlocated)
     rows = [
-        ["Einwohner", num(residents), f"31.12.{res.year}"],
+        [
+            "Einwohner",
+            num(residents),
+            f"31.12.{res.year}" + _projection_note(ctx.package, res.year),
+        ],
         [
             ctx.group.label,
             num(cov["zielgruppe"]),
@@ -358,6 +372,13 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
                 "Einrichtungen ist nicht vollständig: Treffs von Vereinen fehlen zum Teil."
             ),
         ]
+    flow += _top_five(ctx)
+    return flow
+
+
+def _top_five(ctx: _Context) -> list[Flowable]:
+    """The five most under-served Stadtteile with their main reasons and data gaps."""
+    res = ctx.result
     ranked = res.ranking_before[res.ranking_before["gerankt"]].sort_values("rang").head(5)
     inputs = res.inputs_before
     items = []
@@ -372,7 +393,7 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
         if gap:
             text += f" <i>Datenlücke:</i> {esc(gap)}."
         items.append(text)
-    flow += [
+    return [
         ctx.p("Am stärksten unterversorgt", "h2"),
         ctx.p(
             "Der Unterversorgungsindex verbindet den Bedarf mit der Versorgung (0 bis 100; höher "
@@ -383,7 +404,6 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
         ),
         *ctx.bullets(items),
     ]
-    return flow
 
 
 def _sentence(text: str) -> str:

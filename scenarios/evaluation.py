@@ -241,12 +241,7 @@ def scenario_year(package: DataPackage, scenario: Scenario) -> int:
     ValueError
         If the year has no statistics in the package.
     """
-    year = scenario.year or max(package.years)
-    if year not in package.years:
-        raise ValueError(
-            f"Jahr {year} ist nicht wählbar. Verfügbar: {', '.join(map(str, package.years))}."
-        )
-    return year
+    return package.check_year(scenario.year or max(package.years))
 
 
 def share_range(coverage: pd.DataFrame | pd.Series) -> tuple:

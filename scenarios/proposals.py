@@ -6,6 +6,7 @@ scenario itself come from :func:`scenarios.evaluation.compute`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -16,10 +17,13 @@ from geo.analysis.access_adapter import AccessResult
 from geo.analysis.metric import WALK_LABEL
 from geo.analysis.site_names import site_names, stop_labels
 from geo.analysis.siting import (
+    EXACT,
     Alternative,
     SitingProblem,
     SitingResult,
+    TwoYearPlan,
     alternatives,
+    plan_two_years,
     pmedian,
     solve_mclp,
 )
@@ -183,6 +187,8 @@ class Proposal:
     covered_after: float
     objective: str
     walk_label: str = WALK_LABEL
+    #: With a second year: ``(years, two-year plan, best plan for year A, best for year B)``.
+    two_years: tuple[tuple[int, int], TwoYearPlan, TwoYearPlan, TwoYearPlan] | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -224,6 +230,7 @@ def propose(
     objective: str = "abdeckung",
     tolerance: float = 0.05,
     stops: gpd.GeoDataFrame | None = None,
+    future: AccessResult | None = None,
 ) -> Proposal:
     """Best ``k`` new sites for the current situation (existing places fixed).
 
@@ -245,6 +252,10 @@ def propose(
         Alternatives within this share of the optimum (MCLP only).
     stops : geopandas.GeoDataFrame, optional
         Stops that name grid candidates (default: the package's timetable).
+    future : AccessResult, optional
+        The same situation in a second year (e.g. the projection for 2035): with the MCLP
+        the sites then maximise the worse of the two years
+        (:func:`geo.analysis.siting.plan_two_years`), and ``two_years`` reports both years.
 
     Returns
     -------
@@ -260,23 +271,8 @@ def propose(
     if stops is None and kind != "facilities":
         stops = package_stops(package)  # read once: names of the pool and of the proposal
     pool = candidate_pool(package, result, kind, stadtteile, stops)
-    cells = result.cells
-    problem = SitingProblem.from_geodataframe(cells, pool, result.params)
-    if objective == "abdeckung":
-        solved = solve_mclp(problem, k)
-        gains = _marginal_gains(problem, solved.chosen)
-        alts = alternatives(problem, solved.chosen, tolerance=tolerance)
-    else:
-        solved = pmedian(
-            xy(cells),
-            cells["nachfrage"].to_numpy(),
-            cells["gehweg_m"].to_numpy(),
-            xy(pool),
-            k,
-            result.params.metric,
-        )
-        gains = _marginal_gains(problem, solved.chosen)
-        alts = []
+    problem = SitingProblem.from_geodataframe(result.cells, pool, result.params)
+    solved, gains, alts, two_years = _solve(problem, result, pool, k, objective, tolerance, future)
     chosen = pool.iloc[list(solved.chosen)].copy()
     alts_table = _alternatives_table(alts, pool)
     if kind != "facilities":  # names from the stops: distinct and recognisable
@@ -302,7 +298,67 @@ def propose(
         covered_after=after,
         objective=objective,
         walk_label=result.params.label,
+        two_years=two_years,
     )
+
+
+def _solve(
+    problem: SitingProblem,
+    result: AccessResult,
+    pool: gpd.GeoDataFrame,
+    k: int,
+    objective: str,
+    tolerance: float,
+    future: AccessResult | None,
+) -> tuple[SitingResult, list[float], list[Alternative], tuple | None]:
+    """Solve for the objective: result, marginal gains, alternatives, two-year entry."""
+    if objective == "abdeckung" and future is not None:
+        solved, gains, two_years = _two_year_plan(
+            problem, future, pool, k, (result.year, future.year)
+        )
+        return solved, gains, [], two_years
+    if objective == "abdeckung":
+        solved = solve_mclp(problem, k)
+        alts = alternatives(problem, solved.chosen, tolerance=tolerance)
+        return solved, _marginal_gains(problem, solved.chosen), alts, None
+    cells = result.cells
+    solved = pmedian(
+        xy(cells),
+        cells["nachfrage"].to_numpy(),
+        cells["gehweg_m"].to_numpy(),
+        xy(pool),
+        k,
+        result.params.metric,
+    )
+    return solved, _marginal_gains(problem, solved.chosen), [], None
+
+
+def _two_year_plan(
+    problem: SitingProblem,
+    future: AccessResult,
+    pool: gpd.GeoDataFrame,
+    k: int,
+    years: tuple[int, int],
+) -> tuple[SitingResult, list[float], tuple]:
+    """The MCLP for two years at once (:func:`geo.analysis.siting.plan_two_years`).
+
+    Returns the result for the first year, its marginal gains per site and the
+    ``Proposal.two_years`` entry.
+    """
+    start = time.perf_counter()
+    problem_b = SitingProblem.from_geodataframe(future.cells, pool, future.params)
+    two, only_a, only_b = plan_two_years(problem, problem_b, k)
+    gains = _marginal_gains(problem, two.chosen)
+    solved = SitingResult(
+        chosen=two.chosen,
+        objective=two.gains[0],
+        status=two.status,
+        gap=0.0 if two.status == "optimal" else float("nan"),
+        seconds=time.perf_counter() - start,
+        method=EXACT if two.status == "optimal" else "Näherung (bester Einjahresplan)",
+        curve=tuple(np.cumsum(gains).tolist()),
+    )
+    return solved, gains, (years, two, only_a, only_b)
 
 
 def _distinct_all(names: list[str]) -> list[str]:

@@ -29,8 +29,6 @@ LONGER = {
     "maps/scenario_maps.py:layer_data": 94,
     "cli/szenario.py:register": 94,
     "scenarios/model.py:scenario_from_dict": 93,
-    "scenarios/proposals.py:propose": 88,
-    "report/pdf.py:_key_figures": 88,
     "geo/io/uploads/areas.py:validate_areas": 87,
     "geo/analysis/siting.py:pmedian": 86,
     "maps/labels.py:place_labels": 85,

@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo.config import data_dir
 from geo.facilities import located, select_meeting_places
-from geo.io.package import DataPackage, package_signature, with_uploads
+from geo.io.package import DataPackage, package_signature, with_projection, with_uploads
 from geo.io.package_cache import load_package_cached
 from indicators import table as tables
 from indicators.table import city_row, compute_indicators, indicator_history
@@ -31,7 +31,7 @@ LOGGER = logging.getLogger("begegnungsatlas")
 # the rest of a click in the Standortsimulation. A new server reads it from the disk cache.
 @st.cache_resource(show_spinner="Datenpaket wird geladen und geprüft …", max_entries=4)
 def _load(path: str, signature: str) -> DataPackage:  # signature: cache key only
-    return load_package_cached(path)
+    return with_projection(load_package_cached(path))
 
 
 def base_package() -> DataPackage:

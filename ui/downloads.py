@@ -25,7 +25,7 @@ def key(pkg: DataPackage, res: Result) -> tuple:
 
 @st.cache_data(max_entries=4, show_spinner="Tabellen werden erstellt …")
 def _tables(_pkg: DataPackage, _res: Result, key: tuple) -> dict:
-    return result_tables(_res, _pkg.einrichtungen)
+    return result_tables(_res, _pkg.einrichtungen, label=_pkg.year_label(_res.scenario.year))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -58,11 +58,13 @@ def gpkg(pkg: DataPackage, res: Result) -> bytes:
     return _geopackage(pkg, res, key(pkg, res))
 
 
-def caption(scenario: Scenario, with_transit: bool, target_label: str) -> str:
-    """The assumptions a download was built with, in words (from the scenario itself)."""
+def caption(
+    scenario: Scenario, with_transit: bool, target_label: str, label: str | None = None
+) -> str:
+    """The assumptions a download was built with, in words (``label``: a projected year)."""
     p = scenario.params
     parts = [
-        f"Stand 31.12.{scenario.year}",
+        f"Stand 31.12.{scenario.year}" + (f" ({label})" if label else ""),
         f"Zielgruppe {target_label}",
         f"Gehdistanz {format_number(p.max_walk_m)} m",
         f"Umwegfaktor {format_short(p.detour)}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -25,15 +26,37 @@ def _propose(
     kind: str,
     stadtteile: tuple,
     objective: str,
+    future_year: int | None = None,
 ) -> Proposal:
     from scenarios.proposals import propose
 
     result = analysis.access(_package, scenario)  # the status quo from the cache
-    return propose(_package, result, k, kind, list(stadtteile) or None, objective)
+    future = None
+    if future_year is not None:  # the same situation on the people of the second year
+        future = analysis.access(_package, replace(scenario, year=future_year))
+    return propose(_package, result, k, kind, list(stadtteile) or None, objective, future=future)
+
+
+#: Objective of the optimiser panel: MCLP for today and a second year together.
+TWO_YEARS = "zwei_jahre"
+
+
+def two_year_target(pkg: DataPackage, scenario: Scenario) -> int | None:
+    """The second year of a two-year plan: the one chosen for before/after, else the last."""
+    from ui.projection import SECOND_YEAR
+
+    year = scenario.year or max(pkg.years)
+    chosen = st.session_state.get(SECOND_YEAR)
+    if chosen in pkg.selectable_years and chosen != year:
+        return chosen
+    later = [y for y in pkg.selectable_years if y != year]
+    return pkg.projected_years[-1] if pkg.projected_years[-1] != year else later[-1]
 
 
 def proposal(pkg: DataPackage, scenario: Scenario) -> Proposal:
     """The optimiser for the current settings (existing and already added places fixed)."""
+    objective = st.session_state[state.OPT_OBJECTIVE]
+    two_years = objective == TWO_YEARS and bool(pkg.projected_years)
     return _propose(
         pkg,
         pkg.version,
@@ -41,7 +64,8 @@ def proposal(pkg: DataPackage, scenario: Scenario) -> Proposal:
         int(st.session_state[state.OPT_K]),
         st.session_state[state.OPT_KIND],
         tuple(st.session_state[state.OPT_STADTTEILE]),
-        st.session_state[state.OPT_OBJECTIVE],
+        "abdeckung" if objective == TWO_YEARS else objective,
+        two_year_target(pkg, scenario) if two_years else None,
     )
 
 

@@ -78,7 +78,7 @@ def load_from_link(pkg: DataPackage) -> None:
         problem = "Interner Fehler beim Lesen des Links (im Protokoll des Servers vermerkt)."
     else:
         st.session_state[state.APPLIED_LINK] = value
-        notes = apply(scenario, pkg.years)
+        notes = apply(scenario, pkg.selectable_years)
         if notes:
             notify("warning", "Szenario aus dem Link geladen, mit Anpassungen: " + " ".join(notes))
         return

@@ -111,7 +111,7 @@ def admit(pkg: DataPackage, scenario: Scenario, stored: Loaded | None = None) ->
         If the scenario does not fit the package (German message); nothing is changed.
     """
     check_fits(pkg, scenario)
-    notes = apply(scenario, pkg.years)
+    notes = apply(scenario, pkg.selectable_years)
     if stored is not None:
         st.session_state[state.STORED_VERSION] = (stored.scenario.name, stored.version)
     if notes:

@@ -15,7 +15,17 @@ from scenarios.evaluation import Result
 from scenarios.exchange import to_json
 from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
-from ui import charts, data, pickers, proposals, scenario_links, simulation, simulation_map, state
+from ui import (
+    charts,
+    data,
+    pickers,
+    projection,
+    proposals,
+    scenario_links,
+    simulation,
+    simulation_map,
+    state,
+)
 from ui.inputs import german_number
 from ui.markup import md
 from ui.tables import german_table, labelled
@@ -166,8 +176,17 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
             format_func=CANDIDATE_KINDS.get,
             **state.bind(state.OPT_KIND),
         )
+        goals = dict(OBJECTIVES)
+        if pkg.projected_years:
+            goals[proposals.TWO_YEARS] = (
+                "heute und "
+                + projection.year_text(pkg, proposals.two_year_target(pkg, simulation.current()))
+                + " zusammen: das schlechtere Jahr möglichst gut (MCLP)"
+            )
+        if st.session_state[state.OPT_OBJECTIVE] not in goals:
+            st.session_state[state.OPT_OBJECTIVE] = "abdeckung"
         goal_col.radio(
-            "Ziel", list(OBJECTIVES), format_func=OBJECTIVES.get, **state.bind(state.OPT_OBJECTIVE)
+            "Ziel", list(goals), format_func=goals.get, **state.bind(state.OPT_OBJECTIVE)
         )
         st.multiselect(
             "nur in diesen Stadtteilen (leer = alle)",
@@ -225,6 +244,35 @@ def proposal_panel(pkg: DataPackage, group: TargetGroup) -> None:
         st.altair_chart(charts.gain_curve(proposal), width="stretch")
 
 
+def two_year_report(proposal: Proposal, group: TargetGroup) -> None:
+    """Gains of the two-year plan and of the best single-year plans in both years, with regrets."""
+    years, *plans = proposal.two_years
+    pkg = data.package()
+    names = [projection.year_text(pkg, y) for y in years]
+    rows = []
+    for title, plan in zip(
+        [
+            "heute und morgen (gewählt)",
+            f"nur für {names[0]} optimiert",
+            f"nur für {names[1]} optimiert",
+        ],
+        plans,
+        strict=True,
+    ):
+        row = {"Plan": title}
+        for name, gain, regret in zip(names, plan.gains, plan.regrets, strict=True):
+            row[f"zusätzlich {group.noun} {name}"] = format_number(gain)
+            row[f"Bedauern {name}"] = format_number(regret)
+        row["schlechteres Jahr"] = format_number(plan.worse)
+        rows.append(row)
+    st.markdown(f"**Zwei Jahre: {names[0]} und {names[1]}**")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(
+        "Bedauern: wie viele Personen der beste Plan nur für dieses Jahr dort mehr versorgen "
+        "würde. Der gewählte Plan maximiert das schlechtere der beiden Jahre."
+    )
+
+
 def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
     """Chosen sites, solver report and alternatives of an optimiser run."""
     result = proposal.result
@@ -242,6 +290,8 @@ def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
     st.caption(
         f"Verfahren: {result.method}. Gehweg = {proposal.walk_label}; bestehende Standorte bleiben."
     )
+    if proposal.two_years is not None:
+        two_year_report(proposal, group)
     sites = proposal.sites
     st.dataframe(
         pd.DataFrame(

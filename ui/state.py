@@ -202,19 +202,22 @@ def apply_preset() -> None:
             st.session_state[weight_key(k)] = v
 
 
-def init(years: list[int]) -> None:
+def init(years: list[int], default: int | None = None) -> None:
     """Write the defaults for keys not set yet.
 
     Parameters
     ----------
     years : list of int
-        Selectable years; the default is the latest.
+        Selectable years (observed and projected).
+    default : int, optional
+        The default year (the latest observed); the latest selectable one without it.
     """
-    defaults = {**DEFAULTS, YEAR: max(years) if years else None}
+    default = default if default is not None else (max(years) if years else None)
+    defaults = {**DEFAULTS, YEAR: default}
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
     if years and st.session_state[YEAR] not in years:
-        st.session_state[YEAR] = max(years)
+        st.session_state[YEAR] = default
 
 
 def widget_key(key: str) -> str:

@@ -22,7 +22,7 @@ Core functions take arrays; :meth:`SitingProblem.from_geodataframe` builds them 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -32,6 +32,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from geo.analysis.access_kernel import WalkParams
 from geo.analysis.metric import WalkMetric, as_metric
 from geo.crs import xy
+from indicators.format import format_number
 
 #: Maximum number of new sites the optimiser proposes at once.
 MAX_K = 5
@@ -652,3 +653,161 @@ def _pmedian_milp(w, current, dist, improves, k, time_limit) -> tuple[list[int],
         return _pmedian_swap(w, current, dist, k, []), result.status, np.nan
     chosen = [int(j) for j in np.flatnonzero(result.x[:m] > 0.5)]
     return chosen, result.status, float(getattr(result, "mip_gap", 0.0) or 0.0)
+
+
+@dataclass(frozen=True)
+class TwoYearPlan:
+    """Sites for two years at once (today and a future year), with what they gain in each.
+
+    Attributes
+    ----------
+    chosen : tuple of int
+        Candidate indices.
+    gains : tuple of float
+        Newly covered people in year A and in year B.
+    regrets : tuple of float
+        The best single-year plan's gain minus this plan's gain, for A and for B (≥ 0).
+    worse : float
+        ``min(gains)``: what the plan guarantees in the worse year.
+    rule : str
+        German name of the objective ("schlechteres Jahr maximiert" or the weighting).
+    status : str
+        What the solver proved (:func:`status_text`).
+    """
+
+    chosen: tuple[int, ...]
+    gains: tuple[float, float]
+    regrets: tuple[float, float]
+    worse: float
+    rule: str
+    status: str
+
+
+def plan_two_years(
+    problem_a: SitingProblem,
+    problem_b: SitingProblem,
+    k: int,
+    weight_a: float | None = None,
+    time_limit: float = 30.0,
+) -> tuple[TwoYearPlan, TwoYearPlan, TwoYearPlan]:
+    """Sites that serve two years: maximise the worse year, or a stated weighting.
+
+    Both problems share candidates and demand points (the same cells); only the people per
+    cell differ (e.g. 2025 and the projection for 2035). With ``weight_a`` None the plan
+    maximises ``min(gain_A, gain_B)`` exactly (MILP; a candidate is dropped only when it
+    cannot reach the best known worse-year value in either year, the bound of
+    :func:`solve_mclp`); otherwise it maximises ``weight_a·gain_A + (1 − weight_a)·gain_B``.
+
+    Parameters
+    ----------
+    problem_a, problem_b : SitingProblem
+        Year A (today) and year B (future), same shape and candidates.
+    k : int
+        Number of new sites, 1 … :data:`MAX_K`.
+    weight_a : float, optional
+        Weight of year A in [0, 1]; None for the worse-year rule.
+    time_limit : float
+        Seconds per MILP.
+
+    Returns
+    -------
+    tuple of TwoYearPlan
+        The two-year plan, the best plan for A alone and the best plan for B alone, each with
+        its gains in both years and its regrets against the single-year optima.
+
+    Raises
+    ------
+    ValueError
+        If the problems do not match or ``weight_a`` is outside [0, 1].
+    """
+    if problem_a.cover.shape != problem_b.cover.shape or (problem_a.cover != problem_b.cover).nnz:
+        raise ValueError("Beide Jahre müssen dieselben Kandidaten und Zellen haben.")
+    if weight_a is not None and not 0.0 <= weight_a <= 1.0:
+        raise ValueError(
+            f"Die Gewichtung des ersten Jahres muss zwischen 0 und 1 liegen (nicht {weight_a})."
+        )
+    best_a, best_b = solve_mclp(problem_a, k, time_limit), solve_mclp(problem_b, k, time_limit)
+    optima = (best_a.objective, best_b.objective)
+
+    def plan(chosen, rule: str, status: str) -> TwoYearPlan:
+        gains = (problem_a.value(chosen), problem_b.value(chosen))
+        regrets = tuple(max(o - g, 0.0) for o, g in zip(optima, gains, strict=True))
+        return TwoYearPlan(tuple(chosen), gains, regrets, min(gains), rule, status)
+
+    single_a = plan(best_a.chosen, "nur Jahr A", best_a.status)
+    single_b = plan(best_b.chosen, "nur Jahr B", best_b.status)
+    if weight_a is not None:
+        mixed = SitingProblem(
+            weight_a * problem_a.weights + (1 - weight_a) * problem_b.weights,
+            problem_a.cover,
+            problem_a.candidate_xy,
+        )
+        solved = solve_mclp(mixed, k, time_limit)
+        rule = (
+            f"gewichtet: {format_number(weight_a * 100)} % Jahr A, "
+            f"{format_number((1 - weight_a) * 100)} % Jahr B"
+        )
+        return plan(solved.chosen, rule, solved.status), single_a, single_b
+    start = max(single_a, single_b, key=lambda p: p.worse)
+    chosen, status = _maximin_milp(problem_a, problem_b, k, start, (best_a, best_b), time_limit)
+    two = plan(chosen, "schlechteres Jahr maximiert", status)
+    if two.worse < start.worse:  # never less than the better single-year plan on the worse year
+        two = replace(start, rule="schlechteres Jahr maximiert", status=NOT_PROVEN)
+    return two, single_a, single_b
+
+
+def _maximin_milp(
+    problem_a: SitingProblem,
+    problem_b: SitingProblem,
+    k: int,
+    start: TwoYearPlan,
+    singles: tuple[SitingResult, SitingResult],
+    time_limit: float,
+) -> tuple[list[int], str]:
+    """Max z s.t. z ≤ w_A·y, z ≤ w_B·y, y ≤ A x, Σx = k (x binary, 0 ≤ y ≤ 1)."""
+    lower = start.worse
+    keep = np.arange(problem_a.n_candidates)
+    exact = all(s.method == EXACT and s.gap == 0 for s in singles)
+    if exact and k > 1:
+        # W_A(S) ≤ g_A(j) + OPT_A(k − 1): j can only be in a plan worth ≥ lower in both years
+        # if both of these bounds reach it.
+        prev = [s.curve[k - 2] for s in singles]
+        ok = (problem_a.gains() + prev[0] >= lower - 1e-9) & (
+            problem_b.gains() + prev[1] >= lower - 1e-9
+        )
+        keep = np.union1d(np.flatnonzero(ok), np.asarray(start.chosen, dtype=int))
+    elif exact:
+        ok = np.minimum(problem_a.gains(), problem_b.gains()) >= lower - 1e-9
+        keep = np.union1d(np.flatnonzero(ok), np.asarray(start.chosen, dtype=int))
+    sub = problem_a.cover[:, keep]
+    w_all = np.vstack([problem_a.weights, problem_b.weights])
+    rows = np.flatnonzero((np.asarray(sub.sum(axis=1)).ravel() > 0) & (w_all.max(axis=0) > 0))
+    a = sub[rows].tocsr()
+    n, m = a.shape
+    wa, wb = problem_a.weights[rows], problem_b.weights[rows]
+    # variables: x (m), y (n), z (1)
+    cost = np.concatenate([np.zeros(m + n), [-1.0]])
+    link = LinearConstraint(
+        sp.hstack([-a, sp.identity(n), sp.csr_matrix((n, 1))]).tocsr(), -np.inf, 0.0
+    )
+    count = LinearConstraint(np.concatenate([np.ones(m), np.zeros(n + 1)])[None, :], k, k)
+    years = LinearConstraint(
+        np.vstack(
+            [np.concatenate([np.zeros(m), -wa, [1.0]]), np.concatenate([np.zeros(m), -wb, [1.0]])]
+        ),
+        -np.inf,
+        0.0,
+    )
+    result = milp(
+        cost,
+        constraints=[link, count, years],
+        integrality=np.concatenate([np.ones(m), np.zeros(n + 1)]),
+        bounds=Bounds(np.zeros(m + n + 1), np.concatenate([np.ones(m + n), [np.inf]])),
+        options={"time_limit": time_limit, "mip_rel_gap": 0.0},
+    )
+    if result.x is None:
+        return list(start.chosen), NOT_PROVEN
+    chosen = [int(keep[j]) for j in np.flatnonzero(result.x[:m] > 0.5)]
+    gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
+    # The reduction above is safe, so a solved MILP is exact over all candidates.
+    return chosen, status_text(EXACT, result.status, gap)

@@ -16,6 +16,13 @@ import pandas as pd
 
 from geo.analysis.barrier import CROSSINGS_FILE, LINES_FILE, Barrier, read_barrier
 from geo.analysis.metric import WalkMetric
+from geo.analysis.projection import (
+    HORIZON,
+    UPLOAD_LABEL,
+    Projection,
+    is_forecast,
+    project_statistics,
+)
 from geo.errors import DataPackageError
 from geo.io.readers import (
     check_statistik_matches,
@@ -81,6 +88,8 @@ class DataPackage:
     version: str
     notes: tuple[str, ...] = field(default_factory=tuple)
     barrier: Barrier | None = field(default=None, repr=False)
+    #: The age-group projection appended to ``statistik`` (see :func:`with_projection`).
+    projection: Projection | None = field(default=None, repr=False)
 
     def walk_metric(self, detour: float) -> WalkMetric:
         """The walking metric of this package for a detour factor (the one place to get it)."""
@@ -88,8 +97,42 @@ class DataPackage:
 
     @property
     def years(self) -> list[int]:
-        """Years with the age breakdown published (the selectable years)."""
-        return available_years(self.statistik)
+        """Years with the age breakdown published (observed; the latest is the default)."""
+        projected = set(self.projected_years)
+        return [y for y in available_years(self.statistik) if y not in projected]
+
+    @property
+    def projected_years(self) -> list[int]:
+        """Years of the projection or an uploaded forecast (after the observed years)."""
+        return self.projection.years if self.projection is not None else []
+
+    @property
+    def selectable_years(self) -> list[int]:
+        """Observed and projected years: everything a planner may choose."""
+        return [*self.years, *self.projected_years]
+
+    def year_label(self, year: int) -> str | None:
+        """``Modellrechnung`` / ``amtliche Prognose (Upload)`` for a projected year, else None."""
+        return self.projection.label(year) if self.projection is not None else None
+
+    def check_year(self, year: int) -> int:
+        """The year if it can be chosen, else a ValueError naming the allowed range.
+
+        Raises
+        ------
+        ValueError
+            For a year without statistics or beyond the projection horizon.
+        """
+        allowed = self.selectable_years
+        if year in allowed:
+            return year
+        span = f"{allowed[0]}–{allowed[-1]}" if allowed else "keine"
+        if allowed and year > allowed[-1]:
+            raise ValueError(
+                f"Jahr {year} liegt jenseits des Prognosehorizonts. Wählbar sind {span} "
+                f"(ab {self.years[-1] + 1} als Modellrechnung)."
+            )
+        raise ValueError(f"Jahr {year} ist nicht wählbar. Wählbar sind {span}.")
 
     @property
     def gtfs_path(self) -> Path | None:
@@ -278,9 +321,11 @@ def with_uploads(
             notes.append(f"{len(facilities)} Einrichtung(en) per Upload ergänzt.")
     statistik = package.statistik
     if statistics is not None:
-        statistik = merge_statistics(package.statistik, statistics, package.stadtteile["stadtteil"])
+        statistik = merge_statistics(
+            observed_statistik(package), statistics, package.stadtteile["stadtteil"]
+        )
         notes.append(f"Statistik per Upload aktualisiert ({len(statistics)} Zeilen).")
-    return replace(
+    updated = replace(
         package,
         einrichtungen=gpd.GeoDataFrame(
             einrichtungen, geometry="geometry", crs=package.einrichtungen.crs
@@ -289,6 +334,63 @@ def with_uploads(
         version=f"{package.version}+{tag}" if tag else package.version,
         notes=tuple(notes),
     )
+    if statistics is not None and package.projection is not None:
+        last = package.years[-1]
+        if not is_forecast(statistics["jahr"], last):  # newly published years are observed
+            last = max(last, int(statistics["jahr"].max()))
+        return with_projection(replace(updated, projection=None), last_observed=last)
+    return updated
+
+
+def observed_statistik(package: DataPackage) -> pd.DataFrame:
+    """The package's statistics without projected or forecast years."""
+    projected = package.projected_years
+    return package.statistik[~package.statistik["jahr"].isin(projected)].reset_index(drop=True)
+
+
+def with_projection(
+    package: DataPackage, *, until: int = HORIZON, last_observed: int | None = None
+) -> DataPackage:
+    """The package with its age groups projected to every year up to ``until``.
+
+    The projected rows (``einwohner`` and the five age groups; everything else missing) are
+    appended to ``statistik`` (with the base year's area), so every figure of a projected year – indicators, the grid's
+    target group (each cell follows its Stadtteil's projection), coverage, the index – is
+    computed like an observed one. Years after ``last_observed`` that an uploaded official
+    forecast provides replace the model for those years.
+
+    Parameters
+    ----------
+    package : DataPackage
+        A package without projection.
+    until : int
+        Horizon of the projection.
+    last_observed : int, optional
+        Last observed year (default: the package's latest year with age groups); later years
+        in ``statistik`` are an uploaded forecast.
+
+    Returns
+    -------
+    DataPackage
+        Unchanged (without projection) when fewer than two observed years have age groups.
+    """
+    stat = package.statistik
+    last = last_observed if last_observed is not None else max(available_years(stat), default=0)
+    observed = stat[stat["jahr"] <= last]
+    forecast_years = sorted(int(y) for y in set(available_years(stat)) if last < y <= until)
+    try:
+        model = project_statistics(observed, until=until)
+    except ValueError:
+        return package
+    model_rows = model.table[~model.table["jahr"].isin(forecast_years)].copy()
+    # The area is no projection: the base year's area keeps densities defined.
+    area = observed[observed["jahr"] == model.base_year].set_index("stadtteil_nr")["flaeche_ha"]
+    model_rows["flaeche_ha"] = model_rows["stadtteil_nr"].map(area)
+    combined = pd.concat(
+        [stat[stat["jahr"] <= until], model_rows.reindex(columns=stat.columns)], ignore_index=True
+    ).sort_values(["jahr", "stadtteil_nr"], ignore_index=True)
+    sources = {**model.sources, **dict.fromkeys(forecast_years, UPLOAD_LABEL)}
+    return replace(package, statistik=combined, projection=replace(model, sources=sources))
 
 
 def merge_statistics(base: pd.DataFrame, update: pd.DataFrame, names: pd.Series) -> pd.DataFrame:

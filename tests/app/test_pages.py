@@ -84,7 +84,7 @@ def test_choosing_a_stadtteil_opens_its_profile(app_for, synthetic_dir):
     at.selectbox(key=state.widget_key(state.STADTTEIL)).set_value("02").run()
     assert not at.exception
     assert "Profil: Nord" in _texts(at)
-    profile = at.dataframe[0].value
+    profile = next(d.value for d in at.dataframe if "Indikator" in d.value.columns)
     row = profile.set_index("Indikator").loc["Anteil 65+ (%)"]
     assert (row["Stadtteil"], row["Magdeburg"], row["Rang"]) == ("50,0", "32,1", "1 von 2")
 

@@ -260,3 +260,13 @@ def test_the_pdf_names_the_elbe_rule_and_the_scenario_crossings(tmp_path):
     assert "Luftlinie × Umwegfaktor, Elbe nur über Brücken" in flat
     assert "Fähren zählen nur bei Bus & Bahn" in flat
     assert "Elbquerung im Szenario gesperrt" in flat
+
+
+def test_report_for_a_projected_year_says_modellrechnung(package):
+    from geo.analysis.projection import HORIZON
+    from geo.io.package import with_projection
+
+    projected = with_projection(package)
+    pdf = build_report(projected, ReportRequest(Scenario(year=HORIZON), "fachgespraech"), None)
+    text = _text(pdf).replace("\n", " ")
+    assert f"31.12.{HORIZON} – Modellrechnung" in text

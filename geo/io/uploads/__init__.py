@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.io.package import observed_statistik
 from geo.io.sandbox import Limits, SandboxError, run_limited
 from geo.io.uploads.areas import validate_areas
 from geo.io.uploads.facilities import (
@@ -107,7 +108,7 @@ def validate(
             content,
             stadtteile,
             existing,
-            package.statistik,
+            observed_statistik(package),  # an uploaded forecast replaces the Modellrechnung
             layer,
             what=f"Datei {name[:80]}",
             limits=limits,

@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.analysis.projection import HORIZON, is_forecast
 from geo.io.plausibility import AGE_GROUPS, BOUNDS, COUNT_COLUMNS, check_statistics, german
 from geo.io.readers import STAT_COLUMNS
 from geo.io.uploads.files import TABLE_SUFFIXES, canonical, read_table
@@ -166,8 +167,8 @@ def validate_statistics(
             for pos in np.flatnonzero(dup.to_numpy(dtype=bool))
         ],
     )
-    if not errors:
-        _plausibility(out, rows, value_columns, base, errors, warnings)
+    _forecast(out, rows, value_columns, base, stadtteile, errors)  # each checks only clean data
+    _plausibility(out, rows, value_columns, base, errors, warnings)
     if errors:
         return result
     out["jahr"] = out["jahr"].astype(int)
@@ -265,7 +266,12 @@ def _plausibility(
     errors: list[Problem],
     warnings: list[Problem],
 ) -> None:
-    """Check the values as they will be after merging with the package (same rules)."""
+    """Check the values as they will be after merging with the package (same rules).
+
+    Nothing is checked after an earlier error.
+    """
+    if errors:
+        return
     merged = out.copy()
     from_package: set[str] = set()
     if base is not None and len(base):
@@ -312,3 +318,120 @@ def _plausibility(
             ],
             "Hinweise",
         )
+
+
+def _forecast(
+    out: pd.DataFrame,
+    rows: np.ndarray,
+    columns: list[str],
+    base: pd.DataFrame | None,
+    stadtteile: gpd.GeoDataFrame,
+    errors: list[Problem],
+) -> None:
+    """An official forecast (:func:`geo.analysis.projection.is_forecast`): future years.
+
+    It replaces the Modellrechnung for its years, so it must be complete and consistent:
+    only future years up to the horizon, residents and all five age groups adding up to
+    them, every Stadtteil with residents. Nothing is checked after an earlier error.
+    """
+    if errors or base is None or not len(base) or base["alter_65plus"].notna().sum() == 0:
+        return
+    last = int(base.loc[base["alter_65plus"].notna(), "jahr"].max())
+    years = out["jahr"].to_numpy(dtype=float)
+    if not is_forecast(years, last):
+        return
+    problems = _forecast_years(years, rows, last)
+    problems += _forecast_counts(out, rows, columns)
+    problems += _forecast_coverage(out, years, base, last, stadtteile)
+    capped(errors, problems)
+
+
+def _forecast_years(years: np.ndarray, rows: np.ndarray, last: int) -> list[Problem]:
+    """Years of a forecast that are not after the data or beyond the horizon."""
+    fix = f"Eine Prognose enthält nur Jahre {last + 1}–{HORIZON}; Ist-Werte getrennt hochladen."
+    problems = [
+        Problem(
+            f"Jahr {years[pos]:.0f} liegt nicht nach dem Datenstand {last} (Prognose-Datei).",
+            fix,
+            int(rows[pos]),
+            "jahr",
+        )
+        for pos in np.flatnonzero(years <= last)
+    ]
+    problems += [
+        Problem(
+            f"Jahr {years[pos]:.0f} liegt jenseits des Prognosehorizonts {HORIZON}.",
+            fix,
+            int(rows[pos]),
+            "jahr",
+        )
+        for pos in np.flatnonzero(years > HORIZON)
+    ]
+    return problems
+
+
+def _forecast_counts(out: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> list[Problem]:
+    """Counts of a forecast: all five age groups, whole numbers ≥ 0, adding up to residents."""
+    problems: list[Problem] = []
+    needed = ["einwohner", *AGE_GROUPS]
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        return [
+            Problem(
+                f"Der Prognose fehlen Spalten: {', '.join(missing)}.",
+                "Einwohner und alle fünf Altersgruppen je Jahr und Stadtteil angeben.",
+            )
+        ]
+    values = out[needed].to_numpy(dtype=float)
+    for col, column in enumerate(needed):
+        cells = values[:, col]
+        problems += [
+            Problem(
+                f"{column} = {german(cells[pos])}: eine Personenzahl muss eine ganze Zahl "
+                "≥ 0 sein.",
+                "Ganze, nicht negative Zahlen angeben.",
+                int(rows[pos]),
+                column,
+            )
+            for pos in np.flatnonzero((cells < 0) | (np.abs(cells - np.round(cells)) > 1e-9))
+        ]
+    gap = values[:, 0] - values[:, 1:].sum(axis=1)
+    problems += [
+        Problem(
+            f"Die Altersgruppen ergeben {german(values[pos, 1:].sum())}, die Einwohnerzahl "
+            f"ist {german(values[pos, 0])}.",
+            "Altersgruppen und Einwohner so angeben, dass die Summe stimmt.",
+            int(rows[pos]),
+            "einwohner",
+        )
+        for pos in np.flatnonzero(np.isfinite(gap) & (np.abs(gap) > 0.5))
+    ]
+    return problems
+
+
+def _forecast_coverage(
+    out: pd.DataFrame,
+    years: np.ndarray,
+    base: pd.DataFrame,
+    last: int,
+    stadtteile: gpd.GeoDataFrame,
+) -> list[Problem]:
+    """Every inhabited Stadtteil in every forecast year."""
+    problems: list[Problem] = []
+    latest = base[base["jahr"] == last].set_index("stadtteil_nr")["einwohner"]
+    inhabited = [nr for nr in stadtteile.index if latest.get(nr, np.nan) != 0]
+    for year in sorted({int(y) for y in years if last < y <= HORIZON}):
+        present = set(out.loc[out["jahr"] == year, "stadtteil_nr"])
+        absent = [nr for nr in inhabited if nr not in present]
+        if absent:
+            shown = ", ".join(f"{nr} {stadtteile.at[nr, 'stadtteil']}" for nr in absent[:5])
+            more = f" und {len(absent) - 5} weitere" if len(absent) > 5 else ""
+            problems.append(
+                Problem(
+                    f"Für {year} fehlen Stadtteile: {shown}{more}.",
+                    "Eine Prognose muss jeden bewohnten Stadtteil enthalten.",
+                    None,
+                    "stadtteil_nr",
+                )
+            )
+    return problems
