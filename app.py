@@ -11,7 +11,7 @@ from geo import sandbox
 from geo.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
-from ui import data, errors, markup, presentation, router, simulation, state, uploads
+from ui import auth, data, errors, markup, presentation, router, simulation, state, uploads
 
 #: Navigation: group -> (file, title, Material icon).
 PAGES = {
@@ -104,6 +104,7 @@ def _sidebar(pkg) -> None:
                 "dann die App neu starten."
             )
         st.caption(f"Datenstand 31.12.{max(pkg.years)} · Details auf der Seite Daten")
+    auth.sidebar()  # Mehrplatz: sign-in or sign-out
 
 
 def main() -> None:
