@@ -245,6 +245,53 @@ def require(role: str, action: str) -> Identity:
     return auth.require(current(), role, action)
 
 
+#: Methods of the shared stores that change data → the action named when it is refused.
+REGISTER_WRITES = {
+    **dict.fromkeys(
+        ("submit", "add", "update", "close", "delete", "undo"),
+        "Änderung am Einrichtungsregister speichern",
+    ),
+    "set_expected": "Erwartete Anzahl speichern",
+}
+SCENARIO_WRITES = {
+    "save": "Szenario speichern",
+    "rename": "Szenario umbenennen",
+    "delete": "Szenario löschen",
+}
+
+
+class Guarded:
+    """A shared store whose writing methods check the role first (:func:`require`).
+
+    The app only ever hands out its stores wrapped like this (``ui.data.register_store``,
+    ``ui.simulation.store``), so every write through them – from a page, a callback or code
+    added later – is checked on the server, whatever the page drew. Reading passes through.
+
+    Parameters
+    ----------
+    store : object
+        The store (e.g. :class:`register.store.RegisterStore`).
+    writes : mapping of str to str
+        Writing method → German action for the refusal.
+    """
+
+    def __init__(self, store: object, writes: Mapping[str, str]) -> None:
+        self._store = store
+        self._writes = dict(writes)
+
+    def __getattr__(self, name: str):
+        value = getattr(self._store, name)
+        action = self._writes.get(name)
+        if action is None:
+            return value
+
+        def checked(*args, **kwargs):
+            require(auth.EDIT, action)
+            return value(*args, **kwargs)
+
+        return checked
+
+
 def can_edit() -> bool:
     """Whether editing controls are drawn: the role, and never in presentation mode."""
     return not presentation.active() and current().has(auth.EDIT)

@@ -22,6 +22,7 @@ from scenarios.result import Result, base_of, scenario_barrier, transit_gain_cel
 from scenarios.result import check_fits as scenario_fits
 from scenarios.store import Loaded, ScenarioStore, store_dir
 from ui import analysis, data, state
+from ui.auth import SCENARIO_WRITES, Guarded
 from ui.markup import md
 
 if TYPE_CHECKING:  # the optimiser (scipy.optimize) is imported when a page first needs it
@@ -437,7 +438,7 @@ def store() -> ScenarioStore:
     scenarios.store.StoreError
         If the folder is unusable (German message).
     """
-    return _store(str(store_dir()))
+    return Guarded(_store(str(store_dir())), SCENARIO_WRITES)  # writes check the role
 
 
 def share_link(scenario: Scenario) -> str:

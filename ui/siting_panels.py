@@ -318,7 +318,7 @@ def save_and_share(scenario: Scenario) -> None:
 
 
 def save(scenario: Scenario, overwrite: bool) -> None:
-    """Store the scenario under the name typed (role checked here); German message either way."""
+    """Store the scenario under the name typed (the store checks the role); German message."""
     try:
         access.require(EDIT, "Szenario speichern")
         named = stamped(scenario, st.session_state[state.SCENARIO_NAME], data.package().version)
