@@ -7,7 +7,7 @@ from indicators.format import format_bytes, format_datetime, format_number
 from scenarios.exchange import MAX_FILE_BYTES, file_stem, read_file, to_geojson, to_json
 from scenarios.result import compare
 from scenarios.store import StoreError
-from ui import analysis, auth, data, presentation, router, simulation, state, tables
+from ui import analysis, auth, data, presentation, router, simulation, state, tables, uploads
 from ui.markup import md
 
 router.ensure_routed()
@@ -144,6 +144,8 @@ with presentation.editing("austausch"):
     )
     if upload is not None and import_col.button("Import übernehmen"):
         try:
+            if refused := uploads.rate_limited(upload.getvalue()):
+                raise ValueError(refused)
             simulation.admit(pkg, read_file(upload.getvalue(), upload.name))
             st.switch_page("pages/standortsimulation.py")
         except ValueError as error:

@@ -36,7 +36,7 @@ from register.effective import records_of, undone_by
 from register.merge import plan_import
 from register.store import RegisterStore
 from ui import auth as access
-from ui import map_widget, markup, state
+from ui import map_widget, markup, state, uploads
 from ui.inputs import german_number
 
 LOGGER = logging.getLogger("begegnungsatlas")
@@ -382,6 +382,10 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
                    "optional id, typ, kategorie, oeffentlich, in_betrieb, …")  # fmt: skip
         return
     content = upload.getvalue()
+    refused = uploads.rate_limited(content)
+    if refused:
+        st.error(refused, icon=":material/hourglass_top:")
+        return
     revision = store.revision()
     digest = hashlib.sha256(content).hexdigest()[:12]
     cached = st.session_state[state.REG_IMPORT]

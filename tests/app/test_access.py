@@ -296,3 +296,31 @@ def test_a_misconfigured_provider_gives_a_german_message_and_reading_works(
     assert "geheim" not in errors
     assert at.metric  # the analysis is there, read-only
     assert "Anmelden" not in labels(at)
+
+
+# ------------------------------------------------------------------ session hygiene
+
+
+def _uploads(count: int) -> None:
+    import streamlit as st
+
+    from ui import uploads
+
+    st.session_state.setdefault("_upload_zeiten", ())
+    answers = [uploads.rate_limited(f"datei {i}".encode()) for i in range(count)]
+    answers.append(uploads.rate_limited(b"datei 0"))  # the same file again: not counted twice
+    for answer in answers:
+        st.write(answer or "ok")
+
+
+def test_uploads_per_session_are_rate_limited():
+    from ui.uploads import MAX_UPLOADS
+
+    at = AppTest.from_function(_uploads, args=(MAX_UPLOADS + 1,), default_timeout=30).run()
+    shown = [m.value for m in at.markdown]
+    assert shown[:MAX_UPLOADS] == ["ok"] * MAX_UPLOADS
+    assert shown[MAX_UPLOADS].startswith("Zu viele Dateien in kurzer Zeit: höchstens 20 Dateien")
+    assert "Bitte in 10 Minuten erneut hochladen." in shown[MAX_UPLOADS]
+    assert shown[-1] == "ok"
+    fresh = AppTest.from_function(_uploads, args=(1,), default_timeout=30).run()
+    assert [m.value for m in fresh.markdown] == ["ok", "ok"]  # another session: its own count
