@@ -119,11 +119,9 @@ def signed_in_identity(
         roles = table_roles
         if not roles:
             note = (
-                f"Der Anmeldedienst sendet keinen Claim „{config.claim}“ mit Gruppen; die Rollen "
-                "kommen daher aus der Rollentabelle, in der für Sie keine steht. Die Verwaltung "
-                f"vergibt sie mit `begegnungsatlas rollen grant {subject or email} bearbeitung` "
-                f"– oder im Anmeldedienst den Claim „{config.claim}“ freigeben ([rollen] claim "
-                "in .streamlit/secrets.toml)."
+                f"Der Anmeldedienst sendet keinen Claim „{config.claim}“ mit Gruppen; Rollen "
+                "vergibt daher die Verwaltung in der Rollentabelle (begegnungsatlas rollen "
+                f"grant {subject or email} bearbeitung) – für Sie ist dort keine eingetragen."
             )
     else:
         roles = claimed

@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -30,6 +31,7 @@ import auth
 from auth.claims import RoleConfig, config_problem, providers, signed_in_identity
 from auth.identity import GUEST, Identity
 from auth.table import RoleTable
+from indicators.format import format_datetime
 from register.db import database_url
 from ui import presentation
 
@@ -167,8 +169,8 @@ class _FailureLog(logging.Handler):
     def recent(self) -> str | None:
         """The last failure's German text if it happened in the last 15 minutes."""
         if self.last and time.time() - self.last[0] < FAILURE_SHOWN_S:
-            when = time.strftime("%H:%M", time.localtime(self.last[0]))
-            return f"Die letzte Anmeldung (um {when} Uhr) ist gescheitert. {self.last[1]}"
+            when = format_datetime(datetime.fromtimestamp(self.last[0], UTC))
+            return f"Die letzte Anmeldung ({when}) ist gescheitert. {self.last[1]}"
         return None
 
 
@@ -351,15 +353,17 @@ def sidebar() -> None:
                 f"Kennung: `{_code(identity.subject)}`"
             )
             if note:
-                st.warning(_md(note), icon=":material/badge:")
+                st.caption(_md(note))
             if st.button("Abmelden", icon=":material/logout:", key="abmelden"):
                 st.logout()
             return
         trouble = problem()
+        failed = trouble is not None and trouble == _failures().recent()
         if trouble:
-            st.error(f"**Anmeldung nicht möglich.** {_md(trouble)}", icon=":material/lock:")
+            title = "Anmeldung gescheitert." if failed else "Anmeldung nicht möglich."
+            st.error(f"**{title}** {_md(trouble)}", icon=":material/lock:")
             st.caption("Die App ist ohne Anmeldung zum Lesen nutzbar.")
-            if _failures().recent() != trouble:  # a failure before: the button stays
+            if not failed:  # after a failed attempt the button stays: it may work again
                 return
         if st.button("Anmelden", type="primary", icon=":material/login:", key="anmelden"):
             _login()

@@ -258,7 +258,7 @@ def test_a_wrong_client_secret_gives_a_german_message_and_reading_works(tab, pro
         tab.wait_for_url(f"{app}/**")
         tab.reload()
         alert = sidebar(tab).locator('[data-testid="stAlert"]')
-        expect(alert).to_contain_text("Anmeldung nicht möglich")
+        expect(alert).to_contain_text("Anmeldung gescheitert")
         expect(alert).to_contain_text("hat die Zugangsdaten der App abgelehnt")
         expect(alert).not_to_contain_text("falsch-1234")
         expect(tab.get_by_test_id("stMetric").first).to_be_visible()  # reading works
