@@ -128,12 +128,28 @@ def signed_in_identity(
     return Identity(subject, name, SIGNED_IN, frozenset(roles), email), note
 
 
-def config_problem(auth_section: Mapping) -> str | None:
-    """What is wrong with the ``[auth]`` section (German, without any secret), or None.
+#: The settings of ``[auth]`` in words (for the planner's notice; the key for the admin).
+SETTING_NAMES = {
+    "redirect_uri": "die Adresse der App beim Anmeldedienst",
+    "cookie_secret": "der Schlüssel für das Anmelde-Cookie",
+    "client_id": "die Kennung der App beim Anmeldedienst",
+    "client_secret": "das Geheimnis der App beim Anmeldedienst",
+    "server_metadata_url": "die Adresse des Anmeldedienstes",
+}
+
+
+def config_problem(auth_section: Mapping) -> tuple[str, str] | None:
+    """What is wrong with the ``[auth]`` section, or None.
 
     Checks the keys Streamlit needs for the default provider (``redirect_uri``,
     ``cookie_secret``, ``client_id``, ``client_secret``, ``server_metadata_url``) and the
     form of the addresses. Named providers (``[auth.keycloak]``) are checked the same way.
+
+    Returns
+    -------
+    tuple of str or None
+        The problem in words (for everyone) and the exact setting to fix (for the
+        administration); neither contains a secret.
     """
     missing = [k for k in ("redirect_uri", "cookie_secret") if not auth_section.get(k)]
     providers = {k: v for k, v in auth_section.items() if isinstance(v, Mapping)}
@@ -143,25 +159,29 @@ def config_problem(auth_section: Mapping) -> str | None:
         prefix = f"{name}." if name else ""
         missing += [f"{prefix}{k}" for k in PROVIDER_KEYS if not section.get(k)]
     if missing:
+        words = sorted({SETTING_NAMES[k.rsplit(".", 1)[-1]] for k in missing})
         return (
+            f"In den Anmelde-Einstellungen fehlt {' und '.join(words)}.",
             "In .streamlit/secrets.toml fehlt im Abschnitt [auth]: "
             + ", ".join(missing)
-            + ". Beispiel im README, Abschnitt „Anmeldung (Mehrplatz)“."
+            + ". Beispiel im README, Abschnitt „Sign-in and roles“.",
         )
     redirect = str(auth_section.get("redirect_uri"))
     if not redirect.endswith("/oauth2callback") or not urlsplit(redirect).netloc:
         return (
+            "Die Adresse der App in den Anmelde-Einstellungen ist ungültig.",
             "[auth] redirect_uri in .streamlit/secrets.toml muss die Adresse der App mit "
             "/oauth2callback am Ende sein, z. B. https://begegnungsatlas.magdeburg.de/oauth2callback "
-            "(beim Anmeldedienst ebenso eintragen)."
+            "(beim Anmeldedienst ebenso eintragen).",
         )
     for name, section in providers.items():
         url = str(section.get("server_metadata_url"))
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             key = f"{name}.server_metadata_url" if name else "server_metadata_url"
             return (
+                "Die Adresse des Anmeldedienstes in den Anmelde-Einstellungen ist ungültig.",
                 f"[auth] {key} in .streamlit/secrets.toml muss eine Adresse sein, z. B. "
-                "https://sso.magdeburg.de/realms/stadt/.well-known/openid-configuration."
+                "https://sso.magdeburg.de/realms/stadt/.well-known/openid-configuration.",
             )
     return None
 

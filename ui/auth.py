@@ -80,6 +80,7 @@ def mode_text() -> str:
         "Rolle Bearbeitung, Rollen vergeben mit der Rolle Verwaltung. Rollen aus dem Claim "
         f"„{_role_config().claim}“ des Anmeldedienstes oder, wo er keinen sendet, aus der "
         "Rollentabelle (`begegnungsatlas rollen`)."
+        + (f" **Anmeldung nicht möglich:** {_md(trouble[1])}" if (trouble := problem()) else "")
     )
 
 
@@ -90,33 +91,40 @@ def _role_config() -> RoleConfig:
         return RoleConfig()
 
 
-def problem() -> str | None:
-    """What keeps sign-in from working (German, naming what to fix; no secret), or None."""
+def problem() -> tuple[str, str] | None:
+    """What keeps sign-in from working, or None.
+
+    Returns
+    -------
+    tuple of str or None
+        The problem in words (shown on the sign-in area) and the exact setting to fix (for
+        the administration, on the page Daten → „Über diese Installation“); no secret.
+    """
     section = _section("auth")
     if section is None:
         return None
     if section.get("_unlesbar"):
-        return ".streamlit/secrets.toml ist nicht lesbar (TOML-Syntax prüfen)."
+        return (
+            "Die Anmelde-Einstellungen sind nicht lesbar.",
+            ".streamlit/secrets.toml ist nicht lesbar (TOML-Syntax prüfen).",
+        )
     found = config_problem(section)
     if found:
         return found
     try:
         RoleConfig.from_section(_section("rollen"))
     except ValueError as error:
-        return str(error)
+        return "Die Rollen-Einstellungen der Anmeldung sind ungültig.", str(error)
     for name, url in providers(section).items():
         unreachable = _unreachable(url)
         if unreachable:
             key = f"{name}.server_metadata_url" if name else "server_metadata_url"
             return (
-                f"Der Anmeldedienst ist nicht erreichbar ({unreachable}). Bitte [auth] {key} in "
-                ".streamlit/secrets.toml und die Verbindung zum Anmeldedienst prüfen; bis "
-                "dahin ist die App nur zum Lesen nutzbar."
+                f"Der Anmeldedienst ist nicht erreichbar ({unreachable}).",
+                f"[auth] {key} in .streamlit/secrets.toml und die Verbindung vom Server zum "
+                "Anmeldedienst prüfen (Proxy, Firewall, Zertifikat).",
             )
-    failure = _failures().recent()
-    if failure:
-        return failure
-    return None
+    return _failures().recent()
 
 
 @st.cache_data(ttl=REACHABILITY_TTL_S, show_spinner=False)
@@ -142,7 +150,7 @@ class _FailureLog(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.last: tuple[float, str] | None = None
+        self.last: tuple[float, str, str] | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -152,25 +160,25 @@ class _FailureLog(logging.Handler):
         code = str(getattr(error, "error", "") or "")
         if code == "invalid_client" or "401" in str(error or ""):
             text = (
-                "Der Anmeldedienst hat die Zugangsdaten der App abgelehnt. Bitte [auth] "
-                "client_id und client_secret in .streamlit/secrets.toml mit der Registrierung "
-                "der App beim Anmeldedienst abgleichen."
+                "Der Anmeldedienst hat die Zugangsdaten der App abgelehnt.",
+                "[auth] client_id und client_secret in .streamlit/secrets.toml mit der "
+                "Registrierung der App beim Anmeldedienst abgleichen.",
             )
         elif "access_denied" in message:
             return  # a person cancelled their own sign-in: not a fault of the installation
         else:
             text = (
-                "Der Anmeldedienst hat die Anmeldung nicht abgeschlossen. Bitte die "
-                "Registrierung der App beim Anmeldedienst (redirect_uri, client_id, "
-                "client_secret) und die Uhrzeit des Servers prüfen."
+                "Der Anmeldedienst hat die Anmeldung nicht abgeschlossen.",
+                "Die Registrierung der App beim Anmeldedienst ([auth] redirect_uri, client_id, "
+                "client_secret in .streamlit/secrets.toml) und die Uhrzeit des Servers prüfen.",
             )
-        self.last = (time.time(), text)
+        self.last = (time.time(), *text)
 
-    def recent(self) -> str | None:
-        """The last failure's German text if it happened in the last 15 minutes."""
+    def recent(self) -> tuple[str, str] | None:
+        """The last failure (words, fix) if it happened in the last 15 minutes."""
         if self.last and time.time() - self.last[0] < FAILURE_SHOWN_S:
             when = format_datetime(datetime.fromtimestamp(self.last[0], UTC))
-            return f"Die letzte Anmeldung ({when}) ist gescheitert. {self.last[1]}"
+            return f"Die letzte Anmeldung ({when}) ist gescheitert. {self.last[1]}", self.last[2]
         return None
 
 
@@ -361,7 +369,11 @@ def sidebar() -> None:
         failed = trouble is not None and trouble == _failures().recent()
         if trouble:
             title = "Anmeldung gescheitert." if failed else "Anmeldung nicht möglich."
-            st.error(f"**{title}** {_md(trouble)}", icon=":material/lock:")
+            st.error(
+                f"**{title}** {_md(trouble[0])} Was zu ändern ist, steht für die Administration "
+                "auf der Seite Daten unter „Über diese Installation“.",
+                icon=":material/lock:",
+            )
             st.caption("Die App ist ohne Anmeldung zum Lesen nutzbar.")
             if not failed:  # after a failed attempt the button stays: it may work again
                 return

@@ -275,27 +275,38 @@ def test_without_a_claim_the_role_table_decides(open_as):
 
 
 @pytest.mark.parametrize(
-    ("change", "expected"),
+    ("change", "expected", "fix"),
     [
         ({"server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"},
-         "Der Anmeldedienst ist nicht erreichbar (127.0.0.1:9 antwortet nicht)"),
-        ({"client_secret": ""}, "fehlt im Abschnitt [auth]: client_secret"),
-        ({"redirect_uri": "http://localhost:8501/"}, "redirect_uri in .streamlit/secrets.toml muss"),
+         "Der Anmeldedienst ist nicht erreichbar (127.0.0.1:9 antwortet nicht)",
+         "server_metadata_url in .streamlit/secrets.toml und die Verbindung"),
+        ({"client_secret": ""},
+         "In den Anmelde-Einstellungen fehlt das Geheimnis der App beim Anmeldedienst",
+         "fehlt im Abschnitt [auth]: client_secret"),
+        ({"redirect_uri": "http://localhost:8501/"},
+         "Die Adresse der App in den Anmelde-Einstellungen ist ungültig",
+         "redirect_uri in .streamlit/secrets.toml muss"),
     ],
     ids=["unerreichbar", "ohne-secret", "redirect"],
 )  # fmt: skip
 def test_a_misconfigured_provider_gives_a_german_message_and_reading_works(
-    open_as, provider, change, expected
+    open_as, provider, change, expected, fix
 ):
+    from tests.forbidden_text import problems
+
     secrets = secrets_for(provider)
     secrets["auth"].update(change)
     at = open_as(GUEST, None, secrets=secrets)
     errors = " ".join(e.value for e in at.error).replace("\\", "")
     assert "Anmeldung nicht möglich" in errors
     assert expected in errors
-    assert "geheim" not in errors
+    assert "Über diese Installation" in errors  # where the administration reads the fix
+    assert problems(errors) == []  # no key name, path or code in the planner's notice
     assert at.metric  # the analysis is there, read-only
     assert "Anmelden" not in labels(at)
+    at.switch_page("pages/daten.py").run()
+    assert fix in text(at)
+    assert "geheim" not in text(at)
 
 
 # ------------------------------------------------------------------ session hygiene
