@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -53,11 +54,13 @@ def _section(name: str) -> Mapping | None:
         if name not in st.secrets:
             return None
         value = st.secrets[name]
-    except FileNotFoundError:  # no secrets file: Einzelplatz
-        return None
-    except Exception:  # a broken file: Streamlit logs it; we stay in Einzelplatz… read-only
-        LOGGER.warning("secrets.toml nicht lesbar")
-        return {"_unlesbar": True}
+    except Exception:
+        # Streamlit says "not found" also for a file it cannot parse. A file that exists but
+        # cannot be read must not open Einzelplatz (every right for everyone): read-only.
+        if any(Path(p).exists() for p in st.get_option("secrets.files")):
+            LOGGER.warning("secrets.toml nicht lesbar")
+            return {"_unlesbar": True} if name == "auth" else None
+        return None  # no secrets file: Einzelplatz
     return value.to_dict() if hasattr(value, "to_dict") else dict(value)
 
 
@@ -226,7 +229,7 @@ def current() -> Identity:
     """
     if not multi_user():
         return auth.single_user()
-    if not st.user.is_logged_in or not st.user.get("sub"):
+    if not st.user.get("is_logged_in") or not st.user.get("sub"):
         return auth.anonymous()
     return _signed_in()[0]
 
@@ -354,7 +357,7 @@ def sidebar() -> None:
         return
     _failures()  # listen for failed sign-ins from now on
     with st.sidebar.container(key="anmeldung"):
-        if st.user.is_logged_in:
+        if st.user.get("is_logged_in"):
             identity, note = _signed_in()
             st.markdown(
                 f"**Angemeldet:** {_md(identity.name)}  \nRolle: {identity.role_text()}  \n"

@@ -335,3 +335,24 @@ def test_uploads_per_session_are_rate_limited():
     assert shown[-1] == "ok"
     fresh = AppTest.from_function(_uploads, args=(1,), default_timeout=30).run()
     assert [m.value for m in fresh.markdown] == ["ok", "ok"]  # another session: its own count
+
+
+def test_a_secrets_file_streamlit_cannot_read_leaves_the_app_read_only(tmp_path, monkeypatch):
+    """Streamlit reports an unparsable file as missing: that must not open Einzelplatz."""
+    import streamlit as st
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    from ui import auth as access
+
+    class Unreadable:
+        def __contains__(self, key):
+            raise StreamlitSecretNotFoundError("No secrets found.")
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text("[auth\nclient_secret = ", encoding="utf-8")
+    monkeypatch.setattr(st, "secrets", Unreadable())
+    monkeypatch.setattr(st, "get_option", lambda name: [str(broken)])
+    assert access.multi_user()
+    assert "nicht lesbar" in access.problem()[0]
+    broken.unlink()  # no file at all: Einzelplatz
+    assert not access.multi_user()
