@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -213,8 +214,9 @@ def _signed_in() -> tuple[Identity, str | None]:
     claims = {k: v for k, v in user.items() if k != "tokens"}
     try:
         config = RoleConfig.from_section(_section("rollen"))
-    except ValueError as error:  # a broken [rollen] section: no roles, and say why
-        return signed_in_identity(claims, RoleConfig(claim="\0"), frozenset())[0], str(error)
+    except ValueError as error:  # a broken [rollen] section: no role until it is fixed
+        identity = signed_in_identity(claims, RoleConfig(), frozenset())[0]
+        return replace(identity, roles=frozenset()), str(error)
     table = frozenset()
     if config.claim not in claims:
         table = _table_roles(str(claims.get("sub") or ""), str(claims.get("email") or ""))
@@ -259,6 +261,8 @@ def require(role: str, action: str) -> Identity:
 
 
 #: Methods of the shared stores that change data → the action named when it is refused.
+#: (``RegisterStore.refresh`` only rewrites the table derived from the changes for QGIS when
+#: the package changed; it records nothing and stays open to every run.)
 REGISTER_WRITES = {
     **dict.fromkeys(
         ("submit", "add", "update", "close", "delete", "undo"),
