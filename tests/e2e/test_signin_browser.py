@@ -26,7 +26,7 @@ from register.db import DB_ENV
 from register.store import RegisterStore
 from scenarios.store import STORE_ENV
 from tests.conftest import free_port, real_data_dir
-from tests.e2e.conftest import ARTIFACTS, WAIT_MS, screenshot, wait_idle
+from tests.e2e.conftest import ARTIFACTS, MAP_FRAME, WAIT_MS, screenshot, wait_idle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.real_data]
 
@@ -237,6 +237,7 @@ def test_reader_editor_and_administrator(tab, mehrplatz):
     sign_out(tab, app)
     sign_in(tab, app, "verw-1")
     expect(sidebar(tab)).to_contain_text("Rolle: Bearbeitung, Verwaltung")
+    tab.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for()
     screenshot(tab, "anmeldung_verwaltung")
 
 
