@@ -12,6 +12,7 @@ from geo.io.package import DataPackageError
 from maps import assets
 from scenarios.store import StoreError
 from ui import (
+    auth,
     data,
     errors,
     markup,
@@ -122,6 +123,7 @@ def _sidebar(pkg) -> None:
                 "dann die App neu starten."
             )
         st.caption(f"Datenstand 31.12.{max(pkg.years)} · Details auf der Seite Daten")
+    auth.sidebar()  # Mehrplatz: sign-in or sign-out
 
 
 def main() -> None:

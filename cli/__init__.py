@@ -48,6 +48,7 @@ COMMANDS = {
     "szenario": "Szenarien speichern, auflisten, zeigen und löschen",
     "export": "Downloads der Seite Daten: GeoPackage für QGIS oder Excel",
     "vorlage": "Vorlage für einen Upload (CSV oder XLSX)",
+    "rollen": "Rollen der Anmeldung (Mehrplatz): auflisten, vergeben, entziehen",
 }
 #: Set to 1 to see the traceback of an unexpected error (same variable as the app).
 DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"

@@ -1,7 +1,8 @@
 """``begegnungsatlas einrichtungen``: the facility register from the command line.
 
 Same store, checks and messages as the page "Einrichtungen pflegen". Every changing verb
-needs ``--author``, ``--reason`` and ``--source``; ``import`` only previews unless
+needs ``--reason`` and ``--source``; the author is the operating-system user, or the name
+given with ``--author`` (for scripted imports), stored as such (:func:`auth.cli_identity`); ``import`` only previews unless
 ``--apply`` is given. Numbers typed here follow the upload rules
 (:mod:`geo.io.uploads.numbers`: ``--lat 52,15`` or ``52.15``, ``soll … 1.200``), and a file
 to import is size-checked before it is read (:func:`geo.io.uploads.limits.read_upload`).
@@ -13,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from auth import cli_identity
 from cli import COMMANDS
 from cli.common import add_data_option, base_package, write_table
 from geo.io.package import DataPackage
@@ -41,7 +43,11 @@ EXPORTS = {"csv": "CSV für Excel", "xlsx": "XLSX", "gpkg": "GeoPackage mit QGIS
 
 
 def _meta(parser: argparse.ArgumentParser, source: bool = True) -> None:
-    parser.add_argument("--author", required=True, help="Name der bearbeitenden Person")
+    parser.add_argument(
+        "--author",
+        default=None,
+        help="Name statt des Betriebssystem-Benutzers (für Skripte; wird als --author vermerkt)",
+    )
     parser.add_argument("--reason", required=True, help="Grund der Änderung")
     parser.add_argument(
         "--source", required=source, default="", help="Beleg: URL oder Dokument (Pflicht)"
@@ -192,8 +198,13 @@ def _field_values(args: argparse.Namespace) -> dict:
     return fields
 
 
+def _author(args: argparse.Namespace) -> str:
+    """The stored author: the OS user, or ``--author`` marked as such."""
+    return cli_identity(args.author).author
+
+
 def _meta_of(args: argparse.Namespace) -> dict:
-    return {"author": args.author, "reason": args.reason, "source": args.source}
+    return {"author": _author(args), "reason": args.reason, "source": args.source}
 
 
 def _base_version(store: RegisterStore, args: argparse.Namespace, fid: str) -> int:
@@ -256,7 +267,7 @@ def run_undo(args: argparse.Namespace) -> int:
         raise ValueError(f"Keine Änderung #{args.change} im Register (siehe history).")
     version = _base_version(store, args, target.facility_id)
     change = store.undo(
-        _package(args), args.change, version, author=args.author, reason=args.reason
+        _package(args), args.change, version, author=_author(args), reason=args.reason
     )
     return _done(change)
 
@@ -302,7 +313,7 @@ def run_import(args: argparse.Namespace) -> int:
         print("Nichts gespeichert (Vorschau). Mit --apply übernehmen.")
         return 0
     edits: list[Edit] = plan.edits(
-        rows, author=args.author, reason=args.reason, source=args.source or args.file.name
+        rows, author=_author(args), reason=args.reason, source=args.source or args.file.name
     )
     if not edits:
         print("Keine Änderung zu übernehmen.")

@@ -100,7 +100,9 @@ with presentation.editing("uploads"):
         key=f"datei_{kind}",
         help=f"Höchstens {format_mb(MAX_BYTES)}.",
     )
-    if upload is not None:
+    if upload is not None and (refused := uploads.rate_limited(upload.getvalue())):
+        st.error(refused, icon=":material/hourglass_top:")
+    elif upload is not None:
         content = upload.getvalue()
         replace = kind == "facilities" and st.session_state[state.FACILITY_MODE] == "ersetzen"
         # Always against the package as loaded: an applied upload must not conflict with itself.

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import data, markup, presentation, register, router, state
+from ui import auth, data, markup, presentation, register, router, state
 
 router.ensure_routed()
 base = data.base_package()
@@ -28,6 +28,9 @@ if message:
     st.success(markup.md(message), icon=":material/check_circle:")
     st.session_state[state.REG_MESSAGE] = None
 
+editable = auth.can_edit()  # the role (and not presentation mode); every save checks it again
+if not editable:
+    auth.read_only_notice("Das Register ändern")
 with presentation.editing("aufgaben"):  # a to-do list for the editors, not for a room
     register.tasks(pkg)
 edit_tab, import_tab, complete_tab, export_tab = st.tabs(
@@ -49,8 +52,9 @@ with edit_tab:
     fid = st.session_state[state.REG_FACILITY]
     current = store.versions().get(fid, 0) if fid else 0
     version = register.opened(fid, current)
-    register.conflict_panel(store, base)
-    register.reload_notice(fid, version, current)
+    if editable:
+        register.conflict_panel(store, base)
+        register.reload_notice(fid, version, current)
     if fid:
         with presentation.editing("version"):
             st.caption(
@@ -58,10 +62,12 @@ with edit_tab:
                 "hat jemand anderes die Einrichtung inzwischen geändert, werden beide Fassungen "
                 "gezeigt."
             )
-    register.edit_map(pkg, fid, version)
-    register.edit_form(pkg, base, store, fid, version)
+    register.edit_map(pkg, fid, version, editable=editable)
+    if editable:
+        register.edit_form(pkg, base, store, fid, version)
     if fid:
-        register.history_panel(store, base, fid, version)
+        register.history_panel(store, base, fid, version, editable=editable)
+    if fid and editable:
         with st.expander("Schließen oder löschen"):
             st.caption(
                 "Schließen: bleibt in der Liste, zählt aber nicht mehr (Betrieb: nein). Löschen: "
@@ -76,14 +82,17 @@ with import_tab:
         "ablehnen, dann alles in einem Schritt speichern – gelingt eine Zeile nicht, wird nichts "
         "gespeichert. Zuordnung über die id, sonst über den genauen Namen."
     )
-    register.import_panel(pkg, base, store)
+    if editable:
+        register.import_panel(pkg, base, store)
+    else:
+        auth.read_only_notice("Die Liste der Stadt übernehmen")
 
 with complete_tab:
     st.markdown(
         "Wie vollständig ist die Liste? Die erwartete Anzahl je Art tragen die Planer:innen ein "
         "(z. B. 12 Offene Treffs laut Förderliste)."
     )
-    register.completeness_panel(pkg, store, editable=True)
+    register.completeness_panel(pkg, store, editable=editable)
 
 with export_tab:
     register.export_panel(pkg, store)

@@ -7,7 +7,18 @@ from indicators.format import format_bytes, format_datetime, format_number
 from scenarios.evaluation import compare
 from scenarios.exchange import MAX_FILE_BYTES, file_stem, read_file, to_geojson, to_json
 from scenarios.store import StoreError
-from ui import analysis, data, presentation, router, scenario_links, simulation, state, tables
+from ui import (
+    analysis,
+    auth,
+    data,
+    presentation,
+    router,
+    scenario_links,
+    simulation,
+    state,
+    tables,
+    uploads,
+)
 from ui.markup import md
 
 router.ensure_routed()
@@ -58,7 +69,8 @@ versions = {s.name: s.version for s in saved}
 if names:
     with presentation.editing("verwalten"):
         chosen = st.selectbox("Szenario", names)
-        load_col, rename_col, delete_col = st.columns(3)
+        editable = auth.can_edit()  # the role; rename and delete check it again
+        load_col, rename_col, delete_col = st.columns(3) if editable else (st, None, None)
         if load_col.button("Laden und anzeigen", type="primary"):
             try:
                 loaded = store.load(chosen)
@@ -66,22 +78,28 @@ if names:
                 st.switch_page("pages/standortsimulation.py")
             except ValueError as error:
                 load_col.error(md(error))
-        new_name = rename_col.text_input("Neuer Name", key="neuer_name")
-        if rename_col.button("Umbenennen"):
-            try:
-                version = store.rename(chosen, new_name, expected_version=versions[chosen])
-                if (st.session_state[state.STORED_VERSION] or ("",))[0] == chosen:
-                    st.session_state[state.STORED_VERSION] = (" ".join(new_name.split()), version)
-                st.rerun()
-            except ValueError as error:
-                rename_col.error(md(error))
-        sure = delete_col.checkbox("wirklich löschen")
-        if delete_col.button("Löschen", disabled=not sure):
-            try:
-                store.delete(chosen, expected_version=versions[chosen])
-                st.rerun()
-            except ValueError as error:
-                delete_col.error(md(error))
+        if editable:
+            new_name = rename_col.text_input("Neuer Name", key="neuer_name")
+            if rename_col.button("Umbenennen"):
+                try:
+                    version = store.rename(chosen, new_name, expected_version=versions[chosen])
+                    if (st.session_state[state.STORED_VERSION] or ("",))[0] == chosen:
+                        st.session_state[state.STORED_VERSION] = (
+                            " ".join(new_name.split()),
+                            version,
+                        )
+                    st.rerun()
+                except ValueError as error:
+                    rename_col.error(md(error))
+            sure = delete_col.checkbox("wirklich löschen")
+            if delete_col.button("Löschen", disabled=not sure):
+                try:
+                    store.delete(chosen, expected_version=versions[chosen])
+                    st.rerun()
+                except ValueError as error:
+                    delete_col.error(md(error))
+        else:
+            auth.read_only_notice("Umbenennen und Löschen")
 
 st.subheader("Zwei Szenarien vergleichen")
 options = ["(aktuelles Szenario)", *names]
@@ -137,6 +155,8 @@ with presentation.editing("austausch"):
     )
     if upload is not None and import_col.button("Import übernehmen"):
         try:
+            if refused := uploads.rate_limited(upload.getvalue()):
+                raise ValueError(refused)
             simulation.admit(pkg, read_file(upload.getvalue(), upload.name))
             st.switch_page("pages/standortsimulation.py")
         except ValueError as error:

@@ -69,7 +69,7 @@ CLICK_RADIUS_M = 10.0
 #: Fields a new facility must have.
 REQUIRED_FOR_ADD = ("name", "typ", "kategorie", "oeffentlich", "in_betrieb")
 MAX_TEXT = 500
-MAX_AUTHOR = 80
+MAX_AUTHOR = 200  # name and subject id of a signed-in person (auth.Identity.author)
 #: Ids the register gives new facilities: ``R-0001``, ``R-0002`` …
 ID_PREFIX = "R-"
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")

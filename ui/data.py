@@ -23,6 +23,7 @@ from indicators.table import meeting_place_counts as _meeting_place_counts
 from register.db import database_url
 from register.store import RegisterStore
 from ui import state
+from ui.auth import REGISTER_WRITES, Guarded
 
 LOGGER = logging.getLogger("begegnungsatlas")
 
@@ -54,12 +55,14 @@ def _register(url: str) -> RegisterStore:
 def register_store() -> RegisterStore:
     """The facility register shared by all sessions (``BEGEGNUNGSATLAS_DB`` or SQLite).
 
+    Its writing methods check the role (:class:`ui.auth.Guarded`).
+
     Raises
     ------
     ValueError
         German message if the database cannot be reached or is too new.
     """
-    return _register(database_url())
+    return Guarded(_register(database_url()), REGISTER_WRITES)  # type: ignore[return-value]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

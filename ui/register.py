@@ -15,6 +15,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
+from auth import EDIT
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
 from geo.io.package import DataPackage
 from geo.io.uploads import MAX_BYTES, format_mb, validate
@@ -34,7 +35,8 @@ from register.effective import records_of, undone_by
 from register.merge import plan_import
 from register.store import RegisterStore
 from report import register_exports as exports
-from ui import map_widget, markup, state
+from ui import auth as access
+from ui import map_widget, markup, state, uploads
 from ui.inputs import german_number
 
 LOGGER = logging.getLogger("begegnungsatlas")
@@ -116,7 +118,7 @@ def label_for(pkg: DataPackage):
     return label
 
 
-def edit_map(pkg: DataPackage, fid: str | None, version: int) -> None:
+def edit_map(pkg: DataPackage, fid: str | None, version: int, *, editable: bool = True) -> None:
     """Map of all facilities; a click sets the position of the edited facility (± 10 m)."""
     lat, lon = (
         st.session_state.get(key(fid, version, "lat")),
@@ -128,9 +130,9 @@ def edit_map(pkg: DataPackage, fid: str | None, version: int) -> None:
             [lat, lon], tooltip="Lage der bearbeiteten Einrichtung", icon=folium.Icon(color="red")
         ).add_to(m)
     click = map_widget.new_click(
-        map_widget.show_map(m, key="karte_register", clickable=True, height=520)
+        map_widget.show_map(m, key="karte_register", clickable=editable, height=520)
     )
-    if click is not None:
+    if click is not None and editable:
         st.session_state[key(fid, version, "lon")] = round(click[0], 7)
         st.session_state[key(fid, version, "lat")] = round(click[1], 7)
         st.session_state[key(fid, version, "lage_genauigkeit_m")] = CLICK_RADIUS_M
@@ -154,7 +156,9 @@ def _seed(fid: str | None, version: int, record: dict) -> None:
         else:
             default = "" if value is None else str(value)
         st.session_state.setdefault(key(fid, version, name), default)
-    st.session_state.setdefault(key(fid, version, "autor"), st.session_state[state.REG_AUTHOR])
+    st.session_state.setdefault(
+        key(fid, version, "autor"), st.session_state[state.REG_AUTHOR] or access.default_author()
+    )
 
 
 def edit_form(
@@ -217,7 +221,7 @@ def edit_form(
         st.text_input(FIELDS["hinweis"], key=k("hinweis"))
         st.markdown("**Nachvollziehbarkeit** (Pflicht)")
         a, b, c = st.columns(3)
-        a.text_input("Autor/in", key=k("autor"))
+        access.author_input(a, k("autor"))
         b.text_input("Grund der Änderung", key=k("grund"))
         c.text_input("Quelle (URL oder Dokument)", key=k("quelle"))
         submitted = st.form_submit_button("Speichern", type="primary")
@@ -251,8 +255,14 @@ def _same(name: str, old: object, new: object) -> bool:
 
 
 def submit(store: RegisterStore, base: DataPackage, edit: Edit) -> None:
-    """Store one edit; German error, conflict (edit kept) or success after a rerun."""
+    """Store one edit; German error, conflict (edit kept) or success after a rerun.
+
+    The role is checked here, at the point of writing; a signed-in person is the author
+    whatever the form says.
+    """
     try:
+        identity = access.require(EDIT, "Änderung am Einrichtungsregister speichern")
+        edit = replace(edit, author=access.author(identity, edit.author))
         change = store.submit(base, [edit])[0]
     except ConflictError as conflict:
         st.session_state[state.REG_CONFLICT] = (str(conflict), conflict.edit)
@@ -316,7 +326,9 @@ def conflict_panel(store: RegisterStore, base: DataPackage) -> None:
         st.rerun()
 
 
-def history_panel(store: RegisterStore, base: DataPackage, fid: str, version: int) -> None:
+def history_panel(
+    store: RegisterStore, base: DataPackage, fid: str, version: int, *, editable: bool = True
+) -> None:
     """History of one facility with undo (a new, traceable change)."""
     changes = store.history(fid)
     st.subheader(f"Verlauf ({count_text(len(changes), 'Änderung', 'Änderungen')})")
@@ -331,12 +343,14 @@ def history_panel(store: RegisterStore, base: DataPackage, fid: str, version: in
                "quelle": "Quelle", "rueckgaengig_durch": "rückgängig durch Nr."}),
         hide_index=True, width="stretch",
     )  # fmt: skip
+    if not editable:
+        return
     cancelled = undone_by(store.changes())
     undoable = [c.id for c in changes if c.id not in cancelled]
     with st.form(key(fid, version, "rueckgaengig")):
         a, b, c = st.columns([1, 2, 2])
         target = a.selectbox("Änderung Nr.", undoable)
-        author = b.text_input("Autor/in", value=st.session_state[state.REG_AUTHOR])
+        author = access.author_input(b, value=st.session_state[state.REG_AUTHOR])
         reason = c.text_input("Grund")
         if st.form_submit_button("Rückgängig machen"):
             submit(store, base, Edit(fid, "undo", {}, version, author, reason, "", target=target))
@@ -348,7 +362,7 @@ def close_or_delete(store: RegisterStore, base: DataPackage, fid: str, version: 
         a, b, c, d = st.columns([1, 2, 2, 2])
         kind = a.radio("Aktion", ["close", "delete"], format_func={"close": "schließen",
                        "delete": "löschen (Dublette)"}.get)  # fmt: skip
-        author = b.text_input("Autor/in", value=st.session_state[state.REG_AUTHOR])
+        author = access.author_input(b, value=st.session_state[state.REG_AUTHOR])
         reason = c.text_input("Grund")
         source = d.text_input("Quelle")
         if st.form_submit_button("Ausführen"):
@@ -368,6 +382,10 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
                    "optional id, typ, kategorie, oeffentlich, in_betrieb, …")  # fmt: skip
         return
     content = upload.getvalue()
+    refused = uploads.rate_limited(content)
+    if refused:
+        st.error(refused, icon=":material/hourglass_top:")
+        return
     revision = store.revision()
     digest = hashlib.sha256(content).hexdigest()[:12]
     cached = st.session_state[state.REG_IMPORT]
@@ -392,7 +410,7 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
     chosen = [int(r) for r in edited.loc[edited["übernehmen"], "Zeile"]]
     with st.form(f"import_form_{digest}"):
         a, b = st.columns(2)
-        author = a.text_input("Autor/in", value=st.session_state[state.REG_AUTHOR])
+        author = access.author_input(a, value=st.session_state[state.REG_AUTHOR])
         reason = b.text_input("Grund", value=f"Abgleich mit {plan.source}")
         go = st.form_submit_button(
             f"{count_text(len(chosen), 'Zeile', 'Zeilen')} übernehmen", type="primary"
@@ -400,6 +418,8 @@ def import_panel(pkg: DataPackage, base: DataPackage, store: RegisterStore) -> N
     if not go:
         return
     try:
+        identity = access.require(EDIT, "Liste der Stadt übernehmen")
+        author = access.author(identity, author)
         edits = plan.edits(chosen, author=author, reason=reason, source=plan.source)
         stored = store.submit(base, edits, batch=f"import:{plan.source}")
     except ValueError as error:  # conflicts included: nothing was stored
@@ -448,11 +468,13 @@ def completeness_panel(pkg: DataPackage, store: RegisterStore, *, editable: bool
         # A new type in a field of its own: Streamlit's "Add: …" of a free selectbox is English.
         new_type = a.text_input("oder neue Art", placeholder="z. B. Bürgerhaus")
         count = b.number_input("erwartet", 0, 10_000, step=1)
-        author = c.text_input("Autor/in", value=st.session_state[state.REG_AUTHOR])
+        author = access.author_input(c, value=st.session_state[state.REG_AUTHOR])
         reason = d.text_input("Grund", placeholder="z. B. Förderliste 2025")
         source = e.text_input("Quelle")
         if st.form_submit_button("Erwartete Anzahl speichern"):
             try:
+                identity = access.require(EDIT, "Erwartete Anzahl speichern")
+                author = access.author(identity, author)
                 store.set_expected(
                     " ".join(new_type.split()) or typ or "",
                     int(count),

@@ -12,6 +12,7 @@ from scenarios.exchange import LINK_LABEL, read_link, to_url_param
 from scenarios.model import Scenario
 from scenarios.store import ScenarioStore, store_dir
 from ui import state
+from ui.auth import SCENARIO_WRITES, Guarded
 from ui.notices import notify
 from ui.simulation import apply, check_fits
 
@@ -32,7 +33,7 @@ def store() -> ScenarioStore:
     scenarios.store.StoreError
         If the folder is unusable (German message).
     """
-    return _store(str(store_dir()))
+    return Guarded(_store(str(store_dir())), SCENARIO_WRITES)  # writes check the role
 
 
 def share_link(scenario: Scenario) -> str:

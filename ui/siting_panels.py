@@ -6,6 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from auth import EDIT
 from geo.analysis.demand import TargetGroup
 from geo.analysis.siting import MAX_K, gap_text
 from geo.crs import to_wgs84
@@ -15,6 +16,7 @@ from scenarios.evaluation import Result
 from scenarios.exchange import to_json
 from scenarios.model import CROSSING_ARTS, NewCrossing, Scenario, stamped
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal
+from ui import auth as access
 from ui import (
     charts,
     data,
@@ -335,26 +337,19 @@ def proposal_report(proposal: Proposal, group: TargetGroup) -> None:
 
 def save_and_share(scenario: Scenario) -> None:
     """Save the scenario under a name and offer a link (or a file when it is too large)."""
-    st.subheader("Szenario speichern und teilen")
+    editable = access.can_edit()
+    st.subheader("Szenario speichern und teilen" if editable else "Szenario teilen")
     name_col, button_col = st.columns([3, 1])
-    name_col.text_input(
-        "Name", **state.bind(state.SCENARIO_NAME), placeholder="z. B. Plan Nord 2027"
-    )
-    overwrite = name_col.checkbox("vorhandenes Szenario gleichen Namens überschreiben")
-    if button_col.button("Speichern", disabled=scenario.is_empty):
-        try:
-            named = stamped(scenario, st.session_state[state.SCENARIO_NAME], data.package().version)
-            # Overwriting the scenario this session loaded: only if nobody changed it since.
-            loaded = st.session_state[state.STORED_VERSION]
-            expected = loaded[1] if overwrite and loaded and loaded[0] == named.name else None
-            version = scenario_links.store().save(
-                named, overwrite=overwrite, expected_version=expected
-            )
-            simulation.set_scenario(named)
-            st.session_state[state.STORED_VERSION] = (named.name, version)
-            st.success(f"Gespeichert: „{md(named.name)}“, Version {version} (Seite Szenarien).")
-        except ValueError as error:
-            st.error(md(error))
+    if editable:
+        name_col.text_input(
+            "Name", **state.bind(state.SCENARIO_NAME), placeholder="z. B. Plan Nord 2027"
+        )
+        overwrite = name_col.checkbox("vorhandenes Szenario gleichen Namens überschreiben")
+        if button_col.button("Speichern", disabled=scenario.is_empty):
+            save(scenario, overwrite)
+    else:
+        with name_col:
+            access.read_only_notice("Szenarien speichern")
     if button_col.button("Link erzeugen", disabled=scenario.is_empty):
         try:
             st.code(scenario_links.share_link(scenario), language=None, wrap_lines=True)
@@ -370,3 +365,19 @@ def save_and_share(scenario: Scenario) -> None:
                 f"{(scenario.name or 'szenario').replace(' ', '_')}.json",
                 "application/json",
             )
+
+
+def save(scenario: Scenario, overwrite: bool) -> None:
+    """Store the scenario under the name typed (the store checks the role); German message."""
+    try:
+        access.require(EDIT, "Szenario speichern")
+        named = stamped(scenario, st.session_state[state.SCENARIO_NAME], data.package().version)
+        # Overwriting the scenario this session loaded: only if nobody changed it since.
+        loaded = st.session_state[state.STORED_VERSION]
+        expected = loaded[1] if overwrite and loaded and loaded[0] == named.name else None
+        version = scenario_links.store().save(named, overwrite=overwrite, expected_version=expected)
+        simulation.set_scenario(named)
+        st.session_state[state.STORED_VERSION] = (named.name, version)
+        st.success(f"Gespeichert: „{md(named.name)}“, Version {version} (Seite Szenarien).")
+    except ValueError as error:
+        st.error(md(error))

@@ -16,6 +16,7 @@ from register.db import DB_ENV
 from register.db import FILE_NAME as DB_FILE_NAME
 from report.wording import data_notes
 from scenarios.store import STORE_ENV, store_dir
+from ui import auth as access
 from ui.errors import DEBUG_ENV
 from ui.markup import md
 
@@ -65,6 +66,7 @@ def about(pkg: DataPackage) -> None:
 - Szenario-Ordner: `{store_dir()}` – Umgebungsvariable `{STORE_ENV}`
 - Einrichtungsregister und gespeicherte Szenarien: {register} – Umgebungsvariable `{DB_ENV}`
 - Vollständige Fehlermeldungen für die Fehlersuche: `{DEBUG_ENV}=1`
+- Betriebsart: {access.mode_text()}
 """
         )
 

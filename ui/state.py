@@ -106,6 +106,8 @@ NOTICES = "_hinweise_einmal"
 # Internal: (name, version) of the scenario last loaded from or saved to the store; an
 # overwrite of that name is a compare-and-set against this version.
 STORED_VERSION = "_gespeicherte_version"
+# Internal: ((time, content hash), …) of the files this session had checked (rate limit).
+UPLOAD_TIMES = "_upload_zeiten"
 
 DEFAULTS: dict[str, object] = {
     BASEMAP: True,
@@ -167,6 +169,7 @@ DEFAULTS: dict[str, object] = {
     APPLIED_LINK: None,
     NOTICES: (),
     STORED_VERSION: None,
+    UPLOAD_TIMES: (),
 }
 
 

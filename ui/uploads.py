@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
 import streamlit as st
 
@@ -42,6 +43,42 @@ def _check(
 
 
 _TRANSIENT = ("Das Lesen dauert zu lange", "Die Datei konnte nicht verarbeitet werden")
+
+
+#: Files a session may have checked within :data:`UPLOAD_WINDOW_S` (every kind together).
+MAX_UPLOADS = 20
+UPLOAD_WINDOW_S = 10 * 60
+
+
+def rate_limited(content: bytes) -> str | None:
+    """Count a new file of this session; a German message when the session is over the limit.
+
+    Every upload is parsed in a worker with seconds of CPU: one session must not keep the
+    server's two cores busy for everyone. A file already counted (a rerun, the same file
+    again) is not counted twice.
+
+    Returns
+    -------
+    str or None
+        The message (nothing is read then), or None when the file may be checked.
+    """
+    now = time.monotonic()
+    digest = hashlib.sha256(content).hexdigest()
+    recent = tuple(
+        (t, d) for t, d in st.session_state.get(state.UPLOAD_TIMES, ()) if now - t < UPLOAD_WINDOW_S
+    )
+    if any(d == digest for _, d in recent):
+        return None
+    if len(recent) >= MAX_UPLOADS:
+        wait = max(1, round((UPLOAD_WINDOW_S - (now - recent[0][0])) / 60))
+        st.session_state[state.UPLOAD_TIMES] = recent
+        return (
+            f"Zu viele Dateien in kurzer Zeit: höchstens {MAX_UPLOADS} Dateien in "
+            f"{UPLOAD_WINDOW_S // 60} Minuten je Sitzung. Bitte in {wait} "
+            f"{'Minute' if wait == 1 else 'Minuten'} erneut hochladen."
+        )
+    st.session_state[state.UPLOAD_TIMES] = (*recent, (now, digest))
+    return None
 
 
 def check(

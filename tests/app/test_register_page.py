@@ -55,7 +55,7 @@ def test_place_the_facility_without_position_and_the_analysis_follows(app_for, s
 
 def test_missing_author_is_refused_in_german(app_for, synthetic_dir):
     at = app_for(synthetic_dir, PAGE)
-    fill(at, "OT-2", 0, name="Kranichhaus", grund="Name", quelle="Träger")
+    fill(at, "OT-2", 0, name="Kranichhaus", autor="", grund="Name", quelle="Träger")
     button(at, "Speichern").click().run()
     assert "Bitte angeben: Autor/in" in plain(at.error[0].value)
     assert RegisterStore().changes() == []

@@ -46,7 +46,7 @@ def test_cli_add_update_close_history_and_list(synthetic_dir, capsys):
     assert main(["einrichtungen", "history", "OT-2", "--format", "json"]) == 0
     history = json.loads(capsys.readouterr().out)
     assert [h["art"] for h in history] == ["update"]
-    assert history[0]["autor"] == "Frau Berger"
+    assert history[0]["autor"].startswith("Frau Berger (Kommandozeile, --author;")
     assert cli(synthetic_dir, "list", "--format", "csv") == 0
     listed = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str).set_index("id")
     assert listed.at["OT-2", "lage_methode"] == "amt_gesetzt"
