@@ -48,6 +48,9 @@ COMMANDS = {
     "szenario": "Szenarien speichern, auflisten, zeigen und löschen",
     "export": "Downloads der Seite Daten: GeoPackage für QGIS oder Excel",
     "vorlage": "Vorlage für einen Upload (CSV oder XLSX)",
+    "regionen": "Gebietsgliederungen (Versorgungsgebiete, Sozialregionen) speichern und zeigen",
+    "verteilung": "Verteilungsschlüssel: Betrag nach Bedarf auf die Regionen verteilen",
+    "massnahmen": "Maßnahmen der Stadt: Liste mit Datenprüfung, Status",
 }
 #: Set to 1 to see the traceback of an unexpected error (same variable as the app).
 DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"

@@ -8,6 +8,7 @@ refused if there is one – nothing is saved half.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Mapping
 
@@ -63,7 +64,8 @@ def check_region_table(
     stadtteile : mapping or pandas.Series
         Name per ``stadtteil_nr`` of every Stadtteil of the package.
     first_row : int
-        Row number of the first data row in messages (2: the line after a CSV header).
+        Row number in messages of the index value 0 (2: a file read with its index = file
+        row − 2, as the upload readers do; 1: a list on the page).
 
     Returns
     -------
@@ -87,10 +89,11 @@ def check_region_table(
     problems: list[str] = []
     seen: dict[str, int] = {}
     numbers, regions = [], []
-    for offset, (raw_nr, raw_region) in enumerate(
-        zip(rows["stadtteil_nr"], rows["region"], strict=True)
+    positions = rows.index if pd.api.types.is_integer_dtype(rows.index) else range(len(rows))
+    for position, raw_nr, raw_region in zip(
+        positions, rows["stadtteil_nr"], rows["region"], strict=True
     ):
-        row = first_row + offset
+        row = first_row + int(position)
         text = "" if raw_nr is None or pd.isna(raw_nr) else str(raw_nr).strip()
         if text.endswith(".0") and text[:-2].isdigit():  # a number read by a spreadsheet
             text = text[:-2]
@@ -134,6 +137,104 @@ def check_region_table(
         raise ValueError("Die Zuordnung wird nicht gespeichert: " + " ".join(shown))
     out = pd.DataFrame({"stadtteil_nr": numbers, "region": regions})
     return out.sort_values("stadtteil_nr", ignore_index=True)
+
+
+def _read_frame(name: str, content: bytes, aliases: dict[str, str]) -> pd.DataFrame:
+    """A CSV/XLSX table with canonical headings; ValueError with every problem of the file."""
+    from geo.uploads.files import canonical, read_table
+    from geo.uploads.report import StopReadingError, UploadResult
+
+    result = UploadResult("areas")
+    frame = None
+    with contextlib.suppress(StopReadingError):
+        frame = canonical(
+            read_table(name, content, result.errors, result.warnings),
+            aliases,
+            result.warnings,
+            result.errors,
+        )
+    if result.errors or frame is None:
+        raise ValueError(f"{name[:80]}: " + " ".join(p.text() for p in result.errors))
+    return pd.DataFrame(frame)
+
+
+def parse_region_file(name: str, content: bytes) -> pd.DataFrame:
+    """Read a region table (CSV/XLSX) with the upload readers; runs in the sandbox worker.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text columns ``stadtteil_nr`` (or the name) and ``region``; index = file row − 2.
+
+    Raises
+    ------
+    ValueError
+        With every problem of the file (format, encoding, headings), rows named.
+    """
+    from geo.uploads.areas import AREA_ALIASES
+
+    frame = _read_frame(name, content, AREA_ALIASES)
+    if "stadtteil_nr" not in frame and "stadtteil" in frame:
+        frame = frame.rename(columns={"stadtteil": "stadtteil_nr"})
+    return pd.DataFrame(frame)
+
+
+def read_region_file(name: str, content: bytes) -> pd.DataFrame:
+    """:func:`parse_region_file` in a worker with memory and time limits (untrusted file).
+
+    Raises
+    ------
+    ValueError
+        On every problem of the file, also when the worker hits its limits.
+    """
+    from geo.sandbox import SandboxError, run_limited
+
+    try:
+        return run_limited(parse_region_file, name, content, what=f"Datei {name[:80]}")
+    except SandboxError as error:
+        raise ValueError(f"{error.problem} Lösung: {error.fix}") from None
+
+
+def parse_ist_file(name: str, content: bytes) -> dict[str, float]:
+    """Read Ist values (columns ``region`` and ``ist``); runs in the sandbox worker.
+
+    Raises
+    ------
+    ValueError
+        On a problem of the file, a missing column, a region twice or a value that is not
+        a number (rows named).
+    """
+    from geo.uploads.numbers import DECIMAL, parse_column
+
+    aliases = {"region": "region", "versorgungsgebiet": "region", "gebiet": "region", "ist": "ist"}
+    frame = _read_frame(name, content, aliases)
+    if "region" not in frame or "ist" not in frame:
+        raise ValueError(
+            f"{name[:80]}: Spalten region und ist werden gebraucht. Lösung: eine Zeile je "
+            "Region mit ihrem Namen und dem heutigen Betrag."
+        )
+    errors: list = []
+    numbers = parse_column(frame["ist"], "ist", DECIMAL, errors, allow_negative=True)
+    problems = [p.text() for p in errors]
+    out: dict[str, float] = {}
+    for index, region, value in zip(frame.index, frame["region"], numbers, strict=True):
+        key = str(region).strip()
+        if key in out:
+            problems.append(f"Zeile {int(index) + 2}: Region {key!r} steht zum zweiten Mal da.")
+        out[key] = float(value)
+    if problems:
+        raise ValueError(f"{name[:80]}: " + " ".join(problems))
+    return out
+
+
+def read_ist_file(name: str, content: bytes) -> dict[str, float]:
+    """:func:`parse_ist_file` in a worker with memory and time limits (untrusted file)."""
+    from geo.sandbox import SandboxError, run_limited
+
+    try:
+        return run_limited(parse_ist_file, name, content, what=f"Datei {name[:80]}")
+    except SandboxError as error:
+        raise ValueError(f"{error.problem} Lösung: {error.fix}") from None
 
 
 def mapping_from_pairs(pairs: Iterable[tuple[str, str]]) -> pd.DataFrame:

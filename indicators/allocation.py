@@ -52,6 +52,8 @@ UNITS: dict[str, Fraction] = {
     "Stunden": Fraction(1, 10),
     "Plätze": Fraction(1),
 }
+#: Decimals an amount of each unit is shown with.
+UNIT_DECIMALS = {"EUR": 2, "Stunden": 1, "Plätze": 0}
 #: Most years a phased path is shown for.
 MAX_YEARS = 30
 
@@ -422,6 +424,7 @@ def formula_lines(rule: AllocationRule, allocation: Allocation, regions: int) ->
     from indicators.format import format_number, format_short
 
     unit = rule.unit
+    places = UNIT_DECIMALS[unit]
     total_weight = sum(allocation.given.values())
     parts = " + ".join(
         f"{format_short(w, 6)} · x({ALLOCATION_INDICATORS[k]}) / {format_number(allocation.totals[k])}"
@@ -431,9 +434,9 @@ def formula_lines(rule: AllocationRule, allocation: Allocation, regions: int) ->
     lines = [
         "Soll_r = B + (A − n · B) · s_r   mit   s_r = Σ_i g_i · x_ri / X_i",
         (
-            f"A = {format_number(rule.amount, 2)} {unit} (Betrag), n = {regions} Regionen, "
-            f"B = {format_number(rule.base, 2)} {unit} (Sockel je Region), "
-            f"A − n · B = {format_number(float(rest), 2)} {unit}."
+            f"A = {format_number(rule.amount, places)} {unit} (Betrag), n = {regions} Regionen, "
+            f"B = {format_number(rule.base, places)} {unit} (Sockel je Region), "
+            f"A − n · B = {format_number(float(rest), places)} {unit}."
         ),
         (
             "x_ri = Wert des Indikators i in Region r, X_i = Summe über alle Regionen, "
@@ -447,7 +450,7 @@ def formula_lines(rule: AllocationRule, allocation: Allocation, regions: int) ->
     ]
     if rule.cap is not None:
         text = (
-            f"Obergrenze C = {format_number(rule.cap, 2)} {unit}: Regionen darüber erhalten C, "
+            f"Obergrenze C = {format_number(rule.cap, places)} {unit}: Regionen darüber erhalten C, "
             "der Rest wird unter den übrigen nach demselben Schlüssel verteilt"
         )
         if allocation.capped:
@@ -456,21 +459,21 @@ def formula_lines(rule: AllocationRule, allocation: Allocation, regions: int) ->
             text += (
                 f" (betrifft: {', '.join(allocation.capped)}). Für die übrigen Regionen: "
                 f"Soll_r = B + R' · s_r / S' mit R' = A − n · B − k · (C − B) = "
-                f"{format_number(rest_free, 2)} {unit} (k = {len(allocation.capped)} Regionen an "
+                f"{format_number(rest_free, places)} {unit} (k = {len(allocation.capped)} Regionen an "
                 f"der Obergrenze) und S' = Summe ihrer s_r = {format_number(free, 6)} %."
             )
         else:
             text += " (betrifft keine)."
         lines.append(text)
     lines.append(
-        f"Gerundet auf {format_number(float(rule.step), 2)} {unit} nach dem Verfahren der "
+        f"Gerundet auf {format_number(float(rule.step), places)} {unit} nach dem Verfahren der "
         "größten Reste (Hare-Niemeyer): alle Beträge abgerundet, die übrigen Einheiten je eine "
         "an die größten Nachkommareste – die Summe ist genau A."
     )
     if rule.max_change is not None:
         lines.append(
             f"Stufenweise: je Jahr ändert sich der Betrag einer Region um höchstens "
-            f"{format_number(rule.max_change, 2)} {unit}, bis das Soll erreicht ist "
+            f"{format_number(rule.max_change, places)} {unit}, bis das Soll erreicht ist "
             f"({allocation.years} Jahre)."
         )
     return lines

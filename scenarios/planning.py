@@ -1,0 +1,32 @@
+"""Planning by region: the allocation's inputs and the region figures from a computed result.
+
+A thin adapter between a computed result (:mod:`scenarios.result`) and the pure rules of
+:mod:`indicators.allocation`; it reads only the result's year and its status-quo coverage.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.package import DataPackage
+from indicators.allocation import region_inputs
+from indicators.table import base_frame, meeting_place_counts
+
+
+def allocation_values(
+    package: DataPackage, result, mapping: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Indicator values per region for the allocation (see :func:`region_inputs`).
+
+    ``senioren_unversorgt`` is the target group beyond the walking threshold in the status
+    quo, rounded to whole persons.
+    """
+    base = base_frame(package.statistik, result.year, meeting_place_counts(package))
+    return region_inputs(base, result.before.coverage["unversorgt"], mapping)
+
+
+def facility_counts(result, mapping: pd.DataFrame) -> dict[str, float]:
+    """Counted meeting places per region (the Ist when places are what is allocated)."""
+    groups = mapping.set_index("stadtteil_nr")["region"]
+    counts = result.before.coverage["einrichtungen"].groupby(groups).sum()
+    return {region: float(counts.get(region, 0)) for region in dict.fromkeys(mapping["region"])}
