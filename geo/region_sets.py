@@ -89,7 +89,8 @@ def check_region_table(
     problems: list[str] = []
     seen: dict[str, int] = {}
     numbers, regions = [], []
-    positions = rows.index if pd.api.types.is_integer_dtype(rows.index) else range(len(rows))
+    numbered = pd.api.types.is_integer_dtype(rows.index) and rows.index.is_unique
+    positions = rows.index if numbered else range(len(rows))
     for position, raw_nr, raw_region in zip(
         positions, rows["stadtteil_nr"], rows["region"], strict=True
     ):

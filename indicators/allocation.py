@@ -146,9 +146,14 @@ def check_rule(rule: AllocationRule, regions: int) -> None:
         negative, unknown indicator, base too large, cap below base, cap too small for the
         amount, a non-positive yearly change, an amount not a multiple of the unit.
     """
+    from indicators.format import format_short
+
+    def _n(value: float | Fraction) -> str:
+        return format_short(float(value), 6)
+
     problems = []
     if rule.unit not in UNITS:
-        problems.append(f"Einheit {rule.unit!r} ist unbekannt; erlaubt: {', '.join(UNITS)}.")
+        problems.append(f"Einheit {rule.unit!r} ist unbekannt. Erlaubt: {', '.join(UNITS)}.")
     numbers = {"Betrag": rule.amount, "Sockelbetrag": rule.base}
     if rule.cap is not None:
         numbers["Obergrenze"] = rule.cap
@@ -158,15 +163,15 @@ def check_rule(rule: AllocationRule, regions: int) -> None:
         if value is None or not math.isfinite(float(value)):
             problems.append(f"{label}: keine Zahl. Lösung: eine Zahl eintragen.")
         elif float(value) < 0:
-            problems.append(f"{label} ist negativ ({value}). Lösung: einen Wert ≥ 0 eintragen.")
+            problems.append(f"{label} ist negativ ({_n(value)}). Lösung: einen Wert ≥ 0 eintragen.")
     if problems:
         raise ValueError(" ".join(problems))
     step = rule.step
     for label, value in numbers.items():
         if label != "Änderung je Jahr" and _fraction(value) % step:
             problems.append(
-                f"{label} {value} ist kein Vielfaches von {float(step):g} {rule.unit}. Lösung: "
-                f"auf {float(step):g} {rule.unit} runden."
+                f"{label} {_n(value)} ist kein Vielfaches von {_n(float(step))} {rule.unit}. Lösung: "
+                f"auf {_n(float(step))} {rule.unit} runden."
             )
     unknown = [k for k in rule.weights if k not in ALLOCATION_INDICATORS]
     if unknown:
@@ -186,21 +191,21 @@ def check_rule(rule: AllocationRule, regions: int) -> None:
     amount, base = _fraction(rule.amount), _fraction(rule.base)
     if base * regions > amount:
         problems.append(
-            f"Der Sockelbetrag {rule.base:g} × {regions} Regionen ist größer als der Betrag "
-            f"{rule.amount:g}. Lösung: Sockelbetrag höchstens {float(amount / regions):g}."
+            f"Der Sockelbetrag {_n(rule.base)} × {regions} Regionen ist größer als der Betrag "
+            f"{_n(rule.amount)}. Lösung: Sockelbetrag höchstens {_n(math.floor(amount / regions / step) * step)}."
         )
     if rule.cap is not None:
         cap = _fraction(rule.cap)
         if cap < base:
             problems.append(
-                f"Die Obergrenze {rule.cap:g} liegt unter dem Sockelbetrag {rule.base:g}. "
+                f"Die Obergrenze {_n(rule.cap)} liegt unter dem Sockelbetrag {_n(rule.base)}. "
                 "Lösung: Obergrenze ≥ Sockelbetrag setzen oder leer lassen."
             )
         elif cap * regions < amount:
             problems.append(
-                f"Mit der Obergrenze {rule.cap:g} × {regions} Regionen lässt sich der Betrag "
-                f"{rule.amount:g} nicht verteilen. Lösung: Obergrenze mindestens "
-                f"{float(amount / regions):g}."
+                f"Mit der Obergrenze {_n(rule.cap)} × {regions} Regionen lässt sich der Betrag "
+                f"{_n(rule.amount)} nicht verteilen. Lösung: Obergrenze mindestens "
+                f"{_n(math.ceil(amount / regions / step) * step)}."
             )
     if rule.max_change is not None and float(rule.max_change) <= 0:
         problems.append(
