@@ -63,3 +63,45 @@ def region_set_file(stadtteile: gpd.GeoDataFrame, mapping: pd.DataFrame, fmt: st
     if fmt == "gpkg":
         return geopackage({"regionen": layer, "zuordnung": table})
     raise ValueError(f"Format {fmt!r} ist nicht möglich; erlaubt: {', '.join(FORMATS)}.")
+
+
+def allocation_display(allocation, rule) -> pd.DataFrame:
+    """The allocation table as shown and printed: German headings and numbers.
+
+    Parameters
+    ----------
+    allocation : indicators.allocation.Allocation
+        Result of :func:`indicators.allocation.allocate`.
+    rule : indicators.allocation.AllocationRule
+        The rule (its unit sets the decimals).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region plus the sum; every cell a German text.
+    """
+    from indicators.allocation import ALLOCATION_INDICATORS, UNIT_DECIMALS
+    from indicators.format import format_change, format_number
+
+    places = UNIT_DECIMALS[rule.unit]
+    table = allocation.table
+    out = pd.DataFrame({"Region": [*table.index, "Summe"]})
+    for key in allocation.weights:
+        values = [*table[key], table[key].sum()]
+        out[f"{ALLOCATION_INDICATORS[key]} (x)"] = [format_number(v) for v in values]
+    out["Schlüssel s (%)"] = [format_number(v, 4) for v in [*table["schluessel"], 100.0]]
+    unit = rule.unit
+    for column, label in (("soll_genau", "Soll vor Rundung"), ("soll", "Soll")):
+        values = [*table[column], table[column].sum()]
+        decimals = 4 if column == "soll_genau" else places
+        out[f"{label} ({unit})"] = [format_number(v, decimals) for v in values]
+    if "ist" in table:
+        out[f"Ist ({unit})"] = [
+            format_number(v, places) for v in [*table["ist"], table["ist"].sum()]
+        ]
+        diff = [*table["differenz"], table["differenz"].sum()]
+        out[f"Soll − Ist ({unit})"] = [format_change(v, places) for v in diff]
+    for year in range(1, allocation.years + 1):
+        column = table[f"jahr_{year}"]
+        out[f"Jahr {year}"] = [format_number(v, places) for v in [*column, column.sum()]]
+    return out

@@ -1,0 +1,188 @@
+"""Planning by region on the pages: stored region sets, their editor, history and downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.package import DataPackage
+from geo.region_sets import read_region_file
+from indicators.format import count_text
+from register.db import database_url
+from register.planning import PlanningConflictError, PlanningStore, RegionSet
+from report.planning_exports import membership, region_set_file
+from ui import markup, presentation, state
+
+#: Choice of the session's uploaded table in the set picker.
+UPLOADED = "Upload dieser Sitzung"
+NEW = "neue Gliederung"
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> PlanningStore:
+    return PlanningStore(url)
+
+
+def planning_store() -> PlanningStore:
+    """The planning store (same database as the register).
+
+    Raises
+    ------
+    ValueError
+        German message naming the database fault and the fix.
+    """
+    return _store(database_url())
+
+
+def choose_region_set(store: PlanningStore) -> tuple[str | None, pd.DataFrame | None]:
+    """A picker of the stored sets (and the session's upload); returns ``(name, mapping)``."""
+    stored = {s.name: s for s in store.region_sets()}
+    options = list(stored)
+    if st.session_state[state.REGIONS] is not None:
+        options.append(UPLOADED)
+    if not options:
+        return None, None
+    if st.session_state[state.REGION_SET] not in options:
+        st.session_state[state.REGION_SET] = options[0]
+    name = st.selectbox("Gebietsgliederung", options, **state.bind(state.REGION_SET))
+    if name == UPLOADED:
+        return name, st.session_state[state.REGIONS]
+    chosen = stored[name]
+    st.caption(
+        f"{markup.md(chosen.name)}: {count_text(len(chosen.regions), 'Region', 'Regionen')}, "
+        f"Version {chosen.version}, gespeichert von {markup.md(chosen.author)} am {chosen.when}."
+    )
+    return name, chosen.mapping
+
+
+def _author() -> str:
+    return st.text_input(
+        "Ihr Name (wird mit der Änderung gespeichert)", **state.bind(state.REG_AUTHOR)
+    )
+
+
+def editor(pkg: DataPackage, store: PlanningStore, current: str | None) -> None:
+    """Create or change a region set: assign every Stadtteil in a list, or fill it from a file."""
+    sets = {s.name: s for s in store.region_sets()}
+    choice = st.selectbox(
+        "Gliederung bearbeiten", [NEW, *sets], index=[NEW, *sets].index(current)
+        if current in sets else 0, key="gliederung_bearbeiten",
+    )  # fmt: skip
+    existing: RegionSet | None = sets.get(choice)
+    names = pkg.stadtteile["stadtteil"]
+    start = pd.DataFrame({"stadtteil_nr": names.index, "stadtteil": names.to_numpy(), "region": ""})
+    if existing is not None:
+        start["region"] = start["stadtteil_nr"].map(
+            existing.mapping.set_index("stadtteil_nr")["region"]
+        )
+    upload = st.file_uploader(
+        "Zuordnung aus Datei übernehmen (CSV/XLSX mit stadtteil_nr und region, höchstens 20 MB)",
+        type=["csv", "xlsx"],
+        key=f"gliederung_datei_{choice}",
+    )
+    if upload is not None:
+        try:
+            read = read_region_file(upload.name, upload.getvalue())
+            by_nr = dict(
+                zip(read["stadtteil_nr"].astype(str).str.zfill(2), read["region"], strict=True)
+            )
+            start["region"] = start["stadtteil_nr"].map(by_nr).fillna(start["region"])
+            st.caption("Die Datei füllt die Liste unten; gespeichert wird erst mit „Speichern“.")
+        except ValueError as error:
+            st.error(markup.md(str(error)))
+    edited = st.data_editor(
+        start,
+        hide_index=True,
+        disabled=["stadtteil_nr", "stadtteil"],
+        column_config={
+            "stadtteil_nr": st.column_config.TextColumn("Nr."),
+            "stadtteil": st.column_config.TextColumn("Stadtteil"),
+            "region": st.column_config.TextColumn("Region", help="Name der Region"),
+        },
+        key=f"gliederung_liste_{choice}_{existing.version if existing else 0}",
+        width="stretch",
+    )
+    name = st.text_input(
+        "Name der Gliederung",
+        value=existing.name if existing else "",
+        key=f"gliederung_name_{choice}",
+    )
+    note = st.text_input("Anmerkung (warum)", key=f"gliederung_notiz_{choice}")
+    author = _author()
+    if st.button("Speichern", type="primary", key="gliederung_speichern"):
+        try:
+            stored = store.save_region_set(
+                author,
+                name,
+                edited[["stadtteil_nr", "region"]],
+                names,
+                note=note,
+                expected_version=existing.version if existing and name == existing.name else None,
+            )
+        except PlanningConflictError as error:
+            st.error(markup.md(str(error)))
+        except ValueError as error:
+            st.error(markup.md(str(error).replace("Zeile ", "Listenzeile ")))
+        else:
+            st.session_state[state.REGION_SET] = stored.name
+            st.session_state[state.NOTICES] = (
+                *st.session_state[state.NOTICES],
+                ("success", f"Gespeichert: {stored.name}, Version {stored.version}."),
+            )
+            st.rerun()
+
+
+def history_and_downloads(pkg: DataPackage, store: PlanningStore, name: str | None) -> None:
+    """Versions of the chosen set (who, when, why) and its downloads."""
+    if name is None or name == UPLOADED:
+        return
+    history = store.region_set_history(name)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Version": [h.version for h in history],
+                "Aktion": ["gelöscht" if h.deleted else "gespeichert" for h in history],
+                "Regionen": [len(h.regions) for h in history],
+                "von": [h.author for h in history],
+                "Zeit": [h.when for h in history],
+                "Anmerkung": [h.note or "–" for h in history],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    mapping = store.region_set(name).mapping
+    st.caption(
+        f"{markup.md(name)}: "
+        + "; ".join(
+            f"{markup.md(region)} ({', '.join(rows['stadtteil'])})"
+            for region, rows in membership(pkg.stadtteile, mapping).groupby("region", sort=False)
+        )
+    )
+    slug = "".join(c if c.isalnum() else "_" for c in name.lower())
+    columns = st.columns(3)
+    for column, (fmt, label, mime) in zip(
+        columns,
+        [
+            ("csv", "CSV (Excel)", "text/csv"),
+            ("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("gpkg", "GeoPackage (QGIS)", "application/geopackage+sqlite3"),
+        ],
+        strict=True,
+    ):
+        column.download_button(
+            label,
+            region_set_file(pkg.stadtteile, mapping, fmt),
+            file_name=f"gebietsgliederung_{slug}.{fmt}",
+            mime=mime,
+            key=f"gliederung_download_{fmt}",
+        )
+    with presentation.editing("gliederung_loeschen"), st.expander("Gliederung löschen"):
+        author = st.text_input("Ihr Name", key="gliederung_loeschen_name")
+        if st.button("Endgültig löschen (die Historie bleibt)", key="gliederung_loeschen"):
+            try:
+                store.delete_region_set(author, name)
+            except ValueError as error:
+                st.error(markup.md(str(error)))
+            else:
+                st.rerun()
