@@ -29,6 +29,8 @@ PAGES = {
     "Planung": [
         ("pages/standortsimulation.py", "Standortsimulation", "add_location_alt"),
         ("pages/szenarien.py", "Szenarien", "folder_open"),
+        ("pages/massnahmen.py", "Maßnahmen", "checklist"),
+        ("pages/verteilung.py", "Verteilungsschlüssel", "account_balance"),
     ],
     "Ausgabe und Daten": [
         ("pages/regionen.py", "Regionen", "hub"),

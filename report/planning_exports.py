@@ -105,3 +105,62 @@ def allocation_display(allocation, rule) -> pd.DataFrame:
         column = table[f"jahr_{year}"]
         out[f"Jahr {year}"] = [format_number(v, places) for v in [*column, column.sum()]]
     return out
+
+
+def stadtteil_check_display(checks: pd.DataFrame) -> pd.DataFrame:
+    """What the data says per named Stadtteil, as shown and printed (German)."""
+    from indicators.format import format_number
+
+    if checks.empty:
+        return pd.DataFrame()
+
+    def share(row) -> str:
+        text = format_number(row.get("anteil_versorgt"), 1)
+        low, high = row.get("anteil_min"), row.get("anteil_max")
+        if pd.notna(low) and pd.notna(high) and round(low, 1) != round(high, 1):
+            text += f" ({format_number(low, 1)}–{format_number(high, 1)})"
+        return text
+
+    out = pd.DataFrame(
+        {
+            "Maßnahme": checks["massnahme"],
+            "Stadtteil": checks.get("stadtteil", pd.Series("", index=checks.index)).fillna(""),
+            "65+": [format_number(v) for v in checks.get("zielgruppe", pd.Series(dtype=float))],
+            "in Gehweite (%)": [share(r) for r in checks.to_dict("records")],
+            "Treffpunkte": [
+                format_number(v) for v in checks.get("einrichtungen", pd.Series(dtype=float))
+            ],
+            "Rang": checks.get("rang_text", pd.Series("", index=checks.index))
+            .fillna("")
+            .replace("", "–"),
+            "Index": [format_number(v, 1) for v in checks.get("index", pd.Series(dtype=float))],
+            "Klasse": checks.get("klasse_text", pd.Series("", index=checks.index))
+            .fillna("")
+            .replace("", "–"),
+        }
+    )
+    if "bester_standort" in checks:
+        out["bester neuer Standort"] = checks["bester_standort"].fillna("").replace("", "–")
+        out["zusätzlich in Gehweite"] = [format_number(v) for v in checks["zusaetzlich_versorgt"]]
+    out["Hinweis"] = checks["hinweis"].fillna("").replace("", "–")
+    return out
+
+
+def facility_check_display(checks: pd.DataFrame) -> pd.DataFrame:
+    """The facilities the measures name, as shown and printed (German)."""
+    if checks.empty:
+        return pd.DataFrame()
+    words = {"ja": "ja", "nein": "nein", "unklar": "unklar"}
+    return pd.DataFrame(
+        {
+            "Maßnahme": checks["massnahme"],
+            "Einrichtung": checks["name"].fillna(""),
+            "Art": checks.get("typ", pd.Series("", index=checks.index)).fillna(""),
+            "Stadtteil": checks.get("stadtteil", pd.Series("", index=checks.index)).fillna(""),
+            "Lage": checks.get("lage", pd.Series("", index=checks.index)).fillna(""),
+            "in Betrieb": checks.get("in_betrieb", pd.Series("", index=checks.index))
+            .map(words)
+            .fillna("–"),
+            "Hinweis": checks["hinweis"].fillna("").replace("", "–"),
+        }
+    )

@@ -65,3 +65,78 @@ def allocation_pdf(
         story += [Spacer(1, 8), Paragraph("Hinweise zu den Daten", st["h2"])]
         story += [Paragraph(esc(n), st["small"]) for n in notes]
     return doc.build(story, f"Verteilungsschlüssel {set_name}")
+
+
+def measures_pdf(
+    measures, status: dict, stadtteil_checks, facility_checks, caption: str, printed: date
+) -> bytes:
+    """The measures report: every measure with its status and what the data says now.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The package's and the planners' own measures (:func:`geo.measures.with_own`).
+    status : dict
+        Newest :class:`register.planning.StatusEntry` per measure id.
+    stadtteil_checks, facility_checks : pandas.DataFrame
+        :func:`scenarios.measures.stadtteil_checks` and ``facility_checks``.
+    caption : str
+        The assumptions the figures rest on (year, target group, walking threshold).
+    printed : datetime.date
+        Print date.
+
+    Returns
+    -------
+    bytes
+    """
+    from report.planning_exports import facility_check_display, stadtteil_check_display
+
+    st = styles(10)
+    doc = ReportDocument("Maßnahmen der Stadt – Stand der Daten", printed)
+    story = [
+        Paragraph("Maßnahmen der Stadt und was die Daten dazu sagen", st["h1"]),
+        Paragraph(
+            esc(
+                "Die Maßnahmen sind der Plan der Stadt (Infrastrukturplanung für ältere Menschen), "
+                "kein Ergebnis dieser Auswertung; sie werden hier nicht gereiht. Neben jeder "
+                "Maßnahme, die Stadtteile oder Einrichtungen nennt, steht, was die Daten heute "
+                f"zeigen. {caption}"
+            ),
+            st["body"],
+        ),
+    ]
+    by_stadtteil = stadtteil_check_display(stadtteil_checks)
+    by_facility = facility_check_display(facility_checks)
+    for measure in measures.itertuples():
+        entry = status.get(measure.id)
+        story.append(Paragraph(esc(f"{measure.id} – {measure.massnahme}"), st["h2"]))
+        facts = [
+            f"Verantwortlich: {measure.verantwortlich or '–'}",
+            f"Zeithorizont: {measure.zeithorizont or '–'}",
+            f"Quelle: {measure.quelle}",
+        ]
+        if entry is not None:
+            facts.append(
+                f"Status: {entry.status} ({entry.when}, {entry.author})"
+                + (f" – {entry.note}" if entry.note else "")
+                + (f"; Szenario „{entry.scenario}“" if entry.scenario else "")
+            )
+        else:
+            facts.append("Status: noch nicht erfasst")
+        story.append(Paragraph(esc(" · ".join(facts)), st["small"]))
+        for shown in (by_stadtteil, by_facility):
+            if shown.empty:
+                continue
+            rows = shown[shown["Maßnahme"] == measure.id].drop(columns="Maßnahme")
+            if rows.empty:
+                continue
+            story.append(
+                table(
+                    list(rows.columns),
+                    rows.values.tolist(),
+                    [1.6] + [1] * (len(rows.columns) - 1),
+                    st,
+                )
+            )
+            story.append(Spacer(1, 6))
+    return doc.build(story, "Maßnahmen der Stadt")

@@ -6,12 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from geo.package import DataPackage
-from geo.region_sets import read_region_file
+from geo.region_sets import read_ist_file, read_region_file
+from indicators.allocation import ALLOCATION_INDICATORS, UNITS, AllocationRule
 from indicators.format import count_text
 from register.db import database_url
 from register.planning import PlanningConflictError, PlanningStore, RegionSet
 from report.planning_exports import membership, region_set_file
 from ui import markup, presentation, state
+from ui.inputs import german_number
 
 #: Choice of the session's uploaded table in the set picker.
 UPLOADED = "Upload dieser Sitzung"
@@ -65,9 +67,11 @@ def editor(pkg: DataPackage, store: PlanningStore, current: str | None) -> None:
     """Create or change a region set: assign every Stadtteil in a list, or fill it from a file."""
     sets = {s.name: s for s in store.region_sets()}
     choice = st.selectbox(
-        "Gliederung bearbeiten", [NEW, *sets], index=[NEW, *sets].index(current)
-        if current in sets else 0, key="gliederung_bearbeiten",
-    )  # fmt: skip
+        "Gliederung bearbeiten",
+        [NEW, *sets],
+        index=[NEW, *sets].index(current) if current in sets else 0,
+        key="gliederung_bearbeiten",
+    )
     existing: RegionSet | None = sets.get(choice)
     names = pkg.stadtteile["stadtteil"]
     start = pd.DataFrame({"stadtteil_nr": names.index, "stadtteil": names.to_numpy(), "region": ""})
@@ -186,3 +190,114 @@ def history_and_downloads(pkg: DataPackage, store: PlanningStore, name: str | No
                 st.error(markup.md(str(error)))
             else:
                 st.rerun()
+
+
+def allocation_rule(container) -> AllocationRule:
+    """The inputs of a Verteilungsschlüssel (German number fields; checked by the core)."""
+    left, right = container.columns(2)
+    unit = left.selectbox("Einheit", list(UNITS), key="verteilung_einheit")
+    german_number(left, f"Betrag A ({unit})", "verteilung_betrag", 2)
+    german_number(left, f"Sockel B je Region ({unit})", "verteilung_sockel", 2)
+    german_number(
+        left, f"Obergrenze C je Region ({unit})", "verteilung_obergrenze", 2, placeholder="keine"
+    )
+    german_number(
+        left, f"höchste Änderung je Jahr ({unit})", "verteilung_aenderung", 2, placeholder="sofort"
+    )
+    chosen = right.multiselect(
+        "Indikatoren",
+        list(ALLOCATION_INDICATORS),
+        default=["senioren_65plus", "senioren_unversorgt"],
+        format_func=ALLOCATION_INDICATORS.get,
+        key="verteilung_indikatoren",
+    )
+    weights = {}
+    for key in chosen:
+        st.session_state.setdefault(f"verteilung_gewicht_{key}", 1.0)
+        weights[key] = german_number(
+            right, f"Gewicht: {ALLOCATION_INDICATORS[key]}", f"verteilung_gewicht_{key}", 2
+        )
+    state_of = st.session_state
+    return AllocationRule(
+        amount=state_of.get("verteilung_betrag")
+        if state_of.get("verteilung_betrag") is not None
+        else 0.0,
+        weights={k: (w if w is not None else 0.0) for k, w in weights.items()},
+        unit=unit,
+        base=state_of.get("verteilung_sockel") or 0.0,
+        cap=state_of.get("verteilung_obergrenze"),
+        max_change=state_of.get("verteilung_aenderung"),
+    )
+
+
+#: Where the Ist of an allocation comes from.
+IST_SOURCES = {
+    "keine": "ohne Ist (nur Soll)",
+    "eingeben": "eingeben oder aus Datei",
+    "gespeichert": "gespeicherte Ist-Werte",
+    "einrichtungen": "Anzahl gezählter Treffpunkte je Region",
+}
+
+
+def ist_values(
+    store: PlanningStore, name: str, regions: list[str], facility_counts: dict[str, float]
+) -> tuple[dict[str, float] | None, str]:
+    """The Ist per region chosen by the planner; returns ``(amounts, source text)``."""
+    source = st.radio(
+        "Ist-Werte",
+        list(IST_SOURCES),
+        format_func=IST_SOURCES.get,
+        horizontal=True,
+        key="verteilung_ist_quelle",
+    )
+    if source == "einrichtungen":
+        return facility_counts, "Ist = Anzahl der gezählten Treffpunkte je Region."
+    if source == "gespeichert":
+        labels = store.ist_labels(name)
+        if not labels:
+            st.info("Zu dieser Gliederung sind noch keine Ist-Werte gespeichert.")
+            return None, ""
+        label = st.selectbox("Gespeicherte Ist-Werte", labels, key="verteilung_ist_label")
+        amounts, author, when = store.ist(name, label)
+        return amounts, f"Ist-Werte „{label}“, gespeichert von {author} am {when}."
+    if source == "keine":
+        return None, ""
+    upload = st.file_uploader(
+        "Ist-Werte aus Datei (CSV/XLSX mit region und ist, höchstens 20 MB)",
+        type=["csv", "xlsx"],
+        key="verteilung_ist_datei",
+    )
+    start = pd.DataFrame({"region": regions, "ist": [0.0] * len(regions)})
+    if upload is not None:
+        try:
+            read = read_ist_file(upload.name, upload.getvalue())
+            start["ist"] = start["region"].map(read)
+        except ValueError as error:
+            st.error(markup.md(str(error)))
+    edited = st.data_editor(
+        start,
+        hide_index=True,
+        disabled=["region"],
+        column_config={
+            "region": st.column_config.TextColumn("Region"),
+            "ist": st.column_config.NumberColumn("Ist", format="localized"),
+        },
+        key=f"verteilung_ist_liste_{name}_{upload.file_id if upload else ''}",
+        width="stretch",
+    )
+    amounts = dict(zip(edited["region"], edited["ist"], strict=True))
+    with presentation.editing("ist_speichern"), st.expander("Ist-Werte speichern"):
+        label = st.text_input("Bezeichnung, z. B. „Förderung 2026“", key="verteilung_ist_name")
+        author = _author_field("verteilung_ist_autor")
+        if st.button("Ist-Werte speichern", key="verteilung_ist_speichern"):
+            try:
+                store.save_ist(author, name, label, amounts)
+                st.success(f"Gespeichert: {markup.md(label)}.")
+            except ValueError as error:
+                st.error(markup.md(str(error)))
+    return amounts, "Ist-Werte wie eingegeben."
+
+
+def _author_field(key: str) -> str:
+    st.session_state.setdefault(key, st.session_state[state.REG_AUTHOR])
+    return st.text_input("Ihr Name (wird mit der Änderung gespeichert)", key=key)
