@@ -228,6 +228,7 @@ class PlanningStore:
         *,
         note: str = "",
         expected_version: int | None = None,
+        first_row: int = 2,
     ) -> RegionSet:
         """Store a new version of a region set (write: needs the author).
 
@@ -246,6 +247,8 @@ class PlanningStore:
         expected_version : int, optional
             The version the planner opened (0: a new set); if another one is stored now,
             nothing is saved and :class:`PlanningConflictError` says so.
+        first_row : int
+            Row number of the table's index 0 in messages (2: a file, 1: a list).
 
         Returns
         -------
@@ -264,7 +267,7 @@ class PlanningStore:
             raise ValueError(problem)
         name = str(name).strip()
         note = clean_text(note, "Anmerkung", MAX_NOTE)
-        mapping = check_region_table(table, stadtteile)
+        mapping = check_region_table(table, stadtteile, first_row=first_row)
         payload = json.dumps(mapping.values.tolist(), ensure_ascii=False)
         with self._write() as conn:
             current = self._current_version(conn, name)

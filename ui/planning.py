@@ -122,6 +122,7 @@ def editor(pkg: DataPackage, store: PlanningStore, current: str | None) -> None:
                 names,
                 note=note,
                 expected_version=existing.version if existing and name == existing.name else None,
+                first_row=1,
             )
         except PlanningConflictError as error:
             st.error(markup.md(str(error)))
