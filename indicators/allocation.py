@@ -479,6 +479,7 @@ def formula_lines(rule: AllocationRule, allocation: Allocation, regions: int) ->
         lines.append(
             f"Stufenweise: je Jahr ändert sich der Betrag einer Region um höchstens "
             f"{format_number(rule.max_change, places)} {unit}, bis das Soll erreicht ist "
-            f"({allocation.years} Jahre)."
+            f"({allocation.years} Jahre). Weicht die Summe der Ist-Werte vom Betrag ab, weicht "
+            "auch die Summe eines Übergangsjahres davon ab (Zeile Summe)."
         )
     return lines

@@ -109,7 +109,8 @@ def measures_pdf(
     by_facility = facility_check_display(facility_checks)
     for measure in measures.itertuples():
         entry = status.get(measure.id)
-        story.append(Paragraph(esc(f"{measure.id} – {measure.massnahme}"), st["h2"]))
+        story.append(Paragraph(esc(f"Maßnahme {measure.id}"), st["h2"]))
+        story.append(Paragraph(esc(measure.massnahme), st["body"]))
         facts = [
             f"Verantwortlich: {measure.verantwortlich or '–'}",
             f"Zeithorizont: {measure.zeithorizont or '–'}",
