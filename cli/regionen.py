@@ -9,7 +9,13 @@ from pathlib import Path
 import pandas as pd
 
 from cli import COMMANDS
-from cli.common import add_data_option, add_format_option, base_package, write_table
+from cli.common import (
+    add_access_options,
+    add_data_option,
+    add_format_option,
+    base_package,
+    write_table,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +67,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     delete.add_argument("--author", required=True)
     delete.add_argument("--note", default="")
     delete.set_defaults(run=run_delete)
+
+    profile = verbs.add_parser(
+        "steckbrief", help="Steckbrief je Region (Handlungsbedarf aus den Daten), JSON/CSV oder PDF"
+    )
+    profile.add_argument("name")
+    profile.add_argument("--out", type=Path, default=None, help="PDF, eine Seite je Region")
+    add_access_options(profile)
+    add_data_option(profile)
+    add_format_option(profile)
+    profile.set_defaults(run=run_profile)
 
     export = verbs.add_parser("export", help="als CSV, XLSX oder GeoPackage (aufgelöste Polygone)")
     export.add_argument("name")
@@ -161,3 +177,73 @@ def run_export(args: argparse.Namespace) -> int:
     content = region_set_file(base_package(args).stadtteile, stored.mapping, args.format)
     args.output.write_bytes(content)
     return 0
+
+
+def run_profile(args: argparse.Namespace) -> int:
+    """Print (or write as PDF) the profile of every region of a set."""
+    import json
+    from datetime import date
+
+    from cli.common import compute_for
+    from scenarios.planning import profiles
+
+    stored = _store().region_set(args.name)
+    package, scenario, result = compute_for(args, draws=0)
+    found = profiles(package, result, stored.mapping)
+    if args.out is not None:
+        from report.planning_pdf import profiles_pdf
+
+        caption = (
+            f"Stand 31.12.{result.year}, Zielgruppe {result.before.target.label}, Gehdistanz "
+            f"{scenario.params.max_walk_m:g} m."
+        )
+        args.out.write_bytes(profiles_pdf(stored.name, found, caption, date.today()))
+        return 0
+    records = [
+        {
+            "region": p.region,
+            "stadtteile": p.stadtteile,
+            "bevoelkerung": {k: None if pd.isna(v) else int(v) for k, v in p.ages.items()},
+            "senioren_65plus_je_jahr": {str(k): int(v) for k, v in p.trend.items()},
+            "einrichtungen": p.facilities.to_dict(orient="records"),
+            "versorgung": {
+                k: round(v, 1) if isinstance(v, float) else v for k, v in p.coverage.items()
+            },
+            "rang": p.rank,
+            "datenluecken": p.gaps,
+            "handlungsbedarf": p.needs,
+        }
+        for p in found
+    ]
+    if args.format == "json":
+        text = json.dumps(records, ensure_ascii=False, indent=2, default=_plain_json)
+        if args.output:
+            args.output.write_text(text + "\n", encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+        return 0
+    flat = pd.DataFrame(
+        [
+            {
+                "region": r["region"],
+                "stadtteile": ", ".join(r["stadtteile"]),
+                **{f"alter_{k}": v for k, v in r["bevoelkerung"].items()},
+                **{f"versorgung_{k}": v for k, v in r["versorgung"].items()},
+                "rang": r["rang"]["rang"],
+                "index": r["rang"]["index"],
+                "handlungsbedarf": " | ".join(r["handlungsbedarf"]),
+            }
+            for r in records
+        ]
+    )
+    write_table(flat, "csv", args.output)
+    return 0
+
+
+def _plain_json(value: object) -> object:
+    """Plain Python numbers (NaN as null) for JSON."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value

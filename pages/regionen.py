@@ -52,8 +52,8 @@ st.caption(
     "Summen der Stadtteile (nie Mittelwerte von Anteilen)."
 )
 
-indicator_tab, coverage_tab, rank_tab, edit_tab = st.tabs(
-    ["Indikatoren", "Versorgung", "Unterversorgung", "Gliederung und Downloads"]
+indicator_tab, coverage_tab, rank_tab, profile_tab, edit_tab = st.tabs(
+    ["Indikatoren", "Versorgung", "Unterversorgung", "Steckbriefe", "Gliederung und Downloads"]
 )
 with indicator_tab:
     indicator = INDICATORS[
@@ -85,6 +85,8 @@ with rank_tab:
     )
     map_widget.show_map(m, key="karte_regionen_rang")
     st.dataframe(tables.ranking_overview(ranking, "Region"), hide_index=True, width="stretch")
+with profile_tab:
+    planning.profile_panel(pkg, res, mapping, name)
 with edit_tab:
     planning.history_and_downloads(pkg, store, name)
     with presentation.editing("gliederung"):

@@ -164,3 +164,87 @@ def facility_check_display(checks: pd.DataFrame) -> pd.DataFrame:
             "Hinweis": checks["hinweis"].fillna("").replace("", "–"),
         }
     )
+
+
+def profile_tables(profile) -> dict[str, pd.DataFrame]:
+    """The tables of a region profile as shown and printed (German text cells).
+
+    Parameters
+    ----------
+    profile : indicators.region_profile.RegionProfile
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``Bevölkerung`` (age groups with share), ``Entwicklung 65+`` (per year with the change
+        to the first year), ``Einrichtungen`` (open places by kind), ``Versorgung`` (key
+        figures incl. range, index and rank).
+    """
+    from geo.facilities import CATEGORIES
+    from indicators.format import format_change, format_number
+
+    total = profile.ages.sum(min_count=1)
+    ages = pd.DataFrame(
+        {
+            "Altersgruppe": list(profile.ages.index),
+            "Personen": [format_number(v) for v in profile.ages],
+            "Anteil (%)": [
+                format_number(100 * v / total, 1) if total else "–" for v in profile.ages
+            ],
+        }
+    )
+    first = profile.trend.iloc[0] if len(profile.trend) else float("nan")
+    trend = pd.DataFrame(
+        {
+            "Jahr": [str(y) for y in profile.trend.index],
+            "Personen 65+": [format_number(v) for v in profile.trend],
+            f"Veränderung seit {profile.trend.index[0] if len(profile.trend) else ''}": [
+                format_change(v - first) for v in profile.trend
+            ],
+        }
+    )
+    places = profile.facilities
+    facilities = pd.DataFrame(
+        {
+            "Kategorie": [CATEGORIES.get(c, c).split(" (")[0] for c in places["Kategorie"]],
+            "Art": places["Art"],
+            "Anzahl (in Betrieb oder unklar)": [format_number(v) for v in places["Anzahl"]],
+            "davon ohne Lage": [format_number(v) for v in places["ohne Lage"]],
+        }
+    )
+    c, r = profile.coverage, profile.rank
+    share = format_number(c["anteil"], 1)
+    if pd.notna(c["anteil_min"]) and round(c["anteil_min"], 1) != round(c["anteil_max"], 1):
+        share += (
+            f" (Spanne {format_number(c['anteil_min'], 1)}–{format_number(c['anteil_max'], 1)})"
+        )
+    coverage = pd.DataFrame(
+        {
+            "Kennzahl": [
+                "Zielgruppe (Personen)",
+                "in Gehweite (Personen)",
+                "außerhalb (Personen)",
+                "in Gehweite (%)",
+                "gezählte Treffpunkte",
+                "Unterversorgungsindex (0–100)",
+                "Rang",
+            ],
+            "Wert": [
+                format_number(c["zielgruppe"]),
+                format_number(c["versorgt"]),
+                format_number(c["unversorgt"]),
+                share,
+                format_number(c["einrichtungen"]),
+                format_number(r["index"], 1),
+                f"{r['rang']} von {r['von']} ({r['klasse_text']})"
+                if r["rang"]
+                else "nicht gerankt",
+            ],
+        }
+    )
+    return {
+        "Versorgung": coverage,
+        "Bevölkerung": ages,
+        "Entwicklung 65+": trend,
+        "Einrichtungen": facilities,
+    }

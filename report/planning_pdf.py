@@ -141,3 +141,82 @@ def measures_pdf(
             )
             story.append(Spacer(1, 6))
     return doc.build(story, "Maßnahmen der Stadt")
+
+
+def profiles_pdf(set_name: str, profiles, caption: str, printed: date) -> bytes:
+    """Steckbriefe: one page per region of a set, all regions in one report.
+
+    Each page is shrunk to fit when a region has many facilities or long data gaps, so a
+    region never runs onto a second page.
+
+    Parameters
+    ----------
+    set_name : str
+        Name of the region set.
+    profiles : list of indicators.region_profile.RegionProfile
+        :func:`scenarios.planning.profiles`.
+    caption : str
+        The assumptions the figures rest on.
+    printed : datetime.date
+        Print date.
+
+    Returns
+    -------
+    bytes
+    """
+    from reportlab.platypus import KeepInFrame, PageBreak
+    from reportlab.platypus import Table as Grid
+
+    from report.planning_exports import profile_tables
+
+    st = styles(8.5)
+    doc = ReportDocument(f"Steckbriefe – {set_name}", printed)
+    story: list = []
+    half = (doc.frame_width - 12) / 2
+    for number, profile in enumerate(profiles):
+        if number:
+            story.append(PageBreak())
+        tables = profile_tables(profile)
+        left = [
+            Paragraph("Versorgung und Rang", st["h2"]),
+            _table(tables["Versorgung"], st, half, [1]),
+            Paragraph("Bevölkerung", st["h2"]),
+            _table(tables["Bevölkerung"], st, half, [1, 2]),
+        ]
+        right = [
+            Paragraph("Entwicklung 65+", st["h2"]),
+            _table(tables["Entwicklung 65+"], st, half, [1, 2]),
+            Paragraph("Einrichtungen", st["h2"]),
+            _table(tables["Einrichtungen"], st, half, [2, 3]),
+        ]
+        grid = Grid([[left, right]], colWidths=[half + 6, half + 6], hAlign="LEFT")
+        grid.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+        notes = [caption]
+        if profile.unpublished:
+            notes.append(
+                "Altersgruppen nicht veröffentlicht (in den Summen nicht enthalten): "
+                + ", ".join(profile.unpublished)
+                + "."
+            )
+        content = [
+            Paragraph(esc(f"{profile.region} ({set_name})"), st["h1"]),
+            Paragraph(esc("Stadtteile: " + ", ".join(profile.stadtteile)), st["small"]),
+            Paragraph("Handlungsbedarf (aus den Daten, Regeln im README)", st["h2"]),
+            *(Paragraph(esc(n), st["bullet"], bulletText="•") for n in profile.needs),
+            grid,
+            Spacer(1, 4),
+            *(Paragraph(esc(n), st["small"]) for n in notes),
+        ]
+        story.append(KeepInFrame(doc.frame_width, doc.frame_height - 2, content, mode="shrink"))
+    return doc.build(story, f"Steckbriefe {set_name}")
+
+
+def _table(frame, st, width: float, right: list[int]):
+    return table(
+        list(frame.columns),
+        frame.values.tolist(),
+        [1.6] + [1] * (len(frame.columns) - 1),
+        st,
+        right=right,
+        total_width=width,
+    )

@@ -302,3 +302,50 @@ def ist_values(
 def _author_field(key: str) -> str:
     st.session_state.setdefault(key, st.session_state[state.REG_AUTHOR])
     return st.text_input("Ihr Name (wird mit der Änderung gespeichert)", key=key)
+
+
+@st.cache_data(max_entries=4, show_spinner="Steckbriefe werden erstellt …")
+def _profiles(_pkg: DataPackage, _res, mapping: pd.DataFrame, key: tuple) -> list:
+    from scenarios.planning import profiles
+
+    return profiles(_pkg, _res, mapping)
+
+
+def profile_panel(pkg: DataPackage, res, mapping: pd.DataFrame, name: str) -> None:
+    """The Steckbrief of one region on the page and all of them as one PDF."""
+    from datetime import date
+
+    from report.planning_exports import profile_tables
+    from report.planning_pdf import profiles_pdf
+    from ui.downloads import caption
+
+    profiles = _profiles(pkg, res, mapping, (pkg.version, res.scenario))
+    by_name = {p.region: p for p in profiles}
+    region = st.selectbox("Region", list(by_name), key="steckbrief_region")
+    profile = by_name[region]
+    st.caption("Stadtteile: " + markup.md(", ".join(profile.stadtteile)))
+    st.markdown("**Handlungsbedarf** (aus den Daten nach den Regeln im README)")
+    st.markdown("\n".join(f"- {markup.md(n)}" for n in profile.needs))
+    tables = profile_tables(profile)
+    left, right = st.columns(2)
+    for column, titles in (
+        (left, ["Versorgung", "Bevölkerung"]),
+        (right, ["Entwicklung 65+", "Einrichtungen"]),
+    ):
+        for title in titles:
+            column.markdown(f"**{title}**")
+            column.dataframe(tables[title], hide_index=True, width="stretch")
+    text = caption(res.scenario, False, res.before.target.label)
+    if profile.unpublished:
+        text += " Altersgruppen nicht veröffentlicht: " + ", ".join(profile.unpublished) + "."
+    st.caption(markup.md(text))
+    slug = "".join(c if c.isalnum() else "_" for c in name.lower())
+    st.download_button(
+        "Steckbriefe aller Regionen (PDF, eine Seite je Region)",
+        profiles_pdf(
+            name, profiles, caption(res.scenario, False, res.before.target.label), date.today()
+        ),
+        file_name=f"steckbriefe_{slug}.pdf",
+        mime="application/pdf",
+        key="steckbriefe_pdf",
+    )

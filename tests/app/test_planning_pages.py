@@ -95,3 +95,17 @@ def test_massnahmen_shows_the_data_beside_the_plan_and_keeps_status(app_for, syn
     assert not at.error
     assert PlanningStore().current_status()["2.2"].status == "in Prüfung"
     assert at.dataframe[0].value.set_index("Nr.").at["2.2", "Status"] == "in Prüfung"
+
+
+def test_regionen_profile_tab_shows_needs_from_the_data(app_for, synthetic_dir):
+    PlanningStore().save_region_set(
+        "A. Planer", "VG", SET.assign(region=["West", "Ost", "Ost"]), NAMES
+    )
+    at = app_for(synthetic_dir, "pages/regionen.py")
+    assert at.selectbox(key="steckbrief_region").value == "West"
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Handlungsbedarf" in text
+    at.selectbox(key="steckbrief_region").set_value("Ost").run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert "Steckbriefe aller Regionen (PDF, eine Seite je Region)" in labels

@@ -132,3 +132,21 @@ def test_measures_status_and_check(synthetic_dir, capsys):
     assert nord["stadtteil"] == "Nord"
     assert nord["bester_standort"].startswith("Nord")
     assert nord["zusaetzlich_versorgt"] > 0
+
+
+def test_profiles_as_json_and_one_pdf_page_per_region(synthetic_dir, tmp_path, capsys):
+    from pypdf import PdfReader
+
+    table = tmp_path / "gebiete.csv"
+    table.write_text("stadtteil_nr;region\n01;West\n02;Ost\n04;Ost\n", encoding="utf-8")
+    data = ["--data", str(synthetic_dir)]
+    assert main(["regionen", "speichern", str(table), "--name", "VG", "--author", "A", *data]) == 0
+    capsys.readouterr()
+    assert main(["regionen", "steckbrief", "VG", "--format", "json", *data]) == 0
+    profiles = {p["region"]: p for p in json.loads(capsys.readouterr().out)}
+    assert profiles["Ost"]["stadtteile"] == ["Nord", "Ost"]
+    assert profiles["Ost"]["bevoelkerung"]["65+"] == 200  # Ost (04) not published
+    assert profiles["West"]["handlungsbedarf"]
+    out = tmp_path / "steckbriefe.pdf"
+    assert main(["regionen", "steckbrief", "VG", "--out", str(out), *data]) == 0
+    assert len(PdfReader(out).pages) == 2
