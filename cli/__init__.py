@@ -51,6 +51,7 @@ COMMANDS = {
     "regionen": "Gebietsgliederungen (Versorgungsgebiete, Sozialregionen) speichern und zeigen",
     "verteilung": "Verteilungsschlüssel: Betrag nach Bedarf auf die Regionen verteilen",
     "massnahmen": "Maßnahmen der Stadt: Liste mit Datenprüfung, Status",
+    "umfeld": "Umfeld je Treffpunkt: Menschen in Gehweite, nächster Treffpunkt, Überschneidungen",
 }
 #: Set to 1 to see the traceback of an unexpected error (same variable as the app).
 DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"

@@ -150,8 +150,10 @@ def facility_check_display(checks: pd.DataFrame) -> pd.DataFrame:
     """The facilities the measures name, as shown and printed (German)."""
     if checks.empty:
         return pd.DataFrame()
+    from indicators.format import format_number
+
     words = {"ja": "ja", "nein": "nein", "unklar": "unklar"}
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Maßnahme": checks["massnahme"],
             "Einrichtung": checks["name"].fillna(""),
@@ -164,6 +166,17 @@ def facility_check_display(checks: pd.DataFrame) -> pd.DataFrame:
             "Hinweis": checks["hinweis"].fillna("").replace("", "–"),
         }
     )
+    if "umfeld_zielgruppe" in checks:
+        out.insert(
+            5, "Zielgruppe im Umfeld", [format_number(v) for v in checks["umfeld_zielgruppe"]]
+        )
+        out.insert(
+            6,
+            "nächster Treffpunkt für",
+            [format_number(v) for v in checks["naechster_treffpunkt_fuer"]],
+        )
+        out.insert(7, "Überschneidung mit", checks["ueberschneidung"].fillna("").replace("", "–"))
+    return out
 
 
 def profile_tables(profile) -> dict[str, pd.DataFrame]:
@@ -248,3 +261,23 @@ def profile_tables(profile) -> dict[str, pd.DataFrame]:
         "Entwicklung 65+": trend,
         "Einrichtungen": facilities,
     }
+
+
+def surroundings_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The Umfeld of the counted places as shown and exported (German headings and numbers)."""
+    from indicators.format import format_number
+    from indicators.profile import AGE_GROUPS
+
+    out = pd.DataFrame(
+        {
+            "Treffpunkt": frame["name"],
+            "Stadtteil": frame["stadtteil"],
+            "Lage ± m": [format_number(v) for v in frame["lage_genauigkeit_m"]],
+        }
+    )
+    for column, label in AGE_GROUPS.items():
+        out[f"Umfeld {label}"] = [format_number(v) for v in frame[f"umfeld_{column}"]]
+    out["Zielgruppe im Umfeld"] = [format_number(v) for v in frame["umfeld_zielgruppe"]]
+    out["nächster Treffpunkt für"] = [format_number(v) for v in frame["naechster_treffpunkt_fuer"]]
+    out["Überschneidung mit (Personen)"] = frame["ueberschneidung"].replace("", "–")
+    return out.reset_index(drop=True)

@@ -84,6 +84,9 @@ def stadtteil_checks(
     return pd.DataFrame(rows)
 
 
+UMFELD_COLUMNS = ["umfeld_zielgruppe", "naechster_treffpunkt_fuer", "ueberschneidung"]
+
+
 def _best_site(package: DataPackage, result, nr: str, propose) -> tuple[str, float, str]:
     """Name, gain and warnings of the best single new site within one Stadtteil."""
     try:
@@ -96,14 +99,26 @@ def _best_site(package: DataPackage, result, nr: str, propose) -> tuple[str, flo
     return str(site["name"]), float(site["gewinn"]), " ".join(site["warnungen"])
 
 
-def facility_checks(package: DataPackage, measures: pd.DataFrame) -> pd.DataFrame:
+def facility_checks(
+    package: DataPackage, measures: pd.DataFrame, surroundings: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per measure and named facility: where it is and how exact (from the list).
+
+    Parameters
+    ----------
+    package : geo.package.DataPackage
+        The package.
+    measures : pandas.DataFrame
+        The measures.
+    surroundings : pandas.DataFrame, optional
+        :func:`scenarios.planning.facility_surroundings` (its Umfeld columns are added for
+        counted places with a position).
 
     Returns
     -------
     pandas.DataFrame
         ``massnahme``, ``id``, ``name``, ``typ``, ``stadtteil``, ``lage`` (text),
-        ``in_betrieb``; a facility not in the list says so.
+        ``in_betrieb`` and the Umfeld columns; a facility not in the list says so.
     """
     facilities = package.einrichtungen.set_index("id")
     names = package.stadtteile["stadtteil"]
@@ -141,4 +156,7 @@ def facility_checks(package: DataPackage, measures: pd.DataFrame) -> pd.DataFram
                     "hinweis": "",
                 }
             )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if surroundings is not None and not out.empty and not surroundings.empty:
+        out = out.join(surroundings[UMFELD_COLUMNS], on="id")
+    return out

@@ -6,6 +6,7 @@ A thin adapter between a computed result (:mod:`scenarios.result`) and the pure 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from geo.package import DataPackage
@@ -66,3 +67,52 @@ def profiles(package: DataPackage, result, mapping: pd.DataFrame):
         max_walk_m=result.scenario.params.max_walk_m,
         target_label=result.before.target.label,
     )
+
+
+def facility_surroundings(package: DataPackage, result) -> pd.DataFrame:
+    """The Umfeld of every counted place with a position (status quo, the result's assumptions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per place (index ``id``): ``name``, ``stadtteil``, ``lage_genauigkeit_m``, people
+        per age group within the walking threshold (``umfeld_alter_0_6`` …), ``umfeld_zielgruppe``,
+        ``naechster_treffpunkt_fuer`` (target group with it as nearest place),
+        ``ueberschneidung`` (other places reaching the same people, with how many, largest
+        first) and ``ueberschneidung_personen``.
+    """
+    from geo.surroundings import cell_age_people, surroundings_kernel
+    from indicators.profile import AGE_GROUPS
+
+    access = result.before
+    cells, sites = access.cells, access.sites
+    columns = list(AGE_GROUPS)
+    if sites.empty:
+        return pd.DataFrame()
+    cells_xy = np.column_stack([cells.geometry.x, cells.geometry.y])
+    sites_xy = np.column_stack([sites.geometry.x, sites.geometry.y])
+    walk = access.params.metric.pairwise(cells_xy, sites_xy)
+    people = cell_age_people(cells, package.statistik, result.year, columns)
+    within, target, nearest_for, shared = surroundings_kernel(
+        walk,
+        people,
+        cells["nachfrage"].to_numpy(dtype=float),
+        cells["naechste"].to_numpy(dtype=int),
+        access.params.max_walk_m,
+    )
+    names = sites["name"].astype(str).to_numpy()
+    out = pd.DataFrame(index=pd.Index(sites["id"].to_numpy(), name="id"))
+    out["name"] = names
+    out["stadtteil"] = sites["stadtteil_nr"].map(package.stadtteile["stadtteil"]).to_numpy()
+    out["lage_genauigkeit_m"] = sites["lage_genauigkeit_m"].to_numpy()
+    for i, column in enumerate(columns):
+        out[f"umfeld_{column}"] = np.round(within[:, i])
+    out["umfeld_zielgruppe"] = np.round(target)
+    out["naechster_treffpunkt_fuer"] = np.round(nearest_for)
+    overlaps = []
+    for row in shared:
+        order = [j for j in np.argsort(-row) if row[j] >= 0.5]
+        overlaps.append("; ".join(f"{names[j]} ({row[j]:.0f})" for j in order))
+    out["ueberschneidung"] = overlaps
+    out["ueberschneidung_personen"] = np.round(shared.sum(axis=1))
+    return out

@@ -14,7 +14,11 @@ from ui import markup, presentation, state
 
 @st.cache_data(max_entries=4, show_spinner="Maßnahmen werden mit den Daten abgeglichen …")
 def _checks(_pkg: DataPackage, _res, _measures: pd.DataFrame, key: tuple) -> tuple:
-    return stadtteil_checks(_pkg, _res, _measures), facility_checks(_pkg, _measures)
+    from scenarios.planning import facility_surroundings
+
+    return stadtteil_checks(_pkg, _res, _measures), facility_checks(
+        _pkg, _measures, facility_surroundings(_pkg, _res)
+    )
 
 
 def checks(pkg: DataPackage, res, measures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

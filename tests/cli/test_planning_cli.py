@@ -150,3 +150,15 @@ def test_profiles_as_json_and_one_pdf_page_per_region(synthetic_dir, tmp_path, c
     out = tmp_path / "steckbriefe.pdf"
     assert main(["regionen", "steckbrief", "VG", "--out", str(out), *data]) == 0
     assert len(PdfReader(out).pages) == 2
+
+
+def test_umfeld_adds_up_to_the_covered_people(synthetic_dir, capsys):
+    data = ["--data", str(synthetic_dir)]
+    assert main(["umfeld", "--format", "json", *data]) == 0
+    (place,) = json.loads(capsys.readouterr().out)  # the one counted place with a position
+    assert main(["coverage", "--format", "json", "--total", *data]) == 0
+    total = json.loads(capsys.readouterr().out)[-1]
+    # One place: everyone covered is in its Umfeld, and it is everyone's nearest place.
+    assert place["umfeld_zielgruppe"] == round(total["senioren_versorgt"])
+    assert place["naechster_treffpunkt_fuer"] == total["senioren_65plus"]
+    assert place["ueberschneidung"] == ""
