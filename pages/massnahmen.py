@@ -15,7 +15,7 @@ analysis.sidebar_controls()
 
 st.title("Maßnahmen der Stadt")
 st.caption(
-    "Die Maßnahmen der Infrastrukturplanung für ältere Menschen (massnahmen_senioren.csv) sind "
+    "Die Maßnahmen der Infrastrukturplanung für ältere Menschen (Tabelle im Datenpaket) sind "
     "der Plan der Stadt – sie werden hier nicht gereiht. Neben jeder Maßnahme, die Stadtteile "
     "oder Einrichtungen nennt, steht, was die Daten heute zeigen: Versorgung in Gehweite, Rang "
     "im Unterversorgungsindex und der beste neue Standort, den die Optimierung im Stadtteil findet."

@@ -109,3 +109,41 @@ def test_regionen_profile_tab_shows_needs_from_the_data(app_for, synthetic_dir):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "Steckbriefe aller Regionen (PDF, eine Seite je Region)" in labels
+
+
+def _all_text(at) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "error", "info", "warning", "title")
+        for e in getattr(at, kind)
+    ]
+    for frame in at.dataframe:
+        table = frame.value
+        parts += [str(c) for c in table.columns] + [str(v) for v in table.to_numpy().ravel()]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_filled_planning_pages_show_no_forbidden_text(app_for, synthetic_dir):
+    from tests.forbidden_text import problems
+
+    (synthetic_dir / "massnahmen_senioren.csv").write_text(MEASURES, encoding="utf-8")
+    PlanningStore().save_region_set(
+        "A. Planer", "VG", SET.assign(region=["West", "Ost", "Ost"]), NAMES
+    )
+    at = app_for(synthetic_dir, "pages/verteilung.py")
+    at.text_input(key="_zahl_verteilung_betrag").input("1000").run()
+    at.text_input(key="_zahl_verteilung_aenderung").input("100").run()
+    at.radio(key="verteilung_ist_quelle").set_value("einrichtungen").run()
+    texts = [_all_text(at)]
+    at.switch_page("pages/massnahmen.py").run()
+    at.selectbox(key="massnahme_auswahl").set_value("2.2").run()
+    texts.append(_all_text(at))
+    at.switch_page("pages/regionen.py").run()
+    texts.append(_all_text(at))
+    at.switch_page("pages/einrichtungen.py").run()
+    texts.append(_all_text(at))
+    assert not at.exception
+    found = problems("\n".join(texts))
+    assert not found, "\n".join(found)
+    for cell in ("nan", "None", "<NA>"):
+        assert f"\n{cell}\n" not in "\n".join(texts)
