@@ -39,6 +39,9 @@ if mapping is None or name == planning.UPLOADED:
 res = analysis.result(pkg)
 values, gaps = allocation_values(pkg, res, mapping)
 rule = planning.allocation_rule(st.container(border=True))
+if st.session_state.get("verteilung_betrag") is None:
+    st.info("Bitte den zu verteilenden Betrag A eingeben.", icon=":material/payments:")
+    st.stop()
 ist, ist_source = planning.ist_values(
     store, name, list(values.index), facility_counts(res, mapping)
 )

@@ -87,9 +87,12 @@ def editor(pkg: DataPackage, store: PlanningStore, current: str | None) -> None:
     if upload is not None:
         try:
             read = read_region_file(upload.name, upload.getvalue())
-            by_nr = dict(
-                zip(read["stadtteil_nr"].astype(str).str.zfill(2), read["region"], strict=True)
-            )
+            by_name = {str(n).casefold(): nr for nr, n in names.items()}
+            keys = [
+                t.zfill(2) if t.isdigit() else by_name.get(t.casefold(), t)
+                for t in read["stadtteil_nr"].astype(str).str.strip()
+            ]
+            by_nr = dict(zip(keys, read["region"], strict=True))
             start["region"] = start["stadtteil_nr"].map(by_nr).fillna(start["region"])
             st.caption("Die Datei füllt die Liste unten; gespeichert wird erst mit „Speichern“.")
         except ValueError as error:
@@ -218,16 +221,14 @@ def allocation_rule(container) -> AllocationRule:
         weights[key] = german_number(
             right, f"Gewicht: {ALLOCATION_INDICATORS[key]}", f"verteilung_gewicht_{key}", 2
         )
-    state_of = st.session_state
+    values = st.session_state
     return AllocationRule(
-        amount=state_of.get("verteilung_betrag")
-        if state_of.get("verteilung_betrag") is not None
-        else 0.0,
-        weights={k: (w if w is not None else 0.0) for k, w in weights.items()},
+        amount=values.get("verteilung_betrag") or 0.0,
+        weights={k: w or 0.0 for k, w in weights.items()},
         unit=unit,
-        base=state_of.get("verteilung_sockel") or 0.0,
-        cap=state_of.get("verteilung_obergrenze"),
-        max_change=state_of.get("verteilung_aenderung"),
+        base=values.get("verteilung_sockel") or 0.0,
+        cap=values.get("verteilung_obergrenze"),
+        max_change=values.get("verteilung_aenderung"),
     )
 
 
