@@ -83,6 +83,7 @@ def _navigation():
             for group, pages in PAGES.items()
         },
         position=presentation.menu_position(),
+        expanded=True,  # every page listed: no collapsed group behind Streamlit's English "View more"
     )
 
 
