@@ -110,7 +110,7 @@ def run_check(args: argparse.Namespace) -> int:
     """Print what the data says about each named Stadtteil."""
     from scenarios.measures import stadtteil_checks
 
-    package, _, result = compute_for(args, draws=0)
+    package, _, result = compute_for(args)  # rank intervals as in the app ("2–3")
     measures = measures_of(package, _store())
     if args.massnahme is not None:
         measures = measures[measures["id"] == args.massnahme]

@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo.package import DataPackage
 from indicators.composite import shared_rank_text
+from indicators.format import format_number
 
 
 def stadtteil_checks(
@@ -146,7 +147,7 @@ def facility_checks(
                     "typ": f["typ"],
                     "stadtteil": names.get(f["stadtteil_nr"], ""),
                     "lage": (
-                        f"Lage ± {radius:.0f} m"
+                        f"Lage ± {format_number(radius)} m"
                         if located and pd.notna(radius)
                         else "Lage bekannt"
                         if located
