@@ -212,6 +212,8 @@ def profiles_pdf(set_name: str, profiles, caption: str, printed: date) -> bytes:
 
 
 def _table(frame, st, width: float, right: list[int]):
+    if frame.empty:  # e.g. a region whose only Stadtteil publishes no 65+
+        return Paragraph("Keine veröffentlichten Werte.", st["small"])
     return table(
         list(frame.columns),
         frame.values.tolist(),

@@ -335,7 +335,10 @@ def profile_panel(pkg: DataPackage, res, mapping: pd.DataFrame, name: str) -> No
     ):
         for title in titles:
             column.markdown(f"**{title}**")
-            column.dataframe(tables[title], hide_index=True, width="stretch")
+            if tables[title].empty:
+                column.caption("Keine veröffentlichten Werte.")
+            else:
+                column.dataframe(tables[title], hide_index=True, width="stretch")
     text = caption(res.scenario, False, res.before.target.label)
     if profile.unpublished:
         text += " Altersgruppen nicht veröffentlicht: " + ", ".join(profile.unpublished) + "."

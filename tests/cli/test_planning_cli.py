@@ -162,3 +162,17 @@ def test_umfeld_adds_up_to_the_covered_people(synthetic_dir, capsys):
     assert place["umfeld_zielgruppe"] == round(total["senioren_versorgt"])
     assert place["naechster_treffpunkt_fuer"] == total["senioren_65plus"]
     assert place["ueberschneidung"] == ""
+
+
+def test_profile_of_a_region_without_published_figures(synthetic_dir, tmp_path, capsys):
+    from pypdf import PdfReader
+
+    table = tmp_path / "gebiete.csv"  # Ost (04) publishes no 65+ in any year
+    table.write_text("stadtteil_nr;region\n01;West\n02;West\n04;Ost\n", encoding="utf-8")
+    data = ["--data", str(synthetic_dir)]
+    assert main(["regionen", "speichern", str(table), "--name", "VG", "--author", "A", *data]) == 0
+    out = tmp_path / "steckbriefe.pdf"
+    assert main(["regionen", "steckbrief", "VG", "--out", str(out), *data]) == 0
+    reader = PdfReader(out)
+    assert len(reader.pages) == 2
+    assert "Keine veröffentlichten Werte." in reader.pages[1].extract_text()
