@@ -1,149 +1,236 @@
-"""Regionen (stored sets), Verteilungsschlüssel and Maßnahmen pages (AppTest, synthetic package)."""
+"""Standortsimulation and Szenarien in AppTest (synthetic package, temporary store)."""
 
 from __future__ import annotations
 
-import pandas as pd
+import pytest
 
-from register.planning import PlanningStore
+from scenarios.exchange import to_url_param
+from scenarios.model import NewSite, Scenario
+from scenarios.store import STORE_ENV
+from tests.synthetic import FACILITY_NAMES, X0, Y0, metric_point
 from ui import state
 
-SET = pd.DataFrame({"stadtteil_nr": ["01", "02", "04"], "region": ["West", "West", "Ost"]})
-NAMES = pd.Series({"01": "Mitte", "02": "Nord", "04": "Ost"})
-MEASURES = (
-    "id,komplex_nr,komplex,massnahme,verantwortlich,zeithorizont,art,stadtteile,stadtteil_nr,"
-    "ort_hinweis,einrichtungen,quelle\n"
-    "1.1,1,Bestand,Erhalt des ASZ,Amt,fortlaufend,bestand,,,,ASZ-1,Plan\n"
-    '2.2,2,Neue Orte,"Begegnung erschließen in Nord und Mitte",Stab,ab 2026,neu,Nord;Mitte,02;01,'
-    ",,Plan\n"
-)
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    path = tmp_path / "szenarien"
+    monkeypatch.setenv(STORE_ENV, str(path))  # overrides the conftest default to inspect it
+    return path
+
+
+def _metric(at, label):
+    return {m.label: m.value for m in at.metric}[label]
 
 
 def _button(at, label):
     return next(b for b in at.button if b.label == label)
 
 
-def test_regionen_uses_a_stored_set_without_upload(app_for, synthetic_dir):
-    PlanningStore().save_region_set("A. Planer", "Versorgungsgebiete", SET, NAMES)
-    at = app_for(synthetic_dir, "pages/regionen.py")
-    assert at.selectbox(key=state.widget_key(state.REGION_SET)).value == "Versorgungsgebiete"
-    indicators = at.dataframe[0].value
-    assert indicators["Region"].tolist() == ["Ost", "West"]
-    assert any("gespeichert von A. Planer" in c.value.replace("\\", "") for c in at.caption)
-    labels = [b.label for b in at.get("download_button")]
-    assert {"CSV (Excel)", "XLSX", "GeoPackage (QGIS)"} <= set(labels)
-
-
-def test_regionen_editor_refuses_an_incomplete_list_and_saves_nothing(app_for, synthetic_dir):
-    at = app_for(synthetic_dir, "pages/regionen.py")
-    assert any("Noch keine Gebietsgliederung" in i.value for i in at.info)
-    at.text_input(key="gliederung_name_neue Gliederung").input("Sozialregionen")
-    at.text_input(key=state.widget_key(state.REG_AUTHOR)).input("A. Planer")
-    _button(at, "Speichern").click().run()
-    message = " ".join(e.value for e in at.error).replace("\\", "")
-    assert "Listenzeile 1: Regionsname fehlt" in message
-    assert "Lösung" in message
-    assert PlanningStore().region_sets() == []
-
-
-def test_verteilung_distributes_exactly_and_prints_the_formula(app_for, synthetic_dir):
-    split = SET.assign(region=["West", "Ost", "Ost"])
-    PlanningStore().save_region_set("A. Planer", "VG", split, NAMES)
-    at = app_for(synthetic_dir, "pages/verteilung.py")
-    at.text_input(key="_zahl_verteilung_betrag").input("1000").run()
-    at.multiselect(key="verteilung_indikatoren").set_value(["senioren_65plus"]).run()
+def test_candidate_adds_coverage_and_closing_removes_it(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    assert _metric(at, "neu fußläufig versorgt") == "0"
+    picker = next(s for s in at.selectbox if s.label == "Kandidat hinzufügen")
+    bg = next(o for o in picker.options if FACILITY_NAMES["BG-1"] in o)
+    picker.select(bg).run()
+    _button(at, "Kandidat übernehmen").click().run()
     assert not at.exception
-    table = at.dataframe[0].value.set_index("Region")
-    # 65+: West (Mitte) 250, Ost = Nord 200 + Ost (suppressed: left out, named below).
-    # Soll_West = 1.000 · 250/450 = 555,555… → 555,56; Ost 444,444… → 444,44.
-    assert table.at["West", "Soll (EUR)"] == "555,56"
-    assert table.at["Ost", "Soll (EUR)"] == "444,44"
-    assert table.at["Summe", "Soll (EUR)"] == "1.000,00"
-    text = " ".join(m.value for m in at.markdown).replace("\\", "")
-    assert "Soll_r = B + (A − n · B) · s_r" in text
-    assert any("nicht veröffentlicht für Ost (04)" in c.value.replace("\\", "") for c in at.caption)
-    labels = [b.label for b in at.get("download_button")]
-    assert "PDF mit Formel" in labels
+    assert _metric(at, "Standorte neu / geschlossen") == "1 / 0"
+    assert float(_metric(at, "neu fußläufig versorgt").replace(".", "").replace(",", ".")) > 0
+    closing = next(m for m in at.multiselect if m.label.startswith("Bestehende Einrichtungen"))
+    closing.set_value(["ASZ-1"]).run()
+    assert _metric(at, "Standorte neu / geschlossen") == "1 / 1"
 
 
-def test_verteilung_refuses_weights_all_zero_in_german(app_for, synthetic_dir):
-    PlanningStore().save_region_set("A. Planer", "VG", SET, NAMES)
-    at = app_for(synthetic_dir, "pages/verteilung.py")
-    at.text_input(key="_zahl_verteilung_betrag").input("-5").run()
-    assert any("Betrag ist negativ" in e.value.replace("\\", "") for e in at.error)
-    at.text_input(key="_zahl_verteilung_betrag").input("100").run()
-    at.text_input(key="_zahl_verteilung_gewicht_senioren_65plus").input("0").run()
-    at.text_input(key="_zahl_verteilung_gewicht_senioren_unversorgt").input("0").run()
-    assert any("Alle Gewichte sind 0" in e.value.replace("\\", "") for e in at.error)
+def test_closing_a_place_reads_as_a_loss(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    assert "Noch keine Änderung" in " ".join(c.value for c in at.caption)  # no empty table
+    assert not at.dataframe
+    closing = next(m for m in at.multiselect if m.label.startswith("Bestehende Einrichtungen"))
+    closing.set_value(["ASZ-1"]).run()
+    labels = [m.label for m in at.metric]
+    assert "nicht mehr fußläufig versorgt" in labels  # never "neu … −134"
+    assert "neu fußläufig versorgt" not in labels
+    assert not _metric(at, "nicht mehr fußläufig versorgt").startswith(("−", "-"))
+    share = next(m for m in at.metric if m.label.startswith("Anteil bis"))
+    assert share.delta.startswith("−")  # German minus, and the arrow points down
+    assert share.proto.direction == share.proto.MetricDirection.DOWN
+    assert share.proto.color == share.proto.MetricColor.RED
+    table = at.dataframe[0].value
+    assert table.columns[:2].tolist() == ["Nr.", "Stadtteil"]
+    # A closed place loses people somewhere; other rows changed only their index (±0)
+    assert all(v.startswith(("−", "±0")) for v in table["Veränderung"])
+    assert any(v.startswith("−") for v in table["Veränderung"])
 
 
-def test_massnahmen_shows_the_data_beside_the_plan_and_keeps_status(app_for, synthetic_dir):
-    (synthetic_dir / "massnahmen_senioren.csv").write_text(MEASURES, encoding="utf-8")
-    at = app_for(synthetic_dir, "pages/massnahmen.py")
-    overview = at.dataframe[0].value
-    assert overview["Nr."].tolist() == ["1.1", "2.2"]
-    at.selectbox(key="massnahme_auswahl").set_value("2.2").run()
-    checks = at.dataframe[1].value.set_index("Stadtteil")
-    assert set(checks.index) == {"Nord", "Mitte"}
-    assert checks.at["Nord", "bester neuer Standort"].startswith("Nord")
-    assert checks.at["Mitte", "Rang"] != ""
-    form = "status_2.2"
-    next(s for s in at.selectbox if s.form_id == form and s.label == "Status").set_value(
-        "in Prüfung"
-    )
-    next(t for t in at.text_input if t.form_id == form and t.label == "Ihr Name").input("B. Planer")
-    next(b for b in at.button if b.form_id == form).click().run()
+def test_proposal_is_computed_and_taken_over(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.slider(key=state.widget_key(state.OPT_K)).set_value(1).run()
+    _button(at, "Vorschlag berechnen").click().run()
+    assert not at.exception
+    assert _metric(at, "Status") == "optimal"
+    assert _metric(at, "Optimalitätslücke") == "0 % (nachgewiesen)"
+    assert _metric(at, "Standorte neu / geschlossen") == "0 / 0"  # a preview, not yet taken
+    _button(at, "übernehmen").click().run()
+    assert _metric(at, "Standorte neu / geschlossen") == "1 / 0"
+    site = at.session_state[state.SCENARIO].added[0]
+    assert site.source == "vorschlag"
+    assert site.name.startswith("Nord, ")  # Stadtteil and stop, never a grid code
+    assert "Zelle" not in site.name
+    assert _button(at, "übernommen").disabled  # the proposal stays, its site is marked
+
+
+def test_whole_proposal_is_taken_over_at_once(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.slider(key=state.widget_key(state.OPT_K)).set_value(2).run()
+    _button(at, "Vorschlag berechnen").click().run()
+    assert any("noch nicht im Szenario" in i.value for i in at.info)
+    _button(at, "Alle übernehmen").click().run()
+    assert not at.exception
+    added = at.session_state[state.SCENARIO].added
+    assert len(added) == 2
+    # The box says what is now true: everything is in the scenario.
+    assert not any("noch nicht im Szenario" in i.value for i in at.info)
+    assert any("Alle vorgeschlagenen Standorte sind übernommen" in m.value for m in at.success)
+    assert len({s.name for s in added}) == 2  # distinct names
+    _button(at, "Vorschlag verwerfen").click().run()
+    assert not any(b.label == "Alle übernehmen" for b in at.button)
+
+
+def _click_script(lon: float, lat: float, existing: tuple) -> None:
+    """What the map's click callback does, run by Streamlit (AppTest cannot click a map)."""
+    import streamlit as st
+
+    from scenarios.model import NewSite, Scenario
+    from ui import data, simulation, state
+
+    state.init(data.package().years)
+    if "_einmal" not in st.session_state:  # the first run sets the scene, like a session
+        st.session_state["_einmal"] = True
+        st.session_state[state.SCENARIO] = Scenario(added=tuple(NewSite(*s) for s in existing))
+        simulation.click(lon, lat)
+    simulation.show_warnings()
+    st.markdown(f"Standorte: {len(st.session_state[state.SCENARIO].added)}")
+
+
+@pytest.mark.parametrize(
+    ("where", "warning"),
+    [
+        ((X0 - 3000, Y0 - 3000), "außerhalb des Stadtgebiets"),
+        ((X0 + 500, Y0 + 1510), "Hier steht schon der neue Standort „Nord“"),
+    ],
+)
+def test_refused_click_warns_and_keeps_the_scenario(synthetic_dir, monkeypatch, where, warning):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
+    existing = (("Nord", *metric_point(X0 + 500, Y0 + 1500)),)
+    at = AppTest.from_function(_click_script, args=(*metric_point(*where), existing))
+    at.run(timeout=60)
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(warning in w.value for w in at.toast), [w.value for w in at.toast]
+    assert at.markdown[-1].value == "Standorte: 1"  # the scenario kept its one site
+
+
+def test_accepted_click_is_named_after_stadtteil_and_stop(synthetic_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
+    at = AppTest.from_function(_click_script, args=(*metric_point(X0 + 500, Y0 + 500), ()))
+    at.run(timeout=60)
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.toast
+    name = at.session_state[state.SCENARIO].added[0].name
+    assert name.startswith("Mitte, ")
+    assert "Zelle" not in name
+
+
+def test_warning_from_a_click_shows_once_without_moving_the_map(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.session_state[state.SIM_WARNINGS] = ("Der Punkt liegt außerhalb des Stadtgebiets.",)
+    at.run()
+    # A toast, not an alert above the map: nothing on the page moves, nothing stays.
+    assert [w.value for w in at.toast] == ["Der Punkt liegt außerhalb des Stadtgebiets."]
+    assert not at.warning
+    at.run()
+    assert not at.toast
+
+
+def test_a_scenario_that_cannot_be_computed_keeps_the_page_usable(
+    app_for, synthetic_dir, store_dir
+):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    # E.g. loaded from an old link: a site far outside the city.
+    outside = NewSite("Draußen", *metric_point(X0 - 5000, Y0 - 5000))
+    at.session_state[state.SCENARIO] = Scenario(added=(outside,))
+    at.run()
+    assert not at.exception
+    assert any("kann nicht berechnet werden" in e.value for e in at.error)
+    assert at.metric  # figures (of the status quo) and controls are still drawn
+    assert any(t.label == "Klick auf die Karte setzt Standort" for t in at.toggle)
+    next(b for b in at.button if b.key == "leeren_nach_fehler").click().run()
     assert not at.error
-    assert PlanningStore().current_status()["2.2"].status == "in Prüfung"
-    assert at.dataframe[0].value.set_index("Nr.").at["2.2", "Status"] == "in Prüfung"
+    assert at.session_state[state.SCENARIO].is_empty
 
 
-def test_regionen_profile_tab_shows_needs_from_the_data(app_for, synthetic_dir):
-    PlanningStore().save_region_set(
-        "A. Planer", "VG", SET.assign(region=["West", "Ost", "Ost"]), NAMES
+def test_save_then_list_compare_and_delete(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.session_state[state.SCENARIO] = Scenario(
+        added=(NewSite("Nord", *metric_point(X0 + 500, Y0 + 1500)),)
     )
-    at = app_for(synthetic_dir, "pages/regionen.py")
-    assert at.selectbox(key="steckbrief_region").value == "West"
-    text = " ".join(m.value for m in at.markdown).replace("\\", "")
-    assert "Handlungsbedarf" in text
-    at.selectbox(key="steckbrief_region").set_value("Ost").run()
+    at.run()
+    at.text_input(key=state.widget_key(state.SCENARIO_NAME)).input("Nord-Treff").run()
+    _button(at, "Speichern").click().run()
+    assert any("Gespeichert" in s.value for s in at.success)
+    assert (store_dir / "begegnungsatlas.sqlite").exists()
+
+    at.switch_page("pages/szenarien.py").run()
     assert not at.exception
-    labels = [b.label for b in at.get("download_button")]
-    assert "Steckbriefe aller Regionen (PDF, eine Seite je Region)" in labels
+    assert at.dataframe[0].value["Name"].tolist() == ["Nord-Treff"]
+    b = next(s for s in at.selectbox if s.label == "Szenario B")
+    b.set_value("Nord-Treff").run()
+    assert not at.exception
+    assert _metric(at, "B − A") == "0"  # the current scenario is the saved one
+    at.checkbox[0].check().run()
+    _button(at, "Löschen").click().run()
+    assert any("Noch keine Szenarien" in i.value for i in at.info)
 
 
-def _all_text(at) -> str:
-    parts = [
-        e.value
-        for kind in ("markdown", "caption", "error", "info", "warning", "title")
-        for e in getattr(at, kind)
-    ]
-    for frame in at.dataframe:
-        table = frame.value
-        parts += [str(c) for c in table.columns] + [str(v) for v in table.to_numpy().ravel()]
-    return "\n".join(str(p) for p in parts)
+def test_shared_link_loads_the_scenario(app_for, synthetic_dir, store_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
 
+    from tests.app.conftest import APP
 
-def test_filled_planning_pages_show_no_forbidden_text(app_for, synthetic_dir):
-    from tests.forbidden_text import problems
-
-    (synthetic_dir / "massnahmen_senioren.csv").write_text(MEASURES, encoding="utf-8")
-    PlanningStore().save_region_set(
-        "A. Planer", "VG", SET.assign(region=["West", "Ost", "Ost"]), NAMES
+    link = to_url_param(
+        Scenario(added=(NewSite("Geteilt", *metric_point(X0 + 500, Y0 + 1500)),), year=2025)
     )
-    at = app_for(synthetic_dir, "pages/verteilung.py")
-    at.text_input(key="_zahl_verteilung_betrag").input("1000").run()
-    at.text_input(key="_zahl_verteilung_aenderung").input("100").run()
-    at.radio(key="verteilung_ist_quelle").set_value("einrichtungen").run()
-    texts = [_all_text(at)]
-    at.switch_page("pages/massnahmen.py").run()
-    at.selectbox(key="massnahme_auswahl").set_value("2.2").run()
-    texts.append(_all_text(at))
-    at.switch_page("pages/regionen.py").run()
-    texts.append(_all_text(at))
-    at.switch_page("pages/einrichtungen.py").run()
-    texts.append(_all_text(at))
+    monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["szenario"] = link
+    at.run()
     assert not at.exception
-    found = problems("\n".join(texts))
-    assert not found, "\n".join(found)
-    for cell in ("nan", "None", "<NA>"):
-        assert f"\n{cell}\n" not in "\n".join(texts)
+    assert at.session_state[state.SCENARIO].added[0].name == "Geteilt"
+
+
+def test_a_place_in_the_middle_of_a_stadtteil_and_its_gap_warning(
+    app_for, synthetic_dir, store_dir
+):
+    # Issue 18: a place "in Nord" goes to the population-weighted centre of Nord's cells, and
+    # since Nord holds "Seniorentreff Kastanie" without position, the page warns about it.
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    middle = next(s for s in at.selectbox if s.label == "Stadtteil")
+    assert set(middle.options) >= {"01 Mitte", "02 Nord"}
+    middle.select("02").run()
+    _button(at, "Stadtteilmitte übernehmen").click().run()
+    assert not at.exception
+    site = at.session_state[state.SCENARIO].added[0]
+    assert (site.source, site.ref) == ("stadtteilmitte", "02")
+    warnings = [w.value for w in at.warning]
+    assert any("In Nord zählt „Seniorentreff Kastanie“ ohne bekannte Lage" in w for w in warnings)
+
+
+def test_a_proposal_in_nord_is_shown_with_its_warning(app_for, synthetic_dir, store_dir):
+    at = app_for(synthetic_dir, "pages/standortsimulation.py")
+    at.slider(key=state.widget_key(state.OPT_K)).set_value(1).run()
+    _button(at, "Vorschlag berechnen").click().run()
+    assert not at.exception
+    assert any("Seniorentreff Kastanie" in w.value for w in at.warning)
