@@ -41,6 +41,8 @@ PAGES = {
     "Planung": [
         ("pages/standortsimulation.py", "Standortsimulation", "add_location_alt"),
         ("pages/szenarien.py", "Szenarien", "folder_open"),
+        ("pages/massnahmen.py", "Maßnahmen", "checklist"),
+        ("pages/verteilung.py", "Verteilungsschlüssel", "account_balance"),
     ],
     "Ausgabe und Daten": [
         ("pages/regionen.py", "Regionen", "hub"),
@@ -93,6 +95,7 @@ def _navigation():
             for group, pages in PAGES.items()
         },
         position=presentation.menu_position(),
+        expanded=True,  # every page listed: no collapsed group behind Streamlit's English "View more"
     )
 
 

@@ -49,6 +49,10 @@ COMMANDS = {
     "export": "Downloads der Seite Daten: GeoPackage für QGIS oder Excel",
     "vorlage": "Vorlage für einen Upload (CSV oder XLSX)",
     "rollen": "Rollen der Anmeldung (Mehrplatz): auflisten, vergeben, entziehen",
+    "regionen": "Gebietsgliederungen (Versorgungsgebiete, Sozialregionen) speichern und zeigen",
+    "verteilung": "Verteilungsschlüssel: Betrag nach Bedarf auf die Regionen verteilen",
+    "massnahmen": "Maßnahmen der Stadt: Liste mit Datenprüfung, Status",
+    "umfeld": "Umfeld je Treffpunkt: Menschen in Gehweite, nächster Treffpunkt, Überschneidungen",
 }
 #: Set to 1 to see the traceback of an unexpected error (same variable as the app).
 DEBUG_ENV = "BEGEGNUNGSATLAS_DEBUG"

@@ -6,7 +6,10 @@ import streamlit as st
 from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH, located
 from indicators.format import format_number
 from maps.builders import facility_map
-from ui import data, map_widget, presentation, register, router, sources, state
+from report.exports import excel_csv
+from report.planning_exports import surroundings_display
+from scenarios.planning import facility_surroundings
+from ui import analysis, data, map_widget, presentation, register, router, sources, state
 
 router.ensure_routed()
 pkg = data.package()
@@ -120,3 +123,26 @@ with st.expander("Vollständigkeit der Liste"):
         register.completeness_panel(pkg, data.register_store(), editable=False)
     except Exception as error:  # any database failure: the page stays usable
         st.info(register.unreachable(error))
+
+with st.expander("Umfeld der gezählten Treffpunkte"):
+    res = analysis.result(pkg)
+    umfeld = facility_surroundings(pkg, res)
+    if umfeld.empty:
+        st.caption("Keine gezählten Treffpunkte mit Lage.")
+    else:
+        shown_umfeld = surroundings_display(umfeld)
+        st.dataframe(shown_umfeld, hide_index=True, width="stretch")
+        st.caption(
+            f"Umfeld = Gehweg bis {format_number(res.scenario.params.max_walk_m)} m (Luftlinie × "
+            "Umwegfaktor, über die Elbe nur an Querungen). Altersgruppen geschätzt: Einwohner "
+            "der 100-m-Zelle (Zensus 2022) × Altersanteile des Stadtteils; Zielgruppe wie in der "
+            "Versorgung. „Nächster Treffpunkt für“: Zielgruppe, für die dieser Ort der nächste "
+            "gezählte ist (jede Entfernung). Überschneidung: andere Treffpunkte, die dieselben "
+            "Menschen in Gehweite haben. Lage ± m: so ungenau sind auch diese Zahlen."
+        )
+        st.download_button(
+            "Umfeld als CSV (Excel)",
+            excel_csv(shown_umfeld),
+            file_name="umfeld_treffpunkte.csv",
+            mime="text/csv",
+        )

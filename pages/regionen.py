@@ -1,4 +1,4 @@
-"""Regionen: indicators, coverage and ranking aggregated to uploaded regions."""
+"""Regionen: indicators, coverage and ranking aggregated to stored region sets (or an upload)."""
 
 import streamlit as st
 
@@ -6,20 +6,41 @@ from indicators.registry import INDICATORS
 from maps.access_maps import class_map
 from maps.builders import classify_indicator, indicator_map
 from scenarios.evaluation import region_figures
-from ui import analysis, data, map_widget, projection, router, sources, state, tables
+from ui import (
+    analysis,
+    data,
+    map_widget,
+    markup,
+    planning,
+    presentation,
+    projection,
+    router,
+    sources,
+    state,
+    tables,
+)
 
 router.ensure_routed()
 pkg = data.package()
 analysis.sidebar_controls()
-mapping = st.session_state[state.REGIONS]
 
 st.title("Regionen")
+try:
+    store = planning.planning_store()
+except ValueError as error:
+    st.error(markup.md(str(error)))
+    st.stop()
+name, mapping = planning.choose_region_set(store)
 if mapping is None:
     st.info(
-        "Noch keine Zuordnung Stadtteil → Region geladen (z. B. Versorgungsgebiete oder "
-        "Sozialregionen). Auf der Seite Daten als CSV/XLSX hochladen: Spalten stadtteil_nr und region.",
+        "Noch keine Gebietsgliederung gespeichert (z. B. die 18 Versorgungsgebiete oder die 5 "
+        "Sozialregionen). Unten jeden Stadtteil einer Region zuordnen oder eine Tabelle "
+        "(stadtteil_nr, region) laden und speichern – sie gilt dann für alle, auch im Bericht "
+        "und auf der Kommandozeile.",
         icon=":material/hub:",
     )
+    with presentation.editing("gliederung_neu"):
+        planning.editor(pkg, store, None)
     st.stop()
 
 year = st.session_state[state.YEAR]
@@ -32,7 +53,9 @@ st.caption(
     "Summen der Stadtteile (nie Mittelwerte von Anteilen)."
 )
 
-indicator_tab, coverage_tab, rank_tab = st.tabs(["Indikatoren", "Versorgung", "Unterversorgung"])
+indicator_tab, coverage_tab, rank_tab, profile_tab, edit_tab = st.tabs(
+    ["Indikatoren", "Versorgung", "Unterversorgung", "Steckbriefe", "Gliederung und Downloads"]
+)
 with indicator_tab:
     indicator = INDICATORS[
         st.selectbox(
@@ -63,4 +86,10 @@ with rank_tab:
     )
     map_widget.show_map(m, key="karte_regionen_rang")
     st.dataframe(tables.ranking_overview(ranking, "Region"), hide_index=True, width="stretch")
+with profile_tab:
+    planning.profile_panel(pkg, res, mapping, name)
+with edit_tab:
+    planning.history_and_downloads(pkg, store, name)
+    with presentation.editing("gliederung"):
+        planning.editor(pkg, store, name)
 sources.attribution()

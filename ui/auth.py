@@ -275,13 +275,20 @@ SCENARIO_WRITES = {
     "rename": "Szenario umbenennen",
     "delete": "Szenario löschen",
 }
+PLANNING_WRITES = {
+    "save_region_set": "Gebietsgliederung speichern",
+    "delete_region_set": "Gebietsgliederung löschen",
+    "add_measure": "Maßnahme anlegen",
+    "set_measure_status": "Status einer Maßnahme speichern",
+    "save_ist": "Ist-Werte speichern",
+}
 
 
 class Guarded:
     """A shared store whose writing methods check the role first (:func:`require`).
 
     The app only ever hands out its stores wrapped like this (``ui.data.register_store``,
-    ``ui.scenario_links.store``), so every write through them – from a page, a callback or code
+    ``ui.scenario_links.store``, ``ui.planning.planning_store``), so every write through them – from a page, a callback or code
     added later – is checked on the server, whatever the page drew. Reading passes through.
 
     Parameters

@@ -82,6 +82,7 @@ PRESENTATION = "praesentation"
 UPLOADED_FACILITIES = "upload_einrichtungen"  # (GeoDataFrame, replace: bool, tag) or None
 UPLOADED_STATISTICS = "upload_statistik"  # (DataFrame, tag) or None
 REGIONS = "regionen"  # DataFrame stadtteil_nr -> region, or None
+REGION_SET = "gebietsgliederung"  # name of the stored region set chosen (Regionen, Verteilung)
 FACILITY_MODE = "upload_modus"
 # Bericht page.
 AUDIENCE = "bericht_publikum"
@@ -154,6 +155,7 @@ DEFAULTS: dict[str, object] = {
     UPLOADED_FACILITIES: None,
     UPLOADED_STATISTICS: None,
     REGIONS: None,
+    REGION_SET: None,
     FACILITY_MODE: "ergaenzen",
     AUDIENCE: "seniorenbeirat",
     REPORT_SCENARIO: None,

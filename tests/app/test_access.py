@@ -153,7 +153,7 @@ def _write(path: str) -> None:
 
     from register.changes import Edit
     from scenarios.model import NewSite, Scenario
-    from ui import data, register, scenario_links, siting_panels
+    from ui import data, planning, register, scenario_links, siting_panels
 
     base = data.base_package()
     edit = Edit("OT-2", "update", {"name": "Gefälscht"}, 0, "Chef", "Grund", "Quelle")
@@ -170,6 +170,21 @@ def _write(path: str) -> None:
         "scenario.save_panel": lambda: siting_panels.save(Scenario(added=(site,)), False),
         "scenario.rename": lambda: scenario_links.store().rename("Nord-Treff", "Anders"),
         "scenario.delete": lambda: scenario_links.store().delete("Nord-Treff"),
+        "planning.save_region_set": lambda: planning.planning_store().save_region_set(
+            "A", "Gebiete", {"01": "Nord"}
+        ),
+        "planning.delete_region_set": lambda: planning.planning_store().delete_region_set(
+            "A", "Gebiete"
+        ),
+        "planning.add_measure": lambda: planning.planning_store().add_measure(
+            "A", {"massnahme": "Treff", "stadtteil_nr": "01"}
+        ),
+        "planning.set_measure_status": lambda: planning.planning_store().set_measure_status(
+            "A", "2.2", "geplant"
+        ),
+        "planning.save_ist": lambda: planning.planning_store().save_ist(
+            "A", "Gebiete", "Ist", {"Nord": 1.0}
+        ),
     }
     try:
         calls[path]()
@@ -179,7 +194,9 @@ def _write(path: str) -> None:
 
 WRITE_PATHS = ["register.submit", "store.submit", "store.import", "store.undo",
                "store.set_expected", "scenario.save", "scenario.save_panel", "scenario.rename",
-               "scenario.delete"]  # fmt: skip
+               "scenario.delete", "planning.save_region_set", "planning.delete_region_set",
+               "planning.add_measure", "planning.set_measure_status",
+               "planning.save_ist"]  # fmt: skip
 
 
 @pytest.mark.parametrize("user", [GUEST, READER], ids=["gast", "leser"])

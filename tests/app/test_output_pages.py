@@ -70,13 +70,13 @@ def test_data_page_without_a_readable_timetable_still_offers_downloads(app_for, 
 
 def test_regions_page_needs_a_table_then_aggregates(app_for, synthetic_dir):
     at = app_for(synthetic_dir, "pages/regionen.py")
-    assert any("Noch keine Zuordnung" in i.value for i in at.info)
+    assert any("Noch keine Gebietsgliederung" in i.value for i in at.info)
     at.session_state[state.REGIONS] = pd.DataFrame(
         {"stadtteil_nr": ["01", "02", "04"], "region": ["West", "West", "Ost"]}
     )
     at.run()
     assert not at.exception
-    indicators, coverage, ranking = (frame.value for frame in at.dataframe)
+    indicators, coverage, ranking = (frame.value for frame in at.dataframe[:3])
     # Like the Stadtteil tables: German headings from the registry, German numbers, and
     # "Nr." a running number (not the region name again).
     assert indicators["Nr."].tolist() == ["1", "2"]

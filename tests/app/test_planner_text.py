@@ -28,6 +28,8 @@ PAGES = [
     "pages/unterversorgung.py",
     "pages/standortsimulation.py",
     "pages/szenarien.py",
+    "pages/massnahmen.py",
+    "pages/verteilung.py",
     "pages/regionen.py",
     "pages/bericht.py",
     "pages/daten.py",

@@ -40,6 +40,8 @@ PAGES = {
     "unterversorgung": 1,
     "standortsimulation": 1,
     "szenarien": 0,
+    "massnahmen": 0,
+    "verteilung": 0,
     "regionen": 1,
     "bericht": 0,
     "daten": 0,
