@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from geo.barrier import WalkMetric
+from geo.spatial_pairs import SLACK_M, pairs_within_radii
 
 #: Relative tolerance under which a bound counts as reached (HiGHS's own feasibility scale).
 TOLERANCE = 1e-9
@@ -82,20 +83,11 @@ def improvement_pairs(
     -------
     Pairs
     """
-    from scipy.spatial import cKDTree
-
     a = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
     b = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
     current = np.asarray(current_m, dtype=float)
     m = len(b)
-    if len(a) == 0 or m == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Pairs(empty, empty, np.zeros(0), np.zeros(m + 1, dtype=np.int64))
-    radius = current / metric.detour
-    hits = cKDTree(b).query_ball_point(a, radius, return_sorted=False)
-    counts = np.fromiter((len(h) for h in hits), dtype=np.int64, count=len(a))
-    rows = np.repeat(np.arange(len(a), dtype=np.int64), counts)
-    cols = np.concatenate([np.asarray(h, dtype=np.int64) for h in hits])
+    rows, cols = pairs_within_radii(a, b, current / metric.detour + SLACK_M)
     length = np.hypot(a[rows, 0] - b[cols, 0], a[rows, 1] - b[cols, 1])
     if metric.barrier is not None:
         length = metric.barrier.pair_lengths(a, b, rows, cols, length)
