@@ -101,13 +101,16 @@ def main() -> None:
     parser.add_argument("--factors", type=float, nargs="+", default=[1, 4, 10, 20])
     parser.add_argument("--places", type=int, nargs="+", default=[44, 200, 1000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--pmedian-upto", type=float, default=4, help="p-median only up to this factor"
+    )
     parser.add_argument("--cities", type=Path, default=Path(tempfile.gettempdir()) / "ba-scale")
     parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:  # one city, in a fresh process with the chosen code
         sys.path.insert(0, str(CODE))
         factor = float(args.child.name.split("x")[0])
-        print(json.dumps(run_city(args.child, args.repeat, factor <= 4)))
+        print(json.dumps(run_city(args.child, args.repeat, factor <= args.pmedian_upto)))
         return
     sys.path.insert(0, str(HERE))
     from synthetic_city import write_city
@@ -121,7 +124,16 @@ def main() -> None:
             if not (root / "einrichtungen.csv").is_file():
                 write_city(root, factor, places)
             child = subprocess.run(
-                [sys.executable, __file__, "--child", str(root), "--repeat", str(args.repeat)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    str(root),
+                    "--repeat",
+                    str(args.repeat),
+                    "--pmedian-upto",
+                    str(args.pmedian_upto),
+                ],
                 env=env,
                 capture_output=True,
                 text=True,

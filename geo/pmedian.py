@@ -263,7 +263,7 @@ class PMedian:
 
     # ------------------------------------------------------------------ exact
     def solve(
-        self, k: int, start: list[int] | tuple[int, ...] = (), exact_limit: int = 200_000,
+        self, k: int, start: list[int] | tuple[int, ...] = (), exact_limit: int = 20_000,
         time_limit: float = 30.0,
     ) -> Solution:  # fmt: skip
         """Heuristic, bound, variable fixing and (if needed) the reduced MILP for ``k`` sites."""
