@@ -141,7 +141,7 @@ def main() -> None:
             )
             res = json.loads(child.stdout.strip().splitlines()[-1])
             rows.append({"factor": factor, "places": places, **res})
-            print(f"  {factor:g}× / {places}: done", file=sys.stderr, flush=True)
+            print(f"  {factor:g}× / {places}: {json.dumps(res)}", file=sys.stderr, flush=True)
     steps = ["laden_kalt", "laden_cache", "coverage", "modell", "mclp_k5", "pmedian_k3"]
     header = f"{'Zellen':>7} {'Orte':>5} " + " ".join(f"{s:>22}" for s in steps)
     print(
