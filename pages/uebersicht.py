@@ -32,23 +32,28 @@ for column, indicator_id in zip(columns, figures, strict=True):
     )
 
 share = INDICATORS["anteil_65plus"]
-places = data.meeting_places(pkg)
-classes = classify_indicator(table[share.id], share)
-m = indicator_map(
-    pkg.stadtteile,
-    table,
-    share,
-    classes,
-    facilities=places,
-    **map_widget.map_options(),
-    title=f"{share.label_with_unit} {projection.year_text(pkg, year)}",
-    note="Punkte: offene Begegnungsstätten (Lage ungefähr). Klassen: Quantile.",
-)
+
+
+def overview_map(**options):
+    """The Übersicht's map (built once per package version, year and map options)."""
+    classes = classify_indicator(table[share.id], share)
+    return indicator_map(
+        pkg.stadtteile,
+        table,
+        share,
+        classes,
+        facilities=data.meeting_places(pkg),
+        **options,
+        title=f"{share.label_with_unit} {projection.year_text(pkg, year)}",
+        note="Punkte: offene Begegnungsstätten (Lage ungefähr). Klassen: Quantile.",
+    )
+
+
 with map_area:
     st.subheader(
         f"Anteil der Einwohner 65+ und offene Begegnungsstätten {projection.year_text(pkg, year)}"
     )
-    map_widget.show_map(m, key="karte_uebersicht")
+    map_widget.show_shared_map(overview_map, ("uebersicht", pkg.version, year), "karte_uebersicht")
     sources.attribution()
 
 without = table[(table["begegnungsstaetten"] == 0) & (table["senioren_65plus"] > 0)]

@@ -65,7 +65,9 @@ def register_store() -> RegisterStore:
     return Guarded(_register(database_url()), REGISTER_WRITES)  # type: ignore[return-value]
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+# Shared read-only like the base package (issue 22): a copy per call (cache_data) meant
+# unpickling the whole package several times in every run of every session.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _registered(_base: DataPackage, base_version: str, url: str, revision: str) -> DataPackage:
     store = register_store()
     store.refresh(_base)  # the table QGIS reads follows this package
@@ -135,14 +137,24 @@ def base_frame(pkg: DataPackage, year: int) -> pd.DataFrame:
     return _base(pkg, pkg.version, year)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _indicators(_package: DataPackage, version: str, year: int) -> pd.DataFrame:
+    return compute_indicators(_base(_package, version, year))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _city(_package: DataPackage, version: str, year: int) -> pd.Series:
+    return city_row(_base(_package, version, year)).iloc[0]
+
+
 def indicator_table(pkg: DataPackage, year: int) -> pd.DataFrame:
-    """All indicators per Stadtteil for ``year``."""
-    return compute_indicators(_base(pkg, pkg.version, year))
+    """All indicators per Stadtteil for ``year`` (computed once per package version)."""
+    return _indicators(pkg, pkg.version, year)
 
 
 def city_indicators(pkg: DataPackage, year: int) -> pd.Series:
-    """All indicators for the whole city for ``year``."""
-    return city_row(_base(pkg, pkg.version, year)).iloc[0]
+    """All indicators for the whole city for ``year`` (computed once per package version)."""
+    return _city(pkg, pkg.version, year)
 
 
 @st.cache_data(max_entries=32)

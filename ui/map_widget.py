@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
@@ -10,7 +12,7 @@ from geo.io.package import DataPackage
 from indicators.composite import MIN_PEOPLE
 from maps.base import LabelOrder
 from maps.scenario_maps import BaseData, base_data
-from ui import data, presentation, state
+from ui import data, presentation, shared_map, state
 
 MAP_HEIGHT = 640
 
@@ -74,6 +76,23 @@ def show_map(
         use_container_width=True,
         returned_objects=["last_clicked"] if clickable else [],
     )
+
+
+def show_shared_map(
+    build: Callable[[], folium.Map], cache_key: Hashable, key: str, *, height: int = MAP_HEIGHT
+) -> None:
+    """A map every session draws alike: built and rendered once per ``cache_key``, then shared.
+
+    For a first page (the Übersicht) a new session then costs no map building or rendering
+    (:mod:`ui.shared_map`). ``cache_key`` must name everything ``build`` reads besides
+    :func:`map_options` (which is added here): the package version, the year, ….
+    """
+    options = map_options()
+    key_with_options = (
+        cache_key, options["basemap"], options["labels"], options["large"],
+    )  # fmt: skip
+    rendered = shared_map.rendered(key_with_options, lambda: build(**options))
+    shared_map.show(rendered, key, height=presentation.map_height(height), returned_objects=[])
 
 
 def no_double_click_zoom(m: folium.Map) -> None:

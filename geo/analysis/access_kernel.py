@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo.analysis.barrier import Barrier
 from geo.analysis.metric import WalkMetric, as_metric, as_xy
+from geo.analysis.spatial_pairs import sparse_bounds
 
 #: Thresholds offered in the UI (walking metres).
 THRESHOLDS_M = (300, 500, 800, 1000)
@@ -133,7 +134,16 @@ def walk_bounds(
     lower, upper : numpy.ndarray
         ``(n,)`` walking metres; ``inf`` without sites.
     """
-    return as_metric(detour).bounds(as_xy(cells_xy), as_xy(sites_xy), radius_m)
+    metric = as_metric(detour)
+    cells = as_xy(cells_xy)
+    sites = as_xy(sites_xy)
+    radius = np.nan_to_num(np.asarray(radius_m, dtype=float).reshape(-1), nan=0.0)
+    if len(sites) == 0:
+        inf = np.full(len(cells), np.inf)
+        return inf, inf.copy()
+    # Only the sites near each cell can attain the minima: sparse pairs, the same arithmetic
+    # as the dense n × m matrix (and WalkMetric.bounds), so the figures stay identical.
+    return sparse_bounds(cells, sites, radius, metric)
 
 
 def gaussian_weight(walk_m: np.ndarray, catchment_m: float) -> np.ndarray:

@@ -12,8 +12,8 @@ a k-solution worth at least the greedy value ``G_k`` only if ``g_j + OPT_{k−1}
 (``g_j`` = what ``j`` covers alone). This keeps the exact solve fast on all ~4,500 cells.
 
 **p-median** – choose ``k`` new sites that minimise the people-weighted mean walking distance
-to the nearest place (existing or new): exact MILP for small candidate pools, greedy with
-vertex substitution (Teitz–Bart) for the grid, labelled as a heuristic.
+to the nearest place (existing or new): heuristic, Lagrangian bound and a reduced exact MILP on
+sparse pairs (:mod:`geo.analysis.pmedian`); the status and gap say what was proven.
 
 Core functions take arrays; :meth:`SitingProblem.from_geodataframe` builds them from layers
 (after PySAL spopt's ``from_cost_matrix``/``from_geodataframe``).
@@ -31,6 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from geo.analysis.access_kernel import WalkParams
 from geo.analysis.metric import WalkMetric, as_metric
+from geo.analysis.pmedian import PMedian, improvement_pairs
 from geo.crs import xy
 from indicators.format import format_number
 
@@ -40,8 +41,10 @@ MAX_K = 5
 #: Method labels of :class:`SitingResult` – the path actually taken, never assumed.
 EXACT = "exakt (MILP, HiGHS)"
 GREEDY_FALLBACK = "Näherung (Greedy), da der MILP-Löser im Zeitlimit keine bessere Lösung fand"
-SWAP_FALLBACK = "Näherung (Austausch-Heuristik), da der MILP-Löser im Zeitlimit keine Lösung fand"
-SWAP = "Heuristik (Greedy + Austausch, Optimum nicht nachgewiesen)"
+#: p-median: heuristic, Lagrangian bound and a reduced MILP proved the optimum.
+EXACT_REDUCED = "exakt (Lagrange-Schranke und reduzierter MILP, HiGHS)"
+#: p-median: the heuristic answered; the Lagrangian bound gives its gap.
+BOUNDED = "Heuristik (Greedy + Austausch) mit Lagrange-Schranke"
 _STATUS = {
     0: "optimal",
     1: "Zeit- oder Iterationslimit erreicht",
@@ -63,8 +66,8 @@ def status_text(method: str, code: int, gap: float) -> str:
     Parameters
     ----------
     method : str
-        The path taken (:data:`EXACT`, :data:`GREEDY_FALLBACK`, :data:`SWAP_FALLBACK`,
-        :data:`SWAP`).
+        The path taken (:data:`EXACT`, :data:`GREEDY_FALLBACK`, :data:`EXACT_REDUCED`,
+        :data:`BOUNDED`).
     code : int
         HiGHS status of the last MILP (0 = optimal).
     gap : float
@@ -74,9 +77,9 @@ def status_text(method: str, code: int, gap: float) -> str:
     -------
     str
     """
-    if np.isnan(gap) or method in (SWAP, SWAP_FALLBACK):
+    if np.isnan(gap):
         return NOT_PROVEN
-    if method == EXACT and code == 0 and gap <= 1e-9:
+    if method in (EXACT, EXACT_REDUCED) and code == 0 and gap <= 1e-9:
         return "optimal"
     return _STATUS.get(code, "unbekannt") if code != 0 else "Lösung mit Lücke zum Optimum"
 
@@ -275,7 +278,7 @@ class SitingResult:
         Build and solve time.
     method : str
         :data:`EXACT`, or the fallback or heuristic actually used (:data:`GREEDY_FALLBACK`,
-        :data:`SWAP_FALLBACK`, :data:`SWAP`).
+        :data:`EXACT_REDUCED`, :data:`BOUNDED`).
     curve : tuple of float
         Objective for k = 1 … k (marginal-gain curve).
     """
@@ -512,14 +515,16 @@ def pmedian(
     candidate_xy: np.ndarray,
     k: int,
     detour: float | WalkMetric,
-    exact_limit: int = 200_000,
+    exact_limit: int = 20_000,
     time_limit: float = 30.0,
 ) -> SitingResult:
     """Choose ``k`` new sites minimising the people-weighted mean walking distance.
 
-    Each person walks to the nearest place, existing (``current_m``) or new. Exact MILP when
-    the assignment pairs (person, candidate closer than the current place) stay below
-    ``exact_limit``; otherwise greedy plus vertex substitution, reported as a heuristic.
+    Each person walks to the nearest place, existing (``current_m``) or new. Solved on the
+    sparse pairs where a candidate is closer than the current place (:mod:`geo.analysis.pmedian`):
+    greedy plus vertex substitution, a Lagrangian bound that drops candidates which cannot
+    improve on it, and an exact MILP over the rest when its pairs stay below
+    ``exact_limit``. The status and gap say what was proven.
 
     Parameters
     ----------
@@ -536,20 +541,55 @@ def pmedian(
     detour : float or geo.analysis.metric.WalkMetric
         Detour factor or walking metric (with the river barrier).
     exact_limit : int
-        Largest number of assignment variables solved exactly.
+        Largest number of assignment pairs the reduced MILP may have; beyond it the
+        heuristic answers with the Lagrangian gap.
     time_limit : float
-        Seconds for the MILP.
+        Seconds for each MILP.
 
     Returns
     -------
     SitingResult
-        ``objective`` is the weighted mean walking distance in metres after adding the sites.
+        ``objective`` is the weighted mean walking distance in metres after adding the sites;
+        ``gap`` is proven (0: optimal).
     """
     if not 1 <= k <= MAX_K:
         raise ValueError(
             f"Es können 1 bis {MAX_K} neue Standorte vorgeschlagen werden (nicht {k})."
         )
     start = time.perf_counter()
+    xy, w, current, cand = _pmedian_inputs(demand_xy, weights, current_m, candidate_xy, k)
+    total_w = w.sum()
+    metric = as_metric(detour)
+    solver = PMedian(w, current, improvement_pairs(xy, current, cand, metric), len(cand))
+    baseline = float((w * current).sum())
+    curve, chosen = [], ()
+    for kk in range(1, k + 1):
+        if kk < k:  # the curve: heuristic values on the way (k = 1 is exact by itself)
+            chosen = tuple(solver.heuristic(kk, chosen))
+        else:
+            solved = solver.solve(kk, chosen, exact_limit=exact_limit, time_limit=time_limit)
+            chosen, status, proven = solved.chosen, solved.milp_status, solved.proven
+            left = baseline - solved.saving  # Σ w · distance after; the gap is relative to it
+            # No saving exceeds the whole distance walked today (the bound never claims > 100 %).
+            bound = min(solved.bound, baseline)
+            gap = 0.0 if proven else max(bound - solved.saving, 0.0) / max(left, 1e-12)
+        # The figure itself: the same dense arithmetic as before, on the chosen columns only.
+        dist = metric.pairwise(xy, cand[list(chosen)])
+        curve.append(_mean_distance(w, current, dist, range(len(chosen)), total_w))
+    method = EXACT_REDUCED if proven else BOUNDED
+    return SitingResult(
+        chosen=tuple(chosen),
+        objective=curve[-1],
+        status=status_text(method, status, gap),
+        gap=gap,
+        seconds=time.perf_counter() - start,
+        method=method,
+        curve=tuple(curve),
+    )
+
+
+def _pmedian_inputs(demand_xy, weights, current_m, candidate_xy, k: int) -> tuple:
+    """Demand with people only, candidates checked, "no place at all" capped (finite)."""
     w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
     keep_rows = w > 0
     xy, w, current = (
@@ -562,97 +602,15 @@ def pmedian(
         raise ValueError(
             f"Nur {len(cand)} Kandidaten für {k} Standorte. Kandidatenauswahl erweitern."
         )
-    total_w = w.sum()
     # Cap "no place at all" at a finite distance so the objective stays finite.
     cap = np.nanmax(np.where(np.isfinite(current), current, 0.0), initial=0.0) + 50_000.0
     current = np.where(np.isfinite(current), current, cap)
-    dist = as_metric(detour).pairwise(xy, cand)
-    improves = dist < current[:, None]
-    curve = []
-    if improves.sum() <= exact_limit:
-        chosen, status, gap = [], 0, 0.0
-        for kk in range(1, k + 1):
-            chosen, status, gap = _pmedian_milp(w, current, dist, improves, kk, time_limit)
-            curve.append(_mean_distance(w, current, dist, chosen, total_w))
-        # A NaN gap means the solver returned no solution and the swap heuristic answered.
-        method = SWAP_FALLBACK if np.isnan(gap) else EXACT
-    else:
-        chosen = []
-        for kk in range(1, k + 1):
-            chosen = _pmedian_swap(w, current, dist, kk, chosen)
-            curve.append(_mean_distance(w, current, dist, chosen, total_w))
-        status, gap, method = 0, np.nan, SWAP
-    return SitingResult(
-        chosen=tuple(chosen),
-        objective=curve[-1],
-        status=status_text(method, status, gap),
-        gap=gap,
-        seconds=time.perf_counter() - start,
-        method=method,
-        curve=tuple(curve),
-    )
+    return xy, w, current, cand
 
 
 def _mean_distance(w, current, dist, chosen, total_w) -> float:
     best = current if not len(chosen) else np.minimum(current, dist[:, list(chosen)].min(axis=1))
     return float((w * best).sum() / total_w) if total_w > 0 else float("nan")
-
-
-def _pmedian_swap(w, current, dist, k, start) -> list[int]:
-    """Greedy completion of ``start`` to ``k`` sites, then improve by single swaps."""
-    chosen = list(start)
-    best = current if not chosen else np.minimum(current, dist[:, chosen].min(axis=1))
-    while len(chosen) < k:
-        saving = (w[:, None] * np.maximum(best[:, None] - dist, 0.0)).sum(axis=0)
-        saving[chosen] = -1.0
-        j = int(np.argmax(saving))
-        chosen.append(j)
-        best = np.minimum(best, dist[:, j])
-    improved = True
-    while improved:
-        improved = False
-        value = (w * best).sum()
-        for pos in range(len(chosen)):
-            others = [c for i, c in enumerate(chosen) if i != pos]
-            base = current if not others else np.minimum(current, dist[:, others].min(axis=1))
-            values = (w[:, None] * np.minimum(base[:, None], dist)).sum(axis=0)
-            values[others] = np.inf
-            j = int(np.argmin(values))
-            if values[j] < value - 1e-9 and j != chosen[pos]:
-                chosen[pos], value, improved = j, values[j], True
-                best = np.minimum(base, dist[:, j])
-    return chosen
-
-
-def _pmedian_milp(w, current, dist, improves, k, time_limit) -> tuple[list[int], int, float]:
-    """Min Σ wᵢ (currentᵢ − Σⱼ savingᵢⱼ zᵢⱼ), Σⱼ zᵢⱼ ≤ 1, zᵢⱼ ≤ xⱼ, Σ x = k."""
-    rows, cols = np.nonzero(improves)
-    n_pairs, m = len(rows), dist.shape[1]
-    saving = w[rows] * (current[rows] - dist[rows, cols])
-    cost = np.concatenate([np.zeros(m), -saving])
-    pair_ids = np.arange(n_pairs)
-    one_each = sp.csr_matrix((np.ones(n_pairs), (rows, m + pair_ids)), shape=(len(w), m + n_pairs))
-    link = sp.csr_matrix(
-        (np.concatenate([np.ones(n_pairs), -np.ones(n_pairs)]),
-         (np.concatenate([pair_ids, pair_ids]), np.concatenate([m + pair_ids, cols]))),
-        shape=(n_pairs, m + n_pairs),
-    )  # fmt: skip
-    count = np.concatenate([np.ones(m), np.zeros(n_pairs)])[None, :]
-    result = milp(
-        cost,
-        constraints=[
-            LinearConstraint(one_each, -np.inf, 1.0),
-            LinearConstraint(link, -np.inf, 0.0),
-            LinearConstraint(count, k, k),
-        ],
-        integrality=np.concatenate([np.ones(m), np.zeros(n_pairs)]),
-        bounds=Bounds(0.0, 1.0),
-        options={"time_limit": time_limit, "mip_rel_gap": 0.0},
-    )
-    if result.x is None:
-        return _pmedian_swap(w, current, dist, k, []), result.status, np.nan
-    chosen = [int(j) for j in np.flatnonzero(result.x[:m] > 0.5)]
-    return chosen, result.status, float(getattr(result, "mip_gap", 0.0) or 0.0)
 
 
 @dataclass(frozen=True)

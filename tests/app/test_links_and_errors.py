@@ -125,13 +125,16 @@ def test_valid_link_keeps_its_own_values_and_every_page_shows_them(new_app, stor
 
 
 def _break_the_overview(monkeypatch):
-    """The Übersicht page (the default page, run through app.py) raises a bug."""
+    """The Übersicht page (the default page, run through app.py) raises a bug.
+
+    The page calls ``city_indicators`` on every run (its map may come from the shared cache).
+    """
     from ui import data
 
     def broken(*args, **kwargs):
         raise KeyError("/srv/geheim/pfad/daten.py")
 
-    monkeypatch.setattr(data, "meeting_places", broken)
+    monkeypatch.setattr(data, "city_indicators", broken)
 
 
 def test_page_bug_shows_a_short_notice_without_paths_and_a_reset(new_app, store_dir, monkeypatch):

@@ -10,14 +10,15 @@ import scipy.sparse as sp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from geo.analysis import pmedian as pmedian_module
 from geo.analysis import siting
 from geo.analysis.access_kernel import WalkParams
 from geo.analysis.siting import (
+    BOUNDED,
     EXACT,
+    EXACT_REDUCED,
     GREEDY_FALLBACK,
     NOT_PROVEN,
-    SWAP,
-    SWAP_FALLBACK,
     SitingProblem,
     alternatives,
     gap_text,
@@ -152,9 +153,10 @@ def test_pmedian_exact_matches_brute_force():
 
     best = min(mean(c) for c in itertools.combinations(range(7), 2))
     assert result.objective == pytest.approx(best)
-    heuristic = pmedian(demand, weights, current, candidates, 2, detour=1.3, exact_limit=0)
-    assert heuristic.method.startswith("Heuristik")
-    assert heuristic.objective >= best - 1e-9
+    bounded = pmedian(demand, weights, current, candidates, 2, detour=1.3, exact_limit=0)
+    assert bounded.objective >= best - 1e-9
+    # Without the MILP the Lagrangian bound still brackets the optimum.
+    assert bounded.objective * (1 - bounded.gap) <= best + 1e-9
     assert result.curve[1] <= result.curve[0]
 
 
@@ -167,10 +169,10 @@ class _NoSolution:
 
 
 def test_mclp_fallback_is_labelled_as_greedy(monkeypatch):
-    assert solve_mclp(line_problem(), 2).method == siting.EXACT
-    monkeypatch.setattr(siting, "milp", lambda *a, **kw: _NoSolution())
+    assert solve_mclp(line_problem(), 2).method == EXACT
+    monkeypatch.setattr("geo.analysis.siting.milp", lambda *a, **kw: _NoSolution())
     result = solve_mclp(line_problem(), 2)
-    assert result.method == siting.GREEDY_FALLBACK
+    assert result.method == GREEDY_FALLBACK
     assert "exakt" not in result.method
     assert result.objective == pytest.approx(55.0)  # greedy: 40 + 15, not the optimum 70
     # No solution, no bound: nothing proven, no gap claimed.
@@ -178,12 +180,21 @@ def test_mclp_fallback_is_labelled_as_greedy(monkeypatch):
     assert np.isnan(result.gap)
 
 
-def test_pmedian_fallback_is_labelled_as_heuristic(monkeypatch):
-    monkeypatch.setattr(siting, "milp", lambda *a, **kw: _NoSolution())
-    demand = np.array([[0.0, 0.0], [1000.0, 0.0]])
-    result = pmedian(demand, np.ones(2), np.full(2, 5000.0), demand, 1, detour=1.0)
-    assert result.method == siting.SWAP_FALLBACK
+def test_pmedian_without_milp_answer_claims_only_the_bound(monkeypatch):
+    # A loose bound forces the MILP; when it returns nothing, the heuristic answers.
+    monkeypatch.setattr(pmedian_module, "milp", lambda *a, **kw: _NoSolution())
+    monkeypatch.setattr(
+        pmedian_module.PMedian,
+        "lagrangian",
+        lambda self, k, incumbent, saving, iterations=300: (2 * saving, np.ones(self.m, bool)),
+    )
+    rng = np.random.default_rng(5)
+    demand = rng.uniform(0, 2000, (20, 2))
+    result = pmedian(demand, np.ones(20), np.full(20, 5000.0), demand, 2, detour=1.0)
+    assert result.method == siting.BOUNDED
     assert "exakt" not in result.method
+    assert result.status == "Zeit- oder Iterationslimit erreicht"
+    assert 0 < result.gap <= 1
 
 
 @pytest.mark.parametrize(
@@ -192,8 +203,9 @@ def test_pmedian_fallback_is_labelled_as_heuristic(monkeypatch):
         (EXACT, 0, 0.0, "optimal", "0 % (nachgewiesen)"),
         (EXACT, 1, 0.0125, "Zeit- oder Iterationslimit erreicht", "höchstens 1,25 %"),
         (GREEDY_FALLBACK, 1, 0.03, "Zeit- oder Iterationslimit erreicht", "höchstens 3,00 %"),
-        (SWAP, 0, float("nan"), NOT_PROVEN, "nicht bestimmt"),
-        (SWAP_FALLBACK, 1, float("nan"), NOT_PROVEN, "nicht bestimmt"),
+        (EXACT_REDUCED, 0, 0.0, "optimal", "0 % (nachgewiesen)"),
+        (BOUNDED, 0, 0.004, "Lösung mit Lücke zum Optimum", "höchstens 0,40 %"),
+        (BOUNDED, 0, float("nan"), NOT_PROVEN, "nicht bestimmt"),
         (EXACT, 1, float("nan"), NOT_PROVEN, "nicht bestimmt"),
     ],
 )
@@ -202,10 +214,10 @@ def test_status_claims_only_what_was_proven(method, code, gap, status, words):
     assert gap_text(gap) == words
 
 
-def test_heuristic_p_median_never_says_optimal():
+def test_p_median_says_optimal_only_with_a_zero_gap():
     rng = np.random.default_rng(3)
     xy = rng.uniform(0, 3000, (60, 2))
-    result = pmedian(xy, np.ones(60), np.full(60, np.inf), xy, 2, 1.3, exact_limit=0)
-    assert result.method == SWAP
-    assert result.status == NOT_PROVEN
-    assert np.isnan(result.gap)
+    for limit in (0, 20_000):
+        result = pmedian(xy, np.ones(60), np.full(60, np.inf), xy, 2, 1.3, exact_limit=limit)
+        assert (result.status == "optimal") == (result.gap == 0.0)
+        assert (result.method == EXACT_REDUCED) == (result.gap == 0.0)

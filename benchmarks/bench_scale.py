@@ -1,0 +1,177 @@
+"""How costs grow with the city: cells (1×, 4×, 10×, 20× Magdeburg) and places (44/200/1,000).
+
+For each synthetic city (:mod:`benchmarks.synthetic_city`, the data package's format) it
+times, in one process per city: parsing the package (cold), loading it from the package cache,
+the coverage analysis (``analyse``: nearest place, bounds from position uncertainty, E2SFCA),
+the optimiser's model build (all populated cells as candidates, 500 m), the exact MCLP for
+k = 5 and – up to 4× – the p-median for k = 3. Each row gives seconds (median of
+``--repeat`` runs), the peak of memory allocated during the step (tracemalloc) and the growth
+exponent against the previous row of the same series (``t ∝ size^e``: 1 = linear).
+
+Run: .venv/bin/python benchmarks/bench_scale.py [--factors 1 4 10 20] [--places 44 200 1000]
+Before/after: ``BEGEGNUNGSATLAS_CODE=/path/to/other/checkout`` runs another checkout's code
+on the same cities (the generator is this file's neighbour).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CODE = Path(os.environ.get("BEGEGNUNGSATLAS_CODE", HERE.parent)).resolve()
+
+
+def measure(step, repeat: int) -> tuple[float, float]:
+    """Median seconds over ``repeat`` runs and the peak MB allocated by one run."""
+    times = []
+    for i in range(repeat):
+        if i == 0:
+            tracemalloc.start()
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+        if i == 0:
+            peak = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+    return statistics.median(times), peak
+
+
+def run_city(root: Path, repeat: int, pmedian_too: bool) -> dict:
+    """All steps on one city (runs in a child process with ``CODE`` first on the path)."""
+    from geo.analysis.access_adapter import SiteSelection, analyse
+    from geo.analysis.access_kernel import WalkParams
+    from geo.analysis.demand import TARGET_GROUPS
+    from geo.analysis.siting import SitingProblem, pmedian, solve_mclp
+    from geo.crs import xy
+    from geo.io.package import load_package
+    from geo.io.package_cache import load_package_cached
+
+    out = {}
+    out["laden_kalt"] = measure(lambda: load_package(root), 1)
+    load_package_cached(root)  # store the entry
+    out["laden_cache"] = measure(lambda: load_package_cached(root), repeat)
+    pkg = load_package_cached(root)
+    params = WalkParams(max_walk_m=500)
+    group = TARGET_GROUPS["senioren"]
+    year = int(pkg.statistik["jahr"].max())
+
+    def coverage():
+        return analyse(pkg, year, group, params, selection=SiteSelection())
+
+    out["coverage"] = measure(coverage, repeat)
+    cells = coverage().cells
+    demand, weights = xy(cells), cells["nachfrage"].to_numpy()
+    covered = cells["versorgt"].to_numpy()
+
+    def build():
+        return SitingProblem.from_points(demand, weights, demand, params, covered=covered)
+
+    out["modell"] = measure(build, repeat)
+    problem = build()
+    out["mclp_k5"] = measure(lambda: solve_mclp(problem, 5), 1)
+    if pmedian_too:
+        current = cells["gehweg_m"].to_numpy()
+        out["pmedian_k3"] = measure(
+            lambda: pmedian(demand, weights, current, demand, 3, params.metric), 1
+        )
+        result = pmedian(demand, weights, current, demand, 3, params.metric)
+        out["pmedian_gap"] = result.gap
+    out["zellen"] = len(cells)
+    return out
+
+
+def exponent(t1: float, t0: float, s1: float, s0: float) -> str:
+    if t0 <= 0 or t1 <= 0 or s1 == s0:
+        return "–"
+    return f"{math.log(t1 / t0) / math.log(s1 / s0):.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--factors", type=float, nargs="+", default=[1, 4, 10, 20])
+    parser.add_argument("--places", type=int, nargs="+", default=[44, 200, 1000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--pmedian-upto", type=float, default=4, help="p-median only up to this factor"
+    )
+    parser.add_argument("--cities", type=Path, default=Path(tempfile.gettempdir()) / "ba-scale")
+    parser.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:  # one city, in a fresh process with the chosen code
+        sys.path.insert(0, str(CODE))
+        factor = float(args.child.name.split("x")[0])
+        print(json.dumps(run_city(args.child, args.repeat, factor <= args.pmedian_upto)))
+        return
+    sys.path.insert(0, str(HERE))
+    from synthetic_city import write_city
+
+    env = {**os.environ, "BEGEGNUNGSATLAS_CACHE": str(args.cities / f"cache-{os.getpid()}")}
+    print(f"Code: {CODE}  ·  load: {os.getloadavg()[0]:.1f} (1 min)")
+    rows: list[dict] = []
+    for factor in args.factors:
+        for places in args.places:
+            root = args.cities / f"{factor:g}x-{places}"
+            if not (root / "einrichtungen.csv").is_file():
+                write_city(root, factor, places)
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    str(root),
+                    "--repeat",
+                    str(args.repeat),
+                    "--pmedian-upto",
+                    str(args.pmedian_upto),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            res = json.loads(child.stdout.strip().splitlines()[-1])
+            rows.append({"factor": factor, "places": places, **res})
+            print(f"  {factor:g}× / {places}: {json.dumps(res)}", file=sys.stderr, flush=True)
+    steps = ["laden_kalt", "laden_cache", "coverage", "modell", "mclp_k5", "pmedian_k3"]
+    header = f"{'Zellen':>7} {'Orte':>5} " + " ".join(f"{s:>22}" for s in steps)
+    print(
+        "Zeit s · Spitze MB · Exponent e (t ∝ Größe^e; gegen die Zeile mit weniger Orten bei "
+        "gleichen Zellen, in der ersten Zeile einer Stadtgröße gegen die kleinere Stadt)"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        same_cells = [
+            r for r in rows if r["factor"] == row["factor"] and r["places"] < row["places"]
+        ]
+        smaller = [r for r in rows if r["places"] == row["places"] and r["factor"] < row["factor"]]
+        prev = same_cells[-1] if same_cells else (smaller[-1] if smaller else None)
+        by = "places" if same_cells else "zellen"
+        cells = []
+        for s in steps:
+            if s not in row:
+                cells.append(f"{'–':>22}")
+                continue
+            t, peak = row[s]
+            e = "–"
+            if prev is not None and s in prev:
+                e = exponent(t, prev[s][0], row[by], prev[by])
+            cells.append(f"{t:>8.3f} {peak:>7.0f} {e:>5}")
+        print(f"{row['zellen']:>7} {row['places']:>5} " + " ".join(cells))
+    gaps = [f"{r['zellen']}: {r['pmedian_gap']:.4%}" for r in rows if "pmedian_gap" in r]
+    if gaps:
+        print("p-median, nachgewiesene Lücke: " + ", ".join(gaps))
+
+
+if __name__ == "__main__":
+    main()

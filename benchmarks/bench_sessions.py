@@ -1,0 +1,174 @@
+"""A room opens the link at once: N new sessions against one real server (issue 22, item 1).
+
+Starts ``streamlit run app.py`` on the real package, opens one session to warm it (package
+cache, shared first page), then opens ``N`` Chromium tabs together and waits in each until
+the Übersicht's map has drawn its Stadtteile. Per N it prints:
+
+* ``CPU/Sitzung s`` – the server process's CPU time (user + system, from /proc) spent while
+  the N sessions opened, divided by N;
+* ``erste Karte s`` – median and slowest wall time from opening a tab to its drawn map;
+* ``RSS MB`` – the server's resident memory after the N sessions.
+
+The browser runs on the same machine, so wall times include its share of the 2 cores; the
+CPU figure counts the server only. ``--code DIR`` measures another checkout (with its
+``static/vendor``) with the same script, for before/after in one run.
+
+    python benchmarks/bench_sessions.py [--sessions 1 5 10] [--code DIR] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_startup import _env, free_port  # noqa: E402
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_server(code: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        ],
+        env=env, cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    start = time.perf_counter()
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None or time.perf_counter() - start > 180:
+            raise RuntimeError("Streamlit-Server startete nicht")
+        time.sleep(0.1)
+
+
+def open_sessions(url: str, n: int, pid: int) -> tuple[float, list[float], float]:
+    """Open ``n`` tabs together; server CPU per session, seconds to each map, RSS."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"],
+        )
+        tabs = []
+        for _ in range(n):
+            context = chromium.new_context(viewport={"width": 1280, "height": 900})
+            tab = context.new_page()
+            tab.route("**/*", lambda r: r.continue_() if url in r.request.url else r.abort())
+            tabs.append(tab)
+        time.sleep(1.0)  # the browser settles; the server is idle
+        cpu0 = cpu_seconds(pid)
+        start = time.perf_counter()
+        for tab in tabs:  # navigations start at once; waits follow
+            tab.goto(url, wait_until="commit")
+        drawn = []
+        for tab in tabs:
+            frame = tab.frame_locator(MAP_FRAME).first
+            frame.locator("path.ba-stadtteil").first.wait_for(timeout=600_000)
+            drawn.append(time.perf_counter() - start)
+        _wait_idle(pid)
+        cpu = cpu_seconds(pid) - cpu0
+        memory = rss_mb(pid)
+        chromium.close()
+    return cpu / n, drawn, memory
+
+
+def _wait_idle(pid: int, quiet: float = 1.5) -> None:
+    """Until the server used no CPU for ``quiet`` seconds (its script runs have ended)."""
+    last, since = cpu_seconds(pid), time.perf_counter()
+    while time.perf_counter() - since < quiet:
+        time.sleep(0.25)
+        now = cpu_seconds(pid)
+        if now - last > 0.02:
+            since = time.perf_counter()
+        last = now
+
+
+def measure(code: Path, sessions: list[int], repeat: int) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = _env(code, Path(tmp), Path(tmp) / "cache")
+        for n in sessions:
+            runs = []
+            for _ in range(repeat):
+                proc, url = start_server(code, env)
+                try:
+                    open_sessions(url, 1, proc.pid)  # warm: package and shared first page
+                    runs.append(open_sessions(url, n, proc.pid))
+                finally:
+                    proc.terminate()
+                    try:
+                        proc.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+            rows.append(
+                {
+                    "Sitzungen": n,
+                    "CPU/Sitzung s": statistics.median(r[0] for r in runs),
+                    "erste Karte s (Median)": statistics.median(
+                        statistics.median(r[1]) for r in runs
+                    ),
+                    "erste Karte s (max)": statistics.median(max(r[1]) for r in runs),
+                    "RSS MB": statistics.median(r[2] for r in runs),
+                    "Last": os.getloadavg()[0],
+                }
+            )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--code", type=Path, action="append", default=None)
+    args = parser.parse_args()
+    codes = [c.resolve() for c in (args.code or [ROOT])]
+    for code in codes:
+        rows = measure(code, args.sessions, args.repeat)
+        print(f"\nNeue Sitzungen gleichzeitig · {code} · Median aus {args.repeat} Läufen")
+        keys = list(rows[0])
+        print("  ".join(f"{k:>22}" for k in keys))
+        for row in rows:
+            print(
+                "  ".join(
+                    f"{row[k]:>22.2f}" if isinstance(row[k], float) else f"{row[k]:>22}"
+                    for k in keys
+                )
+            )
+
+
+if __name__ == "__main__":
+    main()
