@@ -20,6 +20,9 @@ from geo.io.package import DataPackage, with_projection
 from geo.io.package_cache import NOTICES, load_package_cached
 from geo.io.safe_text import defuse_formula
 
+#: Help of ``--author`` for planning writes (stored as such, :func:`auth.cli_identity`).
+AUTHOR_HELP = "Name statt des Betriebssystem-Benutzers (für Skripte; wird als --author vermerkt)"
+
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
     """``--data DIR`` (default: $BEGEGNUNGSATLAS_DATA or ../shared/data/magdeburg)."""

@@ -7,8 +7,10 @@ import sys
 
 import pandas as pd
 
+from auth import cli_identity
 from cli import COMMANDS
 from cli.common import (
+    AUTHOR_HELP,
     add_access_options,
     add_data_option,
     add_format_option,
@@ -48,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     status = verbs.add_parser("status", help="Status einer Maßnahme setzen")
     status.add_argument("id", help="z. B. 2.2 oder E1")
     status.add_argument("status", choices=list(STATUSES))
-    status.add_argument("--author", required=True)
+    status.add_argument("--author", help=AUTHOR_HELP)
     status.add_argument("--note", default="")
     status.add_argument("--szenario", default="", help="Name eines gespeicherten Szenarios")
     add_data_option(status)
@@ -64,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     new.add_argument("--stadtteile", default="", help="Nummern, z. B. 06,02")
     new.add_argument("--verantwortlich", default="")
     new.add_argument("--zeithorizont", default="")
-    new.add_argument("--author", required=True)
+    new.add_argument("--author", help=AUTHOR_HELP)
     add_data_option(new)
     new.set_defaults(run=run_new)
 
@@ -128,7 +130,7 @@ def run_status(args: argparse.Namespace) -> int:
 
     known = read_measures(base_package(args).root)
     entry = _store().set_measure_status(
-        args.author,
+        cli_identity(args.author).author,
         args.id,
         args.status,
         note=args.note,
@@ -171,7 +173,7 @@ def run_new(args: argparse.Namespace) -> int:
         )
     known = read_measures(package.root)
     measure_id = _store().add_measure(
-        args.author,
+        cli_identity(args.author).author,
         {
             "massnahme": args.text,
             "stadtteil_nr": ";".join(numbers),

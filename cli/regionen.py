@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from auth import cli_identity
 from cli import COMMANDS
 from cli.common import (
+    AUTHOR_HELP,
     add_access_options,
     add_data_option,
     add_format_option,
@@ -36,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "file", type=Path, help="CSV/XLSX mit stadtteil_nr (oder stadtteil) und region"
     )
     save.add_argument("--name", required=True, help="Name der Gliederung, z. B. Versorgungsgebiete")
-    save.add_argument("--author", required=True, help="wer speichert")
+    save.add_argument("--author", help=AUTHOR_HELP)
     save.add_argument("--note", default="", help="Anmerkung (warum)")
     save.add_argument(
         "--version",
@@ -64,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     delete = verbs.add_parser("loeschen", help="Gliederung löschen (die Historie bleibt)")
     delete.add_argument("name")
-    delete.add_argument("--author", required=True)
+    delete.add_argument("--author", help=AUTHOR_HELP)
     delete.add_argument("--note", default="")
     delete.set_defaults(run=run_delete)
 
@@ -100,7 +102,7 @@ def run_save(args: argparse.Namespace) -> int:
     package = base_package(args)
     table = read_region_file(args.file.name, read_upload(args.file))
     stored = _store().save_region_set(
-        args.author,
+        cli_identity(args.author).author,
         args.name,
         table,
         package.stadtteile["stadtteil"],
@@ -164,7 +166,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 def run_delete(args: argparse.Namespace) -> int:
     """Delete a set."""
-    _store().delete_region_set(args.author, args.name, note=args.note)
+    _store().delete_region_set(cli_identity(args.author).author, args.name, note=args.note)
     print(f"Gelöscht: {args.name} (die Historie bleibt).", file=sys.stderr)
     return 0
 

@@ -40,6 +40,8 @@ def test_region_set_survives_a_new_process_and_allocates_exactly(synthetic_dir, 
     assert saved.returncode == 0, saved.stderr
     listed = _cli("regionen", "liste", "--format", "json")
     assert [r["name"] for r in json.loads(listed.stdout)] == ["VG"]
+    # The author is marked as given on the command line, never taken for a signed-in person
+    assert json.loads(listed.stdout)[0]["geaendert_von"].startswith("A (Kommandozeile, --author")
     done = _cli(
         "verteilung", "--gliederung", "VG", "--betrag", "1000", "--gewichte",
         "senioren_65plus=1", "--formel", "--format", "json", *data,
@@ -121,12 +123,13 @@ def test_region_set_exports(synthetic_dir, tmp_path, capsys):
 def test_measures_status_and_check(synthetic_dir, capsys):
     (synthetic_dir / "massnahmen_senioren.csv").write_text(MEASURES, encoding="utf-8")
     data = ["--data", str(synthetic_dir)]
-    assert main(["massnahmen", "status", "2.2", "in Prüfung", "--author", "A", *data]) == 0
+    assert main(["massnahmen", "status", "2.2", "in Prüfung", *data]) == 0  # the OS user
     assert main(["massnahmen", "status", "9.9", "geplant", "--author", "A", *data]) == 1
     assert "Maßnahme '9.9' ist unbekannt" in capsys.readouterr().err
     assert main(["massnahmen", "liste", "--format", "json", *data]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed[0]["status"] == "in Prüfung"
+    assert "(Kommandozeile, Betriebssystem-Benutzer)" in listed[0]["status_von"]
     assert main(["massnahmen", "pruefen", "--format", "json", *data]) == 0
     (nord,) = json.loads(capsys.readouterr().out)
     assert nord["stadtteil"] == "Nord"
