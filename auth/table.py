@@ -9,11 +9,8 @@ their e-mail address. Managed with ``begegnungsatlas rollen list|grant|revoke``.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from auth.identity import ADMIN, EDIT, ROLE_NAMES, Identity
 from register.db import backend_for, database_url, migrate, now_utc
@@ -97,21 +94,12 @@ class RoleTable:
         steps = {
             n: [s.format(serial=self.backend.serial) for s in sql] for n, sql in _STEPS.items()
         }
-        with self._connection() as conn, self.backend.transaction(conn, "rollen"):
+        with self.backend.connection() as conn, self.backend.transaction(conn, "rollen"):
             migrate(self.backend, conn, COMPONENT, steps, too_new)
-
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[Any]:
-        with self.backend.faults():
-            conn = self.backend.connect()
-            try:
-                yield conn
-            finally:
-                conn.close()
 
     def grants(self) -> list[Grant]:
         """Every current grant (the log replayed), ordered by person and role."""
-        with self._connection() as conn:
+        with self.backend.connection() as conn:
             rows = conn.execute(
                 self.backend.sql(
                     "SELECT kennung, role, action, note, author, created FROM auth_roles "
@@ -134,7 +122,7 @@ class RoleTable:
         return frozenset(g.role for g in self.grants() if g.kennung in names)
 
     def _log(self, kennung: str, role: str, action: str, note: str, actor: Identity) -> None:
-        with self._connection() as conn, self.backend.transaction(conn, "rollen"):
+        with self.backend.connection() as conn, self.backend.transaction(conn, "rollen"):
             conn.execute(
                 self.backend.sql(
                     "INSERT INTO auth_roles (kennung, role, action, note, author, created) "

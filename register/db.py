@@ -21,7 +21,7 @@ import contextlib
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,20 @@ class Backend:
             if type(error).__module__.split(".")[0] != "psycopg":
                 raise
             raise self.fault(error) from None
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A connection, closed after the block; database errors inside become named faults."""
+        with self.faults():
+            conn = self.connect()
+            try:
+                yield conn
+            finally:
+                conn.close()
+
+    def run(self, conn: Any, sql: str, params: Sequence = ()) -> Any:
+        """Execute ``sql`` (``?`` placeholders, adapted by :meth:`sql`) with ``params``."""
+        return conn.execute(self.sql(sql), tuple(params))
 
     def check(self) -> None:
         """Raise a :class:`DatabaseFaultError` if the database is damaged (read-only check)."""

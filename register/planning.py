@@ -148,7 +148,7 @@ class PlanningStore:
         self.backend = backend_for(self.url)
         with self.backend.faults():
             self.backend.check()
-            with self._connection() as conn, self.backend.transaction(conn, COMPONENT):
+            with self.backend.connection() as conn, self.backend.transaction(conn, COMPONENT):
                 migrate(self.backend, conn, COMPONENT, _migrations(self.backend), self._too_new)
 
     def _too_new(self, found: int, known: int) -> ValueError:
@@ -158,28 +158,16 @@ class PlanningStore:
         )
 
     @contextlib.contextmanager
-    def _connection(self) -> Iterator[Any]:
-        with self.backend.faults():
-            conn = self.backend.connect()
-            try:
-                yield conn
-            finally:
-                conn.close()
-
-    @contextlib.contextmanager
     def _write(self) -> Iterator[Any]:
-        with self._connection() as conn, self.backend.transaction(conn, COMPONENT):
+        with self.backend.connection() as conn, self.backend.transaction(conn, COMPONENT):
             yield conn
-
-    def _run(self, conn: Any, sql: str, params: Sequence = ()) -> Any:
-        return conn.execute(self.backend.sql(sql), tuple(params))
 
     # ------------------------------------------------------------------ region sets
 
     def region_sets(self) -> list[RegionSet]:
         """The current version of every region set that is not deleted, by name."""
-        with self._connection() as conn:
-            rows = self._run(
+        with self.backend.connection() as conn:
+            rows = self.backend.run(
                 conn,
                 "SELECT name, version, mapping, author, note, created, deleted "
                 "FROM planning_region_sets r WHERE version = (SELECT MAX(version) FROM "
@@ -215,8 +203,8 @@ class PlanningStore:
         if name is not None:
             sql += " WHERE name = ?"
             params = (name,)
-        with self._connection() as conn:
-            rows = self._run(conn, sql + " ORDER BY id DESC", params).fetchall()
+        with self.backend.connection() as conn:
+            rows = self.backend.run(conn, sql + " ORDER BY id DESC", params).fetchall()
         return [_region_set(r) for r in rows]
 
     def save_region_set(
@@ -274,7 +262,7 @@ class PlanningStore:
             self._expect(name, current, expected_version)
             version = abs(current) + 1
             created = now_utc()
-            self._run(
+            self.backend.run(
                 conn,
                 "INSERT INTO planning_region_sets (name, version, mapping, deleted, author, "
                 "note, created) VALUES (?, ?, ?, 0, ?, ?, ?)",
@@ -293,7 +281,7 @@ class PlanningStore:
             if current <= 0:
                 raise ValueError(f"Keine Gebietsgliederung {name!r} gespeichert.")
             self._expect(name, current, expected_version)
-            self._run(
+            self.backend.run(
                 conn,
                 "INSERT INTO planning_region_sets (name, version, mapping, deleted, author, "
                 "note, created) VALUES (?, ?, '[]', 1, ?, ?, ?)",
@@ -302,7 +290,7 @@ class PlanningStore:
 
     def _current_version(self, conn: Any, name: str) -> int:
         """The newest version (negative if it is a deletion, 0 if none)."""
-        row = self._run(
+        row = self.backend.run(
             conn,
             "SELECT version, deleted FROM planning_region_sets WHERE name = ? "
             "ORDER BY version DESC LIMIT 1",
@@ -326,8 +314,8 @@ class PlanningStore:
 
     def own_measures(self) -> pd.DataFrame:
         """The planners' own measures (columns ``id`` and :data:`MEASURE_FIELDS`, author)."""
-        with self._connection() as conn:
-            rows = self._run(
+        with self.backend.connection() as conn:
+            rows = self.backend.run(
                 conn,
                 "SELECT measure_id, fields, author, created FROM planning_measures ORDER BY id",
             ).fetchall()
@@ -359,12 +347,12 @@ class PlanningStore:
             if value and "<" in value:
                 raise ValueError(f"{key}: enthält HTML (<). Lösung: nur Text eingeben.")
         with self._write() as conn:
-            count = self._run(conn, "SELECT COUNT(*) FROM planning_measures").fetchone()[0]
+            count = self.backend.run(conn, "SELECT COUNT(*) FROM planning_measures").fetchone()[0]
             number = int(count) + 1
             while f"E{number}" in known_ids:
                 number += 1
             measure_id = f"E{number}"
-            self._run(
+            self.backend.run(
                 conn,
                 "INSERT INTO planning_measures (measure_id, fields, author, created) "
                 "VALUES (?, ?, ?, ?)",
@@ -419,7 +407,7 @@ class PlanningStore:
             )
         created = now_utc()
         with self._write() as conn:
-            self._run(
+            self.backend.run(
                 conn,
                 "INSERT INTO planning_measure_status (measure_id, status, note, scenario, "
                 "author, created) VALUES (?, ?, ?, ?, ?, ?)",
@@ -439,8 +427,8 @@ class PlanningStore:
         if measure_id is not None:
             sql += " WHERE measure_id = ?"
             params = (measure_id,)
-        with self._connection() as conn:
-            rows = self._run(conn, sql + " ORDER BY id DESC", params).fetchall()
+        with self.backend.connection() as conn:
+            rows = self.backend.run(conn, sql + " ORDER BY id DESC", params).fetchall()
         return [
             StatusEntry(r[0], r[1], r[2], r[3], r[4], datetime.fromisoformat(r[5])) for r in rows
         ]
@@ -485,7 +473,7 @@ class PlanningStore:
         if problems:
             raise ValueError("Die Ist-Werte werden nicht gespeichert: " + " ".join(problems))
         with self._write() as conn:
-            self._run(
+            self.backend.run(
                 conn,
                 "INSERT INTO planning_ist (set_name, label, amounts, author, created) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -494,8 +482,8 @@ class PlanningStore:
 
     def ist(self, set_name: str, label: str) -> tuple[dict[str, float], str, str] | None:
         """The newest Ist values of a set under ``label``: ``(amounts, author, when)``."""
-        with self._connection() as conn:
-            row = self._run(
+        with self.backend.connection() as conn:
+            row = self.backend.run(
                 conn,
                 "SELECT amounts, author, created FROM planning_ist WHERE set_name = ? AND "
                 "label = ? ORDER BY id DESC LIMIT 1",
@@ -507,8 +495,8 @@ class PlanningStore:
 
     def ist_labels(self, set_name: str) -> list[str]:
         """The labels under which Ist values of a set are stored."""
-        with self._connection() as conn:
-            rows = self._run(
+        with self.backend.connection() as conn:
+            rows = self.backend.run(
                 conn,
                 "SELECT DISTINCT label FROM planning_ist WHERE set_name = ? ORDER BY label",
                 (set_name,),

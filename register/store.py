@@ -11,10 +11,9 @@ version)`` is the backstop should two writers ever slip past each other.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -141,19 +140,6 @@ class RegisterStore:
 
     # ------------------------------------------------------------------ plumbing
 
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[Any]:
-        """A connection; every database error inside becomes a named German fault."""
-        with self.backend.faults():
-            conn = self.backend.connect()
-            try:
-                yield conn
-            finally:
-                conn.close()
-
-    def _run(self, conn: Any, sql: str, params: Sequence = ()) -> Any:
-        return conn.execute(self.backend.sql(sql), tuple(params))
-
     def _migrate(self) -> None:
         def too_new(found: int, known: int) -> ValueError:
             return ValueError(
@@ -163,26 +149,26 @@ class RegisterStore:
 
         def after_step(number: int) -> None:
             if number == 1:
-                self._run(
+                self.backend.run(
                     conn,
                     "INSERT INTO register_meta (key, value) VALUES ('uid', ?)",
                     (uuid.uuid4().hex,),
                 )
 
-        with self._connection() as conn, self.backend.transaction(conn):
+        with self.backend.connection() as conn, self.backend.transaction(conn):
             migrate(self.backend, conn, COMPONENT, _migrations(self.backend), too_new, after_step)
             self.backend.after_migrate(conn, self.notes)
 
     def schema_version(self) -> int:
         """The register's schema version in the database."""
-        with self._connection() as conn:
+        with self.backend.connection() as conn:
             return schema_version(self.backend, conn, COMPONENT)
 
     # ------------------------------------------------------------------ reading
 
     def changes(self, facility_id: str | None = None) -> list[Change]:
         """All changes (or those of one facility), oldest first."""
-        with self._connection() as conn:
+        with self.backend.connection() as conn:
             return self._changes(conn, facility_id)
 
     def _changes(self, conn: Any, facility_id: str | None = None) -> list[Change]:
@@ -194,7 +180,7 @@ class RegisterStore:
         if facility_id is not None:
             sql += " WHERE facility_id = ?"
             params = (facility_id,)
-        rows = self._run(conn, sql + " ORDER BY id", params).fetchall()
+        rows = self.backend.run(conn, sql + " ORDER BY id", params).fetchall()
         return [
             Change(
                 id=int(r[0]),
@@ -215,15 +201,17 @@ class RegisterStore:
 
     def revision(self) -> str:
         """Changes whenever the register changes (``reg<last change>-<database id>``)."""
-        with self._connection() as conn:
-            last = self._run(conn, "SELECT MAX(id) FROM register_changes").fetchone()[0]
-            uid = self._run(conn, "SELECT value FROM register_meta WHERE key = 'uid'").fetchone()
+        with self.backend.connection() as conn:
+            last = self.backend.run(conn, "SELECT MAX(id) FROM register_changes").fetchone()[0]
+            uid = self.backend.run(
+                conn, "SELECT value FROM register_meta WHERE key = 'uid'"
+            ).fetchone()
         return f"reg{last or 0}-{uid[0][:6]}"
 
     def versions(self) -> dict[str, int]:
         """Facility id → current version (facilities never changed are version 0)."""
-        with self._connection() as conn:
-            rows = self._run(
+        with self.backend.connection() as conn:
+            rows = self.backend.run(
                 conn, "SELECT facility_id, MAX(version) FROM register_changes GROUP BY facility_id"
             ).fetchall()
         return {fid: int(v) for fid, v in rows}
@@ -240,8 +228,8 @@ class RegisterStore:
 
     def effective_rows(self) -> list[dict]:
         """The stored effective list (as QGIS sees it), ordered by id."""
-        with self._connection() as conn:
-            cur = self._run(
+        with self.backend.connection() as conn:
+            cur = self.backend.run(
                 conn, f"SELECT {', '.join(EFFECTIVE_COLUMNS)} FROM register_effective ORDER BY id"
             )
             return [dict(zip(EFFECTIVE_COLUMNS, row, strict=True)) for row in cur.fetchall()]
@@ -277,7 +265,7 @@ class RegisterStore:
         if not edits:
             raise ValueError("Keine Änderung ausgewählt.")
         names = set(package.stadtteile["stadtteil"])
-        with self._connection() as conn:
+        with self.backend.connection() as conn:
             try:
                 with self.backend.transaction(conn):
                     stored = self._changes(conn)
@@ -292,7 +280,7 @@ class RegisterStore:
                             edit, stored + new, records, versions, used, package, names
                         )
                         change = replace(change, batch=batch)
-                        cur = self._run(
+                        cur = self.backend.run(
                             conn,
                             "INSERT INTO register_changes (facility_id, version, kind, fields, "
                             "previous, target, batch, author, reason, source, created) VALUES "
@@ -435,7 +423,7 @@ class RegisterStore:
         revision = f"reg{max((c.id for c in changes), default=0)}"
         facilities = effective_package(package, changes, revision).einrichtungen
         rows = effective_table(facilities, changes)
-        self._run(conn, "DELETE FROM register_effective")
+        self.backend.run(conn, "DELETE FROM register_effective")
         placeholders = ", ".join("?" for _ in EFFECTIVE_COLUMNS)
         cur = conn.cursor()
         cur.executemany(
@@ -445,7 +433,7 @@ class RegisterStore:
             ),
             [tuple(row[c] for c in EFFECTIVE_COLUMNS) for row in rows],
         )
-        self._run(
+        self.backend.run(
             conn,
             "INSERT INTO register_meta (key, value) VALUES ('paket', ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -460,10 +448,12 @@ class RegisterStore:
         bool
             True if it was rewritten.
         """
-        with self._connection() as conn, self.backend.transaction(conn):
+        with self.backend.connection() as conn, self.backend.transaction(conn):
             changes = self._changes(conn)
             wanted = f"{package.version}+reg{max((c.id for c in changes), default=0)}"
-            row = self._run(conn, "SELECT value FROM register_meta WHERE key = 'paket'").fetchone()
+            row = self.backend.run(
+                conn, "SELECT value FROM register_meta WHERE key = 'paket'"
+            ).fetchone()
             if row and row[0] == wanted:
                 return False
             self._write_effective(conn, package, changes)
@@ -473,8 +463,8 @@ class RegisterStore:
 
     def expected(self) -> dict[str, Expected]:
         """Type → expected count (the latest entry per type; removed types left out)."""
-        with self._connection() as conn:
-            rows = self._run(
+        with self.backend.connection() as conn:
+            rows = self.backend.run(
                 conn,
                 "SELECT typ, anzahl, author, reason, source, created FROM register_expected "
                 "ORDER BY id",
@@ -502,8 +492,8 @@ class RegisterStore:
             raise ValueError("Bitte Art, Autor/in, Grund und Quelle der Soll-Zahl angeben.")
         if anzahl is not None and not (isinstance(anzahl, int) and 0 <= anzahl <= 10_000):
             raise ValueError("Soll-Zahl: eine ganze Zahl von 0 bis 10.000 angeben.")
-        with self._connection() as conn, self.backend.transaction(conn):
-            self._run(
+        with self.backend.connection() as conn, self.backend.transaction(conn):
+            self.backend.run(
                 conn,
                 "INSERT INTO register_expected (typ, anzahl, author, reason, source, created) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

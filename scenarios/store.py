@@ -35,7 +35,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,9 +204,6 @@ class ScenarioStore:
     def _connect(self) -> Any:
         return self.backend.connect()  # raises a DatabaseFaultError, see _errors
 
-    def _run(self, conn: Any, sql: str, params: Sequence = ()) -> Any:
-        return conn.execute(self.backend.sql(sql), tuple(params))
-
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
         """Only one process at a time checks, migrates, sets aside or takes over files."""
@@ -249,7 +246,10 @@ class ScenarioStore:
             with self.backend.transaction(conn, COMPONENT):
                 migrate(self.backend, conn, COMPONENT, _MIGRATIONS, too_new)
                 columns = [
-                    d[0] for d in self._run(conn, "SELECT * FROM scenarios WHERE 1 = 0").description
+                    d[0]
+                    for d in self.backend.run(
+                        conn, "SELECT * FROM scenarios WHERE 1 = 0"
+                    ).description
                 ]
                 if columns != _COLUMNS:
                     raise DatabaseFaultError(
@@ -287,7 +287,9 @@ class ScenarioStore:
         conn = self._connect()
         try:
             with self.backend.transaction(conn, COMPONENT):
-                stored = dict(self._run(conn, "SELECT name, payload FROM scenarios").fetchall())
+                stored = dict(
+                    self.backend.run(conn, "SELECT name, payload FROM scenarios").fetchall()
+                )
                 for name, payload, created, updated, package_version, version in rows:
                     new = name
                     n = 1
@@ -298,7 +300,7 @@ class ScenarioStore:
                         continue
                     if new != name:
                         renamed.append(f"„{name}“ → „{new}“")
-                    self._run(
+                    self.backend.run(
                         conn,
                         "INSERT INTO scenarios (name, payload, created, updated, "
                         "package_version, version) VALUES (?, ?, ?, ?, ?, ?)",
@@ -339,7 +341,7 @@ class ScenarioStore:
         with self._errors():
             conn = self._connect()
             try:
-                return [tuple(row) for row in self._run(conn, sql, args).fetchall()]
+                return [tuple(row) for row in self.backend.run(conn, sql, args).fetchall()]
             finally:
                 conn.close()
 
@@ -386,7 +388,7 @@ class ScenarioStore:
         with self._write() as conn:
             if not overwrite:
                 try:
-                    self._run(
+                    self.backend.run(
                         conn,
                         "INSERT INTO scenarios (name, payload, created, updated, package_version,"
                         " version) VALUES (?, ?, ?, ?, ?, 1)",
@@ -406,21 +408,21 @@ class ScenarioStore:
             if expected_version is not None:
                 update += " AND version = ?"
                 values = (*values, expected_version)
-            if self._run(conn, update, values).rowcount == 0:
-                current = self._run(
+            if self.backend.run(conn, update, values).rowcount == 0:
+                current = self.backend.run(
                     conn, "SELECT version FROM scenarios WHERE name = ?", (scenario.name,)
                 ).fetchone()
                 if expected_version is not None:
                     raise ConflictError(
                         scenario.name, expected_version, None if current is None else current[0]
                     )
-                self._run(
+                self.backend.run(
                     conn,  # overwrite of a name that does not exist (yet): create it
                     "INSERT INTO scenarios (name, payload, created, updated, package_version,"
                     " version) VALUES (?, ?, ?, ?, ?, 1)",
                     row,
                 )
-            return self._run(
+            return self.backend.run(
                 conn, "SELECT version FROM scenarios WHERE name = ?", (scenario.name,)
             ).fetchone()[0]
 
@@ -475,7 +477,7 @@ class ScenarioStore:
         """
         new = clean_name(new)
         with self._write() as conn:
-            row = self._run(
+            row = self.backend.run(
                 conn, "SELECT payload, version FROM scenarios WHERE name = ?", (old,)
             ).fetchone()
             if row is None:
@@ -487,7 +489,7 @@ class ScenarioStore:
             except (ValueError, TypeError):
                 payload = row[0]  # load() reports the invalid content under the new name
             try:
-                self._run(
+                self.backend.run(
                     conn,
                     "UPDATE scenarios SET name = ?, payload = ?, updated = ?, "
                     "version = version + 1 WHERE name = ?",
@@ -509,12 +511,12 @@ class ScenarioStore:
         """
         with self._write() as conn:
             if expected_version is not None:
-                row = self._run(
+                row = self.backend.run(
                     conn, "SELECT version FROM scenarios WHERE name = ?", (name,)
                 ).fetchone()
                 if row is not None and row[0] != expected_version:
                     raise ConflictError(name, expected_version, row[0])
-            self._run(conn, "DELETE FROM scenarios WHERE name = ?", (name,))
+            self.backend.run(conn, "DELETE FROM scenarios WHERE name = ?", (name,))
 
 
 def _table_columns(path: Path, table: str) -> list[str]:

@@ -149,7 +149,7 @@ def execute(store: ScenarioStore, sql: str, params: tuple = ()) -> None:
     conn = store._connect()
     try:
         with store.backend.transaction(conn):
-            store._run(conn, sql, params)
+            store.backend.run(conn, sql, params)
     finally:
         conn.close()
 
