@@ -137,49 +137,12 @@ def region_profiles(
     out = []
     for region in dict.fromkeys(mapping["region"]):
         members = list(groups.index[groups == region])
-        current = stats[(stats["jahr"] == year) & stats["stadtteil_nr"].isin(members)]
-        ages = pd.Series(
-            {label: current[column].sum(min_count=1) for column, label in AGE_GROUPS.items()}
-        )
-        unpublished = [
-            f"{names.get(nr, nr)} ({nr})"
-            for nr in current.loc[current[list(AGE_GROUPS)].isna().any(axis=1), "stadtteil_nr"]
-        ]
-        history = stats[stats["stadtteil_nr"].isin(members)].dropna(subset=["alter_65plus"])
-        trend = history.groupby("jahr")["alter_65plus"].sum().sort_index()
+        ages, unpublished = _age_groups(stats, members, year, names)
         places = facilities[facilities["stadtteil_nr"].isin(members)]
-        kinds = _facility_kinds(places)
-        cov = region_coverage.loc[region]
-        people = float(cov["zielgruppe"])
-        coverage = {
-            "zielgruppe": people,
-            "versorgt": float(cov["versorgt"]),
-            "unversorgt": float(cov["unversorgt"]),
-            "anteil": float(cov["anteil_versorgt"]),
-            "anteil_min": 100 * float(cov["versorgt_min"]) / people if people else float("nan"),
-            "anteil_max": 100 * float(cov["versorgt_max"]) / people if people else float("nan"),
-            "einrichtungen": int(cov["einrichtungen"]),
-        }
-        rank_row = region_ranking.loc[region]
-        rank = {
-            "rang": int(rank_row["rang"]) if rank_row["gerankt"] else None,
-            "von": ranked,
-            "index": float(rank_row["index"]) if rank_row["gerankt"] else float("nan"),
-            "klasse": int(rank_row["klasse"]) if rank_row["gerankt"] else None,
-            "klasse_text": str(rank_row["klasse_text"]) if rank_row["gerankt"] else "",
-        }
-        member_gaps = [
-            f"{names.get(nr, nr)}: {gaps.at[nr, 'datenluecke_grund']}"
-            for nr in members
-            if nr in gaps.index and bool(gaps.at[nr, "datenluecke"])
-        ]
-        without = [
-            names.get(nr, nr)
-            for nr in members
-            if nr in stadtteil_coverage.index
-            and stadtteil_coverage.at[nr, "zielgruppe"] >= MIN_PEOPLE
-            and stadtteil_coverage.at[nr, "einrichtungen"] == 0
-        ]
+        coverage = _coverage_figures(region_coverage.loc[region])
+        rank = _rank_figures(region_ranking.loc[region], ranked)
+        member_gaps = _member_gaps(members, gaps, names)
+        without = _stadtteile_without_place(members, stadtteil_coverage)
         other = places[
             places["kategorie"].isin(OTHER_CATEGORIES) & (places["in_betrieb"] != "nein")
         ]
@@ -192,8 +155,8 @@ def region_profiles(
                 region=region,
                 stadtteile=[names.get(nr, nr) for nr in members],
                 ages=ages,
-                trend=trend,
-                facilities=kinds,
+                trend=_trend_65plus(stats, members),
+                facilities=_facility_kinds(places),
                 coverage=coverage,
                 rank=rank,
                 gaps=member_gaps,
@@ -202,6 +165,73 @@ def region_profiles(
             )
         )
     return out
+
+
+def _age_groups(
+    stats: pd.DataFrame, members: list, year: int, names: pd.Series
+) -> tuple[pd.Series, list[str]]:
+    """People per age group of the members in ``year``, and the members not published."""
+    current = stats[(stats["jahr"] == year) & stats["stadtteil_nr"].isin(members)]
+    ages = pd.Series(
+        {label: current[column].sum(min_count=1) for column, label in AGE_GROUPS.items()}
+    )
+    unpublished = [
+        f"{names.get(nr, nr)} ({nr})"
+        for nr in current.loc[current[list(AGE_GROUPS)].isna().any(axis=1), "stadtteil_nr"]
+    ]
+    return ages, unpublished
+
+
+def _trend_65plus(stats: pd.DataFrame, members: list) -> pd.Series:
+    """People 65+ of the members per year (sum of the published ones)."""
+    history = stats[stats["stadtteil_nr"].isin(members)].dropna(subset=["alter_65plus"])
+    return history.groupby("jahr")["alter_65plus"].sum().sort_index()
+
+
+def _coverage_figures(cov: pd.Series) -> dict:
+    """The coverage dict of a profile from the region's row of the coverage table."""
+    people = float(cov["zielgruppe"])
+    return {
+        "zielgruppe": people,
+        "versorgt": float(cov["versorgt"]),
+        "unversorgt": float(cov["unversorgt"]),
+        "anteil": float(cov["anteil_versorgt"]),
+        "anteil_min": 100 * float(cov["versorgt_min"]) / people if people else float("nan"),
+        "anteil_max": 100 * float(cov["versorgt_max"]) / people if people else float("nan"),
+        "einrichtungen": int(cov["einrichtungen"]),
+    }
+
+
+def _rank_figures(rank_row: pd.Series, ranked: int) -> dict:
+    """The rank dict of a profile; empty figures for a region left out of the ranking."""
+    return {
+        "rang": int(rank_row["rang"]) if rank_row["gerankt"] else None,
+        "von": ranked,
+        "index": float(rank_row["index"]) if rank_row["gerankt"] else float("nan"),
+        "klasse": int(rank_row["klasse"]) if rank_row["gerankt"] else None,
+        "klasse_text": str(rank_row["klasse_text"]) if rank_row["gerankt"] else "",
+    }
+
+
+def _member_gaps(members: list, gaps: pd.DataFrame, names: pd.Series) -> list[str]:
+    """Data gaps of the members as "Stadtteil: reason" (rule 6)."""
+    return [
+        f"{names.get(nr, nr)}: {gaps.at[nr, 'datenluecke_grund']}"
+        for nr in members
+        if nr in gaps.index and bool(gaps.at[nr, "datenluecke"])
+    ]
+
+
+def _stadtteile_without_place(members: list, stadtteil_coverage: pd.DataFrame) -> list[str]:
+    """Members with at least :data:`MIN_PEOPLE` people and no counted place (rule 4)."""
+    names = stadtteil_coverage["stadtteil"]
+    return [
+        names.get(nr, nr)
+        for nr in members
+        if nr in stadtteil_coverage.index
+        and stadtteil_coverage.at[nr, "zielgruppe"] >= MIN_PEOPLE
+        and stadtteil_coverage.at[nr, "einrichtungen"] == 0
+    ]
 
 
 def _facility_kinds(places: pd.DataFrame) -> pd.DataFrame:
@@ -289,14 +319,19 @@ def handlungsbedarf(
             "vor einer Entscheidung die Lage klären (" + "; ".join(gaps) + ")."
         )
     if (no_place or many or stadtteile_without) and other_places:
-        kinds = ", ".join(sorted(set(other_places)))
-        needs.append(
-            f"Prüfen, ob {count_text(len(other_places), 'Einrichtung', 'Einrichtungen')} anderer "
-            f"Art in der Region ({kinds}) Angebote für Seniorinnen und Senioren aufnehmen "
-            "können."
-        )
+        needs.append(_other_places_sentence(other_places))
     if not needs:
         needs.append(
             "Nach den Regeln (siehe README) ergibt sich aus den Daten kein Handlungsbedarf."
         )
     return needs
+
+
+def _other_places_sentence(other_places: list[str]) -> str:
+    """Rule 7: check whether open places of other kinds can host senior offers."""
+    kinds = ", ".join(sorted(set(other_places)))
+    return (
+        f"Prüfen, ob {count_text(len(other_places), 'Einrichtung', 'Einrichtungen')} anderer "
+        f"Art in der Region ({kinds}) Angebote für Seniorinnen und Senioren aufnehmen "
+        "können."
+    )
