@@ -247,21 +247,7 @@ def allocate(
         raise ValueError("Die Gebietsgliederung hat keine Regionen.")
     check_rule(rule, len(regions))
     weights = rule.used
-    problems = []
-    for key in weights:
-        if key not in values:
-            problems.append(f"Für {ALLOCATION_INDICATORS[key]} liegen keine Werte vor.")
-            continue
-        for region, value in values[key].items():
-            if pd.isna(value):
-                problems.append(
-                    f"{region}: {ALLOCATION_INDICATORS[key]} ist nicht veröffentlicht. Lösung: "
-                    "Gewicht dieses Indikators auf 0 setzen."
-                )
-            elif value < 0:
-                problems.append(f"{region}: {ALLOCATION_INDICATORS[key]} ist negativ.")
-    if problems:
-        raise ValueError(" ".join(problems))
+    _check_indicator_values(values, weights)
     x = {k: [_fraction(round(float(v))) for v in values[k]] for k in weights}
     totals = {k: sum(x[k]) for k in weights}
     empty = [ALLOCATION_INDICATORS[k] for k, t in totals.items() if t == 0]
@@ -289,15 +275,7 @@ def allocate(
         table["ist"] = [float(v) for v in current]
         table["differenz"] = [float(s - i) for s, i in zip(soll, current, strict=True)]
         if rule.max_change is not None:
-            step = _fraction(rule.max_change)
-            largest = max(abs(s - i) for s, i in zip(soll, current, strict=True))
-            years = min(MAX_YEARS, math.ceil(largest / step)) if largest else 0
-            for year in range(1, years + 1):
-                limit = step * year
-                table[f"jahr_{year}"] = [
-                    float(i + max(-limit, min(limit, s - i)))
-                    for s, i in zip(soll, current, strict=True)
-                ]
+            years = _add_path(table, soll, current, _fraction(rule.max_change))
     return Allocation(
         table=table,
         totals={k: float(v) for k, v in totals.items()},
@@ -306,6 +284,42 @@ def allocate(
         capped=[regions[r] for r in capped],
         years=years,
     )
+
+
+def _check_indicator_values(values: pd.DataFrame, weights: Mapping[str, Fraction]) -> None:
+    """Raise one ``ValueError`` naming every weighted indicator missing, unpublished or < 0."""
+    problems = []
+    for key in weights:
+        if key not in values:
+            problems.append(f"Für {ALLOCATION_INDICATORS[key]} liegen keine Werte vor.")
+            continue
+        for region, value in values[key].items():
+            if pd.isna(value):
+                problems.append(
+                    f"{region}: {ALLOCATION_INDICATORS[key]} ist nicht veröffentlicht. Lösung: "
+                    "Gewicht dieses Indikators auf 0 setzen."
+                )
+            elif value < 0:
+                problems.append(f"{region}: {ALLOCATION_INDICATORS[key]} ist negativ.")
+    if problems:
+        raise ValueError(" ".join(problems))
+
+
+def _add_path(
+    table: pd.DataFrame, soll: list[Fraction], current: list[Fraction], step: Fraction
+) -> int:
+    """Add the columns ``jahr_1`` … from Ist towards Soll by at most ``step`` a year.
+
+    Returns the number of years (at most :data:`MAX_YEARS`).
+    """
+    largest = max(abs(s - i) for s, i in zip(soll, current, strict=True))
+    years = min(MAX_YEARS, math.ceil(largest / step)) if largest else 0
+    for year in range(1, years + 1):
+        limit = step * year
+        table[f"jahr_{year}"] = [
+            float(i + max(-limit, min(limit, s - i))) for s, i in zip(soll, current, strict=True)
+        ]
+    return years
 
 
 def _exact(

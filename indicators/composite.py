@@ -620,11 +620,7 @@ def underserved(
     n = len(table)
     people = table["zielgruppe"].to_numpy(dtype=float, na_value=np.nan)
     share = table["anteil_versorgt"].to_numpy(dtype=float, na_value=np.nan)
-    reason = np.full(n, "", dtype=object)
-    reason[np.isnan(people)] = "Zahl nicht veröffentlicht"
-    with np.errstate(invalid="ignore"):
-        reason[~np.isnan(people) & (people < min_people)] = f"weniger als {min_people:.0f}"
-    reason[(reason == "") & np.isnan(share)] = "keine Erreichbarkeitswerte"
+    reason = _not_ranked_reasons(people, share, min_people)
     ranked = reason == ""
 
     scores = _score_matrix(table, ranked, target)
@@ -662,6 +658,16 @@ def underserved(
     columns.update({f"beitrag_{key}": contrib[:, j] for j, key in enumerate(KEYS)})
     out = pd.DataFrame(columns, index=table.index).join(_rank_percentiles(draws, table.index))
     return out.sort_values(["gerankt", "rang"], ascending=[False, True], na_position="last")
+
+
+def _not_ranked_reasons(people: np.ndarray, share: np.ndarray, min_people: float) -> np.ndarray:
+    """Why each Stadtteil is not ranked ("" for a ranked one)."""
+    reason = np.full(len(people), "", dtype=object)
+    reason[np.isnan(people)] = "Zahl nicht veröffentlicht"
+    with np.errstate(invalid="ignore"):
+        reason[~np.isnan(people) & (people < min_people)] = f"weniger als {min_people:.0f}"
+    reason[(reason == "") & np.isnan(share)] = "keine Erreichbarkeitswerte"
+    return reason
 
 
 def preset_label(weights: Mapping[str, float]) -> str:
