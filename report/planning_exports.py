@@ -193,31 +193,50 @@ def profile_tables(profile) -> dict[str, pd.DataFrame]:
         to the first year), ``Einrichtungen`` (open places by kind), ``Versorgung`` (key
         figures incl. range, index and rank).
     """
-    from geo.facilities import CATEGORIES
+    return {
+        "Versorgung": _coverage_table(profile.coverage, profile.rank),
+        "Bevölkerung": _ages_table(profile.ages),
+        "Entwicklung 65+": _trend_table(profile.trend),
+        "Einrichtungen": _facilities_table(profile.facilities),
+    }
+
+
+def _ages_table(ages: pd.Series) -> pd.DataFrame:
+    """People per age group with their share."""
+    from indicators.format import format_number
+
+    total = ages.sum(min_count=1)
+    return pd.DataFrame(
+        {
+            "Altersgruppe": list(ages.index),
+            "Personen": [format_number(v) for v in ages],
+            "Anteil (%)": [format_number(100 * v / total, 1) if total else "–" for v in ages],
+        }
+    )
+
+
+def _trend_table(trend: pd.Series) -> pd.DataFrame:
+    """People 65+ per year with the change to the first year."""
     from indicators.format import format_change, format_number
 
-    total = profile.ages.sum(min_count=1)
-    ages = pd.DataFrame(
+    first = trend.iloc[0] if len(trend) else float("nan")
+    return pd.DataFrame(
         {
-            "Altersgruppe": list(profile.ages.index),
-            "Personen": [format_number(v) for v in profile.ages],
-            "Anteil (%)": [
-                format_number(100 * v / total, 1) if total else "–" for v in profile.ages
+            "Jahr": [str(y) for y in trend.index],
+            "Personen 65+": [format_number(v) for v in trend],
+            f"Veränderung seit {trend.index[0] if len(trend) else ''}": [
+                format_change(v - first) for v in trend
             ],
         }
     )
-    first = profile.trend.iloc[0] if len(profile.trend) else float("nan")
-    trend = pd.DataFrame(
-        {
-            "Jahr": [str(y) for y in profile.trend.index],
-            "Personen 65+": [format_number(v) for v in profile.trend],
-            f"Veränderung seit {profile.trend.index[0] if len(profile.trend) else ''}": [
-                format_change(v - first) for v in profile.trend
-            ],
-        }
-    )
-    places = profile.facilities
-    facilities = pd.DataFrame(
+
+
+def _facilities_table(places: pd.DataFrame) -> pd.DataFrame:
+    """Open places by category and kind, with those without position."""
+    from geo.facilities import CATEGORIES
+    from indicators.format import format_number
+
+    return pd.DataFrame(
         {
             "Kategorie": [CATEGORIES.get(c, c).split(" (")[0] for c in places["Kategorie"]],
             "Art": places["Art"],
@@ -225,13 +244,18 @@ def profile_tables(profile) -> dict[str, pd.DataFrame]:
             "davon ohne Lage": [format_number(v) for v in places["ohne Lage"]],
         }
     )
-    c, r = profile.coverage, profile.rank
+
+
+def _coverage_table(c: dict, r: dict) -> pd.DataFrame:
+    """Key figures of coverage (with its range), index and rank."""
+    from indicators.format import format_number
+
     share = format_number(c["anteil"], 1)
     if pd.notna(c["anteil_min"]) and round(c["anteil_min"], 1) != round(c["anteil_max"], 1):
         share += (
             f" (Spanne {format_number(c['anteil_min'], 1)}–{format_number(c['anteil_max'], 1)})"
         )
-    coverage = pd.DataFrame(
+    return pd.DataFrame(
         {
             "Kennzahl": [
                 "Zielgruppe (Personen)",
@@ -255,12 +279,6 @@ def profile_tables(profile) -> dict[str, pd.DataFrame]:
             ],
         }
     )
-    return {
-        "Versorgung": coverage,
-        "Bevölkerung": ages,
-        "Entwicklung 65+": trend,
-        "Einrichtungen": facilities,
-    }
 
 
 def surroundings_display(frame: pd.DataFrame) -> pd.DataFrame:

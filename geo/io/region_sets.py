@@ -95,10 +95,7 @@ def check_region_table(
         positions, rows["stadtteil_nr"], rows["region"], strict=True
     ):
         row = first_row + int(position)
-        text = "" if raw_nr is None or pd.isna(raw_nr) else str(raw_nr).strip()
-        if text.endswith(".0") and text[:-2].isdigit():  # a number read by a spreadsheet
-            text = text[:-2]
-        nr = text.zfill(2) if text.isdigit() else by_name.get(text.casefold(), text)
+        text, nr = _stadtteil_number(raw_nr, by_name)
         if nr not in names.index:
             problems.append(
                 f"Zeile {row}: Stadtteil {text[:40]!r} ist unbekannt. Lösung: Nummer (z. B. 06) "
@@ -117,6 +114,27 @@ def check_region_table(
             problems.append(f"Zeile {row}: {problem}")
         numbers.append(nr)
         regions.append("" if problem else str(raw_region).strip())
+    problems += _set_problems(names, seen, regions)
+    if problems:
+        shown = problems[:20]
+        if len(problems) > 20:
+            shown.append(f"… und {len(problems) - 20} weitere Probleme.")
+        raise ValueError("Die Zuordnung wird nicht gespeichert: " + " ".join(shown))
+    out = pd.DataFrame({"stadtteil_nr": numbers, "region": regions})
+    return out.sort_values("stadtteil_nr", ignore_index=True)
+
+
+def _stadtteil_number(raw_nr: object, by_name: Mapping[str, str]) -> tuple[str, str]:
+    """The cell as written (trimmed) and the two-digit number it names (or the text)."""
+    text = "" if raw_nr is None or pd.isna(raw_nr) else str(raw_nr).strip()
+    if text.endswith(".0") and text[:-2].isdigit():  # a number read by a spreadsheet
+        text = text[:-2]
+    return text, text.zfill(2) if text.isdigit() else by_name.get(text.casefold(), text)
+
+
+def _set_problems(names: pd.Series, seen: Mapping[str, int], regions: list[str]) -> list[str]:
+    """Problems of the table as a whole: Stadtteile not assigned, too many regions."""
+    problems = []
     missing = [nr for nr in names.index if nr not in seen]
     if missing:
         listed = ", ".join(f"{nr} {names[nr]}" for nr in missing[:10])
@@ -131,13 +149,7 @@ def check_region_table(
             f"{len(distinct)} Regionen – höchstens {MAX_REGIONS} sind möglich. Lösung: Regionen "
             "zusammenfassen."
         )
-    if problems:
-        shown = problems[:20]
-        if len(problems) > 20:
-            shown.append(f"… und {len(problems) - 20} weitere Probleme.")
-        raise ValueError("Die Zuordnung wird nicht gespeichert: " + " ".join(shown))
-    out = pd.DataFrame({"stadtteil_nr": numbers, "region": regions})
-    return out.sort_values("stadtteil_nr", ignore_index=True)
+    return problems
 
 
 def _read_frame(name: str, content: bytes, aliases: dict[str, str]) -> pd.DataFrame:
