@@ -711,11 +711,29 @@ def _new_site_areas(res: Result) -> list[str]:
 
 
 def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
-    res, scenario, package = ctx.result, ctx.scenario, ctx.package
-    if scenario.is_empty:
+    """The scenario: what it changes, its effect, its map and the Stadtteile it changes."""
+    if ctx.scenario.is_empty:
         return []
-    one, _many = ctx.place
-    name = scenario.name or "aktuelles Szenario"
+    name = ctx.scenario.name or "aktuelles Szenario"
+    return [
+        PageBreak(),
+        _h1(ctx, f"Szenario „{name}“", toc),
+        *_scenario_changes(ctx),
+        ctx.p("<b>Wirkung:</b>"),
+        *ctx.bullets(_scenario_effect(ctx)),
+        PageBreak(),
+        _toc(toc, f"Szenario „{name}“: Karte"),
+        ctx.map(_scenario_map(ctx, name)),
+        PageBreak(),
+        _h1(ctx, f"Szenario „{name}“: veränderte Stadtteile (Ist-Zustand und mit Szenario)", toc),
+        *_changed_stadtteile(ctx),
+        ctx.p(esc(RANK_NOTE)),
+    ]
+
+
+def _scenario_changes(ctx: _Context) -> list[Flowable]:
+    """The scenario's note, new sites (with warnings), closed places and crossings."""
+    res, scenario = ctx.result, ctx.scenario
     areas = _new_site_areas(res)
     warnings = new_site_warnings(res)
     added = [
@@ -723,11 +741,29 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
         + "".join(f"<br/><i>Achtung:</i> {esc(w)}" for w in warnings[i])
         for i, site in enumerate(scenario.added)
     ]
-    names = package.einrichtungen.set_index("id")["name"].astype(str)
+    names = ctx.package.einrichtungen.set_index("id")["name"].astype(str)
     closed = [
         esc(names.get(i, "eine Einrichtung, die im Datenpaket nicht mehr steht"))
         for i in scenario.removed
     ]
+    crossings = [f"neue Elbquerung: {esc(c.name)}" for c in scenario.crossings_added]
+    crossings += [f"für Fußwege gesperrt: {esc(c)}" for c in scenario.crossings_closed]
+    flow: list[Flowable] = []
+    if scenario.note:
+        flow.append(ctx.p(f"<i>Notiz:</i> {esc(scenario.note)}"))
+    if added:
+        flow += [ctx.p("<b>Neue Standorte:</b>"), *ctx.bullets(added)]
+    if closed:
+        flow += [ctx.p("<b>Gedanklich geschlossen:</b>"), *ctx.bullets(closed)]
+    if crossings:
+        flow += [ctx.p("<b>Elbquerungen:</b>"), *ctx.bullets(crossings)]
+    return flow
+
+
+def _scenario_effect(ctx: _Context) -> list[str]:
+    """The scenario's effect in sentences: gained, lost, net, share, and by Bus & Bahn."""
+    res = ctx.result
+    one, _many = ctx.place
     before, after = res.before.city, res.after.city
     change = res.table["neu_versorgt"]
     gained, lost = change[change > 0].sum(), -change[change < 0].sum()
@@ -748,95 +784,80 @@ def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
     ]
     if res.newly_by_transit is not None:
         numbers.append(
-            f"In {num(scenario.transit.max_minutes)} Minuten mit Bus &amp; Bahn erreichbar: "
+            f"In {num(ctx.scenario.transit.max_minutes)} Minuten mit Bus &amp; Bahn erreichbar: "
             f"{signed(res.newly_by_transit)} {esc(ctx.who)}."
         )
-    flow: list[Flowable] = [PageBreak(), _h1(ctx, f"Szenario „{name}“", toc)]
-    if scenario.note:
-        flow.append(ctx.p(f"<i>Notiz:</i> {esc(scenario.note)}"))
-    if added:
-        flow += [ctx.p("<b>Neue Standorte:</b>"), *ctx.bullets(added)]
-    if closed:
-        flow += [ctx.p("<b>Gedanklich geschlossen:</b>"), *ctx.bullets(closed)]
-    crossings = [f"neue Elbquerung: {esc(c.name)}" for c in scenario.crossings_added]
-    crossings += [f"für Fußwege gesperrt: {esc(c)}" for c in scenario.crossings_closed]
-    if crossings:
-        flow += [ctx.p("<b>Elbquerungen:</b>"), *ctx.bullets(crossings)]
-    flow += [ctx.p("<b>Wirkung:</b>"), *ctx.bullets(numbers)]
-    removed = package.einrichtungen[package.einrichtungen["id"].isin(scenario.removed)]
-    flow += [
-        PageBreak(),
-        _toc(toc, f"Szenario „{name}“: Karte"),
-        ctx.map(
-            scenario_sheet(
-                package,
-                res.before.cells,
-                res.after.cells,
-                res.after.sites,
-                removed,
-                res.after.params,
-                f"Szenario „{name}“",
-                res.year,
-                version=not ctx.plain,
-            )
-        ),
-        PageBreak(),
-        _h1(ctx, f"Szenario „{name}“: veränderte Stadtteile (Ist-Zustand und mit Szenario)", toc),
-    ]
-    changed = res.changed()
+    return numbers
+
+
+def _scenario_map(ctx: _Context, name: str):
+    """The map sheet of the scenario (coverage before and after, new and closed sites)."""
+    res, package = ctx.result, ctx.package
+    removed = package.einrichtungen[package.einrichtungen["id"].isin(ctx.scenario.removed)]
+    return scenario_sheet(
+        package,
+        res.before.cells,
+        res.after.cells,
+        res.after.sites,
+        removed,
+        res.after.params,
+        f"Szenario „{name}“",
+        res.year,
+        version=not ctx.plain,
+    )
+
+
+def _changed_stadtteile(ctx: _Context) -> list[Flowable]:
+    """Every Stadtteil whose coverage, index or class the scenario changes, before and after."""
+    changed = ctx.result.changed()
     if changed.empty:
-        flow.append(
+        return [
             ctx.p(
                 "Das Szenario verändert in keinem Stadtteil die fußläufige Versorgung, den Index "
                 "oder die Klasse der Unterversorgung."
             )
-        )
-    else:
-        flow.append(
-            ctx.p(
-                "Alle Stadtteile, deren Versorgung, Index oder Klasse sich mit dem Szenario "
-                "ändert – auch ohne neu Versorgte, wenn ein neuer Standort das Angebot im "
-                "weiteren Umkreis (E2SFCA) verändert."
-            )
-        )
-        rows = [
-            [
-                r.stadtteil,
-                num(r.versorgt_vorher),
-                num(r.versorgt_nachher),
-                num(r.neu_versorgt),
-                num(r.index_vorher, 1),
-                num(r.index_nachher, 1),
-                num(r.rang_vorher),
-                num(r.rang_nachher),
-                r.klasse_vorher or "",
-                r.klasse_nachher or "",
-            ]
-            for r in changed.itertuples()
         ]
-        header = [
-            "Stadtteil",
-            "versorgt Ist-Zustand",
-            "versorgt mit Szenario",
-            "zusätzlich versorgt",
-            "Index Ist-Zustand",
-            "Index mit Szenario",
-            "Rang Ist-Zustand",
-            "Rang mit Szenario",
-            "Klasse Ist-Zustand",
-            "Klasse mit Szenario",
+    rows = [
+        [
+            r.stadtteil,
+            num(r.versorgt_vorher),
+            num(r.versorgt_nachher),
+            num(r.neu_versorgt),
+            num(r.index_vorher, 1),
+            num(r.index_nachher, 1),
+            num(r.rang_vorher),
+            num(r.rang_nachher),
+            r.klasse_vorher or "",
+            r.klasse_nachher or "",
         ]
-        flow.append(
-            table(
-                header,
-                rows,
-                [2.0, 1.3, 1.3, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3],
-                ctx.st,
-                right=[1, 2, 3, 4, 5, 6, 7],
-            )
-        )
-    flow.append(ctx.p(esc(RANK_NOTE)))
-    return flow
+        for r in changed.itertuples()
+    ]
+    header = [
+        "Stadtteil",
+        "versorgt Ist-Zustand",
+        "versorgt mit Szenario",
+        "zusätzlich versorgt",
+        "Index Ist-Zustand",
+        "Index mit Szenario",
+        "Rang Ist-Zustand",
+        "Rang mit Szenario",
+        "Klasse Ist-Zustand",
+        "Klasse mit Szenario",
+    ]
+    return [
+        ctx.p(
+            "Alle Stadtteile, deren Versorgung, Index oder Klasse sich mit dem Szenario "
+            "ändert – auch ohne neu Versorgte, wenn ein neuer Standort das Angebot im "
+            "weiteren Umkreis (E2SFCA) verändert."
+        ),
+        table(
+            header,
+            rows,
+            [2.0, 1.3, 1.3, 1.2, 1.3, 1.3, 1.3, 1.3, 1.3, 1.3],
+            ctx.st,
+            right=[1, 2, 3, 4, 5, 6, 7],
+        ),
+    ]
 
 
 def _groups_in_words(weights: dict[str, float], plain: bool = False) -> str:
@@ -928,20 +949,36 @@ def _crossing_rows(scenario: Scenario) -> list[list[str]]:
     return rows
 
 
+def _yes(flag: bool) -> str:
+    return "ja" if flag else "nein"
+
+
 def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
     """Technical annex of the Fachgespräch version."""
-    res, scenario, package = ctx.result, ctx.scenario, ctx.package
+    return [
+        PageBreak(),
+        _h1(ctx, "Technischer Anhang", toc),
+        ctx.p("Annahmen", "h2"),
+        table(["Annahme", "Wert"], _assumption_rows(ctx), [5, 5], ctx.st),
+        *_weights_section(ctx),
+        *_transit_assumptions(ctx),
+        *_method_details(ctx),
+        *_data_notes_section(ctx),
+        *_unlocated_section(ctx),
+        *_scenario_sites_section(ctx),
+    ]
+
+
+def _assumption_rows(ctx: _Context) -> list[list[str]]:
+    """The report's assumptions: year, group, counted places, walking, ranking, package."""
+    res, scenario = ctx.result, ctx.scenario
     p, sel = scenario.params, scenario.selection
-
-    def yes(flag: bool) -> str:
-        return "ja" if flag else "nein"
-
-    assumptions = [
+    return [
         ["Jahr der Statistik", str(res.year)],
         ["Zielgruppe", ctx.group.label],
         ["Gezählte Kategorien", "; ".join(CATEGORIES.get(c, c) for c in sel.categories)],
-        ["Eingeschränkt zugängliche Einrichtungen mitgezählt", yes(sel.include_restricted)],
-        ["Einrichtungen mit unklarem Betrieb mitgezählt", yes(sel.include_unclear)],
+        ["Eingeschränkt zugängliche Einrichtungen mitgezählt", _yes(sel.include_restricted)],
+        ["Einrichtungen mit unklarem Betrieb mitgezählt", _yes(sel.include_unclear)],
         ["Schwelle fußläufig (Gehweg)", f"{num(p.max_walk_m)} m"],
         ["Gehweg", res.after.params.label],
         ["Umwegfaktor (Gehweg = Luftlinie × Faktor)", format_short(p.detour)],
@@ -954,8 +991,13 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
             f"{num(DRAWS)} Ziehungen, jedes Gewicht × 0,5 bis 1,5; geteilter Rang, wenn sich die "
             f"Reihenfolge in mindestens {num(SHARED_RANK_SHARE * 100)} % der Ziehungen umkehrt",
         ],
-        ["Datenpaket (Version)", package.version],
+        ["Datenpaket (Version)", ctx.package.version],
     ]
+
+
+def _weights_section(ctx: _Context) -> list[Flowable]:
+    """Goalposts and weights of the index: every preset and the one of this report."""
+    scenario = ctx.scenario
     weights = scenario.weight_map
     total = sum(weights.values())
     weight_rows = [
@@ -971,11 +1013,7 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
         ]
         for comp in COMPONENTS
     ]
-    flow: list[Flowable] = [
-        PageBreak(),
-        _h1(ctx, "Technischer Anhang", toc),
-        ctx.p("Annahmen", "h2"),
-        table(["Annahme", "Wert"], assumptions, [5, 5], ctx.st),
+    return [
         ctx.p("Eckwerte und Gewichte des Unterversorgungsindex", "h2"),
         ctx.p(
             f"Gewichtung in diesem Bericht: {esc(preset_label(weights))}. {esc(_question(ctx))} "
@@ -995,31 +1033,40 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
             ctx.st,
             right=[3, 4, 5],
         ),
-        ctx.p("Bus &amp; Bahn", "h2"),
     ]
+
+
+def _transit_assumptions(ctx: _Context) -> list[Flowable]:
+    """The Bus & Bahn settings, or that no timetable was there."""
+    res, scenario = ctx.result, ctx.scenario
+    heading = ctx.p("Bus &amp; Bahn", "h2")
     if res.transit_before is None:
-        flow.append(ctx.p("Nicht berechnet: für diesen Bericht lag kein Fahrplan vor."))
-    else:
-        t = scenario.transit
-        travel = res.travel_before
-        transit_rows = [
-            ["Tag und Zeitfenster", _day_text(ctx)],
-            ["Abfahrten im Fenster", f"alle {num(t.step_min)} Minuten; Median über alle"],
-            ["Schwelle", f"{num(t.max_minutes)} Minuten"],
-            ["Fußweg zur und von der Haltestelle höchstens", f"{num(t.max_access_m)} m Gehweg"],
-            ["Umsteigezuschlag", f"{num(t.transfer_penalty_min)} Minuten"],
-            ["Umsteigen zu Fuß höchstens", f"{num(t.transfer_walk_m)} m"],
-            ["Ankunft nach dem Fenster höchstens", f"{num(t.horizon_min)} Minuten"],
-            ["Nur barrierefreie Haltestellen", yes(t.wheelchair_only)],
-            [
-                "Gehtempo und Umwegfaktor",
-                f"wie zu Fuß ({format_short(p.speed_mps)} m/s; {format_short(p.detour)})",
-            ],
-        ]
-        if travel is not None:
-            transit_rows.append(["Ausgewertete Fahrten-Abschnitte", num(travel.n_connections)])
-        flow.append(table(["Annahme", "Wert"], transit_rows, [5, 5], ctx.st))
-    flow += [
+        return [heading, ctx.p("Nicht berechnet: für diesen Bericht lag kein Fahrplan vor.")]
+    t, p = scenario.transit, scenario.params
+    travel = res.travel_before
+    transit_rows = [
+        ["Tag und Zeitfenster", _day_text(ctx)],
+        ["Abfahrten im Fenster", f"alle {num(t.step_min)} Minuten; Median über alle"],
+        ["Schwelle", f"{num(t.max_minutes)} Minuten"],
+        ["Fußweg zur und von der Haltestelle höchstens", f"{num(t.max_access_m)} m Gehweg"],
+        ["Umsteigezuschlag", f"{num(t.transfer_penalty_min)} Minuten"],
+        ["Umsteigen zu Fuß höchstens", f"{num(t.transfer_walk_m)} m"],
+        ["Ankunft nach dem Fenster höchstens", f"{num(t.horizon_min)} Minuten"],
+        ["Nur barrierefreie Haltestellen", _yes(t.wheelchair_only)],
+        [
+            "Gehtempo und Umwegfaktor",
+            f"wie zu Fuß ({format_short(p.speed_mps)} m/s; {format_short(p.detour)})",
+        ],
+    ]
+    if travel is not None:
+        transit_rows.append(["Ausgewertete Fahrten-Abschnitte", num(travel.n_connections)])
+    return [heading, table(["Annahme", "Wert"], transit_rows, [5, 5], ctx.st)]
+
+
+def _method_details(ctx: _Context) -> list[Flowable]:
+    """Demand, range, E2SFCA and index in detail."""
+    with_transit = ctx.scenario.weight_map["oepnv"] > 0
+    return [
         ctx.p("Methode im Detail", "h2"),
         *ctx.bullets(
             [
@@ -1041,67 +1088,76 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
                 "nachfragegewichteter Mittelwert der Zellen eines Stadtteils.",
                 *[
                     f"Index: {esc(line)}"
-                    for line in method_lines(scenario.target, weights["oepnv"] > 0)
+                    for line in method_lines(ctx.scenario.target, with_transit)
                 ],
                 f"Szenario: {esc(RANK_NOTE)}",
             ]
         ),
     ]
-    notes = data_notes(package.notes + res.before.notes, plain=False)
-    if notes:
-        flow += [ctx.p("Hinweise zu den Daten", "h2"), *ctx.bullets([esc(n) for n in notes])]
-    einr = package.einrichtungen
+
+
+def _data_notes_section(ctx: _Context) -> list[Flowable]:
+    """Notes on the data of the package and the analysis (none: nothing)."""
+    notes = data_notes(ctx.package.notes + ctx.result.before.notes, plain=False)
+    if not notes:
+        return []
+    return [ctx.p("Hinweise zu den Daten", "h2"), *ctx.bullets([esc(n) for n in notes])]
+
+
+def _unlocated_section(ctx: _Context) -> list[Flowable]:
+    """The facilities without known position, and whether this report counts them."""
+    einr = ctx.package.einrichtungen
     no_position = einr[einr.geometry.isna() | einr.geometry.is_empty]
-    if len(no_position):
-        counted = set(res.before.unlocated["id"].astype(str))
-        rows = [
-            [
-                str(r["id"]),
-                str(r["name"]),
-                str(r.get("stadtteil", "") or ""),
-                CATEGORIES.get(str(r["kategorie"]), str(r["kategorie"])),
-                yes(str(r["id"]) in counted),
-            ]
-            for _i, r in no_position.iterrows()
+    if not len(no_position):
+        return []
+    counted = set(ctx.result.before.unlocated["id"].astype(str))
+    rows = [
+        [
+            str(r["id"]),
+            str(r["name"]),
+            str(r.get("stadtteil", "") or ""),
+            CATEGORIES.get(str(r["kategorie"]), str(r["kategorie"])),
+            _yes(str(r["id"]) in counted),
         ]
-        flow += [
-            ctx.p("Einrichtungen ohne bekannte Lage", "h2"),
-            table(
-                [
-                    "Kennung",
-                    "Name",
-                    "Stadtteil laut Quelle",
-                    "Kategorie",
-                    "in diesem Bericht gezählt",
-                ],
-                rows,
-                [1.2, 3.4, 2, 3.4, 1.4],
-                ctx.st,
-            ),
+        for _i, r in no_position.iterrows()
+    ]
+    return [
+        ctx.p("Einrichtungen ohne bekannte Lage", "h2"),
+        table(
+            ["Kennung", "Name", "Stadtteil laut Quelle", "Kategorie", "in diesem Bericht gezählt"],
+            rows,
+            [1.2, 3.4, 2, 3.4, 1.4],
+            ctx.st,
+        ),
+    ]
+
+
+def _scenario_sites_section(ctx: _Context) -> list[Flowable]:
+    """The scenario's new sites (area, origin, position) and closed places."""
+    scenario = ctx.scenario
+    if not (scenario.added or scenario.removed):
+        return []
+    areas = _new_site_areas(ctx.result)
+    rows = [
+        [
+            s.name,
+            areas[i],
+            SITE_SOURCES.get(s.source, s.source),
+            f"{num(s.lat, 5)} / {num(s.lon, 5)}",
         ]
-    if scenario.added or scenario.removed:
-        areas = _new_site_areas(res)
-        rows = [
-            [
-                s.name,
-                areas[i],
-                SITE_SOURCES.get(s.source, s.source),
-                f"{num(s.lat, 5)} / {num(s.lon, 5)}",
-            ]
-            for i, s in enumerate(scenario.added)
-        ]
-        names = einr.set_index("id")["name"].astype(str)
-        rows += [[names.get(i, ""), "", f"geschlossen ({i})", ""] for i in scenario.removed]
-        flow += [
-            ctx.p("Szenario: Standorte", "h2"),
-            table(
-                ["Name", "Stadtteil", "Herkunft", "Breite / Länge (WGS84)"],
-                rows,
-                [3.4, 2, 3.4, 2],
-                ctx.st,
-            ),
-        ]
-    return flow
+        for i, s in enumerate(scenario.added)
+    ]
+    names = ctx.package.einrichtungen.set_index("id")["name"].astype(str)
+    rows += [[names.get(i, ""), "", f"geschlossen ({i})", ""] for i in scenario.removed]
+    return [
+        ctx.p("Szenario: Standorte", "h2"),
+        table(
+            ["Name", "Stadtteil", "Herkunft", "Breite / Länge (WGS84)"],
+            rows,
+            [3.4, 2, 3.4, 2],
+            ctx.st,
+        ),
+    ]
 
 
 def _contents(ctx: _Context, titles: list[str]) -> list[Flowable]:
