@@ -75,22 +75,49 @@ def validate_statistics(
     result = UploadResult("statistics")
     errors, warnings = result.errors, result.warnings
     try:
-        if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
-            errors.append(
-                Problem(
-                    "Statistik bitte als CSV oder XLSX hochladen.",
-                    "Datei als CSV oder XLSX speichern.",
-                )
-            )
-            raise StopReadingError
-        frame = read_table(name, content, errors, warnings)
-        frame = (
-            _from_kiss_md(frame, errors, warnings)
-            if _is_kiss_md(frame)
-            else _long_table(frame, errors, warnings)
-        )
+        frame = _read_statistics_table(name, content, errors, warnings)
     except StopReadingError:
         return result
+    frame, nr = _stadtteil_numbers(frame, warnings)
+    rows = frame.index.to_numpy(dtype=np.int64) + 2
+    years = _parse_keys(frame, nr, rows, stadtteile, errors)
+    out = pd.DataFrame({"jahr": years, "stadtteil_nr": nr})
+    value_columns = _parse_values(frame, out, errors)
+    out, rows = _merge_repeats(out, rows, errors, warnings)
+    _forecast(out, rows, value_columns, base, stadtteile, errors)  # each checks only clean data
+    _plausibility(out, rows, value_columns, base, errors, warnings)
+    if errors:
+        return result
+    out["jahr"] = out["jahr"].astype(int)
+    result.data = out.reset_index(drop=True)
+    return result
+
+
+def _read_statistics_table(
+    name: str, content: bytes, errors: list[Problem], warnings: list[Problem]
+) -> pd.DataFrame:
+    """The file as a long table of text cells (a KISS-MD export converted).
+
+    Raises :class:`StopReadingError` (with the problem in ``errors``) when it cannot be read.
+    """
+    if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
+        errors.append(
+            Problem(
+                "Statistik bitte als CSV oder XLSX hochladen.",
+                "Datei als CSV oder XLSX speichern.",
+            )
+        )
+        raise StopReadingError
+    frame = read_table(name, content, errors, warnings)
+    if _is_kiss_md(frame):
+        return _from_kiss_md(frame, errors, warnings)
+    return _long_table(frame, errors, warnings)
+
+
+def _stadtteil_numbers(
+    frame: pd.DataFrame, warnings: list[Problem]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows without the city totals (with a warning) and their Stadtteil numbers ("06")."""
     nr = frame["stadtteil_nr"].astype("string").str.strip().fillna("")
     totals = nr.str.casefold().isin(CITY_TOTAL_CODES).to_numpy(dtype=bool)
     if totals.any():
@@ -103,8 +130,17 @@ def validate_statistics(
         )
         # Keep the original index: reported row numbers must match the file.
         frame, nr = frame[~totals], nr[~totals]
-    nr = nr.where(~nr.str.fullmatch(r"\d").fillna(False), "0" + nr)  # "6" -> "06"
-    rows = frame.index.to_numpy(dtype=np.int64) + 2
+    return frame, nr.where(~nr.str.fullmatch(r"\d").fillna(False), "0" + nr)  # "6" -> "06"
+
+
+def _parse_keys(
+    frame: pd.DataFrame,
+    nr: pd.Series,
+    rows: np.ndarray,
+    stadtteile: gpd.GeoDataFrame,
+    errors: list[Problem],
+) -> pd.Series:
+    """The years; unknown Stadtteil numbers and invalid or missing years go to ``errors``."""
     problems = [
         Problem(
             f"Unbekannte Stadtteilnummer {nr.iloc[pos][:20]!r}.",
@@ -133,7 +169,11 @@ def validate_statistics(
         )
     ]
     capped(errors, problems)
-    out = pd.DataFrame({"jahr": years, "stadtteil_nr": nr})
+    return years
+
+
+def _parse_values(frame: pd.DataFrame, out: pd.DataFrame, errors: list[Problem]) -> list[str]:
+    """Add the known statistics columns of ``frame`` to ``out`` as numbers; their names."""
     value_columns = [c for c in frame.columns if c in STAT_COLUMNS]
     for column in value_columns:
         out[column] = parse_column(frame[column], column, number_kind(column), errors)
@@ -144,8 +184,16 @@ def validate_statistics(
                 f"Spalten wie {', '.join(STAT_COLUMNS[:6])} … verwenden. {template_hint()}",
             )
         )
-    # Exact repeats (the city's exports list some rows twice, as "1" and "01") are merged;
-    # repeats with different values are an error.
+    return value_columns
+
+
+def _merge_repeats(
+    out: pd.DataFrame, rows: np.ndarray, errors: list[Problem], warnings: list[Problem]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Merge exact repeats (with a warning); repeats with different values are errors.
+
+    The city's exports list some rows twice, as "1" and "01".
+    """
     same = (out.duplicated(keep="first") & out["jahr"].notna()).to_numpy(dtype=bool)
     if same.any():
         warnings.append(
@@ -153,7 +201,7 @@ def validate_statistics(
                 f"{int(same.sum())} doppelte Zeile(n) mit gleichen Werten zusammengefasst.", "–"
             )
         )
-        out, frame, rows = out[~same], frame[~same], rows[~same]
+        out, rows = out[~same], rows[~same]
     dup = out.duplicated(["jahr", "stadtteil_nr"], keep=False) & out["jahr"].notna()
     capped(
         errors,
@@ -167,13 +215,7 @@ def validate_statistics(
             for pos in np.flatnonzero(dup.to_numpy(dtype=bool))
         ],
     )
-    _forecast(out, rows, value_columns, base, stadtteile, errors)  # each checks only clean data
-    _plausibility(out, rows, value_columns, base, errors, warnings)
-    if errors:
-        return result
-    out["jahr"] = out["jahr"].astype(int)
-    result.data = out.reset_index(drop=True)
-    return result
+    return out, rows
 
 
 def number_kind(column: str) -> NumberKind:
