@@ -15,7 +15,6 @@ SKIP = {"tests", "benchmarks", "scripts", "node_modules", "static", "build"}
 #: "path:function" -> its length when the limit came in (to be split, then removed here).
 LONGER = {
     # Planning by region (#24), merged in the same step as the limit: still to be split.
-    "geo/io/gtfs.py:_read_feed": 127,
     "scenarios/evaluation.py:compute": 115,
     "geo/io/uploads/geojson.py:read_geojson": 104,
     "geo/io/uploads/facilities.py:_facility_columns": 103,

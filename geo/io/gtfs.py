@@ -238,33 +238,7 @@ def read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None = None) -> F
 
 
 def _read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None) -> Feed:
-    if isinstance(source, Path):
-        try:
-            if source.stat().st_size > MAX_BYTES:
-                raise DataPackageError(
-                    "gtfs",
-                    "Das GTFS-Archiv ist zu groß.",
-                    "Auf das Stadtgebiet zugeschnittenen Export verwenden.",
-                )
-            raw = source.read_bytes()
-        except OSError as exc:
-            raise DataPackageError(
-                "gtfs", "Das GTFS-Archiv kann nicht gelesen werden.", "Dateirechte prüfen."
-            ) from exc
-    else:
-        raw = source
-    if len(raw) > MAX_BYTES:
-        raise DataPackageError(
-            "gtfs",
-            "Das GTFS-Archiv ist zu groß.",
-            "Auf das Stadtgebiet zugeschnittenen Export verwenden.",
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataPackageError(
-            "gtfs", "Das GTFS-Archiv ist kein gültiges ZIP.", "Den Export neu herunterladen."
-        ) from exc
+    archive = _open_archive(source)
     notes: list[str] = []
     frames = {name: _read(archive, name, cols) for name, cols in REQUIRED.items()}
     calendar = _read(archive, "calendar.txt", CALENDAR, optional=True)
@@ -280,9 +254,68 @@ def _read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None) -> Feed:
 
     stops = _stops(frames["stops.txt"], region, notes)
     stop_index = pd.Series(np.arange(len(stops)), index=stops["stop_id"])
-    trips = frames["trips.txt"].merge(
-        frames["routes.txt"][["route_id", "route_type"]], on="route_id", how="left"
+    trips = _trips(frames["trips.txt"], frames["routes.txt"])
+    trip_index = pd.Series(np.arange(len(trips)), index=trips["trip_id"])
+    times = _stop_times(frames["stop_times.txt"], trip_index, stop_index, notes)
+
+    calendar = _calendar(calendar)
+    calendar_dates = _calendar_dates(calendar_dates)
+    start, end = _validity(calendar, calendar_dates)
+    frequencies = _frequencies(frequencies, trip_index)
+    transfer_table = _transfers(transfers, stop_index)
+    if (stops["wheelchair"] == 0).all():
+        notes.append(
+            "Der Fahrplan gibt für keine Haltestelle Barrierefreiheit an; mit „nur "
+            "barrierefreie Haltestellen“ zählt deshalb nur der Fußweg."
+        )
+    return Feed(
+        stops,
+        trips,
+        times,
+        calendar,
+        calendar_dates,
+        frequencies,
+        transfer_table,
+        start,
+        end,
+        tuple(notes),
     )
+
+
+def _too_large() -> DataPackageError:
+    return DataPackageError(
+        "gtfs",
+        "Das GTFS-Archiv ist zu groß.",
+        "Auf das Stadtgebiet zugeschnittenen Export verwenden.",
+    )
+
+
+def _open_archive(source: Path | bytes) -> zipfile.ZipFile:
+    """The zip archive of a path or of bytes, after checking its size (bounded read)."""
+    if isinstance(source, Path):
+        try:
+            if source.stat().st_size > MAX_BYTES:
+                raise _too_large()
+            raw = source.read_bytes()
+        except OSError as exc:
+            raise DataPackageError(
+                "gtfs", "Das GTFS-Archiv kann nicht gelesen werden.", "Dateirechte prüfen."
+            ) from exc
+    else:
+        raw = source
+    if len(raw) > MAX_BYTES:
+        raise _too_large()
+    try:
+        return zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataPackageError(
+            "gtfs", "Das GTFS-Archiv ist kein gültiges ZIP.", "Den Export neu herunterladen."
+        ) from exc
+
+
+def _trips(trips: pd.DataFrame, routes: pd.DataFrame) -> pd.DataFrame:
+    """Trips with the type of their route; every route known, every trip id unique."""
+    trips = trips.merge(routes[["route_id", "route_type"]], on="route_id", how="left")
     if trips["route_type"].isna().any():
         bad = trips.loc[trips["route_type"].isna(), "route_id"].iloc[0]
         raise DataPackageError(
@@ -294,10 +327,16 @@ def _read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None) -> Feed:
         raise DataPackageError(
             "gtfs: trips.txt", "trip_id ist nicht eindeutig.", "Eindeutige trip_id vergeben."
         )
-    trips = trips[["trip_id", "route_id", "service_id", "route_type"]].reset_index(drop=True)
-    trip_index = pd.Series(np.arange(len(trips)), index=trips["trip_id"])
+    return trips[["trip_id", "route_id", "service_id", "route_type"]].reset_index(drop=True)
 
-    st = frames["stop_times.txt"]
+
+def _stop_times(
+    st: pd.DataFrame, trip_index: pd.Series, stop_index: pd.Series, notes: list[str]
+) -> pd.DataFrame:
+    """Stop times by trip and stop position, gaps between timepoints interpolated.
+
+    Halts at stops outside the region are dropped (with a note).
+    """
     times = pd.DataFrame(
         {
             "trip": st["trip_id"].map(trip_index),
@@ -340,30 +379,7 @@ def _read_feed(source: Path | bytes, region: gpd.GeoDataFrame | None) -> Feed:
             "Erste oder letzte Zeit einer Fahrt fehlt.",
             "Zeiten für Anfang und Ende jeder Fahrt angeben.",
         )
-    times = times[~times["stop"].isna()].astype({"trip": int, "stop": int})
-
-    calendar = _calendar(calendar)
-    calendar_dates = _calendar_dates(calendar_dates)
-    start, end = _validity(calendar, calendar_dates)
-    frequencies = _frequencies(frequencies, trip_index)
-    transfer_table = _transfers(transfers, stop_index)
-    if (stops["wheelchair"] == 0).all():
-        notes.append(
-            "Der Fahrplan gibt für keine Haltestelle Barrierefreiheit an; mit „nur "
-            "barrierefreie Haltestellen“ zählt deshalb nur der Fußweg."
-        )
-    return Feed(
-        stops,
-        trips,
-        times,
-        calendar,
-        calendar_dates,
-        frequencies,
-        transfer_table,
-        start,
-        end,
-        tuple(notes),
-    )
+    return times[~times["stop"].isna()].astype({"trip": int, "stop": int})
 
 
 def read_stops(source: Path, region: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
