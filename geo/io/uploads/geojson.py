@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from typing import NoReturn
 
 import geopandas as gpd
 import pandas as pd
@@ -83,52 +84,71 @@ def read_geojson(content: bytes, errors: list[Problem]) -> tuple[gpd.GeoDataFram
     int
         EPSG code of the file's ``crs`` (default 4326).
     """
+    data = _parse_json(content, errors)
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        data = {"type": "FeatureCollection", "features": [data]}
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        _fail(
+            errors, 'Die Datei ist keine GeoJSON-FeatureCollection ("type": "FeatureCollection").'
+        )
+    features = data.get("features")
+    if not isinstance(features, list):
+        _fail(errors, 'Die GeoJSON-Datei hat keine Liste "features".')
+    if len(features) > MAX_ROWS:
+        _fail(
+            errors,
+            f"Zu viele Objekte ({format_count(len(features))}, erlaubt {format_count(MAX_ROWS)}).",
+            "Die Datei aufteilen.",
+        )
+    crs = _crs_of(data, errors)
+    return _features_frame(features, errors), crs
 
-    def fail(message: str, fix: str = _FIX_EXPORT) -> None:
-        errors.append(Problem(message, fix))
-        raise StopReadingError
 
+def _fail(errors: list[Problem], message: str, fix: str = _FIX_EXPORT) -> NoReturn:
+    """Record the problem and stop reading the file."""
+    errors.append(Problem(message, fix))
+    raise StopReadingError
+
+
+def _parse_json(content: bytes, errors: list[Problem]) -> object:
+    """The decoded JSON, after checking encoding, nesting depth and size before parsing."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        fail(
+        _fail(
+            errors,
             f"Die GeoJSON-Datei ist nicht UTF-8-kodiert (Byte {error.start}).",
             "Als GeoJSON mit Kodierung UTF-8 exportieren.",
         )
     shape = untrusted_json.scan(content)
     if shape.depth > MAX_JSON_DEPTH:
-        fail(
+        _fail(
+            errors,
             f"Die GeoJSON-Datei ist zu tief verschachtelt ({format_count(shape.depth)} Ebenen, "
             f"erlaubt {MAX_JSON_DEPTH}).",
         )
     if shape.members > MAX_MEMBERS or shape.values > MAX_VALUES:
-        fail(
+        _fail(
+            errors,
             f"Die GeoJSON-Datei enthält zu viele Werte ({format_count(shape.values + 1)}; "
             f"erlaubt sind {format_count(MAX_ROWS)} Punkte mit zusammen "
             f"{format_count(MAX_CELLS)} Attributwerten).",
             hints.SPLIT,
         )
     try:
-        data = untrusted_json.loads(text, MAX_JSON_DEPTH)
+        return untrusted_json.loads(text, MAX_JSON_DEPTH)
     except json.JSONDecodeError as error:
-        fail(
+        _fail(
+            errors,
             f"Die Datei ist kein gültiges JSON (Zeile {error.lineno}, Spalte {error.colno}: "
             f"{_reason(error.msg)}).",
         )
     except (ValueError, RecursionError) as error:  # our German messages (numbers, keys)
-        fail(f"Die Datei ist kein gültiges GeoJSON: {error}")
-    if isinstance(data, dict) and data.get("type") == "Feature":
-        data = {"type": "FeatureCollection", "features": [data]}
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        fail('Die Datei ist keine GeoJSON-FeatureCollection ("type": "FeatureCollection").')
-    features = data.get("features")
-    if not isinstance(features, list):
-        fail('Die GeoJSON-Datei hat keine Liste "features".')
-    if len(features) > MAX_ROWS:
-        fail(
-            f"Zu viele Objekte ({format_count(len(features))}, erlaubt {format_count(MAX_ROWS)}).",
-            "Die Datei aufteilen.",
-        )
+        _fail(errors, f"Die Datei ist kein gültiges GeoJSON: {error}")
+
+
+def _crs_of(data: dict, errors: list[Problem]) -> int:
+    """EPSG code of the collection's ``crs`` member (4326 without one)."""
     crs: int | None = 4326
     if "crs" in data and data["crs"] is not None:
         crs_member = data["crs"]
@@ -136,10 +156,16 @@ def read_geojson(content: bytes, errors: list[Problem]) -> tuple[gpd.GeoDataFram
         name = name.get("name") if isinstance(name, dict) else None
         crs = epsg_code(name)
         if crs is None:
-            fail(
+            _fail(
+                errors,
                 f'Unbekanntes Koordinatenreferenzsystem {str(name)[:60]!r} im Element "crs".',
                 "Nach EPSG:4326 (Längen-/Breitengrade) oder EPSG:25832 umprojizieren.",
             )
+    return crs
+
+
+def _features_frame(features: list, errors: list[Problem]) -> gpd.GeoDataFrame:
+    """Text attributes and point geometries of the features (index = feature number − 2)."""
     columns: dict[str, None] = {}
     records: list[dict[str, str]] = []
     geometries: list[shapely.Geometry | None] = []
@@ -159,7 +185,8 @@ def read_geojson(content: bytes, errors: list[Problem]) -> tuple[gpd.GeoDataFram
         for key in record:
             columns.setdefault(key)
         if len(columns) > MAX_COLUMNS:
-            fail(
+            _fail(
+                errors,
                 f"Zu viele Attribute (mehr als {MAX_COLUMNS}).",
                 "Nicht benötigte Attribute löschen.",
             )
@@ -175,7 +202,7 @@ def read_geojson(content: bytes, errors: list[Problem]) -> tuple[gpd.GeoDataFram
         index=pd.RangeIndex(-1, len(records) - 1),
         dtype=str,
     )
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index))
 
 
 def _position(value: object) -> bool:
