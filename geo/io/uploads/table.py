@@ -73,48 +73,10 @@ def build_frame(
     """
     header = [h.strip() for h in header]
     width = max([len(header), *(len(r) for r in rows)]) if rows else len(header)
-    used = [False] * width
-    cells = 0
-    for row in rows:
-        for pos, value in enumerate(row):
-            if value.strip():
-                used[pos] = True
-                cells += 1
-    if cells > MAX_CELLS:
-        errors.append(too_many_cells(cells))
-        raise StopReadingError
-    # Columns without a header: fine when empty everywhere (Excel's trailing columns).
-    problems: list[Problem] = []
-    for pos in range(width):
-        name = header[pos] if pos < len(header) else ""
-        if name or not used[pos]:
-            continue
-        first = next(
-            n for r, n in zip(rows, numbers, strict=True) if pos < len(r) and r[pos].strip()
-        )
-        if spreadsheet or pos < len(header):
-            where = f"Spalte {column_letter(pos)}" if spreadsheet else f"Spalte {pos + 1}"
-            problems.append(
-                Problem(
-                    f"{where} hat keine Überschrift, enthält aber Werte (z. B. in Zeile {first}).",
-                    "Eine Überschrift in Zeile 1 eintragen oder die Spalte löschen.",
-                    first,
-                )
-            )
+    used = _used_columns(rows, width, errors)
+    problems = _unnamed_columns(header, rows, numbers, used, spreadsheet=spreadsheet)
     if not spreadsheet:
-        # CSV: a value beyond the header is a field too many in that row.
-        for row, number in zip(rows, numbers, strict=True):
-            extra = [v for v in row[len(header) :] if v.strip()]
-            if extra:
-                problems.append(
-                    Problem(
-                        f"Die Zeile hat {len(row)} Felder, die Kopfzeile {len(header)} "
-                        f"(überzähliger Wert {extra[0][:40]!r}).",
-                        "Trennzeichen innerhalb eines Werts in Anführungszeichen setzen oder den "
-                        "überzähligen Wert löschen.",
-                        number,
-                    )
-                )
+        problems += _extra_fields(header, rows, numbers)
     capped(errors, problems)
     if problems:
         raise StopReadingError
@@ -142,3 +104,69 @@ def build_frame(
     columns = {header[pos]: [r[pos] if pos < len(r) else "" for r in rows] for pos in keep}
     index = pd.Index([n - 2 for n in numbers], dtype="int64")
     return pd.DataFrame(columns, index=index, columns=names, dtype=str)
+
+
+def _used_columns(rows: list[list[str]], width: int, errors: list[Problem]) -> list[bool]:
+    """Whether each column holds a value; stops reading beyond :data:`MAX_CELLS` values."""
+    used = [False] * width
+    cells = 0
+    for row in rows:
+        for pos, value in enumerate(row):
+            if value.strip():
+                used[pos] = True
+                cells += 1
+    if cells > MAX_CELLS:
+        errors.append(too_many_cells(cells))
+        raise StopReadingError
+    return used
+
+
+def _unnamed_columns(
+    header: list[str],
+    rows: list[list[str]],
+    numbers: list[int],
+    used: list[bool],
+    *,
+    spreadsheet: bool,
+) -> list[Problem]:
+    """Columns with values but without a header.
+
+    Fine when empty everywhere (Excel's trailing columns); a CSV value beyond the header
+    is reported by :func:`_extra_fields` instead.
+    """
+    problems: list[Problem] = []
+    for pos in range(len(used)):
+        name = header[pos] if pos < len(header) else ""
+        if name or not used[pos]:
+            continue
+        first = next(
+            n for r, n in zip(rows, numbers, strict=True) if pos < len(r) and r[pos].strip()
+        )
+        if spreadsheet or pos < len(header):
+            where = f"Spalte {column_letter(pos)}" if spreadsheet else f"Spalte {pos + 1}"
+            problems.append(
+                Problem(
+                    f"{where} hat keine Überschrift, enthält aber Werte (z. B. in Zeile {first}).",
+                    "Eine Überschrift in Zeile 1 eintragen oder die Spalte löschen.",
+                    first,
+                )
+            )
+    return problems
+
+
+def _extra_fields(header: list[str], rows: list[list[str]], numbers: list[int]) -> list[Problem]:
+    """CSV rows with a value beyond the header: a field too many in that row."""
+    problems = []
+    for row, number in zip(rows, numbers, strict=True):
+        extra = [v for v in row[len(header) :] if v.strip()]
+        if extra:
+            problems.append(
+                Problem(
+                    f"Die Zeile hat {len(row)} Felder, die Kopfzeile {len(header)} "
+                    f"(überzähliger Wert {extra[0][:40]!r}).",
+                    "Trennzeichen innerhalb eines Werts in Anführungszeichen setzen oder den "
+                    "überzähligen Wert löschen.",
+                    number,
+                )
+            )
+    return problems
