@@ -19,7 +19,6 @@ LONGER = {
     "geo/io/uploads/facilities.py:_facility_columns": 103,
     "geo/io/readers.py:read_einrichtungen": 102,
     "maps/access_maps.py:walk_time_map": 99,
-    "geo/io/plausibility.py:check_statistics": 98,
     "scenarios/proposals.py:candidate_pool": 95,
     "maps/scenario_maps.py:layer_data": 94,
     "cli/szenario.py:register": 94,

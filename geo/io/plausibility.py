@@ -94,9 +94,24 @@ def check_statistics(frame: pd.DataFrame) -> list[Finding]:
     list of Finding
         Ordered by row, then by rule.
     """
-    findings: list[Finding] = []
     values = {c: frame[c].to_numpy(dtype=float) for c in frame.columns if c in BOUNDS}
-    bad = {c: np.zeros(len(frame), dtype=bool) for c in values}
+    findings, bad = _bound_findings(values)
+    findings += _subgroup_findings(values, bad)
+    findings += _sum_findings(values, bad)
+    # Pairs already reported individually make the sum rule redundant for that row.
+    pairs = {(f.position, f.columns[-1]) for f in findings if len(f.columns) == 2}
+    findings = [
+        f for f in findings if not (len(f.columns) > 2 and (f.position, f.columns[-1]) in pairs)
+    ]
+    return sorted(findings, key=lambda f: f.position)
+
+
+def _bound_findings(
+    values: dict[str, np.ndarray],
+) -> tuple[list[Finding], dict[str, np.ndarray]]:
+    """Infinite, negative and too large values per column (:data:`BOUNDS`), and where."""
+    findings: list[Finding] = []
+    bad = {}
     for column, data in values.items():
         low, high, unit = BOUNDS[column]
         infinite = np.isinf(data)
@@ -134,6 +149,12 @@ def check_statistics(frame: pd.DataFrame) -> list[Finding]:
                 )
             )
         bad[column] = infinite | negative | large
+    return findings, bad
+
+
+def _subgroup_findings(values: dict[str, np.ndarray], bad: dict[str, np.ndarray]) -> list[Finding]:
+    """A part larger than its whole (:data:`SUBGROUPS`), where both values are sound."""
+    findings = []
     for part, total in SUBGROUPS:
         if part not in values or total not in values:
             continue
@@ -150,6 +171,12 @@ def check_statistics(frame: pd.DataFrame) -> list[Finding]:
                     (part, total),
                 )
             )
+    return findings
+
+
+def _sum_findings(values: dict[str, np.ndarray], bad: dict[str, np.ndarray]) -> list[Finding]:
+    """Disjoint groups adding up to more than their total (:data:`SUMS`)."""
+    findings = []
     for parts, total in SUMS:
         present = [p for p in parts if p in values]
         if len(present) < 2 or total not in values:
@@ -173,9 +200,4 @@ def check_statistics(frame: pd.DataFrame) -> list[Finding]:
                     (*named, total),
                 )
             )
-    # Pairs already reported individually make the sum rule redundant for that row.
-    pairs = {(f.position, f.columns[-1]) for f in findings if len(f.columns) == 2}
-    findings = [
-        f for f in findings if not (len(f.columns) > 2 and (f.position, f.columns[-1]) in pairs)
-    ]
-    return sorted(findings, key=lambda f: f.position)
+    return findings
