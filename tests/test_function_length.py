@@ -23,7 +23,6 @@ LONGER = {
     "maps/scenario_maps.py:layer_data": 94,
     "cli/szenario.py:register": 94,
     "scenarios/model.py:scenario_from_dict": 93,
-    "geo/io/uploads/areas.py:validate_areas": 87,
     "maps/labels.py:place_labels": 85,
     "geo/analysis/position_bounds.py:position_options": 85,
     "ui/printing.py:sheet": 84,

@@ -33,17 +33,7 @@ def validate_areas(name: str, content: bytes, stadtteile: gpd.GeoDataFrame) -> U
     result = UploadResult("areas")
     errors, warnings = result.errors, result.warnings
     try:
-        if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
-            errors.append(
-                Problem(
-                    "Zuordnung bitte als CSV oder XLSX hochladen.",
-                    "Datei als CSV oder XLSX speichern.",
-                )
-            )
-            raise StopReadingError
-        frame = canonical(
-            read_table(name, content, errors, warnings), AREA_ALIASES, warnings, errors
-        )
+        frame = _read_area_table(name, content, errors, warnings)
     except StopReadingError:
         return result
     if "region" not in frame:
@@ -55,38 +45,12 @@ def validate_areas(name: str, content: bytes, stadtteile: gpd.GeoDataFrame) -> U
             )
         )
         return result
-    if "stadtteil_nr" in frame:
-        nr = frame["stadtteil_nr"].astype("string").str.strip().fillna("")
-        nr = nr.where(~nr.str.fullmatch(r"\d"), "0" + nr)
-    elif "stadtteil" in frame:
-        by_name = {str(n).casefold(): i for i, n in stadtteile["stadtteil"].items()}
-        nr = frame["stadtteil"].astype("string").str.strip().str.casefold().map(by_name).fillna("?")
-    else:
-        errors.append(
-            Problem("Spalte stadtteil_nr (oder stadtteil) fehlt.", "Spalte stadtteil_nr ergänzen.")
-        )
+    nr = _stadtteil_numbers(frame, stadtteile, errors)
+    if nr is None:
         return result
     region = frame["region"].astype("string").str.strip().fillna("")
     rows = frame.index.to_numpy(dtype=np.int64) + 2
-    problems = [
-        Problem(
-            f"Unbekannter Stadtteil {nr.iloc[pos][:40]!r}.",
-            "Nummer oder Name wie in stadtteile.geojson.",
-            int(rows[pos]),
-            "stadtteil_nr",
-        )
-        for pos in np.flatnonzero(~nr.isin(list(stadtteile.index)).to_numpy(dtype=bool))
-    ]
-    problems += [
-        Problem(
-            "Region fehlt.",
-            "Jedem Stadtteil eine Region geben oder die Zeile löschen.",
-            int(rows[pos]),
-            "region",
-        )
-        for pos in np.flatnonzero((region == "").to_numpy(dtype=bool))
-    ]
-    capped(errors, sorted(problems, key=lambda p: p.row or 0))
+    capped(errors, _row_problems(nr, region, rows, stadtteile))
     for value in sorted(set(nr[nr.duplicated()]))[:MAX_PROBLEMS]:
         errors.append(
             Problem(
@@ -107,3 +71,67 @@ def validate_areas(name: str, content: bytes, stadtteile: gpd.GeoDataFrame) -> U
         return result
     result.data = pd.DataFrame({"stadtteil_nr": nr.to_numpy(), "region": region.to_numpy()})
     return result
+
+
+def _read_area_table(
+    name: str, content: bytes, errors: list[Problem], warnings: list[Problem]
+) -> pd.DataFrame:
+    """The file as text columns under their canonical names (CSV or XLSX only).
+
+    Raises :class:`StopReadingError` (with the problem in ``errors``) when it cannot be read.
+    """
+    if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
+        errors.append(
+            Problem(
+                "Zuordnung bitte als CSV oder XLSX hochladen.",
+                "Datei als CSV oder XLSX speichern.",
+            )
+        )
+        raise StopReadingError
+    return canonical(read_table(name, content, errors, warnings), AREA_ALIASES, warnings, errors)
+
+
+def _stadtteil_numbers(
+    frame: pd.DataFrame, stadtteile: gpd.GeoDataFrame, errors: list[Problem]
+) -> pd.Series | None:
+    """Two-digit numbers from ``stadtteil_nr``, else by name from ``stadtteil`` ("?" unknown).
+
+    ``None`` (with the problem in ``errors``) when the table has neither column.
+    """
+    if "stadtteil_nr" in frame:
+        nr = frame["stadtteil_nr"].astype("string").str.strip().fillna("")
+        return nr.where(~nr.str.fullmatch(r"\d"), "0" + nr)
+    if "stadtteil" in frame:
+        by_name = {str(n).casefold(): i for i, n in stadtteile["stadtteil"].items()}
+        return (
+            frame["stadtteil"].astype("string").str.strip().str.casefold().map(by_name).fillna("?")
+        )
+    errors.append(
+        Problem("Spalte stadtteil_nr (oder stadtteil) fehlt.", "Spalte stadtteil_nr ergänzen.")
+    )
+    return None
+
+
+def _row_problems(
+    nr: pd.Series, region: pd.Series, rows: np.ndarray, stadtteile: gpd.GeoDataFrame
+) -> list[Problem]:
+    """Unknown Stadtteile and missing regions, by row."""
+    problems = [
+        Problem(
+            f"Unbekannter Stadtteil {nr.iloc[pos][:40]!r}.",
+            "Nummer oder Name wie in stadtteile.geojson.",
+            int(rows[pos]),
+            "stadtteil_nr",
+        )
+        for pos in np.flatnonzero(~nr.isin(list(stadtteile.index)).to_numpy(dtype=bool))
+    ]
+    problems += [
+        Problem(
+            "Region fehlt.",
+            "Jedem Stadtteil eine Region geben oder die Zeile löschen.",
+            int(rows[pos]),
+            "region",
+        )
+        for pos in np.flatnonzero((region == "").to_numpy(dtype=bool))
+    ]
+    return sorted(problems, key=lambda p: p.row or 0)
