@@ -27,9 +27,7 @@ LONGER = {
     "geo/analysis/position_bounds.py:position_options": 85,
     "ui/printing.py:sheet": 84,
     "maps/static.py:sheet_figure": 84,
-    "geo/io/readers.py:read_zensus": 84,
     "ui/register.py:edit_form": 83,
-    "geo/io/uploads/shapefile.py:read_shapefile_zip": 82,
 }
 
 

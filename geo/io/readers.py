@@ -802,15 +802,7 @@ def read_zensus(
             "Gitterzellen ohne Einwohnerzahl.",
             "Nur bewohnte Zellen mit Einwohnerzahl liefern.",
         )
-    bounds = gdf[["xmin", "ymin", "xmax", "ymax"]].astype(float)
-    size_x = bounds["xmax"] - bounds["xmin"]
-    size_y = bounds["ymax"] - bounds["ymin"]
-    if not (np.allclose(size_x, 100.0) and np.allclose(size_y, 100.0)):
-        raise DataPackageError(
-            name,
-            "Die Zellen sind keine 100-m-Quadrate.",
-            "Das 100-m-Gitter des Zensus 2022 verwenden.",
-        )
+    bounds = _cell_bounds(gdf, name)
     centres = gpd.GeoSeries.from_xy(
         (bounds["xmin"] + bounds["xmax"]) / 2, (bounds["ymin"] + bounds["ymax"]) / 2, crs=ZENSUS_CRS
     ).to_crs(METRIC_CRS)
@@ -823,25 +815,50 @@ def read_zensus(
         geometry=centres,
         crs=METRIC_CRS,
     )
-    inside = assign_stadtteil(out.geometry, stadtteile)
+    out["stadtteil_nr"] = _cell_stadtteile(out, stadtteile, name, notes)
+    return out.reset_index(drop=True)
+
+
+def _cell_bounds(gdf: gpd.GeoDataFrame, name: str) -> pd.DataFrame:
+    """The EPSG:3035 bounds of the cells, which must be 100 m squares."""
+    bounds = gdf[["xmin", "ymin", "xmax", "ymax"]].astype(float)
+    size_x = bounds["xmax"] - bounds["xmin"]
+    size_y = bounds["ymax"] - bounds["ymin"]
+    if not (np.allclose(size_x, 100.0) and np.allclose(size_y, 100.0)):
+        raise DataPackageError(
+            name,
+            "Die Zellen sind keine 100-m-Quadrate.",
+            "Das 100-m-Gitter des Zensus 2022 verwenden.",
+        )
+    return bounds
+
+
+def _cell_stadtteile(
+    cells: gpd.GeoDataFrame, stadtteile: gpd.GeoDataFrame, name: str, notes: list[str] | None
+) -> pd.Series:
+    """The Stadtteil of each cell centre; a centre just outside goes to the nearest one.
+
+    Such a snap is noted in ``notes``; a centre farther than
+    :data:`CELL_SNAP_TOLERANCE_M` from every Stadtteil is an error.
+    """
+    inside = assign_stadtteil(cells.geometry, stadtteile)
     snapped = assign_stadtteil(
-        out.geometry[inside.isna()], stadtteile, tolerance=CELL_SNAP_TOLERANCE_M
+        cells.geometry[inside.isna()], stadtteile, tolerance=CELL_SNAP_TOLERANCE_M
     )
     lost = snapped[snapped.isna()]
     if len(lost):
         raise DataPackageError(
             name,
             f"{len(lost)} Gitterzelle(n) liegen außerhalb aller Stadtteile "
-            f"(z. B. {out.loc[lost.index[0], 'grid_id']}).",
+            f"(z. B. {cells.loc[lost.index[0], 'grid_id']}).",
             "Das Gitter auf das Stadtgebiet zuschneiden.",
         )
     inside[snapped.index] = snapped
-    out["stadtteil_nr"] = inside
     if notes is not None:
         for idx, nr in snapped.items():
             notes.append(
-                f"Zensus-Zelle {out.loc[idx, 'grid_id']} ({out.loc[idx, 'einwohner']:.0f} Einw.) "
+                f"Zensus-Zelle {cells.loc[idx, 'grid_id']} ({cells.loc[idx, 'einwohner']:.0f} Einw.) "
                 f"liegt mit ihrem Mittelpunkt knapp außerhalb aller Stadtteilpolygone und wurde "
                 f"dem nächstgelegenen Stadtteil {nr} {stadtteile.loc[nr, 'stadtteil']} zugeordnet."
             )
-    return out.reset_index(drop=True)
+    return inside

@@ -109,6 +109,42 @@ def read_shapefile_zip(
         raise StopReadingError
 
     archive = check_zip(content, errors)
+    parts = _shapefile_parts(archive, fail)
+
+    def read(suffix: str) -> bytes:
+        try:
+            return archive.read(parts[suffix])
+        except ZIP_READ_ERRORS:
+            fail(f"Die Datei {parts[suffix].filename[:60]} im Archiv ist beschädigt.")
+        raise AssertionError  # unreachable
+
+    geometries = _points(read(".shp"), fail)
+    if read(".shx")[:4] != b"\x00\x00\x27\x0a":
+        fail("Die .shx-Datei ist keine Shapefile-Indexdatei.")
+    encoding = None
+    if ".cpg" in parts:
+        encoding = _CODEPAGES.get(read(".cpg")[:40].decode("ascii", "replace").strip().lower())
+    frame, deleted = _dbf(read(".dbf"), encoding, fail, warnings)
+    if len(frame) + len(deleted) != len(geometries):
+        fail(
+            f"Die .shp-Datei hat {len(geometries)} Objekte, die .dbf-Datei "
+            f"{len(frame) + len(deleted)} Zeilen.",
+        )
+    if deleted:
+        geometries = _skip_deleted(geometries, deleted, warnings)
+    prj = read(".prj")[:65536].decode("utf-8", "replace")
+    try:
+        crs = screen(prj, "der .prj-Datei")
+    except CRSRefusedError as refused:
+        fail(refused.message, refused.fix)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
+
+
+def _shapefile_parts(archive: zipfile.ZipFile, fail) -> dict[str, zipfile.ZipInfo]:
+    """The members of the one Shapefile by suffix; .shx, .dbf and .prj must be there.
+
+    Folders and macOS metadata (``__MACOSX/``, ``._*``) are ignored.
+    """
     members = [
         m
         for m in archive.infolist()
@@ -136,43 +172,23 @@ def read_shapefile_zip(
         )
     if ".prj" not in parts:
         fail("Zum Shapefile fehlt die .prj-Datei (Koordinatensystem).", "Die .prj-Datei mitpacken.")
+    return parts
 
-    def read(suffix: str) -> bytes:
-        try:
-            return archive.read(parts[suffix])
-        except ZIP_READ_ERRORS:
-            fail(f"Die Datei {parts[suffix].filename[:60]} im Archiv ist beschädigt.")
-        raise AssertionError  # unreachable
 
-    geometries = _points(read(".shp"), fail)
-    if read(".shx")[:4] != b"\x00\x00\x27\x0a":
-        fail("Die .shx-Datei ist keine Shapefile-Indexdatei.")
-    encoding = None
-    if ".cpg" in parts:
-        encoding = _CODEPAGES.get(read(".cpg")[:40].decode("ascii", "replace").strip().lower())
-    frame, deleted = _dbf(read(".dbf"), encoding, fail, warnings)
-    if len(frame) + len(deleted) != len(geometries):
-        fail(
-            f"Die .shp-Datei hat {len(geometries)} Objekte, die .dbf-Datei "
-            f"{len(frame) + len(deleted)} Zeilen.",
+def _skip_deleted(
+    geometries: list[shapely.Geometry | None], deleted: list[int], warnings: list[Problem]
+) -> list[shapely.Geometry | None]:
+    """The geometries without the objects the .dbf marks as deleted (with a warning)."""
+    warnings.append(
+        Problem(
+            f"{format_count(len(deleted))} in der .dbf-Datei als gelöscht markierte(s) "
+            f"Objekt(e) übersprungen (Nr. {', '.join(str(n + 1) for n in deleted[:10])}"
+            f"{' …' if len(deleted) > 10 else ''}).",
+            "–",
         )
-    if deleted:
-        warnings.append(
-            Problem(
-                f"{format_count(len(deleted))} in der .dbf-Datei als gelöscht markierte(s) "
-                f"Objekt(e) übersprungen (Nr. {', '.join(str(n + 1) for n in deleted[:10])}"
-                f"{' …' if len(deleted) > 10 else ''}).",
-                "–",
-            )
-        )
-        gone = set(deleted)
-        geometries = [g for n, g in enumerate(geometries) if n not in gone]
-    prj = read(".prj")[:65536].decode("utf-8", "replace")
-    try:
-        crs = screen(prj, "der .prj-Datei")
-    except CRSRefusedError as refused:
-        fail(refused.message, refused.fix)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, index=frame.index)), crs
+    )
+    gone = set(deleted)
+    return [g for n, g in enumerate(geometries) if n not in gone]
 
 
 def _points(shp: bytes, fail) -> list[shapely.Geometry | None]:
