@@ -14,7 +14,6 @@ LIMIT = 80
 SKIP = {"tests", "benchmarks", "scripts", "node_modules", "static", "build"}
 #: "path:function" -> its length when the limit came in (to be split, then removed here).
 LONGER = {
-    # Planning by region (#24), merged in the same step as the limit: still to be split.
     "scenarios/evaluation.py:compute": 115,
     "geo/io/uploads/facilities.py:_facility_columns": 103,
     "geo/io/readers.py:read_einrichtungen": 102,
