@@ -6,7 +6,7 @@
 2. MCLP coverage pairs cells × all cells within 500/800 m (what SitingProblem.from_points
    builds). Target: well under 1 s.
 4. End to end through the app's functions (``geo.analysis.access_adapter.analyse``,
-   ``scenarios.evaluation.compute``, ``scenarios.proposals.propose``) without and with the barrier:
+   ``scenarios.evaluation.evaluate``, ``scenarios.proposals.propose``) without and with the barrier:
    full recompute of all cells, MCLP k = 3 over all cells (pool, matrix, MILP, alternatives),
    a click-like recompute in a scenario (one new site, cached status quo) and the same with
    the Hubbrücke added (the status quo of the changed bridges is computed in full).
@@ -44,8 +44,8 @@ from geo.analysis.metric import WalkMetric
 from geo.analysis.siting import SitingProblem
 from geo.crs import xy
 from geo.facilities import located
-from scenarios.evaluation import compute
-from scenarios.model import NewCrossing, NewSite, Scenario
+from scenarios.evaluation import baseline, evaluate, walking
+from scenarios.model import Assumptions, NewCrossing, NewSite, Overlay
 from scenarios.proposals import propose
 
 
@@ -206,13 +206,9 @@ def end_to_end(pkg) -> None:
         walk = WalkParams(barrier=data.barrier)
         t_full, result = timed(lambda p=data, w=walk: analyse(p, 2025, group, w, demand=grid))
         t_mclp, _ = timed(lambda p=data, r=result: propose(p, r, 3, "grid"), repeat=3, warmup=1)
-        base = compute(data, Scenario(year=2025), demand=grid)
-        t_click, _ = timed(
-            lambda p=data, b=base: compute(
-                p, Scenario(year=2025, added=(site,)), demand=grid, base=b
-            ),
-            repeat=10,
-        )
+        assumptions = Assumptions(year=2025)
+        base = baseline(data, assumptions, walk=walking(data, assumptions, grid))
+        t_click, _ = timed(lambda b=base: evaluate(b, Overlay(added=(site,))), repeat=10)
         row = {
             "Variante": label,
             "alle Zellen neu (ms)": f"{t_full:.0f}",
@@ -220,11 +216,8 @@ def end_to_end(pkg) -> None:
             "Klick: compute (ms)": f"{t_click:.0f}",
         }
         if data.barrier is not None:
-            with_hub = Scenario(year=2025, added=(site,), crossings_added=(hub,))
-            t_hub, _ = timed(
-                lambda p=data, b=base, s=with_hub: compute(p, s, demand=grid, base=b),
-                repeat=10,
-            )
+            with_hub = Overlay(added=(site,), crossings_added=(hub,))
+            t_hub, _ = timed(lambda b=base, o=with_hub: evaluate(b, o), repeat=10)
             row["Klick mit Hubbrücke (ms)"] = f"{t_hub:.0f}"
         else:
             row["Klick mit Hubbrücke (ms)"] = "–"

@@ -100,7 +100,7 @@ def replay(app_dir: Path, repeat: int) -> dict[str, tuple[float, float, float]]:
     from streamlit.runtime.scriptrunner_utils import script_run_context as src  # noqa: TID251
     from streamlit.testing.v1 import AppTest  # noqa: TID251
 
-    from scenarios.model import NewSite, Scenario
+    from scenarios.model import NewSite, Overlay, Scenario
     from ui import state
 
     sent: list[tuple[str, bool, int]] = []
@@ -169,37 +169,45 @@ def replay(app_dir: Path, repeat: int) -> dict[str, tuple[float, float, float]]:
         run()
 
     for i in range(repeat):
-        one = Scenario(added=(site[i % 3],))
+        one = Scenario(overlay=Overlay(added=(site[i % 3],)))
         lon, lat = SITES[3 + i % 3]
         lat += 0.0005 * i  # a new position each time: nothing comes from a cache
         settle(one)
         if new_code:  # the click callback, then the fragment with the map
             wall, cpu = time.perf_counter(), time.process_time()
-            scenario = place(one, lon, lat, pkg.stadtteile, stops)
+            scenario = replace(one, overlay=place(one.overlay, lon, lat, pkg.stadtteile, stops))
             click = ((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
             at.session_state[state.SCENARIO] = scenario
             results["Klick"].append(twice((*click, 0), run(fragment=True)))
         else:  # the run that receives the click, st.rerun(), the run with the new site
             first = run()
-            at.session_state[state.SCENARIO] = one.with_site(NewSite("neu", lon, lat))
+            at.session_state[state.SCENARIO] = replace(
+                one, overlay=one.overlay.with_site(NewSite("neu", lon, lat))
+            )
             results["Klick"].append(twice(first, run()))
 
         # Every state is new (shifted positions): none was sent to the browser before.
         shift = 0.0003 * (i + 1)
         two = Scenario(
-            added=(replace(site[i % 3], lat=site[i % 3].lat + shift), replace(site[3], lat=lat))
+            overlay=Overlay(
+                added=(replace(site[i % 3], lat=site[i % 3].lat + shift), replace(site[3], lat=lat))
+            )
         )
         settle(two)
         if new_code:  # the button's callback, then the fragment
-            at.session_state[state.SCENARIO] = two.without_site(1)
+            at.session_state[state.SCENARIO] = replace(two, overlay=two.overlay.without_site(1))
             results["Entfernen"].append(run(fragment=True))
         else:  # the run with the button, st.rerun(), the run without the site
             first = run()
-            at.session_state[state.SCENARIO] = two.without_site(1)
+            at.session_state[state.SCENARIO] = replace(two, overlay=two.overlay.without_site(1))
             results["Entfernen"].append(twice(first, run()))
 
         # The weight slider lives on the Unterversorgung page (with a scenario in the session).
-        settle(Scenario(added=(replace(site[i % 3], lat=site[i % 3].lat - shift), site[4])))
+        settle(
+            Scenario(
+                overlay=Overlay(added=(replace(site[i % 3], lat=site[i % 3].lat - shift), site[4]))
+            )
+        )
         at.switch_page("pages/unterversorgung.py")
         run()
         at.session_state[state.weight_key("wohngeld")] = 0.10 + 0.01 * (i + 1)
@@ -231,18 +239,15 @@ def parts(repeat: int) -> list[dict]:
     import streamlit_folium  # noqa: TID251 (replays the component call)
 
     from benchmarks.common import package, timed
-    from geo.analysis.demand import TARGET_GROUPS, demand_grid
-    from indicators.table import indicator_table
     from maps.scenario_maps import base_data, layered_base, simulation_layers
-    from scenarios.evaluation import compute
-    from scenarios.model import NewSite, Scenario
+    from scenarios.evaluation import baseline, evaluate, walking
+    from scenarios.model import Assumptions, NewSite, Overlay
 
     pkg = package()
-    scenario = Scenario(year=2025)
-    demand = demand_grid(pkg.zensus, pkg.statistik, 2025, TARGET_GROUPS["senioren"])
-    indicators = indicator_table(pkg, 2025)
-    base = compute(pkg, scenario, demand=demand, indicators=indicators)
-    clicked = scenario.with_site(NewSite("neu", *SITES[0]))
+    assumptions = Assumptions(year=2025)
+    walk = walking(pkg, assumptions)
+    base = baseline(pkg, assumptions, walk=walk)
+    clicked = Overlay().with_site(NewSite("neu", *SITES[0]))
     base_map = base_data(pkg.stadtteile, pkg.zensus)
 
     captured: dict = {}
@@ -253,8 +258,10 @@ def parts(repeat: int) -> list[dict]:
         return kwargs["default"]
 
     streamlit_folium._component_func = component
-    ms_full, _ = timed(lambda: compute(pkg, clicked, demand=demand, before=base.before), repeat)
-    ms_compute, ev = timed(lambda: compute(pkg, clicked, demand=demand, base=base), repeat)
+    ms_full, _ = timed(
+        lambda: evaluate(baseline(pkg, assumptions, walk=walk), clicked), repeat
+    )  # the status quo's ranking recomputed as well
+    ms_compute, ev = timed(lambda: evaluate(base, clicked), repeat)
 
     def layers():
         return simulation_layers(

@@ -287,7 +287,7 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
     from geo.analysis.demand import get_target_group
     from geo.analysis.transit import TransitParams
     from indicators.composite import parse_weights
-    from scenarios.model import Scenario
+    from scenarios.model import Assumptions, Overlay, Scenario
     from scenarios.store import ScenarioStore, store_dir
 
     if args.scenario:
@@ -295,8 +295,9 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
         if store.notice:  # a damaged store was set aside: say so, then report the missing name
             print(f"Hinweis: {store.notice}", file=sys.stderr)
         loaded = store.load(args.scenario).scenario
-        closed = (*loaded.crossings_closed, *getattr(args, "close_crossing", []))
-        return replace(loaded, crossings_closed=tuple(dict.fromkeys(closed)))
+        closed = (*loaded.overlay.crossings_closed, *getattr(args, "close_crossing", []))
+        overlay = replace(loaded.overlay, crossings_closed=tuple(dict.fromkeys(closed)))
+        return replace(loaded, overlay=overlay)
     year = package.check_year(args.year if args.year is not None else max(package.years))
     target = get_target_group(args.target)
     categories = (
@@ -306,32 +307,34 @@ def scenario_from(args: argparse.Namespace, package: DataPackage):
     )
     start, end = _window(args.window)
     return Scenario(
-        year=year,
-        target=target.id,
-        params=WalkParams(
-            max_walk_m=args.max_walk_m,
-            detour=args.detour,
-            speed_mps=args.speed,
-            catchment_m=args.catchment_m,
+        assumptions=Assumptions(
+            year=year,
+            target=target.id,
+            params=WalkParams(
+                max_walk_m=args.max_walk_m,
+                detour=args.detour,
+                speed_mps=args.speed,
+                catchment_m=args.catchment_m,
+            ),
+            selection=SiteSelection(
+                categories=categories,
+                include_restricted=args.include_restricted,
+                include_unclear=not args.exclude_unclear,
+            ),
+            weights=tuple(parse_weights(args.weights, getattr(args, "preset", None)).items()),
+            min_people=args.min_people,
+            transit=TransitParams(
+                weekday=_weekday(args.weekday),
+                start_min=start,
+                end_min=end,
+                max_access_m=args.max_access_m,
+                transfer_penalty_min=args.transfer_penalty,
+                max_minutes=args.max_minutes,
+                wheelchair_only=args.wheelchair,
+                day=_date(args.date),
+            ),
         ),
-        selection=SiteSelection(
-            categories=categories,
-            include_restricted=args.include_restricted,
-            include_unclear=not args.exclude_unclear,
-        ),
-        weights=tuple(parse_weights(args.weights, getattr(args, "preset", None)).items()),
-        min_people=args.min_people,
-        transit=TransitParams(
-            weekday=_weekday(args.weekday),
-            start_min=start,
-            end_min=end,
-            max_access_m=args.max_access_m,
-            transfer_penalty_min=args.transfer_penalty,
-            max_minutes=args.max_minutes,
-            wheelchair_only=args.wheelchair,
-            day=_date(args.date),
-        ),
-        crossings_closed=tuple(dict.fromkeys(getattr(args, "close_crossing", []))),
+        overlay=Overlay(crossings_closed=tuple(dict.fromkeys(getattr(args, "close_crossing", [])))),
     )
 
 
@@ -373,6 +376,6 @@ def compute_for(args: argparse.Namespace, *, transit: bool = False, draws: int |
 
     package = package_from(args)
     scenario = scenario_from(args, package)
-    feed = feed_for(package, scenario.weight_map["oepnv"] > 0, required=transit)
+    feed = feed_for(package, scenario.assumptions.weight_map["oepnv"] > 0, required=transit)
     result = compute(package, scenario, feed, draws=DRAWS if draws is None else draws)
-    return package, result.scenario, result
+    return package, replace(scenario, assumptions=result.assumptions), result

@@ -140,9 +140,10 @@ def run_two_years(args: argparse.Namespace) -> int:
         raise ValueError("--weight-today bitte zwischen 0 und 1 angeben.")
     package, scenario, today = compute_for(args, draws=0)
     future_year = package.check_year(args.future_year)
-    if future_year == scenario.year:
+    if future_year == scenario.assumptions.year:
         raise ValueError("--future-year muss ein anderes Jahr als --year sein.")
-    future = compute(package, replace(scenario, year=future_year), None, draws=0)
+    future_assumptions = replace(scenario.assumptions, year=future_year)
+    future = compute(package, replace(scenario, assumptions=future_assumptions), None, draws=0)
     stadtteile = (
         [s.strip().zfill(2) for s in args.stadtteile.split(",")] if args.stadtteile else None
     )
@@ -151,7 +152,7 @@ def run_two_years(args: argparse.Namespace) -> int:
     pool = candidate_pool(package, a, args.candidates, stadtteile, stops)
     problems = [SitingProblem.from_geodataframe(r.cells, pool, r.params) for r in (a, b)]
     plans = plan_two_years(*problems, args.k, args.weight_today)
-    years = (scenario.year, future_year)
+    years = (scenario.assumptions.year, future_year)
 
     def label(year: int) -> str:
         return f"{year} ({package.year_label(year)})" if package.year_label(year) else str(year)

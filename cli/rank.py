@@ -82,5 +82,5 @@ def run(args: argparse.Namespace) -> int:
     """Print the table."""
     package, _, result = compute_for(args, draws=args.draws)
     table = rank_output(result, result_gaps(package, result))
-    write_table(mark_projection(table, package, result.scenario.year), args.format, args.output)
+    write_table(mark_projection(table, package, result.assumptions.year), args.format, args.output)
     return 0

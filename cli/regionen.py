@@ -197,7 +197,7 @@ def run_profile(args: argparse.Namespace) -> int:
 
         caption = (
             f"Stand 31.12.{result.year}, Zielgruppe {result.before.target.label}, Gehdistanz "
-            f"{scenario.params.max_walk_m:g} m."
+            f"{scenario.assumptions.params.max_walk_m:g} m."
         )
         args.out.write_bytes(profiles_pdf(stored.name, found, caption, date.today()))
         return 0

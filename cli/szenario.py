@@ -163,10 +163,11 @@ def build(args: argparse.Namespace, package):
     else:
         scenario = scenario_from(args, package)
     stops = package_stops(package)
+    overlay = scenario.overlay
     for text in args.add:
         lat, lon, label = _position(text)
-        scenario = place(
-            scenario, lon, lat, package.stadtteile, stops, source="koordinate", name=label
+        overlay = place(
+            overlay, lon, lat, package.stadtteile, stops, source="koordinate", name=label
         )
     if args.add_stadtteil:
         centres = stadtteil_centres(package)
@@ -178,11 +179,14 @@ def build(args: argparse.Namespace, package):
                     "niemand; bitte mit --add eine Position angeben."
                 )
             lon, lat = centres[nr]
-            scenario = place(
-                scenario, lon, lat, package.stadtteile, stops, source="stadtteilmitte", ref=nr
+            overlay = place(
+                overlay, lon, lat, package.stadtteile, stops, source="stadtteilmitte", ref=nr
             )
+    scenario = replace(scenario, overlay=overlay)
     if args.close:
-        counted = set(scenario.selection.select(package.einrichtungen)["id"].astype(str))
+        counted = set(
+            scenario.assumptions.selection.select(package.einrichtungen)["id"].astype(str)
+        )
         unknown = [c for c in args.close if c not in counted]
         if unknown:
             raise ValueError(
@@ -190,10 +194,11 @@ def build(args: argparse.Namespace, package):
                 "Erlaubt: die Kennungen aus „begegnungsatlas einrichtungen list“ mit der gezählten "
                 "Kategorie."
             )
-        scenario = replace(scenario, removed=tuple(dict.fromkeys((*scenario.removed, *args.close))))
+        removed = tuple(dict.fromkeys((*scenario.overlay.removed, *args.close)))
+        scenario = replace(scenario, overlay=replace(scenario.overlay, removed=removed))
     if args.note is not None:
         scenario = replace(scenario, note=args.note)
-    if scenario.is_empty:
+    if scenario.overlay.is_empty:
         raise ValueError(
             "Das Szenario ändert nichts: bitte mit --add, --add-stadtteil oder --close Standorte "
             "angeben (wie auf der Seite lässt sich ein leeres Szenario nicht speichern)."
@@ -216,12 +221,12 @@ def _save(args: argparse.Namespace) -> int:
     warnings = new_site_warnings(compute(package, scenario, draws=0))
     store = _store(args)
     version = store.save(scenario, overwrite=args.overwrite, expected_version=args.version)
-    added, closed = len(scenario.added), len(scenario.removed)
+    added, closed = len(scenario.overlay.added), len(scenario.overlay.removed)
     print(
         f"Gespeichert: „{scenario.name}“, Version {version} ({added} "
         f"{'neuer Standort' if added == 1 else 'neue Standorte'}, {closed} geschlossen)."
     )
-    for site, texts in zip(scenario.added, warnings, strict=True):
+    for site, texts in zip(scenario.overlay.added, warnings, strict=True):
         for text in texts:
             print(f"Hinweis zu „{site.name}“: {text}", file=sys.stderr)
     return 0

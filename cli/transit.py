@@ -51,7 +51,7 @@ def transit_output(result, total: bool = False) -> pd.DataFrame:
             "median_min_oepnv": table["median_min_oepnv"].round(1),
         }
     )
-    if not result.scenario.is_empty:
+    if not result.overlay.is_empty:
         before = result.transit_before.reindex(table.index)
         out["neu_oepnv"] = (table["versorgt_oepnv"] - before["versorgt_oepnv"]).round(1)
     out["tag"] = travel.day.isoformat()

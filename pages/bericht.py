@@ -21,9 +21,9 @@ st.subheader("PDF-Bericht")
 store = scenario_links.store()
 current = simulation.current()
 choices = {"": "ohne Szenario"}
-if not current.is_empty:
+if not current.overlay.is_empty:
     choices["(aktuell)"] = (
-        f"aktuelles Szenario ({len(current.added)} neu, {len(current.removed)} geschlossen)"
+        f"aktuelles Szenario ({len(current.overlay.added)} neu, {len(current.overlay.removed)} geschlossen)"
     )
 choices.update({s.name: f"gespeichert: {s.name}" for s in store.list()})
 left, right = st.columns(2)

@@ -32,7 +32,7 @@ except DataPackageError as error:  # a broken timetable must not cost the other 
 with_transit = res.transit_before is not None
 st.caption(
     downloads.caption(
-        res.scenario, with_transit, res.before.target.label, pkg.year_label(res.scenario.year)
+        res.assumptions, with_transit, res.before.target.label, pkg.year_label(res.assumptions.year)
     )
     + " Wie in der Seitenleiste der Analyseseiten eingestellt; jede Datei wird mit genau diesen "
     "Annahmen erstellt."

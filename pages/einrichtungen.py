@@ -133,7 +133,7 @@ with st.expander("Umfeld der gezählten Treffpunkte"):
         shown_umfeld = surroundings_display(umfeld)
         st.dataframe(shown_umfeld, hide_index=True, width="stretch")
         st.caption(
-            f"Umfeld = Gehweg bis {format_number(res.scenario.params.max_walk_m)} m (Luftlinie × "
+            f"Umfeld = Gehweg bis {format_number(res.assumptions.params.max_walk_m)} m (Luftlinie × "
             "Umwegfaktor, über die Elbe nur an Querungen). Altersgruppen geschätzt: Einwohner "
             "der 100-m-Zelle (Zensus 2022) × Altersanteile des Stadtteils; Zielgruppe wie in der "
             "Versorgung. „Nächster Treffpunkt für“: Zielgruppe, für die dieser Ort der nächste "

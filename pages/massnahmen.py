@@ -52,7 +52,7 @@ if known:
             width="stretch",
         )
         st.caption(
-            f"{downloads.caption(res.scenario, False, res.before.target.label)} In Klammern: die "
+            f"{downloads.caption(res.assumptions, False, res.before.target.label)} In Klammern: die "
             "Spanne aus den ungenauen Lagen der Einrichtungen. Bester Standort: ein neuer "
             "Treffpunkt im Stadtteil (100-m-Raster, Luftlinie × Umwegfaktor)."
         )
@@ -68,7 +68,7 @@ if known:
     measures.status_form(store, chosen, known, measures.scenario_names())
 measures.add_own(store, pkg, known)
 
-caption = downloads.caption(res.scenario, False, res.before.target.label)
+caption = downloads.caption(res.assumptions, False, res.before.target.label)
 left, right = st.columns(2)
 left.download_button(
     "Maßnahmenbericht (PDF)",

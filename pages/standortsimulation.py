@@ -66,16 +66,16 @@ def key_figures(ev: Result, scenario: Scenario, figure_area) -> None:
     )
     cols[3].metric(
         "Standorte neu / geschlossen",
-        f"{len(scenario.added)} / {len(scenario.removed)}",
+        f"{len(scenario.overlay.added)} / {len(scenario.overlay.removed)}",
         border=True,
     )
-    if scenario.changes_crossings:
+    if scenario.overlay.changes_crossings:
         figure_area.caption(
-            f"Elbquerungen im Szenario – neu: {len(scenario.crossings_added)}, gesperrt: "
-            f"{len(scenario.crossings_closed)}. Gehweg = {walk.label}."
+            f"Elbquerungen im Szenario – neu: {len(scenario.overlay.crossings_added)}, gesperrt: "
+            f"{len(scenario.overlay.crossings_closed)}. Gehweg = {walk.label}."
         )
     gain = transit_gain_cells(ev)
-    limit = ev.scenario.transit.max_minutes
+    limit = ev.assumptions.transit.max_minutes
     if gain is not None:
         figure_area.metric(
             f"neu in {format_number(limit)} min mit Bus & Bahn erreichbar",
@@ -87,7 +87,7 @@ def key_figures(ev: Result, scenario: Scenario, figure_area) -> None:
 
 def scenario_map(ev: Result, scenario: Scenario) -> gpd.GeoDataFrame:
     """Switches and the simulation map; returns the candidate pool (for the places panel)."""
-    walk, limit = ev.after.params, ev.scenario.transit.max_minutes
+    walk, limit = ev.after.params, ev.assumptions.transit.max_minutes
     with presentation.editing("schalter"):
         click_col, candidate_col, transit_col, clear_col = st.columns(4)
         click_col.toggle("Klick auf die Karte setzt Standort", **state.bind(state.CLICK_ADDS))
@@ -97,11 +97,11 @@ def scenario_map(ev: Result, scenario: Scenario) -> gpd.GeoDataFrame:
         transit_col.toggle("Bus & Bahn einbeziehen", **state.bind(state.SIM_TRANSIT))
         clear_col.button(
             "Szenario leeren",
-            disabled=scenario.is_empty,
+            disabled=scenario.overlay.is_empty,
             on_click=simulation.set_scenario,
             args=(Scenario(),),
         )
-    candidates = simulation_map.facility_candidates(pkg, ev.scenario)
+    candidates = simulation_map.facility_candidates(pkg, ev)
     layers = simulation_map.map_layers(
         pkg,
         ev,

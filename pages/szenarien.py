@@ -118,7 +118,11 @@ try:
 except ValueError as error:
     st.error(md(f"Vergleich nicht möglich: {error}"))
     st.stop()
-if sa.params != sb.params or sa.target != sb.target or sa.year != sb.year:
+if (sa.assumptions.params, sa.assumptions.target, sa.assumptions.year) != (
+    sb.assumptions.params,
+    sb.assumptions.target,
+    sb.assumptions.year,
+):
     st.warning(
         "Die Szenarien haben unterschiedliche Annahmen (Jahr, Zielgruppe oder Gehdistanz); die Unterschiede mischen Standorte und Annahmen."
     )
@@ -132,7 +136,7 @@ st.dataframe(tables.comparison_table(diff), hide_index=True, width="stretch")
 st.subheader("Teilen, exportieren, importieren")
 with presentation.editing("austausch"):
     link_col, export_col, import_col = st.columns(3)
-    if link_col.button("Link zum aktuellen Szenario", disabled=current.is_empty):
+    if link_col.button("Link zum aktuellen Szenario", disabled=current.overlay.is_empty):
         try:
             link_col.code(scenario_links.share_link(current), language=None, wrap_lines=True)
         except ValueError as error:  # too large for a link: the file buttons are next to it
@@ -143,10 +147,14 @@ with presentation.editing("austausch"):
         to_geojson(current),
         f"{file_name}.geojson",
         "application/geo+json",
-        disabled=current.is_empty,
+        disabled=current.overlay.is_empty,
     )
     export_col.download_button(
-        "JSON", to_json(current), f"{file_name}.json", "application/json", disabled=current.is_empty
+        "JSON",
+        to_json(current),
+        f"{file_name}.json",
+        "application/json",
+        disabled=current.overlay.is_empty,
     )
     upload = import_col.file_uploader(
         "Szenario importieren (.json, .geojson)",

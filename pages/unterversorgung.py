@@ -127,7 +127,7 @@ if nr is None or nr not in ranked.index:
 row = ranking.loc[nr]
 st.subheader(f"Warum? {markup.md(row['stadtteil'])}")
 ranking_parts.why_figures(row, len(ranked), bool(gaps.at[nr, "datenluecke"]))
-parts = explain(ranking, res.inputs_before, nr, res.scenario.weight_map, group.id)
+parts = explain(ranking, res.inputs_before, nr, res.assumptions.weight_map, group.id)
 left, right = st.columns([2, 3])
 with left:
     st.altair_chart(charts.contribution_chart(parts), width="stretch")
@@ -145,4 +145,4 @@ if row["unvollstaendig"]:
         "Hinweis: Für diesen Stadtteil fehlt mindestens eine Komponente; die übrigen wurden neu gewichtet."
     )
 
-ranking_parts.method(group.id, res.scenario.weight_map["oepnv"] > 0)
+ranking_parts.method(group.id, res.assumptions.weight_map["oepnv"] > 0)

@@ -67,7 +67,7 @@ notes = [
 if "senioren_unversorgt" in allocation.weights:
     notes.append(
         "Personen 65+ ohne Treffpunkt in Gehweite: geschätzt auf dem 100-m-Raster (Luftlinie × "
-        f"Umwegfaktor, Schwelle {res.scenario.params.max_walk_m:g} m), auf ganze Personen gerundet."
+        f"Umwegfaktor, Schwelle {res.assumptions.params.max_walk_m:g} m), auf ganze Personen gerundet."
     )
 if ist_source:
     notes.append(ist_source)

@@ -516,7 +516,7 @@ def result_tables(
         Sheet name → table with German headings (ids in brackets), rounded numbers, empty
         cells for missing values, ``ja``/``nein``; plus :data:`EXPLANATIONS`.
     """
-    labels = transit_labels(result.scenario.transit.max_minutes)
+    labels = transit_labels(result.assumptions.transit.max_minutes)
     coverage = result.before.coverage
     if result.transit_before is not None:
         transit = result.transit_before.drop(index=CITY_ID, errors="ignore")
@@ -531,7 +531,7 @@ def result_tables(
         frames[name] = table.reset_index()
     if label:
         for name in ("Indikatoren", "Versorgung", "Unterversorgung"):
-            frames[name] = _labelled(frames[name], f"{label} {result.scenario.year}")
+            frames[name] = _labelled(frames[name], f"{label} {result.assumptions.year}")
     tables = {name: spreadsheet(frame, labels) for name, frame in frames.items()}
     tables[EXPLANATIONS] = explanations(frames, labels)
     return tables
@@ -691,10 +691,10 @@ def analysis_geopackage(package: DataPackage, result: Result) -> bytes:
     bytes
     """
     layers = result_layers(package, result)
-    label = package.year_label(result.scenario.year)
+    label = package.year_label(result.assumptions.year)
     if label:
-        layers["stadtteile"] = _labelled(layers["stadtteile"], f"{label} {result.scenario.year}")
-    glossary = explanations(layers, transit_labels(result.scenario.transit.max_minutes))
+        layers["stadtteile"] = _labelled(layers["stadtteile"], f"{label} {result.assumptions.year}")
+    glossary = explanations(layers, transit_labels(result.assumptions.transit.max_minutes))
     glossary = glossary.rename(
         columns={"Tabelle": "ebene", "Spalte": "feld", "Bezeichnung": "bezeichnung",
                  "Definition": "definition"}

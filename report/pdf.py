@@ -14,7 +14,7 @@ cut off, and names from data print literally.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -61,7 +61,7 @@ from report.wording import (
 from scenarios.evaluation import CHANGE_TOLERANCE, DRAWS, RANK_NOTE, Result, compute
 from scenarios.exchange import file_stem
 from scenarios.gaps import new_site_warnings, result_gaps
-from scenarios.model import Scenario
+from scenarios.model import Assumptions, Scenario
 
 AUDIENCES = {
     "seniorenbeirat": "Bericht für den Seniorenbeirat",
@@ -99,7 +99,7 @@ def request_for(
     choice: str,
     audience: str,
     *,
-    assumptions: Scenario,
+    assumptions: Assumptions,
     current: Scenario,
     load,
 ) -> ReportRequest:
@@ -112,8 +112,10 @@ def request_for(
         the simulation page) or the name of a saved scenario.
     audience : str
         Key of :data:`AUDIENCES`.
-    assumptions, current : Scenario
-        The sidebar's assumptions and the current (unsaved) scenario.
+    assumptions : Assumptions
+        The sidebar's assumptions.
+    current : Scenario
+        The current (unsaved) scenario.
     load : callable
         ``load(name) -> Scenario`` of the scenario store; a saved scenario brings its own
         assumptions (as ``begegnungsatlas report --scenario`` uses them).
@@ -123,7 +125,7 @@ def request_for(
     ReportRequest
     """
     if not choice:
-        scenario = assumptions
+        scenario = Scenario(assumptions=assumptions)
     elif choice == "(aktuell)":
         scenario = current
     else:
@@ -138,8 +140,12 @@ def file_name(request: ReportRequest) -> str:
     ``begegnungsatlas_fachgespraech_ist-zustand_2025.pdf``.
     """
     scenario = request.scenario
-    what = "ist-zustand" if scenario.is_empty else f"szenario-{file_stem(scenario.name, 'aktuell')}"
-    year = f"_{scenario.year}" if scenario.year else ""
+    what = (
+        "ist-zustand"
+        if scenario.overlay.is_empty
+        else f"szenario-{file_stem(scenario.name, 'aktuell')}"
+    )
+    year = f"_{scenario.assumptions.year}" if scenario.assumptions.year else ""
     return f"begegnungsatlas_{request.audience}_{what}{year}.pdf"
 
 
@@ -160,11 +166,12 @@ class _Context:
 
     @property
     def scenario(self) -> Scenario:
-        return self.result.scenario
+        """The requested scenario with the assumptions it was computed with (year set)."""
+        return replace(self.request.scenario, assumptions=self.result.assumptions)
 
     @property
     def group(self):
-        return TARGET_GROUPS[self.scenario.target]
+        return TARGET_GROUPS[self.scenario.assumptions.target]
 
     @property
     def noun(self) -> str:
@@ -174,18 +181,18 @@ class _Context:
     @property
     def who(self) -> str:
         """The target group as subject or after numbers ("ältere Menschen")."""
-        return WHO.get(self.scenario.target, "Personen")
+        return WHO.get(self.scenario.assumptions.target, "Personen")
 
     @property
     def place(self) -> tuple[str, str]:
         """Singular and plural of the counted places."""
-        if self.scenario.target == "senioren":
+        if self.scenario.assumptions.target == "senioren":
             return "Begegnungsstätte", "Begegnungsstätten"
         return "Einrichtung", "Einrichtungen"
 
     @property
     def walk(self) -> str:
-        return num(self.scenario.params.max_walk_m)
+        return num(self.scenario.assumptions.params.max_walk_m)
 
     def p(self, text: str, style: str = "body") -> Paragraph:
         """A paragraph of our own markup (data must already be escaped)."""
@@ -210,7 +217,7 @@ class _Context:
 
     def when(self, after: bool = False) -> str:
         """The table label of a scenario report: " – Ist-Zustand" or " – mit Szenario"."""
-        if self.scenario.is_empty:
+        if self.scenario.overlay.is_empty:
             return ""
         return " – mit Szenario" if after else " – Ist-Zustand"
 
@@ -253,7 +260,7 @@ def _cover(ctx: _Context, toc: list[str]) -> list[Flowable]:
         f"<b>Einrichtungen:</b> {esc(_facility_state(ctx.package))}",
         f"<b>Erstellt am</b> {date.today().strftime('%d.%m.%Y')}",
     ]
-    if not scenario.is_empty:
+    if not scenario.overlay.is_empty:
         name = scenario.name or "aktuelles, nicht gespeichertes Szenario"
         facts.insert(1, f"<b>Szenario:</b> {esc(name)}")
     intro = (
@@ -344,7 +351,7 @@ def _key_figures(ctx: _Context, toc: list[str]) -> list[Flowable]:
     ]
     transit = res.transit_before
     if transit is not None:
-        minutes = num(ctx.scenario.transit.max_minutes)
+        minutes = num(ctx.scenario.assumptions.transit.max_minutes)
         rows.append(
             [
                 f"In {minutes} Minuten mit Bus & Bahn",
@@ -398,7 +405,7 @@ def _top_five(ctx: _Context) -> list[Flowable]:
         ctx.p(
             "Der Unterversorgungsindex verbindet den Bedarf mit der Versorgung (0 bis 100; höher "
             "heißt stärker unterversorgt). Jede Größe wird an festen Eckwerten gemessen, nicht "
-            f"am Vergleich der Stadtteile. Gewichtung {esc(preset_label(ctx.scenario.weight_map))}: "
+            f"am Vergleich der Stadtteile. Gewichtung {esc(preset_label(ctx.scenario.assumptions.weight_map))}: "
             f"{esc(_question(ctx))} Die fünf Stadtteile mit dem höchsten Index, mit den "
             "Bestandteilen, die am meisten beitragen:"
         ),
@@ -413,7 +420,7 @@ def _sentence(text: str) -> str:
 
 def _question(ctx: _Context) -> str:
     """The question the weighting answers, and why the default is the default."""
-    key = preset_of(ctx.scenario.weight_map)
+    key = preset_of(ctx.scenario.assumptions.weight_map)
     asked = PRESETS[key].question if key else "eigene Gewichte der Bestandteile."
     return f"{asked} Standard ist „{DEFAULT_PRESET}“: {DEFAULT_REASON}"
 
@@ -451,7 +458,7 @@ def _ranking(ctx: _Context, toc: list[str]) -> list[Flowable]:
                 res.before.sites,
                 ctx.group.label,
                 res.year,
-                weights=ctx.scenario.weight_map,
+                weights=ctx.scenario.assumptions.weight_map,
                 version=not ctx.plain,
             )
         ),
@@ -576,7 +583,7 @@ def _coverage(ctx: _Context, toc: list[str]) -> list[Flowable]:
 
 def _day_text(ctx: _Context) -> str:
     travel = ctx.result.travel_before
-    params = ctx.scenario.transit
+    params = ctx.scenario.assumptions.transit
     day = travel.day if travel is not None else None
 
     def hhmm(m: int) -> str:
@@ -592,7 +599,7 @@ def _transit(ctx: _Context, toc: list[str]) -> list[Flowable]:
     if transit is None:
         return []
     one, _many = ctx.place
-    minutes = num(ctx.scenario.transit.max_minutes)
+    minutes = num(ctx.scenario.assumptions.transit.max_minutes)
     city = transit.loc[CITY_ID]
     by_area = transit.drop(index=CITY_ID).join(res.before.coverage["stadtteil"])
     by_area = by_area.sort_values("stadtteil", key=lambda s: s.str.lower())
@@ -614,7 +621,7 @@ def _transit(ctx: _Context, toc: list[str]) -> list[Flowable]:
         f"<b>Ganze Stadt:</b> mit Bus &amp; Bahn {pct(city['anteil_oepnv'])}, zu Fuß allein "
         f"{pct(city['anteil_fuss'])}.",
     ]
-    if ctx.scenario.transit.wheelchair_only:
+    if ctx.scenario.assumptions.transit.wheelchair_only:
         text.append(
             "Gerechnet nur mit Haltestellen, die im Fahrplan als barrierefrei markiert sind."
         )
@@ -702,17 +709,17 @@ def _proposals(ctx: _Context, toc: list[str]) -> list[Flowable]:
 
 
 def _new_site_areas(res: Result) -> list[str]:
-    """Stadtteil of each new site, in the order of ``scenario.added`` (ids ``NEU-1`` …)."""
+    """Stadtteil of each new site, in the order of ``scenario.overlay.added`` (ids ``NEU-1`` …)."""
     sites = res.after.sites.set_index(res.after.sites["id"].astype(str))
     return [
         str(sites.at[f"NEU-{i}", "stadtteil"]) if f"NEU-{i}" in sites.index else ""
-        for i in range(1, len(res.scenario.added) + 1)
+        for i in range(1, len(res.overlay.added) + 1)
     ]
 
 
 def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:
     """The scenario: what it changes, its effect, its map and the Stadtteile it changes."""
-    if ctx.scenario.is_empty:
+    if ctx.scenario.overlay.is_empty:
         return []
     name = ctx.scenario.name or "aktuelles Szenario"
     return [
@@ -739,15 +746,15 @@ def _scenario_changes(ctx: _Context) -> list[Flowable]:
     added = [
         f"{esc(site.name)} ({esc(areas[i])}; {SITE_SOURCES.get(site.source, 'neu')})"
         + "".join(f"<br/><i>Achtung:</i> {esc(w)}" for w in warnings[i])
-        for i, site in enumerate(scenario.added)
+        for i, site in enumerate(scenario.overlay.added)
     ]
     names = ctx.package.einrichtungen.set_index("id")["name"].astype(str)
     closed = [
         esc(names.get(i, "eine Einrichtung, die im Datenpaket nicht mehr steht"))
-        for i in scenario.removed
+        for i in scenario.overlay.removed
     ]
-    crossings = [f"neue Elbquerung: {esc(c.name)}" for c in scenario.crossings_added]
-    crossings += [f"für Fußwege gesperrt: {esc(c)}" for c in scenario.crossings_closed]
+    crossings = [f"neue Elbquerung: {esc(c.name)}" for c in scenario.overlay.crossings_added]
+    crossings += [f"für Fußwege gesperrt: {esc(c)}" for c in scenario.overlay.crossings_closed]
     flow: list[Flowable] = []
     if scenario.note:
         flow.append(ctx.p(f"<i>Notiz:</i> {esc(scenario.note)}"))
@@ -784,7 +791,7 @@ def _scenario_effect(ctx: _Context) -> list[str]:
     ]
     if res.newly_by_transit is not None:
         numbers.append(
-            f"In {num(ctx.scenario.transit.max_minutes)} Minuten mit Bus &amp; Bahn erreichbar: "
+            f"In {num(ctx.scenario.assumptions.transit.max_minutes)} Minuten mit Bus &amp; Bahn erreichbar: "
             f"{signed(res.newly_by_transit)} {esc(ctx.who)}."
         )
     return numbers
@@ -793,7 +800,7 @@ def _scenario_effect(ctx: _Context) -> list[str]:
 def _scenario_map(ctx: _Context, name: str):
     """The map sheet of the scenario (coverage before and after, new and closed sites)."""
     res, package = ctx.result, ctx.package
-    removed = package.einrichtungen[package.einrichtungen["id"].isin(ctx.scenario.removed)]
+    removed = package.einrichtungen[package.einrichtungen["id"].isin(ctx.scenario.overlay.removed)]
     return scenario_sheet(
         package,
         res.before.cells,
@@ -873,7 +880,7 @@ def _groups_in_words(weights: dict[str, float], plain: bool = False) -> str:
 
 def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
     res, scenario = ctx.result, ctx.scenario
-    p, sel = scenario.params, scenario.selection
+    p, sel = scenario.assumptions.params, scenario.assumptions.selection
     many = ctx.place[1]
     minutes_walk = p.max_walk_m / p.speed_mps / 60
     counted = "; ".join(CATEGORIES.get(c, c) for c in sel.categories)
@@ -903,22 +910,22 @@ def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
         "daraus ergibt sich die Spanne. Sie gilt für die erfassten Einrichtungen – die Liste ist "
         "nicht vollständig.",
         "<b>Unterversorgungsindex:</b> verbindet "
-        f"{esc(_groups_in_words(scenario.weight_map, ctx.plain))}. Jede Größe wird an festen Eckwerten "
+        f"{esc(_groups_in_words(scenario.assumptions.weight_map, ctx.plain))}. Jede Größe wird an festen Eckwerten "
         "gemessen (0 = kein Bedarf, 1 = voller Bedarf), nicht am Vergleich der Stadtteile; so "
         "ändert sich der Index eines Stadtteils nur, wenn sich seine eigenen Werte ändern. Der "
         "Index ist ihr gewichteter Mittelwert mal 100. Gewichtung "
-        f"{esc(preset_label(scenario.weight_map))}: {esc(_question(ctx))}",
-        f"Stadtteile mit weniger als {num(scenario.min_people)} {esc(ctx.who)} werden nicht "
+        f"{esc(preset_label(scenario.assumptions.weight_map))}: {esc(_question(ctx))}",
+        f"Stadtteile mit weniger als {num(scenario.assumptions.min_people)} {esc(ctx.who)} werden nicht "
         "verglichen. Nicht veröffentlichte Zahlen bleiben leer und zählen nie als 0.",
     ]
     if res.transit_before is not None:
-        t = scenario.transit
+        t = scenario.assumptions.transit
         items.append(
             "<b>Bus &amp; Bahn:</b> Fahrplan der MVB; Fußweg zur und von der Haltestelle "
             f"höchstens {num(t.max_access_m)} m, jedes Umsteigen kostet {num(t.transfer_penalty_min)} "
             "Minuten zusätzlich."
         )
-    if not scenario.is_empty:
+    if not scenario.overlay.is_empty:
         items.append(f"<b>Szenario:</b> {esc(RANK_NOTE)}")
     notes = data_notes(ctx.package.notes + res.before.notes, plain=True)
     flow: list[Flowable] = [
@@ -940,12 +947,17 @@ def _method(ctx: _Context, toc: list[str]) -> list[Flowable]:
 def _crossing_rows(scenario: Scenario) -> list[list[str]]:
     """Annex rows for the Elbe crossings a scenario adds or closes (none: no rows)."""
     rows = []
-    if scenario.crossings_added:
+    if scenario.overlay.crossings_added:
         rows.append(
-            ["Elbquerung im Szenario neu", "; ".join(c.name for c in scenario.crossings_added)]
+            [
+                "Elbquerung im Szenario neu",
+                "; ".join(c.name for c in scenario.overlay.crossings_added),
+            ]
         )
-    if scenario.crossings_closed:
-        rows.append(["Elbquerung im Szenario gesperrt", "; ".join(scenario.crossings_closed)])
+    if scenario.overlay.crossings_closed:
+        rows.append(
+            ["Elbquerung im Szenario gesperrt", "; ".join(scenario.overlay.crossings_closed)]
+        )
     return rows
 
 
@@ -972,7 +984,7 @@ def _annex(ctx: _Context, toc: list[str]) -> list[Flowable]:
 def _assumption_rows(ctx: _Context) -> list[list[str]]:
     """The report's assumptions: year, group, counted places, walking, ranking, package."""
     res, scenario = ctx.result, ctx.scenario
-    p, sel = scenario.params, scenario.selection
+    p, sel = scenario.assumptions.params, scenario.assumptions.selection
     return [
         ["Jahr der Statistik", str(res.year)],
         ["Zielgruppe", ctx.group.label],
@@ -985,7 +997,7 @@ def _assumption_rows(ctx: _Context) -> list[list[str]]:
         *_crossing_rows(scenario),
         ["Gehtempo", f"{format_short(p.speed_mps)} m/s"],
         ["Einzugsbereich E2SFCA (Gauß-Gewichtung)", f"{num(p.catchment_m)} m"],
-        ["Mindestgröße für die Rangfolge", f"{num(scenario.min_people)} Personen"],
+        ["Mindestgröße für die Rangfolge", f"{num(scenario.assumptions.min_people)} Personen"],
         [
             "Robustheit der Ränge",
             f"{num(DRAWS)} Ziehungen, jedes Gewicht × 0,5 bis 1,5; geteilter Rang, wenn sich die "
@@ -998,13 +1010,13 @@ def _assumption_rows(ctx: _Context) -> list[list[str]]:
 def _weights_section(ctx: _Context) -> list[Flowable]:
     """Goalposts and weights of the index: every preset and the one of this report."""
     scenario = ctx.scenario
-    weights = scenario.weight_map
+    weights = scenario.assumptions.weight_map
     total = sum(weights.values())
     weight_rows = [
         [
             comp.label,
             comp.group,
-            goalpost_text(comp.key, scenario.target),
+            goalpost_text(comp.key, scenario.assumptions.target),
             *[
                 pct(p.weights[comp.key] * 100) if p.weights[comp.key] else "–"
                 for p in PRESETS.values()
@@ -1042,7 +1054,7 @@ def _transit_assumptions(ctx: _Context) -> list[Flowable]:
     heading = ctx.p("Bus &amp; Bahn", "h2")
     if res.transit_before is None:
         return [heading, ctx.p("Nicht berechnet: für diesen Bericht lag kein Fahrplan vor.")]
-    t, p = scenario.transit, scenario.params
+    t, p = scenario.assumptions.transit, scenario.assumptions.params
     travel = res.travel_before
     transit_rows = [
         ["Tag und Zeitfenster", _day_text(ctx)],
@@ -1065,7 +1077,7 @@ def _transit_assumptions(ctx: _Context) -> list[Flowable]:
 
 def _method_details(ctx: _Context) -> list[Flowable]:
     """Demand, range, E2SFCA and index in detail."""
-    with_transit = ctx.scenario.weight_map["oepnv"] > 0
+    with_transit = ctx.scenario.assumptions.weight_map["oepnv"] > 0
     return [
         ctx.p("Methode im Detail", "h2"),
         *ctx.bullets(
@@ -1088,7 +1100,7 @@ def _method_details(ctx: _Context) -> list[Flowable]:
                 "nachfragegewichteter Mittelwert der Zellen eines Stadtteils.",
                 *[
                     f"Index: {esc(line)}"
-                    for line in method_lines(ctx.scenario.target, with_transit)
+                    for line in method_lines(ctx.scenario.assumptions.target, with_transit)
                 ],
                 f"Szenario: {esc(RANK_NOTE)}",
             ]
@@ -1135,7 +1147,7 @@ def _unlocated_section(ctx: _Context) -> list[Flowable]:
 def _scenario_sites_section(ctx: _Context) -> list[Flowable]:
     """The scenario's new sites (area, origin, position) and closed places."""
     scenario = ctx.scenario
-    if not (scenario.added or scenario.removed):
+    if not (scenario.overlay.added or scenario.overlay.removed):
         return []
     areas = _new_site_areas(ctx.result)
     rows = [
@@ -1145,10 +1157,10 @@ def _scenario_sites_section(ctx: _Context) -> list[Flowable]:
             SITE_SOURCES.get(s.source, s.source),
             f"{num(s.lat, 5)} / {num(s.lon, 5)}",
         ]
-        for i, s in enumerate(scenario.added)
+        for i, s in enumerate(scenario.overlay.added)
     ]
     names = ctx.package.einrichtungen.set_index("id")["name"].astype(str)
-    rows += [[names.get(i, ""), "", f"geschlossen ({i})", ""] for i in scenario.removed]
+    rows += [[names.get(i, ""), "", f"geschlossen ({i})", ""] for i in scenario.overlay.removed]
     return [
         ctx.p("Szenario: Standorte", "h2"),
         table(

@@ -1,12 +1,15 @@
-"""One truth for every figure: a data package plus a scenario gives one :class:`Result`.
+"""One truth for every figure: the status quo of a set of assumptions, and an overlay on it.
 
-A :class:`~scenarios.model.Scenario` carries everything a figure depends on: the overlay
-(added and closed places) and the assumptions (year, target group, walking, which
-facilities count, index weights, minimum size, Bus & Bahn). :func:`compute` turns it into
-the status quo (*before*), the situation with the overlay (*after*), both rankings and the
-per-Stadtteil differences. Pages, the simulation, the PDF, the downloads and the CLI all
-read their numbers from a :class:`Result`, so the same question gets the same answer
-everywhere. Everything here is pure: the package is read, never changed.
+Two steps, two types (:mod:`scenarios.model`): :func:`baseline` computes the status quo of
+one set of :class:`~scenarios.model.Assumptions` (year, target group, walking, which places
+count, index weights, Bus & Bahn) – walking access, ranking with its rank intervals and data
+gap ranges, Bus & Bahn. :func:`evaluate` applies an :class:`~scenarios.model.Overlay`
+(places added or closed, Elbe crossings) to a baseline and returns the :class:`Result`:
+before, after, both rankings and the per-Stadtteil differences. Callers cache the baseline on
+the assumptions alone, so a click in the simulation only computes the situation after.
+Pages, the simulation, the PDF, the downloads and the CLI all read their numbers from a
+:class:`Result`, so the same question gets the same answer everywhere. Everything here is
+pure: the package is read, never changed.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from indicators.composite import (
     underserved,
 )
 from indicators.table import aggregate_indicators, base_frame, indicator_table, meeting_place_counts
-from scenarios.model import NewCrossing, Scenario, scenario_sites
+from scenarios.model import Assumptions, NewCrossing, Overlay, Scenario, scenario_sites
 
 #: Monte Carlo draws of the rank intervals (see :func:`indicators.composite.rank_intervals`).
 DRAWS = 1000
@@ -50,45 +53,140 @@ RANK_NOTE = (
 
 
 @dataclass(frozen=True)
-class Result:
-    """Every figure of one scenario (before/after, rankings, Bus & Bahn).
+class Walking:
+    """Walking access of the status quo: the costly part of a :class:`Baseline`.
+
+    It depends on :attr:`Assumptions.walking` only, so callers cache it on that key and a
+    changed index weight or Bus & Bahn setting reuses it.
 
     Attributes
     ----------
-    scenario : Scenario
-        What was computed (its assumptions and overlay).
+    assumptions : Assumptions
+        Its key: :attr:`Assumptions.walking` with the year set.
+    demand : geopandas.GeoDataFrame
+        Demand grid of the year and target group.
     indicators : pandas.DataFrame
-        Indicator table of the scenario's year.
-    before, after : AccessResult
-        Walking access of the status quo and with the overlay (the same object when the
-        scenario changes nothing).
-    ranking_before, ranking_after : pandas.DataFrame
-        Under-served index (fixed goalposts, so the two are directly comparable), with
-        ``index_min``/``index_max`` and ``rang_luecke_von``/``rang_luecke_bis``: the index
-        and rank range that follows from the facility positions (:func:`with_gap_ranges`).
-    inputs_before, inputs_after : pandas.DataFrame
-        Raw component values of the index (for the "Warum?" explanation).
-    table : pandas.DataFrame
-        Per Stadtteil: coverage, rank and class before and after (see :func:`differences`).
-    travel_before, travel_after : TransitResult or None
-        Bus & Bahn travel times (only when a timetable was given).
-    transit_before, transit_after : pandas.DataFrame or None
+        Indicator table of the year.
+    access : AccessResult
+        Walking access to the counted places (no overlay).
+    """
+
+    assumptions: Assumptions
+    demand: gpd.GeoDataFrame
+    indicators: pd.DataFrame
+    access: AccessResult
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The status quo of one set of assumptions: what every overlay is measured against.
+
+    Attributes
+    ----------
+    package : geo.io.package.DataPackage
+        The data package (read, never changed).
+    assumptions : Assumptions
+        The assumptions, with the year set.
+    feed : geo.io.gtfs.Feed or None
+        The timetable (Bus & Bahn figures only with it).
+    draws : int
+        Monte Carlo draws of the rank intervals.
+    walking : Walking
+        Walking access, demand and indicators.
+    ranking, inputs : pandas.DataFrame
+        Under-served index with rank intervals and data-gap ranges; its raw components.
+    travel : TransitResult or None
+        Bus & Bahn travel times.
+    transit : pandas.DataFrame or None
         Bus & Bahn coverage per Stadtteil plus a row :data:`CITY_ID` for the city.
     """
 
-    scenario: Scenario
-    indicators: pd.DataFrame
-    before: AccessResult
+    package: DataPackage
+    assumptions: Assumptions
+    feed: Feed | None
+    draws: int
+    walking: Walking
+    ranking: pd.DataFrame
+    inputs: pd.DataFrame
+    travel: TransitResult | None = None
+    transit: pd.DataFrame | None = None
+
+    @property
+    def access(self) -> AccessResult:
+        """Walking access of the status quo."""
+        return self.walking.access
+
+
+@dataclass(frozen=True)
+class Result:
+    """Every figure of a baseline with an overlay (before/after, rankings, Bus & Bahn).
+
+    The *before* figures are those of :attr:`baseline`; the attributes of the same name
+    read them from there.
+
+    Attributes
+    ----------
+    baseline : Baseline
+        The status quo of the assumptions.
+    overlay : Overlay
+        What was applied to it.
+    after : AccessResult
+        Walking access with the overlay (the baseline's own object for an empty overlay).
+    ranking_after, inputs_after : pandas.DataFrame
+        Under-served index with the overlay (fixed goalposts, so directly comparable with
+        :attr:`ranking_before`), with ``index_min``/``index_max`` and
+        ``rang_luecke_von``/``rang_luecke_bis`` (:func:`with_gap_ranges`); its components.
+    table : pandas.DataFrame
+        Per Stadtteil: coverage, rank and class before and after (see :func:`differences`).
+    travel_after : TransitResult or None
+        Bus & Bahn travel times with the overlay (only with a timetable).
+    transit_after : pandas.DataFrame or None
+        Bus & Bahn coverage per Stadtteil plus a row :data:`CITY_ID` for the city.
+    """
+
+    baseline: Baseline
+    overlay: Overlay
     after: AccessResult
-    ranking_before: pd.DataFrame
     ranking_after: pd.DataFrame
-    inputs_before: pd.DataFrame
     inputs_after: pd.DataFrame
     table: pd.DataFrame
-    travel_before: TransitResult | None = None
     travel_after: TransitResult | None = None
-    transit_before: pd.DataFrame | None = None
     transit_after: pd.DataFrame | None = None
+
+    @property
+    def assumptions(self) -> Assumptions:
+        """The assumptions (year set)."""
+        return self.baseline.assumptions
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """Indicator table of the year."""
+        return self.baseline.walking.indicators
+
+    @property
+    def before(self) -> AccessResult:
+        """Walking access of the status quo."""
+        return self.baseline.access
+
+    @property
+    def ranking_before(self) -> pd.DataFrame:
+        """Under-served index of the status quo."""
+        return self.baseline.ranking
+
+    @property
+    def inputs_before(self) -> pd.DataFrame:
+        """Raw index components of the status quo."""
+        return self.baseline.inputs
+
+    @property
+    def travel_before(self) -> TransitResult | None:
+        """Bus & Bahn travel times of the status quo (None without timetable)."""
+        return self.baseline.travel
+
+    @property
+    def transit_before(self) -> pd.DataFrame | None:
+        """Bus & Bahn coverage of the status quo (None without timetable)."""
+        return self.baseline.transit
 
     @property
     def year(self) -> int:
@@ -111,7 +209,7 @@ class Result:
         )
 
     def changed(self) -> pd.DataFrame:
-        """Stadtteile whose coverage, index or class the scenario changes (one rule everywhere).
+        """Stadtteile whose coverage, index or class the overlay changes (one rule everywhere).
 
         The index also changes without new coverage where a new place enters the E2SFCA
         catchment of a Stadtteil's cells.
@@ -134,13 +232,8 @@ class Result:
         return out.sort_values("zielgruppe", ascending=False)
 
 
-def base_of(scenario: Scenario) -> Scenario:
-    """The same assumptions without any added or closed place or Elbe crossing."""
-    return replace(scenario, added=(), removed=(), crossings_added=(), crossings_closed=())
-
-
-def scenario_barrier(package: DataPackage, scenario: Scenario) -> Barrier | None:
-    """The package's Elbe barrier with the scenario's added and closed crossings.
+def scenario_barrier(package: DataPackage, overlay: Overlay) -> Barrier | None:
+    """The package's Elbe barrier with the overlay's added and closed crossings.
 
     Raises
     ------
@@ -149,16 +242,16 @@ def scenario_barrier(package: DataPackage, scenario: Scenario) -> Barrier | None
         crossing closed, or an added crossing not on the Elbe.
     """
     if package.barrier is None:
-        if scenario.changes_crossings:
+        if overlay.changes_crossings:
             raise ValueError(
                 "Das Szenario ändert Elbquerungen, aber das Datenpaket hat keine Elbe-Barriere "
                 "(elbe_barriere.geojson, elbe_querungen.csv). Querungen aus dem Szenario "
                 "entfernen oder das vollständige Datenpaket verwenden."
             )
         return None
-    if not scenario.changes_crossings:
+    if not overlay.changes_crossings:
         return package.barrier
-    return _changed_barrier(package.barrier, scenario.crossings_added, scenario.crossings_closed)
+    return _changed_barrier(package.barrier, overlay.crossings_added, overlay.crossings_closed)
 
 
 @lru_cache(maxsize=16)
@@ -177,71 +270,202 @@ def check_fits(package: DataPackage, scenario: Scenario) -> None:
     that is not on the river: such a scenario is refused where it enters (link, import,
     store, command line) instead of failing later.
     """
-    scenario_sites(scenario, package.einrichtungen, package.stadtteile)
-    scenario_barrier(package, scenario)
+    overlay = scenario.overlay
+    scenario_sites(
+        overlay, scenario.assumptions.selection, package.einrichtungen, package.stadtteile
+    )
+    scenario_barrier(package, overlay)
 
 
-def walk_params(package: DataPackage, scenario: Scenario) -> WalkParams:
-    """The scenario's walking assumptions with the package's barrier (and its changes).
+def walk_params(package: DataPackage, params: WalkParams, overlay: Overlay) -> WalkParams:
+    """The walking assumptions with the package's barrier (and the overlay's changes to it).
 
-    The one place where the walking metric of a scenario is made: every figure of
-    :func:`compute` walks with ``walk_params(...).metric``.
+    The one place where the walking metric is made: every figure of :func:`baseline` and
+    :func:`evaluate` walks with ``walk_params(...).metric``.
     """
-    return replace(scenario.params, barrier=scenario_barrier(package, scenario))
+    return replace(params, barrier=scenario_barrier(package, overlay))
 
 
-def access_for(
-    package: DataPackage,
-    scenario: Scenario,
-    demand: gpd.GeoDataFrame | None = None,
-    *,
-    before: AccessResult | None = None,
-) -> AccessResult:
-    """Walking access with the scenario's places and assumptions.
+def walking(
+    package: DataPackage, assumptions: Assumptions, demand: gpd.GeoDataFrame | None = None
+) -> Walking:
+    """Walking access of the status quo for the walking part of ``assumptions``.
 
     Parameters
     ----------
     package : geo.io.package.DataPackage
         The data package.
-    scenario : Scenario
-        Overlay and assumptions.
+    assumptions : Assumptions
+        Only :attr:`Assumptions.walking` is used.
     demand : geopandas.GeoDataFrame, optional
-        Precomputed demand grid of the scenario's year and target group.
-    before : AccessResult, optional
-        The status quo of the same assumptions. A scenario that only adds places then
-        measures just the new places (same figures, see :func:`geo.analysis.access_adapter.analyse`).
+        The demand grid of the year and target group, when the caller already has it.
 
     Returns
     -------
-    AccessResult
-    """
-    scenario = replace(scenario, year=scenario_year(package, scenario))
-    if demand is None:
-        group = TARGET_GROUPS[scenario.target]
-        demand = demand_grid(package.zensus, package.statistik, scenario.year, group)
-    return _access(package, scenario, demand, before)
-
-
-def _access(
-    package: DataPackage, scenario: Scenario, demand: gpd.GeoDataFrame, before: AccessResult | None
-) -> AccessResult:
-    """:func:`access_for` of a scenario whose year is checked and set."""
-    group = TARGET_GROUPS[scenario.target]
-    sites = scenario_sites(scenario, package.einrichtungen, package.stadtteile)
-    base = before if before is not None and not scenario.removed else None
-    params = walk_params(package, scenario)
-    return analyse(package, scenario.year, group, params, sites=sites, demand=demand, base=base)
-
-
-def scenario_year(package: DataPackage, scenario: Scenario) -> int:
-    """The scenario's year, or the latest year of the package when it has none.
+    Walking
 
     Raises
     ------
     ValueError
         If the year has no statistics in the package.
     """
-    return package.check_year(scenario.year or max(package.years))
+    key = replace(assumptions.walking, year=scenario_year(package, assumptions))
+    group = TARGET_GROUPS[key.target]
+    if demand is None:
+        demand = demand_grid(package.zensus, package.statistik, key.year, group)
+    params = walk_params(package, key.params, Overlay())
+    sites = key.selection.select(package.einrichtungen)
+    access = analyse(package, key.year, group, params, sites=sites, demand=demand)
+    return Walking(key, demand, indicator_table(package, key.year), access)
+
+
+def baseline(
+    package: DataPackage,
+    assumptions: Assumptions,
+    feed: Feed | None = None,
+    *,
+    draws: int = DRAWS,
+    walk: Walking | None = None,
+) -> Baseline:
+    """The status quo of a set of assumptions (see :class:`Baseline`).
+
+    Parameters
+    ----------
+    package : geo.io.package.DataPackage
+        The data package (with the effective facility list).
+    assumptions : Assumptions
+        Year (None: the package's latest), target group, walking, index, Bus & Bahn.
+    feed : geo.io.gtfs.Feed, optional
+        The validated timetable. With it, Bus & Bahn figures are computed; it is required
+        when the index weights Bus & Bahn.
+    draws : int
+        Monte Carlo draws of the rank intervals (0 skips them).
+    walk : Walking, optional
+        :func:`walking` of the same assumptions, when the caller caches it.
+
+    Returns
+    -------
+    Baseline
+
+    Raises
+    ------
+    ValueError
+        German message: year not available, Bus & Bahn weighted without a timetable.
+    """
+    assumptions = replace(assumptions, year=scenario_year(package, assumptions))
+    if assumptions.weight_map["oepnv"] > 0 and feed is None:
+        raise ValueError(
+            "Die Komponente „Bus & Bahn“ hat ein Gewicht, aber es liegt kein Fahrplan vor "
+            "(gtfs/mvb_gtfs.zip im Datenpaket). Gewicht auf 0 setzen oder Fahrplan ergänzen."
+        )
+    if walk is None:
+        walk = walking(package, assumptions)
+    elif walk.assumptions != assumptions.walking:
+        raise ValueError("Interner Fehler: Die Erreichbarkeit gehört zu anderen Annahmen.")
+    travel, transit = _transit(feed, walk.access, assumptions)
+    inputs = _index_inputs(walk.indicators, walk.access, transit)
+    ranking = _ranking(inputs, walk.access, assumptions, draws)
+    return Baseline(package, assumptions, feed, draws, walk, ranking, inputs, travel, transit)
+
+
+def evaluate(base: Baseline, overlay: Overlay) -> Result:
+    """A baseline with an overlay: the one function every figure goes through.
+
+    Parameters
+    ----------
+    base : Baseline
+        The status quo (:func:`baseline`).
+    overlay : Overlay
+        Places added or switched off, Elbe crossings added or closed (empty: the status quo
+        twice, without computing anything).
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    ValueError
+        German message: a new place outside the city, an unknown or misplaced crossing.
+    """
+    if overlay.is_empty:
+        after, travel, transit = base.access, base.travel, base.transit
+        inputs, ranking = base.inputs, base.ranking
+    else:
+        after = overlay_access(base.package, base.walking, overlay)
+        travel, transit = _transit(base.feed, after, base.assumptions)
+        inputs = _index_inputs(base.walking.indicators, after, transit)
+        ranking = _ranking(inputs, after, base.assumptions, base.draws)
+    table = differences(base.access, after, base.ranking, ranking)
+    return Result(base, overlay, after, ranking, inputs, table, travel, transit)
+
+
+def compute(
+    package: DataPackage, scenario: Scenario, feed: Feed | None = None, *, draws: int = DRAWS
+) -> Result:
+    """All figures of a scenario in one call (:func:`evaluate` of its :func:`baseline`).
+
+    For the command line and the reports, which compute one scenario at a time; the pages
+    cache the baseline and call :func:`evaluate` themselves.
+    """
+    return evaluate(baseline(package, scenario.assumptions, feed, draws=draws), scenario.overlay)
+
+
+def overlay_access(package: DataPackage, walk: Walking, overlay: Overlay) -> AccessResult:
+    """Walking access of the status quo ``walk`` with an overlay.
+
+    An overlay that only adds places measures just the new ones (see
+    :func:`geo.analysis.access_adapter.analyse`); the figures are those of the full computation.
+    """
+    a = walk.assumptions
+    sites = scenario_sites(overlay, a.selection, package.einrichtungen, package.stadtteile)
+    status_quo = None if overlay.removed else walk.access
+    params = walk_params(package, a.params, overlay)
+    group = TARGET_GROUPS[a.target]
+    return analyse(package, a.year, group, params, sites=sites, demand=walk.demand, base=status_quo)
+
+
+def _transit(
+    feed: Feed | None, access: AccessResult, assumptions: Assumptions
+) -> tuple[TransitResult | None, pd.DataFrame | None]:
+    """Bus & Bahn travel times and coverage for a walking access (None, None without timetable)."""
+    if feed is None:
+        return None, None
+    travel = transit_for(feed, access, assumptions.transit_params)
+    return travel, transit_table(access, travel, total=True)
+
+
+def _index_inputs(
+    indicators: pd.DataFrame, access: AccessResult, transit: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Raw components of the under-served index."""
+    by_transit = None if transit is None else transit.drop(index=CITY_ID)
+    return index_input(indicators, access.coverage, indicators["einwohner"], by_transit)
+
+
+def _ranking(
+    inputs: pd.DataFrame, access: AccessResult, assumptions: Assumptions, draws: int
+) -> pd.DataFrame:
+    """Under-served ranking with rank intervals and data-gap ranges."""
+    ranking = underserved(
+        inputs,
+        weights=assumptions.weight_map,
+        min_people=assumptions.min_people,
+        n_draws=draws,
+        target=assumptions.target,
+    )
+    return with_gap_ranges(ranking, inputs, access, assumptions)
+
+
+def scenario_year(package: DataPackage, assumptions: Assumptions) -> int:
+    """The assumptions' year, or the latest year of the package when they have none.
+
+    Raises
+    ------
+    ValueError
+        If the year has no statistics in the package.
+    """
+    return package.check_year(assumptions.year or max(package.years))
 
 
 def share_range(coverage: pd.DataFrame | pd.Series) -> tuple:
@@ -312,125 +536,8 @@ def differences(
     return out
 
 
-def compute(
-    package: DataPackage,
-    scenario: Scenario,
-    feed: Feed | None = None,
-    *,
-    demand: gpd.GeoDataFrame | None = None,
-    indicators: pd.DataFrame | None = None,
-    before: AccessResult | None = None,
-    base: Result | None = None,
-    draws: int = DRAWS,
-) -> Result:
-    """All figures of a scenario – the one function every page, report and command uses.
-
-    Parameters
-    ----------
-    package : geo.io.package.DataPackage
-        The data package (with the effective facility list).
-    scenario : Scenario
-        Overlay and assumptions (an empty overlay gives the status quo twice).
-    feed : geo.io.gtfs.Feed, optional
-        The validated timetable. With it, Bus & Bahn figures are computed; it is required
-        when the index weights Bus & Bahn.
-    demand, indicators, before : optional
-        Precomputed demand grid, indicator table and status-quo access for the same
-        assumptions (callers cache them; the figures are the same either way).
-    base : Result, optional
-        The status quo computed by this function for the same assumptions
-        (``compute(package, base_of(scenario), feed)``). Its status-quo figures – access,
-        ranking with rank intervals, Bus & Bahn – are reused, so a changed overlay
-        only computes the situation after; the figures are the same either way.
-    draws : int
-        Monte Carlo draws of the rank intervals (0 skips them).
-
-    Returns
-    -------
-    Result
-
-    Raises
-    ------
-    ValueError
-        German message: year not available, a new place outside the city, Bus & Bahn
-        weighted without a timetable.
-    """
-    if base is not None and scenario.year in (None, base.year):
-        year = base.year  # checked when the status quo was computed
-    else:
-        year = scenario_year(package, scenario)
-    weights = scenario.weight_map
-    if weights["oepnv"] > 0 and feed is None:
-        raise ValueError(
-            "Die Komponente „Bus & Bahn“ hat ein Gewicht, aber es liegt kein Fahrplan vor "
-            "(gtfs/mvb_gtfs.zip im Datenpaket). Gewicht auf 0 setzen oder Fahrplan ergänzen."
-        )
-    scenario = replace(scenario, year=year)
-    group = TARGET_GROUPS[scenario.target]
-    if base is not None:
-        _check_base(base, scenario, feed, draws)
-        before, indicators = base.before, base.indicators
-    if demand is None:
-        demand = demand_grid(package.zensus, package.statistik, year, group)
-    if indicators is None:
-        indicators = indicator_table(package, year)
-    if before is None:
-        before = access_for(package, base_of(scenario), demand)
-    after = before if scenario.is_empty else _access(package, scenario, demand, before)
-
-    travel_before = travel_after = transit_before = transit_after = None
-    if feed is not None:
-        params = scenario.transit_params
-        if base is not None and base.travel_before is not None:
-            travel_before, transit_before = base.travel_before, base.transit_before
-        else:
-            travel_before = transit_for(feed, before, params)
-            transit_before = transit_table(before, travel_before, total=True)
-        travel_after = travel_before if after is before else transit_for(feed, after, params)
-        transit_after = transit_table(after, travel_after, total=True)
-
-    def inputs(access: AccessResult, transit: pd.DataFrame | None) -> pd.DataFrame:
-        by_transit = None if transit is None else transit.drop(index=CITY_ID)
-        return index_input(indicators, access.coverage, indicators["einwohner"], by_transit)
-
-    options = {
-        "weights": weights,
-        "min_people": scenario.min_people,
-        "n_draws": draws,
-        "target": scenario.target,
-    }
-    if base is not None and (feed is None or base.travel_before is not None):
-        inputs_before, ranking_before = base.inputs_before, base.ranking_before
-    else:
-        inputs_before = inputs(before, transit_before)
-        ranking_before = with_gap_ranges(
-            underserved(inputs_before, **options), inputs_before, before, scenario
-        )
-    inputs_after = inputs_before if after is before else inputs(after, transit_after)
-    ranking_after = (
-        ranking_before
-        if after is before
-        else with_gap_ranges(underserved(inputs_after, **options), inputs_after, after, scenario)
-    )
-    return Result(
-        scenario=scenario,
-        indicators=indicators,
-        before=before,
-        after=after,
-        ranking_before=ranking_before,
-        ranking_after=ranking_after,
-        inputs_before=inputs_before,
-        inputs_after=inputs_after,
-        table=differences(before, after, ranking_before, ranking_after),
-        travel_before=travel_before,
-        travel_after=travel_after,
-        transit_before=transit_before,
-        transit_after=transit_after,
-    )
-
-
 def with_gap_ranges(
-    ranking: pd.DataFrame, inputs: pd.DataFrame, access: AccessResult, scenario: Scenario
+    ranking: pd.DataFrame, inputs: pd.DataFrame, access: AccessResult, assumptions: Assumptions
 ) -> pd.DataFrame:
     """The ranking with the index and rank range that follows from the facility positions.
 
@@ -445,7 +552,7 @@ def with_gap_ranges(
         ``ranking`` plus ``index_min``, ``index_max``, ``rang_luecke_von``,
         ``rang_luecke_bis`` (NaN/NA where not ranked).
     """
-    weights, target = scenario.weight_map, scenario.target
+    weights, target = assumptions.weight_map, assumptions.target
     ranked = ranking["gerankt"].to_numpy()
     low = index_only(bound_inputs(inputs, access.coverage, "max"), weights, target)
     high = index_only(bound_inputs(inputs, access.coverage, "min"), weights, target)
@@ -457,17 +564,6 @@ def with_gap_ranges(
         rang_luecke_von=ranks["rang_luecke_von"].array,
         rang_luecke_bis=ranks["rang_luecke_bis"].array,
     )
-
-
-def _check_base(base: Result, scenario: Scenario, feed: Feed | None, draws: int) -> None:
-    """A reused status quo must belong to exactly these assumptions (else a wrong figure)."""
-    if base.scenario != base_of(scenario):
-        raise ValueError("Interner Fehler: Der Ist-Zustand gehört zu anderen Annahmen.")
-    if base.travel_before is not None and feed is None:
-        raise ValueError("Interner Fehler: Ist-Zustand mit Bus & Bahn, aber ohne Fahrplan.")
-    ranking = base.ranking_before
-    if ranking["gerankt"].any() and ranking["rang_p05"].notna().any() != (draws > 0):
-        raise ValueError("Interner Fehler: Der Ist-Zustand hat andere Rangspannen.")
 
 
 def compare(a: Result, b: Result) -> pd.DataFrame:
@@ -500,7 +596,7 @@ def transit_gain_cells(result: Result) -> np.ndarray | None:
     """Cells that reach a place within the Bus & Bahn threshold only with the scenario."""
     if result.travel_before is None or result.travel_after is None:
         return None
-    limit = result.scenario.transit.max_minutes
+    limit = result.assumptions.transit.max_minutes
     return (result.travel_after.minutes <= limit) & ~(result.travel_before.minutes <= limit)
 
 
@@ -551,13 +647,13 @@ def region_figures(package: DataPackage, result: Result, mapping: pd.DataFrame) 
             cells["nachfrage"].to_numpy(),
             result.travel_before.minutes,
             coverage["zielgruppe"],
-            result.scenario.transit.max_minutes,
+            result.assumptions.transit.max_minutes,
         )
-    scenario = result.scenario
+    assumptions = result.assumptions
     ranking = underserved(
         index_input(indicators, coverage, indicators["einwohner"], transit),
-        scenario.weight_map,
-        min_people=scenario.min_people,
-        target=scenario.target,
+        assumptions.weight_map,
+        min_people=assumptions.min_people,
+        target=assumptions.target,
     )
     return RegionFigures(polygons, indicators, coverage, ranking)

@@ -86,7 +86,7 @@ def to_geojson(scenario: Scenario) -> str:
             "geometry": {"type": "Point", "coordinates": [site.lon, site.lat]},
             "properties": {"name": site.name, "herkunft": site.source, "ref": site.ref},
         }
-        for site in scenario.added
+        for site in scenario.overlay.added
     ]
     collection = {
         "type": "FeatureCollection",

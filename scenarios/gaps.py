@@ -27,13 +27,16 @@ def result_gaps(package: DataPackage, result: Result, *, after: bool = True) -> 
         The situation with the scenario (places it closes are no gap any more) instead of
         the status quo.
     """
-    scenario = result.scenario
     facilities = package.einrichtungen
-    if after and scenario.removed:
-        facilities = facilities[~facilities["id"].isin(scenario.removed)]
+    if after and result.overlay.removed:
+        facilities = facilities[~facilities["id"].isin(result.overlay.removed)]
     access = result.after if after else result.before
     return data_gaps(
-        facilities, package.stadtteile, scenario.selection, scenario.params, access=access
+        facilities,
+        package.stadtteile,
+        result.assumptions.selection,
+        result.assumptions.params,
+        access=access,
     )
 
 
@@ -54,9 +57,9 @@ def new_site_warnings(result: Result) -> list[list[str]]:
         One list of warnings per new place (empty lists: nothing suspect).
     """
     sites = result.after.sites.set_index(result.after.sites["id"].astype(str))
-    closed = frozenset(result.scenario.removed)
+    closed = frozenset(result.overlay.removed)
     out = []
-    for i in range(1, len(result.scenario.added) + 1):
+    for i in range(1, len(result.overlay.added) + 1):
         key = f"NEU-{i}"
         if key not in sites.index:
             out.append([])

@@ -1,8 +1,10 @@
-"""Scenarios: added and removed meeting places plus parameters, as an overlay on the base data.
+"""Scenarios: the :class:`Overlay` a planner edits and the :class:`Assumptions` it is read with.
 
-A :class:`Scenario` never changes the data package. :func:`scenario_sites` builds the set of
-counted places for the analysis: the base selection, minus the places switched off, plus the
-new ones. Scenarios are plain, immutable values that round-trip through JSON.
+An overlay (places added or switched off, Elbe crossings) never changes the data package;
+:func:`scenario_sites` applies it to the counted places: the base selection, minus the
+places switched off, plus the new ones. The assumptions (year, target group, walking, index,
+Bus & Bahn) are the tool's settings. A saved :class:`Scenario` names one of each; all three
+are plain, immutable values that round-trip through JSON.
 """
 
 from __future__ import annotations
@@ -89,19 +91,17 @@ class NewCrossing:
 
 
 @dataclass(frozen=True)
-class Scenario:
-    """Added/removed places and the analysis parameters.
+class Assumptions:
+    """What a figure assumes: year, target group, walking, which places count, index, Bus & Bahn.
+
+    The assumptions are the tool's settings (the sidebar), kept apart from the
+    :class:`Overlay` a planner edits: the status quo of one set of assumptions is computed
+    once (:func:`scenarios.evaluation.baseline`) and every overlay is measured against it.
 
     Attributes
     ----------
-    name : str
-        Scenario name ("" while unsaved).
-    added : tuple of NewSite
-        New places.
-    removed : tuple of str
-        Ids of existing places switched off ("what if this one closes").
     year : int or None
-        Year of the statistics.
+        Year of the statistics (None: the package's latest).
     target : str
         Target group id.
     params : WalkParams
@@ -114,21 +114,8 @@ class Scenario:
         Stadtteile with fewer people of the target group are not ranked.
     transit : TransitParams
         Bus & Bahn assumptions (walking pace and detour always follow ``params``).
-    package_version : str
-        Version of the data package the scenario was made with.
-    created : str
-        ISO time stamp (UTC).
-    note : str
-        Free text.
-    crossings_added : tuple of NewCrossing
-        Elbe crossings added for walking (packages with a barrier only).
-    crossings_closed : tuple of str
-        Names of the package's crossings closed for walking (e.g. a bridge under repair).
     """
 
-    name: str = ""
-    added: tuple[NewSite, ...] = ()
-    removed: tuple[str, ...] = ()
     year: int | None = None
     target: str = "senioren"
     params: WalkParams = field(default_factory=WalkParams)
@@ -136,11 +123,6 @@ class Scenario:
     weights: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
     min_people: float = MIN_PEOPLE
     transit: TransitParams = field(default_factory=TransitParams)
-    package_version: str = ""
-    created: str = ""
-    note: str = ""
-    crossings_added: tuple[NewCrossing, ...] = ()
-    crossings_closed: tuple[str, ...] = ()
 
     @property
     def weight_map(self) -> dict[str, float]:
@@ -153,39 +135,115 @@ class Scenario:
         return replace(self.transit, speed_mps=self.params.speed_mps, detour=self.params.detour)
 
     @property
+    def walking(self) -> Assumptions:
+        """Only what walking access depends on (year, target group, walking, which places count).
+
+        Index weights, minimum size and Bus & Bahn do not change who reaches a place on
+        foot: caches of walking access are keyed on this, so a weight slider never
+        recomputes it.
+        """
+        return Assumptions(
+            year=self.year, target=self.target, params=self.params, selection=self.selection
+        )
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """What a scenario changes on the base data: places added or closed, Elbe crossings.
+
+    The base data are never edited; an overlay is applied to them when a figure is
+    computed (:func:`scenarios.evaluation.evaluate`).
+
+    Attributes
+    ----------
+    added : tuple of NewSite
+        New places.
+    removed : tuple of str
+        Ids of existing places switched off ("what if this one closes").
+    crossings_added : tuple of NewCrossing
+        Elbe crossings added for walking (packages with a barrier only).
+    crossings_closed : tuple of str
+        Names of the package's crossings closed for walking (e.g. a bridge under repair).
+    """
+
+    added: tuple[NewSite, ...] = ()
+    removed: tuple[str, ...] = ()
+    crossings_added: tuple[NewCrossing, ...] = ()
+    crossings_closed: tuple[str, ...] = ()
+
+    @property
     def is_empty(self) -> bool:
         """No place added or removed, no crossing added or closed."""
         return not (self.added or self.removed or self.crossings_added or self.crossings_closed)
 
     @property
     def changes_crossings(self) -> bool:
-        """The scenario adds or closes an Elbe crossing."""
+        """The overlay adds or closes an Elbe crossing."""
         return bool(self.crossings_added or self.crossings_closed)
 
-    def with_site(self, site: NewSite) -> Scenario:
+    def with_site(self, site: NewSite) -> Overlay:
         """A copy with one more new place."""
         if len(self.added) >= MAX_ADDED:
             raise ValueError(f"Ein Szenario kann höchstens {MAX_ADDED} neue Standorte enthalten.")
         return replace(self, added=(*self.added, site))
 
-    def without_site(self, index: int) -> Scenario:
+    def without_site(self, index: int) -> Overlay:
         """A copy without the new place at ``index``."""
         return replace(self, added=tuple(s for i, s in enumerate(self.added) if i != index))
 
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named, saved scenario: its overlay, the assumptions it was made with, and notes.
+
+    Attributes
+    ----------
+    name : str
+        Scenario name ("" while unsaved).
+    assumptions : Assumptions
+        The assumptions it was made with (a loaded scenario sets the sidebar to them).
+    overlay : Overlay
+        What it changes on the base data.
+    package_version : str
+        Version of the data package the scenario was made with.
+    created : str
+        ISO time stamp (UTC).
+    note : str
+        Free text.
+    """
+
+    name: str = ""
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    overlay: Overlay = field(default_factory=Overlay)
+    package_version: str = ""
+    created: str = ""
+    note: str = ""
+
     def to_dict(self) -> dict:
-        """A JSON-ready dictionary (see :func:`scenario_from_dict`)."""
-        data = asdict(self)
-        data["schema"] = SCHEMA
-        data["added"] = [asdict(s) for s in self.added]
-        data["removed"] = list(self.removed)
-        data["crossings_added"] = [asdict(c) for c in self.crossings_added]
-        data["crossings_closed"] = list(self.crossings_closed)
+        """A JSON-ready dictionary (see :func:`scenario_from_dict`).
+
+        The format is flat (assumptions and overlay side by side) and unchanged since the
+        first saved scenarios, so old links, files and store rows load as they are.
+        """
+        a, o = self.assumptions, self.overlay
+        data = {
+            "name": self.name,
+            "added": [asdict(s) for s in o.added],
+            "removed": list(o.removed),
+            **asdict(a),
+            "package_version": self.package_version,
+            "created": self.created,
+            "note": self.note,
+            "crossings_added": [asdict(c) for c in o.crossings_added],
+            "crossings_closed": list(o.crossings_closed),
+            "schema": SCHEMA,
+        }
         # The package's barrier is attached at compute time only, never stored.
         data["params"].pop("barrier", None)
         data["transit"].pop("barrier", None)
-        data["selection"]["categories"] = list(self.selection.categories)
-        data["weights"] = dict(self.weights)
-        data["transit"]["day"] = self.transit.day.isoformat() if self.transit.day else None
+        data["selection"]["categories"] = list(a.selection.categories)
+        data["weights"] = dict(a.weights)
+        data["transit"]["day"] = a.transit.day.isoformat() if a.transit.day else None
         return data
 
 
@@ -391,7 +449,7 @@ def _crossing(item: object, i: int) -> NewCrossing:
     )
 
 
-def _crossing_changes(data: dict) -> dict:
+def _crossing_changes(data: dict) -> tuple[tuple[NewCrossing, ...], tuple[str, ...]]:
     """Added and closed Elbe crossings of a scenario dictionary (names checked at compute)."""
     added = tuple(
         _crossing(item, i)
@@ -412,7 +470,7 @@ def _crossing_changes(data: dict) -> dict:
     names = [c.name for c in added]
     if len(set(names)) != len(names) or len(set(closed)) != len(closed):
         raise ValueError("Eine Elbquerung ist im Szenario doppelt aufgeführt.")
-    return {"crossings_added": added, "crossings_closed": closed}
+    return added, closed
 
 
 def scenario_from_dict(data: object) -> Scenario:
@@ -447,6 +505,19 @@ def scenario_from_dict(data: object) -> Scenario:
             f"schema: unbekanntes Szenarioformat {_found(schema)} (erwartet „{SCHEMA}“)."
         )
     data = _object(data, "Das Szenario", _TOP_FIELDS)
+    overlay = _overlay(data)
+    return Scenario(
+        name=_text(data.get("name"), "name", MAX_NAME),
+        assumptions=_assumptions(data),
+        overlay=overlay,
+        package_version=_text(data.get("package_version"), "package_version", 40),
+        created=_text(data.get("created"), "created", 40),
+        note=_text(data.get("note"), "note", MAX_NOTE, multiline=True),
+    )
+
+
+def _overlay(data: dict) -> Overlay:
+    """Added and closed places and crossings of a scenario dictionary."""
     added = tuple(
         _site(item, i)
         for i, item in enumerate(_list(data.get("added"), "added", MAX_ADDED, "Standorten"))
@@ -459,6 +530,12 @@ def scenario_from_dict(data: object) -> Scenario:
     )
     if any(not r for r in removed):
         raise ValueError("removed enthält eine leere Einrichtungs-id.")
+    crossings_added, crossings_closed = _crossing_changes(data)
+    return Overlay(added, removed, crossings_added, crossings_closed)
+
+
+def _assumptions(data: dict) -> Assumptions:
+    """Year, target group, walking, selection, index and Bus & Bahn of a scenario dictionary."""
     target = _text(data.get("target"), "target", 20) or "senioren"
     if target not in TARGET_GROUPS:
         raise ValueError(
@@ -471,9 +548,29 @@ def scenario_from_dict(data: object) -> Scenario:
         key: _number(params_raw.get(key, default), f"params.{key}", lo, hi)
         for key, (lo, hi, default) in _PARAM_RANGES.items()
     }
-    selection_raw = _object(data.get("selection"), "selection", _SELECTION_FIELDS)
+    out: dict = {}
+    if data.get("weights") is not None:
+        raw = _object(data["weights"], "weights", set(DEFAULT_WEIGHTS))
+        numbers = {key: _number(value, f"weights.{key}", 0, 100) for key, value in raw.items()}
+        out["weights"] = tuple(check_weights(numbers).items())
+    if data.get("min_people") is not None:
+        out["min_people"] = _number(data["min_people"], "min_people", 0, 100_000)
+    if data.get("transit") is not None:
+        out["transit"] = _transit(data["transit"])
+    return Assumptions(
+        **out,
+        year=None if year is None else _integer(year, "year", *YEAR_RANGE),
+        target=target,
+        params=WalkParams(**params),
+        selection=_selection(data.get("selection"), target),
+    )
+
+
+def _selection(value: object, target: str) -> SiteSelection:
+    """Which facilities count, from the ``selection`` object (default: the target group's)."""
+    raw = _object(value, "selection", _SELECTION_FIELDS)
     categories = _list(
-        selection_raw.get("categories", list(TARGET_GROUPS[target].categories)),
+        raw.get("categories", list(TARGET_GROUPS[target].categories)),
         "selection.categories",
         len(CATEGORIES),
         "Kategorien",
@@ -486,72 +583,46 @@ def scenario_from_dict(data: object) -> Scenario:
             )
     if len(set(categories)) != len(categories):
         raise ValueError("selection.categories enthält eine Kategorie mehrfach.")
-    return Scenario(
-        **_analysis_settings(data),
-        **_crossing_changes(data),
-        name=_text(data.get("name"), "name", MAX_NAME),
-        added=added,
-        removed=removed,
-        year=None if year is None else _integer(year, "year", *YEAR_RANGE),
-        target=target,
-        params=WalkParams(**params),
-        selection=SiteSelection(
-            categories=tuple(categories),
-            include_restricted=_flag(
-                selection_raw.get("include_restricted"), "selection.include_restricted", False
-            ),
-            include_unclear=_flag(
-                selection_raw.get("include_unclear"), "selection.include_unclear", True
-            ),
+    return SiteSelection(
+        categories=tuple(categories),
+        include_restricted=_flag(
+            raw.get("include_restricted"), "selection.include_restricted", False
         ),
-        package_version=_text(data.get("package_version"), "package_version", 40),
-        created=_text(data.get("created"), "created", 40),
-        note=_text(data.get("note"), "note", MAX_NOTE, multiline=True),
+        include_unclear=_flag(raw.get("include_unclear"), "selection.include_unclear", True),
     )
 
 
-def _analysis_settings(data: dict) -> dict:
-    """Index weights, minimum size and Bus & Bahn assumptions of a scenario dictionary."""
-    out: dict = {}
-    if data.get("weights") is not None:
-        raw = _object(data["weights"], "weights", set(DEFAULT_WEIGHTS))
-        numbers = {key: _number(value, f"weights.{key}", 0, 100) for key, value in raw.items()}
-        out["weights"] = tuple(check_weights(numbers).items())
-    if data.get("min_people") is not None:
-        out["min_people"] = _number(data["min_people"], "min_people", 0, 100_000)
-    if data.get("transit") is not None:
-        raw = _object(data["transit"], "transit", {*_TRANSIT_RANGES, "wheelchair_only", "day"})
-        defaults = TransitParams()
-        values = {}
-        for key, (lo, hi) in _TRANSIT_RANGES.items():
-            value = raw.get(key, getattr(defaults, key))
-            label = f"transit.{key}"
-            values[key] = (
-                _integer(value, label, lo, hi)
-                if key in _TRANSIT_INTEGERS
-                else _number(value, label, lo, hi)
-            )
-        day = _text(raw.get("day"), "transit.day", 10)
-        try:
-            values["day"] = date.fromisoformat(day) if day else None
-        except ValueError:
-            raise ValueError(
-                f"transit.day muss ein Datum JJJJ-MM-TT sein (gefunden: „{day}“)."
-            ) from None
-        values["wheelchair_only"] = _flag(
-            raw.get("wheelchair_only"), "transit.wheelchair_only", False
+def _transit(value: object) -> TransitParams:
+    """Bus & Bahn assumptions from the ``transit`` object."""
+    raw = _object(value, "transit", {*_TRANSIT_RANGES, "wheelchair_only", "day"})
+    defaults = TransitParams()
+    values = {}
+    for key, (lo, hi) in _TRANSIT_RANGES.items():
+        value = raw.get(key, getattr(defaults, key))
+        label = f"transit.{key}"
+        values[key] = (
+            _integer(value, label, lo, hi)
+            if key in _TRANSIT_INTEGERS
+            else _number(value, label, lo, hi)
         )
-        out["transit"] = TransitParams(**values)
-    return out
+    day = _text(raw.get("day"), "transit.day", 10)
+    try:
+        values["day"] = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise ValueError(
+            f"transit.day muss ein Datum JJJJ-MM-TT sein (gefunden: „{day}“)."
+        ) from None
+    values["wheelchair_only"] = _flag(raw.get("wheelchair_only"), "transit.wheelchair_only", False)
+    return TransitParams(**values)
 
 
-def new_sites_frame(scenario: Scenario, category: str) -> gpd.GeoDataFrame:
+def new_sites_frame(overlay: Overlay, category: str) -> gpd.GeoDataFrame:
     """The new places as facility rows in EPSG:25832 (exact positions, open, running).
 
     Parameters
     ----------
-    scenario : Scenario
-        The scenario.
+    overlay : Overlay
+        The overlay with the new places.
     category : str
         Facility category the new places get.
 
@@ -575,21 +646,26 @@ def new_sites_frame(scenario: Scenario, category: str) -> gpd.GeoDataFrame:
             "lon": site.lon,
             "lat": site.lat,
         }
-        for i, site in enumerate(scenario.added, start=1)
+        for i, site in enumerate(overlay.added, start=1)
     ]
-    xy = lonlat_to_metric([s.lon for s in scenario.added], [s.lat for s in scenario.added])
+    xy = lonlat_to_metric([s.lon for s in overlay.added], [s.lat for s in overlay.added])
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=shapely.points(xy), crs=METRIC_CRS)
 
 
 def scenario_sites(
-    scenario: Scenario, einrichtungen: gpd.GeoDataFrame, stadtteile: gpd.GeoDataFrame
+    overlay: Overlay,
+    selection: SiteSelection,
+    einrichtungen: gpd.GeoDataFrame,
+    stadtteile: gpd.GeoDataFrame,
 ) -> gpd.GeoDataFrame:
-    """Counted places of a scenario: base selection − switched off + new (a new frame).
+    """Counted places with an overlay: base selection − switched off + new (a new frame).
 
     Parameters
     ----------
-    scenario : Scenario
-        The scenario.
+    overlay : Overlay
+        Places added and switched off.
+    selection : SiteSelection
+        Which facilities count (the assumptions').
     einrichtungen : geopandas.GeoDataFrame
         Base facilities of the package (not modified).
     stadtteile : geopandas.GeoDataFrame
@@ -605,14 +681,12 @@ def scenario_sites(
     ValueError
         If a new place lies outside every Stadtteil.
     """
-    base = scenario.selection.select(einrichtungen)
-    base = base[~base["id"].isin(scenario.removed)]
-    if not scenario.added:
+    base = selection.select(einrichtungen)
+    base = base[~base["id"].isin(overlay.removed)]
+    if not overlay.added:
         return base
-    category = (
-        scenario.selection.categories[0] if scenario.selection.categories else "senioren_begegnung"
-    )
-    new = new_sites_frame(scenario, category)
+    category = selection.categories[0] if selection.categories else "senioren_begegnung"
+    new = new_sites_frame(overlay, category)
     new["stadtteil_nr"] = assign_stadtteil(new.geometry, stadtteile)
     outside = new[new["stadtteil_nr"].isna()]
     if len(outside):

@@ -19,7 +19,7 @@ from geo.analysis.site_names import site_names, stop_labels
 from geo.areas import assign_stadtteil, population_centres
 from geo.crs import METRIC_CRS, lonlat_to_metric, to_wgs84, xy
 from indicators.format import format_number
-from scenarios.model import MAX_ADDED, NewSite, Scenario
+from scenarios.model import MAX_ADDED, NewSite, Overlay
 
 #: A new site closer than this to another new site is taken for a double click.
 DUPLICATE_M = 25.0
@@ -40,7 +40,7 @@ def stadtteil_names(points_xy: np.ndarray, stadtteile: gpd.GeoDataFrame) -> list
 
 
 def placement_problem(
-    scenario: Scenario,
+    overlay: Overlay,
     point_xy: np.ndarray,
     stadtteil: str | None,
     *,
@@ -51,8 +51,8 @@ def placement_problem(
 
     Parameters
     ----------
-    scenario : Scenario
-        The scenario the site would join.
+    overlay : Overlay
+        The overlay the site would join.
     point_xy : numpy.ndarray
         ``(2,)`` position (EPSG:25832).
     stadtteil : str or None
@@ -62,7 +62,7 @@ def placement_problem(
         Water areas (EPSG:25832) where no site can stand. The data package has none yet;
         pass them here once it does.
     duplicate_m : float
-        Minimum distance to the scenario's other new sites.
+        Minimum distance to the overlay's other new sites.
 
     Returns
     -------
@@ -76,20 +76,20 @@ def placement_problem(
         )
     if water is not None and not water.is_empty and water.covers(shapely.Point(x, y)):
         return "Der Punkt liegt im Wasser. Bitte an Land klicken."
-    if len(scenario.added) >= MAX_ADDED:
+    if len(overlay.added) >= MAX_ADDED:
         return (
             f"Ein Szenario kann höchstens {MAX_ADDED} neue Standorte enthalten. Bitte erst "
             "einen Standort entfernen."
         )
-    if scenario.added:
+    if overlay.added:
         others = to_metric_xy(
-            np.array([s.lon for s in scenario.added]), np.array([s.lat for s in scenario.added])
+            np.array([s.lon for s in overlay.added]), np.array([s.lat for s in overlay.added])
         )
         gaps = np.hypot(others[:, 0] - x, others[:, 1] - y)
         nearest = int(np.argmin(gaps))
         if gaps[nearest] < duplicate_m:
             return (
-                f"Hier steht schon der neue Standort „{scenario.added[nearest].name}“ "
+                f"Hier steht schon der neue Standort „{overlay.added[nearest].name}“ "
                 f"({format_number(gaps[nearest])} m entfernt); der Klick wird nicht als zweiter "
                 "Standort gezählt."
             )
@@ -97,7 +97,7 @@ def placement_problem(
 
 
 def place(
-    scenario: Scenario,
+    overlay: Overlay,
     lon: float,
     lat: float,
     stadtteile: gpd.GeoDataFrame,
@@ -107,13 +107,13 @@ def place(
     ref: str = "",
     name: str | None = None,
     water: BaseGeometry | None = None,
-) -> Scenario:
-    """The scenario with one more site at ``(lon, lat)``, checked and named.
+) -> Overlay:
+    """The overlay with one more site at ``(lon, lat)``, checked and named.
 
     Parameters
     ----------
-    scenario : Scenario
-        The current scenario (not changed).
+    overlay : Overlay
+        The current overlay (not changed).
     lon, lat : float
         WGS84 position.
     stadtteile : geopandas.GeoDataFrame
@@ -129,7 +129,7 @@ def place(
 
     Returns
     -------
-    Scenario
+    Overlay
 
     Raises
     ------
@@ -141,7 +141,7 @@ def place(
         raise ValueError("Die Position des Standorts ist ungültig.")
     point = to_metric_xy(np.array([lon]), np.array([lat]))
     area = stadtteil_names(point, stadtteile)[0]
-    problem = placement_problem(scenario, point[0], area, water=water)
+    problem = placement_problem(overlay, point[0], area, water=water)
     if problem:
         raise ValueError(problem)
     if not name:
@@ -149,10 +149,10 @@ def place(
             point,
             [area],
             stops,
-            taken=[s.name for s in scenario.added],
-            first_number=len(scenario.added) + 1,
+            taken=[s.name for s in overlay.added],
+            first_number=len(overlay.added) + 1,
         )[0]
-    return scenario.with_site(NewSite(name, float(lon), float(lat), source, ref))
+    return overlay.with_site(NewSite(name, float(lon), float(lat), source, ref))
 
 
 def name_sites(

@@ -64,7 +64,7 @@ def profiles(package: DataPackage, result, mapping: pd.DataFrame):
         figures.coverage,
         figures.ranking,
         result_gaps(package, result, after=False),
-        max_walk_m=result.scenario.params.max_walk_m,
+        max_walk_m=result.assumptions.params.max_walk_m,
         target_label=result.before.target.label,
     )
 

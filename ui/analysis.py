@@ -1,7 +1,9 @@
 """The analysis for the pages: assumptions from the session, one cached :class:`Result`.
 
-Every page reads its figures from :func:`result` – the same :func:`scenarios.evaluation.compute`
-that the PDF, the downloads and the CLI use – so a figure never differs between them.
+Every page reads its figures from :func:`result` – :func:`scenarios.evaluation.evaluate` of
+the baseline of the sidebar's :class:`~scenarios.model.Assumptions`, as the PDF, the
+downloads and the CLI compute them – so a figure never differs between them. The baseline is
+cached on the assumptions alone, its walking access on the walking part of them.
 """
 
 from __future__ import annotations
@@ -19,8 +21,16 @@ from geo.facilities import CATEGORIES
 from geo.io.package import DataPackage
 from indicators.format import format_number, format_short
 from maps.access_maps import cell_squares
-from scenarios.evaluation import Result, access_for, base_of, compute
-from scenarios.model import Scenario
+from scenarios.evaluation import (
+    Baseline,
+    Result,
+    Walking,
+    baseline,
+    evaluate,
+    overlay_access,
+    walking,
+)
+from scenarios.model import Assumptions, Overlay
 from ui import data, state, transit
 
 #: Options of the sidebar's select sliders (a loaded scenario's own value is added).
@@ -56,9 +66,9 @@ def selection() -> SiteSelection:
     )
 
 
-def assumptions() -> Scenario:
-    """The session's assumptions as a scenario without changes (the status quo)."""
-    return Scenario(
+def assumptions() -> Assumptions:
+    """The session's assumptions (the sidebar)."""
+    return Assumptions(
         year=st.session_state[state.YEAR],
         target=target().id,
         params=params(),
@@ -67,6 +77,46 @@ def assumptions() -> Scenario:
         min_people=float(st.session_state[state.MIN_PEOPLE]),
         transit=transit.params(),
     )
+
+
+def show_assumptions(a: Assumptions, years: list[int]) -> list[str]:
+    """Set the sidebar to ``a`` (e.g. a loaded scenario's); the counterpart of :func:`assumptions`.
+
+    The select sliders add a value that is not among their usual choices, so the figures
+    stay those of ``a``. Only a year the package lacks is kept as it was.
+
+    Returns
+    -------
+    list of str
+        German notes on every value that was replaced (empty if none).
+    """
+    notes = []
+    if a.year in years:
+        st.session_state[state.YEAR] = a.year
+    elif a.year is not None:
+        notes.append(
+            f"Das Jahr {a.year} ist im Datenpaket nicht enthalten; verwendet wird "
+            f"{st.session_state[state.YEAR]}."
+        )
+    walk = a.params
+    st.session_state[state.TARGET] = a.target
+    st.session_state[state.SITE_CATEGORIES] = list(a.selection.categories)
+    st.session_state[state.INCLUDE_RESTRICTED] = a.selection.include_restricted
+    st.session_state[state.INCLUDE_UNCLEAR] = a.selection.include_unclear
+    st.session_state[state.MAX_WALK] = _whole(walk.max_walk_m)
+    st.session_state[state.DETOUR] = walk.detour
+    st.session_state[state.SPEED] = walk.speed_mps
+    st.session_state[state.CATCHMENT] = _whole(walk.catchment_m)
+    for key, weight in a.weight_map.items():
+        st.session_state[state.weight_key(key)] = weight
+    st.session_state[state.MIN_PEOPLE] = a.min_people
+    transit.show_params(a.transit)
+    return notes
+
+
+def _whole(value: float) -> float | int:
+    """An integer where the value is whole (the sliders' options are integers)."""
+    return int(value) if value % 1 == 0 else value
 
 
 def options_with(options: tuple, key: str) -> list:
@@ -156,77 +206,61 @@ def demand(pkg: DataPackage, year: int, target_id: str) -> gpd.GeoDataFrame:
     return _demand(pkg, pkg.version, year, target_id)
 
 
-def access_key(scenario: Scenario) -> Scenario:
-    """The status quo of ``scenario`` reduced to what walking access depends on.
-
-    Index weights, minimum size and Bus & Bahn do not change who reaches a place on foot;
-    keying the status quo on the rest means a weight slider never recomputes access.
-    """
-    return Scenario(
-        year=scenario.year,
-        target=scenario.target,
-        params=scenario.params,
-        selection=scenario.selection,
-    )
-
-
 @st.cache_resource(max_entries=16, show_spinner="Erreichbarkeit wird berechnet …")
-def _status_quo(_package: DataPackage, version: str, key: Scenario) -> AccessResult:
-    return access_for(_package, key, demand(_package, key.year, key.target))
+def _walking(_package: DataPackage, version: str, key: Assumptions) -> Walking:
+    return walking(_package, key, demand(_package, key.year, key.target))
 
 
-def access(pkg: DataPackage, scenario: Scenario) -> AccessResult:
-    """Walking access of a scenario: the cached status quo, or computed on top of it.
+def walking_of(pkg: DataPackage, a: Assumptions) -> Walking:
+    """Walking access of the status quo (cached on the walking part of the assumptions)."""
+    key = replace(a.walking, year=a.year or max(pkg.years))
+    return _walking(pkg, pkg.version, key)
 
-    A scenario that only adds places measures just the new ones (see
-    :func:`scenarios.evaluation.access_for`); the figures are those of the full computation.
+
+def access(pkg: DataPackage, a: Assumptions, overlay: Overlay | None = None) -> AccessResult:
+    """Walking access with the assumptions, without or with an overlay.
+
+    The status quo comes from the cache; an overlay that only adds places measures just
+    the new ones (see :func:`scenarios.evaluation.overlay_access`).
     """
-    scenario = replace(scenario, year=scenario.year or max(pkg.years))
-    before = _status_quo(pkg, pkg.version, access_key(scenario))
-    if scenario.is_empty:
-        return before
-    return access_for(pkg, scenario, demand(pkg, scenario.year, scenario.target), before=before)
+    walk = walking_of(pkg, a)
+    if overlay is None or overlay.is_empty:
+        return walk.access
+    return overlay_access(pkg, walk, overlay)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Auswertung wird berechnet …")
-def _base_result(_package: DataPackage, version: str, base: Scenario, with_transit: bool) -> Result:
-    return compute(
-        _package,
-        base,
-        transit.feed(_package) if with_transit else None,
-        demand=demand(_package, base.year, base.target),
-        indicators=data.indicator_table(_package, base.year),
-        before=_status_quo(_package, version, access_key(base)),
-    )
+def _baseline(_package: DataPackage, version: str, a: Assumptions, with_transit: bool) -> Baseline:
+    feed = transit.feed(_package) if with_transit else None
+    return baseline(_package, a, feed, walk=walking_of(_package, a))
 
 
 @st.cache_resource(max_entries=32, show_spinner="Auswertung wird berechnet …")
-def _result(_package: DataPackage, version: str, scenario: Scenario, with_transit: bool) -> Result:
-    # The status quo (access, ranking with its rank intervals, coverage ranges) is cached on its own;
-    # a changed overlay computes only the situation after (scenarios.evaluation.compute, base=).
-    base = _base_result(_package, version, base_of(scenario), with_transit)
-    if scenario.is_empty:
-        return base
-    return compute(
-        _package,
-        scenario,
-        transit.feed(_package) if with_transit else None,
-        demand=demand(_package, scenario.year, scenario.target),
-        base=base,
-    )
+def _result(
+    _package: DataPackage, version: str, a: Assumptions, overlay: Overlay, with_transit: bool
+) -> Result:
+    # The baseline (access, ranking with its rank intervals, coverage ranges) is cached on
+    # the assumptions alone; a changed overlay computes only the situation after.
+    return evaluate(_baseline(_package, version, a, with_transit), overlay)
 
 
 def result(
-    pkg: DataPackage, scenario: Scenario | None = None, *, with_transit: bool = False
+    pkg: DataPackage,
+    overlay: Overlay | None = None,
+    a: Assumptions | None = None,
+    *,
+    with_transit: bool = False,
 ) -> Result:
-    """All figures for a scenario (default: the sidebar's status quo), cached.
+    """All figures for an overlay (default: none) on the assumptions (default: the sidebar's).
 
     Parameters
     ----------
     pkg : geo.io.package.DataPackage
         The session's package.
-    scenario : Scenario, optional
-        Overlay and assumptions; default :func:`assumptions`.
+    overlay : Overlay, optional
+        Places added or closed, crossings; default: none (the status quo).
+    a : Assumptions, optional
+        Default :func:`assumptions`.
     with_transit : bool
         Also compute Bus & Bahn (always done when the index weights it and a timetable
         exists).
@@ -236,15 +270,15 @@ def result(
     ValueError
         German message (e.g. a new place outside the city).
     """
-    scenario = scenario or assumptions()
-    if scenario.year is None:
-        scenario = replace(scenario, year=max(pkg.years))
-    with_transit = (with_transit or scenario.weight_map["oepnv"] > 0) and pkg.gtfs_path is not None
-    return _result(pkg, pkg.version, scenario, with_transit)
+    a = a or assumptions()
+    if a.year is None:
+        a = replace(a, year=max(pkg.years))
+    with_transit = (with_transit or a.weight_map["oepnv"] > 0) and pkg.gtfs_path is not None
+    return _result(pkg, pkg.version, a, overlay or Overlay(), with_transit)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _gaps(_package: DataPackage, version: str, key: Scenario, _result: Result) -> pd.DataFrame:
+def _gaps(_package: DataPackage, version: str, key: Assumptions, _result: Result) -> pd.DataFrame:
     from scenarios.gaps import result_gaps
 
     return result_gaps(_package, _result, after=False)
@@ -252,7 +286,7 @@ def _gaps(_package: DataPackage, version: str, key: Scenario, _result: Result) -
 
 def gaps(pkg: DataPackage, res: Result) -> pd.DataFrame:
     """Data gaps of the status quo of ``res`` (cached: they depend on walking access only)."""
-    return _gaps(pkg, pkg.version, access_key(res.scenario), res)
+    return _gaps(pkg, pkg.version, res.assumptions.walking, res)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

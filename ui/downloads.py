@@ -15,17 +15,17 @@ from geo.io.package import DataPackage
 from indicators.format import format_number, format_short
 from report.exports import analysis_geopackage, excel_csv, result_tables, xlsx
 from scenarios.evaluation import Result
-from scenarios.model import Scenario
+from scenarios.model import Assumptions
 
 
 def key(pkg: DataPackage, res: Result) -> tuple:
     """Everything a download depends on (hashable)."""
-    return (pkg.version, res.scenario, res.transit_before is not None)
+    return (pkg.version, res.assumptions, res.overlay, res.transit_before is not None)
 
 
 @st.cache_data(max_entries=4, show_spinner="Tabellen werden erstellt …")
 def _tables(_pkg: DataPackage, _res: Result, key: tuple) -> dict:
-    return result_tables(_res, _pkg.einrichtungen, label=_pkg.year_label(_res.scenario.year))
+    return result_tables(_res, _pkg.einrichtungen, label=_pkg.year_label(_res.assumptions.year))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -58,19 +58,17 @@ def gpkg(pkg: DataPackage, res: Result) -> bytes:
     return _geopackage(pkg, res, key(pkg, res))
 
 
-def caption(
-    scenario: Scenario, with_transit: bool, target_label: str, label: str | None = None
-) -> str:
+def caption(a: Assumptions, with_transit: bool, target_label: str, label: str | None = None) -> str:
     """The assumptions a download was built with, in words (``label``: a projected year)."""
-    p = scenario.params
+    p = a.params
     parts = [
-        f"Stand 31.12.{scenario.year}" + (f" ({label})" if label else ""),
+        f"Stand 31.12.{a.year}" + (f" ({label})" if label else ""),
         f"Zielgruppe {target_label}",
         f"Gehdistanz {format_number(p.max_walk_m)} m",
         f"Umwegfaktor {format_short(p.detour)}",
     ]
     if with_transit:
-        t = scenario.transit
+        t = a.transit
         day = f"am {t.day:%d.%m.%Y}" if t.day else WEEKDAYS[t.weekday]
         parts.append(
             f"Bus & Bahn: in {format_number(t.max_minutes)} min, {day} "

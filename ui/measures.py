@@ -25,7 +25,7 @@ def _checks(_pkg: DataPackage, _res, _measures: pd.DataFrame, key: tuple) -> tup
 def checks(pkg: DataPackage, res, measures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per named Stadtteil and facility: what the data says now (cached per assumptions)."""
     named = tuple((m.id, m.stadtteil_nr, m.einrichtungen) for m in measures.itertuples())
-    return _checks(pkg, res, measures, (pkg.version, res.scenario, named))
+    return _checks(pkg, res, measures, (pkg.version, res.assumptions, res.overlay, named))
 
 
 def measures(pkg: DataPackage, store: PlanningStore) -> pd.DataFrame:

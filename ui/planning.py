@@ -328,7 +328,7 @@ def profile_panel(pkg: DataPackage, res, mapping: pd.DataFrame, name: str) -> No
     from report.planning_pdf import profiles_pdf
     from ui.downloads import caption
 
-    profiles = _profiles(pkg, res, mapping, (pkg.version, res.scenario))
+    profiles = _profiles(pkg, res, mapping, (pkg.version, res.assumptions, res.overlay))
     by_name = {p.region: p for p in profiles}
     region = st.selectbox("Region", list(by_name), key="steckbrief_region")
     profile = by_name[region]
@@ -347,7 +347,7 @@ def profile_panel(pkg: DataPackage, res, mapping: pd.DataFrame, name: str) -> No
                 column.caption("Keine veröffentlichten Werte.")
             else:
                 column.dataframe(tables[title], hide_index=True, width="stretch")
-    text = caption(res.scenario, False, res.before.target.label)
+    text = caption(res.assumptions, False, res.before.target.label)
     if profile.unpublished:
         text += " Altersgruppen nicht veröffentlicht: " + ", ".join(profile.unpublished) + "."
     st.caption(markup.md(text))
@@ -355,7 +355,7 @@ def profile_panel(pkg: DataPackage, res, mapping: pd.DataFrame, name: str) -> No
     st.download_button(
         "Steckbriefe aller Regionen (PDF, eine Seite je Region)",
         profiles_pdf(
-            name, profiles, caption(res.scenario, False, res.before.target.label), date.today()
+            name, profiles, caption(res.assumptions, False, res.before.target.label), date.today()
         ),
         file_name=f"steckbriefe_{slug}.pdf",
         mime="application/pdf",

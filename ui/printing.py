@@ -51,7 +51,7 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes, bytes]
     scenario = simulation.current()
     # Keyed by everything a sheet can depend on: data, register and uploads (version) and all
     # assumptions of the result (year, target group, walking, facilities, weights, Bus & Bahn).
-    key = (pkg.version, kind, paper, res.scenario)
+    key = (pkg.version, kind, paper, res.assumptions, res.overlay)
     if kind == "unterversorgung":
         ranking = res.ranking_before
 
@@ -62,7 +62,7 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes, bytes]
                 result.sites,
                 label,
                 year,
-                weights=res.scenario.weight_map,
+                weights=res.assumptions.weight_map,
                 paper=paper,
             )
     elif kind == "versorgung":
@@ -104,10 +104,10 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes, bytes]
                 paper=paper,
             )
     elif kind == "szenario":
-        if scenario.is_empty:
+        if scenario.overlay.is_empty:
             return None
         ev = simulation.evaluation(pkg, scenario)
-        removed = pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.removed)]
+        removed = pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.overlay.removed)]
         key += (scenario,)
         title = f"Szenario „{scenario.name}“" if scenario.name else "Szenario"
 

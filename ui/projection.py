@@ -149,10 +149,9 @@ def second_year(pkg: DataPackage, ev) -> None:
     The same scenario (sites, closures, crossings, assumptions) is measured on the people of
     the other year; the table shows both years side by side, the projected one labelled.
     """
-    from scenarios.evaluation import base_of
     from ui import analysis, tables
 
-    year = ev.scenario.year or max(pkg.years)
+    year = ev.assumptions.year or max(pkg.years)
     others = [y for y in pkg.selectable_years if y != year]
     if not pkg.projected_years or not others:
         return
@@ -168,11 +167,11 @@ def second_year(pkg: DataPackage, ev) -> None:
             key=SECOND_YEAR,
         )
     other = st.session_state[SECOND_YEAR]
-    if other == _OFF or ev.scenario.is_empty:  # nothing before the first change
+    if other == _OFF or ev.overlay.is_empty:  # nothing before the first change
         return
-    scenario = replace(ev.scenario, year=other)
-    before = analysis.access(pkg, base_of(scenario)).city
-    after = before if scenario.is_empty else analysis.access(pkg, scenario).city
+    a = replace(ev.assumptions, year=other)
+    before = analysis.access(pkg, a).city
+    after = analysis.access(pkg, a, ev.overlay).city
     rows = []
     for y, b, a in ((year, ev.before.city, ev.after.city), (other, before, after)):
         rows.append(

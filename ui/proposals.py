@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from geo.io.package import DataPackage
-from scenarios.model import Scenario
+from scenarios.model import Assumptions, Overlay, Scenario
 from ui import analysis, data, state
 from ui.notices import warn
 from ui.simulation import add, current
@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # the optimiser (scipy.optimize) is imported when a page firs
 def _propose(
     _package: DataPackage,
     version: str,
-    scenario: Scenario,
+    a: Assumptions,
+    overlay: Overlay,
     k: int,
     kind: str,
     stadtteile: tuple,
@@ -30,10 +31,10 @@ def _propose(
 ) -> Proposal:
     from scenarios.proposals import propose
 
-    result = analysis.access(_package, scenario)  # the status quo from the cache
+    result = analysis.access(_package, a, overlay)  # on top of the status quo from the cache
     future = None
     if future_year is not None:  # the same situation on the people of the second year
-        future = analysis.access(_package, replace(scenario, year=future_year))
+        future = analysis.access(_package, replace(a, year=future_year), overlay)
     return propose(_package, result, k, kind, list(stadtteile) or None, objective, future=future)
 
 
@@ -45,7 +46,7 @@ def two_year_target(pkg: DataPackage, scenario: Scenario) -> int | None:
     """The second year of a two-year plan: the one chosen for before/after, else the last."""
     from ui.projection import SECOND_YEAR
 
-    year = scenario.year or max(pkg.years)
+    year = scenario.assumptions.year or max(pkg.years)
     chosen = st.session_state.get(SECOND_YEAR)
     if chosen in pkg.selectable_years and chosen != year:
         return chosen
@@ -60,7 +61,8 @@ def proposal(pkg: DataPackage, scenario: Scenario) -> Proposal:
     return _propose(
         pkg,
         pkg.version,
-        scenario,
+        scenario.assumptions,
+        scenario.overlay,
         int(st.session_state[state.OPT_K]),
         st.session_state[state.OPT_KIND],
         tuple(st.session_state[state.OPT_STADTTEILE]),
@@ -81,7 +83,7 @@ def request_proposal() -> None:
     except ValueError as error:
         warn(f"Kein Vorschlag möglich: {error}")
         return
-    st.session_state[state.PROPOSAL] = (result, scenario.added, scenario.removed)
+    st.session_state[state.PROPOSAL] = (result, scenario.overlay.added, scenario.overlay.removed)
 
 
 def shown_proposal() -> tuple[Proposal, list[bool]] | None:
@@ -96,11 +98,11 @@ def shown_proposal() -> tuple[Proposal, list[bool]] | None:
         return None
     result, added, removed = stored
     scenario = st.session_state[state.SCENARIO]
-    extra = scenario.added[len(added) :]
+    extra = scenario.overlay.added[len(added) :]
     proposed = {(round(s.lon, 7), round(s.lat, 7)) for s in result.as_new_sites()}
     if (
-        scenario.removed != removed
-        or scenario.added[: len(added)] != added
+        scenario.overlay.removed != removed
+        or scenario.overlay.added[: len(added)] != added
         or any((round(s.lon, 7), round(s.lat, 7)) not in proposed for s in extra)
     ):
         st.session_state[state.PROPOSAL] = None
@@ -115,7 +117,7 @@ def take_over(indices: list[int]) -> None:
     if shown is None:
         return
     result, taken = shown
-    names = [s.name for s in st.session_state[state.SCENARIO].added]
+    names = [s.name for s in st.session_state[state.SCENARIO].overlay.added]
     for i in indices:
         if taken[i]:
             continue

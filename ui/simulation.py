@@ -12,9 +12,9 @@ from dataclasses import replace
 import streamlit as st
 
 from geo.io.package import DataPackage
-from scenarios.evaluation import Result, base_of, scenario_barrier
+from scenarios.evaluation import Result, scenario_barrier
 from scenarios.evaluation import check_fits as scenario_fits
-from scenarios.model import MAX_SCENARIO_CROSSINGS, NewCrossing, Scenario
+from scenarios.model import MAX_SCENARIO_CROSSINGS, NewCrossing, Overlay, Scenario
 from scenarios.placement import place
 from scenarios.store import Loaded
 from ui import analysis, data, state
@@ -22,14 +22,8 @@ from ui.notices import notify, warn
 
 
 def current() -> Scenario:
-    """The session's scenario with the assumptions currently set in the sidebar."""
-    scenario: Scenario = st.session_state[state.SCENARIO]
-    settings = analysis.assumptions()
-    return replace(
-        settings, name=scenario.name, added=scenario.added, removed=scenario.removed,
-        note=scenario.note, created=scenario.created, package_version=scenario.package_version,
-        crossings_added=scenario.crossings_added, crossings_closed=scenario.crossings_closed,
-    )  # fmt: skip
+    """The session's scenario (name, overlay, note) with the assumptions set in the sidebar."""
+    return replace(st.session_state[state.SCENARIO], assumptions=analysis.assumptions())
 
 
 def set_scenario(scenario: Scenario, *, keep_proposal: bool = False) -> None:
@@ -43,50 +37,31 @@ def set_scenario(scenario: Scenario, *, keep_proposal: bool = False) -> None:
         st.session_state[state.PROPOSAL] = None
 
 
+def set_overlay(overlay: Overlay, *, keep_proposal: bool = False) -> None:
+    """Replace the overlay of the session's scenario (name and note stay)."""
+    scenario = st.session_state[state.SCENARIO]
+    set_scenario(replace(scenario, overlay=overlay), keep_proposal=keep_proposal)
+
+
+def overlay() -> Overlay:
+    """The overlay of the session's scenario."""
+    return st.session_state[state.SCENARIO].overlay
+
+
 def apply(scenario: Scenario, years: list[int]) -> list[str]:
     """Make a loaded scenario current, including its year and all its assumptions.
 
-    The sidebar shows the scenario's own values (its select sliders add a value that is not
-    among their usual choices), so the figures stay those of the saved scenario – the same
-    as ``begegnungsatlas … --scenario``. Only a year the package lacks is replaced.
+    The sidebar shows the scenario's own values (see :func:`ui.analysis.show_assumptions`),
+    so the figures stay those of the saved scenario – the same as
+    ``begegnungsatlas … --scenario``. Only a year the package lacks is replaced.
 
     Returns
     -------
     list of str
         German notes on every value that was replaced (empty if none).
     """
-    notes = []
     set_scenario(scenario)
-    if scenario.year in years:
-        st.session_state[state.YEAR] = scenario.year
-    elif scenario.year is not None:
-        notes.append(
-            f"Das Jahr {scenario.year} ist im Datenpaket nicht enthalten; verwendet wird "
-            f"{st.session_state[state.YEAR]}."
-        )
-    walk = scenario.params
-    st.session_state[state.TARGET] = scenario.target
-    st.session_state[state.SITE_CATEGORIES] = list(scenario.selection.categories)
-    st.session_state[state.INCLUDE_RESTRICTED] = scenario.selection.include_restricted
-    st.session_state[state.INCLUDE_UNCLEAR] = scenario.selection.include_unclear
-    st.session_state[state.MAX_WALK] = (
-        int(walk.max_walk_m) if walk.max_walk_m % 1 == 0 else walk.max_walk_m
-    )
-    st.session_state[state.DETOUR] = walk.detour
-    st.session_state[state.SPEED] = walk.speed_mps
-    st.session_state[state.CATCHMENT] = (
-        int(walk.catchment_m) if walk.catchment_m % 1 == 0 else walk.catchment_m
-    )
-    for key, weight in scenario.weight_map.items():
-        st.session_state[state.weight_key(key)] = weight
-    st.session_state[state.MIN_PEOPLE] = scenario.min_people
-    bus = scenario.transit
-    st.session_state[state.TRANSIT_MINUTES] = bus.max_minutes
-    st.session_state[state.TRANSIT_WEEKDAY] = bus.weekday
-    st.session_state[state.TRANSIT_WINDOW] = (bus.start_min, bus.end_min)
-    st.session_state[state.TRANSIT_ACCESS] = bus.max_access_m
-    st.session_state[state.TRANSIT_PENALTY] = bus.transfer_penalty_min
-    st.session_state[state.TRANSIT_WHEELCHAIR] = bus.wheelchair_only
+    notes = analysis.show_assumptions(scenario.assumptions, years)
     st.session_state[state.SCENARIO_NAME] = scenario.name
     st.session_state[state.STORED_VERSION] = None
     return notes
@@ -120,50 +95,51 @@ def admit(pkg: DataPackage, scenario: Scenario, stored: Loaded | None = None) ->
 
 def remove_site(index: int) -> None:
     """Callback of "entfernen": the new site at ``index`` leaves the scenario."""
-    set_scenario(st.session_state[state.SCENARIO].without_site(index))
+    set_overlay(overlay().without_site(index))
 
 
 def close_places() -> None:
     """Callback of the multiselect of places switched off in the scenario."""
     closed = tuple(st.session_state[state.CLOSE_PICK])
-    set_scenario(replace(st.session_state[state.SCENARIO], removed=closed))
+    set_overlay(replace(overlay(), removed=closed))
 
 
 def close_crossings() -> None:
     """Callback of the multiselect of Elbe crossings closed in the scenario."""
     closed = tuple(st.session_state[state.CROSSING_CLOSE_PICK])
-    set_scenario(replace(st.session_state[state.SCENARIO], crossings_closed=closed))
+    set_overlay(replace(overlay(), crossings_closed=closed))
 
 
 def add_crossing(crossing: NewCrossing) -> None:
     """Add an Elbe crossing to the scenario if it lies on the river (else a warning)."""
     pkg = data.package()
-    scenario = st.session_state[state.SCENARIO]
-    if any(c.name == crossing.name for c in scenario.crossings_added):
+    edits = overlay()
+    if any(c.name == crossing.name for c in edits.crossings_added):
         warn(f"Die Querung „{crossing.name}“ ist schon im Szenario.")
         return
-    if len(scenario.crossings_added) >= MAX_SCENARIO_CROSSINGS:
+    if len(edits.crossings_added) >= MAX_SCENARIO_CROSSINGS:
         warn(f"Ein Szenario kann höchstens {MAX_SCENARIO_CROSSINGS} Querungen ergänzen.")
         return
-    changed = replace(scenario, crossings_added=(*scenario.crossings_added, crossing))
+    changed = replace(edits, crossings_added=(*edits.crossings_added, crossing))
     try:
         scenario_barrier(pkg, changed)
     except ValueError as error:
         warn(str(error))
         return
-    set_scenario(changed)
+    set_overlay(changed)
 
 
 def remove_crossing(index: int) -> None:
     """Callback of "entfernen" next to an added Elbe crossing."""
-    scenario = st.session_state[state.SCENARIO]
-    kept = tuple(c for i, c in enumerate(scenario.crossings_added) if i != index)
-    set_scenario(replace(scenario, crossings_added=kept))
+    edits = overlay()
+    kept = tuple(c for i, c in enumerate(edits.crossings_added) if i != index)
+    set_overlay(replace(edits, crossings_added=kept))
 
 
 def evaluation(pkg: DataPackage, scenario: Scenario) -> Result:
     """Status quo vs. scenario (cached); with Bus & Bahn when the page asks for it."""
-    return analysis.result(pkg, scenario, with_transit=bool(st.session_state[state.SIM_TRANSIT]))
+    with_transit = bool(st.session_state[state.SIM_TRANSIT])
+    return analysis.result(pkg, scenario.overlay, scenario.assumptions, with_transit=with_transit)
 
 
 def safe_evaluation(pkg: DataPackage, scenario: Scenario) -> tuple[Result, str | None]:
@@ -175,7 +151,7 @@ def safe_evaluation(pkg: DataPackage, scenario: Scenario) -> tuple[Result, str |
     try:
         return evaluation(pkg, scenario), None
     except ValueError as error:
-        return evaluation(pkg, base_of(scenario)), str(error)
+        return evaluation(pkg, replace(scenario, overlay=Overlay())), str(error)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -218,16 +194,15 @@ def add(lon: float, lat: float, source: str, *, ref: str = "", name: str | None 
         Keep this name (a candidate's or a proposal's) instead of naming by the stop.
     """
     pkg = data.package()
-    current_scenario = st.session_state[state.SCENARIO]
     try:
-        scenario = place(
-            current_scenario, lon, lat, pkg.stadtteile, stops(pkg), source=source, ref=ref,
+        edits = place(
+            overlay(), lon, lat, pkg.stadtteile, stops(pkg), source=source, ref=ref,
             name=name, water=None,  # water areas: pass them here once the package has them
         )  # fmt: skip
     except ValueError as error:
         warn(str(error))
         return False
-    set_scenario(scenario, keep_proposal=source == "vorschlag")
+    set_overlay(edits, keep_proposal=source == "vorschlag")
     return True
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import folium
 import geopandas as gpd
 import streamlit as st
@@ -13,26 +11,26 @@ from geo.areas import stadtteil_at
 from geo.io.package import DataPackage
 from maps.scenario_maps import BaseData, base_data, layer_data, layers
 from scenarios.evaluation import Result, transit_gain_cells
-from scenarios.model import Scenario
+from scenarios.model import Assumptions, Overlay
 from ui import analysis, state
 from ui.proposals import shown_proposal
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _candidates(_package: DataPackage, version: str, key: Scenario):
+def _candidates(_package: DataPackage, version: str, a: Assumptions, overlay: Overlay):
     from scenarios.proposals import candidate_pool
 
-    return candidate_pool(_package, analysis.access(_package, key), "facilities")
+    return candidate_pool(_package, analysis.access(_package, a, overlay), "facilities")
 
 
-def facility_candidates(pkg: DataPackage, scenario: Scenario):
+def facility_candidates(pkg: DataPackage, ev: Result):
     """Existing places of other operators that could host senior offers.
 
     They depend on which places count and which are closed, not on the new ones: a click
     never recomputes them.
     """
-    key = replace(analysis.access_key(scenario), removed=scenario.removed)
-    return _candidates(pkg, pkg.version, key)
+    closed = Overlay(removed=ev.overlay.removed)
+    return _candidates(pkg, pkg.version, ev.assumptions.walking, closed)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -45,7 +43,7 @@ def _site_warnings(
     point = lonlat_to_metric(lon, lat)[0]
     nr = stadtteil_at(_package.stadtteile, lon, lat)
     name = "" if nr is None else str(_package.stadtteile.at[nr, "stadtteil"])
-    closed = frozenset(_ev.scenario.removed)
+    closed = frozenset(_ev.overlay.removed)
     return tuple(site_warnings(_ev.before, point, nr, name, closed))
 
 
@@ -55,9 +53,9 @@ def site_warnings(pkg: DataPackage, ev: Result) -> list[tuple[str, ...]]:
     Cached per place (keyed by the status quo's assumptions and the closed places – a plain
     hash, so a rerun does not hash whole scenarios): a click measures only the place it adds.
     """
-    key = hash((analysis.access_key(ev.scenario), ev.scenario.removed))
+    key = hash((ev.assumptions.walking, ev.overlay.removed))
     return [
-        _site_warnings(pkg, pkg.version, key, site.lon, site.lat, ev) for site in ev.scenario.added
+        _site_warnings(pkg, pkg.version, key, site.lon, site.lat, ev) for site in ev.overlay.added
     ]
 
 
@@ -80,10 +78,9 @@ def map_layers(
     table toggle neither rebuilds nor resends the map.
     """
     shown = shown_proposal()
-    scenario = ev.scenario
+    overlay = ev.overlay
     key = (
-        analysis.access_key(scenario), scenario.added, scenario.removed, scenario.transit,
-        scenario.crossings_added, scenario.crossings_closed,
+        ev.assumptions.walking, overlay, ev.assumptions.transit,
         ev.travel_after is not None, candidates is not None,
         None if shown is None else (id(shown[0]), *shown[1]),
     )  # fmt: skip
@@ -93,7 +90,7 @@ def map_layers(
             ev.before.cells["versorgt"].to_numpy(),
             ev.after.cells["versorgt"].to_numpy(),
             ev.after.sites,
-            pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.removed)],
+            pkg.einrichtungen[pkg.einrichtungen["id"].isin(overlay.removed)],
             ev.after.params,
             candidates=candidates,
             proposal=None if shown is None else shown[0].sites,

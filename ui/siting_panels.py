@@ -38,10 +38,10 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
     edit_col, close_col = st.columns(2)
     with edit_col:
         st.markdown("**Neue Standorte**")
-        if not scenario.added:
+        if not scenario.overlay.added:
             st.caption("Noch keine – auf die Karte klicken oder einen Kandidaten wählen.")
         warnings = simulation_map.site_warnings(data.package(), ev)
-        for i, site in enumerate(scenario.added):
+        for i, site in enumerate(scenario.overlay.added):
             text, button = st.columns([4, 1])
             text.write(f"**{i + 1}** · {md(site.name)}")
             for warning in warnings[i] if i < len(warnings) else ():
@@ -69,7 +69,9 @@ def places_panel(scenario: Scenario, ev: Result, candidates: gpd.GeoDataFrame) -
     with close_col:
         existing = ev.before.sites.set_index("id")["name"]
         # The widget shows the scenario as it is (also after "Szenario leeren" or a load).
-        st.session_state[state.CLOSE_PICK] = [r for r in scenario.removed if r in existing.index]
+        st.session_state[state.CLOSE_PICK] = [
+            r for r in scenario.overlay.removed if r in existing.index
+        ]
         st.multiselect(
             "Bestehende Einrichtungen schließen (was wäre, wenn …)",
             list(existing.index),
@@ -111,7 +113,7 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
     barrier = pkg.barrier
     if barrier is None:
         return
-    with st.expander("Elbquerungen im Szenario", expanded=scenario.changes_crossings):
+    with st.expander("Elbquerungen im Szenario", expanded=scenario.overlay.changes_crossings):
         st.caption(
             "Zu Fuß führt ein Weg über die Elbe nur über eine Brücke. Hier eine Brücke sperren "
             "(z. B. Bauarbeiten) oder eine fehlende ergänzen; die Wirkung zeigt sich wie bei "
@@ -119,7 +121,7 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
         )
         walkable = [c.name for c in barrier.crossings if c.walkable]
         st.session_state[state.CROSSING_CLOSE_PICK] = [
-            n for n in scenario.crossings_closed if n in walkable
+            n for n in scenario.overlay.crossings_closed if n in walkable
         ]
         st.multiselect(
             "Brücken sperren",
@@ -129,7 +131,7 @@ def crossings_panel(pkg: DataPackage, scenario: Scenario) -> None:
             key=state.CROSSING_CLOSE_PICK,
             on_change=simulation.close_crossings,
         )
-        for i, crossing in enumerate(scenario.crossings_added):
+        for i, crossing in enumerate(scenario.overlay.crossings_added):
             text, button = st.columns([4, 1])
             text.write(f"neu: {md(crossing.name)} ({CROSSING_ARTS[crossing.art]})")
             button.button(
@@ -345,12 +347,12 @@ def save_and_share(scenario: Scenario) -> None:
             "Name", **state.bind(state.SCENARIO_NAME), placeholder="z. B. Plan Nord 2027"
         )
         overwrite = name_col.checkbox("vorhandenes Szenario gleichen Namens überschreiben")
-        if button_col.button("Speichern", disabled=scenario.is_empty):
+        if button_col.button("Speichern", disabled=scenario.overlay.is_empty):
             save(scenario, overwrite)
     else:
         with name_col:
             access.read_only_notice("Szenarien speichern")
-    if button_col.button("Link erzeugen", disabled=scenario.is_empty):
+    if button_col.button("Link erzeugen", disabled=scenario.overlay.is_empty):
         try:
             st.code(scenario_links.share_link(scenario), language=None, wrap_lines=True)
             st.caption(

@@ -38,6 +38,16 @@ def params() -> TransitParams:
     )
 
 
+def show_params(bus: TransitParams) -> None:
+    """Set the Bus & Bahn controls to ``bus`` (the counterpart of :func:`params`)."""
+    st.session_state[state.TRANSIT_MINUTES] = bus.max_minutes
+    st.session_state[state.TRANSIT_WEEKDAY] = bus.weekday
+    st.session_state[state.TRANSIT_WINDOW] = (bus.start_min, bus.end_min)
+    st.session_state[state.TRANSIT_ACCESS] = bus.max_access_m
+    st.session_state[state.TRANSIT_PENALTY] = bus.transfer_penalty_min
+    st.session_state[state.TRANSIT_WHEELCHAIR] = bus.wheelchair_only
+
+
 def _options_with(options: list, key: str) -> list:
     return sorted({*options, st.session_state[key]})
 

@@ -15,7 +15,7 @@ import auth
 from auth.table import RoleTable
 from geo.config import DATA_ENV
 from register.store import RegisterStore
-from scenarios.model import NewSite, Scenario
+from scenarios.model import NewSite, Overlay, Scenario
 from scenarios.store import ScenarioStore, store_dir
 from tests.app.conftest import APP
 from tests.synthetic import X0, Y0, metric_point
@@ -93,7 +93,7 @@ def text(at: AppTest) -> str:
 
 
 def save_scenario(name: str = "Nord-Treff") -> None:
-    ScenarioStore(store_dir()).save(Scenario(name=name, added=(SITE,)))
+    ScenarioStore(store_dir()).save(Scenario(name=name, overlay=Overlay(added=(SITE,))))
 
 
 # ------------------------------------------------------------------ Einzelplatz
@@ -116,7 +116,7 @@ def test_single_user_keeps_every_control_with_the_os_user_as_author(app_for, syn
 @pytest.mark.parametrize("page", [REGISTER, SCENARIOS, SIMULATION])
 def test_no_edit_control_without_the_role(open_as, user, page):
     save_scenario()
-    at = open_as(user, page, **{state.SCENARIO: Scenario(added=(SITE,))})
+    at = open_as(user, page, **{state.SCENARIO: Scenario(overlay=Overlay(added=(SITE,)))})
     assert not labels(at) & set(EDIT_CONTROLS)
     assert not any(u.label.startswith("Liste der Stadt") for u in at.get("file_uploader"))
     assert "Nur lesen" in text(at)
@@ -152,7 +152,7 @@ def _write(path: str) -> None:
     import streamlit as st
 
     from register.changes import Edit
-    from scenarios.model import NewSite, Scenario
+    from scenarios.model import NewSite, Overlay, Scenario
     from ui import data, planning, register, scenario_links, siting_panels
 
     base = data.base_package()
@@ -166,8 +166,12 @@ def _write(path: str) -> None:
         "store.set_expected": lambda: data.register_store().set_expected(
             "OT", 3, author="A", reason="r", source="s"
         ),
-        "scenario.save": lambda: scenario_links.store().save(Scenario(name="Neu", added=(site,))),
-        "scenario.save_panel": lambda: siting_panels.save(Scenario(added=(site,)), False),
+        "scenario.save": lambda: scenario_links.store().save(
+            Scenario(name="Neu", overlay=Overlay(added=(site,)))
+        ),
+        "scenario.save_panel": lambda: siting_panels.save(
+            Scenario(overlay=Overlay(added=(site,))), False
+        ),
         "scenario.rename": lambda: scenario_links.store().rename("Nord-Treff", "Anders"),
         "scenario.delete": lambda: scenario_links.store().delete("Nord-Treff"),
         "planning.save_region_set": lambda: planning.planning_store().save_region_set(
@@ -241,7 +245,7 @@ def test_editor_change_is_stored_with_the_signed_in_identity(open_as):
 
 
 def test_editor_saves_renames_and_deletes_scenarios(open_as):
-    at = open_as(EDITOR, SIMULATION, **{state.SCENARIO: Scenario(added=(SITE,))})
+    at = open_as(EDITOR, SIMULATION, **{state.SCENARIO: Scenario(overlay=Overlay(added=(SITE,)))})
     at.text_input(key=state.widget_key(state.SCENARIO_NAME)).input("Nord-Treff").run()
     next(b for b in at.button if b.label == "Speichern").click().run()
     assert any("Gespeichert" in s.value for s in at.success)
@@ -253,7 +257,9 @@ def test_presentation_mode_shows_no_edit_control_even_to_an_administrator(open_a
     save_scenario()
     for page in (REGISTER, SCENARIOS, SIMULATION):
         at = open_as(
-            ADMIN, page, **{state.PRESENTATION: True, state.SCENARIO: Scenario(added=(SITE,))}
+            ADMIN,
+            page,
+            **{state.PRESENTATION: True, state.SCENARIO: Scenario(overlay=Overlay(added=(SITE,)))},
         )
         assert not labels(at) & set(EDIT_CONTROLS), page
 

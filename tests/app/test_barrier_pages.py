@@ -25,7 +25,7 @@ def test_closing_the_bridge_in_the_simulation_changes_the_scenario(app_for, synt
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.multiselect(key=state.CROSSING_CLOSE_PICK).set_value(["Teststeg"]).run()
     assert not at.exception
-    assert at.session_state[state.SCENARIO].crossings_closed == ("Teststeg",)
+    assert at.session_state[state.SCENARIO].overlay.crossings_closed == ("Teststeg",)
     assert any("gesperrt: 1" in c.value for c in at.caption)
 
 
@@ -40,7 +40,7 @@ def test_a_missing_bridge_is_added_from_the_planners_position(app_for, synthetic
     at.text_input(key=f"_zahl_{state.CROSSING_NEW_LON}").input(shown(lon, 5)).run()
     next(b for b in at.button if b.label == "Querung übernehmen").click().run()
     assert not at.exception
-    (added,) = at.session_state[state.SCENARIO].crossings_added
+    (added,) = at.session_state[state.SCENARIO].overlay.crossings_added
     assert added.name == "Südsteg"
     assert any("neu: Südsteg" in m.value for m in at.markdown)
 
@@ -53,5 +53,5 @@ def test_a_bridge_far_from_the_river_is_refused(app_for, synthetic_dir):
     at.text_input(key=f"_zahl_{state.CROSSING_NEW_LON}").input(shown(lon, 5)).run()
     next(b for b in at.button if b.label == "Querung übernehmen").click().run()
     assert not at.exception
-    assert at.session_state[state.SCENARIO].crossings_added == ()
+    assert at.session_state[state.SCENARIO].overlay.crossings_added == ()
     assert any("von der nächsten Barrierelinie" in w.value for w in at.toast)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.analysis.access_kernel import WalkParams
 from scenarios.exchange import MAX_URL_CHARS, to_url_param
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario, stamped
 from scenarios.store import FILE_NAME, STORE_ENV, ScenarioStore
 from tests.app.conftest import APP
 from tests.synthetic import X0, Y0, metric_point
@@ -57,7 +57,9 @@ def _button(at, label):
         ("kaputt!!", "Zeichen, die in einem Szenario-Link nicht vorkommen"),
         ("A" * (MAX_URL_CHARS + 1), "Der Link ist zu lang"),
         (
-            to_url_param(Scenario(added=(NewSite("[Berlin](javascript:x)", 13.4, 52.5),))),
+            to_url_param(
+                Scenario(overlay=Overlay(added=(NewSite("[Berlin](javascript:x)", 13.4, 52.5),)))
+            ),
             "außerhalb des Stadtgebiets",
         ),
     ],
@@ -99,15 +101,17 @@ def test_crafted_link_shows_a_german_error_once_and_the_app_stays_usable(
 
 def test_valid_link_keeps_its_own_values_and_every_page_shows_them(new_app, store_dir):
     scenario = Scenario(
-        added=(NewSite("Geteilt", *INSIDE),),
-        year=2019,
-        params=WalkParams(max_walk_m=650, detour=2.5, speed_mps=0.3, catchment_m=1200),
+        assumptions=Assumptions(
+            year=2019,
+            params=WalkParams(max_walk_m=650, detour=2.5, speed_mps=0.3, catchment_m=1200),
+        ),
+        overlay=Overlay(added=(NewSite("Geteilt", *INSIDE),)),
     )
     at = new_app()
     at.query_params["szenario"] = to_url_param(scenario)
     at.run()
     assert not at.exception
-    assert at.session_state[state.SCENARIO].added[0].name == "Geteilt"
+    assert at.session_state[state.SCENARIO].overlay.added[0].name == "Geteilt"
     warning = " ".join(w.value for w in at.warning).replace("\\", "")
     # Only the year the package lacks is replaced; the walking values stay the scenario's own,
     # so the figures match `begegnungsatlas … --scenario` (one truth).
@@ -141,7 +145,7 @@ def test_page_bug_shows_a_short_notice_without_paths_and_a_reset(new_app, store_
     monkeypatch.delenv(DEBUG_ENV, raising=False)
     _break_the_overview(monkeypatch)
     at = new_app()
-    at.session_state[state.SCENARIO] = Scenario(added=(NewSite("Nord", *INSIDE),))
+    at.session_state[state.SCENARIO] = Scenario(overlay=Overlay(added=(NewSite("Nord", *INSIDE),)))
     at.run()
     assert not at.exception
     shown = " ".join(_errors(at))
@@ -199,7 +203,16 @@ def test_damaged_store_is_reported_on_every_page_and_left_alone(new_app, store_d
 
 def test_second_writer_gets_the_conflict_message_instead_of_overwriting(new_app, store_dir):
     store = ScenarioStore(store_dir)
-    store.save(stamped(Scenario(added=(NewSite("Basis", *INSIDE),), year=2025), "Plan", "v"))
+    store.save(
+        stamped(
+            Scenario(
+                assumptions=Assumptions(year=2025),
+                overlay=Overlay(added=(NewSite("Basis", *INSIDE),)),
+            ),
+            "Plan",
+            "v",
+        )
+    )
 
     def load_plan():
         at = new_app()
@@ -234,9 +247,11 @@ def test_link_too_large_offers_the_file(new_app, store_dir):
     rng = random.Random(3)
     letters = "abcdefghijklmnopqrstuvwxyz0123456789"
     big = Scenario(
-        added=tuple(NewSite("".join(rng.choices(letters, k=80)), *INSIDE) for _ in range(25)),
-        removed=tuple("".join(rng.choices(letters, k=60)) for _ in range(200)),
-        year=2025,
+        assumptions=Assumptions(year=2025),
+        overlay=Overlay(
+            added=tuple(NewSite("".join(rng.choices(letters, k=80)), *INSIDE) for _ in range(25)),
+            removed=tuple("".join(rng.choices(letters, k=60)) for _ in range(200)),
+        ),
     )
     at = new_app()
     at.run()
@@ -275,11 +290,13 @@ def test_hostile_import_is_refused_on_the_scenario_page(new_app, store_dir, cont
 def test_valid_import_becomes_the_current_scenario(new_app, store_dir):
     from scenarios.exchange import to_geojson
 
-    scenario = Scenario(added=(NewSite("Importiert", *INSIDE),), year=2025)
+    scenario = Scenario(
+        assumptions=Assumptions(year=2025), overlay=Overlay(added=(NewSite("Importiert", *INSIDE),))
+    )
     at = new_app()
     at.run()
     at.switch_page("pages/szenarien.py").run()
     at.file_uploader[0].upload("plan.geojson", to_geojson(scenario).encode()).run()
     _button(at, "Import übernehmen").click().run()
     assert not at.exception
-    assert at.session_state[state.SCENARIO].added[0].name == "Importiert"
+    assert at.session_state[state.SCENARIO].overlay.added[0].name == "Importiert"

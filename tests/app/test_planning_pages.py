@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scenarios.exchange import to_url_param
-from scenarios.model import NewSite, Scenario
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario
 from scenarios.store import STORE_ENV
 from tests.synthetic import FACILITY_NAMES, X0, Y0, metric_point
 from ui import state
@@ -72,7 +72,7 @@ def test_proposal_is_computed_and_taken_over(app_for, synthetic_dir, store_dir):
     assert _metric(at, "Standorte neu / geschlossen") == "0 / 0"  # a preview, not yet taken
     _button(at, "übernehmen").click().run()
     assert _metric(at, "Standorte neu / geschlossen") == "1 / 0"
-    site = at.session_state[state.SCENARIO].added[0]
+    site = at.session_state[state.SCENARIO].overlay.added[0]
     assert site.source == "vorschlag"
     assert site.name.startswith("Nord, ")  # Stadtteil and stop, never a grid code
     assert "Zelle" not in site.name
@@ -86,7 +86,7 @@ def test_whole_proposal_is_taken_over_at_once(app_for, synthetic_dir, store_dir)
     assert any("noch nicht im Szenario" in i.value for i in at.info)
     _button(at, "Alle übernehmen").click().run()
     assert not at.exception
-    added = at.session_state[state.SCENARIO].added
+    added = at.session_state[state.SCENARIO].overlay.added
     assert len(added) == 2
     # The box says what is now true: everything is in the scenario.
     assert not any("noch nicht im Szenario" in i.value for i in at.info)
@@ -106,20 +106,20 @@ def test_whole_proposal_is_taken_over_at_once(app_for, synthetic_dir, store_dir)
 def test_refused_click_warns_and_keeps_the_scenario(
     app_for, synthetic_dir, store_dir, monkeypatch, where, warning
 ):
-    from scenarios.model import NewSite, Scenario
+    from scenarios.model import NewSite, Overlay, Scenario
     from ui import map_widget
 
     monkeypatch.setattr(map_widget, "st_folium", _fake_map_component)
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.session_state[state.SCENARIO] = Scenario(
-        added=(NewSite("Nord", *metric_point(X0 + 500, Y0 + 1500)),)
+        overlay=Overlay(added=(NewSite("Nord", *metric_point(X0 + 500, Y0 + 1500)),))
     )
     at.session_state["_test_klick"] = metric_point(*where)
     at.run()  # the click is handled while the map is drawn; the next run shows the toast
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert any(warning in w.value for w in at.toast), [w.value for w in at.toast]
-    assert [s.name for s in at.session_state[state.SCENARIO].added] == ["Nord"]
+    assert [s.name for s in at.session_state[state.SCENARIO].overlay.added] == ["Nord"]
 
 
 def test_warning_from_a_click_shows_once_without_moving_the_map(app_for, synthetic_dir, store_dir):
@@ -139,7 +139,7 @@ def test_a_scenario_that_cannot_be_computed_keeps_the_page_usable(
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     # E.g. loaded from an old link: a site far outside the city.
     outside = NewSite("Draußen", *metric_point(X0 - 5000, Y0 - 5000))
-    at.session_state[state.SCENARIO] = Scenario(added=(outside,))
+    at.session_state[state.SCENARIO] = Scenario(overlay=Overlay(added=(outside,)))
     at.run()
     assert not at.exception
     assert any("kann nicht berechnet werden" in e.value for e in at.error)
@@ -147,13 +147,13 @@ def test_a_scenario_that_cannot_be_computed_keeps_the_page_usable(
     assert any(t.label == "Klick auf die Karte setzt Standort" for t in at.toggle)
     next(b for b in at.button if b.key == "leeren_nach_fehler").click().run()
     assert not at.error
-    assert at.session_state[state.SCENARIO].is_empty
+    assert at.session_state[state.SCENARIO].overlay.is_empty
 
 
 def test_save_then_list_compare_and_delete(app_for, synthetic_dir, store_dir):
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
     at.session_state[state.SCENARIO] = Scenario(
-        added=(NewSite("Nord", *metric_point(X0 + 500, Y0 + 1500)),)
+        overlay=Overlay(added=(NewSite("Nord", *metric_point(X0 + 500, Y0 + 1500)),))
     )
     at.run()
     at.text_input(key=state.widget_key(state.SCENARIO_NAME)).input("Nord-Treff").run()
@@ -179,14 +179,17 @@ def test_shared_link_loads_the_scenario(app_for, synthetic_dir, store_dir, monke
     from tests.app.conftest import APP
 
     link = to_url_param(
-        Scenario(added=(NewSite("Geteilt", *metric_point(X0 + 500, Y0 + 1500)),), year=2025)
+        Scenario(
+            assumptions=Assumptions(year=2025),
+            overlay=Overlay(added=(NewSite("Geteilt", *metric_point(X0 + 500, Y0 + 1500)),)),
+        )
     )
     monkeypatch.setenv("BEGEGNUNGSATLAS_DATA", str(synthetic_dir))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["szenario"] = link
     at.run()
     assert not at.exception
-    assert at.session_state[state.SCENARIO].added[0].name == "Geteilt"
+    assert at.session_state[state.SCENARIO].overlay.added[0].name == "Geteilt"
 
 
 def test_a_place_in_the_middle_of_a_stadtteil_and_its_gap_warning(
@@ -200,7 +203,7 @@ def test_a_place_in_the_middle_of_a_stadtteil_and_its_gap_warning(
     middle.select("02").run()
     _button(at, "Stadtteilmitte übernehmen").click().run()
     assert not at.exception
-    site = at.session_state[state.SCENARIO].added[0]
+    site = at.session_state[state.SCENARIO].overlay.added[0]
     assert (site.source, site.ref) == ("stadtteilmitte", "02")
     warnings = [w.value for w in at.warning]
     assert any("In Nord zählt „Seniorentreff Kastanie“ ohne bekannte Lage" in w for w in warnings)
@@ -234,11 +237,11 @@ def test_a_map_click_reaches_the_scenario_through_the_page_wiring(
 
     monkeypatch.setattr(map_widget, "st_folium", _fake_map_component)
     at = app_for(synthetic_dir, "pages/standortsimulation.py")
-    assert at.session_state[state.SCENARIO].added == ()
+    assert at.session_state[state.SCENARIO].overlay.added == ()
     at.session_state["_test_klick"] = metric_point(X0 + 500, Y0 + 500)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    (site,) = at.session_state[state.SCENARIO].added
+    (site,) = at.session_state[state.SCENARIO].overlay.added
     assert site.name.startswith("Mitte, ")  # named after Stadtteil and stop, never "Zelle"
     assert "Zelle" not in site.name
     assert site.source == "karte"
@@ -246,9 +249,9 @@ def test_a_map_click_reaches_the_scenario_through_the_page_wiring(
     assert not at.toast
     # The same click again (st_folium repeats its last value) adds nothing.
     at.run()
-    assert len(at.session_state[state.SCENARIO].added) == 1
+    assert len(at.session_state[state.SCENARIO].overlay.added) == 1
     # With the switch off a click is ignored.
     at.session_state[state.CLICK_ADDS] = False
     at.session_state["_test_klick"] = metric_point(X0 + 520, Y0 + 1500)
     at.run()
-    assert len(at.session_state[state.SCENARIO].added) == 1
+    assert len(at.session_state[state.SCENARIO].overlay.added) == 1

@@ -11,7 +11,7 @@ import pytest
 
 from cli import DEBUG_ENV, main
 from geo.config import PROJECT_ROOT
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import NewSite, Overlay, Scenario, stamped
 from scenarios.store import FILE_NAME, ScenarioStore
 
 ENGLISH = ("Traceback", "Error", "usage:", "invalid", "required", "No such file", "Errno")
@@ -82,7 +82,7 @@ def test_damaged_store_is_reported_and_left_as_it_is(synthetic_dir, tmp_path, ca
 
 def test_store_of_a_newer_app(synthetic_dir, tmp_path, capsys):
     store = ScenarioStore(tmp_path)
-    store.save(stamped(Scenario(added=(NewSite("A", 11.6, 52.1),)), "Plan", "v"))
+    store.save(stamped(Scenario(overlay=Overlay(added=(NewSite("A", 11.6, 52.1),))), "Plan", "v"))
     with sqlite3.connect(store.path) as conn:
         conn.execute("UPDATE schema_version SET version = 7 WHERE component = 'scenarios'")
     argv = ["transit", "--data", str(synthetic_dir), "--scenario", "Plan"]

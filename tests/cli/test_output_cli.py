@@ -11,7 +11,7 @@ import pytest
 
 from cli import main
 from geo.config import PROJECT_ROOT
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario, stamped
 from scenarios.store import ScenarioStore
 from tests.synthetic import X0, Y0, metric_point
 
@@ -34,7 +34,10 @@ def test_report_with_a_saved_scenario(synthetic_dir, tmp_path):
     store = ScenarioStore(tmp_path / "szen")
     store.save(
         stamped(
-            Scenario(added=(NewSite("N", *metric_point(X0 + 500, Y0 + 1500)),), year=2025),
+            Scenario(
+                assumptions=Assumptions(year=2025),
+                overlay=Overlay(added=(NewSite("N", *metric_point(X0 + 500, Y0 + 1500)),)),
+            ),
             "Plan",
             "v",
         )

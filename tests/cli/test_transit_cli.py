@@ -84,12 +84,18 @@ def test_rank_with_the_transit_component(synthetic_dir, capsys):
 
 
 def test_saved_scenario_reports_who_is_newly_within_reach(synthetic_dir, tmp_path, capsys):
-    from scenarios.model import NewSite, Scenario, stamped
+    from scenarios.model import Assumptions, NewSite, Overlay, Scenario, stamped
     from scenarios.store import ScenarioStore
     from tests.synthetic import X0, Y0, metric_point
 
     site = NewSite("Nord-Treff", *metric_point(X0 + 500, Y0 + 1500))
-    ScenarioStore(tmp_path / "szen").save(stamped(Scenario(added=(site,), year=2025), "Plan", "v"))
+    ScenarioStore(tmp_path / "szen").save(
+        stamped(
+            Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=(site,))),
+            "Plan",
+            "v",
+        )
+    )
     base = _run(capsys, "--total", "--data", str(synthetic_dir))
     df = _run(
         capsys, "--scenario", "Plan", "--scenario-dir", str(tmp_path / "szen"), "--total",

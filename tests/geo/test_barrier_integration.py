@@ -25,7 +25,7 @@ from geo.io.gtfs import read_feed
 from geo.io.package import load_package
 from scenarios.evaluation import compute, walk_params
 from scenarios.exchange import from_url_param, to_json, to_url_param
-from scenarios.model import NewCrossing, Scenario, scenario_from_dict, stamped
+from scenarios.model import Assumptions, NewCrossing, Overlay, Scenario, scenario_from_dict, stamped
 from scenarios.store import ScenarioStore
 from tests.synthetic import BRIDGE, X0, Y0, metric_point, write_river
 
@@ -129,7 +129,7 @@ def crossing_at(name: str, x: float, y: float) -> NewCrossing:
 
 
 def test_a_scenario_bridge_shortens_and_a_closed_bridge_lengthens_walks(synthetic_river):
-    base = Scenario(params=WalkParams(max_walk_m=800.0))
+    base = Scenario(assumptions=Assumptions(params=WalkParams(max_walk_m=800.0)))
     east = xy(compute(synthetic_river, base, draws=0).before.cells)[:, 0] > X0 + 1000
 
     def walks(scenario):
@@ -138,12 +138,19 @@ def test_a_scenario_bridge_shortens_and_a_closed_bridge_lengthens_walks(syntheti
 
     # A footbridge in the middle of the river: the east bank walks straight across it.
     before, after = walks(
-        replace(base, crossings_added=(crossing_at("Neuer Steg", X0 + 1000, Y0 + 500),))
+        replace(
+            base,
+            overlay=replace(
+                base.overlay, crossings_added=(crossing_at("Neuer Steg", X0 + 1000, Y0 + 500),)
+            ),
+        )
     )
     assert (after <= before + 1e-9).all()
     assert (after[east] < before[east]).any()
     # The bridge closed: nothing joins the banks any more.
-    before, after = walks(replace(base, crossings_closed=("Teststeg",)))
+    before, after = walks(
+        replace(base, overlay=replace(base.overlay, crossings_closed=("Teststeg",)))
+    )
     assert np.isinf(after[east]).all()
     assert np.isfinite(before[east]).all()
     assert after[~east] == pytest.approx(before[~east])
@@ -151,8 +158,10 @@ def test_a_scenario_bridge_shortens_and_a_closed_bridge_lengthens_walks(syntheti
 
 def test_scenario_crossings_round_trip_and_are_validated(synthetic_river):
     scenario = Scenario(
-        crossings_added=(NewCrossing("Hubbrücke", 11.6479, 52.132, "fussgaengerbruecke"),),
-        crossings_closed=("Sternbrücke",),
+        overlay=Overlay(
+            crossings_added=(NewCrossing("Hubbrücke", 11.6479, 52.132, "fussgaengerbruecke"),),
+            crossings_closed=("Sternbrücke",),
+        )
     )
     data = json.loads(to_json(scenario))
     assert data["crossings_added"][0]["name"] == "Hubbrücke"
@@ -160,14 +169,16 @@ def test_scenario_crossings_round_trip_and_are_validated(synthetic_river):
     assert "barrier" not in data["transit"]
     assert scenario_from_dict(data) == scenario
     assert from_url_param(to_url_param(scenario)) == scenario
-    assert not scenario.is_empty
+    assert not scenario.overlay.is_empty
 
 
 def test_the_store_keeps_scenario_crossings(tmp_path):
     scenario = stamped(
         Scenario(
-            crossings_added=(NewCrossing("Hubbrücke", 11.6469, 52.1317),),
-            crossings_closed=("Sternbrücke",),
+            overlay=Overlay(
+                crossings_added=(NewCrossing("Hubbrücke", 11.6469, 52.1317),),
+                crossings_closed=("Sternbrücke",),
+            )
         ),
         "Mit Hubbrücke",
         "v1",
@@ -195,12 +206,18 @@ def test_bad_scenario_crossings_are_rejected(change, message):
 
 def test_scenario_crossing_errors_at_compute(synthetic_river):
     with pytest.raises(ValueError, match="Unbekannte Querung"):
-        compute(synthetic_river, Scenario(crossings_closed=("Gibt es nicht",)), draws=0)
+        compute(
+            synthetic_river, Scenario(overlay=Overlay(crossings_closed=("Gibt es nicht",))), draws=0
+        )
     far = crossing_at("Weit weg", X0 + 300, Y0 + 300)
     with pytest.raises(ValueError, match="Barrierelinie"):
-        compute(synthetic_river, Scenario(crossings_added=(far,)), draws=0)
+        compute(synthetic_river, Scenario(overlay=Overlay(crossings_added=(far,))), draws=0)
     with pytest.raises(ValueError, match="keine Elbe-Barriere"):
-        walk_params(replace(synthetic_river, barrier=None), Scenario(crossings_closed=("T",)))
+        walk_params(
+            replace(synthetic_river, barrier=None),
+            WalkParams(),
+            Overlay(crossings_closed=("T",)),
+        )
 
 
 def test_transit_walking_legs_respect_the_river(synthetic_river):

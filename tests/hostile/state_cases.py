@@ -14,7 +14,7 @@ import zlib
 from geo.analysis.access_kernel import WalkParams
 from scenarios.exchange import MAX_URL_CHARS, read_file, read_link, to_geojson, to_json
 from scenarios.exchange import to_url_param as _to_url_param
-from scenarios.model import MAX_ADDED, NewSite, Scenario
+from scenarios.model import MAX_ADDED, Assumptions, NewSite, Overlay, Scenario
 from tests.hostile.cases import Case
 from tests.hostile.entries import Outcome, entry
 
@@ -22,17 +22,20 @@ KINDS = ("scenario-json", "scenario-geojson", "link")
 
 VALID = Scenario(
     name="Plan Nord",
-    added=(NewSite("Neuer Treff", 11.62, 52.16, "karte"), NewSite("Haus B", 11.60, 52.10)),
-    removed=("ASZ-01",),
-    year=2025,
-    params=WalkParams(max_walk_m=800, detour=1.4),
     note="Zeile 1\nZeile 2",
+    assumptions=Assumptions(year=2025, params=WalkParams(max_walk_m=800, detour=1.4)),
+    overlay=Overlay(
+        added=(NewSite("Neuer Treff", 11.62, 52.16, "karte"), NewSite("Haus B", 11.60, 52.10)),
+        removed=("ASZ-01",),
+    ),
 )
 MARKUP = Scenario(
     name="<script>alert(1)</script>",
-    added=(
-        NewSite("[klick](javascript:alert(1))", 11.62, 52.16),
-        NewSite("<img src=x onerror=alert(1)> **fett** $x$", 11.60, 52.10),
+    overlay=Overlay(
+        added=(
+            NewSite("[klick](javascript:alert(1))", 11.62, 52.16),
+            NewSite("<img src=x onerror=alert(1)> **fett** $x$", 11.60, 52.10),
+        )
     ),
 )
 SITE = {"lon": 11.6, "lat": 52.1}

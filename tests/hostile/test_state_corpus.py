@@ -25,7 +25,7 @@ def test_corpus_is_large_and_unique():
 def test_valid_case_is_accepted(case):
     scenario = parse_case(case.kind, case.make(), case.filename)
     assert isinstance(scenario, Scenario)
-    assert scenario.added  # every valid case carries places
+    assert scenario.overlay.added  # every valid case carries places
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.accepted], ids=lambda c: c.name)

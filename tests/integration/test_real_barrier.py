@@ -10,7 +10,7 @@ import pytest
 from geo.analysis.access_kernel import WalkParams
 from geo.crs import xy
 from scenarios.evaluation import compute
-from scenarios.model import Scenario
+from scenarios.model import Assumptions, Overlay, Scenario
 from scenarios.proposals import propose
 
 pytestmark = pytest.mark.real_data
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.real_data
 @pytest.fixture(scope="module")
 def both(real):
     """Status quo at 800 m with the Elbe (the package) and without (straight × detour)."""
-    scenario = Scenario(params=WalkParams(max_walk_m=800.0))
+    scenario = Scenario(assumptions=Assumptions(params=WalkParams(max_walk_m=800.0)))
     plain = replace(real, barrier=None)
     return (
         compute(real, scenario, draws=0).before,
@@ -59,7 +59,14 @@ def test_real_best_werder_site_covers_fewer_and_none_across_without_a_bridge(rea
     # The chosen site evaluated as a scenario: every newly covered cell on another bank has
     # a bridge with |cell – bridge| + |bridge – site| ≤ 800 m / 1.3 (checked by hand here).
     site = with_river.as_new_sites()[0]
-    after = compute(real, Scenario(params=WalkParams(max_walk_m=800.0), added=(site,)), draws=0)
+    after = compute(
+        real,
+        Scenario(
+            assumptions=Assumptions(params=WalkParams(max_walk_m=800.0)),
+            overlay=Overlay(added=(site,)),
+        ),
+        draws=0,
+    )
     new = after.after.cells["versorgt"].to_numpy() & ~after.before.cells["versorgt"].to_numpy()
     cells = xy(after.after.cells)
     at = xy(after.after.sites)[-1]
@@ -72,7 +79,12 @@ def test_real_best_werder_site_covers_fewer_and_none_across_without_a_bridge(rea
     assert (via[across].min(axis=1) * 1.3 <= 800 + 1e-6).all()
     # Without the barrier the same site would "cover" people across the water out of reach.
     plain_after = compute(
-        plain_pkg, Scenario(params=WalkParams(max_walk_m=800.0), added=(site,)), draws=0
+        plain_pkg,
+        Scenario(
+            assumptions=Assumptions(params=WalkParams(max_walk_m=800.0)),
+            overlay=Overlay(added=(site,)),
+        ),
+        draws=0,
     )
     plain_new = (
         plain_after.after.cells["versorgt"].to_numpy()

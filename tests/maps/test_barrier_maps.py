@@ -20,7 +20,7 @@ from maps.scenario_maps import layer_data
 from maps.sheets import coverage_sheet, scenario_sheet
 from maps.static import figure_bytes
 from scenarios.evaluation import compute
-from scenarios.model import NewSite, Scenario
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario
 from tests.synthetic import BRIDGE, X0, Y0, metric_point
 
 
@@ -37,7 +37,7 @@ def test_without_a_barrier_nothing_is_drawn(synthetic):
 
 
 def _walk_map_args(pkg):
-    result = compute(pkg, Scenario(year=2025), draws=0).before
+    result = compute(pkg, Scenario(assumptions=Assumptions(year=2025)), draws=0).before
     return result.cells, cell_squares(result.cells), result.sites, result.params, "Ältere"
 
 
@@ -69,7 +69,11 @@ def test_a_catchment_reaches_across_only_around_the_bridge(synthetic_river):
 def test_simulation_sends_an_outline_only_for_sites_near_the_river(synthetic_river):
     near = NewSite("Am Fluss", *metric_point(X0 + 900, Y0 + 500))
     far = NewSite("Weit weg", *metric_point(X0 + 300, Y0 + 1700))
-    ev = compute(synthetic_river, Scenario(year=2025, added=(near, far)), draws=0)
+    ev = compute(
+        synthetic_river,
+        Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=(near, far))),
+        draws=0,
+    )
     cells = ev.after.cells["versorgt"].to_numpy()
     data = layer_data(cells, cells, ev.after.sites, ev.after.sites.iloc[:0], ev.after.params)
     new = {p[3]: p for p in data["pins"] if p[2] == "neu"}
@@ -78,7 +82,7 @@ def test_simulation_sends_an_outline_only_for_sites_near_the_river(synthetic_riv
 
 
 def test_print_sheets_draw_the_river_and_name_the_rule(synthetic_river):
-    result = compute(synthetic_river, Scenario(year=2025), draws=0).before
+    result = compute(synthetic_river, Scenario(assumptions=Assumptions(year=2025)), draws=0).before
     figure = coverage_sheet(
         synthetic_river, result.coverage, result.sites, result.params, "Ältere", 2025
     )
@@ -89,7 +93,11 @@ def test_print_sheets_draw_the_river_and_name_the_rule(synthetic_river):
     assert "Elbe nur über Brücken" in flat
     assert "Fähre (nur Bus & Bahn)" in flat
     site = NewSite("Am Fluss", *metric_point(X0 + 900, Y0 + 500))
-    ev = compute(synthetic_river, Scenario(year=2025, added=(site,)), draws=0)
+    ev = compute(
+        synthetic_river,
+        Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=(site,))),
+        draws=0,
+    )
     figure = _scenario_sheet(synthetic_river, ev)
     assert figure_bytes(figure, "png", dpi=40)[:4] == b"\x89PNG"
 
@@ -119,7 +127,13 @@ def test_a_closed_bridge_is_drawn_grey_and_named(synthetic_river):
 
 
 def test_the_scenario_sheet_marks_a_closed_bridge(synthetic_river):
-    ev = compute(synthetic_river, Scenario(year=2025, crossings_closed=("Teststeg",)), draws=0)
+    ev = compute(
+        synthetic_river,
+        Scenario(
+            assumptions=Assumptions(year=2025), overlay=Overlay(crossings_closed=("Teststeg",))
+        ),
+        draws=0,
+    )
     assert [c.name for c in closed_crossings(synthetic_river.barrier, ev.after.params.barrier)] == [
         "Teststeg"
     ]
@@ -140,7 +154,7 @@ def test_every_web_map_with_the_elbe_explains_it_in_its_legend(synthetic_river):
     assert labels == ["Elbe (zu Fuß nur über Brücken)", "Brücke", "Fähre (nur Bus & Bahn)"]
     html = walk_time_map(synthetic_river.stadtteile, *_walk_map_args(synthetic_river))
     assert json.dumps("Fähre (nur Bus")[1:-1] in html.get_root().render()
-    cells = compute(synthetic_river, Scenario(year=2025), draws=0).after
+    cells = compute(synthetic_river, Scenario(assumptions=Assumptions(year=2025)), draws=0).after
     data = layer_data(
         cells.cells["versorgt"].to_numpy(), cells.cells["versorgt"].to_numpy(), cells.sites,
         cells.sites.iloc[:0], cells.params,

@@ -25,8 +25,8 @@ from maps.scenario_maps import (
     layered_base,
     simulation_layers,
 )
-from scenarios.evaluation import access_for, compute
-from scenarios.model import NewSite, Scenario
+from scenarios.evaluation import compute, walking
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario
 from scenarios.proposals import propose
 from tests.synthetic import X0, Y0, metric_point
 
@@ -159,7 +159,11 @@ def _data(fg) -> dict:
 
 def test_layers_follow_the_scenario(synthetic):
     site = NewSite("Neu <b>", *metric_point(X0 + 500, Y0 + 1500))
-    ev = compute(synthetic, Scenario(year=2025, added=(site,)), draws=0)
+    ev = compute(
+        synthetic,
+        Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=(site,))),
+        draws=0,
+    )
     before, after = ev.before.cells["versorgt"].to_numpy(), ev.after.cells["versorgt"].to_numpy()
     data = _data(
         simulation_layers(before, after, ev.after.sites, ev.after.sites.iloc[:0], ev.after.params)
@@ -191,9 +195,9 @@ def test_layers_follow_the_scenario(synthetic):
 
 
 def test_proposal_preview_is_numbered_and_keeps_numbers_when_sites_are_taken(synthetic):
-    base = access_for(synthetic, Scenario(year=2025))
+    base = walking(synthetic, Assumptions(year=2025)).access
     proposal = propose(synthetic, base, 2, "grid")
-    ev = compute(synthetic, Scenario(year=2025), draws=0)
+    ev = compute(synthetic, Scenario(assumptions=Assumptions(year=2025)), draws=0)
     versorgt = ev.before.cells["versorgt"].to_numpy()
     data = _data(
         simulation_layers(
@@ -214,7 +218,7 @@ def test_proposal_preview_is_numbered_and_keeps_numbers_when_sites_are_taken(syn
 
 
 def test_candidates_get_a_legend_entry(synthetic):
-    ev = compute(synthetic, Scenario(year=2025), draws=0)
+    ev = compute(synthetic, Scenario(assumptions=Assumptions(year=2025)), draws=0)
     versorgt = ev.before.cells["versorgt"].to_numpy()
     candidates = synthetic.einrichtungen.dropna(subset=["lon"]).head(2).to_crs(25832)
     data = _data(

@@ -256,17 +256,23 @@ def _print_sheets(pkg):
         walk_time_sheet,
     )
     from scenarios.evaluation import compute
-    from scenarios.model import NewSite, Scenario
+    from scenarios.model import Assumptions, NewSite, Overlay, Scenario
 
     year = max(pkg.years)
-    res = compute(pkg, Scenario(year=year, min_people=100), draws=0)
+    res = compute(pkg, Scenario(assumptions=Assumptions(year=year, min_people=100)), draws=0)
     before = res.before
     label = before.target.label
     table = indicator_table(pkg, year)
     ind = INDICATORS["anteil_65plus"]
     center = pkg.stadtteile.to_crs(25832).geometry.union_all().representative_point()
     site = NewSite("Neu", *gpd.GeoSeries([center], crs=25832).to_crs(4326).iloc[0].coords[0])
-    ev = compute(pkg, Scenario(year=year, min_people=100, added=(site,)), draws=0)
+    ev = compute(
+        pkg,
+        Scenario(
+            assumptions=Assumptions(year=year, min_people=100), overlay=Overlay(added=(site,))
+        ),
+        draws=0,
+    )
     return {
         "indikator": indicator_sheet(pkg, table, ind, classify_indicator(table[ind.id], ind), year),
         "unterversorgung": underserved_sheet(pkg, res.ranking_before, before.sites, label, year),

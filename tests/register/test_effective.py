@@ -20,7 +20,7 @@ from register.completeness import completeness, data_gaps, unplaced_by_stadtteil
 from register.effective import active_changes, effective_facilities, effective_package, replay
 from register.store import RegisterStore
 from scenarios.evaluation import compute
-from scenarios.model import NewSite, Scenario
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario
 from tests.synthetic import X0, Y0, metric_point
 
 NORD_XY = (X0 + 500, Y0 + 1500)
@@ -96,9 +96,9 @@ def test_unchanged_rows_keep_their_geometry_exactly(synthetic):
 
 
 def test_adding_a_facility_covers_nord_like_a_new_site(synthetic):
-    before = compute(synthetic, Scenario(year=2025), draws=0)
+    before = compute(synthetic, Scenario(assumptions=Assumptions(year=2025)), draws=0)
     eff = effective_package(synthetic, [change(1, "R-0001", "add", NEW)], "reg1")
-    after = compute(eff, Scenario(year=2025), draws=0)
+    after = compute(eff, Scenario(assumptions=Assumptions(year=2025)), draws=0)
     by_hand = nord_cells_within(after.before.cells, *NORD_XY)
     assert by_hand > 0
     assert after.before.coverage.at["02", "versorgt"] == pytest.approx(
@@ -109,15 +109,21 @@ def test_adding_a_facility_covers_nord_like_a_new_site(synthetic):
     )
     assert after.before.coverage.at["02", "einrichtungen"] == 2  # OT-2 (no position) + new
     # The same figure as the simulation's new site at the same point.
-    simulated = compute(synthetic, Scenario(year=2025, added=(NewSite("x", LON, LAT),)), draws=0)
+    simulated = compute(
+        synthetic,
+        Scenario(
+            assumptions=Assumptions(year=2025), overlay=Overlay(added=(NewSite("x", LON, LAT),))
+        ),
+        draws=0,
+    )
     assert after.before.city["versorgt"] == pytest.approx(simulated.after.city["versorgt"])
     assert eff.version == f"{synthetic.version}+reg1"
 
 
 def test_placing_the_facility_without_position_adds_its_coverage(synthetic):
-    before = compute(synthetic, Scenario(year=2025), draws=0).before
+    before = compute(synthetic, Scenario(assumptions=Assumptions(year=2025)), draws=0).before
     eff = effective_package(synthetic, [change(1, "OT-2", "update", PLACED)], "reg1")
-    after = compute(eff, Scenario(year=2025), draws=0).before
+    after = compute(eff, Scenario(assumptions=Assumptions(year=2025)), draws=0).before
     gained = after.coverage.at["02", "versorgt"] - before.coverage.at["02", "versorgt"]
     assert gained == pytest.approx(nord_cells_within(after.cells, *NORD_XY))
     assert (
@@ -131,14 +137,22 @@ def test_placing_the_facility_without_position_adds_its_coverage(synthetic):
 
 def test_closing_the_only_open_place_of_mitte_removes_all_coverage(synthetic):
     closed = change(1, "ASZ-1", "close", {"in_betrieb": "nein", "in_betrieb_grund": "zu"})
-    after = compute(effective_package(synthetic, [closed], "reg1"), Scenario(year=2025), draws=0)
+    after = compute(
+        effective_package(synthetic, [closed], "reg1"),
+        Scenario(assumptions=Assumptions(year=2025)),
+        draws=0,
+    )
     assert after.before.city["versorgt"] == 0
     assert after.before.coverage.at["01", "einrichtungen"] == 0
 
 
 def test_moving_a_facility_moves_its_coverage(synthetic):
     moved = change(1, "ASZ-1", "update", PLACED)  # from Mitte's centre to Nord's centre
-    after = compute(effective_package(synthetic, [moved], "reg1"), Scenario(year=2025), draws=0)
+    after = compute(
+        effective_package(synthetic, [moved], "reg1"),
+        Scenario(assumptions=Assumptions(year=2025)),
+        draws=0,
+    )
     assert after.before.coverage.at["01", "versorgt"] == 0
     assert after.before.coverage.at["02", "versorgt"] == pytest.approx(
         nord_cells_within(after.before.cells, *NORD_XY)

@@ -29,7 +29,7 @@ from report.exports import (
     xlsx,
 )
 from scenarios.evaluation import compute
-from scenarios.model import Scenario
+from scenarios.model import Assumptions, Scenario
 
 
 def test_csv_for_german_excel():
@@ -48,7 +48,9 @@ def test_formulas_are_defused_but_numbers_kept():
 
 
 def _result(pkg, feed=None):
-    return compute(pkg, Scenario(year=2025, min_people=100), feed, draws=10)
+    return compute(
+        pkg, Scenario(assumptions=Assumptions(year=2025, min_people=100)), feed, draws=10
+    )
 
 
 def test_xlsx_has_every_table(synthetic):

@@ -15,7 +15,7 @@ from geo.io.package import load_package
 from indicators.composite import shared_rank_text
 from report.pdf import AUDIENCES, ReportRequest, build_report, file_name, request_for
 from scenarios.evaluation import RANK_NOTE, compute
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario, stamped
 from scenarios.store import ScenarioStore
 from tests.report.pdftext import overlaps, page_text, pages, rows
 from tests.synthetic import X0, Y0, metric_point, write_package
@@ -27,9 +27,11 @@ A4_LANDSCAPE = (842, 595)
 def _scenario() -> Scenario:
     return Scenario(
         name="Nord-Treff",
-        year=2025,
-        added=(NewSite("Treff <b>Nord</b>", *metric_point(X0 + 500, Y0 + 1500)),),
-        removed=("ASZ-1",),
+        assumptions=Assumptions(year=2025),
+        overlay=Overlay(
+            added=(NewSite("Treff <b>Nord</b>", *metric_point(X0 + 500, Y0 + 1500)),),
+            removed=("ASZ-1",),
+        ),
     )
 
 
@@ -48,7 +50,9 @@ def report(package):
     def make(audience: str, scenario: bool = False, with_feed: bool = True) -> bytes:
         key = (audience, scenario, with_feed)
         if key not in built:
-            request = ReportRequest(_scenario() if scenario else Scenario(year=2025), audience)
+            request = ReportRequest(
+                _scenario() if scenario else Scenario(assumptions=Assumptions(year=2025)), audience
+            )
             built[key] = build_report(package, request, feed if with_feed else None)
         return built[key]
 
@@ -90,7 +94,7 @@ def test_overlap_check_can_fail():
 
 
 def test_every_ranked_stadtteil_in_the_ranking_and_unranked_with_reason(package, report):
-    ranking = compute(package, Scenario(year=2025)).ranking_before
+    ranking = compute(package, Scenario(assumptions=Assumptions(year=2025))).ranking_before
     pdf = report("seniorenbeirat", with_feed=False)
     section = _section(
         pages(pdf), "Rangfolge der Unterversorgung", "Fußläufige Versorgung je Stadtteil"
@@ -106,7 +110,7 @@ def test_every_ranked_stadtteil_in_the_ranking_and_unranked_with_reason(package,
 
 
 def test_key_figures_in_german_with_the_range_in_words(package, report):
-    result = compute(package, Scenario(year=2025))
+    result = compute(package, Scenario(assumptions=Assumptions(year=2025)))
     text = _text(report("seniorenbeirat", with_feed=False))
     assert "Das Wichtigste in Kürze" in text
     assert "1.410" in text  # Einwohner, German format
@@ -199,9 +203,9 @@ def test_coverage_table_lists_every_stadtteil(package, report):
 
 def test_unknown_year_and_audience(package):
     with pytest.raises(ValueError, match="Jahr 2030"):
-        build_report(package, ReportRequest(Scenario(year=2030)))
+        build_report(package, ReportRequest(Scenario(assumptions=Assumptions(year=2030))))
     with pytest.raises(ValueError, match="Zielpublikum"):
-        build_report(package, ReportRequest(Scenario(year=2025), "presse"))
+        build_report(package, ReportRequest(Scenario(assumptions=Assumptions(year=2025)), "presse"))
 
 
 def test_saved_scenario_gives_the_same_pdf_on_the_page_and_in_the_cli(
@@ -209,9 +213,8 @@ def test_saved_scenario_gives_the_same_pdf_on_the_page_and_in_the_cli(
 ):
     store = ScenarioStore(tmp_path / "szenarien")
     saved = Scenario(
-        added=(NewSite("Treff <b>Nord</b>", *metric_point(X0 + 500, Y0 + 1500)),),
-        year=2024,
-        weights=(("unversorgt", 0.5), ("wohngeld", 0.0)),
+        assumptions=Assumptions(year=2024, weights=(("unversorgt", 0.5), ("wohngeld", 0.0))),
+        overlay=Overlay(added=(NewSite("Treff <b>Nord</b>", *metric_point(X0 + 500, Y0 + 1500)),)),
     )
     store.save(stamped(saved, "Plan Nord", "v1"))
     # Page path: the calls pages/bericht.py makes (sidebar assumptions differ on purpose).
@@ -219,7 +222,7 @@ def test_saved_scenario_gives_the_same_pdf_on_the_page_and_in_the_cli(
     request = request_for(
         "Plan Nord",
         "fachgespraech",
-        assumptions=Scenario(year=2025, target="alle"),
+        assumptions=Assumptions(year=2025, target="alle"),
         current=Scenario(),
         load=lambda name: store.load(name).scenario,
     )
@@ -236,8 +239,10 @@ def test_saved_scenario_gives_the_same_pdf_on_the_page_and_in_the_cli(
 
 
 def test_the_two_reports_and_scenarios_download_under_different_names():
-    status_quo = Scenario(year=2025)
-    scenario = replace(status_quo, name="Neue Mitte", removed=("ASZ-1",))
+    status_quo = Scenario(assumptions=Assumptions(year=2025))
+    scenario = replace(
+        status_quo, name="Neue Mitte", overlay=replace(status_quo.overlay, removed=("ASZ-1",))
+    )
     names = {
         file_name(ReportRequest(s, audience))
         for s in (status_quo, scenario)
@@ -254,7 +259,9 @@ def test_the_two_reports_and_scenarios_download_under_different_names():
 def test_the_pdf_names_the_elbe_rule_and_the_scenario_crossings(tmp_path):
     root = write_package(tmp_path / "fluss", river=True)
     package = load_package(root)
-    scenario = Scenario(year=2025, crossings_closed=("Teststeg",))
+    scenario = Scenario(
+        assumptions=Assumptions(year=2025), overlay=Overlay(crossings_closed=("Teststeg",))
+    )
     expert = _text(build_report(package, ReportRequest(scenario, "fachgespraech"), None))
     flat = " ".join(expert.split())
     assert "Luftlinie × Umwegfaktor, Elbe nur über Brücken" in flat
@@ -267,6 +274,10 @@ def test_report_for_a_projected_year_says_modellrechnung(package):
     from geo.io.package import with_projection
 
     projected = with_projection(package)
-    pdf = build_report(projected, ReportRequest(Scenario(year=HORIZON), "fachgespraech"), None)
+    pdf = build_report(
+        projected,
+        ReportRequest(Scenario(assumptions=Assumptions(year=HORIZON)), "fachgespraech"),
+        None,
+    )
     text = _text(pdf).replace("\n", " ")
     assert f"31.12.{HORIZON} – Modellrechnung" in text

@@ -8,11 +8,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis.access_adapter import CITY_ID
+from geo.analysis.access_adapter import CITY_ID, SiteSelection
+from geo.analysis.access_kernel import WalkParams
 from geo.io.gtfs import read_feed
 from indicators.composite import DEFAULT_WEIGHTS
-from scenarios.evaluation import access_for, compare, compute, share_range
-from scenarios.model import NewSite, Scenario
+from scenarios.evaluation import (
+    baseline,
+    compare,
+    compute,
+    evaluate,
+    share_range,
+    walking,
+)
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario
 from scenarios.proposals import candidate_pool, propose
 from tests.synthetic import X0, Y0, metric_point
 
@@ -20,7 +28,7 @@ NORD_SITE = NewSite("Nord-Treff", *metric_point(X0 + 500, Y0 + 1500))
 
 
 def test_empty_scenario_changes_nothing(synthetic):
-    ev = compute(synthetic, Scenario(year=2025))
+    ev = compute(synthetic, Scenario(assumptions=Assumptions(year=2025)))
     assert ev.newly_covered == 0
     assert ev.after is ev.before
     assert (ev.table["neu_versorgt"].fillna(0) == 0).all()
@@ -30,12 +38,14 @@ def test_empty_scenario_changes_nothing(synthetic):
 def test_year_defaults_to_the_latest_and_is_checked(synthetic):
     assert compute(synthetic, Scenario()).year == 2025
     with pytest.raises(ValueError, match="Jahr 1999 ist nicht wählbar"):
-        compute(synthetic, Scenario(year=1999))
+        compute(synthetic, Scenario(assumptions=Assumptions(year=1999)))
 
 
 def test_new_site_in_nord_covers_nord_cells_by_hand(synthetic):
     x, y = X0 + 500, Y0 + 1500
-    ev = compute(synthetic, Scenario(year=2025, added=(NORD_SITE,)))
+    ev = compute(
+        synthetic, Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=(NORD_SITE,)))
+    )
     cells = ev.after.cells
     straight = np.hypot(cells.geometry.x - x, cells.geometry.y - y)
     expected = cells.loc[
@@ -49,7 +59,9 @@ def test_new_site_in_nord_covers_nord_cells_by_hand(synthetic):
 
 
 def test_closing_the_only_place_loses_its_coverage(synthetic):
-    ev = compute(synthetic, Scenario(year=2025, removed=("ASZ-1",)))
+    ev = compute(
+        synthetic, Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(removed=("ASZ-1",)))
+    )
     assert ev.after.city["versorgt"] == 0
     assert ev.newly_covered == pytest.approx(-ev.before.city["versorgt"])
 
@@ -57,8 +69,10 @@ def test_closing_the_only_place_loses_its_coverage(synthetic):
 def test_untouched_stadtteile_keep_index_and_class(synthetic):
     # Ranked with a low minimum so both populated Stadtteile count; the new site only
     # touches Nord, so Mitte's index and class must stay exactly as in the status quo.
-    base = Scenario(year=2025, min_people=0)
-    ev = compute(synthetic, replace(base, added=(NORD_SITE,)), draws=0)
+    base = Scenario(assumptions=Assumptions(year=2025, min_people=0))
+    ev = compute(
+        synthetic, replace(base, overlay=replace(base.overlay, added=(NORD_SITE,))), draws=0
+    )
     before, after = ev.ranking_before, ev.ranking_after
     assert after.at["01", "index"] == pytest.approx(before.at["01", "index"])
     assert after.at["01", "klasse"] == before.at["01", "klasse"]
@@ -69,7 +83,7 @@ def test_untouched_stadtteile_keep_index_and_class(synthetic):
 def test_classes_are_fixed_index_bands(synthetic):
     # Issue 18: classes were quarters of the ranking (relative, moved by any change
     # elsewhere); now fixed bands of the index, so a class means the same in every result.
-    ev = compute(synthetic, Scenario(year=2025, min_people=0), draws=0)
+    ev = compute(synthetic, Scenario(assumptions=Assumptions(year=2025, min_people=0)), draws=0)
     ranked = ev.ranking_before[ev.ranking_before["gerankt"]]
     index = ranked["index"].to_numpy(float)
     expected = np.select([index >= 75, index >= 60, index >= 45], [1, 2, 3], 4)
@@ -77,7 +91,7 @@ def test_classes_are_fixed_index_bands(synthetic):
 
 
 def test_without_places_uses_the_counted_selection(synthetic):
-    ev = compute(synthetic, Scenario(year=2025))
+    ev = compute(synthetic, Scenario(assumptions=Assumptions(year=2025)))
     # Nord has 200 seniors and only a restricted place (not counted by default) plus a place
     # without position named "Nord" by its source (counted there).
     counted = ev.before.coverage["einrichtungen"]
@@ -88,13 +102,18 @@ def test_without_places_uses_the_counted_selection(synthetic):
 def test_transit_weight_needs_a_timetable(synthetic):
     weights = tuple({**DEFAULT_WEIGHTS, "oepnv": 0.3}.items())
     with pytest.raises(ValueError, match="kein Fahrplan"):
-        compute(synthetic, Scenario(year=2025, weights=weights))
+        compute(synthetic, Scenario(assumptions=Assumptions(year=2025, weights=weights)))
 
 
 def test_transit_component_enters_the_index(synthetic):
     feed = read_feed(synthetic.gtfs_path, synthetic.stadtgrenze)
     weights = tuple({**DEFAULT_WEIGHTS, "oepnv": 0.3}.items())
-    ev = compute(synthetic, Scenario(year=2025, weights=weights, min_people=0), feed, draws=0)
+    ev = compute(
+        synthetic,
+        Scenario(assumptions=Assumptions(year=2025, weights=weights, min_people=0)),
+        feed,
+        draws=0,
+    )
     ranked = ev.ranking_before[ev.ranking_before["gerankt"]]
     assert ranked["score_oepnv"].notna().all()
     assert not ranked["unvollstaendig"].any()
@@ -104,25 +123,21 @@ def test_transit_component_enters_the_index(synthetic):
 
 def test_page_and_cli_inputs_give_the_same_result(synthetic):
     # The same scenario twice, once with precomputed parts as the app caches them.
-    scenario = Scenario(year=2025, added=(NORD_SITE,))
+    scenario = Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=(NORD_SITE,)))
     plain = compute(synthetic, scenario)
     from geo.analysis.demand import TARGET_GROUPS, demand_grid
     from indicators.table import indicator_table
 
     demand = demand_grid(synthetic.zensus, synthetic.statistik, 2025, TARGET_GROUPS["senioren"])
-    cached = compute(
-        synthetic,
-        scenario,
-        demand=demand,
-        indicators=indicator_table(synthetic, 2025),
-        before=access_for(synthetic, Scenario(year=2025), demand),
-    )
+    walk = walking(synthetic, scenario.assumptions, demand)
+    pd.testing.assert_frame_equal(walk.indicators, indicator_table(synthetic, 2025))
+    cached = evaluate(baseline(synthetic, scenario.assumptions, walk=walk), scenario.overlay)
     pd.testing.assert_frame_equal(plain.table, cached.table)
     pd.testing.assert_frame_equal(plain.ranking_after, cached.ranking_after)
 
 
 def test_proposal_fixes_existing_places_and_reports(synthetic):
-    base = access_for(synthetic, Scenario(year=2025))
+    base = walking(synthetic, Assumptions(year=2025)).access
     proposal = propose(synthetic, base, 1, "grid")
     assert proposal.result.status == "optimal"
     assert proposal.result.gap == 0
@@ -130,13 +145,15 @@ def test_proposal_fixes_existing_places_and_reports(synthetic):
     assert proposal.covered_after - proposal.covered_before == pytest.approx(
         proposal.result.objective
     )
-    scenario = Scenario(year=2025, added=tuple(proposal.as_new_sites()))
+    scenario = Scenario(
+        assumptions=Assumptions(year=2025), overlay=Overlay(added=tuple(proposal.as_new_sites()))
+    )
     after = compute(synthetic, scenario)
     assert after.newly_covered == pytest.approx(proposal.result.objective)
 
 
 def test_candidate_pools(synthetic):
-    base = access_for(synthetic, Scenario(year=2025))
+    base = walking(synthetic, Assumptions(year=2025)).access
     facilities = candidate_pool(synthetic, base, "facilities")
     assert set(facilities["ref"]) == {"MGH-1", "BG-1"}  # not the counted ASZ-1, not the closed OT-1
     grid = candidate_pool(synthetic, base, "grid", stadtteile=["04"])
@@ -154,8 +171,10 @@ def test_candidate_pools(synthetic):
 
 
 def test_compare_two_scenarios(synthetic):
-    a = compute(synthetic, Scenario(year=2025))
-    b = compute(synthetic, Scenario(year=2025, added=(NORD_SITE,)))
+    a = compute(synthetic, Scenario(assumptions=Assumptions(year=2025)))
+    b = compute(
+        synthetic, Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=(NORD_SITE,)))
+    )
     diff = compare(a, b)
     assert diff.at["02", "differenz"] == pytest.approx(b.table.at["02", "neu_versorgt"])
     assert diff.at["01", "differenz"] == pytest.approx(0)
@@ -172,13 +191,12 @@ def test_compare_two_scenarios(synthetic):
 def test_reusing_the_status_quo_gives_the_same_figures(synthetic, added):
     # The app caches the status quo and computes only the situation after (incremental
     # access for added places); every figure must be that of the plain computation.
-    base_scenario = Scenario(year=2025, min_people=0)
-    scenario = replace(base_scenario, added=added)
-    plain = compute(synthetic, scenario)
-    base = compute(synthetic, base_scenario)
-    reused = compute(synthetic, scenario, base=base)
-    assert reused.before is base.before
-    assert reused.ranking_before is base.ranking_before
+    assumptions = Assumptions(year=2025, min_people=0)
+    plain = compute(synthetic, Scenario(assumptions=assumptions, overlay=Overlay(added=added)))
+    base = baseline(synthetic, assumptions)
+    reused = evaluate(base, Overlay(added=added))
+    assert reused.before is base.access
+    assert reused.ranking_before is base.ranking
     cells = plain.after.cells.drop(columns=["geometry", "naechste", "e2sfca"])
     pd.testing.assert_frame_equal(
         pd.DataFrame(reused.after.cells.drop(columns=["geometry", "naechste", "e2sfca"])),
@@ -198,28 +216,41 @@ def test_reusing_the_status_quo_gives_the_same_figures(synthetic, added):
 
 
 def test_closing_a_place_with_a_reused_status_quo(synthetic):
-    scenario = Scenario(year=2025, removed=("ASZ-1",), added=(NORD_SITE,))
-    base = compute(synthetic, Scenario(year=2025))
+    scenario = Scenario(
+        assumptions=Assumptions(year=2025), overlay=Overlay(removed=("ASZ-1",), added=(NORD_SITE,))
+    )
+    base = baseline(synthetic, Assumptions(year=2025))
     pd.testing.assert_frame_equal(
-        compute(synthetic, scenario, base=base).table, compute(synthetic, scenario).table
+        evaluate(base, scenario.overlay).table, compute(synthetic, scenario).table
     )
 
 
 @pytest.mark.parametrize(
-    ("base_scenario", "kwargs", "match"),
+    "other",
     [
-        (Scenario(year=2025, target="kinder"), {}, "anderen Annahmen"),
-        (Scenario(year=2025), {"draws": 0}, "Rangspannen"),
+        Assumptions(year=2025, target="kinder"),
+        Assumptions(year=2025, params=WalkParams(max_walk_m=300)),
+        Assumptions(year=2023),
+        Assumptions(year=2025, selection=SiteSelection(categories=("generationen",))),
     ],
 )
-def test_a_status_quo_of_other_assumptions_is_refused(synthetic, base_scenario, kwargs, match):
-    base = compute(synthetic, base_scenario, draws=1000)
-    with pytest.raises(ValueError, match=match):
-        compute(synthetic, Scenario(year=2025, added=(NORD_SITE,)), base=base, **kwargs)
+def test_walking_access_of_other_assumptions_is_refused(synthetic, other):
+    with pytest.raises(ValueError, match="anderen Annahmen"):
+        baseline(synthetic, Assumptions(year=2025), walk=walking(synthetic, other))
+
+
+def test_walking_access_is_shared_across_index_assumptions(synthetic):
+    # Weights, minimum size and Bus & Bahn do not change walking: one walking access serves.
+    walk = walking(synthetic, Assumptions(year=2025))
+    weights = dict.fromkeys(DEFAULT_WEIGHTS, 0.0) | {"unversorgt": 1.0}
+    other = Assumptions(year=2025, min_people=0, weights=tuple(weights.items()))
+    base = baseline(synthetic, other, walk=walk)
+    assert base.access is walk.access
+    pd.testing.assert_frame_equal(base.ranking, baseline(synthetic, other).ranking)
 
 
 def test_share_range_in_percent(synthetic):
-    ev = compute(synthetic, Scenario(year=2025))
+    ev = compute(synthetic, Scenario(assumptions=Assumptions(year=2025)))
     low, high = share_range(ev.before.city)
     city = ev.before.city
     assert low == pytest.approx(city["versorgt_min"] / city["verortet"] * 100)
@@ -231,7 +262,7 @@ def test_share_range_in_percent(synthetic):
 
 
 def test_proposed_grid_sites_are_named_by_stop_not_by_grid_code(synthetic):
-    base = access_for(synthetic, Scenario(year=2025))
+    base = walking(synthetic, Assumptions(year=2025)).access
     proposal = propose(synthetic, base, 2, "grid")
     names = proposal.sites["name"].tolist()
     assert all("Zelle" not in n and ", " in n for n in names)
@@ -244,7 +275,7 @@ def test_proposed_grid_sites_are_named_by_stop_not_by_grid_code(synthetic):
 
 def test_alternatives_have_names_distinct_from_the_proposal_and_each_other(synthetic):
     # Issue 18: alternatives repeated the proposed site's name (or one name for two cells).
-    base = access_for(synthetic, Scenario(year=2025))
+    base = walking(synthetic, Assumptions(year=2025)).access
     proposal = propose(synthetic, base, 1, "grid", tolerance=0.9)
     alts = proposal.alternatives
     assert len(alts) >= 2

@@ -21,17 +21,18 @@ from scenarios.exchange import (
     to_json,
     to_url_param,
 )
-from scenarios.model import MAX_ADDED, NewSite, Scenario
+from scenarios.model import MAX_ADDED, Assumptions, NewSite, Overlay, Scenario
 
 SCENARIO = Scenario(
     name="Plan A",
-    added=(
-        NewSite("Neu <b>1</b>", 11.63, 52.15, "karte"),
-        NewSite("Neu 2", 11.65, 52.13, "vorschlag", "X"),
+    assumptions=Assumptions(year=2025, params=WalkParams(max_walk_m=800, detour=1.4)),
+    overlay=Overlay(
+        added=(
+            NewSite("Neu <b>1</b>", 11.63, 52.15, "karte"),
+            NewSite("Neu 2", 11.65, 52.13, "vorschlag", "X"),
+        ),
+        removed=("ASZ-01",),
     ),
-    removed=("ASZ-01",),
-    year=2025,
-    params=WalkParams(max_walk_m=800, detour=1.4),
 )
 
 
@@ -54,7 +55,7 @@ def test_plain_geojson_points_become_new_sites():
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [11.6, 52.1]}, "properties": {"name": "A"}},
     ]}  # fmt: skip
     scenario = from_file(json.dumps(points).encode())
-    assert scenario.added == (NewSite("A", 11.6, 52.1, "import"),)
+    assert scenario.overlay.added == (NewSite("A", 11.6, 52.1, "import"),)
 
 
 def test_url_round_trip_and_size():
@@ -139,10 +140,12 @@ def test_a_scenario_too_large_for_a_link_is_refused_with_the_file_alternative():
     rng = random.Random(1)
     letters = "abcdefghijklmnopqrstuvwxyzäöüß0123456789"
     big = Scenario(
-        added=tuple(
-            NewSite("".join(rng.choices(letters, k=80)), 11.6, 52.1) for _ in range(MAX_ADDED)
-        ),
-        removed=tuple("".join(rng.choices(letters, k=40)) for _ in range(500)),
+        overlay=Overlay(
+            added=tuple(
+                NewSite("".join(rng.choices(letters, k=80)), 11.6, 52.1) for _ in range(MAX_ADDED)
+            ),
+            removed=tuple("".join(rng.choices(letters, k=40)) for _ in range(500)),
+        )
     )
     with pytest.raises(ValueError, match=r"zu groß für einen Link .*als Datei teilen"):
         to_url_param(big)

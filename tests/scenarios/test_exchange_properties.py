@@ -32,7 +32,9 @@ from scenarios.model import (
     MAX_NAME,
     MAX_NOTE,
     SOURCES,
+    Assumptions,
     NewSite,
+    Overlay,
     Scenario,
     scenario_from_dict,
 )
@@ -76,11 +78,13 @@ TRANSIT = st.builds(
     wheelchair_only=st.booleans(),
     day=st.none() | st.dates(date(2000, 1, 1), date(2099, 12, 31)),
 )
-SCENARIOS = st.builds(
-    Scenario,
-    name=_text(MAX_NAME),
+OVERLAYS = st.builds(
+    Overlay,
     added=st.lists(SITES, max_size=MAX_ADDED).map(tuple),
     removed=st.lists(_text(MAX_ID, min_size=1), max_size=40).map(tuple),
+)
+ASSUMPTIONS = st.builds(
+    Assumptions,
     year=st.none() | st.integers(1900, 2100),
     target=st.sampled_from(list(TARGET_GROUPS)),
     params=st.builds(
@@ -99,6 +103,12 @@ SCENARIOS = st.builds(
     weights=WEIGHTS.map(lambda w: tuple((key, w[key]) for key in DEFAULT_WEIGHTS)),
     min_people=_range(0, 100_000),
     transit=TRANSIT,
+)
+SCENARIOS = st.builds(
+    Scenario,
+    name=_text(MAX_NAME),
+    assumptions=ASSUMPTIONS,
+    overlay=OVERLAYS,
     package_version=_text(40),
     created=_text(40),
     note=st.text(LINE | st.sampled_from("\n\r\t"), max_size=MAX_NOTE),

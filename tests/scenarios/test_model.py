@@ -7,7 +7,9 @@ import pytest
 from geo.analysis.access_kernel import WalkParams
 from scenarios.model import (
     MAX_ADDED,
+    Assumptions,
     NewSite,
+    Overlay,
     Scenario,
     scenario_from_dict,
     scenario_sites,
@@ -19,33 +21,39 @@ NORD = metric_point(X0 + 500, Y0 + 1500)
 
 
 def test_round_trip_through_dict():
-    scenario = Scenario(
-        name="Test", added=(NewSite("Neu", *NORD, "karte"),), removed=("ASZ-1",), year=2025,
-        params=WalkParams(max_walk_m=800),
-    )  # fmt: skip
+    scenario = Scenario(name="Test", assumptions=Assumptions(year=2025, params=WalkParams(max_walk_m=800)), overlay=Overlay(added=(NewSite("Neu", *NORD, "karte"),), removed=("ASZ-1",)))  # fmt: skip
     again = scenario_from_dict(scenario.to_dict())
     assert again == scenario
 
 
 def test_overlay_adds_and_removes_without_touching_the_base(synthetic):
     before = synthetic.einrichtungen.copy()
-    scenario = Scenario(added=(NewSite("Neu", *NORD),), removed=("ASZ-1",))
-    sites = scenario_sites(scenario, synthetic.einrichtungen, synthetic.stadtteile)
+    scenario = Scenario(overlay=Overlay(added=(NewSite("Neu", *NORD),), removed=("ASZ-1",)))
+    sites = scenario_sites(
+        scenario.overlay,
+        scenario.assumptions.selection,
+        synthetic.einrichtungen,
+        synthetic.stadtteile,
+    )
     assert set(sites["id"]) == {"OT-2", "NEU-1"}
     assert sites.set_index("id").at["NEU-1", "stadtteil_nr"] == "02"
     assert synthetic.einrichtungen.equals(before)
 
 
 def test_new_site_outside_the_city_is_rejected(synthetic):
-    far = Scenario(added=(NewSite("Weit weg", 13.4, 52.5),))
+    far = Scenario(overlay=Overlay(added=(NewSite("Weit weg", 13.4, 52.5),)))
     with pytest.raises(ValueError, match="außerhalb des Stadtgebiets: Weit weg"):
-        scenario_sites(far, synthetic.einrichtungen, synthetic.stadtteile)
+        scenario_sites(
+            far.overlay, far.assumptions.selection, synthetic.einrichtungen, synthetic.stadtteile
+        )
 
 
 def test_scenario_is_limited_in_size():
-    scenario = Scenario(added=tuple(NewSite(f"S{i}", 11.6, 52.1) for i in range(MAX_ADDED)))
+    scenario = Scenario(
+        overlay=Overlay(added=tuple(NewSite(f"S{i}", 11.6, 52.1) for i in range(MAX_ADDED)))
+    )
     with pytest.raises(ValueError, match="höchstens"):
-        scenario.with_site(NewSite("zu viel", 11.6, 52.1))
+        scenario.overlay.with_site(NewSite("zu viel", 11.6, 52.1))
 
 
 SITE = {"lon": 11.6, "lat": 52.1}
@@ -127,13 +135,15 @@ def test_defaults_and_valid_fields_are_accepted():
             "year": None,
         }
     )
-    assert scenario.added == (NewSite("<b>Treff</b> [x](javascript:1)", 11.0, 52.0, "import"),)
-    assert scenario.selection.categories == ()
-    assert scenario.selection.include_unclear is False
-    assert scenario.params == WalkParams()
-    assert scenario.target == "senioren"
+    assert scenario.overlay.added == (
+        NewSite("<b>Treff</b> [x](javascript:1)", 11.0, 52.0, "import"),
+    )
+    assert scenario.assumptions.selection.categories == ()
+    assert scenario.assumptions.selection.include_unclear is False
+    assert scenario.assumptions.params == WalkParams()
+    assert scenario.assumptions.target == "senioren"
     assert scenario_from_dict({}) == Scenario(
-        selection=scenario_from_dict({}).selection
+        assumptions=Assumptions(selection=scenario_from_dict({}).assumptions.selection)
     )  # defaults of the target group
 
 

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario, stamped
 from scenarios.store import (
     STORE_ENV,
     ConflictError,
@@ -24,7 +24,9 @@ pytestmark = pytest.mark.usefixtures("backend")
 
 def named(name: str, n: int = 1) -> Scenario:
     sites = tuple(NewSite(f"S{i}", 11.6 + i / 1000, 52.1) for i in range(n))
-    return stamped(Scenario(added=sites, year=2025), name, "v1")
+    return stamped(
+        Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=sites)), name, "v1"
+    )
 
 
 def test_round_trip_list_rename_delete(tmp_path):
@@ -50,7 +52,7 @@ def test_names_are_unique_unless_overwritten(tmp_path):
     with pytest.raises(ValueError, match="gibt es schon"):
         store.save(named("A", 3))
     assert store.save(named("A", 3), overwrite=True) == 2
-    assert len(store.load("A").scenario.added) == 3
+    assert len(store.load("A").scenario.overlay.added) == 3
     store.save(named("B"))
     with pytest.raises(ValueError, match="gibt es schon"):
         store.rename("A", "B")
@@ -90,7 +92,7 @@ def test_error_inside_the_transaction_leaves_the_old_state(tmp_path, monkeypatch
     with pytest.raises(CrashError):
         store.save(named("A", 5), overwrite=True)
     monkeypatch.undo()
-    assert len(store.load("A").scenario.added) == 1
+    assert len(store.load("A").scenario.overlay.added) == 1
 
 
 def test_store_dir_from_environment(tmp_path):
@@ -113,7 +115,7 @@ def test_update_with_an_old_version_is_refused_with_both_versions(tmp_path):
         store.save(named("A", 3), overwrite=True, expected_version=version)
     assert "geladen war Version 1, gespeichert ist jetzt Version 2" in str(info.value)
     assert (info.value.expected, info.value.current) == (1, 2)
-    assert len(store.load("A").scenario.added) == 2  # nothing overwritten
+    assert len(store.load("A").scenario.overlay.added) == 2  # nothing overwritten
     store.delete("A")
     with pytest.raises(ConflictError, match="inzwischen gelöscht"):
         store.save(named("A", 3), overwrite=True, expected_version=2)
@@ -138,7 +140,9 @@ def test_rename_and_delete_check_the_version(tmp_path):
 
 def test_invalid_scenario_is_not_stored(tmp_path):
     store = ScenarioStore(tmp_path)
-    too_many = Scenario(name="X", added=tuple(NewSite("S", 11.6, 52.1) for _ in range(30)))
+    too_many = Scenario(
+        name="X", overlay=Overlay(added=tuple(NewSite("S", 11.6, 52.1) for _ in range(30)))
+    )
     with pytest.raises(StoreError, match="kann nicht gespeichert werden: added hat 30"):
         store.save(too_many)
     assert store.list() == []

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario, stamped
 from scenarios.store import LEGACY_FILE_NAME, ScenarioStore
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -15,7 +15,9 @@ pytestmark = pytest.mark.usefixtures("backend")
 
 def named(name: str, n: int = 1) -> Scenario:
     sites = tuple(NewSite(f"S{i}", 11.6 + i / 1000, 52.1) for i in range(n))
-    return stamped(Scenario(added=sites, year=2025), name, "v1")
+    return stamped(
+        Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=sites)), name, "v1"
+    )
 
 
 def payload(name: str, n: int = 1) -> str:
@@ -54,7 +56,7 @@ def test_second_layout_is_taken_over_with_versions(tmp_path):
     store = ScenarioStore(tmp_path)
     assert store.notice is None
     assert store.load("Alt").version == 4  # a loaded version stays valid
-    assert len(store.load("Alt").scenario.added) == 2
+    assert len(store.load("Alt").scenario.overlay.added) == 2
     listed = {s.name: s for s in store.list()}
     assert set(listed) == {"Alt", "B"}
     assert (listed["Alt"].created, listed["Alt"].updated, listed["Alt"].package_version) == (
@@ -71,7 +73,7 @@ def test_first_layout_and_rows_in_the_journal_are_taken_over(tmp_path):
     old_store(tmp_path, [("Alt", payload("Alt", 2), "t", "t", "v1")], layout=1, wal=True)
     store = ScenarioStore(tmp_path)
     assert store.load("Alt").version == 1
-    assert len(store.load("Alt").scenario.added) == 2
+    assert len(store.load("Alt").scenario.overlay.added) == 2
 
 
 def test_taken_over_once_only(tmp_path):
@@ -92,8 +94,8 @@ def test_names_that_exist_keep_both_and_say_so(tmp_path):
     )
     store = ScenarioStore(tmp_path)
     assert sorted(s.name for s in store.list()) == ["Gleich", "Plan", "Plan (übernommen)"]
-    assert len(store.load("Plan").scenario.added) == 1
-    assert len(store.load("Plan (übernommen)").scenario.added) == 3
+    assert len(store.load("Plan").scenario.overlay.added) == 1
+    assert len(store.load("Plan (übernommen)").scenario.overlay.added) == 3
     assert store.notice is not None
     assert "„Plan“ → „Plan (übernommen)“" in store.notice
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import NewSite, Overlay, Scenario, stamped
 from scenarios.store import ConflictError, ScenarioStore, StoreError
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -22,7 +22,9 @@ CTX = mp.get_context("fork")
 
 
 def _scenario(name: str, who: str, note: str = "") -> Scenario:
-    return stamped(Scenario(added=(NewSite(f"von {who}", 11.6, 52.1),), note=note), name, "v")
+    return stamped(
+        Scenario(note=note, overlay=Overlay(added=(NewSite(f"von {who}", 11.6, 52.1),))), name, "v"
+    )
 
 
 def _save_new_names(directory, who, barrier, results) -> None:
@@ -80,7 +82,7 @@ def test_same_new_name_from_two_processes_exactly_one_wins(tmp_path):
         winner = "A" if a == "gewonnen" else "B"
         loaded = store.load(f"R{i}")
         assert loaded.version == 1
-        assert loaded.scenario.added[0].name == f"von {winner}"
+        assert loaded.scenario.overlay.added[0].name == f"von {winner}"
     assert len(store.list()) == ROUNDS
 
 

@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 
 from register.store import RegisterStore
-from scenarios.model import NewSite, Scenario, stamped
+from scenarios.model import Assumptions, NewSite, Overlay, Scenario, stamped
 from scenarios.store import FILE_NAME, ScenarioStore, StoreError
 
 
 def named(name: str, n: int = 1) -> Scenario:
     sites = tuple(NewSite(f"S{i}", 11.6 + i / 1000, 52.1) for i in range(n))
-    return stamped(Scenario(added=sites, year=2025), name, "v1")
+    return stamped(
+        Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=sites)), name, "v1"
+    )
 
 
 def test_the_file_is_the_registers_database(tmp_path):
@@ -45,7 +47,7 @@ def test_process_killed_in_mid_save_keeps_the_store_readable(tmp_path):
     assert result.returncode == 9
     again = ScenarioStore(tmp_path)
     assert [s.name for s in again.list()] == ["A"]
-    assert len(again.load("A").scenario.added) == 1
+    assert len(again.load("A").scenario.overlay.added) == 1
     with sqlite3.connect(again.path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
