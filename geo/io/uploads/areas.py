@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.io.uploads.files import TABLE_SUFFIXES, canonical, read_table
+from geo.io.uploads.files import canonical, read_table, require_table
 from geo.io.uploads.limits import MAX_PROBLEMS, capped
 from geo.io.uploads.report import Problem, StopReadingError, UploadResult
 
@@ -80,14 +78,7 @@ def _read_area_table(
 
     Raises :class:`StopReadingError` (with the problem in ``errors``) when it cannot be read.
     """
-    if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
-        errors.append(
-            Problem(
-                "Zuordnung bitte als CSV oder XLSX hochladen.",
-                "Datei als CSV oder XLSX speichern.",
-            )
-        )
-        raise StopReadingError
+    require_table(name, "Zuordnung", errors)
     return canonical(read_table(name, content, errors, warnings), AREA_ALIASES, warnings, errors)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -29,6 +30,32 @@ __all__ = [
     "read_geodata",
     "read_table",
 ]
+
+
+def require_table(name: str, what: str, errors: list[Problem]) -> None:
+    """Stop reading unless ``name`` is a CSV or XLSX file (the problem goes to ``errors``).
+
+    Parameters
+    ----------
+    name : str
+        The uploaded file's name.
+    what : str
+        What the table holds, for the message ("Statistik", "Zuordnung").
+    errors : list of Problem
+        Problems found so far.
+
+    Raises
+    ------
+    StopReadingError
+        The file is not a table.
+    """
+    if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
+        errors.append(
+            Problem(
+                f"{what} bitte als CSV oder XLSX hochladen.", "Datei als CSV oder XLSX speichern."
+            )
+        )
+        raise StopReadingError
 
 
 def read_table(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -12,7 +11,7 @@ import pandas as pd
 from geo.analysis.projection import HORIZON, is_forecast
 from geo.io.plausibility import AGE_GROUPS, BOUNDS, COUNT_COLUMNS, check_statistics, german
 from geo.io.readers import STAT_COLUMNS
-from geo.io.uploads.files import TABLE_SUFFIXES, canonical, read_table
+from geo.io.uploads.files import canonical, read_table, require_table
 from geo.io.uploads.limits import capped
 from geo.io.uploads.numbers import COUNT, YEAR, NumberKind, parse_column
 from geo.io.uploads.report import Problem, StopReadingError, UploadResult
@@ -100,14 +99,7 @@ def _read_statistics_table(
 
     Raises :class:`StopReadingError` (with the problem in ``errors``) when it cannot be read.
     """
-    if Path(name).suffix.lower() not in (*TABLE_SUFFIXES, ".xls"):
-        errors.append(
-            Problem(
-                "Statistik bitte als CSV oder XLSX hochladen.",
-                "Datei als CSV oder XLSX speichern.",
-            )
-        )
-        raise StopReadingError
+    require_table(name, "Statistik", errors)
     frame = read_table(name, content, errors, warnings)
     if _is_kiss_md(frame):
         return _from_kiss_md(frame, errors, warnings)
