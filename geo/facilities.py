@@ -249,7 +249,9 @@ def id_problems(
         for value in sorted(set(ids[ids.duplicated() & (ids != "")]))
     ]
     problems += [
-        FacilityProblem(f"id {ids[row][:40]!r} gibt es {taken_where} schon.", taken_fix, row, "id")
+        FacilityProblem(
+            f"id {ids[row][:40]!r} ist {taken_where} schon vergeben.", taken_fix, row, "id"
+        )
         for row in ids.index[ids.isin(list(taken))]
     ]
     if strict:
@@ -286,7 +288,10 @@ def required_problems(
         label = labels.get(column, column)
         problems += [
             FacilityProblem(
-                f"{label} fehlt.", "Das Feld ausfüllen (jede Einrichtung braucht es).", row, column
+                f"{label} fehlt.",
+                "Bitte angeben; jede Einrichtung braucht diese Angabe.",
+                row,
+                column,
             )
             for row in table.index[empty.to_numpy(dtype=bool)]
         ]

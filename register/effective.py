@@ -18,8 +18,8 @@ import shapely
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
+from geo.facilities import CITY_TOLERANCE_M
 from geo.io.package import DataPackage
-from geo.io.readers import CITY_TOLERANCE_M
 from register.changes import FIELDS, Change, german_time
 
 #: Note of the package reader about facilities without position (replaced by a fresh one).
