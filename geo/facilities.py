@@ -626,3 +626,66 @@ def raise_problems(
 
 def _short(value: float) -> str:
     return f"{value:g}".replace(".", ",")
+
+
+# --------------------------------------------------------------------------- the facility overlay
+
+#: Column that marks the new places of a scenario (True: planned, not yet there).
+NEW = "neu"
+
+
+def overlay(
+    base: pd.DataFrame,
+    *,
+    added: pd.DataFrame | None = None,
+    updated: Mapping[str, Mapping] | None = None,
+    removed: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The facility list with edit rows applied; the one overlay of register, uploads, scenarios.
+
+    Like a scenario's edit rows in GOAT: facilities whose id is in ``removed`` leave the list,
+    ``updated`` sets fields of the remaining rows, ``added`` rows are appended after them in
+    their order. ``base`` is not changed. Whether a row is a new place of a scenario is the
+    column :data:`NEW`, never its id: if ``added`` carries it, every other row gets False.
+
+    Parameters
+    ----------
+    base : pandas.DataFrame or geopandas.GeoDataFrame
+        The facility list (column ``id``).
+    added : pandas.DataFrame, optional
+        New rows in the schema of ``base`` (missing columns stay empty).
+    updated : mapping, optional
+        Facility id → field → new value (a field ``base`` lacks becomes a new column).
+    removed : iterable of str
+        Ids to leave out.
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        Same type as ``base``. Without added rows the base index is kept; with them the
+        index is renumbered from 0.
+    """
+    removed = list(removed)
+    out = base[~base["id"].isin(removed)] if removed else base
+    if updated:
+        out = out.copy()
+        position = pd.Series(range(len(out)), index=out["id"].astype(str).to_numpy())
+        for fid, fields in updated.items():
+            if fid not in position.index:
+                continue
+            for field, value in fields.items():
+                if field not in out:
+                    out[field] = None
+                out.iloc[position[fid], out.columns.get_loc(field)] = value
+    if added is not None and len(added):
+        out = pd.concat([out, added], ignore_index=True)
+        if NEW in added:
+            out[NEW] = out[NEW].astype("boolean").fillna(False).astype(bool)
+    return out
+
+
+def is_new(facilities: pd.DataFrame) -> np.ndarray:
+    """Boolean mask of the rows that are new places of a scenario (column :data:`NEW`)."""
+    if NEW not in facilities:
+        return np.zeros(len(facilities), dtype=bool)
+    return facilities[NEW].astype("boolean").fillna(False).to_numpy(dtype=bool)

@@ -26,6 +26,7 @@ from pyproj import Transformer
 from geo.analysis.access_kernel import WalkParams
 from geo.analysis.barrier import Crossing
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
+from geo.facilities import is_new
 from indicators.format import format_number, format_short
 from maps.base import (
     Call,
@@ -441,7 +442,7 @@ def layer_data(
     before, after : numpy.ndarray
         Covered (bool) per analysed cell without and with the scenario.
     sites : geopandas.GeoDataFrame
-        Counted places of the scenario (new ones have ids ``NEU-…``).
+        Counted places of the scenario (new ones: column ``neu`` True).
     removed : geopandas.GeoDataFrame
         Places switched off.
     params : WalkParams
@@ -474,7 +475,7 @@ def layer_data(
     if transit_gain is not None:
         cells.insert(0, {"bits": bits(transit_gain), "color": TRANSIT_COLOR, "opacity": 0.8})
         entries.append([TRANSIT_COLOR, transit_label, ""])
-    new_mask = sites["id"].astype(str).str.startswith("NEU-").to_numpy()
+    new_mask = is_new(sites)
     pins = existing_pins(sites[~new_mask])
     for row in _rows(removed):
         text = f"geschlossen im Szenario: {row['name']}"

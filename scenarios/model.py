@@ -22,7 +22,7 @@ from geo.analysis.demand import TARGET_GROUPS
 from geo.analysis.transit import TransitParams
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, lonlat_to_metric
-from geo.facilities import CATEGORIES
+from geo.facilities import CATEGORIES, NEW, overlay
 from indicators.composite import DEFAULT_WEIGHTS, MIN_PEOPLE, check_weights
 from indicators.format import format_number
 
@@ -574,6 +574,7 @@ def new_sites_frame(scenario: Scenario, category: str) -> gpd.GeoDataFrame:
             "lage_genauigkeit_m": 0.0,
             "lon": site.lon,
             "lat": site.lat,
+            NEW: True,
         }
         for i, site in enumerate(scenario.added, start=1)
     ]
@@ -598,7 +599,8 @@ def scenario_sites(
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:25832; new places have ids ``NEU-1`` … and ``stadtteil_nr`` of their polygon.
+        EPSG:25832 (:func:`geo.facilities.overlay`); new places have ``neu`` True, ids
+        ``NEU-1`` … and ``stadtteil_nr`` of their polygon.
 
     Raises
     ------
@@ -606,9 +608,8 @@ def scenario_sites(
         If a new place lies outside every Stadtteil.
     """
     base = scenario.selection.select(einrichtungen)
-    base = base[~base["id"].isin(scenario.removed)]
     if not scenario.added:
-        return base
+        return overlay(base, removed=scenario.removed)
     category = (
         scenario.selection.categories[0] if scenario.selection.categories else "senioren_begegnung"
     )
@@ -622,4 +623,4 @@ def scenario_sites(
         )
     names = stadtteile["stadtteil"]
     new["stadtteil"] = new["stadtteil_nr"].map(names)
-    return pd.concat([base, new], ignore_index=True)
+    return overlay(base, added=new, removed=scenario.removed)
