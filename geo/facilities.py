@@ -674,14 +674,24 @@ def overlay(
             if fid not in position.index:
                 continue
             for field, value in fields.items():
-                if field not in out:
-                    out[field] = None
-                out.iloc[position[fid], out.columns.get_loc(field)] = value
+                _set(out, position[fid], field, value)
     if added is not None and len(added):
         out = pd.concat([out, added], ignore_index=True)
         if NEW in added:
             out[NEW] = out[NEW].astype("boolean").fillna(False).astype(bool)
     return out
+
+
+def _set(frame: pd.DataFrame, row: int, field: str, value: object) -> None:
+    """Set one cell; a new field becomes a column, a value its dtype cannot hold widens it."""
+    if field not in frame:
+        frame[field] = pd.Series(np.nan, index=frame.index, dtype=object)
+    column = frame.columns.get_loc(field)
+    try:
+        frame.iloc[row, column] = value
+    except (TypeError, ValueError):
+        frame[field] = frame[field].astype(object)
+        frame.iloc[row, column] = value
 
 
 def is_new(facilities: pd.DataFrame) -> np.ndarray:
