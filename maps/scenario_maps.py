@@ -465,16 +465,7 @@ def layer_data(
     dict
         The JSON-ready data of :func:`layers` (cells as bit masks, pins, ring, legend).
     """
-    state = change_classes(before, after)
-    cells = [
-        {"bits": bits(state == key), "color": color, "opacity": CELL_OPACITY}
-        for key, (color, _) in CHANGE_STYLE.items()
-        if (state == key).any()
-    ]
-    entries = [[color, label, ""] for color, label in CHANGE_STYLE.values()]
-    if transit_gain is not None:
-        cells.insert(0, {"bits": bits(transit_gain), "color": TRANSIT_COLOR, "opacity": 0.8})
-        entries.append([TRANSIT_COLOR, transit_label, ""])
+    cells, entries = _change_cells(before, after, transit_gain, transit_label)
     new_mask = is_new(sites)
     pins = existing_pins(sites[~new_mask])
     for row in _rows(removed):
@@ -491,16 +482,7 @@ def layer_data(
     entries.append([NEW_SITE_COLOR, f"neuer Standort ({shape}: Gehdistanz)", "ring"])
     entries += [list(e) for e in barrier_legend(params.barrier, closed)]
     if proposal is not None and len(proposal):
-        taken = proposal_taken or [False] * len(proposal)
-        for i, (row, done) in enumerate(zip(_rows(proposal), taken, strict=True), start=1):
-            if done:
-                continue
-            text = (
-                f"Vorschlag {i}: {row['name']} – zusätzlich versorgt: "
-                f"{format_number(row.get('gewinn'))}"
-            )
-            pin = _pin(row, "vorschlag", text, PROPOSAL_COLOR, None, str(i))
-            pins.append(_with_reach(pin, row, params))
+        pins += _proposal_pins(proposal, proposal_taken, params)
         entries.append(["#ffffff", "Vorschlag, noch nicht übernommen", "vorschlag"])
     if len(removed):
         entries.append([REMOVED_COLOR, "geschlossen", "ring"])
@@ -515,6 +497,41 @@ def layer_data(
         "legend": {"title": "Szenario: vorher / nachher", "entries": entries, "note": note},
         "hints": PIN_HINTS,
     }
+
+
+def _change_cells(
+    before: np.ndarray, after: np.ndarray, transit_gain: np.ndarray | None, transit_label: str
+) -> tuple[list[dict], list[list[str]]]:
+    """The cells that changed (and those Bus & Bahn reaches anew) with their legend entries."""
+    state = change_classes(before, after)
+    cells = [
+        {"bits": bits(state == key), "color": color, "opacity": CELL_OPACITY}
+        for key, (color, _) in CHANGE_STYLE.items()
+        if (state == key).any()
+    ]
+    entries = [[color, label, ""] for color, label in CHANGE_STYLE.values()]
+    if transit_gain is not None:
+        cells.insert(0, {"bits": bits(transit_gain), "color": TRANSIT_COLOR, "opacity": 0.8})
+        entries.append([TRANSIT_COLOR, transit_label, ""])
+    return cells, entries
+
+
+def _proposal_pins(
+    proposal: gpd.GeoDataFrame, proposal_taken: list[bool] | None, params: WalkParams
+) -> list[dict]:
+    """Numbered pins of the proposed sites not yet taken over, with their reach."""
+    pins = []
+    taken = proposal_taken or [False] * len(proposal)
+    for i, (row, done) in enumerate(zip(_rows(proposal), taken, strict=True), start=1):
+        if done:
+            continue
+        text = (
+            f"Vorschlag {i}: {row['name']} – zusätzlich versorgt: "
+            f"{format_number(row.get('gewinn'))}"
+        )
+        pin = _pin(row, "vorschlag", text, PROPOSAL_COLOR, None, str(i))
+        pins.append(_with_reach(pin, row, params))
+    return pins
 
 
 def layers(data: dict) -> folium.FeatureGroup:
