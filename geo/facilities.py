@@ -188,6 +188,8 @@ CODES: dict[str, dict[str, str]] = {
 #: Fixes for a coordinate outside the range of degrees.
 LATITUDE_FIX = "lat in Grad (WGS84) angeben, zwischen −90 und 90; Meterkoordinaten als x/y."
 LONGITUDE_FIX = "lon in Grad (WGS84) angeben, zwischen −180 und 180; Meterkoordinaten als x/y."
+#: Fix for coordinates that do not fit the declared coordinate system.
+GEO_RANGE_FIX = "Koordinatensystem prüfen und nach EPSG:4326 oder EPSG:25832 umprojizieren."
 #: Fix for a point outside the city.
 POSITION_FIX = "Koordinaten und Koordinatensystem prüfen (WGS84: lat ≈ 52,1; lon ≈ 11,6)."
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -385,10 +387,6 @@ def range_problems(
             for pos in np.flatnonzero(np.isfinite(data) & (np.abs(data) > limit))
         ]
     return problems
-
-
-#: Fix for coordinates that do not fit the declared coordinate system.
-GEO_RANGE_FIX = "Koordinatensystem prüfen und nach EPSG:4326 oder EPSG:25832 umprojizieren."
 
 
 def swapped_positions(lat: pd.Series, lon: pd.Series) -> pd.Series:
