@@ -34,6 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="AKTION")
 
+    _add_save(verbs)
+    _add_store_verbs(verbs)
+    parser.set_defaults(run=run)
+
+
+def _add_save(verbs: argparse._SubParsersAction) -> None:
+    """The verb ``save``: a scenario from options, a stored scenario or a file."""
     save = verbs.add_parser(
         "save",
         help="Szenario speichern",
@@ -87,6 +94,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_access_options(save)
     add_data_option(save)
 
+
+def _add_store_verbs(verbs: argparse._SubParsersAction) -> None:
+    """The verbs ``list``, ``show`` and ``delete`` of the scenario store."""
     listing = verbs.add_parser("list", help="gespeicherte Szenarien auflisten")
     listing.add_argument("--format", choices=["csv", "json"], default="csv", help="Ausgabeformat")
     listing.add_argument(
@@ -118,7 +128,6 @@ def register(sub: argparse._SubParsersAction) -> None:
             default=None,
             help="Szenario-Ordner (Standard: $BEGEGNUNGSATLAS_SZENARIEN)",
         )
-    parser.set_defaults(run=run)
 
 
 def _store(args: argparse.Namespace):

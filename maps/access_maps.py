@@ -260,46 +260,63 @@ def walk_time_map(
     """
     m = base_map(bounds_lonlat(areas), basemap=basemap, large=large)
     colors = time_colors(cells["gehzeit_min"].to_numpy())
-    reachable = np.isfinite(cells["gehweg_m"].to_numpy())
     add_cells(
         m,
         squares.reindex(cells.index),
         np.where(cells["nachfrage"].isna(), MISSING_COLOR, colors),
-        {
-            "Gehweg": [
-                f"≈ {format_number(w)} m ({format_number(t)} min)" if ok else "keine Einrichtung"
-                for w, t, ok in zip(cells["gehweg_m"], cells["gehzeit_min"], reachable, strict=True)
-            ],
-            "Spanne (Lage ± r)": [
-                f"{format_number(lo)}–{format_number(hi)} m" if ok else "–"
-                for lo, hi, ok in zip(
-                    cells["gehweg_min_m"], cells["gehweg_max_m"], reachable, strict=True
-                )
-            ],
-            noun: [f"ca. {format_number(p, 1)}" for p in cells["nachfrage"]],
-        },
+        _walk_time_tooltips(cells, noun),
         "Gehzeit im 100-m-Gitter",
     )
     add_outlines(m, areas)
     if labels:
         add_labels(m, areas, order=label_order)
-    if rings and len(sites) and params.barrier is not None:
-        add_reach(m, sites, params)
-    elif rings and len(sites):
-        group = folium.FeatureGroup(name="Einzugsbereiche")
-        for point in to_wgs84(sites).geometry:
-            folium.Circle(
-                [point.y, point.x],
-                radius=params.max_straight_m,
-                color="#0072B2",
-                weight=2,
-                fill=False,
-                dash_array="6 4",
-                interactive=False,
-            ).add_to(group)
-        group.add_to(m)
+    if rings and len(sites):
+        _add_catchments(m, sites, params)
     add_barrier(m, params.barrier)
     add_facilities(m, sites, name="Begegnungsstätten", show_precision=show_precision)
+    _add_walk_time_legend(m, params)
+    return m
+
+
+def _walk_time_tooltips(cells: gpd.GeoDataFrame, noun: str) -> dict[str, list[str]]:
+    """Tooltip lines of the walking-time cells: way and time, its range, the people."""
+    reachable = np.isfinite(cells["gehweg_m"].to_numpy())
+    return {
+        "Gehweg": [
+            f"≈ {format_number(w)} m ({format_number(t)} min)" if ok else "keine Einrichtung"
+            for w, t, ok in zip(cells["gehweg_m"], cells["gehzeit_min"], reachable, strict=True)
+        ],
+        "Spanne (Lage ± r)": [
+            f"{format_number(lo)}–{format_number(hi)} m" if ok else "–"
+            for lo, hi, ok in zip(
+                cells["gehweg_min_m"], cells["gehweg_max_m"], reachable, strict=True
+            )
+        ],
+        noun: [f"ca. {format_number(p, 1)}" for p in cells["nachfrage"]],
+    }
+
+
+def _add_catchments(m: folium.Map, sites: gpd.GeoDataFrame, params: WalkParams) -> None:
+    """The walking catchment of each site: outlines over the bridges, or plain circles."""
+    if params.barrier is not None:
+        add_reach(m, sites, params)
+        return
+    group = folium.FeatureGroup(name="Einzugsbereiche")
+    for point in to_wgs84(sites).geometry:
+        folium.Circle(
+            [point.y, point.x],
+            radius=params.max_straight_m,
+            color="#0072B2",
+            weight=2,
+            fill=False,
+            dash_array="6 4",
+            interactive=False,
+        ).add_to(group)
+    group.add_to(m)
+
+
+def _add_walk_time_legend(m: folium.Map, params: WalkParams) -> None:
+    """Legend of the walking-time map: the time classes and how the way is measured."""
     entries = list(zip(TIME_COLORS, time_class_labels(), strict=True))
     entries.append((MISSING_COLOR, "Zahl nicht veröffentlicht"))
     note = (
@@ -310,7 +327,6 @@ def walk_time_map(
     )
     entries += barrier_legend(params.barrier)
     add_legend(m, "Gehzeit zur nächsten Einrichtung", entries, note)
-    return m
 
 
 def class_styling(

@@ -176,24 +176,12 @@ def place_labels(
     """
     taken: list[Box] = list(obstacles)
     placed: list[Placement] = []
-    failed: list[tuple[Hashable, str, list[tuple[float, float]]]] = []
-
-    def first_free(texts: list[str], spots: list[tuple[float, float]]):
-        for blocked in (avoid, ()):
-            for text in texts:
-                for x, y in spots:
-                    box = measure(text, x, y)
-                    if inside(box, bounds) and not any(
-                        overlaps(box, t) for t in (*taken, *blocked)
-                    ):
-                        return text, x, y, box
-        return None
-
+    failed: list[_Failed] = []
     for key, name, geometry in items:
         spots = candidates(geometry)
         variants = [name] + [v for v in [two_lines(name)] if v]
         # A name should sit well inside its area: the most interior positions only.
-        hit = first_free(variants, spots[:NAME_SPOTS])
+        hit = _first_free(variants, spots[:NAME_SPOTS], measure, bounds, taken, avoid)
         if hit is None:
             failed.append((key, name, spots))
             continue
@@ -201,28 +189,74 @@ def place_labels(
         taken.append(box)
         placed.append(Placement(key, x, y, text, box))
     if leader_unit:
-        still = []
-        lines: list[tuple[tuple[float, float], tuple[float, float]]] = []
-        for key, name, spots in failed:
-            hit = _beside(name, spots, measure, bounds, taken, lines, leader_unit)
-            if hit is None:
-                still.append((key, name, spots))
-                continue
-            text, x, y, box, spot, segment = hit
-            taken.append(box)
-            lines.append(segment)
-            placed.append(Placement(key, x, y, text, box, anchor=spot))
-        failed = still
+        failed = _place_beside(failed, measure, bounds, taken, placed, leader_unit)
+    _place_numbers(failed, measure, bounds, taken, avoid, placed)
+    return placed
+
+
+#: A name that found no place yet: key, name and its candidate spots.
+_Failed = tuple[Hashable, str, list[tuple[float, float]]]
+
+
+def _first_free(
+    texts: list[str],
+    spots: list[tuple[float, float]],
+    measure: Callable[[str, float, float], Box],
+    bounds: Box,
+    taken: list[Box],
+    avoid: Sequence[Box],
+) -> tuple[str, float, float, Box] | None:
+    """The first text and spot whose box is free (clear of ``avoid`` if possible)."""
+    for blocked in (avoid, ()):
+        for text in texts:
+            for x, y in spots:
+                box = measure(text, x, y)
+                if inside(box, bounds) and not any(overlaps(box, t) for t in (*taken, *blocked)):
+                    return text, x, y, box
+    return None
+
+
+def _place_beside(
+    failed: list[_Failed],
+    measure: Callable[[str, float, float], Box],
+    bounds: Box,
+    taken: list[Box],
+    placed: list[Placement],
+    leader_unit: float,
+) -> list[_Failed]:
+    """Set names beside their areas with leader lines; returns those that still failed."""
+    still = []
+    lines: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    for key, name, spots in failed:
+        hit = _beside(name, spots, measure, bounds, taken, lines, leader_unit)
+        if hit is None:
+            still.append((key, name, spots))
+            continue
+        text, x, y, box, spot, segment = hit
+        taken.append(box)
+        lines.append(segment)
+        placed.append(Placement(key, x, y, text, box, anchor=spot))
+    return still
+
+
+def _place_numbers(
+    failed: list[_Failed],
+    measure: Callable[[str, float, float], Box],
+    bounds: Box,
+    taken: list[Box],
+    avoid: Sequence[Box],
+    placed: list[Placement],
+) -> None:
+    """Numbers 1, 2, … for the names without a place (areas where none fits are left out)."""
     number = 0
     for key, _name, spots in failed:
-        hit = first_free([str(number + 1)], spots)
+        hit = _first_free([str(number + 1)], spots, measure, bounds, taken, avoid)
         if hit is None:
             continue
         number += 1
         text, x, y, box = hit
         taken.append(box)
         placed.append(Placement(key, x, y, text, box, number))
-    return placed
 
 
 def _beside(name, spots, measure, bounds, taken, lines, unit):

@@ -26,6 +26,7 @@ from pyproj import Transformer
 from geo.analysis.access_kernel import WalkParams
 from geo.analysis.barrier import Crossing
 from geo.crs import METRIC_CRS, ZENSUS_CRS, lonlat_to_metric, to_metric
+from geo.facilities import is_new
 from indicators.format import format_number, format_short
 from maps.base import (
     Call,
@@ -441,7 +442,7 @@ def layer_data(
     before, after : numpy.ndarray
         Covered (bool) per analysed cell without and with the scenario.
     sites : geopandas.GeoDataFrame
-        Counted places of the scenario (new ones have ids ``NEU-…``).
+        Counted places of the scenario (new ones: column ``neu`` True).
     removed : geopandas.GeoDataFrame
         Places switched off.
     params : WalkParams
@@ -464,17 +465,8 @@ def layer_data(
     dict
         The JSON-ready data of :func:`layers` (cells as bit masks, pins, ring, legend).
     """
-    state = change_classes(before, after)
-    cells = [
-        {"bits": bits(state == key), "color": color, "opacity": CELL_OPACITY}
-        for key, (color, _) in CHANGE_STYLE.items()
-        if (state == key).any()
-    ]
-    entries = [[color, label, ""] for color, label in CHANGE_STYLE.values()]
-    if transit_gain is not None:
-        cells.insert(0, {"bits": bits(transit_gain), "color": TRANSIT_COLOR, "opacity": 0.8})
-        entries.append([TRANSIT_COLOR, transit_label, ""])
-    new_mask = sites["id"].astype(str).str.startswith("NEU-").to_numpy()
+    cells, entries = _change_cells(before, after, transit_gain, transit_label)
+    new_mask = is_new(sites)
     pins = existing_pins(sites[~new_mask])
     for row in _rows(removed):
         text = f"geschlossen im Szenario: {row['name']}"
@@ -490,16 +482,7 @@ def layer_data(
     entries.append([NEW_SITE_COLOR, f"neuer Standort ({shape}: Gehdistanz)", "ring"])
     entries += [list(e) for e in barrier_legend(params.barrier, closed)]
     if proposal is not None and len(proposal):
-        taken = proposal_taken or [False] * len(proposal)
-        for i, (row, done) in enumerate(zip(_rows(proposal), taken, strict=True), start=1):
-            if done:
-                continue
-            text = (
-                f"Vorschlag {i}: {row['name']} – zusätzlich versorgt: "
-                f"{format_number(row.get('gewinn'))}"
-            )
-            pin = _pin(row, "vorschlag", text, PROPOSAL_COLOR, None, str(i))
-            pins.append(_with_reach(pin, row, params))
+        pins += _proposal_pins(proposal, proposal_taken, params)
         entries.append(["#ffffff", "Vorschlag, noch nicht übernommen", "vorschlag"])
     if len(removed):
         entries.append([REMOVED_COLOR, "geschlossen", "ring"])
@@ -514,6 +497,41 @@ def layer_data(
         "legend": {"title": "Szenario: vorher / nachher", "entries": entries, "note": note},
         "hints": PIN_HINTS,
     }
+
+
+def _change_cells(
+    before: np.ndarray, after: np.ndarray, transit_gain: np.ndarray | None, transit_label: str
+) -> tuple[list[dict], list[list[str]]]:
+    """The cells that changed (and those Bus & Bahn reaches anew) with their legend entries."""
+    state = change_classes(before, after)
+    cells = [
+        {"bits": bits(state == key), "color": color, "opacity": CELL_OPACITY}
+        for key, (color, _) in CHANGE_STYLE.items()
+        if (state == key).any()
+    ]
+    entries = [[color, label, ""] for color, label in CHANGE_STYLE.values()]
+    if transit_gain is not None:
+        cells.insert(0, {"bits": bits(transit_gain), "color": TRANSIT_COLOR, "opacity": 0.8})
+        entries.append([TRANSIT_COLOR, transit_label, ""])
+    return cells, entries
+
+
+def _proposal_pins(
+    proposal: gpd.GeoDataFrame, proposal_taken: list[bool] | None, params: WalkParams
+) -> list[dict]:
+    """Numbered pins of the proposed sites not yet taken over, with their reach."""
+    pins = []
+    taken = proposal_taken or [False] * len(proposal)
+    for i, (row, done) in enumerate(zip(_rows(proposal), taken, strict=True), start=1):
+        if done:
+            continue
+        text = (
+            f"Vorschlag {i}: {row['name']} – zusätzlich versorgt: "
+            f"{format_number(row.get('gewinn'))}"
+        )
+        pin = _pin(row, "vorschlag", text, PROPOSAL_COLOR, None, str(i))
+        pins.append(_with_reach(pin, row, params))
+    return pins
 
 
 def layers(data: dict) -> folium.FeatureGroup:

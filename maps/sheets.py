@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from geo.analysis.access_kernel import WalkParams
 from geo.analysis.barrier import Barrier, Crossing, closed_crossings
-from geo.facilities import stand_range
+from geo.facilities import is_new, stand_range
 from geo.io.package import DataPackage
 from indicators.composite import CLASS_LABELS, CLASS_NOTE, COMPONENTS, check_weights, preset_label
 from indicators.format import format_number, format_short
@@ -238,7 +238,7 @@ def scenario_sheet(
                     gpd.GeoDataFrame(geometry=squares[mask]), color, "fill", label=label, zorder=2
                 )
             )
-    new = sites[sites["id"].astype(str).str.startswith("NEU-")]
+    new = sites[is_new(sites)]
     old = sites[~sites.index.isin(new.index)]
     layers += _sites_layer(old, "bestehende Begegnungsstätte")
     layers += barrier_layers(params.barrier, closed_crossings(package.barrier, params.barrier))

@@ -603,6 +603,29 @@ def _panel(
         stack.clear()
 
 
+def _draw_stamp(
+    fig: Figure, measure: _Measure, sheet: Sheet, mx: float, my: float, scale: float
+) -> float:
+    """The licence stamp at the bottom, wrapped to fit beside the brand line; returns its top."""
+    brand = fig.text(
+        1 - mx, my, "Begegnungsatlas Magdeburg", fontsize=7 * scale, color="#333333",
+        ha="right", va="bottom",
+    )  # fmt: skip
+    stamp_right = measure.box(brand).x0 - 0.02
+    stamp_text = SOURCE_STAMP + (f". Datenstand: {sheet.datenstand}" if sheet.datenstand else "")
+    stamp = fig.text(
+        mx,
+        my,
+        measure.wrap(stamp_text, 7 * scale, (stamp_right - mx) * fig.bbox.width),
+        fontsize=7 * scale,
+        color="#333333",
+        va="bottom",
+        linespacing=1.2,
+        gid=STAMP_GID,
+    )
+    return measure.box(stamp).y1
+
+
 def sheet_figure(
     areas: gpd.GeoDataFrame,
     colors: pd.Series,
@@ -629,25 +652,7 @@ def sheet_figure(
     measure = _Measure(fig)
     mx, my = _MARGIN_IN * scale / width, _MARGIN_IN * scale / height
     gap = _GAP_IN * scale / height
-
-    # Bottom: the licence stamp, wrapped so it fits beside the brand line.
-    brand = fig.text(
-        1 - mx, my, "Begegnungsatlas Magdeburg", fontsize=7 * scale, color="#333333",
-        ha="right", va="bottom",
-    )  # fmt: skip
-    stamp_right = measure.box(brand).x0 - 0.02
-    stamp_text = SOURCE_STAMP + (f". Datenstand: {sheet.datenstand}" if sheet.datenstand else "")
-    stamp = fig.text(
-        mx,
-        my,
-        measure.wrap(stamp_text, 7 * scale, (stamp_right - mx) * fig.bbox.width),
-        fontsize=7 * scale,
-        color="#333333",
-        va="bottom",
-        linespacing=1.2,
-        gid=STAMP_GID,
-    )
-    map_bottom = measure.box(stamp).y1 + gap
+    map_bottom = _draw_stamp(fig, measure, sheet, mx, my, scale) + gap
 
     # Left column: the map.
     map_right = 0.655

@@ -16,11 +16,19 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geo.crs import METRIC_CRS, WGS84
-from geo.facilities import CATEGORIES, IN_BETRIEB, LAGE_METHODE, OEFFENTLICH
-from geo.io.readers import CITY_TOLERANCE_M
+from geo.facilities import (
+    CODES,
+    FacilityProblem,
+    code_problems,
+    facility_problems,
+    id_problems,
+    raise_problems,
+    required_problems,
+)
 from geo.io.uploads.numbers import LATITUDE, LONGITUDE, RADIUS, parse_value
 from indicators.format import format_datetime
 
@@ -55,13 +63,6 @@ FIELDS: dict[str, str] = {
     "quelle_url": "Quelle",
     "hinweis": "Hinweis",
 }
-#: Fields with a fixed vocabulary.
-CODES: dict[str, dict[str, str]] = {
-    "kategorie": CATEGORIES,
-    "oeffentlich": OEFFENTLICH,
-    "in_betrieb": IN_BETRIEB,
-    "lage_methode": LAGE_METHODE,
-}
 #: A facility the office places by a click on the map (or by surveyed coordinates).
 SET_BY_OFFICE = "amt_gesetzt"
 #: Position radius of a map click (the office knows the door).
@@ -72,7 +73,6 @@ MAX_TEXT = 500
 MAX_AUTHOR = 200  # name and subject id of a signed-in person (auth.Identity.author)
 #: Ids the register gives new facilities: ``R-0001``, ``R-0002`` …
 ID_PREFIX = "R-"
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -228,19 +228,38 @@ def _clean_fields(fields: Mapping) -> dict:
         if key in NUMBER_KINDS:
             out[key] = parse_value(value, NUMBER_KINDS[key], label)
         elif key in CODES:
-            code = clean_text(value, label).lower()
-            if code not in CODES[key]:
-                raise ValueError(
-                    f"{label}: unbekannter Wert {show(code)}. Erlaubt: {', '.join(CODES[key])}."
-                )
-            out[key] = code
+            out[key] = clean_text(value, label).lower()
         else:
             out[key] = clean_text(value, label)
+    _raise(code_problems(_table(out)))
     return out
 
 
+def _table(record: Mapping) -> pd.DataFrame:
+    """One facility's fields as the one-row table the facility rules check."""
+    return pd.DataFrame([{k: (pd.NA if v is None else v) for k, v in record.items()}])
+
+
+def _where(problem: FacilityProblem) -> str:
+    """Where a rule's problem lies, as the register's form names it."""
+    if problem.field in ("lat", "lon", "geometry"):
+        return "Lage"
+    if problem.field in CODES or problem.field == "lage_genauigkeit_m":
+        return FIELDS[problem.field]
+    return ""
+
+
+def _raise(problems: list[FacilityProblem]) -> None:
+    """The register's raising adapter of the facility rules (ValueError, German)."""
+    raise_problems(problems, _where)
+
+
+#: The fields of a position.
+POSITION = ("lat", "lon", "lage_genauigkeit_m")
+
+
 def check_position(record: Mapping, stadtgrenze: gpd.GeoDataFrame) -> None:
-    """Check a facility's position (both coordinates or none, inside the city, radius).
+    """Check a facility's position (both coordinates or none, range, inside the city, radius).
 
     Parameters
     ----------
@@ -252,38 +271,12 @@ def check_position(record: Mapping, stadtgrenze: gpd.GeoDataFrame) -> None:
     Raises
     ------
     ValueError
-        German message with the fix.
+        German message with the fix (:func:`geo.facilities.facility_problems`).
     """
-    lat, lon = record.get("lat"), record.get("lon")
-    if (lat is None) != (lon is None):
-        raise ValueError(
-            "Lage: nur eine der beiden Koordinaten angegeben. Beide angeben oder beide leer "
-            "lassen (Lage unbekannt)."
-        )
-    if lat is None:
-        return
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError(
-            "Lage: Breitengrad muss zwischen −90 und 90, Längengrad zwischen −180 und 180 liegen "
-            "(WGS84 in Grad; in Magdeburg lat ≈ 52,1 und lon ≈ 11,6)."
-        )
-    city = stadtgrenze.geometry.iloc[0]
-    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
-    distance = point.distance(city)
-    if distance > CITY_TOLERANCE_M:
-        swapped = gpd.GeoSeries([shapely.Point(lat, lon)], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
-        hint = " (Breiten- und Längengrad vertauscht?)" if swapped.distance(city) <= 100 else ""
-        km = f"{distance / 1000:.1f}".replace(".", ",")
-        raise ValueError(
-            f"Lage: der Punkt liegt {km} km außerhalb der Stadt{hint}. Koordinaten prüfen "
-            "(lat ≈ 52,1; lon ≈ 11,6) oder auf der Karte klicken."
-        )
-    radius = record.get("lage_genauigkeit_m")
-    if radius is None or not 0 < radius <= 5000:
-        raise ValueError(
-            "Lage ± m: bitte den Radius angeben, in dem die Einrichtung sicher liegt "
-            "(größer als 0, höchstens 5.000 m; Klick auf der Karte: 10 m)."
-        )
+    position = pd.DataFrame(
+        [{k: math.nan if record.get(k) is None else record[k] for k in POSITION}], dtype=float
+    )
+    _raise(facility_problems(position, stadtgrenze.geometry.iloc[0], radius_required=True))
 
 
 def _check_meta(edit: Edit) -> tuple[str, str, str]:
@@ -342,19 +335,16 @@ def check_edit(
         raise ValueError(f"Unbekannte Art der Änderung {edit.kind!r}.")
     fields = _clean_fields(edit.fields)
     if edit.kind == "add":
-        if current is not None:
-            raise ValueError(
-                f"Die id {edit.facility_id} ist schon vergeben. Andere id wählen oder das Feld "
-                "leer lassen."
+        taken = [] if current is None else [edit.facility_id]
+        _raise(
+            id_problems(
+                pd.Series([edit.facility_id]),
+                taken,
+                taken_fix="Andere id wählen oder das Feld leer lassen.",
+                strict=True,
             )
-        if not _ID_PATTERN.match(edit.facility_id):
-            raise ValueError(
-                f"id {show(edit.facility_id)}: 1–40 Zeichen aus Buchstaben, Ziffern, . _ - "
-                "(z. B. OT-07)."
-            )
-        missing = [FIELDS[k] for k in REQUIRED_FOR_ADD if not fields.get(k)]
-        if missing:
-            raise ValueError(f"Neue Einrichtung: bitte angeben: {', '.join(missing)}.")
+            + required_problems(_table(fields), REQUIRED_FOR_ADD, FIELDS)
+        )
         record = {**fields}
         if record.get("lat") is None and record.get("stadtteil") not in stadtteil_names:
             raise ValueError(
@@ -374,9 +364,7 @@ def check_edit(
         return {}, {}, meta
     if edit.kind == "close":
         fields = {"in_betrieb": "nein", **fields}
-    for key in REQUIRED_FOR_ADD:
-        if key in fields and not fields[key]:
-            raise ValueError(f"{FIELDS[key]} darf nicht leer sein.")
+    _raise(required_problems(_table(fields), [k for k in REQUIRED_FOR_ADD if k in fields], FIELDS))
     changed = {k: v for k, v in fields.items() if not same(current.get(k), v)}
     if not changed:
         raise ValueError(

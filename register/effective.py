@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
+from geo.facilities import CITY_TOLERANCE_M, apply_edits
 from geo.io.package import DataPackage
-from geo.io.readers import CITY_TOLERANCE_M
 from register.changes import FIELDS, Change, german_time
 
 #: Note of the package reader about facilities without position (replaced by a fresh one).
@@ -84,6 +85,64 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
+@dataclass(frozen=True)
+class EditRows:
+    """The active changes as edit rows over the package's list (see :func:`geo.facilities.apply_edits`).
+
+    Attributes
+    ----------
+    added : dict
+        Id → fields of each new facility, in the order they were added.
+    updated : dict
+        Id → changed fields of each package facility still in the list.
+    removed : list of str
+        Deleted package facilities.
+    relocate : set of str
+        Ids whose position or Stadtteil is new (geometry and ``stadtteil_nr`` to recompute).
+    """
+
+    added: dict[str, dict]
+    updated: dict[str, dict]
+    removed: list[str]
+    relocate: set[str]
+
+
+def edit_rows(base_ids: Iterable[str], changes: Iterable[Change]) -> EditRows:
+    """The active changes as edit rows over the package's list.
+
+    ``add`` inserts, ``update``/``close`` set fields, ``delete`` removes; a change whose
+    facility is gone has no effect.
+
+    Parameters
+    ----------
+    base_ids : iterable of str
+        Ids of the package's list.
+    changes : iterable of Change
+        All stored changes (undone ones are skipped).
+    """
+    present = set(base_ids)
+    rows = EditRows({}, {}, [], set())
+    for change in active_changes(changes):
+        fid = change.facility_id
+        if change.kind == "add":
+            rows.added[fid] = {"id": fid, **change.fields}
+            rows.relocate.add(fid)
+        elif change.kind == "undo" or (fid not in rows.added and fid not in present):
+            continue
+        elif change.kind == "delete":
+            rows.added.pop(fid, None)
+            rows.updated.pop(fid, None)
+            if fid in present:
+                present.discard(fid)
+                rows.removed.append(fid)
+        else:
+            target = rows.added[fid] if fid in rows.added else rows.updated.setdefault(fid, {})
+            target.update(change.fields)
+            if {"lat", "lon", "stadtteil"} & set(change.fields):
+                rows.relocate.add(fid)
+    return rows
+
+
 def replay(base: dict[str, dict], changes: Iterable[Change]) -> dict[str, dict]:
     """Apply the active changes to facility records (a new dict; ``base`` is not changed).
 
@@ -97,24 +156,21 @@ def replay(base: dict[str, dict], changes: Iterable[Change]) -> dict[str, dict]:
     Returns
     -------
     dict
-        Facility id → fields after the changes; deleted facilities are left out. A record
-        whose position or Stadtteil changed has ``geometry`` set to None and ``_neu_verorten``
-        set, so the caller recomputes geometry and Stadtteil.
+        Facility id → fields after the changes (:func:`edit_rows`); deleted facilities are
+        left out, new ones follow the package's in the order they were added. A record whose
+        position or Stadtteil changed has ``_neu_verorten`` set, so the caller recomputes
+        geometry and Stadtteil.
     """
-    records = {fid: dict(fields) for fid, fields in base.items()}
-    for change in active_changes(changes):
-        fid = change.facility_id
-        if change.kind == "add":
-            records[fid] = {"id": fid, **change.fields, "_neu_verorten": True}
-        elif fid not in records or change.kind == "undo":
-            continue
-        elif change.kind == "delete":
-            del records[fid]
-        else:
-            record = records[fid]
-            record.update(change.fields)
-            if {"lat", "lon", "stadtteil"} & set(change.fields):
-                record["_neu_verorten"] = True
+    rows = edit_rows(base, changes)
+    removed = set(rows.removed)
+    records = {
+        fid: {**fields, **rows.updated.get(fid, {})}
+        for fid, fields in base.items()
+        if fid not in removed
+    }
+    records.update({fid: dict(fields) for fid, fields in rows.added.items()})
+    for fid in rows.relocate & set(records):
+        records[fid]["_neu_verorten"] = True
     return records
 
 
@@ -135,22 +191,52 @@ def effective_facilities(
     Returns
     -------
     geopandas.GeoDataFrame
-        A new frame in the package's schema: package rows first (in their order, deleted
-        ones left out), then new facilities in the order they were added; unchanged rows
-        keep their geometry exactly.
+        A new frame in the package's schema (:func:`geo.facilities.apply_edits` of the edit
+        rows): package rows first (in their order, deleted ones left out), then new
+        facilities in the order they were added; unchanged rows keep their geometry exactly.
     """
     if not changes:
         return einrichtungen.copy()
-    records = replay(records_of(einrichtungen), changes)
-    frame = pd.DataFrame(list(records.values()))
-    relocate = frame.pop("_neu_verorten").eq(True).to_numpy() if "_neu_verorten" in frame else None
+    rows = edit_rows(einrichtungen["id"].astype(str), changes)
+    added, updated = _placed(einrichtungen, rows, stadtteile)
+    frame = apply_edits(einrichtungen, added=added, updated=updated, removed=rows.removed)
+    return _in_package_schema(frame, einrichtungen)
+
+
+def _placed(
+    einrichtungen: gpd.GeoDataFrame, rows: EditRows, stadtteile: gpd.GeoDataFrame
+) -> tuple[pd.DataFrame | None, dict[str, dict]]:
+    """The added rows and the updates, with geometry and Stadtteil where they moved."""
+    base = records_of(einrichtungen)
+    moved = [fid for fid in rows.updated if fid in rows.relocate]
+    records = [{**base[fid], **rows.updated[fid]} for fid in moved] + list(rows.added.values())
+    updated = {fid: dict(fields) for fid, fields in rows.updated.items()}
+    if not records:
+        return None, updated
+    place = ("lat", "lon", "stadtteil", "stadtteil_nr")  # what _relocate reads and writes
+    frame = pd.DataFrame(records)
+    frame = frame.reindex(columns=list(dict.fromkeys([*frame.columns, *place])))
+    frame = frame.reset_index(drop=True)
+    frame["stadtteil_nr"] = frame["stadtteil_nr"].astype(object)
+    geometry, frame = _relocate(
+        gpd.GeoSeries([None] * len(frame), crs=METRIC_CRS),
+        frame,
+        np.ones(len(frame), dtype=bool),
+        stadtteile,
+    )
+    for pos, fid in enumerate(moved):
+        updated[fid] |= {"geometry": geometry[pos], "stadtteil_nr": frame.at[pos, "stadtteil_nr"]}
+    added = frame.iloc[len(moved) :].drop(columns="geometry", errors="ignore")
+    added["geometry"] = geometry.iloc[len(moved) :].to_numpy()
+    return (added if len(added) else None), updated
+
+
+def _in_package_schema(frame: pd.DataFrame, einrichtungen: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The overlaid list with the package's columns (then new fields) and types."""
     columns = list(einrichtungen.columns)
     extra = [c for c in FIELDS if c in frame and c not in columns]
-    frame = frame.reindex(columns=[*columns, *extra])
-    geometry = gpd.GeoSeries(frame.pop("geometry"), crs=METRIC_CRS).reset_index(drop=True)
-    frame = frame.reset_index(drop=True)
-    if relocate is not None and relocate.any():
-        geometry, frame = _relocate(geometry, frame, relocate, stadtteile)
+    frame = pd.DataFrame(frame).reindex(columns=[*columns, *extra]).reset_index(drop=True)
+    geometry = gpd.GeoSeries(frame.pop("geometry").to_numpy(), crs=METRIC_CRS)
     for column in ("lat", "lon", "lage_genauigkeit_m"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     for column in frame.columns:

@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from geo.analysis.access_adapter import CITY_ID
 from geo.analysis.barrier import ELBE_NOTE
 from geo.analysis.demand import TARGET_GROUPS
-from geo.facilities import CATEGORIES
+from geo.facilities import CATEGORIES, is_new
 from geo.io.gtfs import WEEKDAYS, Feed
 from geo.io.package import DataPackage
 from geo.io.sources import ATTRIBUTION, SOURCES
@@ -709,12 +709,9 @@ def _proposals(ctx: _Context, toc: list[str]) -> list[Flowable]:
 
 
 def _new_site_areas(res: Result) -> list[str]:
-    """Stadtteil of each new site, in the order of ``scenario.overlay.added`` (ids ``NEU-1`` …)."""
-    sites = res.after.sites.set_index(res.after.sites["id"].astype(str))
-    return [
-        str(sites.at[f"NEU-{i}", "stadtteil"]) if f"NEU-{i}" in sites.index else ""
-        for i in range(1, len(res.overlay.added) + 1)
-    ]
+    """Stadtteil of each new site, in the order of ``overlay.added`` (column ``neu``)."""
+    new = res.after.sites[is_new(res.after.sites)]["stadtteil"].astype(str).tolist()
+    return [new[i] if i < len(new) else "" for i in range(len(res.overlay.added))]
 
 
 def _scenario(ctx: _Context, toc: list[str]) -> list[Flowable]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.facilities import is_new
 from geo.io.package import DataPackage
 from register.completeness import data_gaps, site_warnings
 from scenarios.evaluation import Result
@@ -56,15 +57,15 @@ def new_site_warnings(result: Result) -> list[list[str]]:
     list of list of str
         One list of warnings per new place (empty lists: nothing suspect).
     """
-    sites = result.after.sites.set_index(result.after.sites["id"].astype(str))
+    sites = result.after.sites
+    new = sites[is_new(sites)]
     closed = frozenset(result.overlay.removed)
     out = []
-    for i in range(1, len(result.overlay.added) + 1):
-        key = f"NEU-{i}"
-        if key not in sites.index:
+    for i in range(len(result.overlay.added)):
+        if i >= len(new):
             out.append([])
             continue
-        row = sites.loc[key]
+        row = new.iloc[i]
         point = np.array([row.geometry.x, row.geometry.y])
         out.append(
             site_warnings(result.before, point, row["stadtteil_nr"], str(row["stadtteil"]), closed)

@@ -24,7 +24,7 @@ from geo.analysis.demand import TARGET_GROUPS
 from geo.analysis.transit import TransitParams
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, lonlat_to_metric
-from geo.facilities import CATEGORIES
+from geo.facilities import CATEGORIES, NEW, apply_edits
 from indicators.composite import DEFAULT_WEIGHTS, MIN_PEOPLE, check_weights
 from indicators.format import format_number
 
@@ -645,6 +645,7 @@ def new_sites_frame(overlay: Overlay, category: str) -> gpd.GeoDataFrame:
             "lage_genauigkeit_m": 0.0,
             "lon": site.lon,
             "lat": site.lat,
+            NEW: True,
         }
         for i, site in enumerate(overlay.added, start=1)
     ]
@@ -674,7 +675,8 @@ def scenario_sites(
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:25832; new places have ids ``NEU-1`` … and ``stadtteil_nr`` of their polygon.
+        EPSG:25832 (:func:`geo.facilities.apply_edits`); new places have ``neu`` True, ids
+        ``NEU-1`` … and ``stadtteil_nr`` of their polygon.
 
     Raises
     ------
@@ -682,9 +684,8 @@ def scenario_sites(
         If a new place lies outside every Stadtteil.
     """
     base = selection.select(einrichtungen)
-    base = base[~base["id"].isin(overlay.removed)]
     if not overlay.added:
-        return base
+        return apply_edits(base, removed=overlay.removed)
     category = selection.categories[0] if selection.categories else "senioren_begegnung"
     new = new_sites_frame(overlay, category)
     new["stadtteil_nr"] = assign_stadtteil(new.geometry, stadtteile)
@@ -696,4 +697,4 @@ def scenario_sites(
         )
     names = stadtteile["stadtteil"]
     new["stadtteil"] = new["stadtteil_nr"].map(names)
-    return pd.concat([base, new], ignore_index=True)
+    return apply_edits(base, added=new, removed=overlay.removed)

@@ -14,17 +14,8 @@ LIMIT = 80
 SKIP = {"tests", "benchmarks", "scripts", "node_modules", "static", "build"}
 #: "path:function" -> its length when the limit came in (to be split, then removed here).
 LONGER = {
-    "geo/io/uploads/facilities.py:_facility_columns": 103,
-    "geo/io/readers.py:read_einrichtungen": 102,
-    "maps/access_maps.py:walk_time_map": 99,
     "scenarios/proposals.py:candidate_pool": 95,
-    "maps/scenario_maps.py:layer_data": 94,
-    "cli/szenario.py:register": 94,
-    "maps/labels.py:place_labels": 85,
     "geo/analysis/position_bounds.py:position_options": 85,
-    "ui/printing.py:sheet": 84,
-    "maps/static.py:sheet_figure": 84,
-    "ui/register.py:edit_form": 83,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from geo.io.package import DataPackage
@@ -78,51 +80,66 @@ def sheet(pkg: DataPackage, kind: str, paper: str) -> tuple[bytes, bytes, bytes]
                 pkg, result.cells, result.sites, result.params, label, year, paper=paper
             )
     elif kind == "indikator":
-        indicator = INDICATORS[st.session_state[state.INDICATOR]]
-        table = data.indicator_table(pkg, year)
-        classes = classify_indicator(
-            table[indicator.id],
-            indicator,
-            st.session_state[state.N_CLASSES],
-            st.session_state[state.CLASS_METHOD],
-        )
-        key += (
-            indicator.id,
-            st.session_state[state.N_CLASSES],
-            st.session_state[state.CLASS_METHOD],
-        )
-
-        def build():
-            return indicator_sheet(
-                pkg,
-                table,
-                indicator,
-                classes,
-                year,
-                sites=data.meeting_places(pkg),
-                method=st.session_state[state.CLASS_METHOD],
-                paper=paper,
-            )
+        extra, build = _indicator_build(pkg, year, paper)
+        key += extra
     elif kind == "szenario":
         if scenario.overlay.is_empty:
             return None
-        ev = simulation.evaluation(pkg, scenario)
-        removed = pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.overlay.removed)]
         key += (scenario,)
-        title = f"Szenario „{scenario.name}“" if scenario.name else "Szenario"
-
-        def build():
-            return scenario_sheet(
-                pkg,
-                ev.before.cells,
-                ev.after.cells,
-                ev.after.sites,
-                removed,
-                ev.after.params,
-                title,
-                year,
-                paper=paper,
-            )
+        build = _scenario_build(pkg, scenario, year, paper)
     else:
         raise ValueError(f"Unbekannte Karte {kind!r}.")
     return _render(pkg, key, build)
+
+
+def _indicator_build(pkg: DataPackage, year: int, paper: str) -> tuple[tuple, Callable]:
+    """Cache key part and builder of the sheet of the Bevölkerung page's indicator."""
+    indicator = INDICATORS[st.session_state[state.INDICATOR]]
+    table = data.indicator_table(pkg, year)
+    classes = classify_indicator(
+        table[indicator.id],
+        indicator,
+        st.session_state[state.N_CLASSES],
+        st.session_state[state.CLASS_METHOD],
+    )
+    key = (
+        indicator.id,
+        st.session_state[state.N_CLASSES],
+        st.session_state[state.CLASS_METHOD],
+    )
+
+    def build():
+        return indicator_sheet(
+            pkg,
+            table,
+            indicator,
+            classes,
+            year,
+            sites=data.meeting_places(pkg),
+            method=st.session_state[state.CLASS_METHOD],
+            paper=paper,
+        )
+
+    return key, build
+
+
+def _scenario_build(pkg: DataPackage, scenario, year: int, paper: str) -> Callable:
+    """Builder of the sheet of the current scenario (vorher/nachher)."""
+    ev = simulation.evaluation(pkg, scenario)
+    removed = pkg.einrichtungen[pkg.einrichtungen["id"].isin(scenario.overlay.removed)]
+    title = f"Szenario „{scenario.name}“" if scenario.name else "Szenario"
+
+    def build():
+        return scenario_sheet(
+            pkg,
+            ev.before.cells,
+            ev.after.cells,
+            ev.after.sites,
+            removed,
+            ev.after.params,
+            title,
+            year,
+            paper=paper,
+        )
+
+    return build

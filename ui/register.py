@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import folium
@@ -187,34 +188,7 @@ def edit_form(
         )  # fmt: skip
         left.text_input(FIELDS["oeffnungstage"], key=k("oeffnungstage"), help="z. B. Mo–Fr 9–16")
         right.text_input(FIELDS["in_betrieb_grund"], key=k("in_betrieb_grund"))
-        st.markdown("**Lage** – auf der Karte klicken (± 10 m, vom Amt gesetzt) oder eingeben")
-        a, b, c, d = st.columns(4)
-        german_number(
-            a,
-            "Breitengrad (WGS84)",
-            k("lat"),
-            6,
-            min_value=-90,
-            max_value=90,
-            placeholder="z. B. 52,1294",
-        )
-        german_number(
-            b,
-            "Längengrad (WGS84)",
-            k("lon"),
-            6,
-            min_value=-180,
-            max_value=180,
-            placeholder="z. B. 11,6291",
-        )
-        german_number(c, "Lage ± m", k("lage_genauigkeit_m"), 0, min_value=0)
-        d.selectbox(
-            FIELDS["lage_methode"], list(LAGE_METHODE), format_func=LAGE_METHODE.get,
-            key=k("lage_methode"),
-        )  # fmt: skip
-        lat, lon = st.session_state.get(k("lat")), st.session_state.get(k("lon"))
-        if lat is not None and lon is not None:
-            st.caption(f"Lage: {format_coordinates(lat, lon)}")
+        _position_inputs(k)
         a, b = st.columns(2)
         a.text_input(FIELDS["stand"], key=k("stand"))
         b.text_input(FIELDS["quelle_url"], key=k("quelle_url"))
@@ -227,6 +201,50 @@ def edit_form(
         submitted = st.form_submit_button("Speichern", type="primary")
     if not submitted:
         return
+    values = _changed_values(fid, record, k)
+    meta = {
+        "author": st.session_state[k("autor")],
+        "reason": st.session_state[k("grund")],
+        "source": st.session_state[k("quelle")],
+    }
+    kind = "add" if fid is None else "update"
+    submit(store, base, Edit(fid or "", kind, values, version, **meta))
+
+
+def _position_inputs(k: Callable[[str], str]) -> None:
+    """The position fields of the form: degrees, radius and how the position was found."""
+    st.markdown("**Lage** – auf der Karte klicken (± 10 m, vom Amt gesetzt) oder eingeben")
+    a, b, c, d = st.columns(4)
+    german_number(
+        a,
+        "Breitengrad (WGS84)",
+        k("lat"),
+        6,
+        min_value=-90,
+        max_value=90,
+        placeholder="z. B. 52,1294",
+    )
+    german_number(
+        b,
+        "Längengrad (WGS84)",
+        k("lon"),
+        6,
+        min_value=-180,
+        max_value=180,
+        placeholder="z. B. 11,6291",
+    )
+    german_number(c, "Lage ± m", k("lage_genauigkeit_m"), 0, min_value=0)
+    d.selectbox(
+        FIELDS["lage_methode"], list(LAGE_METHODE), format_func=LAGE_METHODE.get,
+        key=k("lage_methode"),
+    )  # fmt: skip
+    lat, lon = st.session_state.get(k("lat")), st.session_state.get(k("lon"))
+    if lat is not None and lon is not None:
+        st.caption(f"Lage: {format_coordinates(lat, lon)}")
+
+
+def _changed_values(fid: str | None, record: dict, k: Callable[[str], str]) -> dict:
+    """The form's values to store: for a correction only what changed (the position whole)."""
     names = [*TEXT_FIELDS, *CODE_FIELDS, "stadtteil", *POSITION, "lage_methode"]
     values = {name: st.session_state[k(name)] for name in names}
     if fid:  # only what really changed, so a conflict names just that
@@ -237,13 +255,7 @@ def edit_form(
         values.pop("lage_genauigkeit_m", None)
     elif values.get("lat") is not None and values.get("lage_methode", "keine") == "keine":
         values["lage_methode"] = SET_BY_OFFICE  # a position entered here is the office's
-    meta = {
-        "author": st.session_state[k("autor")],
-        "reason": st.session_state[k("grund")],
-        "source": st.session_state[k("quelle")],
-    }
-    kind = "add" if fid is None else "update"
-    submit(store, base, Edit(fid or "", kind, values, version, **meta))
+    return values
 
 
 def _same(name: str, old: object, new: object) -> bool:

@@ -24,6 +24,7 @@ from geo.analysis.projection import (
     project_statistics,
 )
 from geo.errors import DataPackageError
+from geo.facilities import apply_edits
 from geo.io.readers import (
     check_statistik_matches,
     check_within_city,
@@ -317,7 +318,7 @@ def with_uploads(
             einrichtungen = facilities.reset_index(drop=True)
             notes.append(f"Einrichtungsliste durch Upload ersetzt ({len(facilities)} Einträge).")
         else:
-            einrichtungen = pd.concat([package.einrichtungen, facilities], ignore_index=True)
+            einrichtungen = apply_edits(package.einrichtungen, added=facilities)
             notes.append(f"{len(facilities)} Einrichtung(en) per Upload ergänzt.")
     statistik = package.statistik
     if statistics is not None:

@@ -24,7 +24,13 @@ from pyproj.exceptions import CRSError
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84, ZENSUS_CRS
 from geo.errors import DataPackageError
-from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH
+from geo.facilities import (
+    CITY_TOLERANCE_M,
+    FacilityProblem,
+    facility_problems,
+    points_of,
+    raise_problems,
+)
 from geo.io.plausibility import check_statistics
 
 #: Numeric columns of ``statistik_stadtteile.csv``.
@@ -96,8 +102,6 @@ REQUIRED_ZENSUS_COLUMNS = ["grid_id", "einwohner", "xmin", "ymin", "xmax", "ymax
 
 #: Values the city uses for "not published".
 MISSING_MARKERS = ("", ".", "-", "–")
-#: A facility may lie this far outside the city boundary (positions are approximate).
-CITY_TOLERANCE_M = 100.0
 #: A grid cell whose centre lies outside every Stadtteil is assigned to the nearest one
 #: if it is at most this far away (half a cell diagonal); otherwise loading fails.
 CELL_SNAP_TOLERANCE_M = 71.0
@@ -636,7 +640,7 @@ def read_einrichtungen(
     stadtgrenze: gpd.GeoDataFrame,
     notes: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read facilities, check codes and positions, and assign each to its Stadtteil.
+    """Read facilities, check them by the facility rules and assign each to its Stadtteil.
 
     Parameters
     ----------
@@ -653,109 +657,75 @@ def read_einrichtungen(
         EPSG:25832; ``geometry`` None where no position is known; numeric
         ``lage_genauigkeit_m``; ``stadtteil_nr`` from the polygon containing the point
         (for rows without a position: the official Stadtteil named by the source, if any).
+
+    Raises
+    ------
+    DataPackageError
+        Naming every problem :func:`geo.facilities.facility_problems` finds (up to five).
     """
     name = path.name
-    raw = read_package_csv(path)
+    df = _facility_text(read_package_csv(path), name)
+    lat = _coordinate(df["lat"], "lat", name)
+    lon = _coordinate(df["lon"], "lon", name)
+    df["lage_genauigkeit_m"] = parse_number_column(
+        df["lage_genauigkeit_m"], "lage_genauigkeit_m", name
+    )
+    checked = df.assign(lat=lat, lon=lon)
+    raise_problems(
+        facility_problems(checked, stadtgrenze.geometry.iloc[0]),
+        lambda problem: _where_in_file(problem, df["id"]),
+        lambda problem, fix: DataPackageError(name, problem, fix),
+    )
+    gdf = gpd.GeoDataFrame(
+        df.drop(columns=["lat", "lon"]), geometry=points_of(lat, lon), crs=METRIC_CRS
+    )
+    gdf["lat"] = lat
+    gdf["lon"] = lon
+    _assign_facility_stadtteile(gdf, stadtteile, notes)
+    return gdf
+
+
+def _facility_text(raw: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The facility columns the app uses, as stripped text."""
     _require_columns(raw.columns, REQUIRED_FACILITY_COLUMNS, name)
     df = raw[
         REQUIRED_FACILITY_COLUMNS + [c for c in OPTIONAL_FACILITY_COLUMNS if c in raw.columns]
     ].copy()
     for col in df.columns:
         df[col] = df[col].str.strip()
-    ids = df["id"]
-    if (ids == "").any():
-        raise DataPackageError(
-            name,
-            f"Leere id in Zeile {int(np.flatnonzero(ids == '')[0]) + 2}.",
-            "Jede Zeile braucht eine id.",
-        )
-    if ids.duplicated().any():
-        raise DataPackageError(
-            name,
-            f"Doppelte id(s): {', '.join(sorted(set(ids[ids.duplicated()])))}.",
-            "Jede Einrichtung braucht eine eindeutige id.",
-        )
-    _check_codes(df, "kategorie", set(CATEGORIES), name)
-    _check_codes(df, "oeffentlich", set(OEFFENTLICH), name)
-    _check_codes(df, "in_betrieb", set(IN_BETRIEB), name)
+    return df
 
-    lat = _coordinate(df["lat"], "lat", name)
-    lon = _coordinate(df["lon"], "lon", name)
-    half = lat.isna() != lon.isna()
-    if half.any():
-        raise DataPackageError(
-            name,
-            f"Nur eine der beiden Koordinaten angegeben bei: {', '.join(ids[half])}.",
-            "lat und lon beide angeben oder beide leer lassen (Lage unbekannt).",
-        )
-    df["lage_genauigkeit_m"] = parse_number_column(
-        df["lage_genauigkeit_m"], "lage_genauigkeit_m", name
-    )
-    located = lat.notna().to_numpy()
-    points = gpd.GeoSeries(
-        [
-            shapely.Point(x, y) if ok else None
-            for x, y, ok in zip(lon.fillna(0), lat.fillna(0), located, strict=True)
-        ],
-        crs=WGS84,
-        index=df.index,
-    ).to_crs(METRIC_CRS)
-    gdf = gpd.GeoDataFrame(df.drop(columns=["lat", "lon"]), geometry=points, crs=METRIC_CRS)
-    gdf["lat"] = lat
-    gdf["lon"] = lon
 
-    city = stadtgrenze.geometry.iloc[0]
-    dist = gdf.geometry[located].distance(city)
-    outside = dist[dist > CITY_TOLERANCE_M]
-    if len(outside):
-        details = []
-        for idx in outside.index:
-            swapped = shapely.Point(lat[idx], lon[idx])  # lon/lat exchanged
-            swapped_m = gpd.GeoSeries([swapped], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
-            hint = " (lat/lon vertauscht?)" if swapped_m.distance(city) <= CITY_TOLERANCE_M else ""
-            km = f"{outside[idx] / 1000:.1f}".replace(".", ",")
-            details.append(f"{ids[idx]} {km} km außerhalb{hint}")
-        raise DataPackageError(
-            name,
-            f"Einrichtung(en) außerhalb der Stadt: {'; '.join(details)}.",
-            "Koordinaten prüfen (lat = Breitengrad ≈ 52,1; lon = Längengrad ≈ 11,6) oder die "
-            "Zeile entfernen.",
-        )
+def _where_in_file(problem: FacilityProblem, ids: pd.Series) -> str:
+    """``Zeile 3 (id OT-1), Spalte lat`` for a problem of the package's facility table."""
+    parts = []
+    if problem.row is not None:
+        row = int(problem.row)
+        parts.append(f"Zeile {row + 2}" + (f" (id {ids[row]})" if ids[row] else ""))
+    if problem.field:
+        parts.append(f"Spalte {problem.field}")
+    return ", ".join(parts)
+
+
+def _assign_facility_stadtteile(
+    gdf: gpd.GeoDataFrame, stadtteile: gpd.GeoDataFrame, notes: list[str] | None
+) -> None:
+    """``stadtteil_nr`` by polygon, or by the source's Stadtteil name without a position."""
     gdf["stadtteil_nr"] = assign_stadtteil(gdf.geometry, stadtteile, tolerance=CITY_TOLERANCE_M)
     by_name = {n: nr for nr, n in stadtteile["stadtteil"].items()}
-    no_pos = ~located
+    no_pos = gdf["lat"].isna().to_numpy()
     gdf.loc[no_pos, "stadtteil_nr"] = gdf.loc[no_pos, "stadtteil"].map(by_name)
     if notes is not None and no_pos.any():
         notes.append(
             f"{int(no_pos.sum())} Einrichtung(en) ohne bekannte Lage "
-            f"({', '.join(ids[no_pos])}); sie werden aufgelistet, aber nicht in "
+            f"({', '.join(gdf['id'][no_pos])}); sie werden aufgelistet, aber nicht in "
             "Entfernungsrechnungen berücksichtigt."
         )
-    return gdf
 
 
 def _coordinate(values: pd.Series, column: str, name: str) -> pd.Series:
-    numbers = parse_number_column(values.str.replace(",", ".", regex=False), column, name)
-    limit = 90 if column == "lat" else 180
-    if (numbers.abs() > limit).any():
-        raise DataPackageError(
-            name,
-            f"Spalte {column}: Werte außerhalb ±{limit}° – keine geographischen Koordinaten.",
-            "Koordinaten in WGS84 (Grad) angeben.",
-        )
-    return numbers
-
-
-def _check_codes(df: pd.DataFrame, column: str, allowed: set[str], name: str) -> None:
-    bad = ~df[column].isin(allowed)
-    if bad.any():
-        first = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataPackageError(
-            name,
-            f"Spalte {column}: unbekannter Wert {df[column].iloc[first]!r} "
-            f"(Zeile {first + 2}, id {df['id'].iloc[first]}).",
-            f"Erlaubt sind: {', '.join(sorted(allowed))}.",
-        )
+    """A coordinate column as numbers (decimal comma allowed; its range is a facility rule)."""
+    return parse_number_column(values.str.replace(",", ".", regex=False), column, name)
 
 
 # --------------------------------------------------------------------------- Zensus grid

@@ -130,23 +130,23 @@ def _set(row, column, value):
             _set(15, "stadtteil", "Zentrum"),
             r"namen passen nicht.*01 \(Zentrum ≠ Mitte\)",
         ),
-        ("einrichtungen.csv", _set(1, "id", "ASZ-1"), r"Doppelte id\(s\): ASZ-1"),
+        ("einrichtungen.csv", _set(1, "id", "ASZ-1"), r"id 'ASZ-1' kommt mehrfach vor"),
         (
             "einrichtungen.csv",
             _set(0, "kategorie", "kneipe"),
-            "kategorie: unbekannter Wert 'kneipe'",
+            "kategorie: Unbekannter Wert 'kneipe'",
         ),
         (
             "einrichtungen.csv",
             _set(0, "oeffentlich", "vielleicht"),
-            "oeffentlich: unbekannter Wert",
+            "oeffentlich: Unbekannter Wert",
         ),
         ("einrichtungen.csv", _set(0, "lat", ""), "Nur eine der beiden Koordinaten"),
         ("einrichtungen.csv", _set(0, "lat", "95.0"), "außerhalb ±90°"),
         (
             "einrichtungen.csv",
             _set(0, "lat", "52.30"),
-            r"ASZ-1 \d+,\d km außerhalb",
+            r"ASZ-1\), Spalte geometry: Punkt liegt \d+,\d km außerhalb",
         ),
     ],
 )
@@ -164,7 +164,7 @@ def test_swapped_coordinates_are_named_as_such(synthetic_dir):
         return df
 
     edit_csv(synthetic_dir / "einrichtungen.csv", swap)
-    with pytest.raises(DataPackageError, match=r"ASZ-1 .* \(lat/lon vertauscht\?\)"):
+    with pytest.raises(DataPackageError, match=r"ASZ-1\).* \(lat/lon vertauscht\?\)"):
         load_package(synthetic_dir)
 
 

@@ -103,7 +103,7 @@ FACILITY_CASES = [
     (
         "vorhandene_id.csv",
         f"id;name;lat;lon\nASZ-1;A;{LAT};{LON}\n".encode(),
-        "gibt es im Datenpaket schon",
+        "ist im Datenpaket schon vergeben",
     ),
     ("doppelte_spalte.csv", f"name;name;lat;lon\nA;B;{LAT};{LON}\n".encode(), "mehrfach vorhanden"),
     (

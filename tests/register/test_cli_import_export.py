@@ -59,7 +59,7 @@ def test_cli_add_update_close_history_and_list(synthetic_dir, capsys):
     ("args", "message"),
     [
         (["update", "OT-2", "--lat", "52.1", "--lon", "11.6"], "wie genau"),
-        (["update", "OT-2", "--kategorie", "kiosk"], "Kategorie: unbekannter Wert"),
+        (["update", "OT-2", "--kategorie", "kiosk"], "Kategorie: Unbekannter Wert"),
         (["close", "NIX-1"], "Keine Einrichtung mit der id NIX-1"),
         (["undo", "99"], "Keine Änderung #99"),
     ],

@@ -161,7 +161,7 @@ def test_a_change_set_is_stored_completely_or_not_at_all(store, synthetic):
         Edit("OT-2", "update", {"name": "Kranichhaus"}, 0, **META),
         Edit("ASZ-1", "update", {"kategorie": "gibt_es_nicht"}, 0, **META),
     ]
-    with pytest.raises(ValueError, match="Kategorie: unbekannter Wert"):
+    with pytest.raises(ValueError, match="Kategorie: Unbekannter Wert"):
         store.submit(synthetic, edits)
     assert store.changes() == []
     assert store.effective_rows() == []
@@ -175,10 +175,10 @@ def test_a_change_set_is_stored_completely_or_not_at_all(store, synthetic):
     [
         ({"name": "X"}, {**META, "author": " "}, "Bitte angeben: Autor/in"),
         ({"name": "X"}, {**META, "source": ""}, "Quelle"),
-        ({"name": ""}, META, "Name darf nicht leer sein"),
+        ({"name": ""}, META, "Name fehlt"),
         ({"name": "Alten- und Service-Zentrum Am Markt"}, META, "Keine Änderung"),
-        ({"oeffentlich": "vielleicht"}, META, "Zugang: unbekannter Wert"),
-        ({"lat": 95.0}, META, "Breitengrad muss"),
+        ({"oeffentlich": "vielleicht"}, META, "Zugang: Unbekannter Wert"),
+        ({"lat": 95.0}, META, "Breitengrad 95 liegt außerhalb ±90°"),
         ({"lat": 11.63, "lon": 52.11}, META, "vertauscht"),
         ({"lat": 52.5, "lon": 13.4}, META, "außerhalb der Stadt"),
         ({"lage_genauigkeit_m": 0}, META, "Radius"),
@@ -193,7 +193,7 @@ def test_invalid_changes_are_refused_in_german(store, synthetic, fields, meta, m
 
 
 def test_new_facility_needs_name_vocabulary_and_a_stadtteil_without_position(store, synthetic):
-    with pytest.raises(ValueError, match="bitte angeben: Name"):
+    with pytest.raises(ValueError, match="Name fehlt"):
         store.add(synthetic, {**NEW_TREFF, "name": ""}, **META)
     without = {k: v for k, v in NEW_TREFF.items() if k not in ("lat", "lon")}
     with pytest.raises(ValueError, match="ohne Lage: bitte den Stadtteil"):

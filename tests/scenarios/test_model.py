@@ -37,6 +37,7 @@ def test_overlay_adds_and_removes_without_touching_the_base(synthetic):
     )
     assert set(sites["id"]) == {"OT-2", "NEU-1"}
     assert sites.set_index("id").at["NEU-1", "stadtteil_nr"] == "02"
+    assert sites.set_index("id")["neu"].to_dict() == {"OT-2": False, "NEU-1": True}
     assert synthetic.einrichtungen.equals(before)
 
 

@@ -22,9 +22,21 @@ from pyproj.exceptions import CRSError, ProjError
 
 from geo.areas import assign_stadtteil
 from geo.crs import METRIC_CRS, WGS84
-from geo.facilities import CATEGORIES, IN_BETRIEB, OEFFENTLICH, PACKAGE_COLUMNS
-from geo.io.plausibility import german
-from geo.io.readers import CITY_TOLERANCE_M
+from geo.facilities import (
+    CITY_TOLERANCE_M,
+    CODES,
+    PACKAGE_COLUMNS,
+    FacilityProblem,
+    accuracy_problems,
+    city_problems,
+    code_problems,
+    half_position_problems,
+    id_problems,
+    range_problems,
+    required_problems,
+    swapped_positions,
+    swapped_problems,
+)
 from geo.io.uploads import hints
 from geo.io.uploads.crs import CRSRefusedError, identify
 from geo.io.uploads.files import GEO_SUFFIXES, canonical, has_markup, read_geodata, read_table
@@ -32,8 +44,6 @@ from geo.io.uploads.limits import MAX_PROBLEMS, capped
 from geo.io.uploads.numbers import EASTING, LATITUDE, LONGITUDE, NORTHING, RADIUS, parse_column
 from geo.io.uploads.report import Problem, StopReadingError, UploadResult
 
-#: Largest plausible radius of an approximate position (m).
-MAX_ACCURACY_M = 5_000.0
 FACILITY_ALIASES = {
     "name": "name", "bezeichnung": "name", "einrichtung": "name",
     "id": "id", "kennung": "id",
@@ -183,9 +193,9 @@ def place_facilities(
     except CRSRefusedError as refused:
         errors.append(Problem(refused.message, refused.fix))
         return result
-    x, y, rows = draft.x, draft.y, _rows(draft.table)
+    x, y = draft.x, draft.y
     if draft.gis and crs.is_geographic:
-        problems = _range_problems(y, x, rows, ("geometry", "geometry"), crs.name)
+        problems = _problems(range_problems(y, x, ("geometry", "geometry"), crs.name))
         if problems:
             capped(errors, problems)
             return result
@@ -207,7 +217,7 @@ def place_facilities(
             )
             return result
         points[valid] = projected.to_numpy()
-    _check_locations(points, stadtgrenze, errors, skip=draft.skip)
+    capped(errors, _problems(city_problems(points, stadtgrenze.geometry.iloc[0], skip=draft.skip)))
     if errors:
         return result
     metric = gpd.GeoDataFrame(
@@ -281,40 +291,6 @@ def _geodata_xy(raw: gpd.GeoDataFrame, errors: list[Problem]) -> tuple[pd.Series
     return pd.Series(xs, index=raw.index), pd.Series(ys, index=raw.index)
 
 
-def _range_problems(
-    lat: pd.Series,
-    lon: pd.Series,
-    rows: np.ndarray,
-    columns: tuple[str, str],
-    system: str | None = None,
-) -> list[Problem]:
-    """Degrees no point on earth has: one problem per coordinate, naming the row.
-
-    The one rule for every format: in degrees (a table's lat/lon, or a GIS file in the
-    geographic system named ``system``) the latitude lies within ±90°, the longitude within
-    ±180°.
-    """
-    problems = []
-    for values, column, limit, word, fix in (
-        (lat, columns[0], 90.0, "Breitengrad", hints.LATITUDE),
-        (lon, columns[1], 180.0, "Längengrad", hints.LONGITUDE),
-    ):
-        data = values.to_numpy(dtype=float)
-        suffix = (
-            f" – die Koordinaten passen nicht zum angegebenen System {system}" if system else ""
-        )
-        problems += [
-            Problem(
-                f"{word} {german(data[pos])} liegt außerhalb ±{limit:.0f}°{suffix}.",
-                hints.GEO_RANGE if system else fix,
-                int(rows[pos]),
-                column,
-            )
-            for pos in np.flatnonzero(np.isfinite(data) & (np.abs(data) > limit))
-        ]
-    return problems
-
-
 def _table_xy(
     frame: pd.DataFrame, errors: list[Problem], warnings: list[Problem]
 ) -> tuple[pd.Series, pd.Series, int, pd.Series]:
@@ -330,7 +306,7 @@ def _table_xy(
         y = parse_column(frame["lat"], "lat", LATITUDE, errors, allow_negative=True)
         x = parse_column(frame["lon"], "lon", LONGITUDE, errors, allow_negative=True)
         crs, names = 4326, ("lat", "lon")
-        problems += _range_problems(y, x, rows, names)
+        problems += _problems(range_problems(y, x))
     elif {"x", "y"} <= set(frame.columns):
         x = parse_column(frame["x"], "x", EASTING, errors)
         y = parse_column(frame["y"], "y", NORTHING, errors)
@@ -345,16 +321,7 @@ def _table_xy(
         raise StopReadingError
     raw_y = frame[names[0]].astype("string").str.strip().fillna("")
     raw_x = frame[names[1]].astype("string").str.strip().fillna("")
-    half = ((raw_x == "") != (raw_y == "")).to_numpy(dtype=bool)
-    problems += [
-        Problem(
-            "Nur eine der beiden Koordinaten angegeben.",
-            "Beide angeben oder beide leer lassen (Lage unbekannt).",
-            int(rows[pos]),
-            names[0],
-        )
-        for pos in np.flatnonzero(half)
-    ]
+    problems += _problems(half_position_problems(raw_y != "", raw_x != "", names[0]))
     none = ((raw_x == "") & (raw_y == "")).to_numpy(dtype=bool)
     capped(
         warnings,
@@ -371,57 +338,18 @@ def _table_xy(
     )
     swapped = pd.Series(False, index=frame.index)
     if crs == 4326:
-        # Swapped lat/lon (lat ≈ 11, lon ≈ 52) would land in Somalia: one message per row
-        # (not a second one saying the point lies outside the city).
-        swapped = ((x.abs() > y.abs()) & (x.abs() > 30) & (x.abs() <= 90)).fillna(False)
-        problems += [
-            Problem(
-                f"lat/lon vermutlich vertauscht (lat {_german(y.iloc[pos])}, "
-                f"lon {_german(x.iloc[pos])}).",
-                "Die Werte der Spalten lat und lon tauschen: in Magdeburg ist lat ≈ 52,1 und "
-                "lon ≈ 11,6.",
-                int(rows[pos]),
-                "lat",
-            )
-            for pos in np.flatnonzero(swapped.to_numpy())
-        ]
+        # Swapped lat/lon would land in Somalia: one message per row (not a second one
+        # saying the point lies outside the city).
+        swapped = swapped_positions(y, x)
+        problems += _problems(swapped_problems(y, x))
     capped(errors, sorted(problems, key=lambda p: p.row or 0))
     return x, y, crs, swapped
 
 
-def _german(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
-
-
-def _check_locations(
-    points: gpd.GeoSeries,
-    stadtgrenze: gpd.GeoDataFrame,
-    errors: list[Problem],
-    skip: pd.Series | None = None,
-) -> None:
-    city = stadtgrenze.geometry.iloc[0]
-    distance = points.distance(city).to_numpy(dtype=float)
-    outside = ~np.isnan(distance) & ~(distance <= CITY_TOLERANCE_M)
-    if skip is not None and len(skip):
-        outside &= ~skip.reindex(points.index, fill_value=False).to_numpy(dtype=bool)
-    rows = _rows(points)
-    problems = []
-    for pos in np.flatnonzero(outside):
-        km = distance[pos] / 1000
-        where = (
-            f"{format(km, '.1f').replace('.', ',')} km außerhalb der Stadt"
-            if np.isfinite(km)
-            else "unendlich weit außerhalb der Stadt"
-        )
-        problems.append(
-            Problem(
-                f"Punkt liegt {where}.",
-                "Koordinaten und Koordinatensystem prüfen (WGS84: lat ≈ 52,1; lon ≈ 11,6).",
-                int(rows[pos]),
-                "geometry",
-            )
-        )
-    capped(errors, problems)
+#: Code fields of an upload with the value an empty cell or a missing column stands for.
+CODE_DEFAULTS = {"kategorie": "senioren_begegnung", "oeffentlich": "ja", "in_betrieb": "ja"}
+#: Descriptive text columns taken over as they are.
+TEXT_COLUMNS = ("typ", "traeger", "strasse_hausnr", "stand", "quelle_url", "hinweis")
 
 
 def _facility_columns(
@@ -430,84 +358,73 @@ def _facility_columns(
     warnings: list[Problem],
     existing_ids: set[str] | frozenset[str],
 ) -> pd.DataFrame:
-    def text(column: str, default: str = "") -> pd.Series:
-        values = frame[column] if column in frame else pd.Series(default, index=frame.index)
-        return values.astype("string").fillna("").str.strip()
-
-    rows = _rows(frame)
-    problems: list[Problem] = []
+    """The package's facility columns of an upload, checked by the facility rules."""
     out = pd.DataFrame(index=frame.index)
-    out["name"] = text("name")
+    out["name"] = _text(frame, "name")
+    out["id"] = _ids(frame)
     if "name" not in frame:
         errors.append(
             Problem("Spalte name fehlt.", "Eine Spalte name (Bezeichnung) ergänzen.", column="name")
         )
-    for pos in np.flatnonzero((out["name"] == "").to_numpy()) if "name" in frame else []:
-        problems.append(
-            Problem("Name fehlt.", "Jeder Einrichtung einen Namen geben.", int(rows[pos]), "name")
-        )
-    ids = text("id")
-    generated = ids == ""
-    ids[generated] = [f"UP-{i + 1}" for i in np.flatnonzero(generated.to_numpy())]
-    out["id"] = ids
-    for value in sorted(set(ids[ids.duplicated()]))[:MAX_PROBLEMS]:
-        errors.append(
-            Problem(f"id {value!r} kommt mehrfach vor.", "Eindeutige ids vergeben.", column="id")
-        )
-    for pos in np.flatnonzero(ids.isin(list(existing_ids)).to_numpy()):
-        problems.append(
-            Problem(
-                f"id {ids.iloc[pos][:40]!r} gibt es im Datenpaket schon.",
-                "Andere id wählen oder die Liste ersetzen statt ergänzen.",
-                int(rows[pos]),
-                "id",
-            )
-        )
-    for column, allowed, default in (
-        ("kategorie", CATEGORIES, "senioren_begegnung"),
-        ("oeffentlich", OEFFENTLICH, "ja"),
-        ("in_betrieb", IN_BETRIEB, "ja"),
-    ):
-        values = text(column).str.lower().replace({"": default})
-        if column not in frame:
-            warnings.append(
-                Problem(
-                    f"Spalte {column} fehlt; angenommen: {default!r}.",
-                    f"Spalte {column} ergänzen ({', '.join(allowed)}).",
-                    column=column,
-                )
-            )
-        for pos in np.flatnonzero(~values.isin(list(allowed)).to_numpy()):
-            problems.append(
-                Problem(
-                    f"Unbekannter Wert {values.iloc[pos][:40]!r}.",
-                    f"Erlaubt: {', '.join(allowed)}.",
-                    int(rows[pos]),
-                    column,
-                )
-            )
-        out[column] = values
-    capped(errors, sorted(problems, key=lambda p: p.row or 0))
-    accuracy = parse_column(text("lage_genauigkeit_m"), "lage_genauigkeit_m", RADIUS, errors)
-    capped(
-        errors,
-        [
-            Problem(
-                f"Lagegenauigkeit {_german(accuracy.iloc[pos])} m ist unplausibel "
-                f"(höchstens {MAX_ACCURACY_M:.0f} m).",
-                "Die Genauigkeit der Lage in Metern angeben (z. B. 50).",
-                int(rows[pos]),
-                "lage_genauigkeit_m",
-            )
-            for pos in np.flatnonzero((accuracy > MAX_ACCURACY_M).to_numpy())
-        ],
+    found = id_problems(
+        out["id"],
+        existing_ids,
+        taken_where="im Datenpaket",
+        taken_fix="Andere id wählen oder die Liste ersetzen statt ergänzen.",
     )
+    errors.extend(_problems([p for p in found if p.row is None])[:MAX_PROBLEMS])
+    found = [p for p in found if p.row is not None]
+    if "name" in frame:
+        found += required_problems(out, ["name"], {"name": "Name"})
+    for column, default in CODE_DEFAULTS.items():
+        out[column] = _code_column(frame, column, default, warnings)
+    found += code_problems(out, {column: CODES[column] for column in CODE_DEFAULTS})
+    capped(errors, sorted(_problems(found), key=lambda p: p.row or 0))
+    accuracy = parse_column(
+        _text(frame, "lage_genauigkeit_m"), "lage_genauigkeit_m", RADIUS, errors
+    )
+    capped(errors, _problems(accuracy_problems(accuracy)))
     out["lage_genauigkeit_m"] = accuracy.fillna(0.0)
     out["lage_methode"] = "quelle_koordinate"
-    for column in ("typ", "traeger", "strasse_hausnr", "stand", "quelle_url", "hinweis"):
-        out[column] = text(column)
+    for column in TEXT_COLUMNS:
+        out[column] = _text(frame, column)
     out["typ"] = out["typ"].replace({"": "hochgeladen"})
     out["stadtteil"] = ""
+    _markup_warnings(out, warnings)
+    return out
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as stripped text (empty where the cell or the whole column is missing)."""
+    values = frame[column] if column in frame else pd.Series("", index=frame.index)
+    return values.astype("string").fillna("").str.strip()
+
+
+def _ids(frame: pd.DataFrame) -> pd.Series:
+    """The ids of the upload; rows without one get ``UP-<row position>``."""
+    ids = _text(frame, "id")
+    generated = ids == ""
+    ids[generated] = [f"UP-{i + 1}" for i in np.flatnonzero(generated.to_numpy())]
+    return ids
+
+
+def _code_column(
+    frame: pd.DataFrame, column: str, default: str, warnings: list[Problem]
+) -> pd.Series:
+    """A code column in lower case, empty cells (or a missing column) as ``default``."""
+    if column not in frame:
+        warnings.append(
+            Problem(
+                f"Spalte {column} fehlt; angenommen: {default!r}.",
+                f"Spalte {column} ergänzen ({', '.join(CODES[column])}).",
+                column=column,
+            )
+        )
+    return _text(frame, column).str.lower().replace({"": default})
+
+
+def _markup_warnings(out: pd.DataFrame, warnings: list[Problem]) -> None:
+    """A hint for every row whose text contains HTML or script characters."""
     marked = (
         out[["name", "traeger", "strasse_hausnr", "hinweis"]]
         .apply(lambda c: c.map(has_markup))
@@ -519,11 +436,17 @@ def _facility_columns(
             Problem(
                 "Enthält HTML- oder Skript-Zeichen; sie werden nur als Text angezeigt.",
                 "Text prüfen.",
-                int(rows[pos]),
+                int(row),
                 "name",
             )
-            for pos in np.flatnonzero(marked.to_numpy())
+            for row in _rows(out)[marked.to_numpy()]
         ],
         "Hinweise",
     )
-    return out
+
+
+def _problems(found: list[FacilityProblem]) -> list[Problem]:
+    """The facility rules' findings as upload problems (row in the file: index + 2)."""
+    return [
+        Problem(p.message, p.fix, None if p.row is None else int(p.row) + 2, p.field) for p in found
+    ]

@@ -8,6 +8,8 @@ wording serves CSV, XLSX, GeoJSON, GeoPackage, Shapefile and the register CLI, a
 
 from __future__ import annotations
 
+from geo.facilities import GEO_RANGE_FIX, LATITUDE_FIX, LONGITUDE_FIX
+
 #: A number cell that is not a number.
 NUMBER = "Zahl eintragen (Dezimalkomma oder -punkt); nicht veröffentlicht: leer oder '.'."
 #: A number whose separators allow two readings.
@@ -22,9 +24,10 @@ INFINITE_NUMBER = "Eine gewöhnliche Zahl eintragen."
 #: Two headings that mean the same column.
 DUPLICATE_HEADING = "Eine der beiden Spalten löschen oder umbenennen; jede Angabe nur einmal."
 #: A coordinate outside the range of its system.
-LATITUDE = "lat in Grad (WGS84) angeben, zwischen −90 und 90; Meterkoordinaten als x/y."
-LONGITUDE = "lon in Grad (WGS84) angeben, zwischen −180 und 180; Meterkoordinaten als x/y."
-GEO_RANGE = "Koordinatensystem prüfen und nach EPSG:4326 oder EPSG:25832 umprojizieren."
+#: (the facility rules' own wording, :mod:`geo.facilities`).
+LATITUDE = LATITUDE_FIX
+LONGITUDE = LONGITUDE_FIX
+GEO_RANGE = GEO_RANGE_FIX
 #: A table or GIS file beyond the size limits.
 SPLIT = "Nicht benötigte Spalten löschen oder die Datei aufteilen."
 LONG_TEXT = "Den Text kürzen (höchstens 10.000 Zeichen je Feld) oder die Spalte löschen."
