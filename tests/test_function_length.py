@@ -37,7 +37,6 @@ LONGER = {
     "scenarios/model.py:scenario_from_dict": 93,
     "geo/io/uploads/areas.py:validate_areas": 87,
     "maps/labels.py:place_labels": 85,
-    "geo/analysis/position_bounds.py:position_options": 85,
     "ui/printing.py:sheet": 84,
     "maps/static.py:sheet_figure": 84,
     "geo/io/readers.py:read_zensus": 84,

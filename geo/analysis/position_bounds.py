@@ -233,11 +233,8 @@ def position_options(
     -------
     PositionOptions
     """
-    from scipy.sparse import csr_matrix  # imported on use, like the KD-tree
-
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     radius = np.nan_to_num(np.asarray(radius, dtype=float).reshape(-1), nan=0.0)
-    cells_xy = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
     unplaced_spots = unplaced_spots or {}
     kinds, spots, central, radii = [], [], [], []
     for f in range(len(ids)):
@@ -251,25 +248,7 @@ def position_options(
             spots.append(unplaced_spots.get(f, np.zeros((0, 2))))
             central.append(-1)
             radii.append(np.nan)
-    # One pass over all spots of all facilities (the Elbe test of the cells runs once).
-    offsets = np.cumsum([0, *(len(p) for p in spots)])
-    everything = np.vstack([*spots, np.zeros((0, 2))])
-    rows, cols, _ = params.metric.pairs_within(cells_xy, everything, params.max_walk_m)
-    owner = np.searchsorted(offsets, cols, side="right") - 1
-    order = np.argsort(owner, kind="stable")
-    rows, cols, owner = rows[order], cols[order], owner[order]
-    bounds = np.searchsorted(owner, np.arange(len(ids) + 1))
-    cells, cover = [], []
-    for f in range(len(ids)):
-        r, c = rows[bounds[f] : bounds[f + 1]], cols[bounds[f] : bounds[f + 1]] - offsets[f]
-        reached = np.unique(r)
-        matrix = csr_matrix(
-            (np.ones(len(r)), (c, np.searchsorted(reached, r))),
-            shape=(len(spots[f]), len(reached)),
-        )
-        matrix.sum_duplicates()
-        cells.append(reached)
-        cover.append(matrix)
+    cells, cover = _spot_cover(np.asarray(cells_xy, dtype=float).reshape(-1, 2), spots, params)
     return PositionOptions(
         ids=tuple(str(i) for i in ids),
         names=tuple(str(n) for n in names),
@@ -281,6 +260,43 @@ def position_options(
         cells=tuple(cells),
         cover=tuple(cover),
     )
+
+
+def _spot_cover(
+    cells_xy: np.ndarray, spots: list[np.ndarray], params: WalkParams
+) -> tuple[list[np.ndarray], list]:
+    """Per facility the cells its spots reach and the ``spots × those cells`` matrix.
+
+    One KD-tree pass over all spots of all facilities (the Elbe test of the cells runs
+    once); one sparse ``all spots × cells`` matrix (built in linear time, no sort of all
+    pairs), cut into the facilities' row blocks.
+    """
+    from scipy.sparse import coo_matrix, csr_matrix  # imported on use, like the KD-tree
+
+    offsets = np.cumsum([0, *(len(p) for p in spots)])
+    everything = np.vstack([*spots, np.zeros((0, 2))])
+    rows, cols, _ = params.metric.pairs_within(cells_xy, everything, params.max_walk_m)
+    whole = coo_matrix(
+        (np.ones(len(rows)), (cols, rows)), shape=(len(everything), len(cells_xy))
+    ).tocsr()
+    whole.sum_duplicates()  # also sorts the cells of every spot
+    ptr, indices = whole.indptr, whole.indices
+    cells, cover = [], []
+    for f in range(len(spots)):
+        first, last = ptr[offsets[f]], ptr[offsets[f + 1]]
+        reached, local = np.unique(indices[first:last], return_inverse=True)
+        cells.append(reached.astype(np.int64))
+        cover.append(
+            csr_matrix(
+                (
+                    whole.data[first:last],
+                    local.reshape(-1),
+                    ptr[offsets[f] : offsets[f + 1] + 1] - first,
+                ),
+                shape=(len(spots[f]), len(reached)),
+            )
+        )
+    return cells, cover
 
 
 def _search(
