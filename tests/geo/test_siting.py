@@ -180,6 +180,29 @@ def test_mclp_fallback_is_labelled_as_greedy(monkeypatch):
     assert np.isnan(result.gap)
 
 
+def test_greedy_equal_to_the_proven_bound_is_optimal(monkeypatch):
+    # One site: greedy takes candidate 0 (40). A MILP whose incumbent misses that by its
+    # tolerance but proves the bound 40 shows the greedy site is optimal – not "mit Lücke".
+    def tolerant(problem, k, keep, time_limit):
+        return [0], 40.0 - 1e-7, 40.0 - 1e-7, 0, 0.0
+
+    monkeypatch.setattr(siting, "_solve_mclp_milp", tolerant)
+    result = solve_mclp(line_problem(), 1)
+    assert (result.chosen, result.objective) == ((0,), 40.0)
+    assert (result.method, result.status, result.gap) == (EXACT, "optimal", 0.0)
+
+
+def test_greedy_below_the_bound_keeps_its_gap(monkeypatch):
+    def timed_out(problem, k, keep, time_limit):
+        return [0], 39.0, 50.0, 1, 0.22
+
+    monkeypatch.setattr(siting, "_solve_mclp_milp", timed_out)
+    result = solve_mclp(line_problem(), 1)
+    assert result.method == GREEDY_FALLBACK
+    assert result.gap == pytest.approx(0.2)  # (50 − 40) / 50: greedy's own gap to the bound
+    assert result.status == "Zeit- oder Iterationslimit erreicht"
+
+
 def test_pmedian_without_milp_answer_claims_only_the_bound(monkeypatch):
     # A loose bound forces the MILP; when it returns nothing, the heuristic answers.
     monkeypatch.setattr(pmedian_module, "milp", lambda *a, **kw: _NoSolution())
