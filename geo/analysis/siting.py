@@ -36,7 +36,7 @@ from geo.crs import xy
 from indicators.format import format_number
 
 #: Maximum number of new sites the optimiser proposes at once.
-MAX_K = 5
+MAX_K = 10
 #: HiGHS status codes of scipy.optimize.milp in German.
 #: Method labels of :class:`SitingResult` – the path actually taken, never assumed.
 EXACT = "exakt (MILP, HiGHS)"

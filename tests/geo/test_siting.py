@@ -97,7 +97,7 @@ def test_from_points_uses_walking_distance():
 
 
 @pytest.mark.parametrize(
-    ("k", "message"), [(0, "1 bis 5"), (6, "1 bis 5"), (5, "Nur 4 Kandidaten")]
+    ("k", "message"), [(0, "1 bis 10"), (11, "1 bis 10"), (5, "Nur 4 Kandidaten")]
 )
 def test_invalid_k(k, message):
     with pytest.raises(ValueError, match=message):
