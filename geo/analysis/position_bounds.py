@@ -306,21 +306,35 @@ def _search(
     count: np.ndarray,
     movable: list[int],
     best: bool,
+    spot_rows: dict[int, np.ndarray],
 ) -> tuple[float, np.ndarray]:
     """Coordinate search for the highest (``best``) or lowest covered people in ``inside``.
 
-    ``count`` (facilities covering each cell at their central spots) is changed in place.
-    Returns the covered people and the chosen spot per facility (-1: left out).
+    ``count`` (facilities covering each cell at their central spots) is changed in place;
+    ``spot_rows`` gives per facility the spot of every entry of its cover matrix. Returns
+    the covered people and the chosen spot per facility (-1: left out).
     """
     position = options.central.copy()
     local = {f: people[options.cells[f]] * inside[options.cells[f]] for f in movable}
+    # A facility is looked at again only when a count among its cells changed since it was
+    # last looked at: with the same counts it would make the same choice and stay.
+    changed = np.full(len(count), -1, dtype=np.int64)  # step of the last change per cell
+    looked = dict.fromkeys(movable, -1)
+    step = 0
     for _ in range(MAX_ROUNDS):
         moved = False
         for f in movable:
-            cells = options.cells[f]
+            cells, cover = options.cells[f], options.cover[f]
+            step += 1
+            if looked[f] >= 0 and changed[cells].max(initial=-1) < looked[f]:
+                continue
+            looked[f] = step
             if position[f] >= 0:
                 count[options.reached(f, position[f])] -= 1
-            values = options.cover[f] @ (local[f] * (count[cells] == 0))
+            # The cover matrix times the free people, summed per spot in the matrix's order
+            # (the same sums as ``cover @ free``, without a sparse product's overhead).
+            free = local[f] * (count[cells] == 0)
+            values = np.bincount(spot_rows[f], free[cover.indices], minlength=cover.shape[0])
             current = values[position[f]] if position[f] >= 0 else 0.0
             if best:
                 choice = int(np.argmax(values)) if len(values) else -1
@@ -329,13 +343,37 @@ def _search(
                 choice = -1 if options.kinds[f] == UNPLACED else int(np.argmin(values))
                 better = choice != position[f] and (choice < 0 or values[choice] < current - 1e-9)
             if better:
+                if position[f] >= 0:
+                    changed[options.reached(f, position[f])] = step
                 position[f], moved = choice, True
+                if choice >= 0:
+                    changed[options.reached(f, choice)] = step
             if position[f] >= 0:
                 count[options.reached(f, position[f])] += 1
         if not moved:
             break
     covered = float((people * inside * (count > 0)).sum())
     return covered, position
+
+
+def _movable_by_area(
+    options: PositionOptions, uncertain: np.ndarray, codes: np.ndarray, n_areas: int
+) -> dict[int, list[int]]:
+    """Area -> the uncertain facilities (ascending) some spot of which covers a cell there.
+
+    The city (``n_areas``) gets every uncertain facility that covers any cell.
+    """
+    sizes = np.array([len(options.cells[f]) for f in uncertain], dtype=np.int64)
+    movable = {n_areas: [int(f) for f, size in zip(uncertain, sizes, strict=True) if size]}
+    if not sizes.sum():
+        return movable
+    owner = np.repeat(np.asarray(uncertain, dtype=np.int64), sizes)
+    area = np.asarray(codes, dtype=np.int64)[np.concatenate([options.cells[f] for f in uncertain])]
+    base = len(options) + 1
+    pairs = np.unique(area[area >= 0] * base + owner[area >= 0])
+    for a, f in zip(pairs // base, pairs % base, strict=True):
+        movable.setdefault(int(a), []).append(int(f))
+    return movable
 
 
 def joint_bounds(
@@ -369,17 +407,22 @@ def joint_bounds(
     codes = np.asarray(area_codes)
     count0 = options.central_count(len(people))
     uncertain = np.flatnonzero(options.uncertain)
+    by_area = _movable_by_area(options, uncertain, codes, n_areas)
+    spot_rows = {
+        int(f): np.repeat(np.arange(options.cover[f].shape[0]), np.diff(options.cover[f].indptr))
+        for f in uncertain
+    }
     lower = np.full(n_areas + 1, np.nan)
     upper = np.full(n_areas + 1, np.nan)
     for a in range(n_areas + 1) if areas is None else areas:
         inside = np.ones(len(people), dtype=bool) if a == n_areas else codes == a
         central = float((people * inside * (count0 > 0)).sum())
-        movable = [int(f) for f in uncertain if inside[options.cells[f]].any()]
+        movable = by_area.get(a, [])
         if not movable:
             lower[a] = upper[a] = central
             continue
-        low, _ = _search(options, people, inside, count0.copy(), movable, best=False)
-        high, _ = _search(options, people, inside, count0.copy(), movable, best=True)
+        low, _ = _search(options, people, inside, count0.copy(), movable, False, spot_rows)
+        high, _ = _search(options, people, inside, count0.copy(), movable, True, spot_rows)
         lower[a], upper[a] = min(low, central), max(high, central)
     return lower, upper
 
