@@ -420,17 +420,9 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
             fell_back = not (status == 0 and gap <= 1e-9)
         chosen, upper_prev = found, max(upper, objective)
         curve.append(float(objective))
-    # Order the sites by their marginal contribution for the report.
-    ordered, covered = [], np.zeros(problem.cover.shape[0], dtype=bool)
-    remaining = list(chosen)
-    while remaining:
-        gains = problem.gains(covered)[remaining]
-        j = remaining.pop(int(np.argmax(gains)))
-        ordered.append(j)
-        covered |= problem.cover[:, j].toarray().ravel() > 0
     method = BOUND_REACHED if reached else GREEDY_FALLBACK if fell_back else EXACT
     return SitingResult(
-        chosen=tuple(ordered),
+        chosen=_by_contribution(problem, chosen),
         objective=curve[-1],
         status=status_text(method, status, gap),
         gap=gap,
@@ -438,6 +430,18 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
         method=method,
         curve=tuple(curve),
     )
+
+
+def _by_contribution(problem: SitingProblem, chosen: list[int]) -> tuple[int, ...]:
+    """The sites ordered by their marginal contribution (for the report)."""
+    ordered, covered = [], np.zeros(problem.cover.shape[0], dtype=bool)
+    remaining = list(chosen)
+    while remaining:
+        gains = problem.gains(covered)[remaining]
+        j = remaining.pop(int(np.argmax(gains)))
+        ordered.append(j)
+        covered |= problem.cover[:, j].toarray().ravel() > 0
+    return tuple(ordered)
 
 
 @dataclass(frozen=True)
