@@ -233,11 +233,8 @@ def position_options(
     -------
     PositionOptions
     """
-    from scipy.sparse import csr_matrix  # imported on use, like the KD-tree
-
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     radius = np.nan_to_num(np.asarray(radius, dtype=float).reshape(-1), nan=0.0)
-    cells_xy = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
     unplaced_spots = unplaced_spots or {}
     kinds, spots, central, radii = [], [], [], []
     for f in range(len(ids)):
@@ -251,25 +248,7 @@ def position_options(
             spots.append(unplaced_spots.get(f, np.zeros((0, 2))))
             central.append(-1)
             radii.append(np.nan)
-    # One pass over all spots of all facilities (the Elbe test of the cells runs once).
-    offsets = np.cumsum([0, *(len(p) for p in spots)])
-    everything = np.vstack([*spots, np.zeros((0, 2))])
-    rows, cols, _ = params.metric.pairs_within(cells_xy, everything, params.max_walk_m)
-    owner = np.searchsorted(offsets, cols, side="right") - 1
-    order = np.argsort(owner, kind="stable")
-    rows, cols, owner = rows[order], cols[order], owner[order]
-    bounds = np.searchsorted(owner, np.arange(len(ids) + 1))
-    cells, cover = [], []
-    for f in range(len(ids)):
-        r, c = rows[bounds[f] : bounds[f + 1]], cols[bounds[f] : bounds[f + 1]] - offsets[f]
-        reached = np.unique(r)
-        matrix = csr_matrix(
-            (np.ones(len(r)), (c, np.searchsorted(reached, r))),
-            shape=(len(spots[f]), len(reached)),
-        )
-        matrix.sum_duplicates()
-        cells.append(reached)
-        cover.append(matrix)
+    cells, cover = _spot_cover(np.asarray(cells_xy, dtype=float).reshape(-1, 2), spots, params)
     return PositionOptions(
         ids=tuple(str(i) for i in ids),
         names=tuple(str(n) for n in names),
@@ -283,6 +262,43 @@ def position_options(
     )
 
 
+def _spot_cover(
+    cells_xy: np.ndarray, spots: list[np.ndarray], params: WalkParams
+) -> tuple[list[np.ndarray], list]:
+    """Per facility the cells its spots reach and the ``spots × those cells`` matrix.
+
+    One KD-tree pass over all spots of all facilities (the Elbe test of the cells runs
+    once); one sparse ``all spots × cells`` matrix (built in linear time, no sort of all
+    pairs), cut into the facilities' row blocks.
+    """
+    from scipy.sparse import coo_matrix, csr_matrix  # imported on use, like the KD-tree
+
+    offsets = np.cumsum([0, *(len(p) for p in spots)])
+    everything = np.vstack([*spots, np.zeros((0, 2))])
+    rows, cols, _ = params.metric.pairs_within(cells_xy, everything, params.max_walk_m)
+    whole = coo_matrix(
+        (np.ones(len(rows)), (cols, rows)), shape=(len(everything), len(cells_xy))
+    ).tocsr()
+    whole.sum_duplicates()  # also sorts the cells of every spot
+    ptr, indices = whole.indptr, whole.indices
+    cells, cover = [], []
+    for f in range(len(spots)):
+        first, last = ptr[offsets[f]], ptr[offsets[f + 1]]
+        reached, local = np.unique(indices[first:last], return_inverse=True)
+        cells.append(reached.astype(np.int64))
+        cover.append(
+            csr_matrix(
+                (
+                    whole.data[first:last],
+                    local.reshape(-1),
+                    ptr[offsets[f] : offsets[f + 1] + 1] - first,
+                ),
+                shape=(len(spots[f]), len(reached)),
+            )
+        )
+    return cells, cover
+
+
 def _search(
     options: PositionOptions,
     people: np.ndarray,
@@ -290,21 +306,35 @@ def _search(
     count: np.ndarray,
     movable: list[int],
     best: bool,
+    spot_rows: dict[int, np.ndarray],
 ) -> tuple[float, np.ndarray]:
     """Coordinate search for the highest (``best``) or lowest covered people in ``inside``.
 
-    ``count`` (facilities covering each cell at their central spots) is changed in place.
-    Returns the covered people and the chosen spot per facility (-1: left out).
+    ``count`` (facilities covering each cell at their central spots) is changed in place;
+    ``spot_rows`` gives per facility the spot of every entry of its cover matrix. Returns
+    the covered people and the chosen spot per facility (-1: left out).
     """
     position = options.central.copy()
     local = {f: people[options.cells[f]] * inside[options.cells[f]] for f in movable}
+    # A facility is looked at again only when a count among its cells changed since it was
+    # last looked at: with the same counts it would make the same choice and stay.
+    changed = np.full(len(count), -1, dtype=np.int64)  # step of the last change per cell
+    looked = dict.fromkeys(movable, -1)
+    step = 0
     for _ in range(MAX_ROUNDS):
         moved = False
         for f in movable:
-            cells = options.cells[f]
+            cells, cover = options.cells[f], options.cover[f]
+            step += 1
+            if looked[f] >= 0 and changed[cells].max(initial=-1) < looked[f]:
+                continue
+            looked[f] = step
             if position[f] >= 0:
                 count[options.reached(f, position[f])] -= 1
-            values = options.cover[f] @ (local[f] * (count[cells] == 0))
+            # The cover matrix times the free people, summed per spot in the matrix's order
+            # (the same sums as ``cover @ free``, without a sparse product's overhead).
+            free = local[f] * (count[cells] == 0)
+            values = np.bincount(spot_rows[f], free[cover.indices], minlength=cover.shape[0])
             current = values[position[f]] if position[f] >= 0 else 0.0
             if best:
                 choice = int(np.argmax(values)) if len(values) else -1
@@ -313,13 +343,37 @@ def _search(
                 choice = -1 if options.kinds[f] == UNPLACED else int(np.argmin(values))
                 better = choice != position[f] and (choice < 0 or values[choice] < current - 1e-9)
             if better:
+                if position[f] >= 0:
+                    changed[options.reached(f, position[f])] = step
                 position[f], moved = choice, True
+                if choice >= 0:
+                    changed[options.reached(f, choice)] = step
             if position[f] >= 0:
                 count[options.reached(f, position[f])] += 1
         if not moved:
             break
     covered = float((people * inside * (count > 0)).sum())
     return covered, position
+
+
+def _movable_by_area(
+    options: PositionOptions, uncertain: np.ndarray, codes: np.ndarray, n_areas: int
+) -> dict[int, list[int]]:
+    """Area -> the uncertain facilities (ascending) some spot of which covers a cell there.
+
+    The city (``n_areas``) gets every uncertain facility that covers any cell.
+    """
+    sizes = np.array([len(options.cells[f]) for f in uncertain], dtype=np.int64)
+    movable = {n_areas: [int(f) for f, size in zip(uncertain, sizes, strict=True) if size]}
+    if not sizes.sum():
+        return movable
+    owner = np.repeat(np.asarray(uncertain, dtype=np.int64), sizes)
+    area = np.asarray(codes, dtype=np.int64)[np.concatenate([options.cells[f] for f in uncertain])]
+    base = len(options) + 1
+    pairs = np.unique(area[area >= 0] * base + owner[area >= 0])
+    for a, f in zip(pairs // base, pairs % base, strict=True):
+        movable.setdefault(int(a), []).append(int(f))
+    return movable
 
 
 def joint_bounds(
@@ -353,17 +407,22 @@ def joint_bounds(
     codes = np.asarray(area_codes)
     count0 = options.central_count(len(people))
     uncertain = np.flatnonzero(options.uncertain)
+    by_area = _movable_by_area(options, uncertain, codes, n_areas)
+    spot_rows = {
+        int(f): np.repeat(np.arange(options.cover[f].shape[0]), np.diff(options.cover[f].indptr))
+        for f in uncertain
+    }
     lower = np.full(n_areas + 1, np.nan)
     upper = np.full(n_areas + 1, np.nan)
     for a in range(n_areas + 1) if areas is None else areas:
         inside = np.ones(len(people), dtype=bool) if a == n_areas else codes == a
         central = float((people * inside * (count0 > 0)).sum())
-        movable = [int(f) for f in uncertain if inside[options.cells[f]].any()]
+        movable = by_area.get(a, [])
         if not movable:
             lower[a] = upper[a] = central
             continue
-        low, _ = _search(options, people, inside, count0.copy(), movable, best=False)
-        high, _ = _search(options, people, inside, count0.copy(), movable, best=True)
+        low, _ = _search(options, people, inside, count0.copy(), movable, False, spot_rows)
+        high, _ = _search(options, people, inside, count0.copy(), movable, True, spot_rows)
         lower[a], upper[a] = min(low, central), max(high, central)
     return lower, upper
 

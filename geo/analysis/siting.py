@@ -36,13 +36,15 @@ from geo.crs import xy
 from indicators.format import format_number
 
 #: Maximum number of new sites the optimiser proposes at once.
-MAX_K = 5
+MAX_K = 10
 #: HiGHS status codes of scipy.optimize.milp in German.
 #: Method labels of :class:`SitingResult` – the path actually taken, never assumed.
 EXACT = "exakt (MILP, HiGHS)"
 GREEDY_FALLBACK = "Näherung (Greedy), da der MILP-Löser im Zeitlimit keine bessere Lösung fand"
 #: p-median: heuristic, Lagrangian bound and a reduced MILP proved the optimum.
 EXACT_REDUCED = "exakt (Lagrange-Schranke und reduzierter MILP, HiGHS)"
+#: MCLP: the greedy sites reach an upper bound of the optimum, so no MILP is needed.
+BOUND_REACHED = "exakt (Greedy erreicht die obere Schranke)"
 #: p-median: the heuristic answered; the Lagrangian bound gives its gap.
 BOUNDED = "Heuristik (Greedy + Austausch) mit Lagrange-Schranke"
 _STATUS = {
@@ -79,7 +81,7 @@ def status_text(method: str, code: int, gap: float) -> str:
     """
     if np.isnan(gap):
         return NOT_PROVEN
-    if method in (EXACT, EXACT_REDUCED) and code == 0 and gap <= 1e-9:
+    if method in (EXACT, EXACT_REDUCED, BOUND_REACHED) and code == 0 and gap <= 1e-9:
         return "optimal"
     return _STATUS.get(code, "unbekannt") if code != 0 else "Lösung mit Lücke zum Optimum"
 
@@ -385,12 +387,23 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
         )
     start = time.perf_counter()
     standalone = problem.gains()
+    # Nobody outside every candidate's reach can be covered: a bound for every k.
+    coverable = float(problem.weights[problem.covered_by(np.arange(problem.n_candidates))].sum())
     upper_prev = 0.0  # upper bound of OPT for k − 1 (0 for k = 0)
     curve, chosen, status, gap = [], [], 0, 0.0
-    fell_back = False
+    fell_back = reached = False
     for kk in range(1, k + 1):
         greedy, values = greedy_mclp(problem, kk)
         lower = values[-1] if values else 0.0
+        # OPT_k ≤ OPT_{k−1} + the best single gain (coverage is submodular), and ≤ coverable.
+        bound = min(coverable, upper_prev + float(standalone.max(initial=0.0)))
+        reached = lower >= bound - 1e-9 * max(1.0, bound)
+        if reached:  # greedy is optimal; when all is covered, fill up with the best others
+            spare = [int(j) for j in np.argsort(-standalone, kind="stable") if j not in greedy]
+            chosen, upper_prev = greedy + spare[: kk - len(greedy)], lower
+            status, gap = 0, 0.0
+            curve.append(float(lower))
+            continue
         # Safe reduction: j can be in a solution worth ≥ lower only if g_j + OPT_{k−1} ≥ lower.
         keep = np.flatnonzero(standalone + upper_prev >= lower - 1e-9 * max(1.0, lower))
         if len(keep) < kk:
@@ -402,19 +415,14 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
         if fell_back:  # never return less than the greedy preview; its gap is to the bound
             found, objective = greedy, lower
             gap = max(0.0, (upper - lower) / upper) if np.isfinite(upper) and upper > 0 else np.nan
+            # The MILP's incumbent only missed the greedy value by its tolerance: the solver's
+            # proven bound shows the greedy sites are optimal.
+            fell_back = not (status == 0 and gap <= 1e-9)
         chosen, upper_prev = found, max(upper, objective)
         curve.append(float(objective))
-    # Order the sites by their marginal contribution for the report.
-    ordered, covered = [], np.zeros(problem.cover.shape[0], dtype=bool)
-    remaining = list(chosen)
-    while remaining:
-        gains = problem.gains(covered)[remaining]
-        j = remaining.pop(int(np.argmax(gains)))
-        ordered.append(j)
-        covered |= problem.cover[:, j].toarray().ravel() > 0
-    method = GREEDY_FALLBACK if fell_back else EXACT
+    method = BOUND_REACHED if reached else GREEDY_FALLBACK if fell_back else EXACT
     return SitingResult(
-        chosen=tuple(ordered),
+        chosen=_by_contribution(problem, chosen),
         objective=curve[-1],
         status=status_text(method, status, gap),
         gap=gap,
@@ -422,6 +430,18 @@ def solve_mclp(problem: SitingProblem, k: int, time_limit: float = 30.0) -> Siti
         method=method,
         curve=tuple(curve),
     )
+
+
+def _by_contribution(problem: SitingProblem, chosen: list[int]) -> tuple[int, ...]:
+    """The sites ordered by their marginal contribution (for the report)."""
+    ordered, covered = [], np.zeros(problem.cover.shape[0], dtype=bool)
+    remaining = list(chosen)
+    while remaining:
+        gains = problem.gains(covered)[remaining]
+        j = remaining.pop(int(np.argmax(gains)))
+        ordered.append(j)
+        covered |= problem.cover[:, j].toarray().ravel() > 0
+    return tuple(ordered)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,10 @@ so all 4,500 cells and all departures cost one scan plus vectorised look-ups.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -31,6 +35,10 @@ from geo.crs import xy
 from geo.io.gtfs import WEEKDAYS, Feed
 
 INF = float("inf")
+#: Departure windows (connections, footpaths) and results (minutes per cell and departure)
+#: kept per process, newest last. A result holds ``cells × departures`` floats (4,500 × 37
+#: in Magdeburg: 1,3 MB), hence only a few.
+KEPT_WINDOWS, KEPT_RESULTS = 4, 4
 
 
 @dataclass(frozen=True)
@@ -477,6 +485,141 @@ class TransitResult:
     n_connections: int
 
 
+@dataclass(frozen=True)
+class Window:
+    """What a departure window costs once, whatever the places: connections and footpaths.
+
+    Attributes
+    ----------
+    day : datetime.date
+        The analysed day.
+    conns : Connections
+        Connections of the window (and its horizon).
+    paths : list
+        Footpaths per stop (:func:`footpaths`).
+    stops_xy : numpy.ndarray
+        Stop positions.
+    usable : numpy.ndarray or None
+        Stops where boarding and alighting is allowed (wheelchair-accessible only).
+    """
+
+    day: date
+    conns: Connections
+    paths: list
+    stops_xy: np.ndarray
+    usable: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A computed result: minutes per cell and departure for these places."""
+
+    cells: bytes
+    places: np.ndarray
+    by_departure: np.ndarray
+    minutes: np.ndarray
+    walk_minutes: np.ndarray
+
+
+_LOCK = threading.Lock()
+_WINDOWS: OrderedDict = OrderedDict()  # (id(feed), params, day) -> (weakref to feed, Window)
+_RESULTS: OrderedDict = OrderedDict()  # (id(feed), params, day) -> list of _Known
+
+
+def window(
+    feed: Feed,
+    params: TransitParams,
+    day: date | None = None,
+    paths: list[list[tuple[int, float]]] | None = None,
+) -> Window:
+    """The connections and footpaths of a departure window, computed once per process.
+
+    Parameters
+    ----------
+    feed : Feed
+        Validated timetable.
+    params : TransitParams
+        Assumptions (window, walking legs, barrier).
+    day : datetime.date, optional
+        Day of travel (default: ``params.day`` or the feed's typical day).
+    paths : list, optional
+        Precomputed footpaths (then nothing is kept).
+
+    Returns
+    -------
+    Window
+
+    Raises
+    ------
+    ValueError
+        If the day lies outside the feed's validity.
+    """
+    key = (id(feed), params, day)  # the day as asked: finding the typical day costs too
+    with _LOCK:
+        hit = _WINDOWS.get(key)
+        if paths is None and hit is not None and hit[0]() is feed:
+            _WINDOWS.move_to_end(key)
+            return hit[1]
+    day = day or params.day or feed.typical_day(params.weekday)
+    if not feed.start <= day <= feed.end:
+        raise ValueError(
+            f"Der {day:%d.%m.%Y} liegt außerhalb der Fahrplangültigkeit ({feed.start:%d.%m.%Y}–{feed.end:%d.%m.%Y})."
+        )
+    found = Window(
+        day,
+        connections(
+            feed, day, params.start_min * 60.0, (params.end_min + params.horizon_min) * 60.0
+        ),
+        paths if paths is not None else footpaths(feed, params),
+        xy(feed.stops),
+        (feed.stops["wheelchair"] == 1).to_numpy() if params.wheelchair_only else None,
+    )
+    if paths is None:
+        with _LOCK:
+            _WINDOWS[key] = (weakref.ref(feed), found)
+            _RESULTS.pop(key, None)  # results of a feed that is gone
+            while len(_WINDOWS) > KEPT_WINDOWS:
+                _RESULTS.pop(_WINDOWS.popitem(last=False)[0], None)
+    return found
+
+
+def _minutes(
+    win: Window, cells_xy: np.ndarray, places_xy: np.ndarray, params: TransitParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Door-to-door minutes per cell and departure, and walking minutes, to these places."""
+    profiles = profile_scan(
+        win.conns,
+        egress_times(win.stops_xy, places_xy, params),
+        win.paths,
+        params.transfer_penalty_min * 60.0,
+        win.usable,
+    )
+    minutes = door_to_door(cells_xy, places_xy, win.stops_xy, profiles, params, win.usable)
+    walk = (
+        params.metric.nearest(cells_xy, places_xy)[0] / params.speed_mps / 60.0
+        if len(places_xy)
+        else np.full(len(cells_xy), INF)
+    )
+    return minutes, walk
+
+
+def _known_prefix(key: tuple, cells: bytes, places_xy: np.ndarray) -> _Known | None:
+    """The kept result for these cells whose places are the first of ``places_xy`` (most first)."""
+    with _LOCK:
+        candidates = list(_RESULTS.get(key, ()))
+    best = None
+    for known in candidates:
+        m = len(known.places)
+        if (
+            known.cells == cells
+            and m <= len(places_xy)
+            and np.array_equal(known.places, places_xy[:m])
+            and (best is None or m > len(best.places))
+        ):
+            best = known
+    return best
+
+
 def transit_access(
     feed: Feed,
     cells_xy: np.ndarray,
@@ -486,6 +629,12 @@ def transit_access(
     paths: list[list[tuple[int, float]]] | None = None,
 ) -> TransitResult:
     """Median door-to-door travel time from every cell to the nearest place.
+
+    The window's connections and footpaths are computed once per process
+    (:func:`window`). Results are kept too: the same places again cost nothing, and places
+    appended to kept ones (a scenario's new sites) add only their own legs – the earliest
+    arrival at any place is the earlier of the arrivals at the old and at the new places,
+    for every cell and departure, so the figures equal the full computation.
 
     Parameters
     ----------
@@ -500,36 +649,34 @@ def transit_access(
     day : datetime.date, optional
         Day of travel (default: the feed's typical day for ``params.weekday``).
     paths : list, optional
-        Precomputed footpaths (saves time when called repeatedly).
+        Precomputed footpaths (then nothing is kept or reused).
 
     Returns
     -------
     TransitResult
     """
-    day = day or params.day or feed.typical_day(params.weekday)
-    if not feed.start <= day <= feed.end:
-        raise ValueError(
-            f"Der {day:%d.%m.%Y} liegt außerhalb der Fahrplangültigkeit ({feed.start:%d.%m.%Y}–{feed.end:%d.%m.%Y})."
-        )
-    conns = connections(
-        feed, day, params.start_min * 60.0, (params.end_min + params.horizon_min) * 60.0
+    win = window(feed, params, day, paths)
+    cells_xy = np.asarray(cells_xy, dtype=float).reshape(-1, 2)
+    places_xy = np.asarray(places_xy, dtype=float).reshape(-1, 2)
+    key = (id(feed), params, day)
+    cells = hashlib.blake2b(cells_xy.tobytes(), digest_size=16).digest()
+    known = None if paths is not None else _known_prefix(key, cells, places_xy)
+    if known is None or len(known.places) < len(places_xy):
+        start = 0 if known is None else len(known.places)
+        by_departure, walk = _minutes(win, cells_xy, places_xy[start:], params)
+        if known is not None:
+            by_departure = np.minimum(known.by_departure, by_departure)
+            walk = np.minimum(known.walk_minutes, walk)
+        known = _Known(cells, places_xy.copy(), by_departure, np.median(by_departure, axis=1), walk)
+        if paths is None:
+            with _LOCK:
+                if key in _WINDOWS:
+                    kept = _RESULTS.setdefault(key, [])
+                    kept.append(known)
+                    del kept[:-KEPT_RESULTS]
+    return TransitResult(
+        known.minutes.copy(), known.walk_minutes.copy(), win.day, params, len(win.conns)
     )
-    stops_xy = xy(feed.stops)
-    usable = (feed.stops["wheelchair"] == 1).to_numpy() if params.wheelchair_only else None
-    profiles = profile_scan(
-        conns,
-        egress_times(stops_xy, places_xy, params),
-        paths if paths is not None else footpaths(feed, params),
-        params.transfer_penalty_min * 60.0,
-        usable,
-    )
-    minutes = door_to_door(cells_xy, places_xy, stops_xy, profiles, params, usable)
-    walk = (
-        params.metric.nearest(cells_xy, places_xy)[0] / params.speed_mps / 60.0
-        if len(places_xy)
-        else np.full(len(cells_xy), INF)
-    )
-    return TransitResult(np.median(minutes, axis=1), walk, day, params, len(conns))
 
 
 def transit_coverage(

@@ -97,7 +97,7 @@ def test_from_points_uses_walking_distance():
 
 
 @pytest.mark.parametrize(
-    ("k", "message"), [(0, "1 bis 5"), (6, "1 bis 5"), (5, "Nur 4 Kandidaten")]
+    ("k", "message"), [(0, "1 bis 10"), (11, "1 bis 10"), (5, "Nur 4 Kandidaten")]
 )
 def test_invalid_k(k, message):
     with pytest.raises(ValueError, match=message):
@@ -178,6 +178,48 @@ def test_mclp_fallback_is_labelled_as_greedy(monkeypatch):
     # No solution, no bound: nothing proven, no gap claimed.
     assert result.status == NOT_PROVEN
     assert np.isnan(result.gap)
+
+
+def test_greedy_equal_to_the_proven_bound_is_optimal(monkeypatch):
+    # k = 2: greedy takes candidates 0 and 1 (55). A MILP whose incumbent misses that by its
+    # tolerance but proves the bound 55 shows the greedy sites are optimal – not "mit Lücke".
+    def tolerant(problem, k, keep, time_limit):
+        return [1, 2], 55.0 - 1e-7, 55.0 - 1e-7, 0, 0.0
+
+    monkeypatch.setattr(siting, "_solve_mclp_milp", tolerant)
+    result = solve_mclp(line_problem(), 2)
+    assert (result.chosen, result.objective) == ((0, 1), 55.0)
+    assert (result.method, result.status, result.gap) == (EXACT, "optimal", 0.0)
+
+
+def test_greedy_reaching_the_upper_bound_needs_no_milp(monkeypatch):
+    # Candidates 1 and 2 cover every demand point (70): from k = 2 on nothing more can be
+    # covered; k = 1 is the best single gain. Neither needs the MILP.
+    monkeypatch.setattr(siting, "milp", lambda *a, **kw: pytest.fail("MILP not needed"))
+    problem = SitingProblem(
+        line_problem().weights,
+        sp.csc_matrix(
+            np.array([[0, 1, 0], [0, 1, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1], [0, 0, 1]], float)
+        ),
+        np.arange(6.0).reshape(3, 2),
+    )
+    one = solve_mclp(problem, 1)
+    assert (one.objective, one.method, one.status) == (35.0, siting.BOUND_REACHED, "optimal")
+    three = solve_mclp(problem, 3)
+    assert three.curve == (35.0, 70.0, 70.0)
+    assert sorted(three.chosen) == [0, 1, 2]  # k sites: the one adding nobody fills up
+    assert (three.method, three.status, three.gap) == (siting.BOUND_REACHED, "optimal", 0.0)
+
+
+def test_greedy_below_the_bound_keeps_its_gap(monkeypatch):
+    def timed_out(problem, k, keep, time_limit):
+        return [0, 3], 40.0, 60.0, 1, 0.33
+
+    monkeypatch.setattr(siting, "_solve_mclp_milp", timed_out)
+    result = solve_mclp(line_problem(), 2)
+    assert result.method == GREEDY_FALLBACK
+    assert result.gap == pytest.approx(5 / 60)  # (60 − 55) / 60: greedy's own gap to the bound
+    assert result.status == "Zeit- oder Iterationslimit erreicht"
 
 
 def test_pmedian_without_milp_answer_claims_only_the_bound(monkeypatch):

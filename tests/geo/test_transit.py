@@ -249,6 +249,51 @@ def test_another_place_never_lengthens_a_trip(feed, extra):
     assert (after <= before + 1e-9).all()
 
 
+@settings(max_examples=25, deadline=None)
+@given(
+    extra=st.lists(st.tuples(st.floats(-500, 2500), st.floats(-500, 2500)), min_size=1, max_size=3),
+    wheelchair=st.booleans(),
+)
+def test_appended_places_equal_the_full_computation(feed, extra, wheelchair):
+    from tests.synthetic import X0, Y0
+
+    params = TransitParams(start_min=9 * 60, end_min=10 * 60, wheelchair_only=wheelchair)
+    cells = np.array([[X0 + x, Y0 + y] for x in (100, 700, 1300, 1900) for y in (100, 1000, 1900)])
+    places = np.array([STOP_XY["C"]], dtype=float)
+    transit_access(feed, cells, places, params, day=TUESDAY)  # kept for the window
+    more = np.vstack([places, [[X0 + dx, Y0 + dy] for dx, dy in extra]])
+    kept = transit_access(feed, cells, more, params, day=TUESDAY)
+    # Footpaths passed in: nothing kept or reused, the whole computation.
+    full = transit_access(feed, cells, more, params, day=TUESDAY, paths=footpaths(feed, params))
+    assert np.array_equal(kept.minutes, full.minutes)
+    assert np.array_equal(kept.walk_minutes, full.walk_minutes)
+
+
+def test_a_window_is_computed_once_and_new_places_add_only_their_legs(feed, monkeypatch):
+    from geo.analysis import transit
+
+    params = TransitParams(start_min=10 * 60, end_min=10 * 60 + 20, step_min=10)
+    cells = np.array([[x + 50, y + 50] for x, y in STOP_XY.values()])
+    places = np.array([STOP_XY["C"]], dtype=float)
+    scanned, windows = [], []
+    real_minutes, real_connections = transit._minutes, transit.connections
+    monkeypatch.setattr(
+        transit, "_minutes", lambda w, c, p, q: scanned.append(len(p)) or real_minutes(w, c, p, q)
+    )
+    monkeypatch.setattr(
+        transit, "connections", lambda *a: windows.append(a[1]) or real_connections(*a)
+    )
+    first = transit_access(feed, cells, places, params)
+    again = transit_access(feed, cells, places, params)
+    more = transit_access(feed, cells, np.vstack([places, [STOP_XY["A"]]]), params)
+    other_cells = transit_access(feed, cells[:2], places, params)
+    assert np.array_equal(first.minutes, again.minutes)
+    assert (more.minutes <= first.minutes).all()
+    assert len(other_cells.minutes) == 2
+    assert scanned == [1, 1, 1]  # the first places, the one new place, the other cells
+    assert len(windows) == 1  # connections and footpaths once for the window
+
+
 def test_door_to_door_is_never_slower_than_walking(feed):
     params = TransitParams()
     cells = np.array([[x + 50, y + 50] for x, y in STOP_XY.values()][:5])
