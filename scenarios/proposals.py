@@ -81,54 +81,12 @@ def candidate_pool(
         Grid cells whose centre lies outside every Stadtteil are left out (a site there
         could not be placed).
     """
-    if kind == "stadtteile":
-        cells = result.cells
-        centres = population_centres(
-            xy(cells), cells["einwohner"].to_numpy(), cells["stadtteil_nr"].to_numpy(),
-            result.params.metric,
-        )  # fmt: skip
-        numbers = [nr for nr in package.stadtteile.index if nr in centres]
-        points = np.array([centres[nr] for nr in numbers]).reshape(-1, 2)
-        pool = gpd.GeoDataFrame(
-            {"ref": [f"mitte-{nr}" for nr in numbers], "name": "", "stadtteil_nr": numbers},
-            geometry=gpd.points_from_xy(points[:, 0], points[:, 1]),
-            crs=cells.crs,
-        )
-    elif kind == "grid":
-        cells = result.cells
-        pool = gpd.GeoDataFrame(
-            {
-                "ref": cells["grid_id"].astype(str),
-                "name": "",  # named after the Stadtteil and the nearest stop below
-                "stadtteil_nr": cells["stadtteil_nr"],
-            },
-            geometry=cells.geometry.values,
-            crs=cells.crs,
-        )
-        inside = assign_stadtteil(pool.geometry, package.stadtteile).notna().to_numpy()
-        pool = pool[(cells["einwohner"].to_numpy() > 0) & inside]
-    elif kind == "facilities":
-        places = located(package.einrichtungen)
-        places = places[
-            places["kategorie"].isin(HOST_CATEGORIES)
-            & (places["in_betrieb"] != "nein")
-            & ~places["id"].isin(result.sites.get("id", pd.Series(dtype=str)))
-        ]
-        pool = gpd.GeoDataFrame(
-            {
-                "ref": places["id"].astype(str),
-                "name": places["name"].astype(str),
-                "stadtteil_nr": assign_stadtteil(places.geometry, package.stadtteile),
-                # WGS84 as published (for maps and lists without a reprojection)
-                **{c: places[c].astype(float) for c in ("lon", "lat") if c in places},
-            },
-            geometry=places.geometry.values,
-            crs=places.crs,
-        )
-    else:
+    builders = {"stadtteile": _centre_pool, "grid": _grid_pool, "facilities": _facility_pool}
+    if kind not in builders:
         raise ValueError(
             f"Unbekannte Kandidatenart {kind!r}. Erlaubt: {', '.join(CANDIDATE_KINDS)}."
         )
+    pool = builders[kind](package, result)
     if stadtteile:
         pool = pool[pool["stadtteil_nr"].isin(stadtteile)]
     pool = pool.drop_duplicates(subset="ref").reset_index(drop=True)
@@ -143,6 +101,59 @@ def candidate_pool(
             distinct=False,
         )
     return pool
+
+
+def _centre_pool(package: DataPackage, result: AccessResult) -> gpd.GeoDataFrame:
+    """The population-weighted centre of every populated Stadtteil."""
+    cells = result.cells
+    centres = population_centres(
+        xy(cells), cells["einwohner"].to_numpy(), cells["stadtteil_nr"].to_numpy(),
+        result.params.metric,
+    )  # fmt: skip
+    numbers = [nr for nr in package.stadtteile.index if nr in centres]
+    points = np.array([centres[nr] for nr in numbers]).reshape(-1, 2)
+    return gpd.GeoDataFrame(
+        {"ref": [f"mitte-{nr}" for nr in numbers], "name": "", "stadtteil_nr": numbers},
+        geometry=gpd.points_from_xy(points[:, 0], points[:, 1]),
+        crs=cells.crs,
+    )
+
+
+def _grid_pool(package: DataPackage, result: AccessResult) -> gpd.GeoDataFrame:
+    """Populated grid cells whose centre lies in a Stadtteil (named later by the stops)."""
+    cells = result.cells
+    pool = gpd.GeoDataFrame(
+        {
+            "ref": cells["grid_id"].astype(str),
+            "name": "",  # named after the Stadtteil and the nearest stop
+            "stadtteil_nr": cells["stadtteil_nr"],
+        },
+        geometry=cells.geometry.values,
+        crs=cells.crs,
+    )
+    inside = assign_stadtteil(pool.geometry, package.stadtteile).notna().to_numpy()
+    return pool[(cells["einwohner"].to_numpy() > 0) & inside]
+
+
+def _facility_pool(package: DataPackage, result: AccessResult) -> gpd.GeoDataFrame:
+    """Located, running places of other operators that are not counted yet."""
+    places = located(package.einrichtungen)
+    places = places[
+        places["kategorie"].isin(HOST_CATEGORIES)
+        & (places["in_betrieb"] != "nein")
+        & ~places["id"].isin(result.sites.get("id", pd.Series(dtype=str)))
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "ref": places["id"].astype(str),
+            "name": places["name"].astype(str),
+            "stadtteil_nr": assign_stadtteil(places.geometry, package.stadtteile),
+            # WGS84 as published (for maps and lists without a reprojection)
+            **{c: places[c].astype(float) for c in ("lon", "lat") if c in places},
+        },
+        geometry=places.geometry.values,
+        crs=places.crs,
+    )
 
 
 def package_stops(package: DataPackage) -> gpd.GeoDataFrame | None:
