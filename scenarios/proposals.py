@@ -18,6 +18,7 @@ from geo.analysis.metric import WALK_LABEL
 from geo.analysis.site_names import site_names, stop_labels
 from geo.analysis.siting import (
     EXACT,
+    MAX_K_PMEDIAN,
     Alternative,
     SitingProblem,
     SitingResult,
@@ -44,7 +45,7 @@ CANDIDATE_KINDS = {
 }
 OBJECTIVES = {
     "abdeckung": "möglichst viele zusätzlich fußläufig versorgt (MCLP)",
-    "wege": "möglichst kurze mittlere Wege (p-Median)",
+    "wege": f"möglichst kurze mittlere Wege (p-Median, bis {MAX_K_PMEDIAN} Standorte)",
 }
 
 

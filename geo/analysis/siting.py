@@ -37,6 +37,8 @@ from indicators.format import format_number
 
 #: Maximum number of new sites the optimiser proposes at once.
 MAX_K = 10
+#: The p-median's limit: its proof grows fast with k (k = 10 takes ≈ 17 s on Magdeburg).
+MAX_K_PMEDIAN = 5
 #: HiGHS status codes of scipy.optimize.milp in German.
 #: Method labels of :class:`SitingResult` – the path actually taken, never assumed.
 EXACT = "exakt (MILP, HiGHS)"
@@ -557,7 +559,7 @@ def pmedian(
     candidate_xy : numpy.ndarray
         ``(m, 2)`` candidates.
     k : int
-        Number of new sites.
+        Number of new sites, 1 … :data:`MAX_K_PMEDIAN`.
     detour : float or geo.analysis.metric.WalkMetric
         Detour factor or walking metric (with the river barrier).
     exact_limit : int
@@ -572,9 +574,10 @@ def pmedian(
         ``objective`` is the weighted mean walking distance in metres after adding the sites;
         ``gap`` is proven (0: optimal).
     """
-    if not 1 <= k <= MAX_K:
+    if not 1 <= k <= MAX_K_PMEDIAN:
         raise ValueError(
-            f"Es können 1 bis {MAX_K} neue Standorte vorgeschlagen werden (nicht {k})."
+            f"Für „möglichst kurze Wege“ können 1 bis {MAX_K_PMEDIAN} neue Standorte auf einmal "
+            f"vorgeschlagen werden (nicht {k}); für mehr Standorte das Ziel „Abdeckung“ wählen."
         )
     start = time.perf_counter()
     xy, w, current, cand = _pmedian_inputs(demand_xy, weights, current_m, candidate_xy, k)

@@ -263,3 +263,10 @@ def test_p_median_says_optimal_only_with_a_zero_gap():
         result = pmedian(xy, np.ones(60), np.full(60, np.inf), xy, 2, 1.3, exact_limit=limit)
         assert (result.status == "optimal") == (result.gap == 0.0)
         assert (result.method == EXACT_REDUCED) == (result.gap == 0.0)
+
+
+@pytest.mark.parametrize("k", [0, siting.MAX_K_PMEDIAN + 1, siting.MAX_K])
+def test_pmedian_refuses_k_beyond_its_limit_and_names_the_alternative(k):
+    demand = np.array([[0.0, 0.0], [100.0, 0.0]])
+    with pytest.raises(ValueError, match="Ziel „Abdeckung“"):
+        pmedian(demand, np.ones(2), np.full(2, 1000.0), demand, k, detour=1.3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -15,9 +16,9 @@ pytestmark = pytest.mark.usefixtures("backend")
 
 def named(name: str, n: int = 1) -> Scenario:
     sites = tuple(NewSite(f"S{i}", 11.6 + i / 1000, 52.1) for i in range(n))
-    return stamped(
-        Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=sites)), name, "v1"
-    )
+    scenario = Scenario(assumptions=Assumptions(year=2025), overlay=Overlay(added=sites))
+    # A fixed time: the same scenario must give the same payload however slow the test runs.
+    return replace(stamped(scenario, name, "v1"), created="2025-01-01T00:00:00+00:00")
 
 
 def payload(name: str, n: int = 1) -> str:
