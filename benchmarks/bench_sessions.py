@@ -11,9 +11,13 @@ the Übersicht's map has drawn its Stadtteile. Per N it prints:
 
 The browser runs on the same machine, so wall times include its share of the 2 cores; the
 CPU figure counts the server only. ``--code DIR`` measures another checkout (with its
-``static/vendor``) with the same script, for before/after in one run.
+``static/vendor``) with the same script, for before/after in one run. ``--browser-cache``
+opens the tabs in one browser that already holds the static files: the server's CPU is then
+the sessions' own work (script runs, messages), without serving Streamlit's frontend and the
+map assets to each new browser.
 
     python benchmarks/bench_sessions.py [--sessions 1 5 10] [--code DIR] [--repeat 3]
+                                        [--browser-cache]
 """
 
 from __future__ import annotations
@@ -74,8 +78,15 @@ def start_server(code: Path, env: dict) -> tuple[subprocess.Popen, str]:
         time.sleep(0.1)
 
 
-def open_sessions(url: str, n: int, pid: int) -> tuple[float, list[float], float]:
-    """Open ``n`` tabs together; server CPU per session, seconds to each map, RSS."""
+def open_sessions(
+    url: str, n: int, pid: int, cached: bool = False
+) -> tuple[float, list[float], float]:
+    """Open ``n`` tabs together; server CPU per session, seconds to each map, RSS.
+
+    ``cached``: the tabs share one browser whose HTTP cache already holds the app's static
+    files (Streamlit's frontend, the map component, Leaflet) – a returning browser, or a
+    reverse proxy that serves them – so the server's CPU is the sessions' own work.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -83,12 +94,18 @@ def open_sessions(url: str, n: int, pid: int) -> tuple[float, list[float], float
             executable_path="/usr/bin/chromium",
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"],
         )
-        tabs = []
+        tabs, shared = [], None
+        if cached:
+            shared = chromium.new_context(viewport={"width": 1280, "height": 900})
+            first = _tab(shared, url)
+            first.goto(url, wait_until="commit")
+            first.frame_locator(MAP_FRAME).first.locator("path.ba-stadtteil").first.wait_for(
+                timeout=600_000
+            )
+            first.close()
         for _ in range(n):
-            context = chromium.new_context(viewport={"width": 1280, "height": 900})
-            tab = context.new_page()
-            tab.route("**/*", lambda r: r.continue_() if url in r.request.url else r.abort())
-            tabs.append(tab)
+            context = shared or chromium.new_context(viewport={"width": 1280, "height": 900})
+            tabs.append(_tab(context, url))
         time.sleep(1.0)  # the browser settles; the server is idle
         cpu0 = cpu_seconds(pid)
         start = time.perf_counter()
@@ -106,6 +123,13 @@ def open_sessions(url: str, n: int, pid: int) -> tuple[float, list[float], float
     return cpu / n, drawn, memory
 
 
+def _tab(context, url: str):
+    """A new tab that may reach only the app's server (no internet)."""
+    tab = context.new_page()
+    tab.route("**/*", lambda r: r.continue_() if url in r.request.url else r.abort())
+    return tab
+
+
 def _wait_idle(pid: int, quiet: float = 1.5) -> None:
     """Until the server used no CPU for ``quiet`` seconds (its script runs have ended)."""
     last, since = cpu_seconds(pid), time.perf_counter()
@@ -117,7 +141,7 @@ def _wait_idle(pid: int, quiet: float = 1.5) -> None:
         last = now
 
 
-def measure(code: Path, sessions: list[int], repeat: int) -> list[dict]:
+def measure(code: Path, sessions: list[int], repeat: int, cached: bool = False) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         env = _env(code, Path(tmp), Path(tmp) / "cache")
@@ -127,7 +151,7 @@ def measure(code: Path, sessions: list[int], repeat: int) -> list[dict]:
                 proc, url = start_server(code, env)
                 try:
                     open_sessions(url, 1, proc.pid)  # warm: package and shared first page
-                    runs.append(open_sessions(url, n, proc.pid))
+                    runs.append(open_sessions(url, n, proc.pid, cached))
                 finally:
                     proc.terminate()
                     try:
@@ -154,11 +178,17 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--code", type=Path, action="append", default=None)
+    parser.add_argument(
+        "--browser-cache",
+        action="store_true",
+        help="the browsers already hold the static files (see open_sessions)",
+    )
     args = parser.parse_args()
     codes = [c.resolve() for c in (args.code or [ROOT])]
     for code in codes:
-        rows = measure(code, args.sessions, args.repeat)
-        print(f"\nNeue Sitzungen gleichzeitig · {code} · Median aus {args.repeat} Läufen")
+        rows = measure(code, args.sessions, args.repeat, args.browser_cache)
+        cache = "Browser-Cache warm" if args.browser_cache else "ohne Browser-Cache"
+        print(f"\nNeue Sitzungen gleichzeitig · {code} · {cache} · Median aus {args.repeat} Läufen")
         keys = list(rows[0])
         print("  ".join(f"{k:>22}" for k in keys))
         for row in rows:
