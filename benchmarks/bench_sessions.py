@@ -97,7 +97,7 @@ def open_sessions(
         tabs, shared = [], None
         if cached:
             shared = chromium.new_context(viewport={"width": 1280, "height": 900})
-            first = _tab(shared, url)
+            first = _tab(shared, url, cached=True)
             first.goto(url, wait_until="commit")
             first.frame_locator(MAP_FRAME).first.locator("path.ba-stadtteil").first.wait_for(
                 timeout=600_000
@@ -105,7 +105,7 @@ def open_sessions(
             first.close()
         for _ in range(n):
             context = shared or chromium.new_context(viewport={"width": 1280, "height": 900})
-            tabs.append(_tab(context, url))
+            tabs.append(_tab(context, url, cached))
         time.sleep(1.0)  # the browser settles; the server is idle
         cpu0 = cpu_seconds(pid)
         start = time.perf_counter()
@@ -123,10 +123,15 @@ def open_sessions(
     return cpu / n, drawn, memory
 
 
-def _tab(context, url: str):
-    """A new tab that may reach only the app's server (no internet)."""
+def _tab(context, url: str, cached: bool = False):
+    """A new tab that may reach only the app's server (no internet).
+
+    With ``cached`` no request is routed: Playwright's routing switches the browser's HTTP
+    cache off. Requests beyond the server (map tiles) then simply fail on this offline machine.
+    """
     tab = context.new_page()
-    tab.route("**/*", lambda r: r.continue_() if url in r.request.url else r.abort())
+    if not cached:
+        tab.route("**/*", lambda r: r.continue_() if url in r.request.url else r.abort())
     return tab
 
 
