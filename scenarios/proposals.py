@@ -253,7 +253,7 @@ def propose(
     result : AccessResult
         The current situation (base or scenario).
     k : int
-        Number of new sites (1–5).
+        Number of new sites (1 … :data:`geo.analysis.siting.MAX_K`; the p-median 1 … :data:`geo.analysis.siting.MAX_K_PMEDIAN`).
     kind : {"grid", "facilities"}
         Candidate pool.
     stadtteile : list of str, optional
