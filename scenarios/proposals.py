@@ -253,7 +253,8 @@ def propose(
     result : AccessResult
         The current situation (base or scenario).
     k : int
-        Number of new sites (1 … :data:`geo.analysis.siting.MAX_K`; the p-median 1 … :data:`geo.analysis.siting.MAX_K_PMEDIAN`).
+        Number of new sites: 1 … :data:`geo.analysis.siting.MAX_K`, for the p-median
+        1 … :data:`geo.analysis.siting.MAX_K_PMEDIAN`.
     kind : {"grid", "facilities"}
         Candidate pool.
     stadtteile : list of str, optional
