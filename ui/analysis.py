@@ -217,16 +217,24 @@ def walking_of(pkg: DataPackage, a: Assumptions) -> Walking:
     return _walking(pkg, pkg.version, key)
 
 
-def access(pkg: DataPackage, a: Assumptions, overlay: Overlay | None = None) -> AccessResult:
-    """Walking access with the assumptions, without or with an overlay.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _overlay_access(
+    _package: DataPackage, version: str, key: Assumptions, overlay: Overlay
+) -> AccessResult:
+    return overlay_access(_package, _walking(_package, version, key), overlay)
 
-    The status quo comes from the cache; an overlay that only adds places measures just
-    the new ones (see :func:`scenarios.evaluation.overlay_access`).
+
+def access(pkg: DataPackage, a: Assumptions, overlay: Overlay | None = None) -> AccessResult:
+    """Walking access with the assumptions, without or with an overlay (both cached).
+
+    An overlay that only adds places measures just the new ones (see
+    :func:`scenarios.evaluation.overlay_access`); a rerun for anything else (an index
+    weight, a table toggle) reuses it.
     """
     walk = walking_of(pkg, a)
     if overlay is None or overlay.is_empty:
         return walk.access
-    return overlay_access(pkg, walk, overlay)
+    return _overlay_access(pkg, pkg.version, walk.assumptions, overlay)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Auswertung wird berechnet …")
