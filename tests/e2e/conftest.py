@@ -61,20 +61,29 @@ def server() -> Iterator[str]:
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
+    if not wait_healthy(url, proc, 90):
+        stop_server(proc, log)
+        pytest.fail(f"Streamlit-Server startete nicht (siehe {log_path})")
+    yield url
+    stop_server(proc, log)
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, seconds: float) -> bool:
+    """Until the server at ``url`` answers its health check; False if it died or timed out."""
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None and time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.read() == b"ok":
-                    break
+                    return True
         except OSError:
             pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.close()
-            pytest.fail(f"Streamlit-Server startete nicht (siehe {log_path})")
         time.sleep(0.5)
-    yield url
+    return False
+
+
+def stop_server(proc: subprocess.Popen, log) -> None:
+    """Stop a server started by a test and close its log."""
     proc.terminate()
     try:
         proc.wait(timeout=20)

@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,15 @@ from register.db import DB_ENV
 from register.store import RegisterStore
 from scenarios.store import STORE_ENV
 from tests.conftest import free_port, real_data_dir
-from tests.e2e.conftest import ARTIFACTS, MAP_FRAME, WAIT_MS, screenshot, wait_idle
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    MAP_FRAME,
+    WAIT_MS,
+    screenshot,
+    stop_server,
+    wait_healthy,
+    wait_idle,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.real_data]
 
@@ -100,35 +107,17 @@ verwaltung = ["ba-verwaltung"]
         ],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{app}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"Streamlit-Server startete nicht (siehe {folder / 'server.log'})")
-        time.sleep(0.5)
+    if not wait_healthy(app, proc, 120):
+        stop_server(proc, log)
+        pytest.fail(f"Streamlit-Server startete nicht (siehe {folder / 'server.log'})")
     return app, proc, log, env, client["client_secret"]
-
-
-def _stop(proc, log) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
 
 
 @pytest.fixture(scope="module")
 def mehrplatz(provider):
     app, proc, log, env, secret = _start(provider, "mehrplatz")
     yield app, env, secret
-    _stop(proc, log)
+    stop_server(proc, log)
 
 
 @pytest.fixture
@@ -265,5 +254,5 @@ def test_a_wrong_client_secret_gives_a_german_message_and_reading_works(tab, pro
         expect(tab.get_by_test_id("stMetric").first).to_be_visible()  # reading works
         screenshot(tab, "anmeldung_falsches_secret")
     finally:
-        _stop(proc, log)
+        stop_server(proc, log)
     assert "falsch-1234" not in (SIGNIN_DIR / "falsches_secret" / "server.log").read_text()
