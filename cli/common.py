@@ -120,6 +120,14 @@ def write_table(df: pd.DataFrame, fmt: str, output: Path | None) -> None:
             stream.write("\n")
 
 
+def write_text(text: str, output: Path | None) -> None:
+    """Write ``text`` and a newline to ``output``, or to standard output without one."""
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+
+
 class _stdout:  # noqa: N801 - context manager that leaves sys.stdout open
     def __enter__(self) -> TextIO:
         return sys.stdout

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from cli import COMMANDS
-from cli.common import add_access_options, add_data_option, compute_for, write_table
+from cli.common import add_access_options, add_data_option, compute_for, write_table, write_text
 from geo.analysis.siting import MAX_K
 from scenarios.proposals import CANDIDATE_KINDS, OBJECTIVES, Proposal, propose
 
@@ -115,14 +114,11 @@ def run(args: argparse.Namespace) -> int:
         write_table(
             pd.DataFrame(table),
             "csv",
-            None if args.output is None else __import__("pathlib").Path(args.output),
+            args.output,
         )
         return 0
     text = json.dumps(report(proposal, target.prefix), ensure_ascii=False, indent=2, default=float)
-    if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write(text + "\n")
+    write_text(text, args.output)
     return 0
 
 
@@ -188,8 +184,5 @@ def run_two_years(args: argparse.Namespace) -> int:
         + (f"; Zahlen für {', '.join(marked)}" if marked else ""),
     }
     text = json.dumps(out, ensure_ascii=False, indent=2, default=float)
-    if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write(text + "\n")
+    write_text(text, args.output)
     return 0

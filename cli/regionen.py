@@ -17,6 +17,7 @@ from cli.common import (
     add_format_option,
     base_package,
     write_table,
+    write_text,
 )
 
 
@@ -219,10 +220,7 @@ def run_profile(args: argparse.Namespace) -> int:
     ]
     if args.format == "json":
         text = json.dumps(records, ensure_ascii=False, indent=2, default=_plain_json)
-        if args.output:
-            args.output.write_text(text + "\n", encoding="utf-8")
-        else:
-            sys.stdout.write(text + "\n")
+        write_text(text, args.output)
         return 0
     flat = pd.DataFrame(
         [

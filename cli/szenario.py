@@ -19,7 +19,14 @@ from pathlib import Path
 import pandas as pd
 
 from cli import COMMANDS
-from cli.common import add_access_options, add_data_option, package_from, scenario_from, write_table
+from cli.common import (
+    add_access_options,
+    add_data_option,
+    package_from,
+    scenario_from,
+    write_table,
+    write_text,
+)
 
 #: Verbs of the command.
 VERBS = ("save", "list", "show", "delete")
@@ -263,10 +270,7 @@ def _show(args: argparse.Namespace) -> int:
 
     loaded = _store(args).load(args.name)
     text = (to_geojson if args.format == "geojson" else to_json)(loaded.scenario)
-    if args.output:
-        args.output.write_text(text + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write(text + "\n")
+    write_text(text, args.output)
     print(f"Version {loaded.version}", file=sys.stderr)
     return 0
 
