@@ -1,6 +1,7 @@
 # Begegnungsatlas Magdeburg – the two commands a newcomer needs:
 #   make run    set up (once) and start the app on the Magdeburg data package
 #   make test   set up (once, incl. Chromium) and run all checks and tests
+#   make serve  like make run, with nginx in front serving the static files (for a room)
 # Data package: BEGEGNUNGSATLAS_DATA (default ../shared/data/magdeburg).
 
 PYTHON ?= python3
@@ -8,10 +9,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test setup setup-test lint unit e2e bench clean
+.PHONY: run serve test setup setup-test lint unit e2e bench clean
 
 run: setup
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+serve: setup
+	scripts/install_nginx.sh
+	$(BIN)/python -m deploy.proxy --port $(PORT)
 
 test: setup-test lint unit e2e
 
@@ -21,6 +26,7 @@ setup-test: setup
 	scripts/install_chromium.sh
 	scripts/install_postgres.sh
 	scripts/install_strace.sh
+	scripts/install_nginx.sh
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)

@@ -15,6 +15,7 @@ from ui import (
     auth,
     data,
     errors,
+    heap,
     markup,
     notices,
     presentation,
@@ -172,6 +173,7 @@ def main() -> None:
         errors.internal_error(error, page.title)
     finally:
         _start_workers()  # after the first page (also when it stopped early)
+        heap.freeze_long_lived(pkg.version, page.url_path)
 
 
 try:

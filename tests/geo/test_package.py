@@ -14,7 +14,7 @@ import shapely
 from geo.areas import stadtteil_at
 from geo.config import DATA_ENV, PROJECT_ROOT, data_dir
 from geo.crs import METRIC_CRS
-from geo.io.package import DataPackageError, load_package
+from geo.io.package import DataPackageError, available_years, load_package
 from tests.synthetic import X0, Y0, edit_csv, edit_geojson, metric_point, write_river
 
 
@@ -285,3 +285,20 @@ def test_version_follows_the_optional_files(synthetic_dir: Path):
     assert len({base, with_feed, with_river}) == 3
     feed.unlink()
     assert load_package(synthetic_dir).version not in {base, with_feed, with_river}
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([(2020, 10.0), (2021, 12.0)], [2020, 2021]),
+        ([(2021, None), (2020, 10.0)], [2020]),  # 2021 suppressed everywhere: not a year
+        ([(2021, None), (2021, 5.0), (2020, None)], [2021]),  # one Stadtteil published
+        ([(2020, None)], []),
+        ([], []),
+    ],
+)
+def test_available_years_are_the_years_with_a_published_age_breakdown(rows, expected):
+    statistik = pd.DataFrame(rows, columns=["jahr", "alter_65plus"]).astype(
+        {"jahr": "int64", "alter_65plus": "float64"}
+    )
+    assert available_years(statistik) == expected
