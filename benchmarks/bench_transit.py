@@ -7,12 +7,20 @@ answered by :class:`tests.geo.transit_oracle.TimeExpandedReference` (a graph wit
 node per departure/arrival event, scipy's Dijkstra from a super sink), whose answers are fed
 through the same door-to-door step. Target: well under 2 s for the whole city per window.
 
+A second table shows what a new process (one ``begegnungsatlas transit`` call) pays for the
+timetable: parsing it, or taking it from the on-disk cache
+(:func:`geo.io.package_cache.read_feed_cached`), and the whole command with an empty cache
+(cold) and with a filled one (warm); its output must be the same both times.
+
 Run: .venv/bin/python benchmarks/bench_transit.py
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -34,8 +42,10 @@ from geo.analysis.transit import (
     profile_scan,
     transit_access,
 )
+from geo.config import data_dir
 from geo.crs import xy
 from geo.io.gtfs import read_feed
+from geo.io.package_cache import CACHE_ENV, read_feed_cached
 from tests.geo.transit_oracle import TimeExpandedReference
 
 WINDOWS = [(9 * 60, 12 * 60), (6 * 60, 9 * 60), (15 * 60, 18 * 60)]
@@ -46,6 +56,48 @@ def seconds(func) -> tuple[float, object]:
     start = time.perf_counter()
     result = func()
     return time.perf_counter() - start, result
+
+
+def _cli_transit(cache: Path) -> tuple[float, bytes]:
+    """Wall time of one ``begegnungsatlas transit`` process and its output (CSV)."""
+    env = {**os.environ, CACHE_ENV: str(cache)}
+    command = [sys.executable, "-m", "cli", "transit", "--data", str(data_dir())]
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, check=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def process_rows(pkg) -> list[dict]:
+    """What a new process pays for the timetable: parsed vs. from the disk cache; CLI cold/warm."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"
+        t_parse, _ = timed(lambda: read_feed(pkg.gtfs_path, pkg.stadtgrenze), repeat=3, warmup=0)
+        read_feed_cached(pkg.gtfs_path, pkg.stadtgrenze, cache)  # store the entry
+        t_cached, _ = timed(
+            lambda: read_feed_cached(pkg.gtfs_path, pkg.stadtgrenze, cache), repeat=5, warmup=0
+        )
+        cli_cache = Path(tmp) / "cli-cache"
+        t_cold, cold = _cli_transit(cli_cache)
+        t_warm, warm = timed(lambda: _cli_transit(cli_cache), repeat=3, warmup=0)
+    same = cold == warm[1]
+    return [
+        {
+            "Schritt": "Fahrplan lesen und prüfen",
+            "Zeit (s)": f"{t_parse / 1000:.2f}",
+            "Bemerkung": "",
+        },
+        {
+            "Schritt": "Fahrplan aus dem Cache",
+            "Zeit (s)": f"{t_cached / 1000:.3f}",
+            "Bemerkung": "",
+        },
+        {"Schritt": "begegnungsatlas transit, kalt", "Zeit (s)": f"{t_cold:.2f}", "Bemerkung": ""},
+        {
+            "Schritt": "begegnungsatlas transit, warm",
+            "Zeit (s)": f"{t_warm / 1000:.2f}",
+            "Bemerkung": f"gleiche Ausgabe: {same}",
+        },
+    ]
 
 
 def main() -> None:
@@ -140,8 +192,12 @@ def main() -> None:
             f"{len(stops)} Haltestellen, {len(params.departures)} Abfahrten je Zeitraum",
         )
     )
+    print()
+    print(table(process_rows(pkg), "Neuer Prozess: Fahrplan und Befehl"))
     print(
         f"\nFahrplan einmal lesen und prüfen: {t_read:.2f} s (in der App zwischengespeichert).\n"
+        "'kalt' = leerer Cache-Ordner (Paket und Fahrplan werden gelesen), 'warm' = Median "
+        "von 3 Aufrufen danach (ganzer Prozess: Start, Paket, Fahrplan, Gehwege, Bus & Bahn).\n"
         "ours = backward profile Connection Scan (geo.analysis.transit.profile_scan) + KD-tree access "
         "walks; 'gesamt' = geo.analysis.transit.transit_access without reading the feed (median of 5).\n"
         "'warm' = the window kept in the process: the same places again / one new site appended "

@@ -17,7 +17,7 @@ import pandas as pd
 from geo.analysis.projection import HORIZON, source_note
 from geo.config import DATA_ENV, data_dir
 from geo.io.package import DataPackage, with_projection
-from geo.io.package_cache import NOTICES, load_package_cached
+from geo.io.package_cache import NOTICES, load_package_cached, read_feed_cached
 from geo.io.safe_text import defuse_formula
 
 #: Help of ``--author`` for planning writes (stored as such, :func:`auth.cli_identity`).
@@ -354,13 +354,13 @@ def feed_for(package: DataPackage, wanted: bool, *, required: bool = False):
     ValueError
         If ``required`` but the package has no timetable.
     """
-    from geo.io.gtfs import read_feed
-
     if package.gtfs_path is None:
         if required:
             raise ValueError("Das Datenpaket enthält keinen Fahrplan (gtfs/mvb_gtfs.zip).")
         return None
-    return read_feed(package.gtfs_path, package.stadtgrenze) if wanted or required else None
+    if not (wanted or required):
+        return None
+    return read_feed_cached(package.gtfs_path, package.stadtgrenze)
 
 
 def compute_for(args: argparse.Namespace, *, transit: bool = False, draws: int | None = None):

@@ -16,10 +16,23 @@ import json
 import re
 import zlib
 
+from geo.analysis.access_adapter import SiteSelection
+from geo.analysis.access_kernel import WalkParams
+from geo.analysis.transit import TransitParams
 from geo.io import untrusted_json
 from geo.io.sandbox import Limits, run_limited
 from indicators.format import format_number
-from scenarios.model import MAX_ADDED, SCHEMA, Scenario, printable, scenario_from_dict
+from scenarios.model import (
+    MAX_ADDED,
+    SCHEMA,
+    Assumptions,
+    NewCrossing,
+    NewSite,
+    Overlay,
+    Scenario,
+    printable,
+    scenario_from_dict,
+)
 
 #: Largest accepted scenario file (bytes) and largest JSON text inside a link (bytes).
 MAX_FILE_BYTES = 512_000
@@ -34,6 +47,17 @@ MAX_DEPTH = 12
 MAX_NUMBER_CHARS = untrusted_json.MAX_NUMBER_CHARS
 #: Limits of the worker that parses an imported file or a link.
 LIMITS = Limits(memory_mb=256, cpu_seconds=5, wall_seconds=8.0, max_output_bytes=4_000_000)
+#: The classes a scenario read in the worker is made of (its data-only reply builds no other).
+REPLY_TYPES = (
+    Scenario,
+    Assumptions,
+    Overlay,
+    NewSite,
+    NewCrossing,
+    WalkParams,
+    SiteSelection,
+    TransitParams,
+)
 
 
 LINK_LABEL = "Szenario-Link (?szenario=…)"
@@ -263,7 +287,9 @@ def read_file(content: bytes, filename: str = "") -> Scenario:
     if len(content) > MAX_FILE_BYTES:
         return from_file(content, filename)  # the size message, without starting a worker
     label = f"Szenario-Datei „{filename}“" if filename else "Szenario-Datei"
-    return run_limited(from_file, content, filename, what=label, limits=LIMITS)
+    return run_limited(
+        from_file, content, filename, what=label, limits=LIMITS, reply_types=REPLY_TYPES
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -352,4 +378,6 @@ def read_link(text: str) -> Scenario:
     """
     if not isinstance(text, str) or len(text) > MAX_URL_CHARS:
         return from_url_param(text)  # the length message, without starting a worker
-    return run_limited(from_url_param, text, what=LINK_LABEL, limits=LIMITS)
+    return run_limited(
+        from_url_param, text, what=LINK_LABEL, limits=LIMITS, reply_types=REPLY_TYPES
+    )

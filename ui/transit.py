@@ -5,16 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.analysis.transit import TransitParams
-from geo.io.gtfs import WEEKDAYS, Feed, read_feed
+from geo.io.gtfs import WEEKDAYS, Feed
 from geo.io.package import DataPackage
+from geo.io.package_cache import read_feed_cached
 from indicators.format import format_short
 from ui import state
 
 
 @st.cache_resource(show_spinner="Fahrplan wird gelesen und geprüft …")
 def _feed(path: str, version: str, _package: DataPackage) -> Feed:
-    # cache_resource: the timetable is large, read-only and shared by all sessions.
-    return read_feed(_package.gtfs_path, _package.stadtgrenze)
+    # cache_resource: the timetable is large, read-only and shared by all sessions; a new
+    # server process takes it from the on-disk cache instead of parsing it again.
+    return read_feed_cached(_package.gtfs_path, _package.stadtgrenze)
 
 
 def feed(pkg: DataPackage) -> Feed | None:

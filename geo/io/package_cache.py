@@ -24,6 +24,11 @@ nothing it depends on has changed:
   command line prints it), so a shared or planted cache folder can never make this program
   unpickle a file the user does not own.
 
+The validated timetable (:class:`~geo.io.gtfs.Feed`, 2–4 s to parse) is kept the same way
+by :func:`read_feed_cached`, in its own entry per GTFS file: its key covers that file (size,
+modification time, SHA-256), the region polygon that selects the stops, our code and the
+library versions, and it follows the same rules for the folder and the entry.
+
 Folder: ``$BEGEGNUNGSATLAS_CACHE``, else ``$XDG_CACHE_HOME/begegnungsatlas``, else
 ``~/.cache/begegnungsatlas``; ``BEGEGNUNGSATLAS_CACHE=aus`` switches the cache off.
 """
@@ -38,13 +43,28 @@ import pickle
 import secrets
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from geo.io.gtfs import MAX_BYTES as MAX_FEED_BYTES
+from geo.io.gtfs import Feed, read_feed
 from geo.io.package import FILES, DataPackage, load_package
 
-__all__ = ["CACHE_ENV", "NOTICES", "cache_dir", "cache_key", "load_package_cached"]
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "CACHE_ENV",
+    "NOTICES",
+    "cache_dir",
+    "cache_key",
+    "feed_cache_key",
+    "load_package_cached",
+    "read_feed_cached",
+]
+_T = TypeVar("_T")
 
 #: Environment variable with the cache folder (``aus``/``off``/``0``: no cache).
 CACHE_ENV = "BEGEGNUNGSATLAS_CACHE"
@@ -109,6 +129,23 @@ def _digest_files(root: Path, digest: hashlib._Hash) -> None:
                 digest.update(block)
 
 
+def _code_digest(kind: str) -> hashlib._Hash:
+    """A digest of the entry kind, the Python and library versions and the code in ``geo/``."""
+    import geopandas
+    import numpy
+    import pandas
+    import pyproj
+    import shapely
+
+    digest = hashlib.sha256(f"{_FORMAT}\0{kind}".encode())
+    versions = [sys.version, *(m.__version__ for m in (numpy, pandas, geopandas, shapely, pyproj))]
+    digest.update("\0".join(versions).encode())
+    for source in sorted(_CODE_DIR.rglob("*.py")):
+        digest.update(source.relative_to(_CODE_DIR).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest
+
+
 def cache_key(root: Path) -> str:
     """The key of the package in ``root``: its files, our parsing code, the library versions.
 
@@ -128,24 +165,54 @@ def cache_key(root: Path) -> str:
     OSError
         If a file cannot be read.
     """
-    import geopandas
-    import numpy
-    import pandas
-    import pyproj
-    import shapely
-
-    digest = hashlib.sha256(_FORMAT.encode())
-    versions = [sys.version, *(m.__version__ for m in (numpy, pandas, geopandas, shapely, pyproj))]
-    digest.update("\0".join(versions).encode())
-    for source in sorted(_CODE_DIR.rglob("*.py")):
-        digest.update(source.relative_to(_CODE_DIR).as_posix().encode())
-        digest.update(source.read_bytes())
+    digest = _code_digest("paket")
     _digest_files(root, digest)
     return digest.hexdigest()
 
 
-def _entry_name(root: Path) -> str:
-    return f"paket-{hashlib.sha256(str(root).encode()).hexdigest()[:24]}.pickle"
+def feed_cache_key(path: Path, region: gpd.GeoDataFrame | None) -> str:
+    """The key of a parsed timetable: its file, the region, our code, the library versions.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The GTFS zip.
+    region : geopandas.GeoDataFrame or None
+        The region polygon handed to :func:`~geo.io.gtfs.read_feed` (it decides which stops
+        are left out).
+
+    Returns
+    -------
+    str
+        Hex digest; changes whenever the file (size, modification time or content), the
+        region (geometry or CRS), the code in ``geo/`` or a library version changes.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be read or is larger than :func:`~geo.io.gtfs.read_feed` accepts.
+    """
+    import shapely
+
+    digest = _code_digest("fahrplan")
+    info = path.stat()
+    if info.st_size > MAX_FEED_BYTES:
+        raise OSError(f"{path} ist größer als {MAX_FEED_BYTES} Bytes")
+    digest.update(f"{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if region is None:
+        digest.update(b"\0ohne Region")
+    else:
+        digest.update(f"\0{region.crs.to_wkt() if region.crs else ''}\0".encode())
+        for blob in shapely.to_wkb(region.geometry.to_numpy(), hex=False):
+            digest.update(len(blob).to_bytes(8, "little") + blob)
+    return digest.hexdigest()
+
+
+def _entry_name(root: Path, prefix: str = "paket") -> str:
+    return f"{prefix}-{hashlib.sha256(str(root).encode()).hexdigest()[:24]}.pickle"
 
 
 def _refuse(reason: str) -> None:
@@ -187,8 +254,8 @@ def _private_folder(folder: Path) -> Iterator[int]:
         os.close(fd)
 
 
-def _read(folder: int, name: str, key: str, root: Path) -> DataPackage | None:
-    """The cached package, or None if the entry is missing, foreign, stale or damaged."""
+def _read(folder: int, name: str, key: str, kind: type[_T]) -> _T | None:
+    """The cached object, or None if the entry is missing, foreign, stale or damaged."""
     try:
         fd = os.open(name, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC, dir_fd=folder)
     except FileNotFoundError:
@@ -208,16 +275,14 @@ def _read(folder: int, name: str, key: str, root: Path) -> DataPackage | None:
             header = handle.readline()
             if header != f"{_FORMAT} {key}\n".encode():
                 return None
-            package = pickle.load(handle)
+            value = pickle.load(handle)
         except Exception as error:  # a damaged entry is rebuilt, never shown to the user
             LOGGER.info("Paket-Cache-Eintrag %s nicht lesbar (%s); wird neu erstellt.", name, error)
             return None
-    if not isinstance(package, DataPackage):
-        return None
-    return replace(package, root=root)  # the same folder, named as the caller named it
+    return value if isinstance(value, kind) else None
 
 
-def _write(folder: int, name: str, key: str, package: DataPackage) -> None:
+def _write(folder: int, name: str, key: str, value: object) -> None:
     """Store atomically inside the checked folder; a cache that cannot be written is skipped."""
     temp = f".paket-{secrets.token_hex(8)}.tmp"
     try:
@@ -230,7 +295,7 @@ def _write(folder: int, name: str, key: str, package: DataPackage) -> None:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(f"{_FORMAT} {key}\n".encode())
-                pickle.dump(package, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -270,13 +335,59 @@ def load_package_cached(root: Path | str, folder: Path | None = None) -> DataPac
         key = cache_key(root)
     except OSError:  # unreadable file or not a package folder: no cache
         return load_package(root)
-    name = _entry_name(root.resolve())
+    package = _cached(folder, _entry_name(root.resolve()), key, DataPackage, load_package, root)
+    return replace(package, root=root)  # the same folder, named as the caller named it
+
+
+def _cached(
+    folder: Path, name: str, key: str, kind: type[_T], build: Callable[..., _T], *args: Any
+) -> _T:
+    """The entry ``name`` of ``folder`` if it holds a ``kind`` under ``key``, else ``build(*args)``.
+
+    A freshly built value is stored; a refused folder means no cache for this call.
+    """
     try:
         with _private_folder(folder) as fd:
-            package = _read(fd, name, key, root)
-            if package is None:
-                package = load_package(root)
-                _write(fd, name, key, package)
-            return package
+            value = _read(fd, name, key, kind)
+            if value is None:
+                value = build(*args)
+                _write(fd, name, key, value)
+            return value
     except _RefusedError:
-        return load_package(root)
+        return build(*args)
+
+
+def read_feed_cached(
+    path: Path, region: gpd.GeoDataFrame | None = None, folder: Path | None = None
+) -> Feed:
+    """:func:`geo.io.gtfs.read_feed`, served from the on-disk cache when it is current.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The GTFS zip (e.g. :attr:`DataPackage.gtfs_path`).
+    region : geopandas.GeoDataFrame, optional
+        Region polygon, as for :func:`~geo.io.gtfs.read_feed`.
+    folder : pathlib.Path, optional
+        Cache folder (default :func:`cache_dir`; None there: no cache).
+
+    Returns
+    -------
+    Feed
+        Equal to what :func:`~geo.io.gtfs.read_feed` returns for the same file and region.
+
+    Raises
+    ------
+    DataPackageError
+        As :func:`~geo.io.gtfs.read_feed` (errors are never cached).
+    """
+    path = Path(path)
+    folder = folder if folder is not None else cache_dir()
+    if folder is None or not path.is_file():
+        return read_feed(path, region)
+    try:
+        key = feed_cache_key(path, region)
+    except OSError:  # unreadable or too large: the reader says what is wrong
+        return read_feed(path, region)
+    name = _entry_name(path.resolve(), "fahrplan")
+    return _cached(folder, name, key, Feed, read_feed, path, region)

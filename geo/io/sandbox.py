@@ -11,7 +11,10 @@ parser of untrusted input runs through :func:`run_limited`:
 * with ``RLIMIT_AS`` (address space: the child's size at start plus a budget) and
   ``RLIMIT_CPU``;
 * with a wall-clock timeout after which the child is killed;
-* returning at most ``max_output_bytes`` of pickled result.
+* returning at most ``max_output_bytes`` of result, in a data-only format
+  (:mod:`geo.io.reply`: JSON of plain values, pandas objects as Arrow IPC, dataclasses only
+  of the types the caller expects). The reply is built from untrusted input, so the parent
+  never unpickles it; a reply in any other form is refused like a crashed worker.
 
 The parent only waits on a pipe (the GIL is released), so the server keeps answering other
 sessions while a worker runs. Failures of the worker itself come back as
@@ -32,7 +35,6 @@ import io
 import logging
 import multiprocessing as mp
 import os
-import pickle
 import resource
 import secrets
 import signal
@@ -48,6 +50,8 @@ from multiprocessing import forkserver, popen_forkserver, spawn, util
 from multiprocessing.connection import Connection
 from multiprocessing.context import reduction, set_spawning_popen
 from typing import Any
+
+from geo.io import reply
 
 #: Modules the forkserver imports once, so workers start without import cost
 #: (pyarrow.compute backs pandas' string methods and is otherwise imported on first use).
@@ -73,7 +77,7 @@ class Limits:
     wall_seconds : float
         Wall-clock time after which the worker is killed.
     max_output_bytes : int
-        Largest pickled result accepted from the worker.
+        Largest result (in the reply format) accepted from the worker.
     """
 
     memory_mb: int = 400
@@ -246,15 +250,44 @@ def _child(
         with contextlib.suppress(Exception):
             traceback.print_exc(file=sys.stderr)
         payload = ("crash", "")
-    try:
-        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        data = pickle.dumps(("limit", "memory"))
+    data = _encode(payload)
     if len(data) > limits.max_output_bytes:
-        data = pickle.dumps(("limit", "output"))
+        data = reply.encode(("limit", "output"))
     peak = max(_status_bytes("VmHWM") - start_rss, 0) if start_rss else -1
     conn.send_bytes(peak.to_bytes(8, "little", signed=True) + data)
     conn.close()
+
+
+def _encode(payload: tuple[str, Any]) -> bytes:
+    """The worker's answer in the data-only reply format (a type it cannot hold: a crash)."""
+    try:
+        return reply.encode(payload)
+    except MemoryError:
+        return reply.encode(("limit", "memory"))
+    except RecursionError:
+        return reply.encode(("limit", "nesting"))
+    except Exception:  # a result of a type the reply format does not carry: a program error
+        with contextlib.suppress(Exception):
+            traceback.print_exc(file=sys.stderr)
+        return reply.encode(("crash", ""))
+
+
+#: Statuses of a worker's answer and the values that may come with a limit.
+_STATUSES = {"ok", "error", "limit", "crash"}
+_LIMIT_KINDS = {"memory", "nesting", "output"}
+
+
+def _decode(data: bytes, types: tuple[type, ...]) -> tuple[str, Any]:
+    """The worker's ``(status, value)``; ReplyFormatError for anything else."""
+    answer = reply.decode(data, types)
+    if not (isinstance(answer, tuple) and len(answer) == 2 and answer[0] in _STATUSES):
+        raise reply.ReplyFormatError("Die Antwort ist kein Paar aus Status und Wert.")
+    status, value = answer
+    if (status == "error" and type(value) is not str) or (
+        status == "limit" and value not in _LIMIT_KINDS
+    ):
+        raise reply.ReplyFormatError("Status und Wert passen nicht zusammen.")
+    return status, value
 
 
 _MESSAGES = {
@@ -267,6 +300,8 @@ _MESSAGES = {
     "signal": "Der Prüfprozess ist beim Lesen abgestürzt: {signal} in einer Programmbibliothek "
     "(Kennung {reference}).",
     "exit": "Der Prüfprozess hat sich beim Lesen unerwartet beendet (Kennung {reference}).",
+    "format": "Der Prüfprozess hat eine Antwort in einem unerwarteten Format geschickt "
+    "(Kennung {reference}).",
 }
 _FIX = "Eine kleinere oder einfachere Datei verwenden (siehe Grenzen im README)."
 _FIX_CRASH = (
@@ -295,7 +330,11 @@ def _fail(kind: str, what: str, limits: Limits, reference: str = "", code: int =
 
 
 def run_limited(
-    func: Callable[..., Any], *args: Any, what: str = "Eingabe", limits: Limits | None = None
+    func: Callable[..., Any],
+    *args: Any,
+    what: str = "Eingabe",
+    limits: Limits | None = None,
+    reply_types: tuple[type, ...] = (),
 ) -> Any:
     """Run ``func(*args)`` in a limited worker process and return its result.
 
@@ -309,24 +348,31 @@ def run_limited(
         What is parsed, for messages (e.g. ``"Datei liste.csv"``).
     limits : Limits, optional
         Resource limits (defaults of :class:`Limits`).
+    reply_types : tuple of type
+        The dataclasses ``func``'s result may contain (at any depth); the parent builds no
+        other class from the reply (:func:`geo.io.reply.decode`).
 
     Returns
     -------
     object
-        What ``func`` returned.
+        What ``func`` returned (plain values, containers, pandas objects and dataclasses of
+        ``reply_types``; equal to it, with the same types, dtypes and index).
 
     Raises
     ------
     ValueError
         The function's own ``ValueError`` (its message unchanged).
     SandboxError
-        The worker hit a limit or crashed (German message naming ``what`` and the fix).
+        The worker hit a limit or crashed, or its reply was not in the data-only format
+        (German message naming ``what`` and the fix).
     """
     warm_up()
-    return _run(func, args, what, limits or Limits())
+    return _run(func, args, what, limits or Limits(), reply_types)
 
 
-def _run(func: Callable[..., Any], args: tuple, what: str, limits: Limits) -> Any:
+def _run(
+    func: Callable[..., Any], args: tuple, what: str, limits: Limits, types: tuple[type, ...] = ()
+) -> Any:
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     handle, log_path = tempfile.mkstemp(prefix="begegnungsatlas-worker-", suffix=".log")
@@ -355,7 +401,12 @@ def _run(func: Callable[..., Any], args: tuple, what: str, limits: Limits) -> An
             raise _fail(outcome, what, limits, reference, code) from None
         child_peak = int.from_bytes(data[:8], "little", signed=True)
         peak = child_peak / 2**20 if child_peak >= 0 else None
-        status, value = pickle.loads(data[8:])  # bytes produced by our own worker
+        try:
+            status, value = _decode(data[8:], types)  # data only, never unpickled
+        except reply.ReplyFormatError as error:
+            outcome = "format"
+            reference = _report(what, f"format ({error})", 0, log_path)
+            raise _fail("format", what, limits, reference) from None
         outcome = status if status != "limit" else value
         if status == "crash":
             reference = _report(what, "crash", 0, log_path)

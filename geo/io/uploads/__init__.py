@@ -112,6 +112,7 @@ def validate(
             layer,
             what=f"Datei {name[:80]}",
             limits=limits,
+            reply_types=(UploadResult, Problem, FacilityDraft),
         )
     except SandboxError as error:
         result.errors.append(Problem(error.problem, error.fix))
