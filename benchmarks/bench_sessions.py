@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,17 +85,8 @@ def start_server(code: Path, env: dict) -> tuple[subprocess.Popen, str]:
         env=env, cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    start = time.perf_counter()
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return proc, url
-        except OSError:
-            pass
-        if proc.poll() is not None or time.perf_counter() - start > 180:
-            raise RuntimeError("Streamlit-Server startete nicht")
-        time.sleep(0.1)
+    wait_healthy(url, [proc], seconds=180)
+    return proc, url
 
 
 def open_sessions(

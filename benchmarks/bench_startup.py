@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import table  # noqa: E402
+from deploy.proxy import free_port  # noqa: E402
 
 CLI = Path(sys.executable).with_name("begegnungsatlas")
 COMMANDS = [["--help"], ["indicators"], ["rank", "--draws", "0"], ["rank"], ["coverage"]]
@@ -87,12 +87,6 @@ def _time_first_page(env: dict, code: Path, cold: Path | None) -> float:
         env=env, cwd=code, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return float(out.stdout.strip().splitlines()[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _time_server(env: dict, code: Path, browser: bool) -> tuple[float, float | None]:

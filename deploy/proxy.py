@@ -154,7 +154,8 @@ def wait_healthy(url: str, procs: list[subprocess.Popen], seconds: float = 120) 
                 if response.read() == b"ok":
                     return
         except OSError:
-            time.sleep(0.3)
+            pass  # not listening yet
+        time.sleep(0.3)
     raise RuntimeError(f"{url} antwortet nach {seconds:.0f} s nicht.")
 
 

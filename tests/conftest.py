@@ -13,7 +13,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy.proxy import free_port
 from geo.config import data_dir
 from geo.io.package import DataPackage, load_package
 from geo.io.package_cache import CACHE_ENV
@@ -108,12 +108,6 @@ def real_data_dir() -> Path:
 def real() -> DataPackage:
     """The real Magdeburg package, loaded once per session."""
     return load_package(real_data_dir())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def require(condition: bool, message: str) -> None:

@@ -10,13 +10,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from deploy import proxy
 from geo.config import DATA_ENV, PROJECT_ROOT
 from register.db import DB_ENV
 from scenarios.store import STORE_ENV
@@ -70,25 +69,16 @@ def server() -> Iterator[str]:
 
 def wait_healthy(url: str, proc: subprocess.Popen, seconds: float) -> bool:
     """Until the server at ``url`` answers its health check; False if it died or timed out."""
-    deadline = time.monotonic() + seconds
-    while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.5)
-    return False
+    try:
+        proxy.wait_healthy(url, [proc], seconds)
+    except (RuntimeError, OSError):
+        return False
+    return True
 
 
 def stop_server(proc: subprocess.Popen, log) -> None:
     """Stop a server started by a test and close its log."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    proxy.stop(proc)
     log.close()
 
 
