@@ -18,6 +18,17 @@ Three steps, each cheap on sparse pairs:
    proves it.
 
 The gap reported is the one proven: 0 for an optimum, else (objective − bound) / objective.
+
+**Memory is decided before it is spent.** :func:`pair_counts` counts the pairs with the
+KD-tree alone (an upper bound, no pair built) and :func:`build_solver` chooses the path:
+
+* up to :data:`PAIR_BUDGET` pairs – the steps above on all candidates (pairs built in chunks);
+* up to :data:`STREAM_LIMIT` – one streamed pass (:func:`streamed_rho`, one chunk in memory)
+  finds what each candidate saves alone; the steps above run on the best candidates whose
+  pairs fit :data:`NARROW_BUDGET` (:func:`narrow`), and a second streamed pass with the
+  narrowed solver's multipliers bounds every solution over *all* candidates
+  (:func:`lagrangian_bound`, :func:`certify`) – "optimal" only if the answer reaches it;
+* beyond – a German ``ValueError`` naming the alternatives (the MCLP, fewer candidates).
 """
 
 from __future__ import annotations
