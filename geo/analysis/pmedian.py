@@ -18,10 +18,22 @@ Three steps, each cheap on sparse pairs:
    proves it.
 
 The gap reported is the one proven: 0 for an optimum, else (objective − bound) / objective.
+
+**Memory is decided before it is spent.** :func:`pair_counts` counts the pairs with the
+KD-tree alone (an upper bound, no pair built) and :func:`build_solver` chooses the path:
+
+* up to :data:`PAIR_BUDGET` pairs – the steps above on all candidates (pairs built in chunks);
+* up to :data:`STREAM_LIMIT` – one streamed pass (:func:`streamed_rho`, one chunk in memory)
+  finds what each candidate saves alone; the steps above run on the best candidates whose
+  pairs fit :data:`NARROW_BUDGET` (:func:`narrow`), and a second streamed pass with the
+  narrowed solver's multipliers bounds every solution over *all* candidates
+  (:func:`lagrangian_bound`, :func:`certify`) – "optimal" only if the answer reaches it;
+* beyond – a German ``ValueError`` naming the alternatives (the MCLP, fewer candidates).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,9 +42,21 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from geo.analysis.metric import WalkMetric
 from geo.analysis.spatial_pairs import SLACK_M, pairs_within_radii
+from indicators.format import format_number
 
 #: Relative tolerance under which a bound counts as reached (HiGHS's own feasibility scale).
 TOLERANCE = 1e-9
+#: Improvement pairs the exact path may hold (≈ 60 bytes each with the solver's arrays, so
+#: ≈ 1.2 GB); beyond it the solver works on the most promising candidates (:func:`narrow`).
+PAIR_BUDGET = 20_000_000
+#: Pairs of the narrowed candidates (:func:`narrow`): the bound's iterations over them take
+#: most of the time, and the pass over all candidates bounds the rest anyway.
+NARROW_BUDGET = 5_000_000
+#: Pairs of one chunk of the KD-tree query (its Python lists cost ≈ 40 bytes a pair).
+CHUNK_PAIRS = 2_000_000
+#: Most pairs the two streamed passes over all candidates may visit (each ≈ 5–10 s at this
+#: size on two shared cores); beyond it the p-median is refused before anything is built.
+STREAM_LIMIT = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -59,14 +83,87 @@ class Pairs:
         return slice(self.indptr[j], self.indptr[j + 1])
 
 
-def improvement_pairs(
+def pair_counts(
     demand_xy: np.ndarray, current_m: np.ndarray, candidate_xy: np.ndarray, metric: WalkMetric
+) -> np.ndarray:
+    """Improvement pairs per demand point, counted without building them.
+
+    The KD-tree only counts the candidates within each straight radius ``current / detour``,
+    so this is an upper bound (the walk filter and the river only remove pairs), cheap enough
+    to decide how to solve before any pair is held in memory.
+
+    Parameters
+    ----------
+    demand_xy, current_m, candidate_xy, metric
+        As in :func:`improvement_pairs`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` int64.
+    """
+    from scipy.spatial import cKDTree  # imported on use: the first page needs no KD-tree
+
+    a = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
+    b = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros(len(a), dtype=np.int64)
+    radius = np.asarray(current_m, dtype=float) / metric.detour + SLACK_M
+    return np.asarray(cKDTree(b).query_ball_point(a, radius, return_length=True), np.int64)
+
+
+def walk_pairs(
+    demand_xy: np.ndarray,
+    current_m: np.ndarray,
+    candidate_xy: np.ndarray,
+    metric: WalkMetric,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Improvement pairs in chunks of consecutive demand points of about ``chunk_pairs``.
+
+    Only one chunk's KD-tree hits are held at a time; rows stay ascending and each demand
+    point's candidates come in the KD-tree's own order, so concatenating the chunks gives
+    the pairs of a single query.
+
+    Yields
+    ------
+    rows, cols, walk_m : numpy.ndarray
+        Demand index, candidate index and walking metres (below the current) of each pair.
+    """
+    a = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
+    b = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
+    current = np.asarray(current_m, dtype=float)
+    radius = current / metric.detour + SLACK_M
+    ends = np.cumsum(pair_counts(a, current, b, metric))
+    lo = 0
+    while lo < len(a):
+        # the next chunk ends where its counted pairs reach the size (at least one point)
+        before = ends[lo - 1] if lo else 0
+        hi = max(int(np.searchsorted(ends, before + chunk_pairs, side="right")), lo + 1)
+        rows, cols = pairs_within_radii(a[lo:hi], b, radius[lo:hi])
+        rows += lo
+        length = np.hypot(a[rows, 0] - b[cols, 0], a[rows, 1] - b[cols, 1])
+        if metric.barrier is not None:
+            length = metric.barrier.pair_lengths(a, b, rows, cols, length)
+        walk = length * metric.detour
+        keep = walk < current[rows]
+        yield rows[keep], cols[keep], walk[keep]
+        lo = hi
+
+
+def improvement_pairs(
+    demand_xy: np.ndarray,
+    current_m: np.ndarray,
+    candidate_xy: np.ndarray,
+    metric: WalkMetric,
+    chunk_pairs: int = CHUNK_PAIRS,
 ) -> Pairs:
     """Pairs (demand point, candidate) where the candidate is closer than the current place.
 
     A KD-tree query per demand point with its own straight radius ``current / detour`` (a
     route is never shorter than the straight line) finds every such pair; walking metres use
-    the same arithmetic as :meth:`geo.analysis.metric.WalkMetric.pairwise`.
+    the same arithmetic as :meth:`geo.analysis.metric.WalkMetric.pairwise`. The query runs in
+    chunks (:func:`walk_pairs`), so the KD-tree's lists never hold all pairs at once.
 
     Parameters
     ----------
@@ -78,22 +175,20 @@ def improvement_pairs(
         ``(m, 2)`` candidates.
     metric : geo.analysis.metric.WalkMetric
         Detour and barrier.
+    chunk_pairs : int
+        Pairs per chunk of the query.
 
     Returns
     -------
     Pairs
     """
-    a = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
-    b = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
-    current = np.asarray(current_m, dtype=float)
-    m = len(b)
-    rows, cols = pairs_within_radii(a, b, current / metric.detour + SLACK_M)
-    length = np.hypot(a[rows, 0] - b[cols, 0], a[rows, 1] - b[cols, 1])
-    if metric.barrier is not None:
-        length = metric.barrier.pair_lengths(a, b, rows, cols, length)
-    walk = length * metric.detour
-    keep = walk < current[rows]
-    rows, cols, walk = rows[keep], cols[keep], walk[keep]
+    m = len(np.asarray(candidate_xy).reshape(-1, 2))
+    parts = list(walk_pairs(demand_xy, current_m, candidate_xy, metric, chunk_pairs))
+    empty = np.zeros(0, dtype=np.int64)
+    rows = np.concatenate([empty] + [r for r, _, _ in parts])
+    cols = np.concatenate([empty] + [c for _, c, _ in parts])
+    walk = np.concatenate([np.zeros(0)] + [w for _, _, w in parts])
+    del parts
     order = np.argsort(cols, kind="stable")  # rows stay ascending within a candidate
     rows, cols, walk = rows[order], cols[order], walk[order]
     indptr = np.zeros(m + 1, dtype=np.int64)
@@ -152,6 +247,8 @@ class PMedian:
         self.pairs = pairs
         self.m = n_candidates
         self.saving = self.w[pairs.rows] * (self.current[pairs.rows] - pairs.walk_m)
+        #: ``λ`` of the best bound of the last :meth:`lagrangian` (valid for any candidates)
+        self.multipliers: np.ndarray | None = None
 
     # ------------------------------------------------------------------ heuristic
     def best_after(self, chosen: list[int] | tuple[int, ...]) -> np.ndarray:
@@ -221,6 +318,7 @@ class PMedian:
         keep = np.ones(self.m, dtype=bool)
         rows, cols, saving_ij = p.rows, p.cols, self.saving
         lam = self.w * (self.current - self.best_after(incumbent))
+        self.multipliers = lam
         tol = TOLERANCE * max(saving, 1.0)
         best_u, theta, stall = np.inf, 2.0, 0
         for _ in range(iterations):
@@ -233,7 +331,7 @@ class PMedian:
             kth = rho[top].min()
             u = float(lam.sum() + rho[top].sum())
             if not u >= best_u - 1e-12 * max(1.0, u):
-                best_u, stall = u, 0
+                best_u, stall, self.multipliers = u, 0, lam
             else:
                 stall += 1
                 if stall >= 5:
@@ -323,3 +421,208 @@ class PMedian:
             return None, int(result.status), bound
         found = [int(kept[j]) for j in np.flatnonzero(result.x[:m] > 0.5)]
         return found, int(result.status), bound
+
+
+# ---------------------------------------------------------------------- large instances
+def streamed_rho(
+    demand_xy: np.ndarray,
+    weights: np.ndarray,
+    current_m: np.ndarray,
+    candidate_xy: np.ndarray,
+    metric: WalkMetric,
+    lam: np.ndarray,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``ρⱼ = Σᵢ (sᵢⱼ − λᵢ)⁺`` and the pairs of every candidate, one chunk of pairs at a time.
+
+    With ``λ = 0``, ``ρⱼ`` is what candidate ``j`` alone would save. Memory stays at one chunk
+    (:func:`walk_pairs`) however many pairs there are.
+
+    Parameters
+    ----------
+    demand_xy, weights, current_m, candidate_xy, metric
+        The instance (as in :class:`PMedian` and :func:`improvement_pairs`).
+    lam : numpy.ndarray
+        ``(n,)`` multipliers ``λᵢ ≥ 0``.
+    chunk_pairs : int
+        Pairs per chunk.
+
+    Returns
+    -------
+    rho : numpy.ndarray
+        ``(m,)`` float.
+    n_pairs : numpy.ndarray
+        ``(m,)`` improvement pairs per candidate.
+    """
+    m = len(np.asarray(candidate_xy).reshape(-1, 2))
+    w, current = np.asarray(weights, dtype=float), np.asarray(current_m, dtype=float)
+    rho, n_pairs = np.zeros(m), np.zeros(m, dtype=np.int64)
+    for rows, cols, walk in walk_pairs(demand_xy, current, candidate_xy, metric, chunk_pairs):
+        reduced = np.maximum(w[rows] * (current[rows] - walk) - lam[rows], 0.0)
+        rho += np.bincount(cols, weights=reduced, minlength=m)
+        n_pairs += np.bincount(cols, minlength=m)
+    return rho, n_pairs
+
+
+def narrow(gain: np.ndarray, n_pairs: np.ndarray, k: int, budget: int) -> np.ndarray:
+    """The candidates that save most alone, as many as their pairs fit ``budget`` (≥ ``k``).
+
+    Parameters
+    ----------
+    gain : numpy.ndarray
+        ``(m,)`` what each candidate alone would save (:func:`streamed_rho` with ``λ = 0``).
+    n_pairs : numpy.ndarray
+        ``(m,)`` its improvement pairs.
+    k : int
+        Sites to choose.
+    budget : int
+        Most pairs of the kept candidates together.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted candidate indices.
+    """
+    order = np.argsort(-gain, kind="stable")
+    fits = int((np.cumsum(n_pairs[order]) <= budget).sum())  # a prefix: the sum only grows
+    return np.sort(order[: max(fits, k)])
+
+
+def lagrangian_bound(
+    rho: np.ndarray, lam: np.ndarray, k: int, inside: np.ndarray
+) -> tuple[float, float]:
+    """The Lagrangian bound over all candidates, and the bound of solutions leaving ``inside``.
+
+    ``U(λ) = Σ λᵢ + (sum of the k largest ρⱼ)`` bounds every ``k`` sites; a solution that
+    contains ``j`` is bounded by ``U`` with ``ρⱼ`` forced into the top ``k``.
+
+    Parameters
+    ----------
+    rho : numpy.ndarray
+        ``(m,)`` :func:`streamed_rho` for ``lam``.
+    lam : numpy.ndarray
+        ``(n,)`` the multipliers.
+    k : int
+        Sites (≤ m).
+    inside : numpy.ndarray
+        ``(m,)`` bool: the candidates the narrowed solver had.
+
+    Returns
+    -------
+    bound : float
+        ``U(λ)``.
+    outside : float
+        Largest bound of a solution with at least one candidate outside (``-inf`` if none).
+    """
+    top = np.argpartition(-rho, k - 1)[:k]
+    kth = rho[top].min()
+    bound = float(lam.sum() + rho[top].sum())
+    forced = np.where(rho >= kth, bound, bound - kth + rho)
+    return bound, float(forced[~inside].max(initial=-np.inf))
+
+
+def build_solver(
+    demand_xy: np.ndarray,
+    weights: np.ndarray,
+    current_m: np.ndarray,
+    candidate_xy: np.ndarray,
+    metric: WalkMetric,
+    k: int,
+    pair_budget: int = PAIR_BUDGET,
+    narrow_budget: int = NARROW_BUDGET,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> tuple[PMedian, np.ndarray | None]:
+    """The solver for an instance, its size decided before any pair is held in memory.
+
+    Up to ``pair_budget`` counted pairs (:func:`pair_counts`) it gets every candidate.
+    Beyond, one streamed pass finds what each candidate saves alone, and the solver gets
+    the best ones whose pairs fit ``narrow_budget`` (:func:`narrow`); :func:`certify` bounds
+    the answer over all candidates. Beyond :data:`STREAM_LIMIT` pairs it refuses.
+
+    Parameters
+    ----------
+    demand_xy, weights, current_m, candidate_xy, metric
+        The instance (demand with people only, finite current distances).
+    k : int
+        Sites to choose.
+    pair_budget, narrow_budget, chunk_pairs : int
+        Most pairs the solver holds with all candidates and with the narrowed ones; pairs per
+        chunk of a streamed pass.
+
+    Returns
+    -------
+    solver : PMedian
+    subset : numpy.ndarray or None
+        Candidate indices of the solver's candidates, None if it has all.
+
+    Raises
+    ------
+    ValueError
+        If the instance has more than :data:`STREAM_LIMIT` pairs (German, names the
+        alternatives).
+    """
+    n_pairs = int(pair_counts(demand_xy, current_m, candidate_xy, metric).sum())
+    if n_pairs > STREAM_LIMIT:
+        raise ValueError(
+            "Für „möglichst kurze Wege“ sind es zu viele mögliche Wege zwischen Zellen und "
+            f"Kandidaten ({format_number(n_pairs / 1e6, 0)} Mio., höchstens "
+            f"{format_number(STREAM_LIMIT / 1e6, 0)} Mio. lassen sich in vertretbarer Zeit "
+            "prüfen). Das Ziel „Abdeckung“ wählen oder die Kandidaten auf einzelne Stadtteile "
+            "beschränken."
+        )
+    w, current = np.asarray(weights, dtype=float), np.asarray(current_m, dtype=float)
+    cand = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
+    if n_pairs <= pair_budget:
+        pairs = improvement_pairs(demand_xy, current, cand, metric, chunk_pairs)
+        return PMedian(w, current, pairs, len(cand)), None
+    zero = np.zeros(len(w))
+    gain, per = streamed_rho(demand_xy, w, current, cand, metric, zero, chunk_pairs)
+    subset = narrow(gain, per, k, min(pair_budget, narrow_budget))
+    pairs = improvement_pairs(demand_xy, current, cand[subset], metric, chunk_pairs)
+    return PMedian(w, current, pairs, len(subset)), subset
+
+
+def certify(
+    solver: PMedian,
+    solved: Solution,
+    subset: np.ndarray,
+    demand_xy: np.ndarray,
+    candidate_xy: np.ndarray,
+    metric: WalkMetric,
+    k: int,
+    chunk_pairs: int = CHUNK_PAIRS,
+) -> Solution:
+    """A narrowed solver's answer in all candidates' indices, with a bound over all of them.
+
+    A solution of only the narrowed candidates is bounded by the narrowed solver's own
+    bound; one with a candidate outside by the Lagrangian bound with that candidate forced
+    in (one streamed pass with the solver's best multipliers). The larger of the two, capped
+    by ``U(λ)``, bounds every ``k`` sites; the answer is proven only if it reaches it.
+
+    Parameters
+    ----------
+    solver : PMedian
+        The narrowed solver (:func:`build_solver`).
+    solved : Solution
+        Its answer (indices into ``subset``).
+    subset : numpy.ndarray
+        The narrowed candidates.
+    demand_xy, candidate_xy, metric, k, chunk_pairs
+        The whole instance, as given to :func:`build_solver`.
+
+    Returns
+    -------
+    Solution
+    """
+    lam = solver.multipliers
+    if lam is None:  # no bound was computed: the incumbent's own savings (still valid)
+        lam = solver.w * (solver.current - solver.best_after(solved.chosen))
+    cand = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
+    rho, _ = streamed_rho(demand_xy, solver.w, solver.current, cand, metric, lam, chunk_pairs)
+    inside = np.zeros(len(cand), dtype=bool)
+    inside[subset] = True
+    whole, outside = lagrangian_bound(rho, lam, k, inside)
+    bound = max(min(whole, max(solved.bound, outside)), solved.saving)
+    proven = bound <= solved.saving + TOLERANCE * max(solved.saving, 1.0)
+    chosen = tuple(int(subset[j]) for j in solved.chosen)
+    return Solution(chosen, solved.saving, bound, proven, solved.milp_status, solved.kept)

@@ -31,7 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from geo.analysis.access_kernel import WalkParams
 from geo.analysis.metric import WalkMetric, as_metric
-from geo.analysis.pmedian import PMedian, improvement_pairs
+from geo.analysis.pmedian import PAIR_BUDGET, build_solver, certify
 from geo.crs import xy
 from indicators.format import format_number
 
@@ -49,6 +49,10 @@ EXACT_REDUCED = "exakt (Lagrange-Schranke und reduzierter MILP, HiGHS)"
 BOUND_REACHED = "exakt (Greedy erreicht die obere Schranke)"
 #: p-median: the heuristic answered; the Lagrangian bound gives its gap.
 BOUNDED = "Heuristik (Greedy + Austausch) mit Lagrange-Schranke"
+#: p-median on a large city: solved on the candidates that save most alone, bounded over all.
+NARROWED = (
+    "Heuristik auf den aussichtsreichsten Kandidaten mit Lagrange-Schranke über alle Kandidaten"
+)
 _STATUS = {
     0: "optimal",
     1: "Zeit- oder Iterationslimit erreicht",
@@ -539,6 +543,7 @@ def pmedian(
     detour: float | WalkMetric,
     exact_limit: int = 20_000,
     time_limit: float = 30.0,
+    pair_budget: int = PAIR_BUDGET,
 ) -> SitingResult:
     """Choose ``k`` new sites minimising the people-weighted mean walking distance.
 
@@ -546,7 +551,11 @@ def pmedian(
     sparse pairs where a candidate is closer than the current place (:mod:`geo.analysis.pmedian`):
     greedy plus vertex substitution, a Lagrangian bound that drops candidates which cannot
     improve on it, and an exact MILP over the rest when its pairs stay below
-    ``exact_limit``. The status and gap say what was proven.
+    ``exact_limit``. The status and gap say what was proven. The pairs are counted before
+    they are built: beyond ``pair_budget`` the solver gets only the candidates that save most
+    alone and the bound is taken over all candidates (:func:`geo.analysis.pmedian.build_solver`,
+    :func:`geo.analysis.pmedian.certify`); far beyond, a German ``ValueError`` names the
+    alternatives before any memory is spent.
 
     Parameters
     ----------
@@ -567,6 +576,8 @@ def pmedian(
         heuristic answers with the Lagrangian gap.
     time_limit : float
         Seconds for each MILP.
+    pair_budget : int
+        Most improvement pairs the solver holds in memory.
 
     Returns
     -------
@@ -581,34 +592,55 @@ def pmedian(
         )
     start = time.perf_counter()
     xy, w, current, cand = _pmedian_inputs(demand_xy, weights, current_m, candidate_xy, k)
-    total_w = w.sum()
     metric = as_metric(detour)
-    solver = PMedian(w, current, improvement_pairs(xy, current, cand, metric), len(cand))
-    baseline = float((w * current).sum())
+    solver, subset = build_solver(xy, w, current, cand, metric, k, pair_budget)
+    chosen, curve, status, proven, gap = _pmedian_steps(
+        solver, subset, xy, w, current, cand, metric, k, exact_limit, time_limit
+    )
+    method = EXACT_REDUCED if proven else (BOUNDED if subset is None else NARROWED)
+    return SitingResult(
+        chosen=chosen,
+        objective=curve[-1],
+        status=status_text(method, status, gap),
+        gap=gap,
+        seconds=time.perf_counter() - start,
+        method=method,
+        curve=curve,
+    )
+
+
+def _pmedian_steps(solver, subset, xy, w, current, cand, metric, k, exact_limit, time_limit):
+    """Sites for k = 1 … k (heuristic on the way, solved at ``k``) in the caller's indices.
+
+    Returns the chosen sites, the curve of mean distances, the HiGHS status, whether the
+    optimum was proven and the gap.
+    """
+    index = np.arange(len(cand)) if subset is None else subset  # solver's → caller's indices
+    total_w, baseline = w.sum(), float((w * current).sum())
     curve, chosen = [], ()
     for kk in range(1, k + 1):
         if kk < k:  # the curve: heuristic values on the way (k = 1 is exact by itself)
             chosen = tuple(solver.heuristic(kk, chosen))
         else:
             solved = solver.solve(kk, chosen, exact_limit=exact_limit, time_limit=time_limit)
+            if subset is not None:  # bound over all candidates, not only the narrowed ones
+                solved = certify(solver, solved, subset, xy, cand, metric, k)
+                index = np.arange(len(cand))
             chosen, status, proven = solved.chosen, solved.milp_status, solved.proven
-            left = baseline - solved.saving  # Σ w · distance after; the gap is relative to it
-            # No saving exceeds the whole distance walked today (the bound never claims > 100 %).
-            bound = min(solved.bound, baseline)
-            gap = 0.0 if proven else max(bound - solved.saving, 0.0) / max(left, 1e-12)
+            gap = _proven_gap(solved, baseline)
         # The figure itself: the same dense arithmetic as before, on the chosen columns only.
-        dist = metric.pairwise(xy, cand[list(chosen)])
+        dist = metric.pairwise(xy, cand[index[list(chosen)]])
         curve.append(_mean_distance(w, current, dist, range(len(chosen)), total_w))
-    method = EXACT_REDUCED if proven else BOUNDED
-    return SitingResult(
-        chosen=tuple(chosen),
-        objective=curve[-1],
-        status=status_text(method, status, gap),
-        gap=gap,
-        seconds=time.perf_counter() - start,
-        method=method,
-        curve=tuple(curve),
-    )
+    return tuple(int(j) for j in index[list(chosen)]), tuple(curve), status, proven, gap
+
+
+def _proven_gap(solved, baseline: float) -> float:
+    """Gap of a p-median solution relative to the distance walked after it (0: proven)."""
+    if solved.proven:
+        return 0.0
+    left = baseline - solved.saving  # Σ w · distance after
+    # No saving exceeds the whole distance walked today (the bound never claims > 100 %).
+    return max(min(solved.bound, baseline) - solved.saving, 0.0) / max(left, 1e-12)
 
 
 def _pmedian_inputs(demand_xy, weights, current_m, candidate_xy, k: int) -> tuple:
