@@ -6,11 +6,5 @@ if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
     && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
     exit 0
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends postgresql postgresql-15-postgis-3 >/dev/null
+"$(dirname "$0")/apt_install.sh" postgresql postgresql-15-postgis-3
 ls /usr/lib/postgresql/*/bin/initdb
