@@ -14,6 +14,7 @@ import geo.io.package_cache as package_cache
 from geo.errors import DataPackageError
 from geo.io.gtfs import Feed, read_feed
 from geo.io.package_cache import CACHE_ENV, read_feed_cached
+from tests.geo.cache_damage import damaged_entries
 from tests.synthetic_gtfs import feed_zip, files
 
 
@@ -90,19 +91,7 @@ def test_another_region_is_another_key(gtfs, synthetic, tmp_path, reads):
     assert len(without.stops) == len(with_region.stops) + 1  # the far stop Z is kept
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda p: p.write_bytes(b""),
-        lambda p: p.write_bytes(b"\x00\xff" * 100),
-        lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
-        lambda p: p.write_bytes(p.read_bytes().split(b"\n", 1)[0] + b"\n" + b"kaputt"),
-        lambda p: p.write_bytes(
-            p.read_bytes().split(b"\n", 1)[0] + b"\n" + pickle.dumps({"kein": "Fahrplan"})
-        ),
-    ],
-    ids=["leer", "muell", "abgeschnitten", "kein-pickle", "fremdes-objekt"],
-)
+@damaged_entries({"kein": "Fahrplan"})
 def test_corrupt_or_foreign_entry_is_rebuilt(gtfs, synthetic, tmp_path, reads, damage):
     folder = tmp_path / "cache"
     read_feed_cached(gtfs, synthetic.stadtgrenze, folder)

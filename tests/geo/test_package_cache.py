@@ -13,6 +13,7 @@ from pandas.testing import assert_frame_equal
 import geo.io.package_cache as package_cache
 from geo.io.package import DataPackage, DataPackageError, load_package
 from geo.io.package_cache import CACHE_ENV, cache_dir, load_package_cached
+from tests.geo.cache_damage import damaged_entries
 from tests.synthetic import edit_csv
 
 
@@ -91,19 +92,7 @@ def test_changed_code_rebuilds(synthetic_dir, tmp_path, loads, monkeypatch):
     assert len(loads) == 2
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda p: p.write_bytes(b""),
-        lambda p: p.write_bytes(b"\x00\xff" * 100),
-        lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
-        lambda p: p.write_bytes(p.read_bytes().split(b"\n", 1)[0] + b"\n" + b"kaputt"),
-        lambda p: p.write_bytes(
-            p.read_bytes().split(b"\n", 1)[0] + b"\n" + pickle.dumps({"kein": "Paket"})
-        ),
-    ],
-    ids=["leer", "muell", "abgeschnitten", "kein-pickle", "fremdes-objekt"],
-)
+@damaged_entries({"kein": "Paket"})
 def test_corrupt_entry_is_rebuilt(synthetic_dir, tmp_path, loads, damage):
     folder = tmp_path / "cache"
     load_package_cached(synthetic_dir, folder)
